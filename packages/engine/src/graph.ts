@@ -1,0 +1,102 @@
+import type { Value } from './value.js';
+import { PRIMITIVES } from './ops.js';
+
+// Each walk gets a fresh mark, so "visited" is one integer compare, not a Set lookup.
+let walks = 0;
+
+/**
+ * Every value `root` depends on, children before parents, in the order micrograd's recursive
+ * `build_topo` produces (operands visited left to right) but with an explicit stack, so the
+ * depth of the graph is only limited by memory.
+ */
+export function topologicalOrder(root: Value): Value[] {
+  const mark = ++walks;
+  const order: Value[] = [];
+  const stack: Value[] = [root];
+  const next: number[] = [0];
+  root._mark = mark;
+  while (stack.length > 0) {
+    const top = stack.length - 1;
+    const v = stack[top]!;
+    const i = next[top]!;
+    if (i < v.children.length) {
+      next[top] = i + 1;
+      const child = v.children[i]!;
+      if (child._mark !== mark) {
+        child._mark = mark;
+        stack.push(child);
+        next.push(0);
+      }
+    } else {
+      stack.pop();
+      next.pop();
+      order.push(v);
+    }
+  }
+  return order;
+}
+
+/** See {@link Value.backward}. */
+export function backward(root: Value): void {
+  const order = topologicalOrder(root);
+  for (const v of order) if (v.op !== '') v.grad = 0;
+  root.grad += 1;
+  for (let i = order.length - 1; i >= 0; i--) propagate(order[i]!);
+}
+
+/** Adds this node's contribution to its operands' gradients: local derivative times `grad`. */
+function propagate(v: Value): void {
+  const g = v.grad;
+  const y = v._data;
+  const a = v.children[0]!;
+  switch (v.op) {
+    case '':
+      return;
+    case 'add': {
+      const b = v.children[1]!;
+      a.grad += PRIMITIVES.add.da() * g;
+      b.grad += PRIMITIVES.add.db() * g;
+      return check(v, b);
+    }
+    case 'mul': {
+      const b = v.children[1]!;
+      a.grad += PRIMITIVES.mul.da(a._data, b._data) * g;
+      b.grad += PRIMITIVES.mul.db(a._data) * g;
+      return check(v, b);
+    }
+    case 'pow':
+      a.grad += PRIMITIVES.pow.da(a._data, 0, v.arg) * g;
+      break;
+    case 'exp':
+      a.grad += PRIMITIVES.exp.da(a._data, 0, 0, y) * g;
+      break;
+    case 'log':
+      a.grad += PRIMITIVES.log.da(a._data) * g;
+      break;
+    case 'tanh':
+      a.grad += PRIMITIVES.tanh.da(a._data, 0, 0, y) * g;
+      break;
+    case 'relu':
+      a.grad += PRIMITIVES.relu.da(a._data, 0, 0, y) * g;
+      break;
+    case 'sigmoid':
+      a.grad += PRIMITIVES.sigmoid.da(a._data, 0, 0, y) * g;
+      break;
+  }
+  check(v, a);
+}
+
+function check(v: Value, operand: Value): void {
+  const a = v.children[0]!;
+  if (a.grad - a.grad === 0 && operand.grad - operand.grad === 0) return;
+  const at = v.children.map((c) => c._data).join(', ');
+  const k = v.op === 'pow' ? ` with exponent ${v.arg}` : '';
+  throw new RangeError(
+    `backward: gradient through ${v.op}(${at})${k} is not finite (incoming gradient ${v.grad})`,
+  );
+}
+
+/** See {@link Value.zeroGrad}. */
+export function zeroGrad(root: Value): void {
+  for (const v of topologicalOrder(root)) v.grad = 0;
+}

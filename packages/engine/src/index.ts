@@ -1,0 +1,6 @@
+export { Value } from './value.js';
+export type { ValueOptions } from './value.js';
+export type { Op, PrimitiveOp } from './ops.js';
+export { topologicalOrder } from './graph.js';
+export { gradcheck } from './gradcheck.js';
+export type { GradcheckOptions, GradcheckEntry, GradcheckResult } from './gradcheck.js';

@@ -1,0 +1,211 @@
+import { PRIMITIVES, type Op, type PrimitiveOp } from './ops.js';
+import { backward, zeroGrad } from './graph.js';
+import { describe, checkOperand, checkData } from './errors.js';
+
+/** Options for a new leaf {@link Value}. */
+export interface ValueOptions {
+  /** A name shown by `toString()` and by graph drawings. Defaults to `''`. */
+  label?: string;
+}
+
+const LEAF: readonly Value[] = Object.freeze([]);
+
+/**
+ * A scalar in a computation graph: its value (`data`), the gradient of the last
+ * `backward()` root with respect to it (`grad`), and how it was made (`op`, `children`).
+ *
+ * Every operation accepts a `Value` or a plain number and returns a new `Value`; numbers
+ * become constant leaves. Values are always finite: an operation whose result would be NaN
+ * or ±Infinity throws instead (see the package README for the policy).
+ *
+ * @example
+ * ```ts
+ * const a = new Value(2, { label: 'a' });
+ * const b = a.mul(a).add(1);   // b = a² + 1
+ * b.backward();
+ * a.grad;                      // 4
+ * ```
+ */
+export class Value {
+  /** @internal The number behind `data`; read directly on hot paths. */
+  _data: number;
+  /** d(root)/d(this) after `root.backward()`; 0 until then. */
+  grad = 0;
+  /** A name for people: shown by `toString()` and graph drawings. */
+  label: string;
+  /** The primitive operation that produced this value, or `''` for a leaf. */
+  readonly op: Op = '';
+  /** The operands of `op`, in order; empty for a leaf. */
+  readonly children: readonly Value[] = LEAF;
+  /** The constant attribute of `op`: the exponent of `pow`, 0 for every other op. */
+  readonly arg: number = 0;
+  /** @internal Visit mark of the graph walks (see graph.ts). */
+  _mark = 0;
+  /** @internal True while this value stands for an unknown number in a `compile` trace. */
+  _symbolic = false;
+
+  /**
+   * @param data - a finite number
+   * @param options - optional label
+   * @throws TypeError if `data` is not a number or is NaN; RangeError if it is ±Infinity
+   */
+  constructor(data: number, options?: ValueOptions) {
+    checkData(data, 'new Value');
+    this._data = data;
+    const label = options?.label ?? '';
+    if (typeof label !== 'string') {
+      throw new TypeError(`new Value: label must be a string, got ${describe(label)}`);
+    }
+    this.label = label;
+  }
+
+  /** The scalar this value holds. Setting it checks that the new number is finite. */
+  get data(): number {
+    if (this._symbolic) {
+      throw new TypeError(
+        `compile: cannot read .data of a traced value (${this.op === '' ? 'an input or parameter' : `the result of ${this.op}`}): ` +
+          'its number is not known while tracing, so control flow that depends on data cannot be compiled; ' +
+          'use an op such as relu instead of an if, or run this function eagerly',
+      );
+    }
+    return this._data;
+  }
+
+  set data(value: number) {
+    checkData(value, 'Value.data');
+    this._data = value;
+  }
+
+  /** `this + other` */
+  add(other: Value | number): Value {
+    const o = checkOperand(other, 'add');
+    return node('add', PRIMITIVES.add.forward(this._data, o._data), this, o, 0);
+  }
+
+  /** `this * other` */
+  mul(other: Value | number): Value {
+    const o = checkOperand(other, 'mul');
+    return node('mul', PRIMITIVES.mul.forward(this._data, o._data), this, o, 0);
+  }
+
+  /**
+   * `this ** exponent` for a constant exponent. A `Value` exponent is not supported: write
+   * `base.log().mul(exponent).exp()` for a positive base, which differentiates in both.
+   *
+   * @throws RangeError for a negative base with a fractional exponent, or 0 to a negative power
+   */
+  pow(exponent: number): Value {
+    if (typeof exponent !== 'number' || !Number.isFinite(exponent)) {
+      throw new TypeError(`pow: exponent must be a finite number, got ${describe(exponent)}`);
+    }
+    const x = this._data;
+    if (!this._symbolic) {
+      if (x < 0 && !Number.isInteger(exponent)) {
+        throw new RangeError(`pow: a negative base (${x}) with a fractional exponent (${exponent}) has no real value`);
+      }
+      if (x === 0 && exponent < 0) {
+        throw new RangeError(`pow: 0 to a negative power (${exponent}) is a division by zero`);
+      }
+    }
+    return node('pow', PRIMITIVES.pow.forward(x, 0, exponent), this, undefined, exponent);
+  }
+
+  /** `-this`, as micrograd writes it: `this * -1`. */
+  neg(): Value {
+    return this.mul(-1);
+  }
+
+  /** `this - other`, as micrograd writes it: `this + (-other)`. */
+  sub(other: Value | number): Value {
+    return this.add(checkOperand(other, 'sub').neg());
+  }
+
+  /**
+   * `this / other`, as micrograd writes it: `this * other ** -1`.
+   *
+   * @throws RangeError when `other` is 0
+   */
+  div(other: Value | number): Value {
+    const o = checkOperand(other, 'div');
+    if (!o._symbolic && o._data === 0) {
+      throw new RangeError(`div: division by zero (${describe(this)} / ${describe(o)})`);
+    }
+    return this.mul(o.pow(-1));
+  }
+
+  /** `e ** this` */
+  exp(): Value {
+    return node('exp', PRIMITIVES.exp.forward(this._data), this, undefined, 0);
+  }
+
+  /**
+   * Natural logarithm.
+   *
+   * @throws RangeError when `this` is not positive
+   */
+  log(): Value {
+    if (!this._symbolic && !(this._data > 0)) {
+      throw new RangeError(`log: argument must be positive, got ${this._data}`);
+    }
+    return node('log', PRIMITIVES.log.forward(this._data), this, undefined, 0);
+  }
+
+  /** Hyperbolic tangent. */
+  tanh(): Value {
+    return node('tanh', PRIMITIVES.tanh.forward(this._data), this, undefined, 0);
+  }
+
+  /** `max(0, this)`; its derivative at 0 is 0, as in micrograd and PyTorch. */
+  relu(): Value {
+    return node('relu', PRIMITIVES.relu.forward(this._data), this, undefined, 0);
+  }
+
+  /** The logistic function `1 / (1 + e ** -this)`. */
+  sigmoid(): Value {
+    return node('sigmoid', PRIMITIVES.sigmoid.forward(this._data), this, undefined, 0);
+  }
+
+  /**
+   * Back-propagates from this value: sets `grad` of every value in its graph to
+   * d(this)/d(value). Interior gradients are recomputed from zero on every call; leaf gradients
+   * accumulate (like PyTorch), so calling `backward()` twice doubles the leaves' gradients but
+   * never compounds interior ones. Call {@link Value.zeroGrad} (or an optimizer's) in between.
+   *
+   * Iterative: graphs of any depth are fine.
+   *
+   * @throws RangeError naming the op when a gradient would be NaN or ±Infinity
+   */
+  backward(): void {
+    backward(this);
+  }
+
+  /** Sets `grad` of this value and of every value it was computed from to 0. */
+  zeroGrad(): void {
+    zeroGrad(this);
+  }
+
+  /** `Value(data=…, grad=…)`, with the label when there is one. */
+  toString(): string {
+    const label = this.label === '' ? '' : `, label=${JSON.stringify(this.label)}`;
+    const data = this._symbolic ? '<traced>' : String(this._data);
+    return `Value(data=${data}, grad=${this.grad}${label})`;
+  }
+}
+
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** Makes the result of a primitive op; refuses non-finite results. */
+function node(op: PrimitiveOp, data: number, a: Value, b: Value | undefined, arg: number): Value {
+  const symbolic = a._symbolic || (b !== undefined && b._symbolic);
+  if (!symbolic && !(data - data === 0)) {
+    const operands = b === undefined ? describe(a) : `${describe(a)}, ${describe(b)}`;
+    const k = op === 'pow' ? `, exponent ${arg}` : '';
+    throw new RangeError(`${op}: result is ${data} for ${operands}${k} (values must stay finite)`);
+  }
+  const out = new Value(symbolic ? 0 : data) as Writable<Value>;
+  out.op = op;
+  out.children = b === undefined ? [a] : [a, b];
+  out.arg = arg;
+  out._symbolic = symbolic;
+  return out as Value;
+}

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { Value } from '../src/index.js';
+
+// micrograd's test/test_engine.py, checked there against PyTorch.
+describe('micrograd reference cases', () => {
+  it('sanity check: y.data == -20 and x.grad == 46', () => {
+    const x = new Value(-4.0);
+    const z = new Value(2).mul(x).add(2).add(x);
+    const q = z.relu().add(z.mul(x));
+    const h = z.mul(z).relu();
+    const y = h.add(q).add(q.mul(x));
+
+    y.backward();
+
+    expect(y.data).toBe(-20);
+    expect(x.grad).toBe(46);
+  });
+
+  it('more ops: the README example matches PyTorch within 1e-12', () => {
+    const a = new Value(-4.0);
+    const b = new Value(2.0);
+    let c = a.add(b);
+    let d = a.mul(b).add(b.pow(3));
+    c = c.add(c.add(1));
+    c = c.add(new Value(1).add(c).add(a.neg()));
+    d = d.add(d.mul(2).add(b.add(a).relu()));
+    d = d.add(new Value(3).mul(d).add(b.sub(a).relu()));
+    const e = c.sub(d);
+    const f = e.pow(2);
+    let g = f.div(2.0);
+    g = g.add(new Value(10.0).div(f));
+
+    g.backward();
+
+    expect(g.data).toBeCloseTo(24.70408163265306, 12);
+    expect(a.grad).toBeCloseTo(138.83381924198252, 12);
+    expect(b.grad).toBeCloseTo(645.5772594752186, 12);
+  });
+});

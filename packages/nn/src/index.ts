@@ -1,0 +1,1 @@
+export { MT19937 } from './mt19937.js';

@@ -1,0 +1,2 @@
+export { graphStats } from './stats.js';
+export type { GraphStats } from './stats.js';
