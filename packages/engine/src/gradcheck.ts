@@ -56,7 +56,9 @@ export function gradcheck(
   options: GradcheckOptions = {},
 ): GradcheckResult {
   const { eps = 1e-6, rtol = 1e-5, atol = 1e-7 } = options;
-  inputs.forEach((x, i) => checkData(x, `gradcheck: inputs[${i}]`));
+  inputs.forEach((x, i) => {
+    checkData(x, `gradcheck: inputs[${i}]`);
+  });
   const evaluate = (xs: readonly number[]) => fn(xs.map((x) => new Value(x)))._data;
 
   const leaves = inputs.map((x) => new Value(x));

@@ -56,13 +56,15 @@ function propagate(v: Value): void {
       const b = v.children[1]!;
       a.grad += PRIMITIVES.add.da() * g;
       b.grad += PRIMITIVES.add.db() * g;
-      return check(v, b);
+      check(v, b);
+      return;
     }
     case 'mul': {
       const b = v.children[1]!;
       a.grad += PRIMITIVES.mul.da(a._data, b._data) * g;
       b.grad += PRIMITIVES.mul.db(a._data) * g;
-      return check(v, b);
+      check(v, b);
+      return;
     }
     case 'pow':
       a.grad += PRIMITIVES.pow.da(a._data, 0, v.arg) * g;

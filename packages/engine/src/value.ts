@@ -207,5 +207,5 @@ function node(op: PrimitiveOp, data: number, a: Value, b: Value | undefined, arg
   out.children = b === undefined ? [a] : [a, b];
   out.arg = arg;
   out._symbolic = symbolic;
-  return out as Value;
+  return out;
 }

@@ -30,7 +30,7 @@ export class MT19937 {
   /** Seeds with `init_by_array(key)`, as Python's `random.seed(n)` does with n's 32-bit words. */
   static fromArray(key: readonly number[]): MT19937 {
     if (key.length === 0) throw new RangeError('MT19937.fromArray: key must not be empty');
-    key.forEach((k) => checkWord(k, 'MT19937.fromArray'));
+    for (const k of key) checkWord(k, 'MT19937.fromArray');
     const g = new MT19937();
     const mt = g.mt;
     g.initGenrand(19650218);

@@ -20,8 +20,8 @@ describe('MT19937', () => {
     const first = Array.from({ length: 5 }, () => mt.nextUint32() / 4294967296);
 
     // mt19937ar.out prints genrand_real2 (the integer over 2^32) with 8 decimals.
-    [0.76275443, 0.99000644, 0.98670464, 0.10143112, 0.27933125].forEach((x, i) =>
-      expect(first[i]).toBeCloseTo(x, 8),
-    );
+    [0.76275443, 0.99000644, 0.98670464, 0.10143112, 0.27933125].forEach((x, i) => {
+      expect(first[i]).toBeCloseTo(x, 8);
+    });
   });
 });
