@@ -10,6 +10,15 @@ export interface ValueOptions {
 
 const LEAF: readonly Value[] = Object.freeze([]);
 
+// While `compile` traces a function, every Value made is recorded here, so the tracer can tell
+// constants made inside the function from parameters captured from outside it.
+let traceCollector: Set<Value> | null = null;
+
+/** @internal Starts (a Set) or stops (null) recording new Values for a compile trace. */
+export function collectNewValues(into: Set<Value> | null): void {
+  traceCollector = into;
+}
+
 /**
  * A scalar in a computation graph: its value (`data`), the gradient of the last
  * `backward()` root with respect to it (`grad`), and how it was made (`op`, `children`).
@@ -57,6 +66,7 @@ export class Value {
       throw new TypeError(`new Value: label must be a string, got ${describe(label)}`);
     }
     this.label = label;
+    if (traceCollector !== null) traceCollector.add(this);
   }
 
   /** The scalar this value holds. Setting it checks that the new number is finite. */
