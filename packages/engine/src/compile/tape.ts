@@ -1,0 +1,25 @@
+import type { PrimitiveOp } from '../ops.js';
+
+/**
+ * A traced graph, flattened: the compiled program's intermediate form. Nodes are in
+ * topological order (operands before results) and refer to each other by position, so a tape
+ * holds no `Value`s and no user strings, only op names, numbers and indices.
+ */
+export interface Tape {
+  readonly nodes: readonly TapeNode[];
+  /** Positions of the traced function's outputs. */
+  readonly outputs: readonly number[];
+  /** Per node: whether any parameter (or, for a reduction, any input) lies below it. */
+  readonly needsGrad: readonly boolean[];
+}
+
+/** One node of a {@link Tape}. */
+export type TapeNode =
+  /** The `index`-th number of a sample (or, in a reduction, of all samples' outputs). */
+  | { readonly kind: 'input'; readonly index: number }
+  /** The `index`-th parameter of the program: read at run time, receives gradients. */
+  | { readonly kind: 'param'; readonly index: number }
+  /** A number fixed at trace time. */
+  | { readonly kind: 'const'; readonly value: number }
+  /** A primitive applied to earlier nodes `a` and `b` (`b` is -1 for unary ops). */
+  | { readonly kind: 'op'; readonly op: PrimitiveOp; readonly a: number; readonly b: number; readonly arg: number };

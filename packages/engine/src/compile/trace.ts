@@ -1,0 +1,134 @@
+import { Value, collectNewValues } from '../value.js';
+import type { Tape, TapeNode } from './tape.js';
+
+/** The parameters of a program: found while tracing, in order of first use. */
+export class ParameterSet {
+  readonly values: Value[] = [];
+  private readonly index = new Map<Value, number>();
+
+  indexOf(v: Value): number | undefined {
+    return this.index.get(v);
+  }
+
+  add(v: Value): number {
+    let i = this.index.get(v);
+    if (i === undefined) {
+      i = this.values.length;
+      this.values.push(v);
+      this.index.set(v, i);
+    }
+    return i;
+  }
+}
+
+/**
+ * Runs `fn` on `count` symbolic inputs and records the graph it builds.
+ *
+ * Leaves made inside `fn` are constants; leaves captured from outside are parameters (added
+ * to `params`). The function runs twice when it captured new parameters: the second time
+ * with every parameter symbolic too, so that reading `.data` of any traced value throws
+ * (control flow that depends on data cannot be compiled, as in JAX).
+ */
+export function trace(
+  fn: (inputs: Value[]) => Value[],
+  count: number,
+  params: ParameterSet,
+  inputsNeedGrad: boolean,
+): Tape {
+  const known = params.values.length;
+  let tape = record(fn, count, params, inputsNeedGrad);
+  if (params.values.length > known) tape = record(fn, count, params, inputsNeedGrad);
+  return tape;
+}
+
+function record(
+  fn: (inputs: Value[]) => Value[],
+  count: number,
+  params: ParameterSet,
+  inputsNeedGrad: boolean,
+): Tape {
+  const inputs = Array.from({ length: count }, (_, i) => {
+    const x = new Value(0, { label: `input ${i}` });
+    x._symbolic = true;
+    return x;
+  });
+  const created = new Set<Value>();
+  const marked = params.values.filter((p) => !p._symbolic);
+  let outputs: Value[];
+  for (const p of marked) p._symbolic = true;
+  collectNewValues(created);
+  try {
+    outputs = fn(inputs);
+  } finally {
+    collectNewValues(null);
+    for (const p of marked) p._symbolic = false;
+  }
+  outputs.forEach((o, i) => {
+    if (!(o instanceof Value)) {
+      throw new TypeError(`compile: the traced function must return Values, got ${typeof o} at output ${i}`);
+    }
+  });
+
+  const inputIndex = new Map(inputs.map((x, i) => [x, i]));
+  const position = new Map<Value, number>();
+  const nodes: TapeNode[] = [];
+  const needsGrad: boolean[] = [];
+  const place = (v: Value): void => {
+    const input = inputIndex.get(v);
+    let node: TapeNode;
+    let grad = false;
+    if (input !== undefined) {
+      node = { kind: 'input', index: input };
+      grad = inputsNeedGrad;
+    } else if (!created.has(v)) {
+      if (v.op !== '') {
+        throw new TypeError(
+          `compile: the traced function uses ${v.toString()}, the result of ${v.op} computed outside it; ` +
+            'compute it inside the function, or capture only leaf Values (parameters)',
+        );
+      }
+      node = { kind: 'param', index: params.add(v) };
+      grad = true;
+    } else if (v.op === '') {
+      node = { kind: 'const', value: v._data };
+    } else {
+      const a = position.get(v.children[0]!)!;
+      const b = v.children.length > 1 ? position.get(v.children[1]!)! : -1;
+      node = { kind: 'op', op: v.op, a, b, arg: v.arg };
+      grad = needsGrad[a]! || (b >= 0 && needsGrad[b]!);
+    }
+    position.set(v, nodes.length);
+    nodes.push(node);
+    needsGrad.push(grad);
+  };
+
+  // Post-order walk from each output, operands left to right: micrograd's (and eager mode's)
+  // topological order, which fixes the order gradients are added in. It stops at leaves and at
+  // values made outside the function.
+  for (const out of outputs) {
+    if (position.has(out)) continue;
+    const stack: Value[] = [out];
+    const next: number[] = [0];
+    const seen = new Set<Value>([out]);
+    while (stack.length > 0) {
+      const top = stack.length - 1;
+      const v = stack[top]!;
+      const i = next[top]!;
+      const inside = created.has(v) && !inputIndex.has(v);
+      if (inside && i < v.children.length) {
+        next[top] = i + 1;
+        const child = v.children[i]!;
+        if (!position.has(child) && !seen.has(child)) {
+          seen.add(child);
+          stack.push(child);
+          next.push(0);
+        }
+      } else {
+        stack.pop();
+        next.pop();
+        place(v);
+      }
+    }
+  }
+  return { nodes, outputs: outputs.map((o) => position.get(o)!), needsGrad };
+}

@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { Value, compile, type Backend } from '../src/index.js';
+import { TinyMLP, hingeTotal, moons, pySum } from './compile-workloads.js';
+
+const backends: Backend[] = ['js', 'interpreter'];
+
+function grads(params: Value[]): number[] {
+  return params.map((p) => p.grad);
+}
+
+describe('compile', () => {
+  describe.each(backends)('the %s back end', (backend) => {
+    it('reproduces eager mode bit for bit on the demo workload (MLP 2-16-16-1, hinge + L2)', () => {
+      const data = moons(100, 7);
+      const model = new TinyMLP([2, 16, 16, 1], ['relu', 'relu', 'linear'], 1337);
+      const params = model.parameters();
+      const eagerLosses = data.map(({ x, y }) => model.forward(x)[0]!.mul(-y).add(1).relu());
+      const eager = hingeTotal(eagerLosses, params, 1e-4);
+      eager.backward();
+      const eagerGrads = grads(params);
+      for (const p of params) p.grad = 0;
+
+      const program = compile(([x0, x1, y]) => model.forward([x0!, x1!])[0]!.mul(y!.neg()).add(1).relu(), {
+        inputs: 3,
+        reduce: (outs) => hingeTotal(outs.map(([l]) => l!), params, 1e-4),
+        backend,
+      });
+      const loss = program.run(data.flatMap(({ x, y }) => [...x, y]));
+
+      expect(program.backend).toBe(backend);
+      expect(loss).toBe(eager.data);
+      expect(grads(params)).toEqual(eagerGrads);
+    });
+
+    it.each([
+      ['tanh', 'sigmoid'],
+      ['sigmoid', 'tanh'],
+    ] as const)('matches eager bit for bit for a %s/%s network with an MSE loss', (h, o) => {
+      const model = new TinyMLP([3, 5, 2], [h, o], 11);
+      const params = model.parameters();
+      const rows = [
+        [0.5, -1.2, 2.0, 0.1, 0.9],
+        [-0.3, 0.8, -1.5, 0.7, -0.2],
+        [1.1, 0.0, 0.4, -0.6, 0.3],
+      ];
+      const mse = (out: Value[], t: (Value | number)[]) => pySum(out.map((o, i) => o.sub(t[i]!).pow(2)));
+      const eager = pySum(rows.map((r) => mse(model.forward(r.slice(0, 3)), r.slice(3)))).div(rows.length);
+      eager.backward();
+      const eagerGrads = grads(params);
+      for (const p of params) p.grad = 0;
+
+      const program = compile((x) => mse(model.forward(x.slice(0, 3)), x.slice(3)), {
+        inputs: 5,
+        reduce: (outs) => pySum(outs.map(([l]) => l!)).div(outs.length),
+        backend,
+      });
+      const loss = program.run(rows.flat());
+
+      expect(loss).toBe(eager.data);
+      expect(grads(params)).toEqual(eagerGrads);
+    });
+
+    it('matches eager for exp, log and pow with a fractional exponent, and sums samples by default', () => {
+      const w = new Value(0.7);
+      const c = new Value(1.3);
+      const f = (x: Value | number) => w.mul(x).exp().add(c).log().pow(1.5).add(c.pow(-2));
+      const xs = [0.2, -0.4, 1.1];
+      const total = xs.map(f).reduce((s, v) => s.add(v));
+      total.backward();
+      const expected = [w.grad, c.grad];
+      w.grad = 0;
+      c.grad = 0;
+
+      const program = compile(([x]) => f(x!), { inputs: 1, backend });
+      const loss = program.run(xs);
+
+      expect(loss).toBe(total.data);
+      expect([w.grad, c.grad]).toEqual(expected);
+    });
+  });
+
+  it('gives identical results with both back ends over several steps of training', () => {
+    const run = (backend: Backend) => {
+      const model = new TinyMLP([2, 8, 1], ['tanh', 'linear'], 5);
+      const params = model.parameters();
+      const data = moons(40, 3);
+      const program = compile(([x0, x1, y]) => model.forward([x0!, x1!])[0]!.mul(y!.neg()).add(1).relu(), {
+        inputs: 3,
+        reduce: (outs) => hingeTotal(outs.map(([l]) => l!), params, 1e-3),
+        backend,
+      });
+      const batch = data.flatMap(({ x, y }) => [...x, y]);
+      const losses: number[] = [];
+      for (let k = 0; k < 20; k++) {
+        for (const p of params) p.grad = 0;
+        losses.push(program.run(batch));
+        for (const p of params) p.data -= 0.5 * p.grad;
+      }
+      return { losses, weights: params.map((p) => p.data) };
+    };
+
+    expect(run('interpreter')).toEqual(run('js'));
+  });
+});
