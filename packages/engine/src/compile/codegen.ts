@@ -2,10 +2,10 @@ import { PRIMITIVES } from '../ops.js';
 import type { Kernel, SampleHandoff } from './kernel.js';
 import type { Tape } from './tape.js';
 
-type Forward = (X: Float64Array, xo: number, P: Float64Array, O: Float64Array, oo: number) => void;
+type Forward = (X: Float64Array, xo: number, P: Float64Array, V: Float64Array, vo: number, O: Float64Array, oo: number) => void;
 type Backward = (
-  X: Float64Array,
-  xo: number,
+  V: Float64Array,
+  vo: number,
   P: Float64Array,
   G: Float64Array,
   S: Float64Array,
@@ -57,67 +57,84 @@ export function generateKernel(
       id === 'a' ? value(n.a) : id === 'b' ? value(n.b) : id === 'k' ? literal(n.arg) : value(k),
     );
 
+  // Only values the backward pass reads are kept in V (a few per neuron: most nodes are sums
+  // whose derivative needs no value), so a sample's slice stays small and in cache.
+  const slot = new Map<number, number>();
+  const keep = (k: number) => {
+    const n = nodes[k]!;
+    if ((n.kind === 'op' || n.kind === 'input') && !slot.has(k)) slot.set(k, slot.size);
+  };
+  nodes.forEach((n, k) => {
+    if (n.kind !== 'op' || !needsGrad[k]) return;
+    const uses = PRIMITIVES[n.op].js;
+    if (/\ba\b/.test(uses.da) || ('db' in uses && /\ba\b/.test(uses.db))) keep(n.a);
+    if (/\bb\b/.test(uses.da) || ('db' in uses && /\bb\b/.test(uses.db))) keep(n.b);
+    if (/\by\b/.test(uses.da)) keep(k);
+  });
+
   const forward: string[] = [];
   nodes.forEach((n, k) => {
     if (n.kind === 'input') forward.push(`const v${k} = X[xo + ${n.index}];`);
     else if (n.kind === 'param') forward.push(`const v${k} = P[${n.index}];`);
     else if (n.kind === 'op') forward.push(`const v${k} = ${fill(PRIMITIVES[n.op].js.forward, n, k)};`);
+    const s = slot.get(k);
+    if (s !== undefined) forward.push(`V[vo + ${s}] = v${k};`);
   });
-  const store = tape.outputs.map((k, j) => `O[oo + ${j}] = ${value(k)};`);
+  forward.push(...tape.outputs.map((k, j) => `O[oo + ${j}] = ${value(k)};`));
 
-  // Gradient targets: a local per op node (and per input when a reduction hands gradients
-  // back), the program's buffer for parameters; constants and plain inputs receive nothing.
-  const grad = (k: number): string | null => {
+  // Backward: values come back from V; a gradient is a local declared at its first
+  // contribution (as `0 + c`, which is what eager mode computes from its zeroed grad), so
+  // no local lives longer than it must; parameters' gradients go straight to G.
+  const stored = (k: number): string => {
     const n = nodes[k]!;
-    if (!needsGrad[k]) return null;
-    if (n.kind === 'param') return `G[${n.index}]`;
-    return `g${k}`;
+    return n.kind === 'const' ? literal(n.value) : n.kind === 'param' ? `P[${n.index}]` : `V[vo + ${slot.get(k)!}]`;
   };
-  const locals = nodes.flatMap((n, k) => (needsGrad[k] && n.kind !== 'param' ? [`g${k} = 0`] : []));
-  const backward: string[] = locals.length > 0 ? [`let ${locals.join(', ')};`] : [];
+  const refill = (template: string, n: { a: number; b: number; arg: number }, k: number): string =>
+    template.replace(/\b[abky]\b/g, (id) =>
+      id === 'a' ? stored(n.a) : id === 'b' ? stored(n.b) : id === 'k' ? literal(n.arg) : stored(k),
+    );
+  const declared = new Set<number>();
+  const backward: string[] = [];
+  const add = (k: number, term: string) => {
+    const n = nodes[k]!;
+    if (!needsGrad[k]) return;
+    if (n.kind === 'param') backward.push(`G[${n.index}] += ${term};`);
+    else if (declared.has(k)) backward.push(`g${k} += ${term};`);
+    else {
+      declared.add(k);
+      backward.push(`let g${k} = 0 + ${term};`);
+    }
+  };
+  const grad = (k: number) => (declared.has(k) ? `g${k}` : '0');
   tape.outputs.forEach((k, j) => {
-    const g = grad(k);
-    if (g !== null) backward.push(`${g} += S[so + ${j}];`);
+    add(k, `S[so + ${j}]`);
   });
   const groups = handoff === null ? null : sampleHandoffs(tape, handoff.perSample);
   for (let k = nodes.length - 1; k >= 0; k--) {
     const n = nodes[k]!;
-    if (n.kind === 'op' && needsGrad[k]) {
+    if (n.kind === 'op' && needsGrad[k] && declared.has(k)) {
       const spec = PRIMITIVES[n.op];
-      const ga = grad(n.a);
-      if (ga !== null) backward.push(`${ga} += (${fill(spec.js.da, n, k)}) * g${k};`);
-      if ('db' in spec.js) {
-        const gb = grad(n.b);
-        if (gb !== null) backward.push(`${gb} += (${fill(spec.js.db, n, k)}) * g${k};`);
-      }
+      add(n.a, `(${refill(spec.js.da, n, k)}) * g${k}`);
+      if ('db' in spec.js) add(n.b, `(${refill(spec.js.db, n, k)}) * g${k}`);
     }
     const handoffAt = groups?.get(k);
     if (handoffAt !== undefined) {
       for (const [j, member] of handoffAt.members) {
-        backward.push(`GX[${j}] = ${member === -1 ? '0' : `g${member}`};`);
+        backward.push(`GX[${j}] = ${member === -1 ? '0' : grad(member)};`);
       }
       backward.push(`sample(${handoffAt.sample});`);
     }
   }
 
-  const fwd = new Function('X', 'xo', 'P', 'O', 'oo', `'use strict';\n${forward.join('\n')}\n${store.join('\n')}`) as Forward;
-  const bwd = new Function(
-    'X',
-    'xo',
-    'P',
-    'G',
-    'S',
-    'so',
-    'GX',
-    'sample',
-    `'use strict';\n${forward.join('\n')}\n${backward.join('\n')}`,
-  ) as Backward;
+  const fwd = new Function('X', 'xo', 'P', 'V', 'vo', 'O', 'oo', `'use strict';\n${forward.join('\n')}`) as Forward;
+  const bwd = new Function('V', 'vo', 'P', 'G', 'S', 'so', 'GX', 'sample', `'use strict';\n${backward.join('\n')}`) as Backward;
   return {
-    forward: (X, xo, O, oo) => {
-      fwd(X, xo, P, O, oo);
+    size: slot.size,
+    forward: (X, xo, V, vo, O, oo) => {
+      fwd(X, xo, P, V, vo, O, oo);
     },
-    backward: (X, xo, S, so, GX, sample) => {
-      bwd(X, xo, P, G, S, so, GX, sample);
+    backward: (V, vo, S, so, GX, sample) => {
+      bwd(V, vo, P, G, S, so, GX, sample);
     },
   };
 }

@@ -4,109 +4,110 @@ import type { Kernel, SampleHandoff } from './kernel.js';
 import type { Tape } from './tape.js';
 
 const OPCODES: readonly PrimitiveOp[] = ['add', 'mul', 'pow', 'exp', 'log', 'tanh', 'relu', 'sigmoid'];
-const ADD = 0, MUL = 1, POW = 2, EXP = 3, LOG = 4, TANH = 5, RELU = 6, SIGMOID = 7;
+const ADD = 0, MUL = 1, POW = 2, EXP = 3, LOG = 4, TANH = 5, RELU = 6;
 
-/** Called by the interpreter in checking mode when a value or gradient is not finite. */
+/** Called in checking mode at the first value or gradient that is not finite. */
 export type NonFiniteReport = (what: 'value' | 'gradient', node: number, op: PrimitiveOp, operands: number[]) => never;
 
 /**
  * Runs a tape from typed arrays: the back end for pages whose Content-Security-Policy forbids
- * generated code. Every slot of the tape lives in `V` (values) and `GV` (gradients) at
- * `base + node`; parameters live in the shared `P` and `G`. It evaluates the same functions
- * from ops.ts in the same order as the generated code, so results are identical bit for bit.
+ * generated code. It evaluates the functions of ops.ts in the same order as the generated
+ * code, so the two agree bit for bit.
+ *
+ * Addressing is branch-free: the program's buffers put the parameters first
+ * (`V = [P | sample slices | reduction]`, `GV = [G | scratch]`), and an operand's address is
+ * `index + base * isNode`, which is the parameter itself for a parameter and the node's slot in
+ * the current slice otherwise.
  */
 export class InterpretedKernel implements Kernel {
-  private readonly V: Float64Array;
-  private readonly GV: Float64Array;
+  readonly size: number;
   private readonly code: Uint8Array;
   private readonly A: Int32Array;
   private readonly B: Int32Array;
+  /** 1 where the operand is a node of the slice, 0 where it is a parameter. */
+  private readonly AN: Int32Array;
+  private readonly BN: Int32Array;
   private readonly K: Float64Array;
-  private readonly dst: Int32Array;
-  /** Which of the operands of each op instruction need a gradient: bit 1 for a, bit 2 for b. */
-  private readonly want: Uint8Array;
-  /** Op instructions that pass a gradient on, in forward order. */
+  private readonly D: Int32Array;
+  /** Op instructions that pass a gradient on. */
   private readonly backOps: Int32Array;
   private readonly inputSlot: Int32Array;
   private readonly inputIndex: Int32Array;
-  private readonly outSlot: Int32Array;
-  /** Per handoff: the backward position before which it runs, its sample, its members. */
+  private readonly constSlot: Int32Array;
+  private readonly constValue: Float64Array;
+  private readonly out: Int32Array;
+  private readonly outN: Int32Array;
   private readonly handoffs: { at: number; sample: number; members: [number, number][] }[];
   /** When set, every result is checked and the first non-finite one reported. */
   report: NonFiniteReport | null = null;
 
+  /**
+   * @param GV - the program's gradient buffer: `G` first, then this kernel's scratch at `gbase`
+   */
   constructor(
-    private readonly tape: Tape,
-    private readonly P: Float64Array,
-    private readonly G: Float64Array,
+    tape: Tape,
+    private readonly GV: Float64Array,
+    private readonly gbase: number,
     handoff: SampleHandoff | null,
   ) {
     const { nodes, needsGrad } = tape;
-    const paramOf = new Int32Array(nodes.length).fill(-1);
-    this.V = new Float64Array(nodes.length);
-    this.GV = new Float64Array(nodes.length);
+    this.size = nodes.length;
     const ops: number[] = [];
     const inputs: number[] = [];
+    const consts: number[] = [];
     nodes.forEach((n, k) => {
-      if (n.kind === 'param') paramOf[k] = n.index;
-      else if (n.kind === 'const') this.V[k] = n.value;
-      else if (n.kind === 'input') inputs.push(k);
-      else ops.push(k);
+      if (n.kind === 'input') inputs.push(k);
+      else if (n.kind === 'const') consts.push(k);
+      else if (n.kind === 'op') ops.push(k);
     });
-    this.code = new Uint8Array(ops.length);
-    this.A = new Int32Array(ops.length);
-    this.B = new Int32Array(ops.length);
-    this.K = new Float64Array(ops.length);
-    this.dst = new Int32Array(ops.length);
-    this.want = new Uint8Array(ops.length);
+    const address = (k: number): [number, number] => {
+      const n = nodes[k]!;
+      return n.kind === 'param' ? [n.index, 0] : [k, 1];
+    };
+    const count = ops.length;
+    this.code = new Uint8Array(count);
+    this.A = new Int32Array(count);
+    this.B = new Int32Array(count);
+    this.AN = new Int32Array(count);
+    this.BN = new Int32Array(count);
+    this.K = new Float64Array(count);
+    this.D = new Int32Array(count);
     const back: number[] = [];
-    // Parameters are addressed as negative slots -1 - index, resolved through P and G.
-    const slot = (k: number) => (paramOf[k]! >= 0 ? -1 - paramOf[k]! : k);
     ops.forEach((k, i) => {
       const n = nodes[k]!;
       if (n.kind !== 'op') return;
       this.code[i] = OPCODES.indexOf(n.op);
-      this.A[i] = slot(n.a);
-      this.B[i] = n.b >= 0 ? slot(n.b) : slot(n.a);
+      [this.A[i], this.AN[i]] = address(n.a);
+      [this.B[i], this.BN[i]] = address(n.b >= 0 ? n.b : n.a);
       this.K[i] = n.arg;
-      this.dst[i] = k;
-      this.want[i] = (needsGrad[n.a]! ? 1 : 0) | (n.b >= 0 && needsGrad[n.b]! ? 2 : 0);
-      if (needsGrad[k] && this.want[i] !== 0) back.push(i);
+      this.D[i] = k;
+      if (needsGrad[k]) back.push(i);
     });
     this.backOps = Int32Array.from(back);
     this.inputSlot = Int32Array.from(inputs);
     this.inputIndex = Int32Array.from(inputs.map((k) => (nodes[k] as { index: number }).index));
-    this.outSlot = Int32Array.from(tape.outputs.map(slot));
+    this.constSlot = Int32Array.from(consts);
+    this.constValue = Float64Array.from(consts.map((k) => (nodes[k] as { value: number }).value));
+    this.out = Int32Array.from(tape.outputs.map((k) => address(k)[0]));
+    this.outN = Int32Array.from(tape.outputs.map((k) => address(k)[1]));
     // A handoff at node k runs once every op after k has passed its gradient on.
-    const backPos = (k: number) => back.filter((i) => this.dst[i]! < k).length;
+    const before = (k: number) => back.filter((i) => this.D[i]! < k).length;
     this.handoffs =
       handoff === null
         ? []
         : [...sampleHandoffs(tape, handoff.perSample)]
-            .map(([k, h]) => ({ at: backPos(k), node: k, ...h }))
-            .sort((x, y) => y.node - x.node)
-            .map(({ at, sample, members }) => ({ at, sample, members }));
+            .sort(([x], [y]) => y - x)
+            .map(([k, h]) => ({ at: before(k), ...h }));
   }
 
-  private read(s: number): number {
-    return s >= 0 ? this.V[s]! : this.P[-1 - s]!;
-  }
-
-  forward(X: Float64Array, xo: number, O: Float64Array, oo: number): void {
-    this.run(X, xo);
-    const out = this.outSlot;
-    for (let j = 0; j < out.length; j++) O[oo + j] = this.read(out[j]!);
-  }
-
-  private run(X: Float64Array, xo: number): void {
-    const { V, P, code, A, B, K, dst, inputSlot, inputIndex } = this;
-    for (let i = 0; i < inputSlot.length; i++) V[inputSlot[i]!] = X[xo + inputIndex[i]!]!;
+  forward(X: Float64Array, xo: number, V: Float64Array, vo: number, O: Float64Array, oo: number): void {
+    const { code, A, B, AN, BN, K, D, inputSlot, inputIndex, constSlot, constValue, out, outN, report } = this;
+    for (let i = 0; i < inputSlot.length; i++) V[vo + inputSlot[i]!] = X[xo + inputIndex[i]!]!;
+    for (let i = 0; i < constSlot.length; i++) V[vo + constSlot[i]!] = constValue[i]!;
     const n = code.length;
     for (let i = 0; i < n; i++) {
-      const sa = A[i]!;
-      const sb = B[i]!;
-      const a = sa >= 0 ? V[sa]! : P[-1 - sa]!;
-      const b = sb >= 0 ? V[sb]! : P[-1 - sb]!;
+      const a = V[A[i]! + vo * AN[i]!]!;
+      const b = V[B[i]! + vo * BN[i]!]!;
       let y: number;
       switch (code[i]) {
         case ADD: y = PRIMITIVES.add.forward(a, b); break;
@@ -118,71 +119,60 @@ export class InterpretedKernel implements Kernel {
         case RELU: y = PRIMITIVES.relu.forward(a); break;
         default: y = PRIMITIVES.sigmoid.forward(a); break;
       }
-      V[dst[i]!] = y;
-      if (this.report !== null && !(y - y === 0)) this.report('value', dst[i]!, OPCODES[code[i]!]!, [a, b]);
+      V[vo + D[i]!] = y;
+      if (report !== null && !(y - y === 0)) report('value', D[i]!, OPCODES[code[i]!]!, [a, b]);
     }
+    for (let j = 0; j < out.length; j++) O[oo + j] = V[out[j]! + vo * outN[j]!]!;
   }
 
   backward(
-    X: Float64Array,
-    xo: number,
+    V: Float64Array,
+    vo: number,
     S: Float64Array,
     so: number,
     GX: Float64Array | null,
     sample: ((i: number) => void) | null,
   ): void {
-    this.run(X, xo);
-    const { V, GV, G, P, code, A, B, K, dst, want, backOps, outSlot, handoffs } = this;
-    GV.fill(0);
-    for (let j = 0; j < outSlot.length; j++) {
-      const s = outSlot[j]!;
-      if (s >= 0) GV[s] = GV[s]! + S[so + j]!;
-      else G[-1 - s] = G[-1 - s]! + S[so + j]!;
+    const { GV, gbase, code, A, B, AN, BN, K, D, backOps, out, outN, handoffs, report } = this;
+    GV.fill(0, gbase, gbase + this.size);
+    for (let j = 0; j < out.length; j++) {
+      const g = out[j]! + gbase * outN[j]!;
+      GV[g] = GV[g]! + S[so + j]!;
     }
     let h = 0;
     for (let j = backOps.length - 1; j >= -1; j--) {
       while (h < handoffs.length && handoffs[h]!.at === j + 1) {
-        const { sample: i, members } = handoffs[h++]!;
-        for (const [x, node] of members) GX![x] = node === -1 ? 0 : GV[node]!;
-        sample!(i);
+        const { sample: s, members } = handoffs[h++]!;
+        for (const [x, node] of members) GX![x] = node === -1 ? 0 : GV[gbase + node]!;
+        sample!(s);
       }
       if (j < 0) break;
       const i = backOps[j]!;
-      const sa = A[i]!;
-      const sb = B[i]!;
-      const a = sa >= 0 ? V[sa]! : P[-1 - sa]!;
-      const b = sb >= 0 ? V[sb]! : P[-1 - sb]!;
-      const y = V[dst[i]!]!;
-      const g = GV[dst[i]!]!;
-      let da: number;
-      let db = 0;
+      const ga = A[i]! + gbase * AN[i]!;
+      const gb = B[i]! + gbase * BN[i]!;
+      const a = V[A[i]! + vo * AN[i]!]!;
+      const b = V[B[i]! + vo * BN[i]!]!;
+      const y = V[vo + D[i]!]!;
+      const g = GV[gbase + D[i]!]!;
       switch (code[i]) {
-        case ADD: da = PRIMITIVES.add.da() * g; db = PRIMITIVES.add.db() * g; break;
-        case MUL: da = PRIMITIVES.mul.da(a, b) * g; db = PRIMITIVES.mul.db(a) * g; break;
-        case POW: da = PRIMITIVES.pow.da(a, 0, K[i]!) * g; break;
-        case EXP: da = PRIMITIVES.exp.da(a, 0, 0, y) * g; break;
-        case LOG: da = PRIMITIVES.log.da(a) * g; break;
-        case TANH: da = PRIMITIVES.tanh.da(a, 0, 0, y) * g; break;
-        case RELU: da = PRIMITIVES.relu.da(a, 0, 0, y) * g; break;
-        default: da = PRIMITIVES.sigmoid.da(a, 0, 0, y) * g; break;
+        case ADD:
+          GV[ga] = GV[ga]! + PRIMITIVES.add.da() * g;
+          GV[gb] = GV[gb]! + PRIMITIVES.add.db() * g;
+          break;
+        case MUL:
+          GV[ga] = GV[ga]! + PRIMITIVES.mul.da(a, b) * g;
+          GV[gb] = GV[gb]! + PRIMITIVES.mul.db(a) * g;
+          break;
+        case POW: GV[ga] = GV[ga]! + PRIMITIVES.pow.da(a, 0, K[i]!) * g; break;
+        case EXP: GV[ga] = GV[ga]! + PRIMITIVES.exp.da(a, 0, 0, y) * g; break;
+        case LOG: GV[ga] = GV[ga]! + PRIMITIVES.log.da(a) * g; break;
+        case TANH: GV[ga] = GV[ga]! + PRIMITIVES.tanh.da(a, 0, 0, y) * g; break;
+        case RELU: GV[ga] = GV[ga]! + PRIMITIVES.relu.da(a, 0, 0, y) * g; break;
+        default: GV[ga] = GV[ga]! + PRIMITIVES.sigmoid.da(a, 0, 0, y) * g; break;
       }
-      const w = want[i]!;
-      if (w & 1) {
-        if (sa >= 0) GV[sa] = GV[sa]! + da;
-        else G[-1 - sa] = G[-1 - sa]! + da;
-      }
-      if (w & 2) {
-        if (sb >= 0) GV[sb] = GV[sb]! + db;
-        else G[-1 - sb] = G[-1 - sb]! + db;
-      }
-      if (this.report !== null && !(da - da === 0 && db - db === 0)) {
-        this.report('gradient', dst[i]!, OPCODES[code[i]!]!, [a, b]);
+      if (report !== null && !(GV[ga]! - GV[ga]! === 0 && GV[gb]! - GV[gb]! === 0)) {
+        report('gradient', D[i]!, OPCODES[code[i]!]!, [a, b]);
       }
     }
-  }
-
-  /** The tape this kernel runs (for error messages). */
-  get source(): Tape {
-    return this.tape;
   }
 }

@@ -1,19 +1,25 @@
 /**
  * One traced graph made runnable: the per-sample function, or the reduction over all samples.
  * Both back ends implement it, and the program drives them the same way.
+ *
+ * The forward pass keeps every node's value in `V[vo + node]` (one slice per sample), so the
+ * backward pass reads them instead of recomputing; parameters are read from and their
+ * gradients added to the program's shared `P` and `G`.
  */
 export interface Kernel {
-  /** Computes the outputs for the inputs at `X[xo...]` and writes them to `O[oo...]`. */
-  forward(X: Float64Array, xo: number, O: Float64Array, oo: number): void;
+  /** Values a slice of `V` holds: one per tape node. */
+  readonly size: number;
+  /** Computes the nodes for the inputs at `X[xo...]` into `V[vo...]` and the outputs into `O[oo...]`. */
+  forward(X: Float64Array, xo: number, V: Float64Array, vo: number, O: Float64Array, oo: number): void;
   /**
-   * Recomputes the forward pass for `X[xo...]`, then back-propagates the output gradients
-   * `S[so...]`, adding the parameters' gradients into the program's gradient buffer.
-   * A reduction also writes each sample's output gradients to `GX` and calls `sample(i)` at
-   * the point where eager mode would back-propagate sample `i`.
+   * Back-propagates the output gradients `S[so...]` through the values a `forward` left in
+   * `V[vo...]`, adding the parameters' gradients into `G`. A reduction also writes each
+   * sample's output gradients to `GX` and calls `sample(i)` at the point where eager mode
+   * would back-propagate sample `i`.
    */
   backward(
-    X: Float64Array,
-    xo: number,
+    V: Float64Array,
+    vo: number,
     S: Float64Array,
     so: number,
     GX: Float64Array | null,

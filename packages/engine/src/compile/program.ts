@@ -28,11 +28,22 @@ export interface CompileOptions {
   backend?: Backend | 'auto';
 }
 
+/**
+ * Everything a batch size needs, allocated once: kernels and buffers. `V` holds the parameters,
+ * then one slice of node values per sample, then the reduction's; `GV` holds the parameters'
+ * gradients, then scratch for the per-sample and reduction kernels. `P` and `G` are views of
+ * their first part.
+ */
 interface Plan {
   readonly sample: Kernel;
   readonly reduce: Kernel;
   readonly reduceTape: Tape;
-  readonly sampleTape: Tape;
+  readonly V: Float64Array;
+  readonly GV: Float64Array;
+  readonly P: Float64Array;
+  readonly G: Float64Array;
+  readonly O: Float64Array;
+  readonly GX: Float64Array;
 }
 
 const ONE = new Float64Array([1]);
@@ -57,17 +68,14 @@ export class Program {
   private readonly reduceFn: (outputs: Value[][]) => Value;
   private readonly plans = new Map<number, Plan>();
   private readonly reduceTapes = new Map<number, Tape>();
-  private P = new Float64Array(0);
-  private G = new Float64Array(0);
   private X = new Float64Array(0);
-  private O = new Float64Array(0);
-  private GX = new Float64Array(0);
   private readonly loss = new Float64Array(1);
   private count = 0;
   private current: Plan | null = null;
   private readonly backpropSample = (i: number): void => {
-    const m = this.outputsPerSample;
-    this.current!.sample.backward(this.X, i * this.inputs, this.GX, i * m, null, null);
+    const plan = this.current!;
+    const vo = plan.P.length + i * plan.sample.size;
+    plan.sample.backward(plan.V, vo, plan.GX, i * this.outputsPerSample, null, null);
   };
 
   /** @internal Use {@link compile}. */
@@ -94,12 +102,13 @@ export class Program {
 
   /** The last run's per-sample outputs, sample-major: output `j` of sample `i` is at `i * outputsPerSample + j`. */
   get outputs(): Float64Array {
-    return this.O.subarray(0, this.count * this.outputsPerSample);
+    return (this.current?.O ?? new Float64Array(0)).subarray(0, this.count * this.outputsPerSample);
   }
 
   /** Output `j` of sample `i` in the last run. */
   output(i: number, j = 0): number {
-    return this.O[i * this.outputsPerSample + j]!;
+    if (this.current === null) throw new RangeError('Program.output: nothing has run yet');
+    return this.current.O[i * this.outputsPerSample + j]!;
   }
 
   /**
@@ -112,10 +121,10 @@ export class Program {
   run(batch: ArrayLike<number>): number {
     const plan = this.prepare(batch);
     const loss = this.forwardAll(plan);
-    const { G } = this;
+    const { G, V, GX } = plan;
     const params = this.params.values;
     for (let j = 0; j < params.length; j++) G[j] = params[j]!.grad;
-    plan.reduce.backward(this.O, 0, ONE, 0, this.GX, this.backpropSample);
+    plan.reduce.backward(V, this.reduceOffset(plan), ONE, 0, GX, this.backpropSample);
     let finite = loss - loss === 0;
     for (let j = 0; finite && j < params.length; j++) finite = G[j]! - G[j]! === 0;
     if (!finite) this.diagnose(true);
@@ -136,12 +145,18 @@ export class Program {
   }
 
   private forwardAll(plan: Plan): number {
-    const { X, O, inputs, outputsPerSample: m } = this;
+    const { X, inputs, outputsPerSample: m } = this;
+    const { P, V, O, sample } = plan;
     const params = this.params.values;
-    for (let j = 0; j < params.length; j++) this.P[j] = params[j]!._data;
-    for (let i = 0; i < this.count; i++) plan.sample.forward(X, i * inputs, O, i * m);
-    plan.reduce.forward(O, 0, this.loss, 0);
+    for (let j = 0; j < params.length; j++) P[j] = params[j]!._data;
+    const size = sample.size;
+    for (let i = 0; i < this.count; i++) sample.forward(X, i * inputs, V, P.length + i * size, O, i * m);
+    plan.reduce.forward(O, 0, V, this.reduceOffset(plan), this.loss, 0);
     return this.loss[0]!;
+  }
+
+  private reduceOffset(plan: Plan): number {
+    return plan.P.length + this.count * plan.sample.size;
   }
 
   /** Copies the batch in and finds (or builds) the kernels for its size. */
@@ -178,29 +193,24 @@ export class Program {
       const known = this.params.values.length;
       reduceTape = trace((flat) => [this.reduceOutputs(flat, count)], count * m, this.params, true);
       this.reduceTapes.set(count, reduceTape);
-      // New parameters widen P and G: kernels built for the old buffers are stale.
+      // New parameters change the buffers' layout: plans made before are stale.
       if (this.params.values.length > known) this.plans.clear();
     }
     const n = this.params.values.length;
-    if (this.P.length !== n) {
-      this.P = new Float64Array(n);
-      this.G = new Float64Array(n);
-      this.plans.clear();
-    }
-    if (this.O.length < count * m) {
-      this.O = new Float64Array(count * m);
-      this.GX = new Float64Array(count * m);
-    }
-    const make = (tape: Tape, handoff: boolean): Kernel =>
+    const sampleSize = this.sampleTape.nodes.length;
+    const V = new Float64Array(n + count * sampleSize + reduceTape.nodes.length);
+    const GV = new Float64Array(n + sampleSize + reduceTape.nodes.length);
+    const P = V.subarray(0, n);
+    const G = GV.subarray(0, n);
+    const handoff = { perSample: m };
+    const sample =
       this.backend === 'js'
-        ? generateKernel(tape, this.P, this.G, handoff ? { perSample: m } : null)
-        : new InterpretedKernel(tape, this.P, this.G, handoff ? { perSample: m } : null);
-    return {
-      sample: make(this.sampleTape, false),
-      reduce: make(reduceTape, true),
-      sampleTape: this.sampleTape,
-      reduceTape,
-    };
+        ? generateKernel(this.sampleTape, P, G, null)
+        : new InterpretedKernel(this.sampleTape, GV, n, null);
+    // The reduction runs once per batch: interpreting it costs microseconds, while generated
+    // code for it (hundreds of nodes for an L2 term) would cost V8 more to optimise than it saves.
+    const reduce = new InterpretedKernel(reduceTape, GV, n + sampleSize, handoff);
+    return { sample, reduce, reduceTape, V, GV, P, G, O: new Float64Array(count * m), GX: new Float64Array(count * m) };
   }
 
   private reduceOutputs(flat: Value[], count: number): Value {
@@ -217,8 +227,9 @@ export class Program {
    */
   private diagnose(withGradients: boolean): never {
     const plan = this.current!;
+    const { V, GV, G, P, O, GX } = plan;
     const m = this.outputsPerSample;
-    const where = { tape: 'sample', sample: -1 };
+    const where = { tape: 'reduce', sample: -1 };
     const report = (what: 'value' | 'gradient', node: number, op: PrimitiveOp, operands: number[]): never => {
       const arity = op === 'add' || op === 'mul' ? 2 : 1;
       const at = operands.slice(0, arity).join(', ');
@@ -227,27 +238,29 @@ export class Program {
         `compile: ${what === 'value' ? 'the result' : 'the gradient'} of ${op}(${at}) is not finite (${place})`,
       );
     };
-    const sample = new InterpretedKernel(plan.sampleTape, this.P, this.G, null);
-    const reduce = new InterpretedKernel(plan.reduceTape, this.P, this.G, { perSample: m });
+    const size = this.sampleTape.nodes.length;
+    const sample = new InterpretedKernel(this.sampleTape, GV, P.length, null);
+    const reduce = new InterpretedKernel(plan.reduceTape, GV, P.length + size, { perSample: m });
     sample.report = report;
     reduce.report = report;
     for (let i = 0; i < this.count; i++) {
+      where.tape = 'sample';
       where.sample = i;
-      sample.forward(this.X, i * this.inputs, this.O, i * m);
+      sample.forward(this.X, i * this.inputs, V, P.length + i * size, O, i * m);
     }
     where.tape = 'reduce';
-    reduce.forward(this.O, 0, this.loss, 0);
+    reduce.forward(O, 0, V, this.reduceOffset(plan), this.loss, 0);
     if (withGradients) {
       const params = this.params.values;
-      for (let j = 0; j < params.length; j++) this.G[j] = params[j]!.grad;
-      reduce.backward(this.O, 0, ONE, 0, this.GX, (i) => {
+      for (let j = 0; j < params.length; j++) G[j] = params[j]!.grad;
+      reduce.backward(V, this.reduceOffset(plan), ONE, 0, GX, (i) => {
         where.tape = 'sample';
         where.sample = i;
-        sample.backward(this.X, i * this.inputs, this.GX, i * m, null, null);
+        sample.backward(V, P.length + i * size, GX, i * m, null, null);
         where.tape = 'reduce';
       });
-      const bad = this.G.findIndex((g) => !(g - g === 0));
-      if (bad >= 0) throw new RangeError(`compile: the gradient of parameter ${bad} overflowed to ${this.G[bad]}`);
+      const bad = G.findIndex((g) => !(g - g === 0));
+      if (bad >= 0) throw new RangeError(`compile: the gradient of parameter ${bad} overflowed to ${G[bad]}`);
     }
     throw new RangeError(`compile: the loss is ${this.loss[0]}`);
   }
