@@ -1,2 +1,11 @@
 export { MT19937 } from './mt19937.js';
 export { PythonRandom } from './python-random.js';
+export { Module } from './module.js';
+export { Neuron } from './neuron.js';
+export type { NeuronOptions } from './neuron.js';
+export { Layer } from './layer.js';
+export type { LayerOptions } from './layer.js';
+export { MLP } from './mlp.js';
+export type { MLPOptions } from './mlp.js';
+export type { Activation } from './activation.js';
+export type { Initializer, RandomOptions } from './init.js';

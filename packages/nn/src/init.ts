@@ -1,0 +1,73 @@
+import { PythonRandom } from './python-random.js';
+
+/**
+ * How a neuron's weights are drawn; biases always start at 0, as in micrograd.
+ *
+ * - `'uniform'` (default): `uniform(-1, 1)`, micrograd's `random.uniform(-1, 1)`.
+ * - `'uniform-scaled'`: `uniform(-1/√nin, 1/√nin)`, the range PyTorch's `nn.Linear` uses; keeps
+ *   the weighted sums of wide layers near unit scale.
+ * - a function `(nin, random) => weight`, called once per weight with the neuron's input count
+ *   and the generator (a `() => number` in [0, 1)).
+ */
+export type Initializer = 'uniform' | 'uniform-scaled' | ((nin: number, random: () => number) => number);
+
+/** Where randomness comes from; shared by {@link NeuronOptions}, {@link LayerOptions} and {@link MLPOptions}. */
+export interface RandomOptions {
+  /**
+   * Seeds a Python-compatible generator: weights equal micrograd's after `random.seed(seed)`.
+   * Used when `rng` is not given; default 0.
+   */
+  seed?: number | bigint;
+  /** A generator of numbers in [0, 1) to draw from instead (takes precedence over `seed`). */
+  rng?: () => number;
+  /** How weights are drawn. Default `'uniform'`. */
+  init?: Initializer;
+}
+
+/** A checked `() => number` from `rng`, else Python's generator seeded with `seed` (default 0). */
+export function resolveRandom(options: RandomOptions, where: string): () => number {
+  const { rng, seed = 0 } = options;
+  if (rng === undefined) {
+    const python = new PythonRandom(seed);
+    return () => python.random();
+  }
+  if (typeof rng !== 'function') throw new TypeError(`${where}: options.rng must be a function, got ${typeof rng}`);
+  return () => {
+    const r = rng();
+    if (typeof r !== 'number' || !(r >= 0 && r < 1)) {
+      throw new RangeError(`${where}: options.rng must return numbers in [0, 1), returned ${String(r)}`);
+    }
+    return r;
+  };
+}
+
+/** A function drawing one weight for a neuron with `nin` inputs. */
+export function resolveInit(init: Initializer | undefined, where: string): (nin: number, random: () => number) => number {
+  if (init === undefined || init === 'uniform') return (_nin, random) => -1 + 2 * random();
+  if (init === 'uniform-scaled') {
+    return (nin, random) => {
+      const bound = 1 / Math.sqrt(nin);
+      return -bound + (bound + bound) * random();
+    };
+  }
+  if (typeof init === 'function') {
+    return (nin, random) => {
+      const w = init(nin, random);
+      if (typeof w !== 'number' || !Number.isFinite(w)) {
+        throw new RangeError(`${where}: options.init must return finite numbers, returned ${String(w)}`);
+      }
+      return w;
+    };
+  }
+  throw new TypeError(
+    `${where}: options.init must be 'uniform', 'uniform-scaled' or a function, got ${typeof init === 'string' ? JSON.stringify(init) : typeof init}`,
+  );
+}
+
+/** Throws a RangeError naming `where` and `what` unless `n` is a positive integer. */
+export function checkCount(n: unknown, where: string, what: string): number {
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) {
+    throw new RangeError(`${where}: ${what} must be a positive integer, got ${typeof n === 'number' ? n : typeof n}`);
+  }
+  return n;
+}
