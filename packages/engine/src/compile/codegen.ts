@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-implied-eval -- generating code is this module's purpose; see literal() and the tape's no-strings guarantee */
 import { PRIMITIVES } from '../ops.js';
 import type { Kernel, SampleHandoff } from './kernel.js';
 import type { Tape } from './tape.js';
@@ -46,7 +47,7 @@ export function generateKernel(
   P: Float64Array,
   G: Float64Array,
   handoff: SampleHandoff | null,
-): Kernel {
+): Kernel & { readonly source: string } {
   const { nodes, needsGrad } = tape;
   const value = (k: number): string => {
     const n = nodes[k]!;
@@ -129,6 +130,7 @@ export function generateKernel(
   const fwd = new Function('X', 'xo', 'P', 'V', 'vo', 'O', 'oo', `'use strict';\n${forward.join('\n')}`) as Forward;
   const bwd = new Function('V', 'vo', 'P', 'G', 'S', 'so', 'GX', 'sample', `'use strict';\n${backward.join('\n')}`) as Backward;
   return {
+    source: `${fwd.toString()}\n${bwd.toString()}`,
     size: slot.size,
     forward: (X, xo, V, vo, O, oo) => {
       fwd(X, xo, P, V, vo, O, oo);

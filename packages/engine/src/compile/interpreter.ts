@@ -170,7 +170,7 @@ export class InterpretedKernel implements Kernel {
         case RELU: GV[ga] = GV[ga]! + PRIMITIVES.relu.da(a, 0, 0, y) * g; break;
         default: GV[ga] = GV[ga]! + PRIMITIVES.sigmoid.da(a, 0, 0, y) * g; break;
       }
-      if (report !== null && !(GV[ga]! - GV[ga]! === 0 && GV[gb]! - GV[gb]! === 0)) {
+      if (report !== null && !(GV[ga] - GV[ga] === 0 && GV[gb]! - GV[gb]! === 0)) {
         report('gradient', D[i]!, OPCODES[code[i]!]!, [a, b]);
       }
     }

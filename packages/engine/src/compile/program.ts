@@ -80,7 +80,9 @@ export class Program {
 
   /** @internal Use {@link compile}. */
   constructor(fn: (inputs: Value[]) => Value | Value[], options: CompileOptions) {
-    const { inputs, reduce, backend = 'auto' } = options;
+    const { inputs, reduce } = options;
+    // Checked at run time too: JavaScript callers get no help from the types.
+    const backend: unknown = options.backend ?? 'auto';
     if (!Number.isInteger(inputs) || inputs < 0) {
       throw new RangeError(`compile: options.inputs must be a non-negative integer, got ${String(inputs)}`);
     }
@@ -298,8 +300,9 @@ function asArray(out: Value | Value[]): Value[] {
  * ```
  */
 export function compile(fn: (inputs: Value[]) => Value | Value[], options: CompileOptions): Program {
-  if (typeof fn !== 'function') throw new TypeError('compile: fn must be a function');
-  if (typeof options !== 'object' || options === null) {
+  const given: unknown = options;
+  if (typeof (fn as unknown) !== 'function') throw new TypeError('compile: fn must be a function');
+  if (typeof given !== 'object' || given === null) {
     throw new TypeError('compile: options must be an object such as { inputs: 2 }');
   }
   return new Program(fn, options);

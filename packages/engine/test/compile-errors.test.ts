@@ -1,0 +1,155 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { Value, compile } from '../src/index.js';
+import { generateKernel, literal } from '../src/compile/codegen.js';
+import { ParameterSet, trace } from '../src/compile/trace.js';
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+});
+
+describe('compile tracing limits', () => {
+  it('throws a TypeError that explains why when the function reads .data of an input', () => {
+    const w = new Value(2);
+
+    const build = () => compile(([x]) => (x!.data > 0 ? x!.mul(w) : x!.neg()), { inputs: 1 });
+
+    expect(build).toThrow(TypeError);
+    expect(build).toThrow(/cannot read \.data of a traced value.*control flow that depends on data/);
+  });
+
+  it('throws when the function branches on .data of a captured parameter', () => {
+    const w = new Value(2);
+
+    const build = () => compile(([x]) => (w.data > 0 ? x!.mul(w) : x!), { inputs: 1 });
+
+    expect(build).toThrow(/cannot read \.data of a traced value \(an input or parameter\)/);
+    expect(w.data).toBe(2);
+  });
+
+  it('refuses a Value computed outside the traced function, naming its op', () => {
+    const w = new Value(3);
+    const w2 = w.mul(2);
+
+    expect(() => compile(([x]) => x!.mul(w2), { inputs: 1 })).toThrow(/result of mul computed outside it/);
+  });
+
+  it('refuses a function that returns something other than Values', () => {
+    expect(() => compile(() => 3 as unknown as Value, { inputs: 1 })).toThrow(/must return Values/);
+  });
+
+  it('treats captured leaves as parameters and Values made inside as constants', () => {
+    const w = new Value(3, { label: 'w' });
+
+    const program = compile(([x]) => x!.mul(w).add(new Value(1)), { inputs: 1 });
+    const loss = program.run([2]);
+
+    expect(program.parameters).toEqual([w]);
+    expect(loss).toBe(7);
+    expect(w.grad).toBe(2);
+  });
+});
+
+describe('compile run-time errors', () => {
+  it.each(['js', 'interpreter'] as const)(
+    '%s: names the op when a value is not finite and leaves gradients unchanged',
+    (backend) => {
+      const w = new Value(1.5);
+      w.grad = 0.25;
+      const program = compile(([x]) => x!.mul(w).log(), { inputs: 1, backend });
+
+      expect(() => program.run([1, -1])).toThrow(/the result of log\(-1\.5\) is not finite \(sample 1, node/);
+      expect(w.grad).toBe(0.25);
+    },
+  );
+
+  it.each(['js', 'interpreter'] as const)('%s: names the op when a gradient is not finite', (backend) => {
+    const w = new Value(0);
+    const program = compile(([x]) => w.mul(x!).pow(0.5), { inputs: 1, backend });
+
+    expect(() => program.run([2])).toThrow(/the gradient of pow\(0\) is not finite/);
+  });
+
+  it('rejects batches that are not whole samples of finite numbers', () => {
+    const w = new Value(1);
+    const program = compile(([x, y]) => x!.mul(w).sub(y!), { inputs: 2 });
+
+    expect(() => program.run([1, 2, 3])).toThrow(/batch length 3 is not a positive multiple of 2/);
+    expect(() => program.run([1, Number.NaN])).toThrow(/batch\[1\] must be a finite number, got NaN/);
+    expect(() => program.run([])).toThrow(RangeError);
+  });
+
+  it('rejects bad options with the value it got', () => {
+    expect(() => compile(([x]) => x!, { inputs: -1 })).toThrow(/inputs must be a non-negative integer, got -1/);
+    expect(() => compile(([x]) => x!, { inputs: 1, backend: 'wasm' as 'js' })).toThrow(/got "wasm"/);
+  });
+});
+
+describe('compile back ends', () => {
+  it('picks the interpreter where code generation is forbidden (a CSP without unsafe-eval)', () => {
+    vi.stubGlobal('Function', function forbidden() {
+      throw new EvalError('Refused to evaluate a string as JavaScript');
+    });
+    const w = new Value(2);
+
+    const program = compile(([x]) => x!.mul(w), { inputs: 1 });
+
+    expect(program.backend).toBe('interpreter');
+    expect(program.run([3])).toBe(6);
+  });
+
+  it('runs several batch sizes with one program, and evaluate leaves gradients alone', () => {
+    const w = new Value(0.5);
+    const b = new Value(-1);
+    const program = compile(([x]) => [w.mul(x!).add(b).tanh(), w.mul(x!)], { inputs: 1 });
+
+    const one = program.run([0.3]);
+    const gradAfterOne = w.grad;
+    const three = program.evaluate([0.3, 1, -2]);
+
+    expect(one).toBe(new Value(0.5).mul(0.3).add(-1).tanh().data);
+    expect(three).toBe(
+      [0.3, 1, -2].map((x) => new Value(0.5).mul(x).add(-1).tanh()).reduce((s, v) => s.add(v)).data,
+    );
+    expect(w.grad).toBe(gradAfterOne);
+    expect(Array.from(program.outputs)).toEqual([0.5 * 0.3 - 1, 0.15, 0.5 - 1, 0.5, -1 - 1, -1].map((v, i) => (i % 2 === 0 ? Math.tanh(v) : v)));
+    expect(program.output(2, 1)).toBe(-1);
+  });
+});
+
+describe('generated code', () => {
+  it('writes numbers that round-trip exactly, -0 and extremes included', () => {
+    const xs = [-0, 0, 5e-324, -2.2250738585072014e-308, 1.7976931348623157e308, 0.1 + 0.2, -1 / 3, 1e21, 123456789.123];
+
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval -- evaluating emitted literals is the test
+    const back = xs.map((x) => (new Function(`return ${literal(x)};`) as () => number)());
+
+    back.forEach((y, i) => {
+      expect(Object.is(y, xs[i])).toBe(true);
+    });
+  });
+
+  it('holds no user strings: labels never reach the source', () => {
+    const w = new Value(2, { label: '*/ globalThis.pwned = 1; /*' });
+    const params = new ParameterSet();
+    const tape = trace(([x]) => [x!.mul(w).add(new Value(3, { label: '"); alert(1); ("' })).relu()], 1, params, false);
+
+    const { source } = generateKernel(tape, new Float64Array(1), new Float64Array(1), null);
+
+    expect(source).not.toMatch(/pwned|alert/);
+    expect(source).toMatch(/^[\s\w(){}[\]=+\-*/.,;:'?<>!&|\n]*$/);
+  });
+
+  it('keeps constants exact: a graph with -0 and denormal constants matches eager', () => {
+    const w = new Value(1.25);
+    const f = (x: Value | number) => w.mul(x).mul(5e-324).add(-0).mul(1e300).exp();
+    const eager = f(0.75);
+    eager.backward();
+    const expected = w.grad;
+    w.grad = 0;
+
+    const loss = compile(([x]) => f(x!), { inputs: 1, backend: 'js' }).run([0.75]);
+
+    expect(loss).toBe(eager.data);
+    expect(w.grad).toBe(expected);
+  });
+});
