@@ -20,11 +20,14 @@ export function checkData(x: unknown, where: string): asserts x is number {
   }
 }
 
-/** A `Value` operand as is, a number as a new constant leaf; anything else is a TypeError. */
+/** A `Value` operand as is, a number as a new constant leaf; like `checkData`, NaN and non-numbers are a TypeError, ±Infinity a RangeError. */
 export function checkOperand(x: unknown, op: string): Value {
   if (x instanceof Value) return x;
-  if (typeof x !== 'number' || !Number.isFinite(x)) {
+  if (typeof x !== 'number' || Number.isNaN(x)) {
     throw new TypeError(`${op}: operand must be a Value or a finite number, got ${describe(x)}`);
+  }
+  if (!Number.isFinite(x)) {
+    throw new RangeError(`${op}: operand must be finite, got ${x}`);
   }
   return new Value(x);
 }

@@ -105,8 +105,11 @@ export class Value {
    * @throws RangeError for a negative base with a fractional exponent, or 0 to a negative power
    */
   pow(exponent: number): Value {
-    if (typeof exponent !== 'number' || !Number.isFinite(exponent)) {
+    if (typeof exponent !== 'number' || Number.isNaN(exponent)) {
       throw new TypeError(`pow: exponent must be a finite number, got ${describe(exponent)}`);
+    }
+    if (!Number.isFinite(exponent)) {
+      throw new RangeError(`pow: exponent must be finite, got ${exponent}`);
     }
     const x = this._data;
     if (!this._symbolic) {

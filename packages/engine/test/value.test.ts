@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { Value } from '../src/index.js';
+
+describe('Value', () => {
+  it('starts as a leaf with grad 0, an empty label and no children', () => {
+    const v = new Value(2.5);
+
+    expect([v.data, v.grad, v.label, v.op, v.children, v.arg]).toEqual([2.5, 0, '', '', [], 0]);
+  });
+
+  it('records the op, the operands in order and the exponent of pow', () => {
+    const a = new Value(3);
+    const b = new Value(4);
+
+    const sum = a.add(b);
+    const cube = a.pow(3);
+
+    expect([sum.op, sum.children, sum.arg]).toEqual(['add', [a, b], 0]);
+    expect([cube.op, cube.children, cube.arg, cube.data]).toEqual(['pow', [a], 3, 27]);
+  });
+
+  it('turns a number operand into a constant leaf', () => {
+    const a = new Value(3);
+
+    const out = a.mul(2);
+
+    expect([out.children[1]?.op, out.children[1]?.data, out.data]).toEqual(['', 2, 6]);
+  });
+
+  it('accepts a new finite number through the data setter', () => {
+    const v = new Value(1);
+
+    v.data = -0.25;
+
+    expect(v.data).toBe(-0.25);
+  });
+});
+
+describe('Value.toString', () => {
+  it('shows data and grad like micrograd\'s repr', () => {
+    const v = new Value(-4);
+
+    expect(String(v)).toBe('Value(data=-4, grad=0)');
+  });
+
+  it('shows the gradient after backward and the label when there is one', () => {
+    const x = new Value(3, { label: 'x' });
+    const y = x.mul(x);
+
+    y.backward();
+
+    expect(x.toString()).toBe('Value(data=3, grad=6, label="x")');
+    expect(String(y)).toBe('Value(data=9, grad=1)');
+  });
+});
