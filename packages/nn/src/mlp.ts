@@ -40,19 +40,14 @@ export class MLP extends Module {
   constructor(nin: number, nouts: readonly number[], options: MLPOptions = {}) {
     super();
     checkCount(nin, 'new MLP', 'nin');
-    const isArray = Array.isArray(nouts);
-    if (!isArray || nouts.length === 0) {
-      throw new RangeError(`new MLP: nouts must be a non-empty array of layer sizes, got ${isArray ? '[]' : typeof nouts}`);
-    }
-    nouts.forEach((n, i) => checkCount(n, 'new MLP', `nouts[${i}]`));
+    const sizes = [nin, ...layerSizes(nouts)];
     const rng = resolveRandom(options, 'new MLP');
     const { activation = 'relu', outputActivation = 'linear', init } = options;
-    const sizes = [nin, ...nouts];
-    this.layers = nouts.map(
+    this.layers = sizes.slice(1).map(
       (nout, i) =>
-        new Layer(sizes[i], nout, {
+        new Layer(sizes[i]!, nout, {
           rng,
-          activation: i === nouts.length - 1 ? outputActivation : activation,
+          activation: i === sizes.length - 2 ? outputActivation : activation,
           ...(init === undefined ? {} : { init }),
         }),
     );
@@ -91,4 +86,11 @@ export class MLP extends Module {
   override toString(): string {
     return `MLP of [${this.layers.join(', ')}]`;
   }
+}
+
+function layerSizes(nouts: unknown): number[] {
+  if (!Array.isArray(nouts) || nouts.length === 0) {
+    throw new RangeError(`new MLP: nouts must be a non-empty array of layer sizes, got ${Array.isArray(nouts) ? '[]' : typeof nouts}`);
+  }
+  return nouts.map((n: unknown, i) => checkCount(n, 'new MLP', `nouts[${i}]`));
 }
