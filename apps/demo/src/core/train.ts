@@ -1,0 +1,162 @@
+import { compile, type Program, type Value } from '@mg/engine';
+import { MLP } from '@mg/nn';
+import type { Dataset } from './datasets.js';
+
+/** How a training step runs: building a fresh graph of Values each step, or a compiled program. */
+export type Engine = 'eager' | 'compiled';
+
+/** The engines {@link Training} accepts. */
+export const ENGINES: readonly Engine[] = ['eager', 'compiled'];
+
+/** Options for a {@link Training}. */
+export interface TrainingOptions {
+  /** Python `random.seed` for the weights (the notebook's 1337). */
+  seed: number;
+  /** Hidden layer sizes (the notebook's `[16, 16]`); one linear output follows. */
+  hidden: readonly number[];
+  /** How many steps the learning rate decays over (the notebook's 100). */
+  steps: number;
+  /** Default `'eager'`. */
+  engine?: Engine;
+  /** L2 regularisation strength. Default 1e-4, the notebook's `alpha`. */
+  alpha?: number;
+}
+
+/** What one step measured, before its update (what the notebook prints). */
+export interface StepRecord {
+  /** The step index, from 0. */
+  step: number;
+  /** The full-batch loss: mean hinge loss plus the L2 term. */
+  loss: number;
+  /** The share of points on the right side of the boundary, in [0, 1]. */
+  accuracy: number;
+  /** The learning rate of the update that followed. */
+  learningRate: number;
+}
+
+/**
+ * micrograd's `demo.ipynb` training loop, one step at a time: an `MLP(2, [...hidden, 1])`,
+ * the SVM max-margin loss `mean(relu(1 - y*score)) + alpha * sum(p*p)` over the full batch with
+ * labels ±1, and SGD with `lr = 1 - 0.9 * k / steps`. The operations and their order are the
+ * notebook's, so the losses match it to the last digit or so in both engines.
+ *
+ * @example
+ * ```ts
+ * const data = makeDataset('moons', { samples: 100, noise: 0.1, seed: 1337 });
+ * const training = new Training(data, { seed: 1337, hidden: [16, 16], steps: 100 });
+ * training.step(); // { step: 0, loss: 0.8958441028683222, accuracy: 0.5, learningRate: 1 }
+ * ```
+ */
+export class Training {
+  /** The model being trained. */
+  readonly model: MLP;
+  /** The engine running each step. */
+  readonly engine: Engine;
+  /** How many steps the learning rate decays over. */
+  readonly steps: number;
+
+  private readonly data: Dataset;
+  private readonly alpha: number;
+  private readonly params: Value[];
+  private k = 0;
+  private program: Program | null = null;
+  private scorer: Program | null = null;
+
+  /**
+   * @param data - the points and their 0/1 classes
+   * @param options - seed, layer sizes, step count, engine
+   * @throws RangeError for a bad option (the message names it and quotes it)
+   */
+  constructor(data: Dataset, options: TrainingOptions) {
+    const { seed, hidden, steps, engine = 'eager', alpha = 1e-4 } = options;
+    if (!ENGINES.includes(engine)) throw new RangeError(`new Training: engine must be 'eager' or 'compiled', got ${JSON.stringify(engine)}`);
+    if (!Number.isInteger(steps) || steps < 1) throw new RangeError(`new Training: steps must be a positive integer, got ${steps}`);
+    if (!(alpha >= 0)) throw new RangeError(`new Training: alpha must be >= 0, got ${alpha}`);
+    if (data.y.length === 0) throw new RangeError('new Training: the dataset is empty');
+    this.data = data;
+    this.engine = engine;
+    this.steps = steps;
+    this.alpha = alpha;
+    this.model = new MLP(2, [...hidden, 1], { seed });
+    this.params = this.model.parameters();
+  }
+
+  /** How many steps have run. */
+  get completed(): number {
+    return this.k;
+  }
+
+  /**
+   * One step of the notebook: forward over the full batch, zero the gradients, backward, update.
+   *
+   * @returns the loss and accuracy before the update, and the learning rate used
+   */
+  step(): StepRecord {
+    const { loss, correct } = this.engine === 'eager' ? this.eagerLossAndGrad() : this.compiledLossAndGrad();
+    const k = this.k++;
+    const learningRate = 1.0 - (0.9 * k) / this.steps;
+    for (const p of this.params) p.data -= learningRate * p.grad;
+    return { step: k, loss, accuracy: correct / this.data.y.length, learningRate };
+  }
+
+  /**
+   * The model's score at each point (forward only; positive means class 1).
+   *
+   * @param points - row-major `(x, y)` pairs
+   * @returns one score per point
+   */
+  scores(points: Float64Array): Float64Array {
+    this.scorer ??= compile((x) => this.model.forward(x), { inputs: 2 });
+    this.scorer.evaluate(points);
+    return this.scorer.outputs.slice();
+  }
+
+  private eagerLossAndGrad(): { loss: number; correct: number } {
+    const { X, y } = this.data;
+    const n = y.length;
+    let correct = 0;
+    const losses: Value[] = [];
+    for (let i = 0; i < n; i++) {
+      const score = this.model.forward([X[2 * i]!, X[2 * i + 1]!])[0]!;
+      const yi = 2 * y[i]! - 1;
+      // micrograd builds `1 + -yi*score` as `score * -yi + 1`.
+      losses.push(score.mul(-yi).add(1).relu());
+      if (yi > 0 === score.data > 0) correct++;
+    }
+    const total = this.regularised(losses);
+    this.model.zeroGrad();
+    total.backward();
+    return { loss: total.data, correct };
+  }
+
+  private compiledLossAndGrad(): { loss: number; correct: number } {
+    const { X, y } = this.data;
+    const n = y.length;
+    const program = (this.program ??= compile(
+      (x) => {
+        const score = this.model.forward([x[0]!, x[1]!])[0]!;
+        return [score, score.mul(x[2]!).add(1).relu()];
+      },
+      { inputs: 3, reduce: (outputs) => this.regularised(outputs.map((o) => o[1]!)) },
+    ));
+    const batch = new Float64Array(3 * n);
+    for (let i = 0; i < n; i++) {
+      batch[3 * i] = X[2 * i]!;
+      batch[3 * i + 1] = X[2 * i + 1]!;
+      batch[3 * i + 2] = -(2 * y[i]! - 1);
+    }
+    this.model.zeroGrad();
+    const loss = program.run(batch);
+    const outputs = program.outputs;
+    let correct = 0;
+    for (let i = 0; i < n; i++) if (y[i]! > 0 === outputs[2 * i]! > 0) correct++;
+    return { loss, correct };
+  }
+
+  /** `sum(losses) * (1.0 / n) + alpha * sum(p*p)`, in the notebook's order of operations. */
+  private regularised(losses: Value[]): Value {
+    const dataLoss = losses.reduce((s, l) => s.add(l)).mul(1.0 / losses.length);
+    const regLoss = this.params.map((p) => p.mul(p)).reduce((s, q) => s.add(q)).mul(this.alpha);
+    return dataLoss.add(regLoss);
+  }
+}
