@@ -1,0 +1,115 @@
+// `pnpm bench`: times one training step of micrograd's demo (zero grads, forward, backward, SGD)
+// for each named case, then prints a table and one JSON line for machines.
+//
+//   tsx bench/bench.ts [--steps N] [--warmup N] [case ...]
+import { performance } from 'node:perf_hooks';
+import { topologicalOrder } from '../src/index.js';
+import { createWorkload, hingeLoss, sgdUpdate, type Workload } from './workload.js';
+
+/** One way of running a training step; `prepare` may do setup work that is not timed. */
+export interface BenchCase {
+  name: string;
+  /** Returns the step function (it returns the loss) and the number of graph nodes a step makes. */
+  prepare(workload: Workload): { step: (index: number) => number; nodes: number };
+}
+
+const eager: BenchCase = {
+  name: 'eager',
+  prepare(workload) {
+    const nodes = topologicalOrder(hingeLoss(workload)).length;
+    return {
+      nodes,
+      step(index) {
+        for (const p of workload.parameters) p.grad = 0;
+        const loss = hingeLoss(workload);
+        loss.backward();
+        sgdUpdate(workload.parameters, index % 100);
+        return loss.data;
+      },
+    };
+  },
+};
+
+const cases: BenchCase[] = [eager];
+
+interface Row {
+  case: string;
+  msPerStep: number;
+  firstStepMs: number;
+  nodesPerStep: number;
+  nodesPerSecond: number;
+  peakHeapMB: number;
+  finalLoss: number;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+function run(c: BenchCase, steps: number, warmup: number): Row {
+  const workload = createWorkload();
+  const { step, nodes } = c.prepare(workload);
+  const times: number[] = [];
+  let peakHeap = 0;
+  let loss = NaN;
+  for (let i = 0; i < warmup + steps; i++) {
+    const t0 = performance.now();
+    loss = step(i);
+    times.push(performance.now() - t0);
+    peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
+  }
+  const ms = median(times.slice(warmup));
+  return {
+    case: c.name,
+    msPerStep: ms,
+    firstStepMs: times[0]!,
+    nodesPerStep: nodes,
+    nodesPerSecond: (nodes / ms) * 1000,
+    peakHeapMB: peakHeap / 2 ** 20,
+    finalLoss: loss,
+  };
+}
+
+function option(args: string[], name: string, fallback: number): number {
+  const i = args.indexOf(name);
+  if (i === -1) return fallback;
+  const n = Number(args.splice(i, 2)[1]);
+  if (!Number.isInteger(n) || n < 0) throw new RangeError(`bench: ${name} must be a non-negative integer`);
+  return n;
+}
+
+function printTable(head: string[], body: string[][]): void {
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  console.log([line(head), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n'));
+}
+
+function main(): void {
+  const args = process.argv.slice(2);
+  const steps = option(args, '--steps', 50);
+  const warmup = option(args, '--warmup', 10);
+  const unknown = args.filter((name) => !cases.some((c) => c.name === name));
+  if (unknown.length > 0) throw new RangeError(`bench: unknown case ${unknown.join(', ')}; known: ${cases.map((c) => c.name).join(', ')}`);
+  const selected = args.length === 0 ? cases : cases.filter((c) => args.includes(c.name));
+
+  const rows = selected.map((c) => run(c, steps, warmup));
+
+  console.log(`micrograd demo step: MLP 2-16-16-1, 100 points, hinge + L2; median of ${steps} steps after ${warmup} warm-up`);
+  printTable(
+    ['case', 'ms/step', 'first step ms', 'nodes/step', 'nodes/s', 'peak heap MB', 'loss after'],
+    rows.map((r) => [
+      r.case,
+      r.msPerStep.toFixed(2),
+      r.firstStepMs.toFixed(2),
+      String(r.nodesPerStep),
+      Math.round(r.nodesPerSecond).toLocaleString('en-US'),
+      r.peakHeapMB.toFixed(1),
+      r.finalLoss.toFixed(6),
+    ]),
+  );
+  console.log(JSON.stringify({ bench: '@mg/engine', node: process.version, steps, warmup, rows }));
+}
+
+main();
