@@ -9,3 +9,17 @@ export { MLP } from './mlp.js';
 export type { MLPOptions } from './mlp.js';
 export type { Activation } from './activation.js';
 export type { Initializer, RandomOptions } from './init.js';
+export {
+  sum,
+  mean,
+  hinge,
+  hingeLoss,
+  squaredError,
+  mseLoss,
+  bceWithLogits,
+  bceWithLogitsLoss,
+  logSumExp,
+  softmaxCrossEntropy,
+  crossEntropyLoss,
+  l2,
+} from './losses.js';

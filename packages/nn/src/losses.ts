@@ -1,0 +1,278 @@
+import type { Value } from '@mg/engine';
+
+// Every loss is built from the engine's primitives in the order micrograd's demo writes it in
+// Python, because floating-point sums depend on their order and the demo must reproduce the
+// notebook bit for bit. Python's `sum(xs)` starts from the int 0, and `0 + v` runs
+// `v.__radd__(0)`, which is `v + Value(0)`: hence the `.add(0)` after the first term.
+
+/**
+ * Python's `sum(values)` over Values: `((values[0] + 0) + values[1]) + ...`, micrograd's order.
+ *
+ * @param values - at least one Value
+ * @returns their sum
+ * @throws RangeError for an empty array
+ *
+ * @example
+ * ```ts
+ * sum([new Value(1), new Value(2)]).data; // 3
+ * ```
+ */
+export function sum(values: readonly Value[]): Value {
+  if (values.length === 0) throw new RangeError('sum: expected at least one Value, got an empty array');
+  let s = values[0]!.add(0);
+  for (let i = 1; i < values.length; i++) s = s.add(values[i]!);
+  return s;
+}
+
+/**
+ * The mean as micrograd's demo takes it: `sum(values) * (1.0 / len(values))`.
+ *
+ * @param values - at least one Value
+ * @returns their mean
+ * @throws RangeError for an empty array
+ *
+ * @example
+ * ```ts
+ * mean([new Value(1), new Value(2)]).data; // 1.5
+ * ```
+ */
+export function mean(values: readonly Value[]): Value {
+  if (values.length === 0) throw new RangeError('mean: expected at least one Value, got an empty array');
+  return sum(values).mul(1.0 / values.length);
+}
+
+/**
+ * One sample's hinge (max-margin) loss, `relu(1 - y * score)`, built as micrograd's demo
+ * builds `(1 + -yi*scorei).relu()`: `score.mul(-y).add(1).relu()`.
+ *
+ * @param score - the model's output
+ * @param y - the label, -1 or +1 (a Value when traced by `compile`)
+ * @returns the loss, 0 once the sample is on the right side with margin 1
+ *
+ * @example
+ * ```ts
+ * hinge(new Value(0.25), 1).data; // 0.75
+ * ```
+ */
+export function hinge(score: Value, y: Value | number): Value {
+  const negY = typeof y === 'number' ? -y : y.neg();
+  return score.mul(negY).add(1).relu();
+}
+
+/**
+ * The mean hinge loss over a batch, micrograd's `data_loss`:
+ * `sum((1 + -yi*scorei).relu() for ...) * (1.0 / n)`.
+ *
+ * @param scores - one output per sample
+ * @param ys - one label per sample, -1 or +1
+ * @returns the mean loss
+ * @throws RangeError when the arrays are empty or of different lengths
+ *
+ * @example
+ * ```ts
+ * hingeLoss([new Value(2), new Value(0.5)], [1, -1]).data; // (0 + 1.5) / 2 = 0.75
+ * ```
+ */
+export function hingeLoss(scores: readonly Value[], ys: readonly (Value | number)[]): Value {
+  checkPairs(scores, ys, 'hingeLoss');
+  return mean(scores.map((s, i) => hinge(s, ys[i]!)));
+}
+
+/**
+ * One sample's squared error, `(prediction - target) ** 2`.
+ *
+ * @param prediction - the model's output
+ * @param target - the wanted value
+ * @returns the squared difference
+ *
+ * @example
+ * ```ts
+ * squaredError(new Value(3), 1).data; // 4
+ * ```
+ */
+export function squaredError(prediction: Value, target: Value | number): Value {
+  return prediction.sub(target).pow(2);
+}
+
+/**
+ * Mean squared error over a batch: the mean of `(prediction - target) ** 2` over every sample
+ * (and, for rows of several outputs, every output).
+ *
+ * @param predictions - one output per sample, or one row of outputs per sample
+ * @param targets - matching numbers or rows
+ * @returns the mean squared error
+ * @throws RangeError when shapes differ or are empty
+ *
+ * @example
+ * ```ts
+ * mseLoss([new Value(3), new Value(0)], [1, 1]).data; // (4 + 1) / 2 = 2.5
+ * ```
+ */
+export function mseLoss(
+  predictions: readonly Value[] | readonly (readonly Value[])[],
+  targets: readonly (Value | number)[] | readonly (readonly (Value | number)[])[],
+): Value {
+  checkPairs(predictions, targets, 'mseLoss');
+  const errors: Value[] = [];
+  predictions.forEach((p, i) => {
+    const t = targets[i]!;
+    if (Array.isArray(p) !== Array.isArray(t)) {
+      throw new TypeError(`mseLoss: sample ${i} mixes a row and a single value (prediction and target must have the same shape)`);
+    }
+    if (Array.isArray(p)) {
+      const row = t as readonly (Value | number)[];
+      const preds = p as readonly Value[];
+      checkPairs(preds, row, `mseLoss: sample ${i}`);
+      preds.forEach((pj, j) => errors.push(squaredError(pj, row[j]!)));
+    } else {
+      errors.push(squaredError(p as Value, t as Value | number));
+    }
+  });
+  return mean(errors);
+}
+
+/**
+ * One sample's binary cross-entropy of a logit `z` (a score before the sigmoid) and a label
+ * `y` in [0, 1]: `-(y log σ(z) + (1 - y) log(1 - σ(z)))`, computed as PyTorch's
+ * `binary_cross_entropy_with_logits` does, `(1 - y) z + m + log(e^-m + e^(-z-m))` with
+ * `m = max(-z, 0)`, so no exponential overflows and large |z| gives exact, finite losses.
+ * The gradient is `σ(z) - y` everywhere, also at z = 0: the terms in `m` cancel whatever
+ * ReLU's derivative at 0 is.
+ *
+ * @param logit - the model's output
+ * @param y - the label, 0 or 1 (or a probability)
+ * @returns the loss
+ *
+ * @example
+ * ```ts
+ * bceWithLogits(new Value(0), 1).data; // log 2 = 0.6931…
+ * bceWithLogits(new Value(-1000), 1).data; // 1000, not Infinity
+ * ```
+ */
+export function bceWithLogits(logit: Value, y: Value | number): Value {
+  const negZ = logit.neg();
+  const m = negZ.relu();
+  const oneMinusY = typeof y === 'number' ? 1 - y : y.neg().add(1);
+  const softplusNegZ = m.add(m.neg().exp().add(negZ.sub(m).exp()).log());
+  return logit.mul(oneMinusY).add(softplusNegZ);
+}
+
+/**
+ * Mean binary cross-entropy with logits over a batch (see {@link bceWithLogits}).
+ *
+ * @param logits - one output per sample
+ * @param ys - one label per sample, 0 or 1
+ * @returns the mean loss
+ * @throws RangeError when the arrays are empty or of different lengths
+ *
+ * @example
+ * ```ts
+ * bceWithLogitsLoss([new Value(0), new Value(0)], [0, 1]).data; // log 2
+ * ```
+ */
+export function bceWithLogitsLoss(logits: readonly Value[], ys: readonly (Value | number)[]): Value {
+  checkPairs(logits, ys, 'bceWithLogitsLoss');
+  return mean(logits.map((z, i) => bceWithLogits(z, ys[i]!)));
+}
+
+/**
+ * `log(Σ e^z_k)`, stably: `m + log Σ e^(z_k - m)` with `m` the largest `z_k` (built with
+ * ReLU, `max(a, b) = a + relu(b - a)`, so it traces; its gradient cancels out).
+ *
+ * @param logits - at least one Value
+ * @returns log-sum-exp of the logits
+ * @throws RangeError for an empty array
+ *
+ * @example
+ * ```ts
+ * logSumExp([new Value(1000), new Value(1000)]).data; // 1000 + log 2
+ * ```
+ */
+export function logSumExp(logits: readonly Value[]): Value {
+  if (logits.length === 0) throw new RangeError('logSumExp: expected at least one Value, got an empty array');
+  let m = logits[0]!;
+  for (let k = 1; k < logits.length; k++) m = m.add(logits[k]!.sub(m).relu());
+  let s = logits[0]!.sub(m).exp();
+  for (let k = 1; k < logits.length; k++) s = s.add(logits[k]!.sub(m).exp());
+  return m.add(s.log());
+}
+
+/**
+ * One sample's softmax cross-entropy: `-log softmax(logits)[class]`, computed stably as
+ * `logSumExp(logits) - logits[class]`.
+ *
+ * @param logits - one score per class
+ * @param target - the class index, or one probability per class (a one-hot row; Values when
+ *   traced by `compile`, where an index cannot select a logit), giving `logSumExp - Σ t_k z_k`
+ * @returns the loss
+ * @throws RangeError for a class index out of range or a row of the wrong length
+ *
+ * @example
+ * ```ts
+ * softmaxCrossEntropy([new Value(2), new Value(2)], 0).data; // log 2
+ * ```
+ */
+export function softmaxCrossEntropy(logits: readonly Value[], target: number | readonly (Value | number)[]): Value {
+  const lse = logSumExp(logits);
+  if (typeof target === 'number') {
+    if (!Number.isInteger(target) || target < 0 || target >= logits.length) {
+      throw new RangeError(`softmaxCrossEntropy: class index must be an integer in [0, ${logits.length}), got ${target}`);
+    }
+    return lse.sub(logits[target]!);
+  }
+  checkPairs(logits, target, 'softmaxCrossEntropy');
+  let dot = logits[0]!.mul(target[0]!);
+  for (let k = 1; k < logits.length; k++) dot = dot.add(logits[k]!.mul(target[k]!));
+  return lse.sub(dot);
+}
+
+/**
+ * Mean softmax cross-entropy over a batch (see {@link softmaxCrossEntropy}).
+ *
+ * @param logits - one row of class scores per sample
+ * @param targets - one class index or probability row per sample
+ * @returns the mean loss
+ * @throws RangeError when the arrays are empty or of different lengths, or a target is out of range
+ *
+ * @example
+ * ```ts
+ * crossEntropyLoss([[new Value(5), new Value(0)]], [0]).data; // log(1 + e^-5)
+ * ```
+ */
+export function crossEntropyLoss(
+  logits: readonly (readonly Value[])[],
+  targets: readonly (number | readonly (Value | number)[])[],
+): Value {
+  checkPairs(logits, targets, 'crossEntropyLoss');
+  return mean(logits.map((z, i) => softmaxCrossEntropy(z, targets[i]!)));
+}
+
+/**
+ * An L2 penalty as micrograd's demo writes `alpha * sum((p*p for p in model.parameters()))`:
+ * `sum(p.mul(p)).mul(alpha)`.
+ *
+ * @param parameters - the values to penalise (usually `model.parameters()`)
+ * @param alpha - the coefficient, a finite number
+ * @returns the penalty
+ * @throws RangeError when `parameters` is empty or `alpha` is not finite
+ *
+ * @example
+ * ```ts
+ * l2([new Value(3), new Value(4)], 1e-4).data; // 0.0025
+ * ```
+ */
+export function l2(parameters: readonly Value[], alpha: number): Value {
+  if (typeof alpha !== 'number' || !Number.isFinite(alpha)) {
+    throw new RangeError(`l2: alpha must be a finite number, got ${String(alpha)}`);
+  }
+  return sum(parameters.map((p) => p.mul(p))).mul(alpha);
+}
+
+function checkPairs(a: readonly unknown[], b: readonly unknown[], where: string): void {
+  if (!Array.isArray(a) || !Array.isArray(b)) throw new TypeError(`${where}: expected two arrays`);
+  if (a.length !== b.length) {
+    throw new RangeError(`${where}: ${a.length} predictions but ${b.length} targets`);
+  }
+  if (a.length === 0) throw new RangeError(`${where}: expected at least one sample, got none`);
+}
+
