@@ -19,9 +19,9 @@ export function topologicalOrder(root: Value): Value[] {
     const top = stack.length - 1;
     const v = stack[top]!;
     const i = next[top]!;
-    if (i < v.children.length) {
+    const child = i === 0 ? v._a : i === 1 ? v._b : null;
+    if (child !== null) {
       next[top] = i + 1;
-      const child = v.children[i]!;
       if (child._mark !== mark) {
         child._mark = mark;
         stack.push(child);
@@ -48,19 +48,19 @@ export function backward(root: Value): void {
 function propagate(v: Value): void {
   const g = v.grad;
   const y = v._data;
-  const a = v.children[0]!;
+  const a = v._a!;
   switch (v.op) {
     case '':
       return;
     case 'add': {
-      const b = v.children[1]!;
+      const b = v._b!;
       a.grad += PRIMITIVES.add.da() * g;
       b.grad += PRIMITIVES.add.db() * g;
       check(v, b);
       return;
     }
     case 'mul': {
-      const b = v.children[1]!;
+      const b = v._b!;
       a.grad += PRIMITIVES.mul.da(a._data, b._data) * g;
       b.grad += PRIMITIVES.mul.db(a._data) * g;
       check(v, b);
@@ -89,7 +89,7 @@ function propagate(v: Value): void {
 }
 
 function check(v: Value, operand: Value): void {
-  const a = v.children[0]!;
+  const a = v._a!;
   if (a.grad - a.grad === 0 && operand.grad - operand.grad === 0) return;
   const at = v.children.map((c) => c._data).join(', ');
   const k = v.op === 'pow' ? ` with exponent ${v.arg}` : '';

@@ -44,8 +44,12 @@ export class Value {
   label: string;
   /** The primitive operation that produced this value, or `''` for a leaf. */
   readonly op: Op = '';
-  /** The operands of `op`, in order; empty for a leaf. */
-  readonly children: readonly Value[] = LEAF;
+  /** @internal First operand of `op`, null for a leaf; read directly on hot paths. */
+  _a: Value | null = null;
+  /** @internal Second operand of `add` and `mul`, else null. */
+  _b: Value | null = null;
+  /** @internal `children`, once read. */
+  _children: readonly Value[] | null = null;
   /** The constant attribute of `op`: the exponent of `pow`, 0 for every other op. */
   readonly arg: number = 0;
   /** @internal Visit mark of the graph walks (see graph.ts). */
@@ -67,6 +71,14 @@ export class Value {
     }
     this.label = label;
     if (traceCollector !== null) traceCollector.add(this);
+  }
+
+  /** The operands of `op`, in order; empty for a leaf. */
+  get children(): readonly Value[] {
+    // Made on first read, not per node: a two-element array per node was a third of the
+    // memory a training step allocates, and the garbage collector's time dominated eager mode.
+    this._children ??= this._a === null ? LEAF : this._b === null ? [this._a] : [this._a, this._b];
+    return this._children;
   }
 
   /** The scalar this value holds. Setting it checks that the new number is finite. */
@@ -217,7 +229,8 @@ function node(op: PrimitiveOp, data: number, a: Value, b: Value | undefined, arg
   }
   const out = new Value(symbolic ? 0 : data) as Writable<Value>;
   out.op = op;
-  out.children = b === undefined ? [a] : [a, b];
+  out._a = a;
+  out._b = b ?? null;
   out.arg = arg;
   out._symbolic = symbolic;
   return out;
