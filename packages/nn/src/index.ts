@@ -23,3 +23,8 @@ export {
   crossEntropyLoss,
   l2,
 } from './losses.js';
+export { Optimizer } from './optimizer.js';
+export { SGD } from './sgd.js';
+export type { SGDOptions } from './sgd.js';
+export { Adam, AdamW } from './adam.js';
+export type { AdamOptions } from './adam.js';
