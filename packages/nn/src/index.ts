@@ -28,3 +28,4 @@ export { SGD } from './sgd.js';
 export type { SGDOptions } from './sgd.js';
 export { Adam, AdamW } from './adam.js';
 export type { AdamOptions } from './adam.js';
+export type { MLPJSON, LayerJSON, NeuronJSON, JSONNumber } from './serialize.js';

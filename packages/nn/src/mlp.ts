@@ -1,7 +1,8 @@
 import type { Value } from '@mg/engine';
 import { Module } from './module.js';
 import { Layer } from './layer.js';
-import type { Activation } from './activation.js';
+import { checkActivation, type Activation } from './activation.js';
+import { parseMLP, writeNumber, type MLPJSON } from './serialize.js';
 import { checkCount, resolveRandom, type RandomOptions } from './init.js';
 import { checkInputs } from './inputs.js';
 
@@ -11,6 +12,8 @@ export interface MLPOptions extends RandomOptions {
   activation?: Activation;
   /** The last layer's. Default `'linear'`, as in micrograd. */
   outputActivation?: Activation;
+  /** One activation per layer, overriding `activation` and `outputActivation`. */
+  activations?: readonly Activation[];
 }
 
 /**
@@ -43,11 +46,12 @@ export class MLP extends Module {
     const sizes = [nin, ...layerSizes(nouts)];
     const rng = resolveRandom(options, 'new MLP');
     const { activation = 'relu', outputActivation = 'linear', init } = options;
+    const activations = layerActivations(options.activations, sizes.length - 1);
     this.layers = sizes.slice(1).map(
       (nout, i) =>
         new Layer(sizes[i]!, nout, {
           rng,
-          activation: i === sizes.length - 2 ? outputActivation : activation,
+          activation: activations?.[i] ?? (i === sizes.length - 2 ? outputActivation : activation),
           ...(init === undefined ? {} : { init }),
         }),
     );
@@ -82,6 +86,68 @@ export class MLP extends Module {
     return this.layers.flatMap((l) => l.parameters());
   }
 
+  /**
+   * The architecture and every weight as plain JSON; `JSON.stringify(model)` uses it.
+   * Numbers are kept exactly: JavaScript prints doubles so that they parse back to the same bits.
+   *
+   * @returns the description {@link MLP.fromJSON} reads
+   */
+  toJSON(): MLPJSON {
+    return {
+      format: 'mg.mlp',
+      version: 1,
+      nin: this.nin,
+      layers: this.layers.map((l) => ({
+        activation: l.activation,
+        neurons: l.neurons.map((n) => ({ w: n.w.map((w) => writeNumber(w.data)), b: writeNumber(n.b.data) })),
+      })),
+    };
+  }
+
+  /**
+   * A model from {@link MLP.toJSON}'s output (an object or its JSON string), weights to the last bit.
+   *
+   * @param json - the description
+   * @returns a new model
+   * @throws TypeError naming the first malformed field; RangeError when a neuron's weight count does not match its layer's inputs
+   *
+   * @example
+   * ```ts
+   * const copy = MLP.fromJSON(JSON.stringify(model));
+   * ```
+   */
+  static fromJSON(json: unknown): MLP {
+    const parsed = parseMLP(json, 'MLP.fromJSON');
+    const model = new MLP(
+      parsed.nin,
+      parsed.layers.map((l) => l.neurons.length),
+      { activations: parsed.layers.map((l) => l.activation), init: () => 0 },
+    );
+    model.assign(parsed.layers.flatMap((l) => l.neurons.flatMap((n) => [...n.w, n.b])));
+    return model;
+  }
+
+  /**
+   * Loads weights saved by {@link MLP.toJSON} into this model, which must have the same
+   * architecture. All or nothing: on any error the model is unchanged.
+   *
+   * @param json - the description (an object or its JSON string)
+   * @throws TypeError for malformed JSON; RangeError naming both architectures when they differ
+   */
+  loadJSON(json: unknown): void {
+    const parsed = parseMLP(json, 'MLP.loadJSON');
+    const theirs = describe(parsed.nin, parsed.layers.map((l) => [l.neurons.length, l.activation] as const));
+    const ours = describe(this.nin, this.layers.map((l) => [l.nout, l.activation] as const));
+    if (theirs !== ours) {
+      throw new RangeError(`MLP.loadJSON: the JSON holds ${theirs} but this model is ${ours}`);
+    }
+    this.assign(parsed.layers.flatMap((l) => l.neurons.flatMap((n) => [...n.w, n.b])));
+  }
+
+  private assign(values: readonly number[]): void {
+    this.parameters().forEach((p, i) => (p.data = values[i]!));
+  }
+
   /** `MLP of [Layer of [ReLUNeuron(2), ...], ...]` */
   override toString(): string {
     return `MLP of [${this.layers.join(', ')}]`;
@@ -93,4 +159,17 @@ function layerSizes(nouts: unknown): number[] {
     throw new RangeError(`new MLP: nouts must be a non-empty array of layer sizes, got ${Array.isArray(nouts) ? '[]' : typeof nouts}`);
   }
   return nouts.map((n: unknown, i) => checkCount(n, 'new MLP', `nouts[${i}]`));
+}
+
+function layerActivations(activations: unknown, count: number): Activation[] | undefined {
+  if (activations === undefined) return undefined;
+  if (!Array.isArray(activations) || activations.length !== count) {
+    throw new RangeError(`new MLP: activations must list one activation per layer (${count}), got ${Array.isArray(activations) ? activations.length : typeof activations}`);
+  }
+  return activations.map((a: unknown, i) => checkActivation(a, `new MLP: activations[${i}]`));
+}
+
+/** `MLP(2, [16 relu, 1 linear])`, for error messages. */
+function describe(nin: number, layers: readonly (readonly [number, Activation])[]): string {
+  return `MLP(${nin}, [${layers.map(([n, a]) => `${n} ${a}`).join(', ')}])`;
 }
