@@ -1,26 +1,52 @@
-import { topologicalOrder, type Value } from '@mg/engine';
+import { topologicalOrder, type Op, type Value } from '@mg/engine';
 
-/** Counts of a computation graph, as drawn by micrograd's `draw_dot`. */
+/** The size and shape of a computation graph, as {@link toDot} draws it. A plain object. */
 export interface GraphStats {
-  /** Values in the graph (one record node each). */
+  /** Values in the graph: one record node each. */
   values: number;
-  /** Values made by an op (each gets its own op node). */
+  /** Values made by no op: inputs, parameters and constants. */
+  leaves: number;
+  /** Values made by an op: one op node each. */
   ops: number;
-  /** Edges: one per operand of each op, plus one op -> result edge per op. */
+  /** Edges drawn: one from each operand to its op (two for `a + a`) and one from each op to its result. */
   edges: number;
+  /** Ops on the longest path from a leaf to the root: 0 for a leaf, 1 for `a + b`. */
+  depth: number;
+  /** How many times each op occurs, keyed by the engine's op name (`add`, `mul`, `pow`, ...), in the order first met from the leaves. */
+  opHistogram: Partial<Record<Exclude<Op, ''>, number>>;
 }
 
-/** Counts the value nodes, op nodes and edges of the graph under `root`. */
+/**
+ * Counts the value nodes, op nodes and edges of the graph under `root`, its depth and how often each op occurs.
+ * Iterative, so any depth is fine.
+ *
+ * @param root - the value whose graph to measure
+ * @returns a plain object; `values + ops` is the number of nodes {@link toDot} draws
+ *
+ * @example
+ * ```ts
+ * const a = new Value(2);
+ * graphStats(a.mul(a).add(1));
+ * // { values: 4, leaves: 2, ops: 2, edges: 6, depth: 2, opHistogram: { mul: 1, add: 1 } }
+ * ```
+ */
 export function graphStats(root: Value): GraphStats {
-  let values = 0;
-  let ops = 0;
-  let edges = 0;
+  const stats: GraphStats = { values: 0, leaves: 0, ops: 0, edges: 0, depth: 0, opHistogram: {} };
+  const depth = new Map<Value, number>();
   for (const v of topologicalOrder(root)) {
-    values++;
-    if (v.op !== '') {
-      ops++;
-      edges += v.children.length + 1;
+    stats.values++;
+    if (v.op === '') {
+      stats.leaves++;
+      depth.set(v, 0);
+      continue;
     }
+    stats.ops++;
+    stats.edges += v.children.length + 1;
+    stats.opHistogram[v.op] = (stats.opHistogram[v.op] ?? 0) + 1;
+    let d = 0;
+    for (const child of v.children) d = Math.max(d, depth.get(child)!);
+    depth.set(v, d + 1);
   }
-  return { values, ops, edges };
+  stats.depth = depth.get(root)!;
+  return stats;
 }

@@ -1,0 +1,201 @@
+import { Value } from '@mg/engine';
+import { escapeRecordField, quote } from './escape.js';
+import { fillColors, type Highlight } from './highlight.js';
+import { opLabel } from './op-label.js';
+import { breadthFirst } from './traverse.js';
+import { describe } from './describe.js';
+
+/** Options of {@link toDot} (and of {@link toSvg} when it draws a `Value`). */
+export interface DotOptions {
+  /** Layout direction: `'LR'` (left to right, as micrograd draws it) or `'TB'` (top to bottom). Default `'LR'`. */
+  rankdir?: 'LR' | 'TB';
+  /** Digits after the decimal point of `data` and `grad` (micrograd's `%.4f`). An integer 0-100, default 4. */
+  precision?: number;
+  /** Formats `data` and `grad` instead of `precision` (give one or the other), e.g. `(x) => x.toExponential(2)`. */
+  format?: (x: number) => string;
+  /** Draw the `grad` field of each value. Default `true`. */
+  showGrad?: boolean;
+  /** A caption above the graph. */
+  title?: string;
+  /**
+   * The most nodes (value nodes plus op nodes) to draw. Default 1000: past that a drawing is
+   * unreadable and slow to lay out. `Infinity` draws any graph.
+   */
+  maxNodes?: number;
+  /**
+   * What a graph with more than `maxNodes` nodes gives: `'error'` (default) throws a RangeError
+   * saying how large the graph is; `'summary'` draws the values nearest the root, in the same
+   * breadth-first order as the full drawing, and one dashed "not drawn" node standing for the rest,
+   * `maxNodes` nodes in all.
+   */
+  overflow?: 'error' | 'summary';
+  /** Fill value nodes by gradient or by a function of the value; see {@link Highlight}. Default `'none'`. */
+  highlight?: Highlight;
+}
+
+interface Resolved {
+  rankdir: 'LR' | 'TB';
+  format: (x: number) => string;
+  showGrad: boolean;
+  title: string | undefined;
+  maxNodes: number;
+  overflow: 'error' | 'summary';
+  highlight: Highlight;
+}
+
+/**
+ * The graph that computed `root` as Graphviz DOT, drawn the way micrograd's `draw_dot` draws it:
+ * a record node `{ label | data 2.0000 | grad 0.0000 }` per value, a small node per op with an
+ * edge to its result, and an edge from each operand to the op (two for `a + a`).
+ *
+ * Pure and deterministic: nodes are numbered in breadth-first order from the root (`v0` is the
+ * root, `v0_op` the op that made it), so the same graph always gives the same text. The walk uses
+ * a queue, never recursion, so any depth is fine.
+ *
+ * @param root - the value whose graph to draw, usually a loss after `backward()`
+ * @param options - layout, number format, gradients, title, size cap and highlighting
+ * @returns DOT source; render it with {@link toSvg} or any Graphviz
+ * @throws TypeError if `root` is not a Value or an option has the wrong type; RangeError for an
+ *   out-of-range option, or when the graph has more than `maxNodes` nodes and `overflow` is `'error'`
+ *
+ * @example
+ * ```ts
+ * const a = new Value(2, { label: 'a' });
+ * const b = a.mul(a);
+ * b.label = 'b';
+ * b.backward();
+ * toDot(b);
+ * // digraph {
+ * //   graph [rankdir=LR];
+ * //   v0 [shape=record, label="{ b | data 4.0000 | grad 1.0000 }"];
+ * //   v0_op [label="*"];
+ * //   v1 [shape=record, label="{ a | data 2.0000 | grad 4.0000 }"];
+ * //   v1 -> v0_op;
+ * //   v1 -> v0_op;
+ * //   v0_op -> v0;
+ * // }
+ * ```
+ */
+export function toDot(root: Value, options: DotOptions = {}): string {
+  if (!(root instanceof Value)) {
+    throw new TypeError(`toDot: root must be a Value, got ${describe(root)}`);
+  }
+  const o = resolve(options);
+  const { order, index } = breadthFirst(root);
+
+  let total = 0;
+  for (const v of order) total += v.op === '' ? 1 : 2;
+  let shown = order.length;
+  if (total > o.maxNodes) {
+    if (o.overflow === 'error') {
+      throw new RangeError(
+        `toDot: the graph has ${total} nodes to draw (${order.length} values, ${total - order.length} ops), ` +
+          `more than maxNodes (${o.maxNodes}); raise maxNodes (Infinity draws any graph) or pass ` +
+          `overflow: 'summary' to draw the ${o.maxNodes} nodes nearest the root`,
+      );
+    }
+    shown = 0;
+    for (let nodes = 1; shown < order.length; shown++) {
+      nodes += order[shown]!.op === '' ? 1 : 2;
+      if (nodes > o.maxNodes) break;
+    }
+  }
+
+  const values = order.slice(0, shown);
+  const fills = fillColors(values, o.highlight);
+  const graph = [`rankdir=${o.rankdir}`];
+  if (o.title !== undefined) graph.push(`label=${quote(o.title)}`, 'labelloc=t');
+  const nodes: string[] = [];
+  const edges: string[] = [];
+  const cut: number[] = [];
+  let opsShown = 0;
+
+  values.forEach((v, i) => {
+    const fields = [escapeRecordField(v.label), escapeRecordField(`data ${o.format(v.data)}`)];
+    if (o.showGrad) fields.push(escapeRecordField(`grad ${o.format(v.grad)}`));
+    const fill: unknown = fills[i];
+    if (fill !== undefined && typeof fill !== 'string') {
+      throw new TypeError(`toDot: highlight(${v.toString()}) must return a colour string or undefined, got ${describe(fill)}`);
+    }
+    const style = fill === undefined ? '' : `, style=filled, fillcolor=${quote(fill)}`;
+    nodes.push(`  v${i} [shape=record${style}, label="{ ${fields.join(' | ')} }"];`);
+    if (v.op === '') return;
+    nodes.push(`  v${i}_op [label=${quote(opLabel(v))}];`);
+    opsShown++;
+    let hidden = false;
+    for (const child of v.children) {
+      const c = index.get(child)!;
+      if (c < shown) edges.push(`  v${c} -> v${i}_op;`);
+      else hidden = true;
+    }
+    if (hidden) cut.push(i);
+    edges.push(`  v${i}_op -> v${i};`);
+  });
+
+  if (shown < order.length) {
+    const hiddenValues = order.length - shown;
+    const hiddenOps = total - order.length - opsShown;
+    const note = `${hiddenValues} more values and ${hiddenOps} more ops not drawn\n(maxNodes ${o.maxNodes}; the whole graph has ${total} nodes)`;
+    nodes.push(`  more [shape=note, style=dashed, label=${quote(note)}];`);
+    for (const i of cut) edges.push(`  more -> v${i}_op [style=dashed];`);
+  }
+
+  return ['digraph {', `  graph [${graph.join(', ')}];`, ...nodes, ...edges, '}', ''].join('\n');
+}
+
+// Options are checked as `unknown`: callers from JavaScript get a clear error, not a wrong drawing.
+function resolve(options: DotOptions): Resolved {
+  const raw: unknown = options;
+  if (typeof raw !== 'object' || raw === null) {
+    throw new TypeError(`toDot: options must be an object, got ${describe(raw)}`);
+  }
+  const o: { [K in keyof DotOptions]?: unknown } = raw;
+  const { rankdir = 'LR', precision, format, showGrad = true, title, maxNodes = 1000, overflow = 'error', highlight = 'none' } = o;
+  if (rankdir !== 'LR' && rankdir !== 'TB') {
+    throw new RangeError(`toDot: rankdir must be 'LR' or 'TB', got ${describe(rankdir)}`);
+  }
+  if (precision !== undefined && format !== undefined) {
+    throw new TypeError('toDot: give precision or format, not both');
+  }
+  if (precision !== undefined && !(typeof precision === 'number' && Number.isInteger(precision) && precision >= 0 && precision <= 100)) {
+    throw new RangeError(`toDot: precision must be an integer from 0 to 100, got ${describe(precision)}`);
+  }
+  if (format !== undefined && typeof format !== 'function') {
+    throw new TypeError(`toDot: format must be a function (x: number) => string, got ${describe(format)}`);
+  }
+  if (typeof showGrad !== 'boolean') {
+    throw new TypeError(`toDot: showGrad must be a boolean, got ${describe(showGrad)}`);
+  }
+  if (title !== undefined && typeof title !== 'string') {
+    throw new TypeError(`toDot: title must be a string, got ${describe(title)}`);
+  }
+  if (!(typeof maxNodes === 'number' && (Number.isInteger(maxNodes) || maxNodes === Infinity) && maxNodes >= 3)) {
+    throw new RangeError(`toDot: maxNodes must be an integer of at least 3 (or Infinity), got ${describe(maxNodes)}`);
+  }
+  if (overflow !== 'error' && overflow !== 'summary') {
+    throw new RangeError(`toDot: overflow must be 'error' or 'summary', got ${describe(overflow)}`);
+  }
+  if (highlight !== 'none' && highlight !== 'grad' && typeof highlight !== 'function') {
+    throw new RangeError(`toDot: highlight must be 'none', 'grad' or a function, got ${describe(highlight)}`);
+  }
+  const digits = precision ?? 4;
+  return {
+    rankdir,
+    format: format === undefined ? (x) => x.toFixed(digits) : checkedFormat(format as (x: number) => string),
+    showGrad,
+    title,
+    maxNodes,
+    overflow,
+    highlight: highlight as Highlight,
+  };
+}
+
+function checkedFormat(format: (x: number) => string): (x: number) => string {
+  return (x) => {
+    const text: unknown = format(x);
+    if (typeof text !== 'string') {
+      throw new TypeError(`toDot: format(${x}) must return a string, got ${describe(text)}`);
+    }
+    return text;
+  };
+}

@@ -1,0 +1,69 @@
+import { Value } from '@mg/engine';
+import type { Viz } from '@viz-js/viz';
+import { toDot, type DotOptions } from './dot.js';
+import { describe } from './describe.js';
+
+// Graphviz compiled to WebAssembly is a 1.2 MB module: it is loaded on the first render, not on
+// import, so `toDot` and `graphStats` stay light. One instance serves every later render.
+let viz: Promise<Viz> | undefined;
+
+function graphviz(): Promise<Viz> {
+  viz ??= import('@viz-js/viz').then(
+    (module) => module.instance(),
+    (error: unknown) => {
+      viz = undefined;
+      throw new Error(`toSvg: could not load @viz-js/viz (${String(error)})`, { cause: error });
+    },
+  );
+  return viz;
+}
+
+/**
+ * Renders a graph to SVG with Graphviz compiled to WebAssembly (`@viz-js/viz`): no system
+ * Graphviz needed, the same in Node and in browsers. Graphviz is loaded on the first call.
+ *
+ * @param root - a value, drawn with {@link toDot} and `options`
+ * @param options - the {@link toDot} options
+ * @returns the SVG document as a string
+ * @throws TypeError for a bad argument; RangeError as {@link toDot} does (a graph over `maxNodes`);
+ *   SyntaxError, quoting Graphviz, when the DOT cannot be rendered
+ *
+ * @example
+ * ```ts
+ * const x = new Value(2, { label: 'x' });
+ * const y = x.tanh();
+ * y.backward();
+ * const svg = await toSvg(y, { rankdir: 'TB' }); // '<?xml version="1.0" ...<svg ...'
+ * ```
+ */
+export function toSvg(root: Value, options?: DotOptions): Promise<string>;
+/**
+ * Renders DOT source (from {@link toDot}, or any other) to SVG.
+ *
+ * @param dot - Graphviz DOT source
+ * @returns the SVG document as a string
+ * @throws SyntaxError, quoting Graphviz, when the DOT is invalid
+ */
+export function toSvg(dot: string): Promise<string>;
+export async function toSvg(input: Value | string, options?: DotOptions): Promise<string> {
+  let dot: string;
+  if (input instanceof Value) {
+    dot = toDot(input, options);
+  } else if (typeof input === 'string') {
+    if (options !== undefined) {
+      throw new TypeError('toSvg: options apply when drawing a Value; a DOT string is rendered as it is');
+    }
+    dot = input;
+  } else {
+    throw new TypeError(`toSvg: expected a Value or a DOT string, got ${describe(input)}`);
+  }
+
+  const result = (await graphviz()).render(dot, { format: 'svg' });
+  if (result.status !== 'success' || result.output.trim() === '') {
+    const messages = result.errors.filter((e) => e.level !== 'warning').map((e) => e.message);
+    const reason = messages.length > 0 ? messages.join('; ') : 'no graph in the input';
+    const start = dot.length > 60 ? `${dot.slice(0, 60)}...` : dot;
+    throw new SyntaxError(`toSvg: Graphviz could not render the DOT: ${reason} (DOT starts ${JSON.stringify(start)})`);
+  }
+  return result.output;
+}
