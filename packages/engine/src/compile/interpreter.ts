@@ -1,10 +1,13 @@
 import { PRIMITIVES, type PrimitiveOp } from '../ops.js';
 import { sampleHandoffs } from './codegen.js';
+import { findChains } from './fuse.js';
 import type { Kernel, SampleHandoff } from './kernel.js';
 import type { Tape } from './tape.js';
 
 const OPCODES: readonly PrimitiveOp[] = ['add', 'mul', 'pow', 'exp', 'log', 'tanh', 'relu', 'sigmoid'];
-const ADD = 0, MUL = 1, POW = 2, EXP = 3, LOG = 4, TANH = 5, RELU = 6;
+const ADD = 0, MUL = 1, POW = 2, EXP = 3, LOG = 4, TANH = 5, RELU = 6, SIGMOID = 7;
+/** A fused dot-product chain (see fuse.ts). */
+const CHAIN = 8;
 
 /** Called in checking mode at the first value or gradient that is not finite. */
 export type NonFiniteReport = (what: 'value' | 'gradient', node: number, op: PrimitiveOp, operands: number[]) => never;
@@ -29,6 +32,14 @@ export class InterpretedKernel implements Kernel {
   private readonly BN: Int32Array;
   private readonly K: Float64Array;
   private readonly D: Int32Array;
+  /** Per chain instruction: where its terms start in CU/CV, and how many there are. */
+  private readonly CS: Int32Array;
+  private readonly CL: Int32Array;
+  /** The chains' terms `u_j * v_j`, addressed like A and B. */
+  private readonly CU: Int32Array;
+  private readonly CUN: Int32Array;
+  private readonly CV: Int32Array;
+  private readonly CVN: Int32Array;
   /** Op instructions that pass a gradient on. */
   private readonly backOps: Int32Array;
   private readonly inputSlot: Int32Array;
@@ -43,22 +54,31 @@ export class InterpretedKernel implements Kernel {
 
   /**
    * @param GV - the program's gradient buffer: `G` first, then this kernel's scratch at `gbase`
+   * @param fuse - run dot-product chains as single instructions (off when diagnosing, so
+   *   errors name the exact op)
    */
   constructor(
     tape: Tape,
     private readonly GV: Float64Array,
     private readonly gbase: number,
     handoff: SampleHandoff | null,
+    fuse = true,
   ) {
     const { nodes, needsGrad } = tape;
     this.size = nodes.length;
+    const chains = fuse ? findChains(tape) : new Map<number, never>();
+    const absorbed = new Set<number>();
+    for (const chain of chains.values()) {
+      for (const m of chain.muls) absorbed.add(m);
+      for (const a of chain.adds) if (a !== chain.top) absorbed.add(a);
+    }
     const ops: number[] = [];
     const inputs: number[] = [];
     const consts: number[] = [];
     nodes.forEach((n, k) => {
       if (n.kind === 'input') inputs.push(k);
       else if (n.kind === 'const') consts.push(k);
-      else if (n.kind === 'op') ops.push(k);
+      else if (n.kind === 'op' && !absorbed.has(k)) ops.push(k);
     });
     const address = (k: number): [number, number] => {
       const n = nodes[k]!;
@@ -73,9 +93,34 @@ export class InterpretedKernel implements Kernel {
     this.K = new Float64Array(count);
     this.D = new Int32Array(count);
     const back: number[] = [];
+    const terms = [...chains.values()].reduce((t, c) => t + c.muls.length, 0);
+    this.CS = new Int32Array(count);
+    this.CL = new Int32Array(count);
+    this.CU = new Int32Array(terms);
+    this.CUN = new Int32Array(terms);
+    this.CV = new Int32Array(terms);
+    this.CVN = new Int32Array(terms);
+    let t = 0;
     ops.forEach((k, i) => {
       const n = nodes[k]!;
       if (n.kind !== 'op') return;
+      const chain = chains.get(k);
+      if (chain !== undefined) {
+        this.code[i] = CHAIN;
+        [this.A[i], this.AN[i]] = address(chain.c);
+        [this.B[i], this.BN[i]] = address(chain.c);
+        this.D[i] = k;
+        this.CS[i] = t;
+        this.CL[i] = chain.muls.length;
+        for (const m of chain.muls) {
+          const mul = nodes[m] as { a: number; b: number };
+          [this.CU[t], this.CUN[t]] = address(mul.a);
+          [this.CV[t], this.CVN[t]] = address(mul.b);
+          t++;
+        }
+        if (needsGrad[k]) back.push(i);
+        return;
+      }
       this.code[i] = OPCODES.indexOf(n.op);
       [this.A[i], this.AN[i]] = address(n.a);
       [this.B[i], this.BN[i]] = address(n.b >= 0 ? n.b : n.a);
@@ -101,7 +146,8 @@ export class InterpretedKernel implements Kernel {
   }
 
   forward(X: Float64Array, xo: number, V: Float64Array, vo: number, O: Float64Array, oo: number): void {
-    const { code, A, B, AN, BN, K, D, inputSlot, inputIndex, constSlot, constValue, out, outN, report } = this;
+    const { code, A, B, AN, BN, K, D, CS, CL, CU, CUN, CV, CVN } = this;
+    const { inputSlot, inputIndex, constSlot, constValue, out, outN, report } = this;
     for (let i = 0; i < inputSlot.length; i++) V[vo + inputSlot[i]!] = X[xo + inputIndex[i]!]!;
     for (let i = 0; i < constSlot.length; i++) V[vo + constSlot[i]!] = constValue[i]!;
     const n = code.length;
@@ -117,7 +163,15 @@ export class InterpretedKernel implements Kernel {
         case LOG: y = PRIMITIVES.log.forward(a); break;
         case TANH: y = PRIMITIVES.tanh.forward(a); break;
         case RELU: y = PRIMITIVES.relu.forward(a); break;
-        default: y = PRIMITIVES.sigmoid.forward(a); break;
+        case SIGMOID: y = PRIMITIVES.sigmoid.forward(a); break;
+        default: {
+          y = a;
+          for (let j = CS[i]!, end = j + CL[i]!; j < end; j++) {
+            const u = V[CU[j]! + vo * CUN[j]!]!;
+            const v = V[CV[j]! + vo * CVN[j]!]!;
+            y = PRIMITIVES.add.forward(y, PRIMITIVES.mul.forward(u, v));
+          }
+        }
       }
       V[vo + D[i]!] = y;
       if (report !== null && !(y - y === 0)) report('value', D[i]!, OPCODES[code[i]!]!, [a, b]);
@@ -133,7 +187,8 @@ export class InterpretedKernel implements Kernel {
     GX: Float64Array | null,
     sample: ((i: number) => void) | null,
   ): void {
-    const { GV, gbase, code, A, B, AN, BN, K, D, backOps, out, outN, handoffs, report } = this;
+    const { GV, gbase, code, A, B, AN, BN, K, D, CS, CL, CU, CUN, CV, CVN } = this;
+    const { backOps, out, outN, handoffs, report } = this;
     GV.fill(0, gbase, gbase + this.size);
     for (let j = 0; j < out.length; j++) {
       const g = out[j]! + gbase * outN[j]!;
@@ -168,9 +223,27 @@ export class InterpretedKernel implements Kernel {
         case LOG: GV[ga] = GV[ga]! + PRIMITIVES.log.da(a) * g; break;
         case TANH: GV[ga] = GV[ga]! + PRIMITIVES.tanh.da(a, 0, 0, y) * g; break;
         case RELU: GV[ga] = GV[ga]! + PRIMITIVES.relu.da(a, 0, 0, y) * g; break;
-        default: GV[ga] = GV[ga]! + PRIMITIVES.sigmoid.da(a, 0, 0, y) * g; break;
+        case SIGMOID: GV[ga] = GV[ga]! + PRIMITIVES.sigmoid.da(a, 0, 0, y) * g; break;
+        default: {
+          // Exactly eager's steps, last term first: each sum passes its gradient to the sum
+          // below (or to c) and to its product (whose gradients start from 0), then the
+          // product to its operands.
+          let gs = g;
+          for (let j = CS[i]! + CL[i]! - 1, first = CS[i]!; j >= first; j--) {
+            const below = PRIMITIVES.add.da() * gs;
+            const gm = 0 + PRIMITIVES.add.db() * gs;
+            if (j === first) GV[ga] = GV[ga]! + below;
+            else gs = 0 + below;
+            const au = CU[j]! + vo * CUN[j]!;
+            const av = CV[j]! + vo * CVN[j]!;
+            const gu = CU[j]! + gbase * CUN[j]!;
+            const gv = CV[j]! + gbase * CVN[j]!;
+            GV[gu] = GV[gu]! + PRIMITIVES.mul.da(V[au]!, V[av]!) * gm;
+            GV[gv] = GV[gv]! + PRIMITIVES.mul.db(V[au]!) * gm;
+          }
+        }
       }
-      if (report !== null && !(GV[ga] - GV[ga] === 0 && GV[gb]! - GV[gb]! === 0)) {
+      if (report !== null && !(GV[ga]! - GV[ga]! === 0 && GV[gb]! - GV[gb]! === 0)) {
         report('gradient', D[i]!, OPCODES[code[i]!]!, [a, b]);
       }
     }

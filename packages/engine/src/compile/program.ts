@@ -6,6 +6,7 @@ import { InterpretedKernel } from './interpreter.js';
 import type { Kernel } from './kernel.js';
 import type { Tape } from './tape.js';
 import { ParameterSet, trace } from './trace.js';
+import { TieredKernel } from './tiers.js';
 
 /** Which back end runs a compiled program. */
 export type Backend = 'js' | 'interpreter';
@@ -207,7 +208,11 @@ export class Program {
     const handoff = { perSample: m };
     const sample =
       this.backend === 'js'
-        ? generateKernel(this.sampleTape, P, G, null)
+        ? new TieredKernel(
+            generateKernel(this.sampleTape, P, G, null, { loops: true }),
+            generateKernel(this.sampleTape, P, G, null, { loops: false }),
+            m,
+          )
         : new InterpretedKernel(this.sampleTape, GV, n, null);
     // The reduction runs once per batch: interpreting it costs microseconds, while generated
     // code for it (hundreds of nodes for an L2 term) would cost V8 more to optimise than it saves.
@@ -241,8 +246,8 @@ export class Program {
       );
     };
     const size = this.sampleTape.nodes.length;
-    const sample = new InterpretedKernel(this.sampleTape, GV, P.length, null);
-    const reduce = new InterpretedKernel(plan.reduceTape, GV, P.length + size, { perSample: m });
+    const sample = new InterpretedKernel(this.sampleTape, GV, P.length, null, false);
+    const reduce = new InterpretedKernel(plan.reduceTape, GV, P.length + size, { perSample: m }, false);
     sample.report = report;
     reduce.report = report;
     for (let i = 0; i < this.count; i++) {

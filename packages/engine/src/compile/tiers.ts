@@ -1,0 +1,97 @@
+import type { Kernel } from './kernel.js';
+
+/** Samples per run that go to the fast tier while it warms up. */
+const WARM = 4;
+/** Consecutive runs the fast tier must win before it takes every sample. */
+const WINS = 3;
+/** Runs after which we stop measuring and keep the quick tier. */
+const PATIENCE = 2000;
+
+const clock: { now(): number } | undefined = (globalThis as { performance?: { now(): number } }).performance;
+
+/**
+ * Two kernels for the same tape with identical results, bit for bit: `quick` (loops, which
+ * V8 optimises within a few runs) and `fast` (straight-line code, the fastest once optimised,
+ * which V8 needs a few hundred milliseconds to optimise). Like a JIT's tiers: the first
+ * samples of each run go to `fast` so V8 warms it up, the rest to `quick`, and once `fast`
+ * is faster per sample for a few runs in a row it takes every sample. Which kernel runs a
+ * sample never changes a number, only the time.
+ */
+export class TieredKernel implements Kernel {
+  readonly size: number;
+  private fastForAll = false;
+  private measuring = clock !== undefined;
+  private runs = 0;
+  private wins = 0;
+  private readonly time = new Float64Array(2);
+  private readonly calls = new Float64Array(2);
+
+  constructor(
+    private readonly quick: Kernel,
+    private readonly fast: Kernel,
+    private readonly perSample: number,
+  ) {
+    this.size = Math.max(quick.size, fast.size);
+  }
+
+  /** Whether every sample runs on the fast tier now. */
+  get settled(): boolean {
+    return this.fastForAll;
+  }
+
+  forward(X: Float64Array, xo: number, V: Float64Array, vo: number, O: Float64Array, oo: number): void {
+    const i = oo / this.perSample;
+    if (i === 0) this.endRun();
+    const tier = this.fastForAll || i < WARM ? 1 : 0;
+    const kernel = tier === 1 ? this.fast : this.quick;
+    if (!this.measuring) {
+      kernel.forward(X, xo, V, vo, O, oo);
+      return;
+    }
+    const start = clock!.now();
+    kernel.forward(X, xo, V, vo, O, oo);
+    this.record(tier, start);
+  }
+
+  backward(
+    V: Float64Array,
+    vo: number,
+    S: Float64Array,
+    so: number,
+    GX: Float64Array | null,
+    sample: ((i: number) => void) | null,
+  ): void {
+    const i = so / this.perSample;
+    const tier = this.fastForAll || i < WARM ? 1 : 0;
+    const kernel = tier === 1 ? this.fast : this.quick;
+    if (!this.measuring) {
+      kernel.backward(V, vo, S, so, GX, sample);
+      return;
+    }
+    const start = clock!.now();
+    kernel.backward(V, vo, S, so, GX, sample);
+    this.record(tier, start);
+  }
+
+  private record(tier: number, start: number): void {
+    this.time[tier]! += clock!.now() - start;
+    this.calls[tier]!++;
+  }
+
+  /** Compares the tiers over the last run, per sample. */
+  private endRun(): void {
+    if (!this.measuring) return;
+    const [quickTime, fastTime] = this.time;
+    const [quickCalls, fastCalls] = this.calls;
+    if (quickCalls! > 0 && fastCalls! > 0) {
+      this.wins = fastTime! / fastCalls! < quickTime! / quickCalls! ? this.wins + 1 : 0;
+      if (this.wins >= WINS) {
+        this.fastForAll = true;
+        this.measuring = false;
+      }
+    }
+    if (++this.runs >= PATIENCE) this.measuring = false;
+    this.time.fill(0);
+    this.calls.fill(0);
+  }
+}
