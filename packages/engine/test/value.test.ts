@@ -19,6 +19,18 @@ describe('Value', () => {
     expect([cube.op, cube.children, cube.arg, cube.data]).toEqual(['pow', [a], 3, 27]);
   });
 
+  it('returns the same children array on every read, and one shared empty array for leaves', () => {
+    const a = new Value(1);
+    const b = new Value(2);
+    const out = a.mul(b);
+
+    const first = out.children;
+
+    expect(out.children).toBe(first);
+    expect(first).toEqual([a, b]);
+    expect(a.children).toBe(b.children);
+  });
+
   it('turns a number operand into a constant leaf', () => {
     const a = new Value(3);
 
