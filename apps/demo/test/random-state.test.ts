@@ -72,7 +72,9 @@ describe('RandomState', () => {
     const rs = new RandomState(0);
 
     expect(() => new RandomState(-1)).toThrow(/RandomState: seed .* got -1/);
-    expect(() => rs.seed(2 ** 32)).toThrow(RangeError);
+    expect(() => {
+      rs.seed(2 ** 32);
+    }).toThrow(RangeError);
     expect(() => rs.normal(0, -1)).toThrow(/RandomState.normal: scale .* got -1/);
     expect(() => rs.randomInterval(1.5)).toThrow(/randomInterval: .* got 1.5/);
   });

@@ -1,0 +1,88 @@
+import type { StepRecord } from '../core/train.js';
+
+/** Where a training run reports its steps and its end. */
+export interface Progress {
+  step(record: StepRecord, ms: number): void;
+  done(summary: Summary): void;
+}
+
+/** The end of a run: what the final line or JSON object says. */
+export interface Summary {
+  steps: number;
+  loss: number;
+  accuracy: number;
+  engine: string;
+  msPerStep: number;
+  totalMs: number;
+  artifacts: string[];
+}
+
+/** `0.81` -> `81`: the share as a percentage, without float noise such as 81.00000000000001. */
+export function percent(share: number): number {
+  return Number((share * 100).toFixed(10));
+}
+
+/** One line per step, `step K loss L accuracy A%`, the loss in full precision: for logs and pipes. */
+export function plainProgress(write: (text: string) => void): Progress {
+  return {
+    step: (r) => {
+      write(`step ${r.step} loss ${r.loss} accuracy ${percent(r.accuracy)}%\n`);
+    },
+    done: (s) => {
+      write(summaryText(s));
+    },
+  };
+}
+
+/** A single line rewritten in place, for a terminal. */
+export function liveProgress(write: (text: string) => void, total: number): Progress {
+  const width = String(total - 1).length;
+  return {
+    step: (r) => {
+      const bar = '#'.repeat(Math.round(((r.step + 1) / total) * 20)).padEnd(20, '.');
+      write(`\r[${bar}] step ${String(r.step).padStart(width)}/${total - 1}  loss ${r.loss.toFixed(6)}  accuracy ${percent(r.accuracy)}%\x1b[K`);
+    },
+    done: (s) => {
+      write(`\n${summaryText(s)}`);
+    },
+  };
+}
+
+/** One JSON object per line: `{"step","loss","accuracy"}` per step, then a summary with timing. */
+export function jsonProgress(write: (text: string) => void): Progress {
+  return {
+    step: (r) => {
+      write(`${JSON.stringify({ step: r.step, loss: r.loss, accuracy: r.accuracy })}\n`);
+    },
+    done: (s) => {
+      write(
+        `${JSON.stringify({
+          done: true,
+          steps: s.steps,
+          loss: s.loss,
+          accuracy: s.accuracy,
+          engine: s.engine,
+          ms_per_step: s.msPerStep,
+          total_ms: s.totalMs,
+          artifacts: s.artifacts,
+        })}\n`,
+      );
+    },
+  };
+}
+
+function summaryText(s: Summary): string {
+  const lines = [
+    `${s.steps} steps (${s.engine}) in ${s.totalMs.toFixed(0)} ms, median ${s.msPerStep.toFixed(2)} ms/step; final loss ${s.loss}, accuracy ${percent(s.accuracy)}%`,
+  ];
+  if (s.artifacts.length > 0) lines.push('wrote:', ...s.artifacts.map((a) => `  ${a}`));
+  return `${lines.join('\n')}\n`;
+}
+
+/** The median of some numbers (0 for none). */
+export function median(xs: readonly number[]): number {
+  if (xs.length === 0) return 0;
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
