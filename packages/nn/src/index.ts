@@ -29,3 +29,5 @@ export type { SGDOptions } from './sgd.js';
 export { Adam, AdamW } from './adam.js';
 export type { AdamOptions } from './adam.js';
 export type { MLPJSON, LayerJSON, NeuronJSON, JSONNumber } from './serialize.js';
+export { Trainer, fit } from './trainer.js';
+export type { Dataset, Engine, FitResult, LossName, StepInfo, TrainerOptions } from './trainer.js';
