@@ -25,8 +25,8 @@ export interface DotOptions {
   /**
    * What a graph with more than `maxNodes` nodes gives: `'error'` (default) throws a RangeError
    * saying how large the graph is; `'summary'` draws the values nearest the root, in the same
-   * breadth-first order as the full drawing, and one dashed "not drawn" node standing for the rest,
-   * `maxNodes` nodes in all.
+   * breadth-first order as the full drawing, and one dashed "not drawn" node standing for the rest
+   * (a dashed edge from it for each operand left out), `maxNodes` nodes at most.
    */
   overflow?: 'error' | 'summary';
   /** Fill value nodes by gradient or by a function of the value; see {@link Highlight}. Default `'none'`. */
@@ -107,7 +107,6 @@ export function toDot(root: Value, options: DotOptions = {}): string {
   if (o.title !== undefined) graph.push(`label=${quote(o.title)}`, 'labelloc=t');
   const nodes: string[] = [];
   const edges: string[] = [];
-  const cut: number[] = [];
   let opsShown = 0;
 
   values.forEach((v, i) => {
@@ -122,13 +121,10 @@ export function toDot(root: Value, options: DotOptions = {}): string {
     if (v.op === '') return;
     nodes.push(`  v${i}_op [label=${quote(opLabel(v))}];`);
     opsShown++;
-    let hidden = false;
     for (const child of v.children) {
       const c = index.get(child)!;
-      if (c < shown) edges.push(`  v${c} -> v${i}_op;`);
-      else hidden = true;
+      edges.push(c < shown ? `  v${c} -> v${i}_op;` : `  more -> v${i}_op [style=dashed];`);
     }
-    if (hidden) cut.push(i);
     edges.push(`  v${i}_op -> v${i};`);
   });
 
@@ -137,7 +133,6 @@ export function toDot(root: Value, options: DotOptions = {}): string {
     const hiddenOps = total - order.length - opsShown;
     const note = `${hiddenValues} more values and ${hiddenOps} more ops not drawn\n(maxNodes ${o.maxNodes}; the whole graph has ${total} nodes)`;
     nodes.push(`  more [shape=note, style=dashed, label=${quote(note)}];`);
-    for (const i of cut) edges.push(`  more -> v${i}_op [style=dashed];`);
   }
 
   return ['digraph {', `  graph [${graph.join(', ')}];`, ...nodes, ...edges, '}', ''].join('\n');
