@@ -7,6 +7,15 @@ import { Value } from '@mg/engine';
  * A step is all or nothing: new values and new optimizer state are computed first and only
  * written when every one of them is finite, so a NaN or infinite gradient throws and leaves
  * both the parameters and the optimizer as they were.
+ *
+ * @example
+ * ```ts
+ * const opt: Optimizer = new SGD(model.parameters(), { lr: 0.1 });
+ * opt.zeroGrad();
+ * loss.backward();
+ * opt.step();
+ * opt.steps; // 1
+ * ```
  */
 export abstract class Optimizer {
   /** The parameters, in the order given. */
