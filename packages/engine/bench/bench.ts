@@ -35,6 +35,8 @@ const cases: BenchCase[] = [eager];
 interface Row {
   case: string;
   msPerStep: number;
+  /** CPU time of the process (all threads, GC helpers included): steadier than wall time on a busy machine. */
+  cpuMsPerStep: number;
   firstStepMs: number;
   nodesPerStep: number;
   nodesPerSecond: number;
@@ -52,18 +54,23 @@ function run(c: BenchCase, steps: number, warmup: number): Row {
   const workload = createWorkload();
   const { step, nodes } = c.prepare(workload);
   const times: number[] = [];
+  const cpuTimes: number[] = [];
   let peakHeap = 0;
   let loss = NaN;
   for (let i = 0; i < warmup + steps; i++) {
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     loss = step(i);
+    const cpu = process.cpuUsage(c0);
     times.push(performance.now() - t0);
+    cpuTimes.push((cpu.user + cpu.system) / 1000);
     peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
   }
   const ms = median(times.slice(warmup));
   return {
     case: c.name,
     msPerStep: ms,
+    cpuMsPerStep: median(cpuTimes.slice(warmup)),
     firstStepMs: times[0]!,
     nodesPerStep: nodes,
     nodesPerSecond: (nodes / ms) * 1000,
@@ -98,10 +105,11 @@ function main(): void {
 
   console.log(`micrograd demo step: MLP 2-16-16-1, 100 points, hinge + L2; median of ${steps} steps after ${warmup} warm-up`);
   printTable(
-    ['case', 'ms/step', 'first step ms', 'nodes/step', 'nodes/s', 'peak heap MB', 'loss after'],
+    ['case', 'ms/step', 'cpu ms/step', 'first step ms', 'nodes/step', 'nodes/s', 'peak heap MB', 'loss after'],
     rows.map((r) => [
       r.case,
       r.msPerStep.toFixed(2),
+      r.cpuMsPerStep.toFixed(2),
       r.firstStepMs.toFixed(2),
       String(r.nodesPerStep),
       Math.round(r.nodesPerSecond).toLocaleString('en-US'),
