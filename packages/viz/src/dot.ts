@@ -135,7 +135,7 @@ export function toDot(root: Value, options: DotOptions = {}): string {
     nodes.push(`  more [shape=note, style=dashed, label=${quote(note)}];`);
   }
 
-  return ['digraph {', `  graph [${graph.join(', ')}];`, ...nodes, ...edges, '}', ''].join('\n');
+  return ['digraph {', `  graph [${graph.join(', ')}];`, ...nodes, ...edges, '}'].join('\n');
 }
 
 // Options are checked as `unknown`: callers from JavaScript get a clear error, not a wrong drawing.
