@@ -1,13 +1,13 @@
 import { join } from 'node:path';
 import { seedExamples } from '../core/examples.js';
 import { writeGraph } from './graphs.js';
-import type { Output } from './train-command.js';
+import { shown, type Output } from './train-command.js';
 
 /** Builds the lecture's examples, prints their values and gradients, and draws their graphs into `out/examples`. */
 export async function examplesCommand(out: string, json: boolean, output: Output): Promise<void> {
   const dir = join(out, 'examples');
   for (const example of seedExamples()) {
-    const artifacts = await writeGraph(dir, example.name, example.root, example.title);
+    const artifacts = (await writeGraph(dir, example.name, example.root, example.title)).map((a) => shown(a, output.base));
     if (json) {
       const values = Object.fromEntries(example.values.map((v) => [v.label, { data: v.data, grad: v.grad }]));
       output.write(`${JSON.stringify({ example: example.name, title: example.title, values, artifacts })}\n`);

@@ -1,4 +1,5 @@
 // The demo CLI: `pnpm demo --help`.
+import { resolve } from 'node:path';
 import { parseCommand, USAGE, UsageError, type Command } from './args.js';
 import { examplesCommand } from './examples-command.js';
 import { trainCommand, type Output } from './train-command.js';
@@ -14,16 +15,22 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`demo: ${error.message}\n\n${USAGE}\n`);
     return 2;
   }
-  const output: Output = { write: (text) => process.stdout.write(text), isTTY: process.stdout.isTTY };
+  // pnpm runs scripts in the package's folder; paths on the command line are the caller's.
+  const base = process.env.INIT_CWD ?? process.cwd();
+  const output: Output = {
+    write: (text) => process.stdout.write(text),
+    isTTY: process.stdout.isTTY,
+    base,
+  };
   switch (command.kind) {
     case 'help':
       output.write(`${USAGE}\n`);
       return 0;
     case 'examples':
-      await examplesCommand(command.out, command.json, output);
+      await examplesCommand(resolve(base, command.out), command.json, output);
       return 0;
     case 'train':
-      await trainCommand(command.options, output);
+      await trainCommand({ ...command.options, out: resolve(base, command.options.out) }, output);
       return 0;
   }
 }

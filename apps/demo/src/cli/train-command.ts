@@ -1,3 +1,4 @@
+import { isAbsolute, relative } from 'node:path';
 import { makeDataset } from '../core/datasets.js';
 import { boundaryGrid, curvesSvg, decisionBoundarySvg } from '../core/plots.js';
 import { Training, type StepRecord } from '../core/train.js';
@@ -6,10 +7,17 @@ import { writeSvgAndPng } from './artifacts.js';
 import { writeNeuronGraph } from './graphs.js';
 import { jsonProgress, liveProgress, median, plainProgress, type Progress } from './progress.js';
 
-/** Where the CLI writes: stdout, and whether it is a terminal. */
+/** Where the CLI writes: stdout, whether it is a terminal, and the folder paths are shown relative to. */
 export interface Output {
   write: (text: string) => void;
   isTTY: boolean;
+  base: string;
+}
+
+/** `path` as the user would type it from `base`. */
+export function shown(path: string, base: string): string {
+  const rel = relative(base, path);
+  return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? path : rel;
 }
 
 /**
@@ -42,6 +50,6 @@ export async function trainCommand(options: TrainCommand, output: Output): Promi
     ...(await writeNeuronGraph(out, training.model, data.X)),
   ];
   const last = records[records.length - 1]!;
-  progress.done({ steps, loss: last.loss, accuracy: last.accuracy, engine, msPerStep: median(times), totalMs, artifacts });
+  progress.done({ steps, loss: last.loss, accuracy: last.accuracy, engine, msPerStep: median(times), totalMs, artifacts: artifacts.map((a) => shown(a, output.base)) });
   return records;
 }

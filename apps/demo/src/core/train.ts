@@ -2,6 +2,8 @@ import { compile, type Program, type Value } from '@mg/engine';
 import { MLP } from '@mg/nn';
 import type { Dataset } from './datasets.js';
 
+const SCORE_CHUNK = 256;
+
 /** How a training step runs: building a fresh graph of Values each step, or a compiled program. */
 export type Engine = 'eager' | 'compiled';
 
@@ -104,11 +106,24 @@ export class Training {
    *
    * @param points - row-major `(x, y)` pairs
    * @returns one score per point
+   * @throws RangeError when `points` has an odd length
    */
   scores(points: Float64Array): Float64Array {
-    this.scorer ??= compile((x) => this.model.forward(x), { inputs: 2 });
-    this.scorer.evaluate(points);
-    return this.scorer.outputs.slice();
+    if (points.length % 2 !== 0) throw new RangeError(`Training.scores: points must hold (x, y) pairs, got ${points.length} numbers`);
+    const scorer = (this.scorer ??= compile((x) => this.model.forward(x), { inputs: 2 }));
+    const n = points.length >> 1;
+    const out = new Float64Array(n);
+    // A compiled program keeps every node's value for every sample of a batch: fixed-size
+    // chunks (the last one padded) bound that memory and reuse one plan.
+    const chunk = new Float64Array(2 * SCORE_CHUNK);
+    for (let start = 0; start < n; start += SCORE_CHUNK) {
+      const count = Math.min(SCORE_CHUNK, n - start);
+      chunk.fill(0);
+      chunk.set(points.subarray(2 * start, 2 * (start + count)));
+      scorer.evaluate(chunk);
+      out.set(scorer.outputs.subarray(0, count), start);
+    }
+    return out;
   }
 
   private eagerLossAndGrad(): { loss: number; correct: number } {
