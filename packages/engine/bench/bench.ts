@@ -5,12 +5,15 @@
 import { performance } from 'node:perf_hooks';
 import { topologicalOrder } from '../src/index.js';
 import { createWorkload, hingeLoss, sgdUpdate, type Workload } from './workload.js';
+import { compiledCases } from './compiled.js';
 
 /** One way of running a training step; `prepare` may do setup work that is not timed. */
 export interface BenchCase {
   name: string;
   /** Returns the step function (it returns the loss) and the number of graph nodes a step makes. */
   prepare(workload: Workload): { step: (index: number) => number; nodes: number };
+  /** Warm-up steps this case needs at least (a JIT's tiers take a while to settle). */
+  warmup?: number;
 }
 
 const eager: BenchCase = {
@@ -30,7 +33,7 @@ const eager: BenchCase = {
   },
 };
 
-const cases: BenchCase[] = [eager];
+const cases: BenchCase[] = [eager, ...compiledCases];
 
 interface Row {
   case: string;
@@ -38,6 +41,10 @@ interface Row {
   /** CPU time of the process (all threads, GC helpers included): steadier than wall time on a busy machine. */
   cpuMsPerStep: number;
   firstStepMs: number;
+  /** Steps run before the timed ones. */
+  warmup: number;
+  /** The first 100 steps together: tracing, code generation and JIT warm-up included. */
+  first100Ms: number;
   nodesPerStep: number;
   nodesPerSecond: number;
   peakHeapMB: number;
@@ -57,12 +64,13 @@ function run(c: BenchCase, steps: number, warmup: number): Row {
   const cpuTimes: number[] = [];
   let peakHeap = 0;
   let loss = NaN;
+  warmup = Math.max(warmup, c.warmup ?? 0);
   for (let i = 0; i < warmup + steps; i++) {
-    const t0 = performance.now();
     const c0 = process.cpuUsage();
+    const t0 = performance.now();
     loss = step(i);
-    const cpu = process.cpuUsage(c0);
     times.push(performance.now() - t0);
+    const cpu = process.cpuUsage(c0);
     cpuTimes.push((cpu.user + cpu.system) / 1000);
     peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
   }
@@ -72,6 +80,8 @@ function run(c: BenchCase, steps: number, warmup: number): Row {
     msPerStep: ms,
     cpuMsPerStep: median(cpuTimes.slice(warmup)),
     firstStepMs: times[0]!,
+    warmup,
+    first100Ms: times.length >= 100 ? times.slice(0, 100).reduce((a, b) => a + b, 0) : NaN,
     nodesPerStep: nodes,
     nodesPerSecond: (nodes / ms) * 1000,
     peakHeapMB: peakHeap / 2 ** 20,
@@ -103,14 +113,16 @@ function main(): void {
 
   const rows = selected.map((c) => run(c, steps, warmup));
 
-  console.log(`micrograd demo step: MLP 2-16-16-1, 100 points, hinge + L2; median of ${steps} steps after ${warmup} warm-up`);
+  console.log(`micrograd demo step: MLP 2-16-16-1, 100 points, hinge + L2; median of ${steps} steps after the warm-up`);
   printTable(
-    ['case', 'ms/step', 'cpu ms/step', 'first step ms', 'nodes/step', 'nodes/s', 'peak heap MB', 'loss after'],
+    ['case', 'ms/step', 'cpu ms/step', 'first step ms', 'first 100 steps ms', 'warm-up', 'nodes/step', 'nodes/s', 'peak heap MB', 'loss after'],
     rows.map((r) => [
       r.case,
-      r.msPerStep.toFixed(2),
-      r.cpuMsPerStep.toFixed(2),
-      r.firstStepMs.toFixed(2),
+      r.msPerStep.toFixed(3),
+      r.cpuMsPerStep.toFixed(3),
+      r.firstStepMs.toFixed(1),
+      r.first100Ms.toFixed(1),
+      String(r.warmup),
       String(r.nodesPerStep),
       Math.round(r.nodesPerSecond).toLocaleString('en-US'),
       r.peakHeapMB.toFixed(1),

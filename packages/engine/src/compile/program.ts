@@ -208,11 +208,7 @@ export class Program {
     const handoff = { perSample: m };
     const sample =
       this.backend === 'js'
-        ? new TieredKernel(
-            generateKernel(this.sampleTape, P, G, null, { loops: true }),
-            generateKernel(this.sampleTape, P, G, null, { loops: false }),
-            m,
-          )
+        ? new TieredKernel(new InterpretedKernel(this.sampleTape, GV, n, null), generateKernel(this.sampleTape, P, G, null), m)
         : new InterpretedKernel(this.sampleTape, GV, n, null);
     // The reduction runs once per batch: interpreting it costs microseconds, while generated
     // code for it (hundreds of nodes for an L2 term) would cost V8 more to optimise than it saves.
