@@ -136,7 +136,18 @@ export class InterpretedKernel implements Kernel {
     this.out = Int32Array.from(tape.outputs.map((k) => address(k)[0]));
     this.outN = Int32Array.from(tape.outputs.map((k) => address(k)[1]));
     // A handoff at node k runs once every op after k has passed its gradient on.
-    const before = (k: number) => back.filter((i) => this.D[i]! < k).length;
+    // Back ops are in topological order, so "how many come before node k" is a binary search
+    // (a reduction over a large batch has a handoff per sample).
+    const before = (k: number) => {
+      let lo = 0;
+      let hi = back.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (this.D[back[mid]!]! < k) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo;
+    };
     this.handoffs =
       handoff === null
         ? []
