@@ -6,7 +6,6 @@ import type { Tape } from './tape.js';
 type Forward = (
   X: Float64Array,
   xo: number,
-  P: Float64Array,
   V: Float64Array,
   vo: number,
   O: Float64Array,
@@ -15,7 +14,6 @@ type Forward = (
 type Backward = (
   V: Float64Array,
   vo: number,
-  P: Float64Array,
   G: Float64Array,
   S: Float64Array,
   so: number,
@@ -59,7 +57,6 @@ function fill(template: string, a: string, b: string, k: string, y: string): str
  */
 export function generateKernel(
   tape: Tape,
-  P: Float64Array,
   G: Float64Array,
   handoff: SampleHandoff | null,
 ): Kernel & { readonly source: string } {
@@ -83,7 +80,7 @@ export function generateKernel(
 
   const value = (k: number): string => {
     const n = nodes[k]!;
-    return n.kind === 'const' ? literal(n.value) : n.kind === 'param' ? `P[${n.index}]` : `v${k}`;
+    return n.kind === 'const' ? literal(n.value) : n.kind === 'param' ? `V[${n.index}]` : `v${k}`;
   };
   const forward: string[] = [];
   nodes.forEach((n, k) => {
@@ -101,7 +98,7 @@ export function generateKernel(
   // local lives longer than it must; parameters' gradients go straight to G.
   const stored = (k: number): string => {
     const n = nodes[k]!;
-    return n.kind === 'const' ? literal(n.value) : n.kind === 'param' ? `P[${n.index}]` : `V[vo + ${slot.get(k)!}]`;
+    return n.kind === 'const' ? literal(n.value) : n.kind === 'param' ? `V[${n.index}]` : `V[vo + ${slot.get(k)!}]`;
   };
   const declared = new Set<number>();
   const backward: string[] = [];
@@ -139,16 +136,16 @@ export function generateKernel(
     }
   }
 
-  const fwd = new Function('X', 'xo', 'P', 'V', 'vo', 'O', 'oo', `'use strict';\n${forward.join('\n')}`) as Forward;
-  const bwd = new Function('V', 'vo', 'P', 'G', 'S', 'so', 'GX', 'sample', `'use strict';\n${backward.join('\n')}`) as Backward;
+  const fwd = new Function('X', 'xo', 'V', 'vo', 'O', 'oo', `'use strict';\n${forward.join('\n')}`) as Forward;
+  const bwd = new Function('V', 'vo', 'G', 'S', 'so', 'GX', 'sample', `'use strict';\n${backward.join('\n')}`) as Backward;
   return {
     source: `${fwd.toString()}\n${bwd.toString()}`,
     size: slot.size,
     forward: (X, xo, V, vo, O, oo) => {
-      fwd(X, xo, P, V, vo, O, oo);
+      fwd(X, xo, V, vo, O, oo);
     },
     backward: (V, vo, S, so, GX, sample) => {
-      bwd(V, vo, P, G, S, so, GX, sample);
+      bwd(V, vo, G, S, so, GX, sample);
     },
   };
 }

@@ -2,9 +2,9 @@
  * One traced graph made runnable: the per-sample function, or the reduction over all samples.
  * Both back ends implement it, and the program drives them the same way.
  *
- * The forward pass keeps every node's value in `V[vo + node]` (one slice per sample), so the
- * backward pass reads them instead of recomputing; parameters are read from and their
- * gradients added to the program's shared `P` and `G`.
+ * `V` starts with the parameters (`V[index]`), then holds slices of node values: the forward
+ * pass keeps what the backward pass needs in `V[vo...]` (one slice per sample), so it is
+ * read back instead of recomputed. Parameters' gradients are added into the program's `G`.
  */
 export interface Kernel {
   /** Values a slice of `V` holds: one per tape node. */

@@ -30,21 +30,25 @@ export interface CompileOptions {
 }
 
 /**
- * Everything a batch size needs, allocated once: kernels and buffers. `V` holds the parameters,
- * then one slice of node values per sample, then the reduction's; `GV` holds the parameters'
- * gradients, then scratch for the per-sample and reduction kernels. `P` and `G` are views of
- * their first part.
+ * Everything a batch size needs, allocated once: kernels and buffers. `V` holds the
+ * parameters, then the reduction's node values, then one slice per sample (`run` needs them
+ * all for the backward pass; `evaluate` reuses the first, so a large batch costs no memory per
+ * sample until it is differentiated). `GV` holds the parameters' gradients (`G`), then scratch
+ * for the per-sample and reduction kernels.
  */
 interface Plan {
   readonly sample: Kernel;
   readonly reduce: Kernel;
   readonly reduceTape: Tape;
-  readonly V: Float64Array;
+  /** Grown by `run` to hold every sample's slice. */
+  V: Float64Array;
   readonly GV: Float64Array;
-  readonly P: Float64Array;
   readonly G: Float64Array;
   readonly O: Float64Array;
   readonly GX: Float64Array;
+  /** Where the reduction's values start in V, and the first sample's. */
+  readonly reduceAt: number;
+  readonly samplesAt: number;
 }
 
 const ONE = new Float64Array([1]);
@@ -75,7 +79,7 @@ export class Program {
   private current: Plan | null = null;
   private readonly backpropSample = (i: number): void => {
     const plan = this.current!;
-    const vo = plan.P.length + i * plan.sample.size;
+    const vo = plan.samplesAt + i * plan.sample.size;
     plan.sample.backward(plan.V, vo, plan.GX, i * this.outputsPerSample, null, null);
   };
 
@@ -123,11 +127,11 @@ export class Program {
    */
   run(batch: ArrayLike<number>): number {
     const plan = this.prepare(batch);
-    const loss = this.forwardAll(plan);
+    const loss = this.forwardAll(plan, true);
     const { G, V, GX } = plan;
     const params = this.params.values;
     for (let j = 0; j < params.length; j++) G[j] = params[j]!.grad;
-    plan.reduce.backward(V, this.reduceOffset(plan), ONE, 0, GX, this.backpropSample);
+    plan.reduce.backward(V, plan.reduceAt, ONE, 0, GX, this.backpropSample);
     let finite = loss - loss === 0;
     for (let j = 0; finite && j < params.length; j++) finite = G[j]! - G[j]! === 0;
     if (!finite) this.diagnose(true);
@@ -142,24 +146,26 @@ export class Program {
    */
   evaluate(batch: ArrayLike<number>): number {
     const plan = this.prepare(batch);
-    const loss = this.forwardAll(plan);
+    const loss = this.forwardAll(plan, false);
     if (!(loss - loss === 0)) this.diagnose(false);
     return loss;
   }
 
-  private forwardAll(plan: Plan): number {
-    const { X, inputs, outputsPerSample: m } = this;
-    const { P, V, O, sample } = plan;
-    const params = this.params.values;
-    for (let j = 0; j < params.length; j++) P[j] = params[j]!._data;
+  /** Runs every sample and the reduction; `keep` gives each sample its own slice for backward. */
+  private forwardAll(plan: Plan, keep: boolean): number {
+    const { X, inputs, outputsPerSample: m, count } = this;
+    const { O, sample, samplesAt } = plan;
     const size = sample.size;
-    for (let i = 0; i < this.count; i++) sample.forward(X, i * inputs, V, P.length + i * size, O, i * m);
-    plan.reduce.forward(O, 0, V, this.reduceOffset(plan), this.loss, 0);
+    if (keep && plan.V.length < samplesAt + count * size) {
+      plan.V = new Float64Array(samplesAt + count * size);
+    }
+    const V = plan.V;
+    const params = this.params.values;
+    for (let j = 0; j < params.length; j++) V[j] = params[j]!._data;
+    const stride = keep ? size : 0;
+    for (let i = 0; i < count; i++) sample.forward(X, i * inputs, V, samplesAt + i * stride, O, i * m);
+    plan.reduce.forward(O, 0, V, plan.reduceAt, this.loss, 0);
     return this.loss[0]!;
-  }
-
-  private reduceOffset(plan: Plan): number {
-    return plan.P.length + this.count * plan.sample.size;
   }
 
   /** Copies the batch in and finds (or builds) the kernels for its size. */
@@ -200,20 +206,30 @@ export class Program {
       if (this.params.values.length > known) this.plans.clear();
     }
     const n = this.params.values.length;
-    const sampleSize = this.sampleTape.nodes.length;
-    const V = new Float64Array(n + count * sampleSize + reduceTape.nodes.length);
-    const GV = new Float64Array(n + sampleSize + reduceTape.nodes.length);
-    const P = V.subarray(0, n);
+    const sampleNodes = this.sampleTape.nodes.length;
+    const reduceNodes = reduceTape.nodes.length;
+    const GV = new Float64Array(n + sampleNodes + reduceNodes);
     const G = GV.subarray(0, n);
-    const handoff = { perSample: m };
     const sample =
       this.backend === 'js'
-        ? new TieredKernel(new InterpretedKernel(this.sampleTape, GV, n, null), generateKernel(this.sampleTape, P, G, null), m)
+        ? new TieredKernel(new InterpretedKernel(this.sampleTape, GV, n, null), generateKernel(this.sampleTape, G, null), m)
         : new InterpretedKernel(this.sampleTape, GV, n, null);
     // The reduction runs once per batch: interpreting it costs microseconds, while generated
     // code for it (hundreds of nodes for an L2 term) would cost V8 more to optimise than it saves.
-    const reduce = new InterpretedKernel(reduceTape, GV, n + sampleSize, handoff);
-    return { sample, reduce, reduceTape, V, GV, P, G, O: new Float64Array(count * m), GX: new Float64Array(count * m) };
+    const reduce = new InterpretedKernel(reduceTape, GV, n + sampleNodes, { perSample: m });
+    const samplesAt = n + reduceNodes;
+    return {
+      sample,
+      reduce,
+      reduceTape,
+      V: new Float64Array(samplesAt + sample.size),
+      GV,
+      G,
+      O: new Float64Array(count * m),
+      GX: new Float64Array(count * m),
+      reduceAt: n,
+      samplesAt,
+    };
   }
 
   private reduceOutputs(flat: Value[], count: number): Value {
@@ -230,7 +246,8 @@ export class Program {
    */
   private diagnose(withGradients: boolean): never {
     const plan = this.current!;
-    const { V, GV, G, P, O, GX } = plan;
+    const { GV, G, O, GX, samplesAt } = plan;
+    const n = G.length;
     const m = this.outputsPerSample;
     const where = { tape: 'reduce', sample: -1 };
     const report = (what: 'value' | 'gradient', node: number, op: PrimitiveOp, operands: number[]): never => {
@@ -242,24 +259,27 @@ export class Program {
       );
     };
     const size = this.sampleTape.nodes.length;
-    const sample = new InterpretedKernel(this.sampleTape, GV, P.length, null, false);
-    const reduce = new InterpretedKernel(plan.reduceTape, GV, P.length + size, { perSample: m }, false);
+    const sample = new InterpretedKernel(this.sampleTape, GV, n, null, false);
+    const reduce = new InterpretedKernel(plan.reduceTape, GV, n + size, { perSample: m }, false);
+    // Its own value buffer: the unfused interpreter's slices are larger than the plan's.
+    const V = new Float64Array(samplesAt + this.count * size);
+    V.set(plan.V.subarray(0, n));
     sample.report = report;
     reduce.report = report;
     for (let i = 0; i < this.count; i++) {
       where.tape = 'sample';
       where.sample = i;
-      sample.forward(this.X, i * this.inputs, V, P.length + i * size, O, i * m);
+      sample.forward(this.X, i * this.inputs, V, samplesAt + i * size, O, i * m);
     }
     where.tape = 'reduce';
-    reduce.forward(O, 0, V, this.reduceOffset(plan), this.loss, 0);
+    reduce.forward(O, 0, V, plan.reduceAt, this.loss, 0);
     if (withGradients) {
       const params = this.params.values;
       for (let j = 0; j < params.length; j++) G[j] = params[j]!.grad;
-      reduce.backward(V, this.reduceOffset(plan), ONE, 0, GX, (i) => {
+      reduce.backward(V, plan.reduceAt, ONE, 0, GX, (i) => {
         where.tape = 'sample';
         where.sample = i;
-        sample.backward(V, P.length + i * size, GX, i * m, null, null);
+        sample.backward(V, samplesAt + i * size, GX, i * m, null, null);
         where.tape = 'reduce';
       });
       const bad = G.findIndex((g) => !(g - g === 0));

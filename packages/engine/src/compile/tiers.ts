@@ -1,7 +1,10 @@
 import type { Kernel } from './kernel.js';
 
-/** Samples per run that go to the fast tier while it warms up. */
-const WARM = 4;
+/**
+ * Samples per run that go to the fast tier while it warms up: enough for V8 to see it hot
+ * soon, few enough that running it unoptimised costs little (measured: 4 beat 1, 10 and 25).
+ */
+const PROBES = 4;
 /** Consecutive runs the fast tier must win before it takes every sample. */
 const WINS = 3;
 /** Runs after which we stop measuring and keep the quick tier. */
@@ -12,11 +15,11 @@ const clock: { now(): number } | undefined = (globalThis as { performance?: { no
 /**
  * Two kernels for the same tape with identical results, bit for bit: `quick` (the
  * interpreter: a few small loops that V8 optimises at once) and `fast` (generated
- * straight-line code, ten times faster once optimised, which takes V8 a few hundred
- * milliseconds). Like a JIT's tiers: the first samples of each run go to `fast`, so V8 sees
- * it used and optimises it in the background, the rest to `quick`; once `fast` is faster per
- * sample for a few runs in a row it takes every sample. Which kernel runs a sample never
- * changes a number, only the time.
+ * straight-line code, several times faster once optimised, which takes V8 a few hundred
+ * milliseconds in the background). Like a JIT's tiers: the first few samples of each run go
+ * to `fast`, so V8 sees it hot and optimises it, and are timed; the rest go to `quick`. Once
+ * `fast` is faster per sample for a few runs in a row, it takes every sample. Which kernel
+ * runs a sample never changes a number, only the time.
  */
 export class TieredKernel implements Kernel {
   readonly size: number;
@@ -43,7 +46,7 @@ export class TieredKernel implements Kernel {
   forward(X: Float64Array, xo: number, V: Float64Array, vo: number, O: Float64Array, oo: number): void {
     const i = oo / this.perSample;
     if (i === 0) this.endRun();
-    const tier = this.fastForAll || i < WARM ? 1 : 0;
+    const tier = this.tierOf(i);
     const kernel = tier === 1 ? this.fast : this.quick;
     if (!this.measuring) {
       kernel.forward(X, xo, V, vo, O, oo);
@@ -62,8 +65,7 @@ export class TieredKernel implements Kernel {
     GX: Float64Array | null,
     sample: ((i: number) => void) | null,
   ): void {
-    const i = so / this.perSample;
-    const tier = this.fastForAll || i < WARM ? 1 : 0;
+    const tier = this.tierOf(so / this.perSample);
     const kernel = tier === 1 ? this.fast : this.quick;
     if (!this.measuring) {
       kernel.backward(V, vo, S, so, GX, sample);
@@ -72,6 +74,10 @@ export class TieredKernel implements Kernel {
     const start = clock!.now();
     kernel.backward(V, vo, S, so, GX, sample);
     this.record(tier, start);
+  }
+
+  private tierOf(sample: number): number {
+    return this.fastForAll || sample < PROBES ? 1 : 0;
   }
 
   private record(tier: number, start: number): void {
