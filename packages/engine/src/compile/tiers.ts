@@ -5,6 +5,8 @@ import type { Kernel } from './kernel.js';
  * soon, few enough that running it unoptimised costs little (measured: 4 beat 1, 10 and 25).
  */
 const PROBES = 4;
+/** Runs before any comparison: at first both tiers run unoptimised and timings mislead. */
+const SETTLE = 10;
 /** Consecutive runs the fast tier must win before it takes every sample. */
 const WINS = 3;
 /** Runs after which we stop measuring and keep the quick tier. */
@@ -90,7 +92,7 @@ export class TieredKernel implements Kernel {
     if (!this.measuring) return;
     const [quickTime, fastTime] = this.time;
     const [quickCalls, fastCalls] = this.calls;
-    if (quickCalls! > 0 && fastCalls! > 0) {
+    if (this.runs >= SETTLE && quickCalls! > 0 && fastCalls! > 0) {
       this.wins = fastTime! / fastCalls! < quickTime! / quickCalls! ? this.wins + 1 : 0;
       if (this.wins >= WINS) {
         this.fastForAll = true;
