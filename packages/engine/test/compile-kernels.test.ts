@@ -42,7 +42,7 @@ describe('per-sample kernels', () => {
   });
 
   it('agree bit for bit: generated code, fused and plain interpreter', () => {
-    const straight = runAll((P, G) => generateKernel(tape, P, G, null));
+    const straight = runAll((_P, G) => generateKernel(tape, G, null));
     const fused = runAll((_P, _G, GV) => new InterpretedKernel(tape, GV, n, null, true));
     const plain = runAll((_P, _G, GV) => new InterpretedKernel(tape, GV, n, null, false));
 
