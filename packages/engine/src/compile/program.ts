@@ -212,7 +212,12 @@ export class Program {
     const G = GV.subarray(0, n);
     const sample =
       this.backend === 'js'
-        ? new TieredKernel(new InterpretedKernel(this.sampleTape, GV, n, null), generateKernel(this.sampleTape, G, null), m)
+        ? new TieredKernel(
+            new InterpretedKernel(this.sampleTape, GV, n, null),
+            () => generateKernel(this.sampleTape, G, null),
+            sampleNodes,
+            m,
+          )
         : new InterpretedKernel(this.sampleTape, GV, n, null);
     // The reduction runs once per batch: interpreting it costs microseconds, while generated
     // code for it (hundreds of nodes for an L2 term) would cost V8 more to optimise than it saves.

@@ -31,13 +31,24 @@ export class TieredKernel implements Kernel {
   private wins = 0;
   private readonly time = new Float64Array(2);
   private readonly calls = new Float64Array(2);
+  private fastKernel: Kernel | null = null;
 
+  /**
+   * @param makeFast - builds the fast tier; called on the second run, so the first run does
+   *   not wait for code generation
+   * @param fastSize - an upper bound of the fast tier's `size`
+   */
   constructor(
     private readonly quick: Kernel,
-    private readonly fast: Kernel,
+    private readonly makeFast: () => Kernel,
+    fastSize: number,
     private readonly perSample: number,
   ) {
-    this.size = Math.max(quick.size, fast.size);
+    this.size = Math.max(quick.size, fastSize);
+  }
+
+  private get fast(): Kernel {
+    return (this.fastKernel ??= this.makeFast());
   }
 
   /** Whether every sample runs on the fast tier now. */
@@ -79,7 +90,7 @@ export class TieredKernel implements Kernel {
   }
 
   private tierOf(sample: number): number {
-    return this.fastForAll || sample < PROBES ? 1 : 0;
+    return this.fastForAll || (this.runs > 1 && sample < PROBES) ? 1 : 0;
   }
 
   private record(tier: number, start: number): void {
