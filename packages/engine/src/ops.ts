@@ -62,10 +62,10 @@ export const PRIMITIVES = {
     da: (_a: number, _b: number, _k: number, y: number) => y * (1 - y),
     js: { forward: '1 / (1 + Math.exp(-a))', da: 'y * (1 - y)' },
   },
-} as const;
+} as const satisfies Record<PrimitiveOp, unknown>; // exactly these ops, no more, no fewer
 
 /** The name of a primitive operation. */
-export type PrimitiveOp = keyof typeof PRIMITIVES;
+export type PrimitiveOp = 'add' | 'mul' | 'pow' | 'exp' | 'log' | 'tanh' | 'relu' | 'sigmoid';
 
 /** The op that produced a {@link Value}: a primitive's name, or `''` for a leaf. */
 export type Op = PrimitiveOp | '';
