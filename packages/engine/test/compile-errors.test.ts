@@ -113,6 +113,7 @@ describe('compile back ends', () => {
     expect(w.grad).toBe(gradAfterOne);
     expect(Array.from(program.outputs)).toEqual([0.5 * 0.3 - 1, 0.15, 0.5 - 1, 0.5, -1 - 1, -1].map((v, i) => (i % 2 === 0 ? Math.tanh(v) : v)));
     expect(program.output(2, 1)).toBe(-1);
+    expect(() => program.output(3, 0)).toThrow(/no output 0 of sample 3 \(the last run had 3 samples of 2 outputs\)/);
   });
 });
 

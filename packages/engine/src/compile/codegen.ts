@@ -62,21 +62,7 @@ export function generateKernel(
 ): Kernel & { readonly source: string } {
   const { nodes, needsGrad } = tape;
 
-  // Only values the backward pass reads are kept in V (a few per neuron: most nodes are sums,
-  // whose derivatives need no value), so a sample's slice stays small and in cache.
-  const slot = new Map<number, number>();
-  const keep = (k: number) => {
-    const n = nodes[k]!;
-    if ((n.kind === 'op' || n.kind === 'input') && !slot.has(k)) slot.set(k, slot.size);
-  };
-  nodes.forEach((n, k) => {
-    if (n.kind !== 'op' || !needsGrad[k]) return;
-    const uses = PRIMITIVES[n.op].js;
-    const derivatives = 'db' in uses ? `${uses.da} ${uses.db}` : uses.da;
-    if (/\ba\b/.test(derivatives)) keep(n.a);
-    if (/\bb\b/.test(derivatives)) keep(n.b);
-    if (/\by\b/.test(derivatives)) keep(k);
-  });
+  const slot = valueSlots(tape);
 
   const value = (k: number): string => {
     const n = nodes[k]!;
@@ -148,6 +134,29 @@ export function generateKernel(
       bwd(V, vo, G, S, so, GX, sample);
     },
   };
+}
+
+/**
+ * Where generated code keeps each value the backward pass reads, in a sample's slice of V.
+ * Only those are kept (a few per neuron: most nodes are sums, whose derivatives need no
+ * value), so a slice stays small and in cache.
+ */
+export function valueSlots(tape: Tape): Map<number, number> {
+  const { nodes, needsGrad } = tape;
+  const slot = new Map<number, number>();
+  const keep = (k: number) => {
+    const n = nodes[k]!;
+    if ((n.kind === 'op' || n.kind === 'input') && !slot.has(k)) slot.set(k, slot.size);
+  };
+  nodes.forEach((n, k) => {
+    if (n.kind !== 'op' || !needsGrad[k]) return;
+    const uses = PRIMITIVES[n.op].js;
+    const derivatives = 'db' in uses ? `${uses.da} ${uses.db}` : uses.da;
+    if (/\ba\b/.test(derivatives)) keep(n.a);
+    if (/\bb\b/.test(derivatives)) keep(n.b);
+    if (/\by\b/.test(derivatives)) keep(k);
+  });
+  return slot;
 }
 
 /**

@@ -1,7 +1,6 @@
-import type { Value } from '../value.js';
-import { Value as ValueClass } from '../value.js';
+import { Value } from '../value.js';
 import type { PrimitiveOp } from '../ops.js';
-import { canGenerateCode, generateKernel } from './codegen.js';
+import { canGenerateCode, generateKernel, valueSlots } from './codegen.js';
 import { InterpretedKernel } from './interpreter.js';
 import type { Kernel } from './kernel.js';
 import type { Tape } from './tape.js';
@@ -112,9 +111,18 @@ export class Program {
     return (this.current?.O ?? new Float64Array(0)).subarray(0, this.count * this.outputsPerSample);
   }
 
-  /** Output `j` of sample `i` in the last run. */
+  /**
+   * Output `j` of sample `i` in the last run.
+   *
+   * @throws RangeError before the first run, or for a sample or output that does not exist
+   */
   output(i: number, j = 0): number {
     if (this.current === null) throw new RangeError('Program.output: nothing has run yet');
+    if (!Number.isInteger(i) || i < 0 || i >= this.count || !Number.isInteger(j) || j < 0 || j >= this.outputsPerSample) {
+      throw new RangeError(
+        `Program.output: no output ${j} of sample ${i} (the last run had ${this.count} samples of ${this.outputsPerSample} outputs)`,
+      );
+    }
     return this.current.O[i * this.outputsPerSample + j]!;
   }
 
@@ -215,7 +223,7 @@ export class Program {
         ? new TieredKernel(
             new InterpretedKernel(this.sampleTape, GV, n, null),
             () => generateKernel(this.sampleTape, G, null),
-            sampleNodes,
+            valueSlots(this.sampleTape).size,
             m,
           )
         : new InterpretedKernel(this.sampleTape, GV, n, null);
@@ -241,7 +249,7 @@ export class Program {
     const m = this.outputsPerSample;
     const outs = Array.from({ length: count }, (_, i) => flat.slice(i * m, (i + 1) * m));
     const loss = this.reduceFn(outs);
-    if (!(loss instanceof ValueClass)) throw new TypeError('compile: options.reduce must return a Value');
+    if (!(loss instanceof Value)) throw new TypeError('compile: options.reduce must return a Value');
     return loss;
   }
 
