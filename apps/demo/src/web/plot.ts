@@ -1,0 +1,134 @@
+// The notebook's picture, live: decision regions under the points, coloured by class.
+
+/** The plotted rectangle and its score grid (cells row-major from the bottom-left). */
+export interface PlotGrid {
+  xMin: number;
+  xMax: number;
+  yMin: number;
+  yMax: number;
+  nx: number;
+  ny: number;
+}
+
+// Class 0 and class 1, as RGB: a blue and an orange that stay apart for colour-blind readers.
+const CLASS_RGB = [
+  [37, 99, 235],
+  [234, 118, 30],
+] as const;
+const POINT_RADIUS = 4.5;
+
+/** Draws regions and points on a canvas and maps clicks back to the nearest point. */
+export class Plot {
+  private readonly cells = document.createElement('canvas');
+  private grid: PlotGrid | null = null;
+  private X = new Float64Array(0);
+  private y = new Uint8Array(0);
+  private pointScores = new Float32Array(0);
+  /** The chosen point, ringed; -1 for none. */
+  selected = -1;
+
+  constructor(private readonly canvas: HTMLCanvasElement) {
+    new ResizeObserver(() => {
+      this.draw();
+    }).observe(canvas);
+  }
+
+  /** A new dataset and its plot range. */
+  setData(X: Float64Array, y: Uint8Array, grid: PlotGrid): void {
+    this.X = X;
+    this.y = y;
+    this.grid = grid;
+    this.pointScores = new Float32Array(y.length);
+    this.cells.width = grid.nx;
+    this.cells.height = grid.ny;
+    this.canvas.style.aspectRatio = `${(grid.xMax - grid.xMin) / (grid.yMax - grid.yMin)}`;
+  }
+
+  /** The model's scores on the grid and at the points. */
+  setScores(scores: Float32Array, pointScores: Float32Array): void {
+    const grid = this.grid;
+    if (grid === null) return;
+    const context = this.cells.getContext('2d')!;
+    const image = context.createImageData(grid.nx, grid.ny);
+    for (let r = 0; r < grid.ny; r++) {
+      for (let c = 0; c < grid.nx; c++) {
+        const s = scores[r * grid.nx + c]!;
+        const rgb = CLASS_RGB[s > 0 ? 1 : 0];
+        // Confident regions are deeper; the boundary itself fades towards white.
+        const strength = 0.18 + 0.37 * Math.tanh(Math.abs(s));
+        const o = 4 * ((grid.ny - 1 - r) * grid.nx + c);
+        for (let k = 0; k < 3; k++) image.data[o + k] = Math.round(255 + (rgb[k]! - 255) * strength);
+        image.data[o + 3] = 255;
+      }
+    }
+    context.putImageData(image, 0, 0);
+    this.pointScores = pointScores;
+    this.draw();
+  }
+
+  /** Repaints at the canvas's current size. */
+  draw(): void {
+    const grid = this.grid;
+    const { canvas } = this;
+    const ratio = window.devicePixelRatio || 1;
+    const width = Math.round(canvas.clientWidth * ratio);
+    const height = Math.round(canvas.clientHeight * ratio);
+    if (grid === null || width === 0 || height === 0) return;
+    if (canvas.width !== width || canvas.height !== height) [canvas.width, canvas.height] = [width, height];
+    const context = canvas.getContext('2d')!;
+    context.imageSmoothingEnabled = true;
+    context.imageSmoothingQuality = 'high';
+    context.drawImage(this.cells, 0, 0, width, height);
+    const radius = POINT_RADIUS * ratio;
+    for (let i = 0; i < this.y.length; i++) {
+      const [px, py] = this.toCanvas(i, width, height);
+      const label = this.y[i]!;
+      const rgb = CLASS_RGB[label as 0 | 1];
+      context.beginPath();
+      context.arc(px, py, radius, 0, 2 * Math.PI);
+      context.fillStyle = `rgb(${rgb.join(',')})`;
+      context.fill();
+      // Points on the wrong side of the boundary get a dark ring.
+      const wrong = this.pointScores[i]! > 0 !== (label === 1);
+      context.lineWidth = (wrong ? 2 : 1.2) * ratio;
+      context.strokeStyle = wrong ? '#111827' : 'rgba(255,255,255,0.95)';
+      context.stroke();
+    }
+    if (this.selected >= 0 && this.selected < this.y.length) {
+      const [px, py] = this.toCanvas(this.selected, width, height);
+      context.beginPath();
+      context.arc(px, py, radius * 2.2, 0, 2 * Math.PI);
+      context.lineWidth = 2.5 * ratio;
+      context.strokeStyle = '#111827';
+      context.stroke();
+    }
+  }
+
+  /**
+   * The point nearest a click, if one is within reach.
+   *
+   * @returns its index, or -1
+   */
+  pointAt(clientX: number, clientY: number): number {
+    const rect = this.canvas.getBoundingClientRect();
+    const [cx, cy] = [clientX - rect.left, clientY - rect.top];
+    let best = -1;
+    let bestDistance = 16 ** 2;
+    for (let i = 0; i < this.y.length; i++) {
+      const [px, py] = this.toCanvas(i, rect.width, rect.height);
+      const d = (px - cx) ** 2 + (py - cy) ** 2;
+      if (d < bestDistance) [best, bestDistance] = [i, d];
+    }
+    return best;
+  }
+
+  /** The number of points. */
+  get size(): number {
+    return this.y.length;
+  }
+
+  private toCanvas(i: number, width: number, height: number): [number, number] {
+    const g = this.grid!;
+    return [((this.X[2 * i]! - g.xMin) / (g.xMax - g.xMin)) * width, ((g.yMax - this.X[2 * i + 1]!) / (g.yMax - g.yMin)) * height];
+  }
+}
