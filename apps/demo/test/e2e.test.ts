@@ -75,10 +75,11 @@ describe('demo web page', () => {
 
     expect(await page.locator('#graph-note').innerText()).toMatch(/^Point 5 /);
     expect(await page.locator('#graph svg text').allTextContents()).toContain('out');
+    await page.locator('#side').screenshot({ path: join(artifacts, 'web-graph-neuron.png') });
     await page.selectOption('#graph-kind', 'network');
     await page.waitForFunction(() => document.querySelector('#graph-note')?.textContent.includes('nodes nearest the loss') === true);
     expect(problems).toEqual([]);
-    await page.screenshot({ path: join(artifacts, 'web-graph.png'), fullPage: true });
+    await page.locator('#side').screenshot({ path: join(artifacts, 'web-graph-network.png') });
   });
 
   it('gives the same step-0 loss with the compiled engine under a CSP without unsafe-eval', async () => {

@@ -2,6 +2,10 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { StepRow } from './protocol.js';
 
+// uPlot's `Axis.Side.Right`: an ambient const enum, which isolated modules cannot read.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-enum-assignment
+const RIGHT = 1 as uPlot.Axis.Side;
+
 /** Loss (left axis) and accuracy (right axis) per step, redrawn as steps arrive. */
 export class Chart {
   private readonly plot: uPlot;
@@ -19,12 +23,12 @@ export class Chart {
       axes: [
         { label: 'step', size: 36, labelSize: 18 },
         { scale: 'loss', label: 'loss', size: 48, labelSize: 18 },
-        { scale: 'acc', side: 1, label: 'accuracy %', size: 44, labelSize: 18, grid: { show: false } },
+        { scale: 'acc', side: RIGHT, label: 'accuracy %', size: 44, labelSize: 18, grid: { show: false } },
       ],
       series: [
         { label: 'step' },
-        { label: 'loss', scale: 'loss', stroke: '#b91c1c', width: 2, value: (_u, v) => (v === null ? '' : v.toFixed(4)) },
-        { label: 'accuracy', scale: 'acc', stroke: '#047857', width: 2, value: (_u, v) => (v === null ? '' : `${v.toFixed(0)}%`) },
+        { label: 'loss', scale: 'loss', stroke: '#b91c1c', width: 2, value: (_u, v) => v.toFixed(4) },
+        { label: 'accuracy', scale: 'acc', stroke: '#047857', width: 2, value: (_u, v) => `${v.toFixed(0)}%` },
       ],
     };
     this.plot = new uPlot(options, [[], [], []], container);

@@ -4,17 +4,17 @@ import { DEFAULTS, LIMITS, formatConfig, parseConfig, parseHidden, type Config }
 import { Plot } from './plot.js';
 import type { Command, GraphKind, Report, StepRow } from './protocol.js';
 
-const $ = <T extends HTMLElement>(selector: string): T => document.querySelector<T>(selector)!;
+const $ = (selector: string): HTMLElement => document.querySelector<HTMLElement>(selector)!;
 
-const form = $<HTMLFormElement>('#controls');
-const playButton = $<HTMLButtonElement>('#play');
-const stepButton = $<HTMLButtonElement>('#step');
-const canvas = $<HTMLCanvasElement>('#plot');
-const graphKind = $<HTMLSelectElement>('#graph-kind');
-const graphBox = $<HTMLDivElement>('#graph');
-const graphNote = $<HTMLParagraphElement>('#graph-note');
-const logBody = $<HTMLTableSectionElement>('#log tbody');
-const errorBox = $<HTMLParagraphElement>('#error');
+const form = $('#controls') as HTMLFormElement;
+const playButton = $('#play') as HTMLButtonElement;
+const stepButton = $('#step') as HTMLButtonElement;
+const canvas = $('#plot') as HTMLCanvasElement;
+const graphKind = $('#graph-kind') as HTMLSelectElement;
+const graphBox = $('#graph');
+const graphNote = $('#graph-note');
+const logBody = $('#log tbody');
+const errorBox = $('#error');
 
 const plot = new Plot(canvas);
 const chart = new Chart($('#chart'));
@@ -49,7 +49,7 @@ function readConfig(): Config {
     const [lo, hi] = LIMITS[name];
     const ok = input.value.trim() !== '' && Number.isFinite(value) && value >= lo && value <= hi && (!integer || Number.isInteger(value));
     input.setAttribute('aria-invalid', String(!ok));
-    return ok ? value : (config[name] as number);
+    return ok ? value : config[name];
   };
   const hiddenInput = field('hidden') as HTMLInputElement;
   const hidden = parseHidden(hiddenInput.value);
@@ -136,6 +136,9 @@ function addRows(rows: readonly StepRow[]): void {
 
 function showGraph(report: Extract<Report, { type: 'graph' }>): void {
   const svg = new DOMParser().parseFromString(report.svg, 'image/svg+xml').documentElement;
+  // Graphviz sizes the drawing in points; the viewBox lets CSS fit it to the panel instead.
+  svg.removeAttribute('width');
+  svg.removeAttribute('height');
   svg.setAttribute('role', 'img');
   svg.setAttribute('aria-label', `Computation graph of the ${report.kind === 'neuron' ? 'first hidden neuron' : 'network'} at point ${report.point}`);
   graphBox.replaceChildren(document.importNode(svg, true));
@@ -145,7 +148,7 @@ function showGraph(report: Extract<Report, { type: 'graph' }>): void {
     (report.capped ? `: the nodes nearest the loss are drawn, the dashed node stands for the rest.` : '.');
 }
 
-let plotX = new Float64Array(0);
+let plotX: Float64Array = new Float64Array(0);
 
 worker.onmessage = (event: MessageEvent<Report>) => {
   const report = event.data;
@@ -201,6 +204,9 @@ canvas.addEventListener('keydown', (event) => {
   if (delta === undefined) return;
   event.preventDefault();
   select(plot.selected < 0 ? 0 : (plot.selected + delta + n) % n);
+});
+$('#graph-fit').addEventListener('change', (event) => {
+  graphBox.classList.toggle('fit', (event.target as HTMLInputElement).checked);
 });
 graphKind.addEventListener('change', () => {
   if (plot.selected >= 0) select(plot.selected);

@@ -21,9 +21,9 @@ const POINT_RADIUS = 4.5;
 export class Plot {
   private readonly cells = document.createElement('canvas');
   private grid: PlotGrid | null = null;
-  private X = new Float64Array(0);
-  private y = new Uint8Array(0);
-  private pointScores = new Float32Array(0);
+  private X: Float64Array = new Float64Array(0);
+  private y: Uint8Array = new Uint8Array(0);
+  private pointScores: Float32Array = new Float32Array(0);
   /** The chosen point, ringed; -1 for none. */
   selected = -1;
 

@@ -70,12 +70,14 @@ function post(report: Report, transfer: Transferable[] = []): void {
 
 /** Names every weight after its place (`w2.3.1`: layer 2, neuron 3, input 1) so graphs read. */
 function labelParameters(model: MLP): void {
-  model.layers.forEach((layer, l) =>
+  model.layers.forEach((layer, l) => {
     layer.neurons.forEach((neuron, j) => {
-      neuron.w.forEach((w, k) => (w.label = `w${l + 1}.${j + 1}.${k + 1}`));
+      neuron.w.forEach((w, k) => {
+        w.label = `w${l + 1}.${j + 1}.${k + 1}`;
+      });
       neuron.b.label = `b${l + 1}.${j + 1}`;
-    }),
-  );
+    });
+  });
 }
 
 function report(s: Session, rows: StepRow[]): void {
