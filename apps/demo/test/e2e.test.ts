@@ -16,6 +16,7 @@ const NOTEBOOK_STEP0_LOSS = '0.8958441028683222';
 
 let outDir = '';
 let server: StaticServer | undefined;
+let metaOnly: StaticServer | undefined;
 let browser: Browser | undefined;
 let page: Page;
 const problems: string[] = [];
@@ -26,6 +27,8 @@ beforeAll(async () => {
   await build({ root: demo, configFile: join(demo, 'vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
   // A strict host sends the policy as a header too, which also binds the worker script.
   server = await serveStatic(outDir, { 'content-security-policy': CONTENT_SECURITY_POLICY });
+  // A plain host: only the page's <meta> policy applies, and it does not bind workers by itself.
+  metaOnly = await serveStatic(outDir);
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
@@ -43,6 +46,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.close();
+  await metaOnly?.close();
   if (outDir !== '') rmSync(outDir, { recursive: true, force: true });
 });
 
@@ -91,6 +95,17 @@ describe('demo web page', () => {
     expect(await lossAt(0)).toBe(NOTEBOOK_STEP0_LOSS);
     expect(await page.getAttribute('#backend', 'data-backend')).toBe('interpreter');
     expect(await page.locator('#ms').innerText()).toContain('compiled');
+    expect(problems).toEqual([]);
+  });
+
+  it('keeps compiled mode on the interpreter when only the page\'s meta tag forbids eval', async () => {
+    await page.goto(`${metaOnly!.url}?engine=compiled`);
+    await page.waitForSelector('#backend[data-backend]');
+    await page.click('#step');
+    await page.waitForSelector('#log tr[data-step="0"]');
+
+    expect(await page.getAttribute('#backend', 'data-backend')).toBe('interpreter');
+    expect(await lossAt(0)).toBe(NOTEBOOK_STEP0_LOSS);
     expect(problems).toEqual([]);
   });
 

@@ -24,6 +24,17 @@ const send = (command: Command): void => {
 };
 
 let config = parseConfig(location.search);
+
+/** Whether this document's Content-Security-Policy (the built page sets one) leaves out 'unsafe-eval'. */
+function pageForbidsEval(): boolean {
+  const policies = [...document.querySelectorAll<HTMLMetaElement>('meta[http-equiv="Content-Security-Policy" i]')].map((m) => m.content);
+  return policies.some((policy) => {
+    const directives = new Map(policy.split(';').map((d) => d.trim().split(/\s+/)).map(([name = '', ...sources]) => [name.toLowerCase(), sources]));
+    const scripts = directives.get('script-src') ?? directives.get('default-src');
+    return scripts !== undefined && !scripts.includes("'unsafe-eval'");
+  });
+}
+const forbidEval = pageForbidsEval();
 let playing = false;
 let done = false;
 const recentMs: number[] = [];
@@ -82,7 +93,7 @@ function reset(next: Config): void {
   $('#stat-loss').textContent = '–';
   $('#accuracy').textContent = '–';
   $('#ms').textContent = '–';
-  send({ type: 'reset', config });
+  send({ type: 'reset', config, forbidEval });
 }
 
 function setPlaying(on: boolean): void {

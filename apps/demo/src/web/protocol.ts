@@ -15,7 +15,15 @@ export interface StepRow {
 
 /** Page -> worker. */
 export type Command =
-  | { type: 'reset'; config: Config }
+  | {
+      type: 'reset';
+      config: Config;
+      /**
+       * The page's own policy forbids eval. A policy in a <meta> tag does not bind a worker loaded
+       * from a URL, so the page says so and the worker keeps to the interpreter as well.
+       */
+      forbidEval: boolean;
+    }
   | { type: 'play' }
   | { type: 'pause' }
   | { type: 'step' }

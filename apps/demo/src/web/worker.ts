@@ -29,7 +29,11 @@ class Session {
   selected: { point: number; kind: GraphKind } | null = null;
   lastGraph = 0;
 
-  constructor(readonly config: Config) {
+  constructor(
+    readonly config: Config,
+    forbidEval: boolean,
+  ) {
+    const backend = forbidEval ? 'interpreter' : 'auto';
     const { dataset, samples, noise, seed, hidden, activation, alpha, engine } = config;
     this.data = makeDataset(dataset, { samples, noise, seed });
     this.model = new MLP(2, [...hidden, 1], { seed, activation });
@@ -37,9 +41,9 @@ class Session {
     const n = this.data.y.length;
     const x = Array.from({ length: n }, (_, i) => [this.data.X[2 * i]!, this.data.X[2 * i + 1]!]);
     const y = Array.from(this.data.y, (c) => 2 * c - 1);
-    this.trainer = new Trainer(this.model, { x, y }, { alpha, engine, backend: 'auto', lr: (k) => learningRate(config, k) });
+    this.trainer = new Trainer(this.model, { x, y }, { alpha, engine, backend, lr: (k) => learningRate(config, k) });
     this.grid = boundaryGrid(this.data.X, GRID_ACROSS);
-    this.scorer = compile((p) => this.model.forward(p), { inputs: 2, backend: 'auto' });
+    this.scorer = compile((p) => this.model.forward(p), { inputs: 2, backend });
   }
 
   get done(): boolean {
@@ -138,7 +142,7 @@ function handle(command: Command): void {
     case 'reset': {
       playing = false;
       clearTimeout(timer);
-      const s = new Session(command.config);
+      const s = new Session(command.config, command.forbidEval);
       const selected = session?.selected ?? null;
       session = s;
       const scores = s.scores(s.grid.points);
