@@ -19,10 +19,10 @@ export class Chart {
       height: 200,
       legend: { live: false },
       cursor: { drag: { x: false, y: false } },
-      scales: { x: { time: false }, loss: { range: (_u, _min, max) => [0, Math.max(max, 1e-3)] }, acc: { range: [0, 100] } },
+      scales: { x: { time: false }, loss: { range: (_u, _min, max) => [0, Number.isFinite(max) && max > 0 ? max : 1] }, acc: { range: [0, 100] } },
       axes: [
         { label: 'step', size: 36, labelSize: 18 },
-        { scale: 'loss', label: 'loss', size: 48, labelSize: 18 },
+        { scale: 'loss', label: 'loss', size: 48, labelSize: 18, values: (_u, splits) => splits.map((v) => String(Number(v.toPrecision(3)))) },
         { scale: 'acc', side: RIGHT, label: 'accuracy %', size: 44, labelSize: 18, grid: { show: false } },
       ],
       series: [
