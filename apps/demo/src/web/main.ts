@@ -97,6 +97,8 @@ function reset(next: Config): void {
 }
 
 function setPlaying(on: boolean): void {
+  // Screen readers hear where a run stopped, not every one of its steps.
+  if (playing && !on) $('#announce').textContent = `Stopped at step ${$('#stat-step').textContent}: loss ${$('#stat-loss').textContent}, accuracy ${$('#accuracy').textContent}.`;
   playing = on;
   playButton.textContent = on ? 'Pause' : 'Train';
   playButton.setAttribute('aria-pressed', String(on));
