@@ -1,4 +1,4 @@
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +13,7 @@ const demo = fileURLToPath(new URL('..', import.meta.url));
 const artifacts = join(demo, 'artifacts');
 // The notebook's first loss, printed by micrograd's demo.ipynb (and by `pnpm demo`).
 const NOTEBOOK_STEP0_LOSS = '0.8958441028683222';
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 let outDir = '';
 let server: StaticServer | undefined;
@@ -22,6 +23,7 @@ let page: Page;
 const problems: string[] = [];
 
 beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`e2e: no Chromium at ${CHROMIUM}; install it with \`bash scripts/setup.sh --browser\` or set CHROMIUM_PATH`);
   outDir = mkdtempSync(join(tmpdir(), 'mg-demo-e2e-'));
   mkdirSync(artifacts, { recursive: true });
   await build({ root: demo, configFile: join(demo, 'vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
@@ -30,7 +32,7 @@ beforeAll(async () => {
   // A plain host: only the page's <meta> policy applies, and it does not bind workers by itself.
   metaOnly = await serveStatic(outDir);
   browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
   page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
