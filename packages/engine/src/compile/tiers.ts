@@ -5,7 +5,13 @@ import type { Kernel } from './kernel.js';
  * soon, few enough that running it unoptimised costs little (measured: 4 beat 1, 10 and 25).
  */
 const PROBES = 4;
-/** Runs before any comparison: at first both tiers run unoptimised and timings mislead. */
+/**
+ * Runs on the interpreter alone before the fast tier is even generated: like a JIT, compile
+ * only what proves hot. A short training (the notebook's 100 steps) never pays for code V8
+ * would not optimise in time; a long one switches a few hundred runs later.
+ */
+const HOT = 100;
+/** Runs of probing before any comparison: at first the fast tier runs unoptimised. */
 const SETTLE = 10;
 /** Consecutive runs the fast tier must win before it takes every sample. */
 const WINS = 3;
@@ -17,11 +23,11 @@ const clock: { now(): number } | undefined = (globalThis as { performance?: { no
 /**
  * Two kernels for the same tape with identical results, bit for bit: `quick` (the
  * interpreter: a few small loops that V8 optimises at once) and `fast` (generated
- * straight-line code, several times faster once optimised, which takes V8 a few hundred
- * milliseconds in the background). Like a JIT's tiers: the first few samples of each run go
- * to `fast`, so V8 sees it hot and optimises it, and are timed; the rest go to `quick`. Once
- * `fast` is faster per sample for a few runs in a row, it takes every sample. Which kernel
- * runs a sample never changes a number, only the time.
+ * straight-line code, eight times faster once optimised, which takes V8 a few hundred
+ * milliseconds in the background). Like a JIT's tiers: once the program is hot, the first
+ * few samples of each run go to `fast`, so V8 sees it used and optimises it, and are timed;
+ * the rest go to `quick`. Once `fast` is faster per sample for a few runs in a row, it takes
+ * every sample. Which kernel runs a sample never changes a number, only the time.
  */
 export class TieredKernel implements Kernel {
   readonly size: number;
@@ -34,8 +40,7 @@ export class TieredKernel implements Kernel {
   private fastKernel: Kernel | null = null;
 
   /**
-   * @param makeFast - builds the fast tier; called on the second run, so the first run does
-   *   not wait for code generation
+   * @param makeFast - builds the fast tier, once the program has proved hot
    * @param fastSize - an upper bound of the fast tier's `size`
    */
   constructor(
@@ -90,7 +95,7 @@ export class TieredKernel implements Kernel {
   }
 
   private tierOf(sample: number): number {
-    return this.fastForAll || (this.runs > 1 && sample < PROBES) ? 1 : 0;
+    return this.fastForAll || (this.runs > HOT && sample < PROBES) ? 1 : 0;
   }
 
   private record(tier: number, start: number): void {
@@ -103,7 +108,7 @@ export class TieredKernel implements Kernel {
     if (!this.measuring) return;
     const [quickTime, fastTime] = this.time;
     const [quickCalls, fastCalls] = this.calls;
-    if (this.runs >= SETTLE && quickCalls! > 0 && fastCalls! > 0) {
+    if (this.runs >= HOT + SETTLE && quickCalls! > 0 && fastCalls! > 0) {
       this.wins = fastTime! / fastCalls! < quickTime! / quickCalls! ? this.wins + 1 : 0;
       if (this.wins >= WINS) {
         this.fastForAll = true;
