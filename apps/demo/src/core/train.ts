@@ -1,5 +1,5 @@
-import { compile, type Program, type Value } from '@mg/engine';
-import { MLP } from '@mg/nn';
+import { compile, type Program } from '@mg/engine';
+import { MLP, Trainer } from '@mg/nn';
 import type { Dataset } from './datasets.js';
 
 const SCORE_CHUNK = 256;
@@ -39,8 +39,9 @@ export interface StepRecord {
 /**
  * micrograd's `demo.ipynb` training loop, one step at a time: an `MLP(2, [...hidden, 1])`,
  * the SVM max-margin loss `mean(relu(1 - y*score)) + alpha * sum(p*p)` over the full batch with
- * labels ±1, and SGD with `lr = 1 - 0.9 * k / steps`. The operations and their order are the
- * notebook's, so the losses match it to the last digit or so in both engines.
+ * labels ±1, and SGD with `lr = 1 - 0.9 * k / steps`. It is @mg/nn's `Trainer` with the
+ * notebook's settings, whose operations and their order are the notebook's, so the losses
+ * match it to the last digit or so in both engines.
  *
  * @example
  * ```ts
@@ -57,11 +58,7 @@ export class Training {
   /** How many steps the learning rate decays over. */
   readonly steps: number;
 
-  private readonly data: Dataset;
-  private readonly alpha: number;
-  private readonly params: Value[];
-  private k = 0;
-  private program: Program | null = null;
+  private readonly trainer: Trainer;
   private scorer: Program | null = null;
 
   /**
@@ -75,17 +72,23 @@ export class Training {
     if (!Number.isInteger(steps) || steps < 1) throw new RangeError(`new Training: steps must be a positive integer, got ${steps}`);
     if (!(alpha >= 0)) throw new RangeError(`new Training: alpha must be >= 0, got ${alpha}`);
     if (data.y.length === 0) throw new RangeError('new Training: the dataset is empty');
-    this.data = data;
     this.engine = engine;
     this.steps = steps;
-    this.alpha = alpha;
     this.model = new MLP(2, [...hidden, 1], { seed });
-    this.params = this.model.parameters();
+    const { X, y } = data;
+    const rows = Array.from(y, (_, i) => [X[2 * i]!, X[2 * i + 1]!]);
+    const labels = Array.from(y, (c) => 2 * c - 1);
+    this.trainer = new Trainer(this.model, { x: rows, y: labels }, {
+      loss: 'hinge',
+      alpha,
+      engine,
+      lr: (k) => 1.0 - (0.9 * k) / steps,
+    });
   }
 
   /** How many steps have run. */
   get completed(): number {
-    return this.k;
+    return this.trainer.steps;
   }
 
   /**
@@ -94,11 +97,8 @@ export class Training {
    * @returns the loss and accuracy before the update, and the learning rate used
    */
   step(): StepRecord {
-    const { loss, correct } = this.engine === 'eager' ? this.eagerLossAndGrad() : this.compiledLossAndGrad();
-    const k = this.k++;
-    const learningRate = 1.0 - (0.9 * k) / this.steps;
-    for (const p of this.params) p.data -= learningRate * p.grad;
-    return { step: k, loss, accuracy: correct / this.data.y.length, learningRate };
+    const { step, loss, accuracy, lr } = this.trainer.step();
+    return { step, loss, accuracy: accuracy ?? 0, learningRate: lr };
   }
 
   /**
@@ -113,8 +113,8 @@ export class Training {
     const scorer = (this.scorer ??= compile((x) => this.model.forward(x), { inputs: 2 }));
     const n = points.length >> 1;
     const out = new Float64Array(n);
-    // A compiled program keeps every node's value for every sample of a batch: fixed-size
-    // chunks (the last one padded) bound that memory and reuse one plan.
+    // Fixed-size chunks (the last one padded): one compiled plan serves any number of points,
+    // and no reduction over tens of thousands of samples is ever traced.
     const chunk = new Float64Array(2 * SCORE_CHUNK);
     for (let start = 0; start < n; start += SCORE_CHUNK) {
       const count = Math.min(SCORE_CHUNK, n - start);
@@ -124,54 +124,5 @@ export class Training {
       out.set(scorer.outputs.subarray(0, count), start);
     }
     return out;
-  }
-
-  private eagerLossAndGrad(): { loss: number; correct: number } {
-    const { X, y } = this.data;
-    const n = y.length;
-    let correct = 0;
-    const losses: Value[] = [];
-    for (let i = 0; i < n; i++) {
-      const score = this.model.forward([X[2 * i]!, X[2 * i + 1]!])[0]!;
-      const yi = 2 * y[i]! - 1;
-      // micrograd builds `1 + -yi*score` as `score * -yi + 1`.
-      losses.push(score.mul(-yi).add(1).relu());
-      if (yi > 0 === score.data > 0) correct++;
-    }
-    const total = this.regularised(losses);
-    this.model.zeroGrad();
-    total.backward();
-    return { loss: total.data, correct };
-  }
-
-  private compiledLossAndGrad(): { loss: number; correct: number } {
-    const { X, y } = this.data;
-    const n = y.length;
-    const program = (this.program ??= compile(
-      (x) => {
-        const score = this.model.forward([x[0]!, x[1]!])[0]!;
-        return [score, score.mul(x[2]!).add(1).relu()];
-      },
-      { inputs: 3, reduce: (outputs) => this.regularised(outputs.map((o) => o[1]!)) },
-    ));
-    const batch = new Float64Array(3 * n);
-    for (let i = 0; i < n; i++) {
-      batch[3 * i] = X[2 * i]!;
-      batch[3 * i + 1] = X[2 * i + 1]!;
-      batch[3 * i + 2] = -(2 * y[i]! - 1);
-    }
-    this.model.zeroGrad();
-    const loss = program.run(batch);
-    const outputs = program.outputs;
-    let correct = 0;
-    for (let i = 0; i < n; i++) if (y[i]! > 0 === outputs[2 * i]! > 0) correct++;
-    return { loss, correct };
-  }
-
-  /** `sum(losses) * (1.0 / n) + alpha * sum(p*p)`, in the notebook's order of operations. */
-  private regularised(losses: Value[]): Value {
-    const dataLoss = losses.reduce((s, l) => s.add(l)).mul(1.0 / losses.length);
-    const regLoss = this.params.map((p) => p.mul(p)).reduce((s, q) => s.add(q)).mul(this.alpha);
-    return dataLoss.add(regLoss);
   }
 }
