@@ -15,7 +15,7 @@ const HOT = 100;
 const SETTLE = 10;
 /** Consecutive runs the fast tier must win before it takes every sample. */
 const WINS = 3;
-/** Runs after which we stop measuring and keep the quick tier. */
+/** Runs after which, if the fast tier has not won, we stop probing and keep the quick tier. */
 const PATIENCE = 2000;
 
 const clock: { now(): number } | undefined = (globalThis as { performance?: { now(): number } }).performance;
@@ -31,8 +31,8 @@ const clock: { now(): number } | undefined = (globalThis as { performance?: { no
  */
 export class TieredKernel implements Kernel {
   readonly size: number;
-  private fastForAll = false;
-  private measuring = clock !== undefined;
+  /** 'quick' until hot, then 'probing' (timing both), then 'fast' or, if it never wins, 'quick-for-good'. */
+  private phase: 'quick' | 'probing' | 'fast' | 'quick-for-good' = 'quick';
   private runs = 0;
   private wins = 0;
   private readonly time = new Float64Array(2);
@@ -52,21 +52,12 @@ export class TieredKernel implements Kernel {
     this.size = Math.max(quick.size, fastSize);
   }
 
-  private get fast(): Kernel {
-    return (this.fastKernel ??= this.makeFast());
-  }
-
-  /** Whether every sample runs on the fast tier now. */
-  get settled(): boolean {
-    return this.fastForAll;
-  }
-
   forward(X: Float64Array, xo: number, V: Float64Array, vo: number, O: Float64Array, oo: number): void {
     const i = oo / this.perSample;
     if (i === 0) this.endRun();
     const tier = this.tierOf(i);
-    const kernel = tier === 1 ? this.fast : this.quick;
-    if (!this.measuring) {
+    const kernel = tier === 1 ? this.fast() : this.quick;
+    if (this.phase !== 'probing') {
       kernel.forward(X, xo, V, vo, O, oo);
       return;
     }
@@ -84,8 +75,8 @@ export class TieredKernel implements Kernel {
     sample: ((i: number) => void) | null,
   ): void {
     const tier = this.tierOf(so / this.perSample);
-    const kernel = tier === 1 ? this.fast : this.quick;
-    if (!this.measuring) {
+    const kernel = tier === 1 ? this.fast() : this.quick;
+    if (this.phase !== 'probing') {
       kernel.backward(V, vo, S, so, GX, sample);
       return;
     }
@@ -94,8 +85,12 @@ export class TieredKernel implements Kernel {
     this.record(tier, start);
   }
 
+  private fast(): Kernel {
+    return (this.fastKernel ??= this.makeFast());
+  }
+
   private tierOf(sample: number): number {
-    return this.fastForAll || (this.runs > HOT && sample < PROBES) ? 1 : 0;
+    return this.phase === 'fast' || (this.phase === 'probing' && sample < PROBES) ? 1 : 0;
   }
 
   private record(tier: number, start: number): void {
@@ -103,19 +98,22 @@ export class TieredKernel implements Kernel {
     this.calls[tier]!++;
   }
 
-  /** Compares the tiers over the last run, per sample. */
+  /** Moves between phases at the start of each run; while probing, compares the last run's timings. */
   private endRun(): void {
-    if (!this.measuring) return;
+    if (this.phase === 'fast' || this.phase === 'quick-for-good') return;
+    this.runs++;
+    if (this.phase === 'quick') {
+      // Without a clock there is nothing to compare: switch once hot and let V8 catch up.
+      if (this.runs > HOT) this.phase = clock === undefined ? 'fast' : 'probing';
+      return;
+    }
     const [quickTime, fastTime] = this.time;
     const [quickCalls, fastCalls] = this.calls;
-    if (this.runs >= HOT + SETTLE && quickCalls! > 0 && fastCalls! > 0) {
+    if (this.runs > HOT + SETTLE && quickCalls! > 0 && fastCalls! > 0) {
       this.wins = fastTime! / fastCalls! < quickTime! / quickCalls! ? this.wins + 1 : 0;
-      if (this.wins >= WINS) {
-        this.fastForAll = true;
-        this.measuring = false;
-      }
+      if (this.wins >= WINS) this.phase = 'fast';
     }
-    if (++this.runs >= PATIENCE) this.measuring = false;
+    if (this.phase === 'probing' && this.runs >= PATIENCE) this.phase = 'quick-for-good';
     this.time.fill(0);
     this.calls.fill(0);
   }
