@@ -1,6 +1,9 @@
 // Small models and losses built with engine ops only, in micrograd's operand order, shared by
 // the compiled-mode tests: each exists once as an eager graph and once as a traced function.
 import { Value } from '../src/index.js';
+import { pySum } from '../bench/workload.js';
+
+export { pySum };
 
 /** A tiny deterministic generator (tests must not use Math.random). */
 export function lcg(seed: number): () => number {
@@ -43,11 +46,6 @@ export class TinyMLP {
     }
     return h as Value[];
   }
-}
-
-/** micrograd's `sum(xs)`: Python starts from 0, so the first node is `xs[0] + 0`. */
-export function pySum(xs: Value[]): Value {
-  return xs.slice(1).reduce((s, x) => s.add(x), xs[0]!.add(0));
 }
 
 /** The demo notebook's loss: mean hinge `relu(1 + -y*score)` plus `alpha * sum(p*p)`. */

@@ -1,6 +1,6 @@
 /* eslint-disable @typescript-eslint/no-implied-eval -- generating code is this module's purpose; see literal() and the tape's no-strings guarantee */
 import { PRIMITIVES } from '../ops.js';
-import type { Kernel, SampleHandoff } from './kernel.js';
+import { sampleHandoffs, type Kernel, type SampleHandoff } from './kernel.js';
 import { findChains } from './fuse.js';
 import type { Tape } from './tape.js';
 
@@ -181,30 +181,4 @@ export function valueSlots(tape: Tape): Map<number, number> {
     if (/\by\b/.test(derivatives)) keep(k);
   });
   return slot;
-}
-
-/**
- * For a reduction: at which node eager mode would back-propagate each sample. That is the
- * sample's first output in topological order: by then every use of every output of the
- * sample has added its gradient. Members are (reduction input, node or -1 if unused).
- */
-export function sampleHandoffs(
-  tape: Tape,
-  perSample: number,
-): Map<number, { sample: number; members: [number, number][] }> {
-  const first = new Map<number, number>();
-  const nodeOf = new Map<number, number>();
-  tape.nodes.forEach((n, k) => {
-    if (n.kind !== 'input') return;
-    nodeOf.set(n.index, k);
-    const sample = Math.floor(n.index / perSample);
-    if (!first.has(sample)) first.set(sample, k);
-  });
-  const at = new Map<number, { sample: number; members: [number, number][] }>();
-  for (const [sample, k] of first) {
-    const members: [number, number][] = [];
-    for (let j = sample * perSample; j < (sample + 1) * perSample; j++) members.push([j, nodeOf.get(j) ?? -1]);
-    at.set(k, { sample, members });
-  }
-  return at;
 }

@@ -1,7 +1,6 @@
 import { PRIMITIVES, type PrimitiveOp } from '../ops.js';
-import { sampleHandoffs } from './codegen.js';
 import { findChains } from './fuse.js';
-import type { Kernel, SampleHandoff } from './kernel.js';
+import { sampleHandoffs, type Kernel, type SampleHandoff } from './kernel.js';
 import type { Tape } from './tape.js';
 
 const OPCODES: readonly PrimitiveOp[] = ['add', 'mul', 'pow', 'exp', 'log', 'tanh', 'relu', 'sigmoid'];

@@ -1,3 +1,5 @@
+import type { Tape } from './tape.js';
+
 /**
  * One traced graph made runnable: the per-sample function, or the reduction over all samples.
  * Both back ends implement it, and the program drives them the same way.
@@ -31,4 +33,30 @@ export interface Kernel {
 export interface SampleHandoff {
   /** Outputs per sample: input `j` of the reduction is output `j % perSample` of sample `j / perSample`. */
   readonly perSample: number;
+}
+
+/**
+ * For a reduction: at which node eager mode would back-propagate each sample. That is the
+ * sample's first output in topological order: by then every use of every output of the
+ * sample has added its gradient. Members are (reduction input, node or -1 if unused).
+ */
+export function sampleHandoffs(
+  tape: Tape,
+  perSample: number,
+): Map<number, { sample: number; members: [number, number][] }> {
+  const first = new Map<number, number>();
+  const nodeOf = new Map<number, number>();
+  tape.nodes.forEach((n, k) => {
+    if (n.kind !== 'input') return;
+    nodeOf.set(n.index, k);
+    const sample = Math.floor(n.index / perSample);
+    if (!first.has(sample)) first.set(sample, k);
+  });
+  const at = new Map<number, { sample: number; members: [number, number][] }>();
+  for (const [sample, k] of first) {
+    const members: [number, number][] = [];
+    for (let j = sample * perSample; j < (sample + 1) * perSample; j++) members.push([j, nodeOf.get(j) ?? -1]);
+    at.set(k, { sample, members });
+  }
+  return at;
 }

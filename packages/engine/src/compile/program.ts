@@ -1,5 +1,5 @@
 import { Value } from '../value.js';
-import type { PrimitiveOp } from '../ops.js';
+import { PRIMITIVES, type PrimitiveOp } from '../ops.js';
 import { canGenerateCode, generateKernel, valueSlots } from './codegen.js';
 import { InterpretedKernel } from './interpreter.js';
 import type { Kernel } from './kernel.js';
@@ -264,8 +264,7 @@ export class Program {
     const m = this.outputsPerSample;
     const where = { tape: 'reduce', sample: -1 };
     const report = (what: 'value' | 'gradient', node: number, op: PrimitiveOp, operands: number[]): never => {
-      const arity = op === 'add' || op === 'mul' ? 2 : 1;
-      const at = operands.slice(0, arity).join(', ');
+      const at = operands.slice(0, PRIMITIVES[op].arity).join(', ');
       const place = where.tape === 'sample' ? `sample ${where.sample}, node ${node}` : `the reduction, node ${node}`;
       throw new RangeError(
         `compile: ${what === 'value' ? 'the result' : 'the gradient'} of ${op}(${at}) is not finite (${place})`,

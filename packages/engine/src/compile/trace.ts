@@ -6,10 +6,6 @@ export class ParameterSet {
   readonly values: Value[] = [];
   private readonly index = new Map<Value, number>();
 
-  indexOf(v: Value): number | undefined {
-    return this.index.get(v);
-  }
-
   add(v: Value): number {
     let i = this.index.get(v);
     if (i === undefined) {
