@@ -1,4 +1,4 @@
-import { compile, type CompileOptions, type Program, type Value } from '@mg/engine';
+import { TraceError, compile, type CompileOptions, type Program, type Value } from '@mg/engine';
 import type { MLP } from './mlp.js';
 import { Neuron } from './neuron.js';
 import { Optimizer, checkRate } from './optimizer.js';
@@ -325,7 +325,7 @@ export class Trainer<M extends TrainableModel = MLP> {
     try {
       return this.compiledStep(indices);
     } catch (e) {
-      if (!isTraceFailure(e)) throw e;
+      if (!(e instanceof TraceError)) throw e;
       this.mode = 'eager';
       return this.eagerStep(indices);
     }
@@ -457,14 +457,6 @@ export interface FitResult {
   accuracies: (number | null)[];
   /** The engine that ran. */
   engine: Engine;
-}
-
-/**
- * Whether `compile` refused to trace the model (so eager mode can run it), as opposed to a bad
- * option or a failing run.
- */
-function isTraceFailure(e: unknown): boolean {
-  return e instanceof TypeError && e.message.startsWith('compile:') && !e.message.startsWith('compile: options');
 }
 
 function checkModel<M>(model: M, where: string): M {
