@@ -95,8 +95,9 @@ interface TraceEvent {
 }
 
 /**
- * The main-thread CPU time of each long task the page observed, from a trace that holds the
- * `e2e-zero` mark made at page time `zero` (which ties page time to the trace's clock).
+ * For each long task the page observed, the most CPU time any main-thread task spent around it,
+ * from a trace that holds the `e2e-zero` mark made at page time `zero` (which ties page time to
+ * the trace's clock, to within a few milliseconds).
  */
 function cpuOfLongTasks(events: TraceEvent[], longTasks: { start: number; duration: number }[], zero: number): number[] {
   // The mark is made on the page's main thread: its thread is the one to look at.
@@ -104,10 +105,11 @@ function cpuOfLongTasks(events: TraceEvent[], longTasks: { start: number; durati
   if (mark === undefined) throw new Error('e2e: the trace has no e2e-zero mark');
   const tasks = events.filter((e) => e.pid === mark.pid && e.tid === mark.tid && e.name === 'RunTask' && e.ph === 'X');
   return longTasks.map(({ start, duration }) => {
-    const at = mark.ts + (start - zero) * 1000;
-    const task = tasks.find((e) => Math.abs(e.ts - at) < 3000 && Math.abs((e.dur ?? 0) / 1000 - duration) < 5);
-    // A long task the trace cannot place counts at its full wall time.
-    return task?.tdur === undefined ? duration : task.tdur / 1000;
+    const from = mark.ts + (start - zero - 10) * 1000;
+    const to = from + (duration + 20) * 1000;
+    let cpu = 0;
+    for (const e of tasks) if (e.ts < to && e.ts + (e.dur ?? 0) > from) cpu = Math.max(cpu, (e.tdur ?? e.dur ?? 0) / 1000);
+    return cpu;
   });
 }
 
