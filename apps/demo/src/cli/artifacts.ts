@@ -70,11 +70,14 @@ export function svgAndPng(name: string, svg: string): OutputFile[] {
 /**
  * Renders SVG text to PNG bytes with resvg: Graphviz's text in Tinos, everything else in the
  * system's fonts.
+ *
+ * @param svg - the document
+ * @param systemFonts - whether resvg may use the system's fonts (default true)
  */
-export function svgToPng(svg: string): Buffer {
+export function svgToPng(svg: string, systemFonts = true): Buffer {
   const resvg = new Resvg(svg.replaceAll(GRAPH_FONT, PINNED_FONT), {
     fitTo: { mode: 'zoom', value: 2 },
-    font: { loadSystemFonts: true, fontFiles: [tinosFont().ttf], defaultFontFamily: 'DejaVu Sans' },
+    font: { loadSystemFonts: systemFonts, fontFiles: [tinosFont().ttf], defaultFontFamily: 'DejaVu Sans' },
     background: '#ffffff',
   });
   return resvg.render().asPng();

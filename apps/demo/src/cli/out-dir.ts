@@ -47,7 +47,7 @@ export function prepareOut(dir: string, names: readonly string[], shown: string)
   }
   // Probe now, by doing what the first write will do, and undo it: a run stopped while it trains
   // leaves nothing behind.
-  removeFolders(openStaging(dir, refuse));
+  removeFolders(openStaging(dir, refuse, shown));
   let created: string[] = [];
   let staging: string | undefined;
   const written = new Map<string, string>();
@@ -56,7 +56,7 @@ export function prepareOut(dir: string, names: readonly string[], shown: string)
     write(name, content) {
       if (!names.includes(name)) throw new Error(`Staging.write: ${JSON.stringify(name)} is not one of the files this run declared`);
       if (staging === undefined) {
-        created = openStaging(dir, refuse);
+        created = openStaging(dir, refuse, shown);
         staging = created[created.length - 1];
       }
       const path = join(staging ?? dir, name);
@@ -84,8 +84,8 @@ export function prepareOut(dir: string, names: readonly string[], shown: string)
  *
  * @returns the folders created, the staging folder last
  */
-function openStaging(dir: string, refuse: (why: string) => never): string[] {
-  const created = kindOf(dir) === 'dir' ? [] : makeFolders(dir, refuse);
+function openStaging(dir: string, refuse: (why: string) => never, shown: string): string[] {
+  const created = kindOf(dir) === 'dir' ? [] : makeFolders(dir, refuse, shown);
   try {
     created.push(mkdtempSync(join(dir, '.demo-partial-')));
   } catch (error) {
@@ -115,9 +115,9 @@ export async function writeAll(
   onInterrupt: (listener: () => void) => () => void,
   groups: readonly (() => OutputFile[] | Promise<OutputFile[]>)[],
 ): Promise<string[]> {
-  let interrupted = false;
+  const interrupt = new AbortController();
   const stop = onInterrupt(() => {
-    interrupted = true;
+    interrupt.abort();
   });
   try {
     const paths: string[] = [];
@@ -125,7 +125,7 @@ export async function writeAll(
       for (const file of await group()) {
         // A signal's listener runs only between tasks: let it, so Ctrl-C stops the next write.
         await new Promise((resolve) => setImmediate(resolve));
-        if (interrupted) throw new Interrupted('interrupted');
+        if (interrupt.signal.aborted) throw new Interrupted('interrupted');
         paths.push(staging.write(file.name, file.content));
       }
     }
@@ -160,14 +160,17 @@ function kindOf(path: string): 'none' | 'file' | 'dir' | 'other' | 'under-file' 
  *
  * @returns the folders it created, deepest last
  */
-function makeFolders(dir: string, refuse: (why: string) => never): string[] {
+function makeFolders(dir: string, refuse: (why: string) => never, shown: string): string[] {
   const missing: string[] = [];
   let path = dir;
+  // The same ancestor as the user typed it, for the message.
+  let typed = shown;
   while (['none', 'under-file'].includes(kindOf(path)) && dirname(path) !== path) {
     missing.unshift(path);
     path = dirname(path);
+    typed = dirname(typed);
   }
-  if (kindOf(path) !== 'dir') refuse(`is inside ${JSON.stringify(path)}, which is a file, not a folder`);
+  if (kindOf(path) !== 'dir') refuse(`is inside ${JSON.stringify(typed)}, which is a file, not a folder`);
   const created: string[] = [];
   for (const folder of missing) {
     try {
