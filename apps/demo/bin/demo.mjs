@@ -45,7 +45,6 @@ if ((statSync(bundle, { throwIfNoEntry: false })?.mtimeMs ?? -1) < newest(inputs
     format: 'esm',
     target: 'node20',
     conditions: ['@mg/source'],
-    tsconfig: join(demo, 'tsconfig.source.json'),
     // A native addon: loaded from node_modules where it was installed.
     external: ['@resvg/resvg-js'],
     logLevel: 'warning',
