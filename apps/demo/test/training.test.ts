@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { makeDataset } from '../src/core/datasets.js';
-import { Training, type Engine, type StepRecord } from '../src/core/train.js';
+import type { Engine } from '@mg/nn';
+import { Training, type StepRecord } from '../src/core/train.js';
 
 // micrograd's demo.ipynb prints these before each update.
 const NOTEBOOK = { 0: [0.8958441028683222, 0.5], 1: [1.7235905336972022, 0.81], 40: [0.06016009895234464, 1], 99: [0.010978370135492717, 1] } as const;

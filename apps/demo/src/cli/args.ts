@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { ENGINES, type Engine } from '../core/train.js';
+import { ENGINES, type Engine } from '@mg/nn';
 import { DATASET_NAMES, type DatasetName } from '../core/datasets.js';
 import { checkEagerMemory } from './limits.js';
 

@@ -35,12 +35,8 @@ export function activePoint(model: MLP, X: Float64Array): [number, number] {
  */
 export function neuronGraph(model: MLP, point: readonly [number, number]): Value {
   const neuron = model.layers[0]!.neurons[0]!;
-  const weights = neuron.w.map((w) => w.data);
-  let k = 0;
-  const copy = new Neuron(neuron.nin, { activation: neuron.activation, init: () => weights[k++]! });
-  copy.b.data = neuron.b.data;
-  copy.w.forEach((w, i) => (w.label = `w${i + 1}`));
-  copy.b.label = 'b';
+  // A standalone neuron labels its parameters as the lecture does: w1, w2, b.
+  const copy = Neuron.fromJSON(neuron.toJSON());
   const x = point.map((v, i) => new Value(v, { label: `x${i + 1}` }));
   const out = copy.forward(x);
   // Name what the neuron built: products `w1x1`, running sums `b + w1x1`, then `n` and `out`.
@@ -49,7 +45,7 @@ export function neuronGraph(model: MLP, point: readonly [number, number]): Value
     if (v.label !== '' || a === undefined || b === undefined) continue;
     v.label = v.op === 'mul' ? `${a.label}${b.label}` : `${a.label} + ${b.label}`;
   }
-  const n = neuron.activation === 'linear' ? out : out.children[0]!;
+  const n = copy.activation === 'linear' ? out : out.children[0]!;
   n.label = 'n';
   out.label = 'out';
   out.backward();

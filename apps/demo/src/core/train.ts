@@ -1,12 +1,6 @@
 import { compile, type Program } from '@mg/engine';
-import { MLP, Trainer } from '@mg/nn';
+import { ENGINES, MLP, Trainer, type Engine } from '@mg/nn';
 import type { Dataset } from './datasets.js';
-
-/** How a training step runs: building a fresh graph of Values each step, or a compiled program. */
-export type Engine = 'eager' | 'compiled';
-
-/** The engines {@link Training} accepts. */
-export const ENGINES: readonly Engine[] = ['eager', 'compiled'];
 
 /** Options for a {@link Training}. */
 export interface TrainingOptions {
