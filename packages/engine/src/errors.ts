@@ -15,9 +15,7 @@ const MAX_QUOTED = 60;
  *
  * @example
  * ```ts
- * describeInput('2');  // '"2"'
- * describeInput(2);    // '2 (number)'
- * describeInput(null); // 'null'
+ * console.log(describeInput('2'), describeInput(2), describeInput(null)); // "2" 2 (number) null
  * ```
  */
 export function describe(x: unknown): string {
@@ -59,14 +57,23 @@ function foreignValueError(name: string): TypeError {
  *
  * @example
  * ```ts
- * checkValue(new Value(1), 'draw: root'); // the Value
- * checkValue('x', 'draw: root');          // TypeError: draw: root must be a Value, got "x"
+ * const root = checkValue(new Value(1), 'draw: root'); // the Value itself
+ * try {
+ *   checkValue('x', 'draw: root');
+ * } catch (error) {
+ *   console.log(String(error)); // TypeError: draw: root must be a Value, got "x"
+ * }
  * ```
  */
 export function checkValue(x: unknown, name: string): Value {
   if (x instanceof Value) return x;
   if (isForeignValue(x)) throw foreignValueError(name);
   throw new TypeError(`${name} must be a Value, got ${describe(x)}`);
+}
+
+/** `Array.isArray` for arguments typed as arrays, which plain JavaScript callers may pass anything as. */
+export function isArray(x: unknown): boolean {
+  return Array.isArray(x);
 }
 
 /** Throws unless `x` is a finite number: TypeError for non-numbers and NaN, RangeError for ±Infinity. */
@@ -109,8 +116,13 @@ export function checkOperand(x: unknown, op: string, name = 'operand'): Value {
  *
  * @example
  * ```ts
- * checkOptions({ los: 'mse' }, ['loss', 'steps'], 'train');
- * // TypeError: train: unknown option "los" (did you mean "loss"?); the options are loss, steps
+ * const { loss = 'hinge' } = checkOptions({ loss: 'mse' }, ['loss', 'steps'], 'train');
+ * console.log(loss); // mse
+ * try {
+ *   checkOptions({ los: 'mse' }, ['loss', 'steps'], 'train');
+ * } catch (error) {
+ *   console.log(String(error)); // TypeError: train: unknown option "los" (did you mean "loss"?); the options are loss, steps
+ * }
  * ```
  */
 export function checkOptions<K extends string>(
@@ -118,7 +130,7 @@ export function checkOptions<K extends string>(
   known: readonly K[],
   where: string,
 ): Readonly<Partial<Record<K, unknown>>> {
-  if (options === undefined) return {};
+  if (options === undefined) return {} as Partial<Record<K, unknown>>;
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new TypeError(`${where}: options must be an object, got ${describe(options)}`);
   }

@@ -39,10 +39,10 @@ export function collectNewValues(into: Set<Value> | null): void {
  *
  * @example
  * ```ts
- * const a = new Value(2, { label: 'a' }); // or new Value(2, 'a'), as micrograd writes it
+ * const a = new Value(2, 'a'); // or new Value(2, { label: 'a' })
  * const b = a.mul(a).add(1);   // b = a² + 1
  * b.backward();
- * a.grad;                      // 4
+ * console.log(b.data, a.grad); // 5 4
  * ```
  */
 export class Value {
@@ -259,11 +259,12 @@ function node(op: PrimitiveOp, data: number, a: Value, b: Value | undefined, arg
     const k = op === 'pow' ? `, exponent ${arg}` : '';
     throw new RangeError(`${op}: result is ${data} for ${operands}${k} (values must stay finite)`);
   }
-  const out = new Value(symbolic ? 0 : data) as Writable<Value>;
-  out.op = op;
-  out._a = a;
-  out._b = b ?? null;
-  if (op === 'pow') out.arg = arg;
-  if (symbolic) out._symbolic = true;
+  const out = new Value(symbolic ? 0 : data);
+  const fields = out as Writable<Value>;
+  fields.op = op;
+  fields._a = a;
+  fields._b = b ?? null;
+  if (op === 'pow') fields.arg = arg;
+  if (symbolic) fields._symbolic = true;
   return out;
 }
