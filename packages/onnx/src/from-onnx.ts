@@ -19,7 +19,7 @@ interface PendingLayer {
 }
 
 /**
- * An {@link MLP} from an ONNX model made of fully connected layers: what {@link toOnnx} writes,
+ * An `MLP` (of `@mg/nn`) from an ONNX model made of fully connected layers: what {@link toOnnx} writes,
  * and what `torch.onnx.export` writes for an `nn.Sequential` of `nn.Linear` and `nn.ReLU`,
  * `nn.Tanh` or `nn.Sigmoid` modules (`Gemm` with `transB=1`, or `MatMul` then `Add`). Weights keep
  * every bit (float32 weights become the doubles they represent).

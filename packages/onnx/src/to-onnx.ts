@@ -19,7 +19,7 @@ export interface ToOnnxOptions {
 const OPS: Record<Activation, string | undefined> = { relu: 'Relu', tanh: 'Tanh', sigmoid: 'Sigmoid', linear: undefined };
 
 /**
- * An {@link MLP} as an ONNX model: input `x` of shape `[N, nin]`, output `y` of shape
+ * An `MLP` (of `@mg/nn`) as an ONNX model: input `x` of shape `[N, nin]`, output `y` of shape
  * `[N, nout]` (N is a dynamic batch size), one `Gemm` per layer (`x·Wᵀ + b`, `W` stored as
  * `[nout, nin]` like PyTorch's `Linear`) followed by the layer's `Relu`, `Tanh` or `Sigmoid`
  * (none for a linear layer). Weights are initializers named `layers.<i>.weight` and
