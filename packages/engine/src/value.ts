@@ -1,6 +1,7 @@
 import { PRIMITIVES, type Op, type PrimitiveOp } from './ops.js';
 import { backward, zeroGrad } from './graph.js';
 import { describe, checkOperand, checkData } from './errors.js';
+import { TraceError } from './trace-error.js';
 
 /** Options for a new leaf {@link Value}. */
 export interface ValueOptions {
@@ -84,7 +85,7 @@ export class Value {
   /** The scalar this value holds. Setting it checks that the new number is finite. */
   get data(): number {
     if (this._symbolic) {
-      throw new TypeError(
+      throw new TraceError(
         `compile: cannot read .data of a traced value (${this.op === '' ? 'an input or parameter' : `the result of ${this.op}`}): ` +
           'its number is not known while tracing, so control flow that depends on data cannot be compiled; ' +
           'use an op such as relu instead of an if, or run this function eagerly',

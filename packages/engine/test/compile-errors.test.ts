@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Value, compile } from '../src/index.js';
+import { TraceError, Value, compile } from '../src/index.js';
 import { generateKernel, literal } from '../src/compile/codegen.js';
 import { ParameterSet, trace } from '../src/compile/trace.js';
 
@@ -152,5 +152,38 @@ describe('generated code', () => {
 
     expect(loss).toBe(eager.data);
     expect(w.grad).toBe(expected);
+  });
+});
+
+describe('TraceError', () => {
+  it('is what tracing throws for every refusal, and still a TypeError', () => {
+    const w = new Value(2);
+    const w2 = w.mul(2);
+    const refusals = [
+      () => compile(([x]) => (x!.data > 0 ? x! : x!.neg()), { inputs: 1 }),
+      () => compile(([x]) => x!.mul(w2), { inputs: 1 }),
+      () => compile(() => 3 as unknown as Value, { inputs: 1 }),
+      () => compile(([x]) => x!.mul(w), { inputs: 1, reduce: () => 1 as unknown as Value }).run([1]),
+    ];
+
+    for (const refuse of refusals) {
+      let caught: unknown;
+      try {
+        refuse();
+      } catch (e) {
+        caught = e;
+      }
+      expect(caught).toBeInstanceOf(TraceError);
+      expect(caught).toBeInstanceOf(TypeError);
+      expect((caught as Error).name).toBe('TraceError');
+    }
+  });
+
+  it('is not thrown for run-time errors, which are RangeErrors', () => {
+    const w = new Value(1.5);
+    const program = compile(([x]) => x!.mul(w).log(), { inputs: 1 });
+
+    expect(() => program.run([-1])).toThrow(RangeError);
+    expect(() => program.run([-1])).not.toThrow(TraceError);
   });
 });

@@ -135,3 +135,28 @@ describe('compile', () => {
     expect(run('interpreter')).toEqual(run('js'));
   });
 });
+
+describe('Program.predict', () => {
+  it.each(backends)('%s: returns every sample\'s outputs, sample-major, equal to eager, and leaves gradients and outputs alone', (backend) => {
+    const model = new TinyMLP([2, 4, 2], ['tanh', 'linear'], 3);
+    const params = model.parameters();
+    const program = compile((x) => model.forward(x), { inputs: 2, backend });
+    const points = [0.5, -1, 2, 0.25, -0.75, 1.5];
+    program.run([1, 1]);
+    const grads = params.map((p) => p.grad);
+
+    const out = program.predict(points);
+
+    const eager = [0, 1, 2].flatMap((i) => model.forward(points.slice(2 * i, 2 * i + 2)).map((o) => o.data));
+    expect(Array.from(out)).toEqual(eager);
+    expect(params.map((p) => p.grad)).toEqual(grads);
+    expect(program.outputs).toHaveLength(2);
+  });
+
+  it('names the op and the sample when an output is not finite', () => {
+    const w = new Value(1);
+    const program = compile(([x]) => x!.mul(w).log(), { inputs: 1 });
+
+    expect(() => program.predict([1, 2, -3])).toThrow(/log\(-3\) is not finite \(sample 2/);
+  });
+});

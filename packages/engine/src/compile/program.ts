@@ -6,6 +6,7 @@ import type { Kernel } from './kernel.js';
 import type { Tape } from './tape.js';
 import { ParameterSet, trace } from './trace.js';
 import { TieredKernel } from './tiers.js';
+import { TraceError } from '../trace-error.js';
 
 /** Which back end runs a compiled program. */
 export type Backend = 'js' | 'interpreter';
@@ -76,6 +77,7 @@ export class Program {
   private readonly loss = new Float64Array(1);
   private count = 0;
   private current: Plan | null = null;
+  private predictor: InterpretedKernel | null = null;
   private readonly backpropSample = (i: number): void => {
     const plan = this.current!;
     const vo = plan.samplesAt + i * plan.sample.size;
@@ -148,6 +150,29 @@ export class Program {
   }
 
   /**
+   * The samples' outputs for a batch, forward only: no reduction, no gradients.
+   *
+   * @param batch - the samples' inputs, row after row (`inputs` numbers per sample)
+   * @returns a new array, sample-major like {@link Program.outputs}: output `j` of sample `i` at `i * outputsPerSample + j`
+   * @throws RangeError naming the op when a value is not finite
+   */
+  predict(batch: ArrayLike<number>): Float64Array {
+    const count = this.load(batch, 'Program.predict');
+    const m = this.outputsPerSample;
+    const n = this.params.values.length;
+    const kernel = (this.predictor ??= new InterpretedKernel(this.sampleTape, new Float64Array(n + this.sampleTape.nodes.length), n, null));
+    const V = new Float64Array(n + kernel.size);
+    const params = this.params.values;
+    for (let j = 0; j < n; j++) V[j] = params[j]!._data;
+    const O = new Float64Array(count * m);
+    for (let i = 0; i < count; i++) kernel.forward(this.X, i * this.inputs, V, n, O, i * m);
+    for (let k = 0; k < O.length; k++) {
+      if (!(O[k]! - O[k]! === 0)) this.diagnoseSamples(count, Math.floor(k / m));
+    }
+    return O;
+  }
+
+  /**
    * Forward only: the reduced loss of a batch; no gradients change.
    *
    * @throws RangeError naming the op when a value is not finite
@@ -178,21 +203,7 @@ export class Program {
 
   /** Copies the batch in and finds (or builds) the kernels for its size. */
   private prepare(batch: ArrayLike<number>): Plan {
-    const { inputs } = this;
-    const length = (batch as { length?: unknown }).length;
-    if (typeof length !== 'number') throw new TypeError('Program.run: batch must be an array of numbers');
-    const count = inputs === 0 ? 1 : length / inputs;
-    if (!Number.isInteger(count) || count < 1) {
-      throw new RangeError(`Program.run: batch length ${length} is not a positive multiple of ${inputs} inputs per sample`);
-    }
-    if (this.X.length < length) this.X = new Float64Array(length);
-    for (let i = 0; i < length; i++) {
-      const x = batch[i]!;
-      if (typeof x !== 'number' || !(x - x === 0)) {
-        throw new TypeError(`Program.run: batch[${i}] must be a finite number, got ${String(x)}`);
-      }
-      this.X[i] = x;
-    }
+    const count = this.load(batch, 'Program.run');
     this.count = count;
     let plan = this.plans.get(count);
     if (plan === undefined) {
@@ -201,6 +212,44 @@ export class Program {
     }
     this.current = plan;
     return plan;
+  }
+
+  /** Checks a batch and copies it into `X`; returns its number of samples. */
+  private load(batch: ArrayLike<number>, where: string): number {
+    const { inputs } = this;
+    const length = (batch as { length?: unknown }).length;
+    if (typeof length !== 'number') throw new TypeError(`${where}: batch must be an array of numbers`);
+    const count = inputs === 0 ? 1 : length / inputs;
+    if (!Number.isInteger(count) || count < 1) {
+      throw new RangeError(`${where}: batch length ${length} is not a positive multiple of ${inputs} inputs per sample`);
+    }
+    if (this.X.length < length) this.X = new Float64Array(length);
+    for (let i = 0; i < length; i++) {
+      const x = batch[i]!;
+      if (typeof x !== 'number' || !(x - x === 0)) {
+        throw new TypeError(`${where}: batch[${i}] must be a finite number, got ${String(x)}`);
+      }
+      this.X[i] = x;
+    }
+    return count;
+  }
+
+  /** Replays the samples up to `last` checking every value; throws at the first that is not finite. */
+  private diagnoseSamples(count: number, last: number): never {
+    const n = this.params.values.length;
+    const size = this.sampleTape.nodes.length;
+    const kernel = new InterpretedKernel(this.sampleTape, new Float64Array(n + size), n, null, false);
+    const V = new Float64Array(n + size);
+    const params = this.params.values;
+    for (let j = 0; j < n; j++) V[j] = params[j]!._data;
+    const O = new Float64Array(this.outputsPerSample);
+    let sample = 0;
+    kernel.report = (_what, node, op, operands) => {
+      const at = operands.slice(0, PRIMITIVES[op].arity).join(', ');
+      throw new RangeError(`compile: the result of ${op}(${at}) is not finite (sample ${sample}, node ${node})`);
+    };
+    for (; sample <= Math.min(last, count - 1); sample++) kernel.forward(this.X, sample * this.inputs, V, n, O, 0);
+    throw new RangeError(`compile: an output of sample ${last} is not finite`);
   }
 
   private plan(count: number): Plan {
@@ -249,7 +298,7 @@ export class Program {
     const m = this.outputsPerSample;
     const outs = Array.from({ length: count }, (_, i) => flat.slice(i * m, (i + 1) * m));
     const loss = this.reduceFn(outs);
-    if (!(loss instanceof Value)) throw new TypeError('compile: options.reduce must return a Value');
+    if (!(loss instanceof Value)) throw new TraceError('compile: options.reduce must return a Value');
     return loss;
   }
 

@@ -1,5 +1,6 @@
 import { Value, collectNewValues } from '../value.js';
 import type { Tape, TapeNode } from './tape.js';
+import { TraceError } from '../trace-error.js';
 
 /** The parameters of a program: found while tracing, in order of first use. */
 export class ParameterSet {
@@ -61,7 +62,7 @@ function record(
   }
   outputs.forEach((o, i) => {
     if (!(o instanceof Value)) {
-      throw new TypeError(`compile: the traced function must return Values, got ${typeof o} at output ${i}`);
+      throw new TraceError(`compile: the traced function must return Values, got ${typeof o} at output ${i}`);
     }
   });
 
@@ -78,7 +79,7 @@ function record(
       grad = inputsNeedGrad;
     } else if (!created.has(v)) {
       if (v.op !== '') {
-        throw new TypeError(
+        throw new TraceError(
           `compile: the traced function uses ${v.toString()}, the result of ${v.op} computed outside it; ` +
             'compute it inside the function, or capture only leaf Values (parameters)',
         );
