@@ -1,4 +1,5 @@
 import { MLP, type Activation } from '@mg/nn';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fromOnnx, toOnnx } from '../src/index.js';
 import { seededModel } from './models.js';
@@ -64,5 +65,28 @@ describe('fromOnnx(toOnnx(model))', () => {
     const copy = fromOnnx(buffer);
 
     expect(bits(copy)).toEqual(bits(model));
+  });
+});
+
+describe('fromOnnx(toOnnx(model)) for any weights', () => {
+  it('keeps every bit of every double, for any architecture and activations', () => {
+    const activation = fc.constantFrom<Activation>('relu', 'tanh', 'sigmoid', 'linear');
+    const architecture = fc.record({
+      nin: fc.integer({ min: 1, max: 5 }),
+      layers: fc.array(fc.tuple(fc.integer({ min: 1, max: 5 }), activation), { minLength: 1, maxLength: 4 }),
+    });
+    fc.assert(
+      fc.property(architecture, fc.infiniteStream(fc.double({ noNaN: true, noDefaultInfinity: true })), ({ nin, layers }, weights) => {
+        const model = new MLP(nin, layers.map(([n]) => n), { activations: layers.map(([, a]) => a), init: () => 0 });
+        const stream = weights[Symbol.iterator]();
+        for (const p of model.parameters()) p.data = stream.next().value as number;
+
+        const copy = fromOnnx(toOnnx(model));
+
+        expect(bits(copy)).toEqual(bits(model));
+        expect(copy.layers.map((l) => l.activation)).toEqual(layers.map(([, a]) => a));
+      }),
+      { numRuns: 200, seed: 42 },
+    );
   });
 });
