@@ -23,11 +23,17 @@ export {
   crossEntropyLoss,
   l2,
 } from './losses.js';
+export { LOSSES } from './loss-table.js';
+export type { LossKind, LossName } from './loss-table.js';
 export { Optimizer } from './optimizer.js';
+export type { StateSlot } from './optimizer.js';
 export { SGD } from './sgd.js';
 export type { SGDOptions } from './sgd.js';
 export { Adam, AdamW } from './adam.js';
 export type { AdamOptions } from './adam.js';
-export type { MLPJSON, LayerJSON, NeuronJSON, JSONNumber } from './serialize.js';
+export type { MLPJSON, LayerJSON, NeuronJSON, LayerFileJSON, NeuronFileJSON, JSONNumber } from './serialize.js';
+export { ENGINES } from './engines.js';
+export type { Engine } from './engines.js';
+export type { Dataset } from './data.js';
 export { Trainer, fit } from './trainer.js';
-export type { Dataset, Engine, FitResult, LossName, StepInfo, TrainerOptions } from './trainer.js';
+export type { FitResult, LearningRate, LiveOptions, StepInfo, TrainableModel, TrainerOptions } from './trainer.js';

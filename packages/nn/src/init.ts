@@ -1,4 +1,5 @@
 import { PythonRandom } from './python-random.js';
+import { show } from './options.js';
 
 /**
  * How a neuron's weights are drawn; biases always start at 0, as in micrograd.
@@ -31,11 +32,11 @@ export function resolveRandom(options: RandomOptions, where: string): () => numb
     const python = new PythonRandom(seed);
     return () => python.random();
   }
-  if (typeof rng !== 'function') throw new TypeError(`${where}: options.rng must be a function, got ${typeof rng}`);
+  if (typeof rng !== 'function') throw new TypeError(`${where}: options.rng must be a function, got ${show(rng)}`);
   return () => {
     const r = rng();
     if (typeof r !== 'number' || !(r >= 0 && r < 1)) {
-      throw new RangeError(`${where}: options.rng must return numbers in [0, 1), returned ${String(r)}`);
+      throw new RangeError(`${where}: options.rng must return numbers in [0, 1), returned ${show(r)}`);
     }
     return r;
   };
@@ -54,20 +55,21 @@ export function resolveInit(init: Initializer | undefined, where: string): (nin:
     return (nin, random) => {
       const w = init(nin, random);
       if (typeof w !== 'number' || !Number.isFinite(w)) {
-        throw new RangeError(`${where}: options.init must return finite numbers, returned ${String(w)}`);
+        throw new RangeError(`${where}: options.init must return finite numbers, returned ${show(w)}`);
       }
       return w;
     };
   }
   throw new TypeError(
-    `${where}: options.init must be 'uniform', 'uniform-scaled' or a function, got ${typeof init === 'string' ? JSON.stringify(init) : typeof init}`,
+    `${where}: options.init must be 'uniform', 'uniform-scaled' or a function, got ${show(init)}`,
   );
 }
 
-/** Throws a RangeError naming `where` and `what` unless `n` is a positive integer. */
+/** Throws naming `where` and `what` unless `n` is a positive integer: a TypeError for a non-number, else a RangeError. */
 export function checkCount(n: unknown, where: string, what: string): number {
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) {
-    throw new RangeError(`${where}: ${what} must be a positive integer, got ${typeof n === 'number' ? n : typeof n}`);
+  if (typeof n !== 'number') throw new TypeError(`${where}: ${what} must be a positive integer, got ${show(n)}`);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new RangeError(`${where}: ${what} must be a positive integer, got ${show(n)}`);
   }
   return n;
 }
