@@ -56,6 +56,17 @@ describe('fromOnnx(toOnnx(model))', () => {
     expect(JSON.stringify(model)).toBe(before);
   });
 
+  it('reads a Node Buffer that is a view into a larger pool, at its offset', () => {
+    const model = seededModel(2, [3, 1], ['relu', 'linear'], 9);
+    const bytes = toOnnx(model);
+    const pool = new Uint8Array(bytes.length + 100).fill(0xff);
+    pool.set(bytes, 37);
+
+    const copy = fromOnnx(Buffer.from(pool.buffer, 37, bytes.length));
+
+    expect(bits(copy)).toEqual(bits(model));
+  });
+
   it('accepts the bytes as an ArrayBuffer too', () => {
     const model = seededModel(2, [3, 1], ['relu', 'linear'], 9);
     const bytes = toOnnx(model);
