@@ -23,10 +23,15 @@ export interface AdamOptions {
  *
  * @example
  * ```ts
+ * import { Adam, MLP, mseLoss } from '@mg/nn';
+ *
+ * const model = new MLP(2, [4, 1], { seed: 1 });
  * const opt = new Adam(model.parameters(), { lr: 0.01 });
+ * const before = mseLoss(model.forward([1, 2]), [0.5]);
  * opt.zeroGrad();
- * loss.backward();
+ * before.backward();
  * opt.step();
+ * console.log(mseLoss(model.forward([1, 2]), [0.5]).data < before.data); // true
  * ```
  */
 export class Adam extends Optimizer {
@@ -91,7 +96,11 @@ export class Adam extends Optimizer {
  *
  * @example
  * ```ts
+ * import { AdamW, MLP } from '@mg/nn';
+ *
+ * const model = new MLP(2, [4, 1], { seed: 1 });
  * const opt = new AdamW(model.parameters(), { lr: 0.01, weightDecay: 0.05 });
+ * console.log(opt.weightDecay, opt.betas); // 0.05 [ 0.9, 0.999 ]
  * ```
  */
 export class AdamW extends Adam {

@@ -22,7 +22,8 @@ export interface LayerOptions extends RandomOptions {
  * import { Layer } from '@mg/nn';
  *
  * const layer = new Layer(3, 2, { seed: 7 });
- * console.log(layer.forward([1, 2, 3]).length); // 2: always an array (even for one neuron)
+ * // always an array, even for one neuron
+ * console.log(layer.forward([1, 2, 3]).length); // 2
  * console.log(String(layer)); // Layer of [ReLUNeuron(3), ReLUNeuron(3)]
  * ```
  */

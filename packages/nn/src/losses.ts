@@ -15,7 +15,10 @@ import { show } from './options.js';
  *
  * @example
  * ```ts
- * sum([new Value(1), new Value(2)]).data; // 3
+ * import { Value } from '@mg/engine';
+ * import { sum } from '@mg/nn';
+ *
+ * console.log(sum([new Value(1), new Value(2)]).data); // 3
  * ```
  */
 export function sum(values: readonly Value[]): Value {
@@ -35,7 +38,10 @@ export function sum(values: readonly Value[]): Value {
  *
  * @example
  * ```ts
- * mean([new Value(1), new Value(2)]).data; // 1.5
+ * import { Value } from '@mg/engine';
+ * import { mean } from '@mg/nn';
+ *
+ * console.log(mean([new Value(1), new Value(2)]).data); // 1.5
  * ```
  */
 export function mean(values: readonly Value[]): Value {
@@ -55,7 +61,10 @@ export function mean(values: readonly Value[]): Value {
  *
  * @example
  * ```ts
- * hinge(new Value(0.25), 1).data; // 0.75
+ * import { Value } from '@mg/engine';
+ * import { hinge } from '@mg/nn';
+ *
+ * console.log(hinge(new Value(0.25), 1).data); // 0.75
  * ```
  */
 export function hinge(score: Value, y: Value | number): Value {
@@ -80,7 +89,11 @@ export function hingeTerm(score: Value, y: Value | number): Value {
  *
  * @example
  * ```ts
- * hingeLoss([new Value(2), new Value(0.5)], [1, -1]).data; // (0 + 1.5) / 2 = 0.75
+ * import { Value } from '@mg/engine';
+ * import { hingeLoss } from '@mg/nn';
+ *
+ * // (relu(1 - 2) + relu(1 + 0.5)) / 2
+ * console.log(hingeLoss([new Value(2), new Value(0.5)], [1, -1]).data); // 0.75
  * ```
  */
 export function hingeLoss(scores: readonly Value[], ys: readonly (Value | number)[]): Value {
@@ -98,7 +111,10 @@ export function hingeLoss(scores: readonly Value[], ys: readonly (Value | number
  *
  * @example
  * ```ts
- * squaredError(new Value(3), 1).data; // 4
+ * import { Value } from '@mg/engine';
+ * import { squaredError } from '@mg/nn';
+ *
+ * console.log(squaredError(new Value(3), 1).data); // 4
  * ```
  */
 export function squaredError(prediction: Value, target: Value | number): Value {
@@ -116,7 +132,11 @@ export function squaredError(prediction: Value, target: Value | number): Value {
  *
  * @example
  * ```ts
- * mseLoss([new Value(3), new Value(0)], [1, 1]).data; // (4 + 1) / 2 = 2.5
+ * import { Value } from '@mg/engine';
+ * import { mseLoss } from '@mg/nn';
+ *
+ * // ((3 - 1)² + (0 - 1)²) / 2
+ * console.log(mseLoss([new Value(3), new Value(0)], [1, 1]).data); // 2.5
  * ```
  */
 export function mseLoss(
@@ -159,8 +179,11 @@ export function squaredErrors(predictions: readonly Value[], targets: readonly (
  *
  * @example
  * ```ts
- * bceWithLogits(new Value(0), 1).data; // log 2 = 0.6931…
- * bceWithLogits(new Value(-1000), 1).data; // 1000, not Infinity
+ * import { Value } from '@mg/engine';
+ * import { bceWithLogits } from '@mg/nn';
+ *
+ * console.log(bceWithLogits(new Value(0), 1).data); // 0.6931471805599453
+ * console.log(bceWithLogits(new Value(-1000), 1).data); // 1000
  * ```
  */
 export function bceWithLogits(logit: Value, y: Value | number): Value {
@@ -187,7 +210,10 @@ export function bceTerm(logit: Value, y: Value | number): Value {
  *
  * @example
  * ```ts
- * bceWithLogitsLoss([new Value(0), new Value(0)], [0, 1]).data; // log 2
+ * import { Value } from '@mg/engine';
+ * import { bceWithLogitsLoss } from '@mg/nn';
+ *
+ * console.log(bceWithLogitsLoss([new Value(0), new Value(0)], [0, 1]).data); // 0.6931471805599453
  * ```
  */
 export function bceWithLogitsLoss(logits: readonly Value[], ys: readonly (Value | number)[]): Value {
@@ -206,7 +232,11 @@ export function bceWithLogitsLoss(logits: readonly Value[], ys: readonly (Value 
  *
  * @example
  * ```ts
- * logSumExp([new Value(1000), new Value(1000)]).data; // 1000 + log 2
+ * import { Value } from '@mg/engine';
+ * import { logSumExp } from '@mg/nn';
+ *
+ * // 1000 + log 2, where a naive log(e^1000 + e^1000) overflows
+ * console.log(logSumExp([new Value(1000), new Value(1000)]).data); // 1000.6931471805599
  * ```
  */
 export function logSumExp(logits: readonly Value[]): Value {
@@ -231,7 +261,10 @@ export function logSumExp(logits: readonly Value[]): Value {
  *
  * @example
  * ```ts
- * softmaxCrossEntropy([new Value(2), new Value(2)], 0).data; // log 2
+ * import { Value } from '@mg/engine';
+ * import { softmaxCrossEntropy } from '@mg/nn';
+ *
+ * console.log(softmaxCrossEntropy([new Value(2), new Value(2)], 0).data); // 0.6931471805599454
  * ```
  */
 export function softmaxCrossEntropy(logits: readonly Value[], target: number | readonly (Value | number)[]): Value {
@@ -262,7 +295,11 @@ export function crossEntropyTerm(logits: readonly Value[], target: readonly (Val
  *
  * @example
  * ```ts
- * crossEntropyLoss([[new Value(5), new Value(0)]], [0]).data; // log(1 + e^-5)
+ * import { Value } from '@mg/engine';
+ * import { crossEntropyLoss } from '@mg/nn';
+ *
+ * // log(1 + e^-5)
+ * console.log(crossEntropyLoss([[new Value(5), new Value(0)]], [0]).data); // 0.006715348489118256
  * ```
  */
 export function crossEntropyLoss(
@@ -295,7 +332,10 @@ export function crossEntropyLoss(
  *
  * @example
  * ```ts
- * l2([new Value(3), new Value(4)], 1e-4).data; // 0.0025
+ * import { Value } from '@mg/engine';
+ * import { l2 } from '@mg/nn';
+ *
+ * console.log(l2([new Value(3), new Value(4)], 1e-4).data); // 0.0025
  * ```
  */
 export function l2(parameters: readonly Value[], alpha: number): Value {

@@ -36,7 +36,8 @@ export interface MLPOptions extends RandomOptions {
  * const model = new MLP(2, [16, 16, 1], { seed: 1337 });
  * console.log(model.parameters().length); // 337
  * console.log(model.parameters()[0].label, model.parameters()[2].label); // L1.N1.w1 L1.N1.b
- * console.log(model.forward([0.5, -1]).length); // 1: always an array
+ * // always an array, even for one output
+ * console.log(model.forward([0.5, -1]).length); // 1
  * ```
  */
 export class MLP extends Module {

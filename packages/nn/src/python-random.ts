@@ -9,8 +9,11 @@ import { MT19937 } from './mt19937.js';
  *
  * @example
  * ```ts
- * const rng = new PythonRandom(1337);   // random.seed(1337)
- * rng.uniform(-1, 1);                   // 0.23550571390294128, as random.uniform(-1, 1) prints
+ * import { PythonRandom } from '@mg/nn';
+ *
+ * const rng = new PythonRandom(1337); // random.seed(1337)
+ * // random.uniform(-1, 1) in CPython prints the same
+ * console.log(rng.uniform(-1, 1)); // 0.23550571390294128
  * ```
  */
 export class PythonRandom {
