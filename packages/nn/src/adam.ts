@@ -1,6 +1,5 @@
-import type { Value } from '@mg/engine';
+import { checkOptions, describeInput, type Value } from '@mg/engine';
 import { Optimizer, checkFlag, checkRate, checkUnit, type StateSlot } from './optimizer.js';
-import { checkOptions, show } from './options.js';
 
 /** Options for {@link Adam} and {@link AdamW}; names and defaults are PyTorch's. */
 export interface AdamOptions {
@@ -60,7 +59,7 @@ export class Adam extends Optimizer {
     this.decoupled = new.target === AdamW;
     const betas: unknown = given.betas ?? [0.9, 0.999];
     if (!Array.isArray(betas) || betas.length !== 2) {
-      throw new TypeError(`new ${where}: betas must be a pair [β1, β2], got ${show(betas)}`);
+      throw new TypeError(`new ${where}: betas must be a pair [β1, β2], got ${describeInput(betas)}`);
     }
     this.betas = [checkUnit(betas[0], `new ${where}: betas[0]`), checkUnit(betas[1], `new ${where}: betas[1]`)];
     this.eps = checkRate(given.eps ?? 1e-8, `new ${where}: eps`);

@@ -1,33 +1,9 @@
-import { Value } from '@mg/engine';
-import { show } from './options.js';
+import { describeInput, sum, Value } from '@mg/engine';
 
 // Every loss is built from the engine's primitives in the order micrograd's demo writes it in
 // Python, because floating-point sums depend on their order and the demo must reproduce the
 // notebook bit for bit. Python's `sum(xs)` starts from the int 0, and `0 + v` runs
 // `v.__radd__(0)`, which is `v + Value(0)`: hence the `.add(0)` after the first term.
-
-/**
- * Python's `sum(values)` over Values: `((values[0] + 0) + values[1]) + ...`, micrograd's order.
- *
- * @param values - at least one Value
- * @returns their sum
- * @throws RangeError for an empty array
- *
- * @example
- * ```ts
- * import { Value } from '@mg/engine';
- * import { sum } from '@mg/nn';
- *
- * console.log(sum([new Value(1), new Value(2)]).data); // 3
- * ```
- */
-export function sum(values: readonly Value[]): Value {
-  checkValues(values, 'sum');
-  if (values.length === 0) throw new RangeError('sum: expected at least one Value, got an empty array');
-  let s = values[0]!.add(0);
-  for (let i = 1; i < values.length; i++) s = s.add(values[i]!);
-  return s;
-}
 
 /**
  * The mean as micrograd's demo takes it: `sum(values) * (1.0 / len(values))`.
@@ -328,7 +304,7 @@ export function crossEntropyLoss(
  * @param parameters - the values to penalise (usually `model.parameters()`)
  * @param alpha - the coefficient, a finite number
  * @returns the penalty
- * @throws RangeError when `parameters` is empty or `alpha` is not finite
+ * @throws TypeError when `parameters` is not an array or `alpha` not a number; RangeError when `parameters` is empty or `alpha` is not finite
  *
  * @example
  * ```ts
@@ -340,19 +316,18 @@ export function crossEntropyLoss(
  */
 export function l2(parameters: readonly Value[], alpha: number): Value {
   checkValues(parameters, 'l2');
-  if (typeof alpha !== 'number' || !Number.isFinite(alpha)) {
-    throw new RangeError(`l2: alpha must be a finite number, got ${show(alpha)}`);
-  }
+  if (typeof alpha !== 'number') throw new TypeError(`l2: alpha must be a finite number, got ${describeInput(alpha)}`);
+  if (!Number.isFinite(alpha)) throw new RangeError(`l2: alpha must be a finite number, got ${alpha}`);
   return sum(parameters.map((p) => p.mul(p))).mul(alpha);
 }
 
 function checkValues(values: unknown, where: string): void {
-  if (!Array.isArray(values)) throw new TypeError(`${where}: expected an array of Values, got ${show(values)}`);
+  if (!Array.isArray(values)) throw new TypeError(`${where}: expected an array of Values, got ${describeInput(values)}`);
 }
 
 function checkPairs(a: readonly unknown[], b: readonly unknown[], where: string): void {
   if (!Array.isArray(a) || !Array.isArray(b)) {
-    throw new TypeError(`${where}: expected an array of predictions and an array of targets, got ${show(a)} and ${show(b)}`);
+    throw new TypeError(`${where}: expected an array of predictions and an array of targets, got ${describeInput(a)} and ${describeInput(b)}`);
   }
   if (a.length !== b.length) {
     throw new RangeError(`${where}: ${a.length} predictions but ${b.length} targets`);
@@ -391,7 +366,7 @@ export const BCE_LABEL: LabelRule = {
  */
 export function checkLabel(y: unknown, rule: LabelRule, what: string): void {
   if (y instanceof Value) return;
-  if (typeof y !== 'number' || !Number.isFinite(y)) throw new TypeError(`${what} must be a label, ${rule.expects}, got ${show(y)}`);
+  if (typeof y !== 'number' || !Number.isFinite(y)) throw new TypeError(`${what} must be a label, ${rule.expects}, got ${describeInput(y)}`);
   if (!rule.accepts(y)) throw new RangeError(`${what} must be ${rule.expects}, got ${y} (${rule.hint})`);
 }
 
@@ -412,7 +387,7 @@ export function checkProbabilities(row: readonly unknown[], what: string): void 
     const p = row[k];
     if (p instanceof Value) return;
     if (typeof p !== 'number' || !(p >= 0 && p <= 1)) {
-      throw new RangeError(`${what}[${k}] must be a probability in [0, 1], got ${show(p)} (a class index or a one-hot row such as [0, 1, 0])`);
+      throw new RangeError(`${what}[${k}] must be a probability in [0, 1], got ${typeof p === 'number' ? p : describeInput(p)} (a class index or a one-hot row such as [0, 1, 0])`);
     }
     total += p;
   }

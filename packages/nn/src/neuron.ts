@@ -1,9 +1,8 @@
-import { Value } from '@mg/engine';
+import { checkOptions, Value } from '@mg/engine';
 import { Module } from './module.js';
 import { activate, activationName, checkActivation, type Activation } from './activation.js';
 import { checkCount, resolveInit, resolveRandom, type RandomOptions } from './init.js';
 import { checkInputs } from './inputs.js';
-import { checkOptions } from './options.js';
 import { parseNeuron, writeNumber, type NeuronFileJSON } from './serialize.js';
 
 /** Options for a {@link Neuron}. */

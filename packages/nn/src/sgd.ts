@@ -1,6 +1,5 @@
-import type { Value } from '@mg/engine';
+import { checkOptions, type Value } from '@mg/engine';
 import { Optimizer, checkFlag, checkRate, checkUnit, type StateSlot } from './optimizer.js';
-import { checkOptions } from './options.js';
 
 /** Options for {@link SGD}; the names and defaults are PyTorch's (`torch.optim.SGD`). */
 export interface SGDOptions {
