@@ -175,7 +175,7 @@ describe('demo web page', () => {
     expect(problems).toEqual([]);
   });
 
-  it('keeps training past the step limit with Continue', async () => {
+  it('keeps training past the step limit with Continue, and Reset starts over', async () => {
     await open('?steps=5');
 
     await page.click('#play');
@@ -186,6 +186,10 @@ describe('demo web page', () => {
 
     expect(await page.locator('#log tr[data-step]').count()).toBe(10);
     expect(await text('#play')).toBe('Continue');
+    await page.click('#reset');
+    await waitForStep('0');
+    expect(await page.locator('#log tr[data-step]').count()).toBe(0);
+    expect(await text('#play')).toBe('Train');
     expect(problems).toEqual([]);
   });
 
