@@ -284,6 +284,7 @@ describe('demo web page', () => {
     });
     await open('?steps=300');
     await page.waitForSelector('#graph svg');
+    await page.locator('#graph').scrollIntoViewIfNeeded();
     // A trace of the page's main thread gives each task's CPU time beside its wall time: on a
     // machine shared with other work a task can take 50 ms of wall time while the page's own work
     // in it is a few milliseconds, and that is not jank the page causes.

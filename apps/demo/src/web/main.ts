@@ -353,6 +353,10 @@ graphKind.addEventListener('change', () => {
   graph.clear();
   if (plot.selected >= 0) select(plot.selected, false, pickedByReader);
 });
+// Graphviz's layouts take the worker's time from training: none for a panel nobody sees.
+new IntersectionObserver((entries) => {
+  send({ type: 'graph-visible', visible: entries.some((entry) => entry.isIntersecting) });
+}).observe($('#graph'));
 bindKeys({
   toggle: togglePlay,
   step: stepOnce,

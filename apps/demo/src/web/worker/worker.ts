@@ -38,6 +38,7 @@ interface Session {
 
 let session: Session | null = null;
 let playing = false;
+let graphVisible = true;
 let timer: ReturnType<typeof setTimeout> | undefined;
 
 function post(report: Report, transfer: Transferable[] = []): void {
@@ -55,7 +56,7 @@ function graphLater(s: Session, force: boolean): void {
     s.selected = { point: activeIndex(s.run), kind: s.selected.kind };
   }
   const chosen = s.selected;
-  if (chosen === null || s.drawing || (!force && performance.now() - s.lastGraph < GRAPH_EVERY_MS)) return;
+  if (chosen === null || s.drawing || (!force && (!graphVisible || performance.now() - s.lastGraph < GRAPH_EVERY_MS))) return;
   s.lastGraph = performance.now();
   s.drawing = true;
   drawGraph(s.run, chosen.point, chosen.kind).then(
@@ -177,6 +178,10 @@ function handle(command: Command): void {
       session.selected = command.point === null ? null : { point: command.point, kind: command.kind };
       session.picked = command.point !== null && command.picked;
       graphLater(session, true);
+      return;
+    case 'graph-visible':
+      graphVisible = command.visible;
+      if (graphVisible && session !== null) graphLater(session, true);
       return;
     case 'save':
       if (session === null) return;
