@@ -102,7 +102,10 @@ function record(
   // Post-order walk from each output, operands left to right: micrograd's (and eager mode's)
   // topological order, which fixes the order gradients are added in. It stops at leaves and at
   // values made outside the function.
-  for (const out of outputs) {
+  // Then from every other op made inside the function, in the order it was made: eager mode
+  // computes (and checks) values that no output uses, so compiled mode does too.
+  const dead = [...created].filter((v) => v.op !== '' && !outputs.includes(v));
+  for (const out of [...outputs, ...dead]) {
     if (position.has(out)) continue;
     const stack: Value[] = [out];
     const next: number[] = [0];
@@ -127,5 +130,6 @@ function record(
       }
     }
   }
-  return { nodes, outputs: outputs.map((o) => position.get(o)!), needsGrad };
+  const unused = dead.map((v) => position.get(v)!).filter((k) => !outputs.some((o) => position.get(o) === k));
+  return { nodes, outputs: outputs.map((o) => position.get(o)!), needsGrad, unused };
 }
