@@ -49,7 +49,7 @@ describe('compile tracing limits', () => {
 });
 
 describe('compile run-time errors', () => {
-  it.each(['interpreter'] as const)(
+  it.each(['wasm', 'interpreter'] as const)(
     '%s: names the op when a value is not finite and leaves gradients unchanged',
     (backend) => {
       const w = new Value(1.5);
@@ -61,7 +61,7 @@ describe('compile run-time errors', () => {
     },
   );
 
-  it.each(['interpreter'] as const)('%s: names the op when a gradient is not finite', (backend) => {
+  it.each(['wasm', 'interpreter'] as const)('%s: names the op when a gradient is not finite', (backend) => {
     const w = new Value(0);
     const program = compile(([x]) => w.mul(x!).pow(0.5), { inputs: 1, backend });
 
@@ -85,9 +85,14 @@ describe('compile run-time errors', () => {
 });
 
 describe('compile back ends', () => {
-  it('picks the interpreter where code generation is forbidden (a CSP without unsafe-eval)', () => {
-    vi.stubGlobal('Function', function forbidden() {
-      throw new EvalError('Refused to evaluate a string as JavaScript');
+  it('picks the interpreter where compiling WebAssembly is forbidden (a CSP without wasm-unsafe-eval), and refuses wasm there', () => {
+    const real = (globalThis as unknown as { WebAssembly: { CompileError: new (message: string) => Error; Memory: unknown } }).WebAssembly;
+    vi.stubGlobal('WebAssembly', {
+      ...real,
+      Memory: real.Memory,
+      Module: function refused() {
+        throw new real.CompileError("WebAssembly.Module(): Refused to compile or instantiate WebAssembly module because 'wasm-unsafe-eval' is not an allowed source");
+      },
     });
     const w = new Value(2);
 
@@ -95,6 +100,15 @@ describe('compile back ends', () => {
 
     expect(program.backend).toBe('interpreter');
     expect(program.run([3])).toBe(6);
+    expect(() => compile(([x]) => x!.mul(w), { inputs: 1, backend: 'wasm' })).toThrow(
+      /backend 'wasm' cannot run on this host \(compiling WebAssembly failed: .*wasm-unsafe-eval/,
+    );
+  });
+
+  it('picks WebAssembly by default where it can', () => {
+    const w = new Value(2);
+
+    expect(compile(([x]) => x!.mul(w), { inputs: 1 }).backend).toBe('wasm');
   });
 
   it('runs several batch sizes with one program, and evaluate leaves gradients alone', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Value, compile, type Backend } from '../src/index.js';
 import { TinyMLP, hingeTotal, moons, pySum } from './compile-workloads.js';
 
-const backends: Backend[] = ['interpreter'];
+const backends: Backend[] = ['wasm', 'interpreter'];
 
 function grads(params: Value[]): number[] {
   return params.map((p) => p.grad);
@@ -99,7 +99,7 @@ describe('compile', () => {
       return { losses, weights: params.map((p) => p.data) };
     };
 
-    expect(run('interpreter')).toEqual(run('interpreter'));
+    expect(run('interpreter')).toEqual(run('wasm'));
   });
 });
 

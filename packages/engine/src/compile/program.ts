@@ -83,12 +83,16 @@ interface Plan {
  */
 export class Program {
   /** The back end in use. */
-  readonly backend: Backend;
+  get backend(): Backend {
+    return this.chosen;
+  }
   /** Numbers per sample. */
   readonly inputs: number;
   /** Outputs the traced function returns per sample. */
   readonly outputsPerSample: number;
 
+  private chosen: Backend;
+  private readonly auto: boolean;
   private readonly params = new ParameterSet();
   private readonly sampleTape: Tape;
   private readonly reduceFn: (outputs: Value[][]) => Value;
@@ -123,7 +127,8 @@ export class Program {
     if (backend === 'wasm' && why !== null) {
       throw new Error(`compile: options.backend 'wasm' cannot run on this host (${why}); use 'interpreter' or 'auto'`);
     }
-    this.backend = backend === 'interpreter' || why !== null ? 'interpreter' : 'wasm';
+    this.chosen = backend === 'interpreter' || why !== null ? 'interpreter' : 'wasm';
+    this.auto = backend === 'auto';
     this.inputs = inputs;
     this.sampleTape = trace((x) => asArray(fn(x)), inputs, this.params, false);
     this.outputsPerSample = this.sampleTape.outputs.length;
@@ -459,7 +464,7 @@ export class Program {
     const known = this.programs.get(key);
     if (known !== undefined) return known;
     const lowered = lower(this.sampleTape, used);
-    const exec: Executor = this.backend === 'wasm' ? new WasmExecutor(lowered) : new Interpreter(lowered);
+    const exec = this.executor(lowered);
     const { siteParam, siteSegment, segments } = lowered;
     const bySite = [...siteParam.keys()];
     const groups = new Map<number, number[]>();
@@ -488,6 +493,19 @@ export class Program {
     };
     this.programs.set(key, program);
     return program;
+  }
+
+  private executor(lowered: Lowered): Executor {
+    if (this.backend === 'interpreter') return new Interpreter(lowered);
+    try {
+      return new WasmExecutor(lowered);
+    } catch (e) {
+      // Under 'auto', a module this host will not compile (say, too large for a browser's
+      // main thread) runs on the interpreter instead, with the same numbers.
+      if (!this.auto) throw e;
+      this.chosen = 'interpreter';
+      return new Interpreter(lowered);
+    }
   }
 
   private reduceOutputs(flat: Value[], count: number): Value {
