@@ -1,17 +1,14 @@
-// Tests run against the packages' sources, so a test run never waits for (or races) a build.
-import { fileURLToPath } from 'node:url';
+// Tests run against the packages' sources, so a test run never waits for (or races) a build: each
+// workspace package's `exports` lists `src/index.ts` under the `@mg/source` condition.
+import { defaultClientConditions, defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
 
-const src = (name: string) => fileURLToPath(new URL(`./packages/${name}/src/index.ts`, import.meta.url));
-
-export const workspaceAliases = {
-  '@mg/engine': src('engine'),
-  '@mg/nn': src('nn'),
-  '@mg/viz': src('viz'),
-};
+/** The export condition under which every workspace package exposes its TypeScript sources. */
+export const sourceCondition = '@mg/source';
 
 export default defineConfig({
-  resolve: { alias: workspaceAliases },
+  resolve: { conditions: [sourceCondition, ...defaultClientConditions] },
+  ssr: { resolve: { conditions: [sourceCondition, ...defaultServerConditions] } },
   test: {
     include: ['test/**/*.test.ts'],
     reporters: ['default', 'json'],

@@ -1,5 +1,5 @@
-import { defineConfig, type Plugin } from 'vite';
-import { workspaceAliases } from '../../vitest.shared.js';
+import { defaultClientConditions, defineConfig, type Plugin } from 'vite';
+import { sourceCondition } from '../../vitest.shared.js';
 
 // No 'unsafe-eval': compiled programs fall back to the engine's typed-array interpreter.
 // 'wasm-unsafe-eval' lets Graphviz's WebAssembly start; it does not allow eval of JavaScript.
@@ -25,7 +25,8 @@ function contentSecurityPolicy(): Plugin {
 export default defineConfig({
   // Relative asset paths: the built site works from any folder of any static server.
   base: './',
-  resolve: { alias: workspaceAliases },
+  // The workspace packages from their sources, as in the tests: the page never runs a stale build.
+  resolve: { conditions: [sourceCondition, ...defaultClientConditions] },
   plugins: [contentSecurityPolicy()],
   worker: { format: 'es' },
   server: { host: '127.0.0.1' },

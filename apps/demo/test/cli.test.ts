@@ -19,7 +19,7 @@ interface Run {
 /** Runs the CLI as `pnpm demo` does, with stdout a pipe (not a terminal) and `cwd` as the caller's folder. */
 function cli(args: string[], cwd: string): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [tsx, '--tsconfig', 'tsconfig.source.json', 'src/cli/main.ts', ...args], {
+    const child = spawn(process.execPath, [tsx, '--conditions=@mg/source', 'src/cli/main.ts', ...args], {
       cwd: demo,
       env: { ...process.env, INIT_CWD: cwd },
     });

@@ -1,5 +1,5 @@
-// Regenerates docs/neuron.svg, the graph the README shows: `pnpm --filter @mg/viz docs`
-// (after building @mg/engine). test/docs.test.ts fails when the checked-in file is stale.
+// Regenerates docs/neuron.svg, the graph the README shows: `pnpm --filter @mg/viz docs`.
+// test/docs.test.ts fails when the checked-in file is stale.
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { Value } from '@mg/engine';

@@ -1,7 +1,8 @@
-// Releases the workspace the way a maintainer does (a changeset, `pnpm version-packages`,
-// `pnpm release`) to a Verdaccio on 127.0.0.1, then installs each package by itself in a fresh
-// project, as a user would, and uses it from Node (ESM and CommonJS), TypeScript and a browser bundle.
-// Everything happens in a temporary copy: the repository's versions and changelogs are never touched.
+// Releases the workspace the way a maintainer does (changesets, `pnpm version-packages`,
+// `pnpm release`) to a Verdaccio on 127.0.0.1, twice, then installs each package by itself in a fresh
+// project, as a user would, and uses it from Node (ESM and CommonJS), TypeScript and a browser bundle;
+// a user of the first release then upgrades @mg/nn alone. Everything happens in a temporary copy:
+// the repository's versions and changelogs are never touched.
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -19,6 +20,7 @@ interface Manifest {
   version: string;
   private?: boolean;
   dependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
 }
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
@@ -37,7 +39,13 @@ const bump = (version: string, part: 'minor' | 'patch'): string => {
   const [major = 0, minor = 0, patch = 0] = version.split('.').map(Number);
   return part === 'minor' ? `${major}.${minor + 1}.0` : `${major}.${minor}.${patch + 1}`;
 };
-const dependsOnEngine = (manifest: Manifest): boolean => manifest.dependencies?.['@mg/engine'] !== undefined;
+const peersOnEngine = (manifest: Manifest): boolean => manifest.peerDependencies?.['@mg/engine'] !== undefined;
+const changeset = (releases: Record<string, 'major' | 'minor' | 'patch'>): string =>
+  `---\n${Object.entries(releases).map(([name, type]) => `"${name}": ${type}`).join('\n')}\n---\n\nRelease test.\n`;
+// The first release gives every package a minor; the second only an engine minor and an nn patch,
+// so a user of the first can upgrade @mg/nn alone.
+const firstRelease = Object.fromEntries(published.map(({ manifest }) => [manifest.name, 'minor' as const]));
+const secondRelease = { '@mg/engine': 'minor', '@mg/nn': 'patch' } as const;
 
 let temp = '';
 let registry: Registry | undefined;
@@ -60,7 +68,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 /** Copies what a clone of the repository holds for the published packages, without builds or installs. */
 function copyWorkspace(to: string): void {
   const skip = new Set(['node_modules', 'dist', 'reports', '.turbo', 'out', 'coverage']);
-  for (const file of ['package.json', 'pnpm-workspace.yaml', 'pnpm-lock.yaml', 'turbo.json', 'tsconfig.base.json', 'LICENSE']) {
+  for (const file of ['package.json', 'pnpm-workspace.yaml', 'pnpm-lock.yaml', 'turbo.json', 'tsconfig.base.json', 'tsup.shared.ts', 'LICENSE']) {
     cpSync(join(repo, file), join(to, file));
   }
   cpSync(join(repo, '.changeset', 'config.json'), join(to, '.changeset', 'config.json'));
@@ -70,12 +78,14 @@ function copyWorkspace(to: string): void {
       filter: (source) => !skip.has(basename(source)),
     });
   }
-  // The private apps come along as manifests only: enough for the workspace and its lockfile.
-  for (const app of readdirSync(join(repo, 'apps'))) {
-    const manifest = join(repo, 'apps', app, 'package.json');
-    if (!existsSync(manifest)) continue;
-    mkdirSync(join(to, 'apps', app), { recursive: true });
-    cpSync(manifest, join(to, 'apps', app, 'package.json'));
+  // The private packages and apps come along as manifests only: enough for the workspace and its lockfile.
+  for (const group of ['packages', 'apps']) {
+    for (const dir of readdirSync(join(repo, group))) {
+      const manifest = join(repo, group, dir, 'package.json');
+      if (!existsSync(manifest) || existsSync(join(to, group, dir))) continue;
+      mkdirSync(join(to, group, dir), { recursive: true });
+      cpSync(manifest, join(to, group, dir, 'package.json'));
+    }
   }
 }
 
@@ -106,10 +116,35 @@ beforeAll(async () => {
     // Someone changed a manifest without the lockfile yet: resolve again, from the store where possible.
     await run('pnpm', ['install', '--prefer-offline', '--no-frozen-lockfile', '--ignore-scripts'], { cwd: workspace, env });
   }
-  writeFileSync(join(workspace, '.changeset', 'release-test.md'), '---\n"@mg/engine": minor\n---\n\nRelease test.\n');
+  await release(firstRelease);
+});
+
+/** Writes a changeset, versions the packages, publishes them and commits, as a maintainer would. */
+async function release(releases: Record<string, 'major' | 'minor' | 'patch'>): Promise<void> {
+  writeFileSync(join(workspace, '.changeset', 'release-test.md'), changeset(releases));
   await run('pnpm', ['version-packages'], { cwd: workspace, env });
   await run('pnpm', ['release'], { cwd: workspace, env });
-});
+  await commit(`release ${JSON.stringify(releases)}`);
+}
+
+async function commit(message: string): Promise<void> {
+  const git = (...args: string[]): Promise<string> => run('git', ['-c', 'user.name=release test', '-c', 'user.email=release-test@localhost', ...args], { cwd: workspace, env });
+  await git('add', '--all');
+  await git('commit', '--quiet', '--allow-empty', '-m', message);
+}
+
+/** The versions changesets would give each package for these releases, without applying them. */
+async function plan(releases: Record<string, 'major' | 'minor' | 'patch'>): Promise<Record<string, string>> {
+  writeFileSync(join(workspace, '.changeset', 'release-test-plan.md'), changeset(releases));
+  const output = join(temp, 'plan.json');
+  try {
+    await run('pnpm', ['exec', 'changeset', 'status', `--output=${output}`], { cwd: workspace, env });
+  } finally {
+    rmSync(join(workspace, '.changeset', 'release-test-plan.md'));
+  }
+  const { releases: planned } = JSON.parse(readFileSync(output, 'utf8')) as { releases: { name: string; type: string }[] };
+  return Object.fromEntries(planned.filter(({ type }) => type !== 'none').map(({ name, type }) => [name, type]));
+}
 
 afterAll(async () => {
   registry?.stop();
@@ -122,13 +157,11 @@ describe('release', () => {
     expect(engine).toBeDefined();
   });
 
-  it('bumps @mg/engine a minor and patches every package that depends on it', () => {
+  it('gives every package the minor its changeset asks for, and no more', () => {
     for (const { dir, manifest } of published) {
       const after = readJson(join(workspace, 'packages', dir, 'package.json'));
 
-      const expected = manifest.name === '@mg/engine' ? bump(manifest.version, 'minor') : dependsOnEngine(manifest) ? bump(manifest.version, 'patch') : manifest.version;
-
-      expect(`${manifest.name}@${after.version}`).toBe(`${manifest.name}@${expected}`);
+      expect(`${manifest.name}@${after.version}`).toBe(`${manifest.name}@${bump(manifest.version, 'minor')}`);
     }
   });
 
@@ -142,15 +175,27 @@ describe('release', () => {
     }
   });
 
-  it('publishes internal dependencies as ranges that admit the new @mg/engine', async () => {
-    const engineVersion = bump(engine?.manifest.version ?? '', 'minor');
-    for (const { dir, manifest } of published.filter(({ manifest }) => dependsOnEngine(manifest))) {
+  it('publishes @mg/engine as a peer of the packages built on it, never as a dependency', async () => {
+    const dependents = published.filter(({ manifest }) => peersOnEngine(manifest));
+    for (const { dir, manifest } of dependents) {
       const version = readJson(join(workspace, 'packages', dir, 'package.json')).version;
 
       const { body } = await registryDocument(manifest.name);
 
-      expect(body.versions?.[version]?.dependencies?.['@mg/engine'], manifest.name).toBe(`^${engineVersion}`);
+      expect(body.versions?.[version]?.dependencies?.['@mg/engine'], manifest.name).toBeUndefined();
+      expect(body.versions?.[version]?.peerDependencies?.['@mg/engine'], manifest.name).toMatch(/^[\d^~]/);
     }
+    expect(dependents.map(({ manifest }) => manifest.name)).toEqual(expect.arrayContaining(['@mg/nn', '@mg/viz']));
+  });
+
+  it('leaves the packages that peer on @mg/engine alone for an engine minor, and gives them a major for an engine major', async () => {
+    const dependents = published.filter(({ manifest }) => peersOnEngine(manifest)).map(({ manifest }) => manifest.name);
+
+    const minor = await plan({ '@mg/engine': 'minor' });
+    const major = await plan({ '@mg/engine': 'major' });
+
+    expect(minor).toEqual({ '@mg/engine': 'minor' });
+    expect(major).toEqual({ '@mg/engine': 'major', ...Object.fromEntries(dependents.map((name) => [name, 'major'])) });
   });
 
   it('neither versions nor publishes the private apps', async () => {
@@ -211,13 +256,18 @@ describe.each(published.map(({ dir, manifest }) => ({ dir, name: manifest.name }
     await run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', `${name}@${version}`], { cwd: project, env: consumerEnv });
   });
 
-  it('installs from the registry with only its own dependencies', () => {
-    const wanted = new Set([name, ...Object.keys(readJson(join(workspace, 'packages', dir, 'package.json')).dependencies ?? {})]);
+  it('installs from the registry with only its own dependencies and peers, the peers at their released versions', () => {
+    const manifest = readJson(join(workspace, 'packages', dir, 'package.json'));
+    const wanted = new Set([name, ...Object.keys(manifest.dependencies ?? {}), ...Object.keys(manifest.peerDependencies ?? {})]);
 
     const installed = readdirSync(join(project, 'node_modules', '@mg')).map((p) => `@mg/${p}`);
 
     expect(installed.filter((p) => !wanted.has(p))).toEqual([]);
     expect(installed).toContain(name);
+    for (const peer of Object.keys(manifest.peerDependencies ?? {}).filter((p) => p.startsWith('@mg/'))) {
+      const released = published.find((p) => p.manifest.name === peer);
+      expect(readJson(join(project, 'node_modules', peer, 'package.json')).version, peer).toBe(readJson(join(workspace, 'packages', released?.dir ?? '', 'package.json')).version);
+    }
   });
 
   it('prints what its README says when the example runs as an ES module', async () => {
@@ -280,5 +330,78 @@ describe.each(published.map(({ dir, manifest }) => ({ dir, name: manifest.name }
     const specifiers = [...text.matchAll(/(?:require\(|import\(|from\s*)\s*["']([^"']+)["']/g)].map((m) => m[1]);
     expect(specifiers.filter((s) => s !== undefined && nodeOnly.has(s))).toEqual([]);
     expect(Object.keys(result.metafile.inputs).some((path) => path.includes(`node_modules/${name}/`))).toBe(true);
+  });
+});
+
+describe('a user of the first release who upgrades @mg/nn alone', () => {
+  const versionOf = (name: string): string => {
+    const found = published.find(({ manifest }) => manifest.name === name);
+    if (found === undefined) throw new Error(`${name} is not among the published packages`);
+    return readJson(join(workspace, 'packages', found.dir, 'package.json')).version;
+  };
+  let project = '';
+  let consumerEnv: NodeJS.ProcessEnv = {};
+  const before: Record<string, string> = {};
+  const after: Record<string, string> = {};
+  const npm = (...args: string[]): Promise<string> => run('npm', ['--no-audit', '--no-fund', '--ignore-scripts', ...args], { cwd: project, env: consumerEnv });
+
+  beforeAll(async () => {
+    if (registry === undefined) throw new Error('registry not started');
+    project = join(temp, 'consumers', 'upgrade');
+    mkdirSync(project, { recursive: true });
+    writeFileSync(join(project, 'package.json'), `${JSON.stringify({ name: 'consumer', private: true, type: 'module' }, null, 2)}\n`);
+    writeFileSync(join(project, '.npmrc'), `@mg:registry=${registry.url}\n`);
+    consumerEnv = cleanEnv({});
+    for (const { manifest } of published) before[manifest.name] = versionOf(manifest.name);
+    await npm('install', `@mg/engine@${before['@mg/engine'] ?? ''}`, `@mg/nn@${before['@mg/nn'] ?? ''}`);
+
+    await release(secondRelease);
+    for (const { manifest } of published) after[manifest.name] = versionOf(manifest.name);
+    await npm('install', `@mg/nn@${after['@mg/nn'] ?? ''}`);
+  });
+
+  it('versions only what the changeset names: an engine minor leaves the packages that peer on it alone', () => {
+    for (const { manifest } of published) {
+      const part = (secondRelease as Record<string, 'minor' | 'patch' | undefined>)[manifest.name];
+
+      const expected = part === undefined ? before[manifest.name] : bump(before[manifest.name] ?? '', part);
+
+      expect(`${manifest.name}@${after[manifest.name] ?? ''}`).toBe(`${manifest.name}@${expected ?? ''}`);
+    }
+  });
+
+  it('gets the new @mg/nn and keeps the one @mg/engine it had', () => {
+    const engines = (function find(dir: string): string[] {
+      if (!existsSync(dir)) return [];
+      return readdirSync(dir).flatMap((entry) => {
+        const path = join(dir, entry);
+        if (entry === 'node_modules' || entry.startsWith('@')) return find(path);
+        const nested = join(path, 'node_modules');
+        return [...(path.endsWith(join('@mg', 'engine')) ? [path] : []), ...find(nested)];
+      });
+    })(join(project, 'node_modules'));
+
+    expect(readJson(join(project, 'node_modules', '@mg', 'nn', 'package.json')).version).toBe(after['@mg/nn']);
+    expect(engines).toEqual([join(project, 'node_modules', '@mg', 'engine')]);
+    expect(readJson(join(engines[0] ?? '', 'package.json')).version).toBe(before['@mg/engine']);
+  });
+
+  it("trains the new @mg/nn's neurons on Values of its own @mg/engine", async () => {
+    writeFileSync(
+      join(project, 'one-engine.mjs'),
+      [
+        "import { Value } from '@mg/engine';",
+        "import { Neuron } from '@mg/nn';",
+        'const neuron = new Neuron(2);',
+        'const out = neuron.forward([new Value(1), new Value(-2)]);',
+        'out.backward();',
+        'console.log(out instanceof Value, neuron.parameters().every((p) => p instanceof Value && Number.isFinite(p.grad)));',
+        '',
+      ].join('\n'),
+    );
+
+    const stdout = await run(process.execPath, ['one-engine.mjs'], { cwd: project, env: consumerEnv });
+
+    expect(stdout.trim()).toBe('true true');
   });
 });
