@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { TraceError, Value, compile } from '../src/index.js';
-import { ParameterSet, trace } from '../src/compile/trace.js';
 
 afterEach(() => {
   vi.unstubAllGlobals();

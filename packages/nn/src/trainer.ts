@@ -65,7 +65,7 @@ export interface TrainerOptions {
    */
   engine?: Engine | 'auto';
   /** Compiled mode's back end, passed to `compile`. Default `'auto'`. */
-  backend?: 'auto' | 'js' | 'interpreter';
+  backend?: 'auto' | 'wasm' | 'interpreter';
   /** Called after every step, for progress bars and plots. */
   onStep?: (info: StepInfo) => void;
 }
@@ -118,7 +118,7 @@ export class Trainer {
   private readonly every: readonly number[];
   private readonly fallback: boolean;
   private readonly onStep: ((info: StepInfo) => void) | null;
-  private readonly backend: 'auto' | 'js' | 'interpreter';
+  private readonly backend: 'auto' | 'wasm' | 'interpreter';
   private program: Program | null = null;
   private flat = new Float64Array(0);
   private k = 0;

@@ -73,7 +73,7 @@ describe('Trainer', () => {
 
   for (const [name, make] of cases) {
     it(`gives the same trajectory, bit for bit, eager and compiled (${name})`, () => {
-      const run = (engine: 'eager' | 'compiled', backend: 'js' | 'interpreter' = 'js') => {
+      const run = (engine: 'eager' | 'compiled', backend: 'wasm' | 'interpreter' = 'wasm') => {
         const { data, nouts, options } = make();
         const model = new MLP(2, nouts, { seed: 1337 });
         const optimizer = 'loss' in options && options.loss === 'bce' ? new Adam(model.parameters(), { lr: 0.05 }) : undefined;
@@ -82,13 +82,13 @@ describe('Trainer', () => {
       };
 
       const eager = run('eager');
-      const js = run('compiled', 'js');
+      const wasm = run('compiled', 'wasm');
       const interpreted = run('compiled', 'interpreter');
 
-      expect(js.engine).toBe('compiled');
-      expect(js.losses).toEqual(eager.losses);
-      expect(js.accuracies).toEqual(eager.accuracies);
-      expect(js.weights).toEqual(eager.weights);
+      expect(wasm.engine).toBe('compiled');
+      expect(wasm.losses).toEqual(eager.losses);
+      expect(wasm.accuracies).toEqual(eager.accuracies);
+      expect(wasm.weights).toEqual(eager.weights);
       expect(interpreted.losses).toEqual(eager.losses);
       expect(interpreted.weights).toEqual(eager.weights);
       expect(eager.losses[29]!).toBeLessThan(eager.losses[0]!);

@@ -171,8 +171,8 @@ worker.onmessage = (event: MessageEvent<Report>) => {
       plot.setData(report.X, report.y, report.grid);
       plot.setScores(report.scores, new Float32Array(report.y.length));
       $('#backend').textContent =
-        report.backend === 'js'
-          ? 'Compiled programs run as generated JavaScript here.'
+        report.backend === 'wasm'
+          ? 'Compiled programs run as generated WebAssembly here.'
           : 'This page forbids eval (Content-Security-Policy), so compiled programs run on the typed-array interpreter.';
       $('#backend').dataset.backend = report.backend;
       canvas.setAttribute('aria-label', `${report.y.length} ${config.dataset} points over the decision regions of a ${report.parameters}-parameter MLP. Click a point, or focus here and use the arrow keys, to draw its graph.`);

@@ -65,7 +65,7 @@ export function reference(
         A[id] = idOf(tape, n.a, base);
         B[id] = n.b >= 0 ? idOf(tape, n.b, base) : -1;
         K[id] = n.arg;
-        const y = apply(code[id]!, V[A[id]!]!, B[id]! >= 0 ? V[B[id]!]! : 0, n.arg);
+        const y = apply(code[id], V[A[id]]!, B[id] >= 0 ? V[B[id]]! : 0, n.arg);
         if (!(y - y === 0)) fail('the result', id);
         V[id] = y;
       } else if (n.kind === 'const') {
@@ -125,7 +125,7 @@ export function reference(
     const bv = b >= 0 ? V[b]! : 0;
     grad[a] = grad[a]! + derivative(c, av, bv, K[id]!, V[id]!, false) * g;
     if (b >= 0) grad[b] = grad[b]! + derivative(c, av, bv, K[id]!, V[id]!, true) * g;
-    if (!(grad[a]! - grad[a]! === 0) || (b >= 0 && !(grad[b]! - grad[b]! === 0))) fail('the gradient', id);
+    if (!(grad[a] - grad[a] === 0) || (b >= 0 && !(grad[b]! - grad[b]! === 0))) fail('the gradient', id);
   }
   return { loss: V[root]!, grads: grad.slice(pbase) };
 }

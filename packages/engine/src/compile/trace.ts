@@ -104,7 +104,8 @@ function record(
   // values made outside the function.
   // Then from every other op made inside the function, in the order it was made: eager mode
   // computes (and checks) values that no output uses, so compiled mode does too.
-  const dead = [...created].filter((v) => v.op !== '' && !outputs.includes(v));
+  const unused: number[] = [];
+  const dead = [...created].filter((v) => v.op !== '' && !inputIndex.has(v));
   for (const out of [...outputs, ...dead]) {
     if (position.has(out)) continue;
     const stack: Value[] = [out];
@@ -129,7 +130,7 @@ function record(
         place(v);
       }
     }
+    if (!outputs.includes(out)) unused.push(position.get(out)!);
   }
-  const unused = dead.map((v) => position.get(v)!).filter((k) => !outputs.some((o) => position.get(o) === k));
   return { nodes, outputs: outputs.map((o) => position.get(o)!), needsGrad, unused };
 }

@@ -175,11 +175,11 @@ export function generate(program: Lowered): { bytes: Uint8Array; offset: number 
 
   const ctx = { offset, tableAt };
   const bodies = [
-    body((c) => forwardBody(c, program, ctx)),
-    body((c) => backwardBody(c, program, ctx)),
+    body((c) => { forwardBody(c, program, ctx); }),
+    body((c) => { backwardBody(c, program, ctx); }),
     body(finiteBody),
-    body((c) => termForwardBody(c, offset)),
-    body((c) => termBackwardBody(c, offset)),
+    body((c) => { termForwardBody(c, offset); }),
+    body((c) => { termBackwardBody(c, offset); }),
   ];
   const code = new Bytes().u32(bodies.length);
   for (const b of bodies) code.sized(b);
@@ -294,7 +294,7 @@ function bind(c: Code, offset: number, r: Ref, p: number, f: number, v: number, 
   if (r.col) {
     column(c, offset, r.at);
     c.set(p);
-    return () => load(c, p, simd);
+    return () => { load(c, p, simd); };
   }
   c.int(offset + r.at * 8).loadF64().set(f);
   if (simd) c.get(f).simd('f64x2.splat').set(v);
@@ -351,14 +351,14 @@ function backwardBody(c: Code, program: Lowered, { offset, tableAt }: Context): 
     const simd = simdOf(instr);
     column(c, offset, instr.g);
     c.set(P[3]);
-    const g = () => load(c, P[3], simd);
+    const g = () => { load(c, P[3], simd); };
     if (instr.kind === 'op') {
       const row: { da: readonly WasmWord[]; db?: readonly WasmWord[] } = PRIMITIVES[instr.op].wasm;
       column(c, offset, instr.d);
       c.set(P[0]);
       const a = bind(c, offset, instr.a, P[1], F[0], V[0], simd);
       const b = instr.b === null ? a : bind(c, offset, instr.b, P[2], F[1], V[1], simd);
-      const y = () => load(c, P[0], simd);
+      const y = () => { load(c, P[0], simd); };
       const ta = instr.ta!;
       const tb = instr.tb;
       column(c, offset, ta.at);
