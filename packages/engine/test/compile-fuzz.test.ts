@@ -175,6 +175,6 @@ describe('compiled mode against eager mode on random graphs', () => {
   describe.each(['wasm', 'interpreter'] as Backend[])('the %s back end', (backend) => {
     it.each(Array.from({ length: Number(process.env.FUZZ ?? 60) }, (_, i) => 1000 + i))('program %i: 120 runs, same numbers bit for bit', (seed) => {
       fuzz(backend, seed, 120);
-    });
+    }, 60_000);
   });
 });

@@ -14,7 +14,8 @@ describe('README: compiled mode', () => {
     const lines: string[] = [];
 
     // eslint-disable-next-line @typescript-eslint/no-implied-eval -- running the README's code is the test
-    new Function('Value', 'compile', 'console', js)(engine.Value, engine.compile, { log: (...xs: unknown[]) => lines.push(xs.join(' ')) });
+    const run = new Function('Value', 'compile', 'console', js) as (...args: unknown[]) => void;
+    run(engine.Value, engine.compile, { log: (...xs: unknown[]) => lines.push(xs.join(' ')) });
 
     expect(lines.join('\n')).toBe(printed!.trimEnd());
   });
