@@ -97,9 +97,9 @@ export interface LinkConfig {
  */
 export function parseConfig(search: string): LinkConfig {
   const params = new URLSearchParams(search);
-  const ignored: string[] = [];
+  const notes: [string, string][] = [];
   const ignore = (key: string, why: string): void => {
-    ignored.push(`${key}=${truncate(params.get(key) ?? '')} (${why})`);
+    notes.push([key, `${key}=${truncate(params.get(key) ?? '')} (${why})`]);
   };
   const pick = <T extends string>(key: string, allowed: readonly T[], fallback: T): T => {
     const value = params.get(key);
@@ -142,6 +142,9 @@ export function parseConfig(search: string): LinkConfig {
     optimizer: pick('optimizer', OPTIMIZERS, DEFAULTS.optimizer),
     engine: pick('engine', ENGINES, DEFAULTS.engine),
   };
+  // In the link's own order.
+  const order = [...params.keys()];
+  const ignored = notes.sort(([a], [b]) => order.indexOf(a) - order.indexOf(b)).map(([, note]) => note);
   return { config, ignored };
 }
 
@@ -192,7 +195,7 @@ export function formatConfig(config: Config): string {
 export function safeLearningRate(hidden: readonly number[]): number {
   let gain = 1;
   for (const fanIn of hidden.slice(1)) gain *= Math.max(1, fanIn / 3);
-  return niceBelow(Math.min(1, 32 / gain));
+  return niceBelow(Math.min(1, 40 / gain));
 }
 
 /** A warning for a run that is likely to diverge, or null. */

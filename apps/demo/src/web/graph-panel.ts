@@ -43,7 +43,7 @@ export class GraphPanel {
     this.content.replaceChildren(document.importNode(svg, true));
     const same = this.shown !== null && this.shown.point === report.point && this.shown.kind === report.kind;
     // A redraw of the same graph as it trains keeps the reader's view; a new one starts readable.
-    if (!same) this.view.start(report.kind === 'network' ? 'end' : 'centre');
+    if (!same) this.view.start();
     this.shown = { point: report.point, kind: report.kind };
     const [x, y] = where;
     let text = `Point ${report.point} at (${x.toFixed(3)}, ${y.toFixed(3)}), ${report.nodes} nodes`;

@@ -3,6 +3,8 @@
 const MIN_SCALE = 0.05;
 const MAX_SCALE = 4;
 const KEY_STEP = 60;
+// Graphviz's 14 pt labels stay legible down to about this scale.
+const READABLE = 0.6;
 
 export class PanZoom {
   private x = 0;
@@ -74,22 +76,25 @@ export class PanZoom {
     this.apply();
   }
 
-  /** Fits the content when that keeps it at least half its natural size; else natural size at `anchor`. */
-  start(anchor: 'centre' | 'end'): void {
+  /**
+   * A first view that stays readable: the whole content when it fits at 60% or more of its
+   * natural size, else 60% showing its right end (a left-to-right graph's result), centred.
+   */
+  start(): void {
     const [w, h] = this.size();
-    if (Math.min(this.viewport.clientWidth / w, this.viewport.clientHeight / h) >= 0.5) this.fit();
-    else this.actual(anchor);
+    const { clientWidth: width, clientHeight: height } = this.viewport;
+    if (w === 0 || h === 0) return;
+    this.scale = Math.min(1, Math.max(READABLE, Math.min(width / w, height / h)));
+    this.x = w * this.scale <= width ? (width - w * this.scale) / 2 : width - w * this.scale;
+    this.y = (height - h * this.scale) / 2;
+    this.apply();
   }
 
-  /**
-   * Natural size; `anchor` 'end' shows the right end (where a left-to-right graph's result is),
-   * vertically centred.
-   */
-  actual(anchor: 'centre' | 'end' = 'centre'): void {
+  /** Natural size, centred. */
+  actual(): void {
     const [w, h] = this.size();
     this.scale = 1;
-    const width = this.viewport.clientWidth;
-    this.x = w <= width ? (width - w) / 2 : anchor === 'end' ? width - w : (width - w) / 2;
+    this.x = (this.viewport.clientWidth - w) / 2;
     this.y = (this.viewport.clientHeight - h) / 2;
     this.apply();
   }

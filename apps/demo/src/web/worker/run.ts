@@ -62,17 +62,14 @@ function samples(data: Dataset): { x: number[][]; y: number[] } {
 
 /**
  * A training run: nn's Trainer with the notebook's loss, plus held-out points and settings that
- * apply at the next step. Steps count on across changes of optimizer or L2.
+ * apply at the next step (the step count goes on across them).
  */
 export class Run {
   readonly train: Dataset;
   readonly test: Dataset;
   readonly model: MLP;
   settings: LiveSettings;
-  private trainer: Trainer;
-  /** The step at which the current trainer started: its own step 0. */
-  private base = 0;
-  private steps = 0;
+  private readonly trainer: Trainer;
   private firstLoss = NaN;
   /** Steps granted by Continue on top of the step setting. */
   private extra = 0;
@@ -90,7 +87,15 @@ export class Run {
     this.model = model ?? new MLP(2, [...hidden, 1], { seed, activation });
     labelParameters(this.model);
     this.settings = pickLive(config);
-    this.trainer = this.makeTrainer(null);
+    this.trainer = new Trainer(this.model, samples(this.train), {
+      loss: 'hinge',
+      alpha: this.settings.alpha,
+      engine: config.engine,
+      backend,
+      optimizer: makeOptimizer(this.model, this.settings),
+      // Read at every step, so a new rate or schedule applies at the next one.
+      lr: (k) => learningRate(this.settings, k),
+    });
     const m = this.test.y.length;
     this.testBatch = new Float64Array(3 * m);
     for (let i = 0; i < m; i++) this.testBatch.set([this.test.X[2 * i]!, this.test.X[2 * i + 1]!, 2 * this.test.y[i]! - 1], 3 * i);
@@ -114,24 +119,20 @@ export class Run {
 
   /** Steps taken. */
   get completed(): number {
-    return this.steps;
+    return this.trainer.steps;
   }
 
   get done(): boolean {
-    return this.steps >= this.limit;
+    return this.trainer.steps >= this.limit;
   }
 
   /** Applies a new learning rate, schedule, step limit, optimizer or L2 strength from the next step on. */
   update(settings: LiveSettings): void {
-    const optimizer = settings.optimizer === this.settings.optimizer ? this.trainer.optimizer : null;
-    const rebuild = optimizer === null || settings.alpha !== this.settings.alpha;
+    const previous = this.settings;
     this.settings = { ...settings };
-    // The L2 term is part of the traced loss, so a new strength needs a new Trainer; the
-    // optimizer (and its momentum or Adam moments) carries over unless it is the one replaced.
-    if (rebuild) {
-      this.base = this.steps;
-      this.trainer = this.makeTrainer(optimizer);
-    }
+    // A new optimizer starts with fresh state (momentum, Adam's moments); the schedule above reads `settings`.
+    if (settings.optimizer !== previous.optimizer) this.trainer.setOptions({ optimizer: makeOptimizer(this.model, settings) });
+    if (settings.alpha !== previous.alpha) this.trainer.setOptions({ alpha: settings.alpha });
   }
 
   /** Where the run stops: the step setting, moved on by each Continue. */
@@ -141,7 +142,7 @@ export class Run {
 
   /** Lets the run go on for another `steps` steps past where it is. */
   extend(): void {
-    this.extra = this.steps;
+    this.extra = this.trainer.steps;
   }
 
   /**
@@ -150,7 +151,7 @@ export class Run {
    * @throws Divergence when a number stops being finite or the loss explodes (the weights are then as before the step)
    */
   step(): StepRow {
-    const k = this.steps;
+    const k = this.trainer.steps;
     const [testLoss, testAccuracy] = this.testMetrics();
     let info;
     try {
@@ -161,7 +162,6 @@ export class Run {
       throw error;
     }
     if (k === 0) this.firstLoss = info.loss;
-    this.steps = k + 1;
     const row = { step: k, loss: info.loss, accuracy: info.accuracy ?? 0, testLoss, testAccuracy, lr: info.lr };
     if (!(info.loss <= EXPLOSION * Math.max(1, this.firstLoss))) throw new Divergence(k, this.suggestion(), `loss ${info.loss}`, row);
     return row;
@@ -170,8 +170,7 @@ export class Run {
   /** The held-out points' scores under the current weights (empty without test points). */
   testScores(): Float32Array {
     if (this.tester === null) return new Float32Array(0);
-    this.tester.evaluate(this.testBatch);
-    const out = this.tester.outputs;
+    const out = this.tester.predict(this.testBatch);
     return Float32Array.from({ length: this.test.y.length }, (_, i) => out[2 * i + 1]!);
   }
 
@@ -195,18 +194,6 @@ export class Run {
     }
   }
 
-  private makeTrainer(optimizer: Optimizer | null): Trainer {
-    const { alpha } = this.settings;
-    return new Trainer(this.model, samples(this.train), {
-      loss: 'hinge',
-      alpha,
-      engine: this.config.engine,
-      backend: this.backend,
-      optimizer: optimizer ?? makeOptimizer(this.model, this.settings),
-      // Read at every step, so a new rate or schedule applies at the next one.
-      lr: (j) => learningRate(this.settings, this.base + j),
-    });
-  }
 }
 
 export function pickLive(config: LiveSettings): LiveSettings {

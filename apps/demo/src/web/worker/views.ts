@@ -37,8 +37,7 @@ export class Views {
 
   /** The model's score at each `(x, y)` pair. */
   scores(points: Float64Array): Float32Array {
-    this.scorer.evaluate(points);
-    return Float32Array.from(this.scorer.outputs);
+    return Float32Array.from(this.scorer.predict(points));
   }
 
   /** The view report; null when the weights no longer give finite outputs. */
@@ -46,8 +45,7 @@ export class Views {
     try {
       let neurons: Float32Array = new Float32Array(0);
       if (this.neurons !== null) {
-        this.neurons.evaluate(this.neuronGrid.points);
-        neurons = transpose(this.neurons.outputs, this.hiddenCount);
+        neurons = transpose(this.neurons.predict(this.neuronGrid.points), this.hiddenCount);
       }
       return {
         type: 'view',
