@@ -52,6 +52,7 @@ function foreignValueError(name: string): TypeError {
  *
  * @param x - the argument to check
  * @param name - who is asking and for what, e.g. `'toDot: root'`
+ * @param expected - what the message says `name` must be; `'a Value'` by default
  * @returns `x`, typed as a Value
  * @throws TypeError when `x` is not a Value of this copy
  *
@@ -65,10 +66,10 @@ function foreignValueError(name: string): TypeError {
  * }
  * ```
  */
-export function checkValue(x: unknown, name: string): Value {
+export function checkValue(x: unknown, name: string, expected = 'a Value'): Value {
   if (x instanceof Value) return x;
   if (isForeignValue(x)) throw foreignValueError(name);
-  throw new TypeError(`${name} must be a Value, got ${describe(x)}`);
+  throw new TypeError(`${name} must be ${expected}, got ${describe(x)}`);
 }
 
 /** `Array.isArray` for arguments typed as arrays, which plain JavaScript callers may pass anything as. */

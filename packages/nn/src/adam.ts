@@ -1,6 +1,5 @@
-import type { Value } from '@mg/engine';
+import { checkOptions, describeInput, type Value } from '@mg/engine';
 import { Optimizer, checkFlag, checkRate, checkUnit, type StateSlot } from './optimizer.js';
-import { checkOptions, show } from './options.js';
 
 /** Options for {@link Adam} and {@link AdamW}; names and defaults are PyTorch's. */
 export interface AdamOptions {
@@ -23,10 +22,15 @@ export interface AdamOptions {
  *
  * @example
  * ```ts
+ * import { Adam, MLP, mseLoss } from '@mg/nn';
+ *
+ * const model = new MLP(2, [4, 1], { seed: 1 });
  * const opt = new Adam(model.parameters(), { lr: 0.01 });
+ * const before = mseLoss(model.forward([1, 2]), [0.5]);
  * opt.zeroGrad();
- * loss.backward();
+ * before.backward();
  * opt.step();
+ * console.log(mseLoss(model.forward([1, 2]), [0.5]).data < before.data); // true
  * ```
  */
 export class Adam extends Optimizer {
@@ -55,7 +59,7 @@ export class Adam extends Optimizer {
     this.decoupled = new.target === AdamW;
     const betas: unknown = given.betas ?? [0.9, 0.999];
     if (!Array.isArray(betas) || betas.length !== 2) {
-      throw new TypeError(`new ${where}: betas must be a pair [β1, β2], got ${show(betas)}`);
+      throw new TypeError(`new ${where}: betas must be a pair [β1, β2], got ${describeInput(betas)}`);
     }
     this.betas = [checkUnit(betas[0], `new ${where}: betas[0]`), checkUnit(betas[1], `new ${where}: betas[1]`)];
     this.eps = checkRate(given.eps ?? 1e-8, `new ${where}: eps`);
@@ -91,7 +95,11 @@ export class Adam extends Optimizer {
  *
  * @example
  * ```ts
+ * import { AdamW, MLP } from '@mg/nn';
+ *
+ * const model = new MLP(2, [4, 1], { seed: 1 });
  * const opt = new AdamW(model.parameters(), { lr: 0.01, weightDecay: 0.05 });
+ * console.log(opt.weightDecay, opt.betas); // 0.05 [ 0.9, 0.999 ]
  * ```
  */
 export class AdamW extends Adam {

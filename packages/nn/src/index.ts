@@ -9,8 +9,9 @@ export { MLP } from './mlp.js';
 export type { MLPOptions } from './mlp.js';
 export type { Activation } from './activation.js';
 export type { Initializer, RandomOptions } from './init.js';
+// The engine's sum is Python's (micrograd's order); re-exported so the losses' building blocks come from one place.
+export { sum } from '@mg/engine';
 export {
-  sum,
   mean,
   hinge,
   hingeLoss,

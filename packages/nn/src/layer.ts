@@ -1,10 +1,9 @@
-import type { Value } from '@mg/engine';
+import { checkOptions, type Value } from '@mg/engine';
 import { Module } from './module.js';
 import { Neuron, assign, forwardNeuron, labelNeuron } from './neuron.js';
 import { checkActivation, type Activation } from './activation.js';
-import { checkCount, resolveRandom, type RandomOptions } from './init.js';
+import { checkCount, resolveRandom, type Initializer, type RandomOptions } from './init.js';
 import { checkInputs } from './inputs.js';
-import { checkOptions } from './options.js';
 import { parseLayer, writeNumber, type LayerFileJSON, type LayerJSON } from './serialize.js';
 
 /** Options for a {@link Layer}. */
@@ -22,7 +21,8 @@ export interface LayerOptions extends RandomOptions {
  * import { Layer } from '@mg/nn';
  *
  * const layer = new Layer(3, 2, { seed: 7 });
- * console.log(layer.forward([1, 2, 3]).length); // 2: always an array (even for one neuron)
+ * // always an array, even for one neuron
+ * console.log(layer.forward([1, 2, 3]).length); // 2
  * console.log(String(layer)); // Layer of [ReLUNeuron(3), ReLUNeuron(3)]
  * ```
  */
@@ -43,7 +43,7 @@ export class Layer extends Module {
     const given = checkOptions(options, ['activation', 'seed', 'rng', 'init'], 'new Layer');
     const activation = checkActivation(given.activation ?? 'relu', 'new Layer: activation');
     const rng = resolveRandom(given, 'new Layer');
-    const neuron = { rng, activation, ...(given.init === undefined ? {} : { init: given.init }) };
+    const neuron = { rng, activation, ...(given.init === undefined ? {} : { init: given.init as Initializer }) };
     this.neurons = Array.from({ length: nout }, () => new Neuron(nin, neuron));
     labelLayer(this, '');
   }

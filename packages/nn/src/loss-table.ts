@@ -1,4 +1,4 @@
-import type { Value } from '@mg/engine';
+import { describeInput, type Value } from '@mg/engine';
 import {
   BCE_LABEL,
   HINGE_LABEL,
@@ -11,7 +11,6 @@ import {
   squaredErrors,
   type LabelRule,
 } from './losses.js';
-import { show } from './options.js';
 
 /**
  * The losses {@link Trainer} knows, each the mean over the batch of per-sample terms:
@@ -88,24 +87,24 @@ export const LOSS_NAMES = Object.keys(LOSSES) as LossName[];
 /** The loss named `name`; a TypeError listing the valid names otherwise. */
 export function lossKind(name: unknown, where: string): LossKind {
   if (typeof name === 'string' && Object.hasOwn(LOSSES, name)) return LOSSES[name as LossName];
-  throw new TypeError(`${where}: loss must be ${LOSS_NAMES.map((n) => `'${n}'`).join(', ')}, got ${show(name)}`);
+  throw new TypeError(`${where}: loss must be ${LOSS_NAMES.map((n) => `'${n}'`).join(', ')}, got ${describeInput(name)}`);
 }
 
 function scalar(y: unknown, rule: LabelRule, what: string): number[] {
   if (Array.isArray(y) && y.length === 1) y = y[0];
-  if (typeof y !== 'number') throw new TypeError(`${what} must be ${rule.expects}, got ${show(y)}`);
+  if (typeof y !== 'number') throw new TypeError(`${what} must be ${rule.expects}, got ${describeInput(y)}`);
   checkLabel(y, rule, what);
   return [y];
 }
 
 function finite(v: unknown, what: string): number {
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new TypeError(`${what} must be a finite number, got ${show(v)}`);
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new TypeError(`${what} must be a finite number, got ${describeInput(v)}`);
   return v;
 }
 
 function numbers(y: unknown, n: number, what: string): number[] {
   if (!Array.isArray(y) || y.length !== n) {
-    const got = Array.isArray(y) ? `${y.length} numbers` : show(y);
+    const got = Array.isArray(y) ? `${y.length} numbers` : describeInput(y);
     throw new (Array.isArray(y) ? RangeError : TypeError)(`${what} must be ${n === 1 ? 'a number or ' : ''}a row of ${n} numbers, got ${got}`);
   }
   return y.map((v: unknown, j) => finite(v, `${what}[${j}]`));

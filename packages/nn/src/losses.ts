@@ -1,30 +1,9 @@
-import { Value } from '@mg/engine';
-import { show } from './options.js';
+import { describeInput, sum, Value } from '@mg/engine';
 
 // Every loss is built from the engine's primitives in the order micrograd's demo writes it in
 // Python, because floating-point sums depend on their order and the demo must reproduce the
 // notebook bit for bit. Python's `sum(xs)` starts from the int 0, and `0 + v` runs
 // `v.__radd__(0)`, which is `v + Value(0)`: hence the `.add(0)` after the first term.
-
-/**
- * Python's `sum(values)` over Values: `((values[0] + 0) + values[1]) + ...`, micrograd's order.
- *
- * @param values - at least one Value
- * @returns their sum
- * @throws RangeError for an empty array
- *
- * @example
- * ```ts
- * sum([new Value(1), new Value(2)]).data; // 3
- * ```
- */
-export function sum(values: readonly Value[]): Value {
-  checkValues(values, 'sum');
-  if (values.length === 0) throw new RangeError('sum: expected at least one Value, got an empty array');
-  let s = values[0]!.add(0);
-  for (let i = 1; i < values.length; i++) s = s.add(values[i]!);
-  return s;
-}
 
 /**
  * The mean as micrograd's demo takes it: `sum(values) * (1.0 / len(values))`.
@@ -35,7 +14,10 @@ export function sum(values: readonly Value[]): Value {
  *
  * @example
  * ```ts
- * mean([new Value(1), new Value(2)]).data; // 1.5
+ * import { Value } from '@mg/engine';
+ * import { mean } from '@mg/nn';
+ *
+ * console.log(mean([new Value(1), new Value(2)]).data); // 1.5
  * ```
  */
 export function mean(values: readonly Value[]): Value {
@@ -55,7 +37,10 @@ export function mean(values: readonly Value[]): Value {
  *
  * @example
  * ```ts
- * hinge(new Value(0.25), 1).data; // 0.75
+ * import { Value } from '@mg/engine';
+ * import { hinge } from '@mg/nn';
+ *
+ * console.log(hinge(new Value(0.25), 1).data); // 0.75
  * ```
  */
 export function hinge(score: Value, y: Value | number): Value {
@@ -80,7 +65,11 @@ export function hingeTerm(score: Value, y: Value | number): Value {
  *
  * @example
  * ```ts
- * hingeLoss([new Value(2), new Value(0.5)], [1, -1]).data; // (0 + 1.5) / 2 = 0.75
+ * import { Value } from '@mg/engine';
+ * import { hingeLoss } from '@mg/nn';
+ *
+ * // (relu(1 - 2) + relu(1 + 0.5)) / 2
+ * console.log(hingeLoss([new Value(2), new Value(0.5)], [1, -1]).data); // 0.75
  * ```
  */
 export function hingeLoss(scores: readonly Value[], ys: readonly (Value | number)[]): Value {
@@ -98,7 +87,10 @@ export function hingeLoss(scores: readonly Value[], ys: readonly (Value | number
  *
  * @example
  * ```ts
- * squaredError(new Value(3), 1).data; // 4
+ * import { Value } from '@mg/engine';
+ * import { squaredError } from '@mg/nn';
+ *
+ * console.log(squaredError(new Value(3), 1).data); // 4
  * ```
  */
 export function squaredError(prediction: Value, target: Value | number): Value {
@@ -116,7 +108,11 @@ export function squaredError(prediction: Value, target: Value | number): Value {
  *
  * @example
  * ```ts
- * mseLoss([new Value(3), new Value(0)], [1, 1]).data; // (4 + 1) / 2 = 2.5
+ * import { Value } from '@mg/engine';
+ * import { mseLoss } from '@mg/nn';
+ *
+ * // ((3 - 1)² + (0 - 1)²) / 2
+ * console.log(mseLoss([new Value(3), new Value(0)], [1, 1]).data); // 2.5
  * ```
  */
 export function mseLoss(
@@ -159,8 +155,11 @@ export function squaredErrors(predictions: readonly Value[], targets: readonly (
  *
  * @example
  * ```ts
- * bceWithLogits(new Value(0), 1).data; // log 2 = 0.6931…
- * bceWithLogits(new Value(-1000), 1).data; // 1000, not Infinity
+ * import { Value } from '@mg/engine';
+ * import { bceWithLogits } from '@mg/nn';
+ *
+ * console.log(bceWithLogits(new Value(0), 1).data); // 0.6931471805599453
+ * console.log(bceWithLogits(new Value(-1000), 1).data); // 1000
  * ```
  */
 export function bceWithLogits(logit: Value, y: Value | number): Value {
@@ -187,7 +186,10 @@ export function bceTerm(logit: Value, y: Value | number): Value {
  *
  * @example
  * ```ts
- * bceWithLogitsLoss([new Value(0), new Value(0)], [0, 1]).data; // log 2
+ * import { Value } from '@mg/engine';
+ * import { bceWithLogitsLoss } from '@mg/nn';
+ *
+ * console.log(bceWithLogitsLoss([new Value(0), new Value(0)], [0, 1]).data); // 0.6931471805599453
  * ```
  */
 export function bceWithLogitsLoss(logits: readonly Value[], ys: readonly (Value | number)[]): Value {
@@ -206,7 +208,11 @@ export function bceWithLogitsLoss(logits: readonly Value[], ys: readonly (Value 
  *
  * @example
  * ```ts
- * logSumExp([new Value(1000), new Value(1000)]).data; // 1000 + log 2
+ * import { Value } from '@mg/engine';
+ * import { logSumExp } from '@mg/nn';
+ *
+ * // 1000 + log 2, where a naive log(e^1000 + e^1000) overflows
+ * console.log(logSumExp([new Value(1000), new Value(1000)]).data); // 1000.6931471805599
  * ```
  */
 export function logSumExp(logits: readonly Value[]): Value {
@@ -231,7 +237,10 @@ export function logSumExp(logits: readonly Value[]): Value {
  *
  * @example
  * ```ts
- * softmaxCrossEntropy([new Value(2), new Value(2)], 0).data; // log 2
+ * import { Value } from '@mg/engine';
+ * import { softmaxCrossEntropy } from '@mg/nn';
+ *
+ * console.log(softmaxCrossEntropy([new Value(2), new Value(2)], 0).data); // 0.6931471805599454
  * ```
  */
 export function softmaxCrossEntropy(logits: readonly Value[], target: number | readonly (Value | number)[]): Value {
@@ -262,7 +271,11 @@ export function crossEntropyTerm(logits: readonly Value[], target: readonly (Val
  *
  * @example
  * ```ts
- * crossEntropyLoss([[new Value(5), new Value(0)]], [0]).data; // log(1 + e^-5)
+ * import { Value } from '@mg/engine';
+ * import { crossEntropyLoss } from '@mg/nn';
+ *
+ * // log(1 + e^-5)
+ * console.log(crossEntropyLoss([[new Value(5), new Value(0)]], [0]).data); // 0.006715348489118256
  * ```
  */
 export function crossEntropyLoss(
@@ -291,28 +304,30 @@ export function crossEntropyLoss(
  * @param parameters - the values to penalise (usually `model.parameters()`)
  * @param alpha - the coefficient, a finite number
  * @returns the penalty
- * @throws RangeError when `parameters` is empty or `alpha` is not finite
+ * @throws TypeError when `parameters` is not an array or `alpha` not a number; RangeError when `parameters` is empty or `alpha` is not finite
  *
  * @example
  * ```ts
- * l2([new Value(3), new Value(4)], 1e-4).data; // 0.0025
+ * import { Value } from '@mg/engine';
+ * import { l2 } from '@mg/nn';
+ *
+ * console.log(l2([new Value(3), new Value(4)], 1e-4).data); // 0.0025
  * ```
  */
 export function l2(parameters: readonly Value[], alpha: number): Value {
   checkValues(parameters, 'l2');
-  if (typeof alpha !== 'number' || !Number.isFinite(alpha)) {
-    throw new RangeError(`l2: alpha must be a finite number, got ${show(alpha)}`);
-  }
+  if (typeof alpha !== 'number') throw new TypeError(`l2: alpha must be a finite number, got ${describeInput(alpha)}`);
+  if (!Number.isFinite(alpha)) throw new RangeError(`l2: alpha must be a finite number, got ${alpha}`);
   return sum(parameters.map((p) => p.mul(p))).mul(alpha);
 }
 
 function checkValues(values: unknown, where: string): void {
-  if (!Array.isArray(values)) throw new TypeError(`${where}: expected an array of Values, got ${show(values)}`);
+  if (!Array.isArray(values)) throw new TypeError(`${where}: expected an array of Values, got ${describeInput(values)}`);
 }
 
 function checkPairs(a: readonly unknown[], b: readonly unknown[], where: string): void {
   if (!Array.isArray(a) || !Array.isArray(b)) {
-    throw new TypeError(`${where}: expected an array of predictions and an array of targets, got ${show(a)} and ${show(b)}`);
+    throw new TypeError(`${where}: expected an array of predictions and an array of targets, got ${describeInput(a)} and ${describeInput(b)}`);
   }
   if (a.length !== b.length) {
     throw new RangeError(`${where}: ${a.length} predictions but ${b.length} targets`);
@@ -351,7 +366,7 @@ export const BCE_LABEL: LabelRule = {
  */
 export function checkLabel(y: unknown, rule: LabelRule, what: string): void {
   if (y instanceof Value) return;
-  if (typeof y !== 'number' || !Number.isFinite(y)) throw new TypeError(`${what} must be a label, ${rule.expects}, got ${show(y)}`);
+  if (typeof y !== 'number' || !Number.isFinite(y)) throw new TypeError(`${what} must be a label, ${rule.expects}, got ${describeInput(y)}`);
   if (!rule.accepts(y)) throw new RangeError(`${what} must be ${rule.expects}, got ${y} (${rule.hint})`);
 }
 
@@ -372,7 +387,7 @@ export function checkProbabilities(row: readonly unknown[], what: string): void 
     const p = row[k];
     if (p instanceof Value) return;
     if (typeof p !== 'number' || !(p >= 0 && p <= 1)) {
-      throw new RangeError(`${what}[${k}] must be a probability in [0, 1], got ${show(p)} (a class index or a one-hot row such as [0, 1, 0])`);
+      throw new RangeError(`${what}[${k}] must be a probability in [0, 1], got ${typeof p === 'number' ? p : describeInput(p)} (a class index or a one-hot row such as [0, 1, 0])`);
     }
     total += p;
   }

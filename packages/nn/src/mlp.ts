@@ -1,12 +1,11 @@
-import type { Value } from '@mg/engine';
+import { checkOptions, describeInput, type Value } from '@mg/engine';
 import { Module } from './module.js';
 import { Layer, forwardLayer, labelLayer, layerJSON } from './layer.js';
 import { assign } from './neuron.js';
 import { checkActivation, type Activation } from './activation.js';
 import { parseMLP, type MLPJSON } from './serialize.js';
-import { checkCount, resolveRandom, type RandomOptions } from './init.js';
+import { checkCount, resolveRandom, type Initializer, type RandomOptions } from './init.js';
 import { checkInputs } from './inputs.js';
-import { checkOptions, show } from './options.js';
 
 /** Options for an {@link MLP}. */
 export interface MLPOptions extends RandomOptions {
@@ -36,7 +35,8 @@ export interface MLPOptions extends RandomOptions {
  * const model = new MLP(2, [16, 16, 1], { seed: 1337 });
  * console.log(model.parameters().length); // 337
  * console.log(model.parameters()[0].label, model.parameters()[2].label); // L1.N1.w1 L1.N1.b
- * console.log(model.forward([0.5, -1]).length); // 1: always an array
+ * // always an array, even for one output
+ * console.log(model.forward([0.5, -1]).length); // 1
  * ```
  */
 export class MLP extends Module {
@@ -65,7 +65,7 @@ export class MLP extends Module {
         new Layer(sizes[i]!, nout, {
           rng,
           activation: activations?.[i] ?? (i === sizes.length - 2 ? outputActivation : activation),
-          ...(init === undefined ? {} : { init }),
+          ...(init === undefined ? {} : { init: init as Initializer }),
         }),
     );
     this.layers.forEach((layer, l) => { labelLayer(layer, `L${l + 1}.`); });
@@ -167,7 +167,7 @@ export class MLP extends Module {
 
 function layerSizes(nouts: unknown): number[] {
   if (!Array.isArray(nouts) || nouts.length === 0) {
-    const message = `new MLP: nouts must be a non-empty array of layer sizes, got ${Array.isArray(nouts) ? '[]' : show(nouts)}`;
+    const message = `new MLP: nouts must be a non-empty array of layer sizes, got ${Array.isArray(nouts) ? '[]' : describeInput(nouts)}`;
     throw Array.isArray(nouts) ? new RangeError(message) : new TypeError(message);
   }
   return nouts.map((n: unknown, i) => checkCount(n, 'new MLP', `nouts[${i}]`));
@@ -176,7 +176,7 @@ function layerSizes(nouts: unknown): number[] {
 function layerActivations(activations: unknown, count: number): Activation[] | undefined {
   if (activations === undefined) return undefined;
   if (!Array.isArray(activations) || activations.length !== count) {
-    const message = `new MLP: activations must list one activation per layer (${count}), got ${Array.isArray(activations) ? activations.length : show(activations)}`;
+    const message = `new MLP: activations must list one activation per layer (${count}), got ${Array.isArray(activations) ? activations.length : describeInput(activations)}`;
     throw Array.isArray(activations) ? new RangeError(message) : new TypeError(message);
   }
   return activations.map((a: unknown, i) => checkActivation(a, `new MLP: activations[${i}]`));

@@ -1,9 +1,8 @@
-import { Value } from '@mg/engine';
+import { checkOptions, Value } from '@mg/engine';
 import { Module } from './module.js';
 import { activate, activationName, checkActivation, type Activation } from './activation.js';
 import { checkCount, resolveInit, resolveRandom, type RandomOptions } from './init.js';
 import { checkInputs } from './inputs.js';
-import { checkOptions } from './options.js';
 import { parseNeuron, writeNumber, type NeuronFileJSON } from './serialize.js';
 
 /** Options for a {@link Neuron}. */
@@ -28,7 +27,8 @@ export const NEURON_OPTIONS = ['activation', 'seed', 'rng', 'init'] as const;
  *
  * const n = new Neuron(2, { seed: 1337, activation: 'tanh' });
  * console.log(String(n), n.parameters().map((p) => p.label)); // TanhNeuron(2) [ 'w1', 'w2', 'b' ]
- * console.log(n.forward([1, -2]).data); // tanh(0 + w1*1 + w2*-2)
+ * const [w1, w2] = n.w.map((w) => w.data);
+ * console.log(n.forward([1, -2]).data === Math.tanh(0 + w1 * 1 + w2 * -2)); // true
  * ```
  */
 export class Neuron extends Module {

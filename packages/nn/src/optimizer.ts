@@ -1,5 +1,4 @@
-import { Value } from '@mg/engine';
-import { show } from './options.js';
+import { describeInput, Value } from '@mg/engine';
 
 /**
  * One number of optimizer state per parameter (Adam's moments, SGD's momentum buffer). A step
@@ -135,32 +134,32 @@ export abstract class Optimizer {
 
 /** Throws unless `x` is a finite number >= 0: a TypeError for a non-number, else a RangeError. */
 export function checkRate(x: unknown, what: string): number {
-  if (typeof x !== 'number') throw new TypeError(`${what} must be a finite number >= 0, got ${show(x)}`);
+  if (typeof x !== 'number') throw new TypeError(`${what} must be a finite number >= 0, got ${describeInput(x)}`);
   if (!Number.isFinite(x) || x < 0) {
-    throw new RangeError(`${what} must be a finite number >= 0, got ${show(x)}`);
+    throw new RangeError(`${what} must be a finite number >= 0, got ${x}`);
   }
   return x;
 }
 
 /** Throws unless `x` is a number in [0, 1): a TypeError for a non-number, else a RangeError. */
 export function checkUnit(x: unknown, what: string): number {
-  if (typeof x !== 'number') throw new TypeError(`${what} must be a number in [0, 1), got ${show(x)}`);
+  if (typeof x !== 'number') throw new TypeError(`${what} must be a number in [0, 1), got ${describeInput(x)}`);
   if (!(x >= 0 && x < 1)) {
-    throw new RangeError(`${what} must be a number in [0, 1), got ${show(x)}`);
+    throw new RangeError(`${what} must be a number in [0, 1), got ${x}`);
   }
   return x;
 }
 
 /** Throws a TypeError unless `x` is a boolean. */
 export function checkFlag(x: unknown, what: string): boolean {
-  if (typeof x !== 'boolean') throw new TypeError(`${what} must be true or false, got ${show(x)}`);
+  if (typeof x !== 'boolean') throw new TypeError(`${what} must be true or false, got ${describeInput(x)}`);
   return x;
 }
 
 function checkParams(params: unknown, where: string): Value[] {
-  if (!Array.isArray(params)) throw new TypeError(`${where}: params must be an array of Values, got ${show(params)}`);
+  if (!Array.isArray(params)) throw new TypeError(`${where}: params must be an array of Values, got ${describeInput(params)}`);
   return params.map((p: unknown, i) => {
-    if (!(p instanceof Value)) throw new TypeError(`${where}: params[${i}] must be a Value, got ${show(p)}`);
+    if (!(p instanceof Value)) throw new TypeError(`${where}: params[${i}] must be a Value, got ${describeInput(p)}`);
     return p;
   });
 }

@@ -1,5 +1,5 @@
+import { describeInput } from '@mg/engine';
 import { checkActivation, type Activation } from './activation.js';
-import { show } from './options.js';
 
 /** A weight in JSON: a number, or `'-0'` for negative zero (which `JSON.stringify` would print as 0). */
 export type JSONNumber = number | '-0';
@@ -117,15 +117,15 @@ function header(json: unknown, where: string, format: string, writer: string): R
   }
   const root = record(data, where, 'the model');
   if (root.format !== format) {
-    throw new TypeError(`${where}: format must be "${format}", got ${show(root.format)} (is this saved by ${writer}?)`);
+    throw new TypeError(`${where}: format must be "${format}", got ${describeInput(root.format)} (is this saved by ${writer}?)`);
   }
-  if (root.version !== 1) throw new TypeError(`${where}: unsupported version ${show(root.version)}, expected 1`);
+  if (root.version !== 1) throw new TypeError(`${where}: unsupported version ${describeInput(root.version)}, expected 1`);
   return root;
 }
 
 function inputCount(nin: unknown, where: string): number {
   if (typeof nin !== 'number' || !Number.isInteger(nin) || nin < 1) {
-    throw new TypeError(`${where}: nin must be a positive integer, got ${show(nin)}`);
+    throw new TypeError(`${where}: nin must be a positive integer, got ${describeInput(nin)}`);
   }
   return nin;
 }
@@ -151,21 +151,21 @@ function readActivation(x: unknown, where: string, path: string): Activation {
 function readNumber(x: unknown, where: string, path: string): number {
   if (x === '-0') return -0;
   if (typeof x !== 'number' || !Number.isFinite(x)) {
-    throw new TypeError(`${where}: ${path} must be a finite number, got ${show(x)}`);
+    throw new TypeError(`${where}: ${path} must be a finite number, got ${describeInput(x)}`);
   }
   return x;
 }
 
 function record(x: unknown, where: string, path: string): Record<string, unknown> {
   if (typeof x !== 'object' || x === null || Array.isArray(x)) {
-    throw new TypeError(`${where}: ${path} must be an object, got ${show(x)}`);
+    throw new TypeError(`${where}: ${path} must be an object, got ${describeInput(x)}`);
   }
   return x as Record<string, unknown>;
 }
 
 function list(x: unknown, where: string, path: string): unknown[] {
   if (!Array.isArray(x) || x.length === 0) {
-    throw new TypeError(`${where}: ${path} must be a non-empty array, got ${Array.isArray(x) ? '[]' : show(x)}`);
+    throw new TypeError(`${where}: ${path} must be a non-empty array, got ${Array.isArray(x) ? '[]' : describeInput(x)}`);
   }
   return x as unknown[];
 }

@@ -1,6 +1,5 @@
-import type { Value } from '@mg/engine';
+import { checkOptions, type Value } from '@mg/engine';
 import { Optimizer, checkFlag, checkRate, checkUnit, type StateSlot } from './optimizer.js';
-import { checkOptions } from './options.js';
 
 /** Options for {@link SGD}; the names and defaults are PyTorch's (`torch.optim.SGD`). */
 export interface SGDOptions {
@@ -25,14 +24,19 @@ export interface SGDOptions {
  *
  * @example
  * ```ts
+ * import { MLP, SGD, hingeLoss } from '@mg/nn';
+ *
+ * const model = new MLP(2, [4, 1], { seed: 1 });
  * const opt = new SGD(model.parameters(), { lr: 1.0 });
- * for (let k = 0; k < 100; k++) {
- *   const loss = lossOf(model);   // any Value
+ * const lossOf = () => hingeLoss([model.forward([1, 2])[0], model.forward([-1, 0])[0]], [1, -1]);
+ * for (let k = 0; k < 10; k++) {
+ *   const loss = lossOf();
  *   opt.zeroGrad();
  *   loss.backward();
  *   opt.lr = 1.0 - (0.9 * k) / 100;
  *   opt.step();
  * }
+ * console.log(lossOf().data, opt.steps); // 0 10
  * ```
  */
 export class SGD extends Optimizer {

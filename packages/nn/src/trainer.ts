@@ -1,4 +1,4 @@
-import { TraceError, compile, type CompileOptions, type Program, type Value } from '@mg/engine';
+import { checkOptions, compile, type CompileOptions, describeInput, type Program, TraceError, type Value } from '@mg/engine';
 import type { MLP } from './mlp.js';
 import { Neuron } from './neuron.js';
 import { Optimizer, checkRate } from './optimizer.js';
@@ -7,7 +7,6 @@ import { l2, mean } from './losses.js';
 import { lossKind, type LossKind, type LossName } from './loss-table.js';
 import { checkData, shuffler, type Dataset } from './data.js';
 import { ENGINES, type Engine } from './engines.js';
-import { checkOptions, show } from './options.js';
 
 /** What a {@link Trainer} trains: an {@link MLP}, a {@link Layer}, or anything shaped like them. */
 export interface TrainableModel {
@@ -153,7 +152,7 @@ export class Trainer<M extends TrainableModel = MLP> {
     const given = checkOptions(options, TRAINER_OPTIONS, 'Trainer');
     this.model = checkModel(model, 'Trainer');
     this.kind = lossKind(given.loss ?? 'hinge', 'Trainer');
-    this.loss = given.loss ?? 'hinge';
+    this.loss = (given.loss ?? 'hinge') as LossName;
     const { nin, nout } = model;
     if (this.kind.singleOutput && nout !== 1) {
       throw new RangeError(`Trainer: the '${this.loss}' loss needs a model with one output, this one has ${nout}`);
@@ -170,23 +169,30 @@ export class Trainer<M extends TrainableModel = MLP> {
     this.opt = given.optimizer === undefined ? new SGD(this.params, { lr: firstLr }) : this.checkOptimizer(given.optimizer);
     if (typeof lr === 'number') this.opt.lr = lr;
     const n = this.rows.length;
-    this.batchSize = given.batchSize ?? n;
-    if (!Number.isInteger(this.batchSize) || this.batchSize < 1 || this.batchSize > n) {
-      throw new RangeError(`Trainer: batchSize must be an integer in [1, ${n}], got ${show(given.batchSize)}`);
+    const batchSize = given.batchSize ?? n;
+    if (typeof batchSize !== 'number' || !Number.isInteger(batchSize) || batchSize < 1 || batchSize > n) {
+      const message = `Trainer: batchSize must be an integer in [1, ${n}], got ${typeof batchSize === 'number' ? batchSize : describeInput(batchSize)}`;
+      throw typeof batchSize === 'number' ? new RangeError(message) : new TypeError(message);
+    }
+    this.batchSize = batchSize;
+    const seed = given.seed ?? 0;
+    if (typeof seed !== 'number' || !Number.isSafeInteger(seed)) {
+      throw new TypeError(`Trainer: seed must be a safe integer, got ${describeInput(seed)}`);
     }
     if (given.sample !== undefined && typeof given.sample !== 'function') {
-      throw new TypeError(`Trainer: sample must be a function (step, size) => indices, got ${show(given.sample)}`);
+      throw new TypeError(`Trainer: sample must be a function (step, size) => indices, got ${describeInput(given.sample)}`);
     }
     if (given.onStep !== undefined && typeof given.onStep !== 'function') {
-      throw new TypeError(`Trainer: onStep must be a function, got ${show(given.onStep)}`);
+      throw new TypeError(`Trainer: onStep must be a function, got ${describeInput(given.onStep)}`);
     }
     this.every = this.rows.map((_, i) => i);
-    this.sample = given.sample ?? (this.batchSize === n ? null : shuffler(n, given.seed ?? 0));
-    this.onStep = given.onStep ?? null;
-    this.backend = given.backend ?? 'auto';
+    this.sample = (given.sample as TrainerOptions['sample']) ?? (batchSize === n ? null : shuffler(n, seed));
+    this.onStep = (given.onStep as TrainerOptions['onStep']) ?? null;
+    // Passed to compile as it is: compile knows which back ends exist and refuses the others.
+    this.backend = (given.backend ?? 'auto') as NonNullable<CompileOptions['backend']>;
     const engine: unknown = given.engine ?? 'auto';
     if (engine !== 'auto' && !ENGINES.includes(engine as Engine)) {
-      throw new TypeError(`Trainer: engine must be 'auto', ${ENGINES.map((e) => `'${e}'`).join(' or ')}, got ${show(engine)}`);
+      throw new TypeError(`Trainer: engine must be 'auto', ${ENGINES.map((e) => `'${e}'`).join(' or ')}, got ${describeInput(engine)}`);
     }
     this.mode = engine === 'eager' ? 'eager' : 'compiled';
     this.fallback = engine === 'auto';
@@ -380,11 +386,11 @@ export class Trainer<M extends TrainableModel = MLP> {
     const n = this.rows.length;
     const indices: unknown = this.sample(k, this.batchSize);
     if (!Array.isArray(indices) || indices.length !== this.batchSize) {
-      throw new RangeError(`Trainer: sample() must return ${this.batchSize} indices, got ${Array.isArray(indices) ? indices.length : show(indices)}`);
+      throw new RangeError(`Trainer: sample() must return ${this.batchSize} indices, got ${Array.isArray(indices) ? indices.length : describeInput(indices)}`);
     }
     for (const i of indices as unknown[]) {
       if (typeof i !== 'number' || !Number.isInteger(i) || i < 0 || i >= n) {
-        throw new RangeError(`Trainer: sample() returned index ${show(i)}, outside [0, ${n})`);
+        throw new RangeError(`Trainer: sample() returned index ${describeInput(i)}, outside [0, ${n})`);
       }
     }
     return indices as number[];
@@ -395,7 +401,8 @@ export class Trainer<M extends TrainableModel = MLP> {
     const lr: unknown = schedule(k);
     if (typeof lr !== 'number' || !Number.isFinite(lr) || lr < 0) {
       throw new RangeError(
-        `Trainer: the learning-rate schedule (${show(schedule)}) returned ${show(lr)} for step ${k}; it must return a finite number >= 0`,
+        `Trainer: the learning-rate schedule (${schedule.name === '' ? 'an anonymous function' : `function ${schedule.name}`}) returned ` +
+          `${typeof lr === 'number' ? lr : describeInput(lr)} for step ${k}; it must return a finite number >= 0`,
       );
     }
     return lr;
@@ -403,7 +410,7 @@ export class Trainer<M extends TrainableModel = MLP> {
 
   private checkOptimizer(optimizer: unknown, where = 'Trainer'): Optimizer {
     if (!(optimizer instanceof Optimizer)) {
-      throw new TypeError(`${where}: optimizer must be an Optimizer such as new SGD(model.parameters(), { lr: 0.1 }), got ${show(optimizer)}`);
+      throw new TypeError(`${where}: optimizer must be an Optimizer such as new SGD(model.parameters(), { lr: 0.1 }), got ${describeInput(optimizer)}`);
     }
     const stranger = optimizer.params.findIndex((p) => !this.paramSet.has(p));
     if (stranger >= 0) {
@@ -436,9 +443,9 @@ export class Trainer<M extends TrainableModel = MLP> {
 export function fit(model: TrainableModel, data: Dataset, options?: TrainerOptions & { steps?: number }): FitResult {
   const { steps = 100, ...rest } = checkOptions(options, [...TRAINER_OPTIONS, 'steps'], 'fit');
   if (typeof steps !== 'number' || !Number.isInteger(steps) || steps < 0) {
-    throw new RangeError(`fit: steps must be a non-negative integer, got ${show(steps)}`);
+    throw new RangeError(`fit: steps must be a non-negative integer, got ${describeInput(steps)}`);
   }
-  const trainer = new Trainer(model, data, rest);
+  const trainer = new Trainer(model, data, rest as TrainerOptions);
   const losses: number[] = [];
   const accuracies: (number | null)[] = [];
   for (let k = 0; k < steps; k++) {
@@ -471,7 +478,7 @@ function checkModel<M>(model: M, where: string): M {
     typeof m !== 'object' || m === null || typeof m.forward !== 'function' || typeof m.parameters !== 'function' ||
     !Number.isInteger(m.nin) || !Number.isInteger(m.nout)
   ) {
-    throw new TypeError(`${where}: model must be an MLP or a Layer (nin, nout, forward, parameters), got ${show(model)}`);
+    throw new TypeError(`${where}: model must be an MLP or a Layer (nin, nout, forward, parameters), got ${describeInput(model)}`);
   }
   return model;
 }

@@ -73,7 +73,7 @@ describe('Trainer', () => {
 
   for (const [name, make] of cases) {
     it(`gives the same trajectory, bit for bit, eager and compiled (${name})`, () => {
-      const run = (engine: 'eager' | 'compiled', backend: 'js' | 'interpreter' = 'js') => {
+      const run = (engine: 'eager' | 'compiled', backend: 'auto' | 'interpreter' = 'auto') => {
         const { data, nouts, options } = make();
         const model = new MLP(2, nouts, { seed: 1337 });
         const optimizer = 'loss' in options && options.loss === 'bce' ? new Adam(model.parameters(), { lr: 0.05 }) : undefined;
@@ -82,7 +82,7 @@ describe('Trainer', () => {
       };
 
       const eager = run('eager');
-      const js = run('compiled', 'js');
+      const js = run('compiled', 'auto');
       const interpreted = run('compiled', 'interpreter');
 
       expect(js.engine).toBe('compiled');
