@@ -1,11 +1,11 @@
 import { MLP } from '@mg/nn';
 import { describe, expect, it } from 'vitest';
 import { fromOnnx, toOnnx } from '../src/index.js';
-import { DOUBLE, encodeModel, type Node, type Tensor } from '../src/proto.js';
+import { DOUBLE, encodeModel, FLOAT, type Node, type Tensor } from '../src/proto.js';
 import { runOrt, seededInputs } from './models.js';
 
 /** A model with a hand-written graph: input x [N, nin] and output y, both double. */
-function graph(nin: number, nodes: Node[], initializers: Tensor[], options: { opset?: number } = {}): Uint8Array {
+function graph(nin: number, nodes: Node[], initializers: Tensor[], options: { opset?: number; inputType?: number; outputWidth?: number } = {}): Uint8Array {
   return encodeModel({
     irVersion: 8,
     opsets: [{ domain: '', version: options.opset ?? 17 }],
@@ -17,8 +17,8 @@ function graph(nin: number, nodes: Node[], initializers: Tensor[], options: { op
       docString: '',
       nodes,
       initializers,
-      inputs: [{ name: 'x', elemType: DOUBLE, shape: ['N', nin] }],
-      outputs: [{ name: 'y', elemType: DOUBLE, shape: ['N', undefined] }],
+      inputs: [{ name: 'x', elemType: options.inputType ?? DOUBLE, shape: ['N', nin] }],
+      outputs: [{ name: 'y', elemType: options.inputType ?? DOUBLE, shape: ['N', options.outputWidth] }],
     },
   });
 }
@@ -89,6 +89,27 @@ describe('fromOnnx', () => {
     const bytes = graph(2, [node('Gemm', ['x', 'w', 'b'], 'y', [transB])], [{ name: 'w', dataType: 7, dims: [1, 2] }, tensor('b', [1], [0])]);
 
     expect(() => fromOnnx(bytes)).toThrow('fromOnnx: weight "w" has data type INT64 (7); mg imports FLOAT and DOUBLE weights');
+  });
+
+  it('refuses weights of another type than the input, and inputs that are not FLOAT or DOUBLE', () => {
+    const layer = [node('Gemm', ['x', 'w', 'b'], 'y', [transB])];
+    const mixed = graph(2, layer, [tensor('w', [1, 2], [1, 2], FLOAT), tensor('b', [1], [0])]);
+    const integers = graph(2, layer, [tensor('w', [1, 2], [1, 2]), tensor('b', [1], [0])], { inputType: 7 });
+
+    expect(() => fromOnnx(mixed)).toThrow('fromOnnx: weight "w" is FLOAT (1) but input "x" is DOUBLE (11); these layers compute in one type');
+    expect(() => fromOnnx(integers)).toThrow('fromOnnx: input "x" must be FLOAT or DOUBLE, got INT64 (7)');
+  });
+
+  it('refuses weights kept in an external file', () => {
+    const bytes = graph(2, [node('Gemm', ['x', 'w', 'b'], 'y', [transB])], [{ name: 'w', dataType: DOUBLE, dims: [1, 2], external: true }, tensor('b', [1], [0])]);
+
+    expect(() => fromOnnx(bytes)).toThrow('fromOnnx: weight "w" is stored in an external file, which fromOnnx cannot read; save the model with its weights inside');
+  });
+
+  it('checks the last layer against the declared output width', () => {
+    const bytes = graph(2, [node('Gemm', ['x', 'w', 'b'], 'y', [transB])], [tensor('w', [1, 2], [1, 2]), tensor('b', [1], [0])], { outputWidth: 3 });
+
+    expect(() => fromOnnx(bytes)).toThrow('fromOnnx: output "y" is declared with 3 columns, but the last layer has 1 neurons');
   });
 
   it('quotes a weight that is not finite and where it is', () => {

@@ -33,7 +33,15 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         await examplesCommand(resolve(io.base, command.out), command.json, io, command.out);
         break;
       case 'train':
-        await trainCommand({ ...command.options, out: resolve(io.base, command.options.out) }, io, command.options.out);
+        await trainCommand(
+          {
+            ...command.options,
+            out: resolve(io.base, command.options.out),
+            ...(command.options.onnx === undefined ? {} : { onnx: resolve(io.base, command.options.onnx) }),
+          },
+          io,
+          command.options.out,
+        );
         break;
     }
     return 0;
