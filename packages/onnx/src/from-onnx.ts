@@ -105,6 +105,7 @@ function readLayers(graph: Graph): MLPJSON {
       throw new TypeError(`fromOnnx: ${show(current)} feeds ${next.length} nodes (${next.map(label).join(', ')}); ${SUPPORTED}`);
     }
     const node = next[0]!;
+    if (visited.has(node)) throw new TypeError(`fromOnnx: the graph loops back to node ${label(node)}; an ONNX graph must be acyclic`);
     visited.add(node);
     if (node.domain !== '' && node.domain !== 'ai.onnx') unsupported(node, `its domain ${show(node.domain)} is not the default ONNX domain`);
     if (node.output.length !== 1) unsupported(node, `it has ${node.output.length} outputs`);

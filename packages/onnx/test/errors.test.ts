@@ -1,4 +1,5 @@
 import { MLP } from '@mg/nn';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fromOnnx, toOnnx } from '../src/index.js';
 import { DOUBLE, encodeModel, FLOAT, type Node, type Tensor } from '../src/proto.js';
@@ -130,6 +131,12 @@ describe('fromOnnx', () => {
     expect(() => fromOnnx(bytes)).toThrow(/"x" feeds 2 nodes \("Relu_a" \(Relu\), "Tanh_y" \(Tanh\)\)/);
   });
 
+  it('rejects a graph that loops instead of running forever', () => {
+    const bytes = graph(2, [node('Identity', ['x'], 'a'), node('Identity', ['a'], 'x')], []);
+
+    expect(() => fromOnnx(bytes)).toThrow('fromOnnx: the graph loops back to node "Identity_a" (Identity); an ONNX graph must be acyclic');
+  });
+
   it('rejects an activation before any layer', () => {
     const bytes = graph(2, [node('Relu', ['x'], 'h'), node('Gemm', ['h', 'w', 'b'], 'y', [transB])], [tensor('w', [1, 2], [1, 2]), tensor('b', [1], [0])]);
 
@@ -200,5 +207,32 @@ describe('toOnnx', () => {
     expect(() => toOnnx(large, { dtype: 'float32' })).toThrow(RangeError);
     expect(() => toOnnx(large, { dtype: 'float32' })).toThrow("toOnnx: layers.0.bias[0] is 1e+39, too large for float32 (use dtype 'float64')");
     expect(toOnnx(large).length).toBeGreaterThan(0);
+  });
+});
+
+describe('fromOnnx on damaged files', () => {
+  it('returns a model or throws a TypeError or RangeError, whatever bytes are changed, cut or added', () => {
+    const valid = toOnnx(new MLP(3, [4, 2], { seed: 2, activations: ['tanh', 'sigmoid'] }));
+    const damage = fc.oneof(
+      fc.array(fc.tuple(fc.nat({ max: valid.length - 1 }), fc.nat({ max: 255 })), { minLength: 1, maxLength: 8 }).map((edits) => {
+        const bytes = valid.slice();
+        for (const [at, value] of edits) bytes[at] = value;
+        return bytes;
+      }),
+      fc.nat({ max: valid.length - 1 }).map((n) => valid.slice(0, n)),
+      fc.uint8Array({ minLength: 1, maxLength: 64 }).map((tail) => Uint8Array.from([...valid, ...tail])),
+    );
+
+    fc.assert(
+      fc.property(damage, (bytes) => {
+        try {
+          fromOnnx(bytes);
+        } catch (error) {
+          expect([TypeError, RangeError]).toContain((error as Error).constructor);
+          expect((error as Error).message).toMatch(/^fromOnnx: /);
+        }
+      }),
+      { numRuns: 2000, seed: 7 },
+    );
   });
 });

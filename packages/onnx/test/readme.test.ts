@@ -48,6 +48,24 @@ async function run(code: string, name: string): Promise<string> {
   return `${printed.join('\n')}\n`;
 }
 
+describe('TSDoc examples', () => {
+  const files = ['to-onnx.ts', 'from-onnx.ts'];
+  const tsdoc = files.flatMap((file) =>
+    [...readFileSync(new URL(`../src/${file}`, import.meta.url), 'utf8').matchAll(/^\s*\* ```ts\n([^]*?)^\s*\* ```$/gm)].map((m, i) => ({
+      name: `${file} #${i + 1}`,
+      code: m[1]!.replace(/^\s*\* ?/gm, ''),
+    })),
+  );
+
+  it('finds one example per exported function', () => {
+    expect(tsdoc.map((e) => e.name)).toEqual(['to-onnx.ts #1', 'from-onnx.ts #1']);
+  });
+
+  it.each(tsdoc)('runs $name as pasted', async ({ name, code }) => {
+    await expect(run(code, name.replace(/\W+/g, '-'))).resolves.toBeTypeOf('string');
+  });
+});
+
 describe('README', () => {
   it('has an example and its output first, then one for Node, the browser and PyTorch', () => {
     expect(blocks[0]!.lang).toBe('ts');
