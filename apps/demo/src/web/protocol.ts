@@ -61,7 +61,7 @@ export type Report =
       neuronGrid: GridShape;
       /** Layer sizes, inputs first: `[2, 16, 16, 1]`. */
       sizes: number[];
-      /** Where compiled programs run here: a back end name, or `'eager'`. */
+      /** Where compiled programs (the Trainer's in compiled mode, and the page's pictures) run here. */
       backend: string;
       parameters: number;
       /** The point whose graph is drawn unless the user picks another: the first hidden neuron is active there. */

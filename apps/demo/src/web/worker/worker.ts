@@ -20,9 +20,12 @@ const VIEW_EVERY_MS = 150;
 // A chosen point's graph is redrawn at most this often while training (Graphviz is the slow part).
 const GRAPH_EVERY_MS = 1000;
 
-/** Where compiled programs run: the page's policy decides whether generated code may run. */
+/**
+ * Where compiled programs run: WebAssembly where the page's policy allows compiling it (the
+ * engine's 'auto' still checks that a module compiles here), else the interpreter.
+ */
 function backendFor(policy: CodePolicy): Backend {
-  return policy.eval ? 'auto' : 'interpreter';
+  return policy.wasm ? 'auto' : 'interpreter';
 }
 
 interface Session {
@@ -114,7 +117,7 @@ function start(s: Session): void {
     grid: shape(views.grid),
     neuronGrid: shape(views.neuronGrid),
     sizes: [2, ...run.model.layers.map((l) => l.nout)],
-    backend: run.engine,
+    backend: views.backend,
     parameters: run.model.parameters().length,
     point: s.selected?.point ?? activeIndex(run),
   });
