@@ -175,7 +175,7 @@ describe('demo web page', () => {
     expect(problems).toEqual([]);
   });
 
-  it('keeps training past the step limit with Continue', async () => {
+  it('keeps training past the step limit with Continue, and Reset starts over', async () => {
     await open('?steps=5');
 
     await page.click('#play');
@@ -186,6 +186,10 @@ describe('demo web page', () => {
 
     expect(await page.locator('#log tr[data-step]').count()).toBe(10);
     expect(await text('#play')).toBe('Continue');
+    await page.click('#reset');
+    await waitForStep('0');
+    expect(await page.locator('#log tr[data-step]').count()).toBe(0);
+    expect(await text('#play')).toBe('Train');
     expect(problems).toEqual([]);
   });
 
@@ -340,28 +344,39 @@ describe('demo web page', () => {
     expect(problems).toEqual([]);
   });
 
-  it('saves the model as JSON and loads it back', async () => {
+  it('saves the model as JSON and as ONNX, and loads either back to the same weights', async () => {
     await open('?hidden=8&steps=20');
     await page.click('#play');
     await waitForStep('20 / 20');
+    const save = async (button: string, name: string): Promise<string> => {
+      const [saved] = await Promise.all([page.waitForEvent('download'), page.click(button)]);
+      const file = join(outDir, name);
+      await saved.saveAs(file);
+      return file;
+    };
 
-    const [saved] = await Promise.all([page.waitForEvent('download'), page.click('#save')]);
-    const file = join(outDir, 'model.json');
-    await saved.saveAs(file);
-    const json = JSON.parse(readFileSync(file, 'utf8')) as { format: string; layers: { neurons: unknown[] }[] };
+    const jsonFile = await save('#save', 'model.json');
+    const onnxFile = await save('#save-onnx', 'model.onnx');
+    const json = JSON.parse(readFileSync(jsonFile, 'utf8')) as { format: string; layers: { neurons: unknown[] }[] };
+    const trainedLoss = Number(await lossAt(19));
+    const lossAfterLoading = async (file: string): Promise<string> => {
+      await page.goto(`${server!.url}?hidden=4&steps=20`);
+      await page.waitForSelector('#backend[data-backend]');
+      await page.setInputFiles('#load-file', file);
+      await page.waitForFunction(() => location.search.includes('hidden=8'));
+      await page.click('#step');
+      await waitForStep('1 / 20');
+      return lossAt(0);
+    };
+    const fromJson = await lossAfterLoading(jsonFile);
+    const fromOnnx = await lossAfterLoading(onnxFile);
+
     expect(json.format).toBe('mg.mlp');
     expect(json.layers.map((l) => l.neurons.length)).toEqual([8, 1]);
-    const trainedLoss = await lossAt(19);
-
-    await page.goto(`${server!.url}?hidden=4&steps=20`);
-    await page.waitForSelector('#backend[data-backend]');
-    await page.setInputFiles('#load-file', file);
-    await page.waitForFunction(() => location.search.includes('hidden=8'));
-    await page.click('#step');
-    await waitForStep('1 / 20');
-
-    expect(Number(await lossAt(0))).toBeLessThan(Number(trainedLoss) * 1.5);
-    expect(await text('#run-note')).toMatch(/^Loaded model\.json/);
+    expect(readFileSync(onnxFile).length).toBeGreaterThan(8 * 3 * 8);
+    expect(Number(fromJson)).toBeLessThan(trainedLoss * 1.5);
+    expect(fromOnnx).toBe(fromJson);
+    expect(await text('#run-note')).toMatch(/^Loaded model\.onnx: training goes on from its weights\.$/);
     expect(problems).toEqual([]);
   });
 

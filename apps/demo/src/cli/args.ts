@@ -32,7 +32,8 @@ export interface TrainCommand {
 
 /**
  * The numeric flags' ranges: wide enough for any run worth watching, narrow enough that every run
- * in them trains to the end (noise 100 only diverges; 1e100 overflows the first product).
+ * in them trains to the end (noise 100 only diverges, 1e100 overflows the first product; eight
+ * layers of 256 take minutes for one step).
  */
 export const LIMITS = {
   steps: [1, 100_000],
@@ -40,7 +41,7 @@ export const LIMITS = {
   samples: [2, 100_000],
   noise: [0, 1],
   layerSize: [1, 256],
-  layers: [1, 8],
+  layers: [1, 4],
 } as const;
 
 export const USAGE = `Usage: pnpm demo [options]

@@ -5,6 +5,7 @@ import { Training, type StepRecord } from '../core/train.js';
 import type { TrainCommand } from './args.js';
 import { svgAndPng } from './artifacts.js';
 import { graphFileNames, neuronGraphFiles } from './graphs.js';
+import { gridAcross } from './limits.js';
 import { prepareOnnxFile } from './onnx-file.js';
 import { prepareOut, writeAll } from './out-dir.js';
 import { shown, type Output } from './output.js';
@@ -46,9 +47,9 @@ export async function trainCommand(options: TrainCommand, output: Output, outSho
   const totalMs = performance.now() - start;
 
   const model = `MLP 2-${hidden.join('-')}-1`;
-  const artifacts = await writeAll(staging, output.onInterrupt, [
+  const artifacts = await writeAll(staging, output.holdSignals, [
     () => {
-      const grid = boundaryGrid(data.X);
+      const grid = boundaryGrid(data.X, gridAcross(hidden));
       return svgAndPng('decision-boundary', decisionBoundarySvg(data, grid, training.scores(grid.points), `${dataset}: ${model} after ${steps} steps`));
     },
     () => svgAndPng('training-curves', curvesSvg(records, `${dataset}: ${model}, ${engine} engine`)),

@@ -201,7 +201,11 @@ worker.onmessage = (event: MessageEvent<Report>) => {
       }
       return;
     case 'model':
-      download(report.json, `mg-mlp-${config.hidden.join('x') || 'linear'}-step${last === undefined ? 0 : last.step + 1}.json`);
+      if (report.load === null) download(report.json, `${modelName()}.json`);
+      else load(report.load, report.json);
+      return;
+    case 'onnx':
+      download(report.bytes as Uint8Array<ArrayBuffer>, `${modelName()}.onnx`);
       return;
     case 'error':
       pending = null;
@@ -289,8 +293,26 @@ $('#reset').addEventListener('click', () => {
 $('#log-scale').addEventListener('change', (event) => {
   chart.setLogScale((event.target as HTMLInputElement).checked);
 });
+function modelName(): string {
+  return `mg-mlp-${config.hidden.join('x') || 'linear'}-step${last === undefined ? 0 : last.step + 1}`;
+}
+
+/** Starts a run from a model file's weights; says what is wrong with the file otherwise. */
+function load(name: string, model: string | MLPJSON): void {
+  try {
+    const { config: next, json } = configFor(model, config);
+    restart(next, json);
+    say(`Loaded ${name}: training goes on from its weights.`);
+  } catch (error) {
+    showError(`Could not load ${name}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
 $('#save').addEventListener('click', () => {
-  send({ type: 'save' });
+  send({ type: 'save', format: 'json' });
+});
+$('#save-onnx').addEventListener('click', () => {
+  send({ type: 'save', format: 'onnx' });
 });
 const fileInput = ($('#load-file') as HTMLInputElement);
 $('#load').addEventListener('click', () => {
@@ -300,17 +322,15 @@ fileInput.addEventListener('change', () => {
   const file = fileInput.files?.[0];
   fileInput.value = '';
   if (file === undefined) return;
-  file.text().then(
-    (text) => {
-      const { config: next, json } = configFor(text, config);
-      restart(next, json);
-      say(`Loaded ${file.name}: training goes on from its weights.`);
-    },
-    (error: unknown) => {
-      showError(`Could not read ${file.name}: ${String(error)}`);
-    },
-  ).catch((error: unknown) => {
-    showError(`Could not load ${file.name}: ${error instanceof Error ? error.message : String(error)}`);
+  const reading = file.name.toLowerCase().endsWith('.onnx')
+    ? file.arrayBuffer().then((bytes) => {
+        send({ type: 'read-onnx', bytes, name: file.name });
+      })
+    : file.text().then((text) => {
+        load(file.name, text);
+      });
+  reading.catch((error: unknown) => {
+    showError(`Could not read ${file.name}: ${String(error)}`);
   });
 });
 

@@ -2,9 +2,13 @@
 import type { MLPJSON } from '@mg/nn';
 import { ACTIVATIONS, LIMITS, type Config } from './config.js';
 
-/** Offers `json` as a file download. */
-export function download(json: MLPJSON, name: string): void {
-  const url = URL.createObjectURL(new Blob([JSON.stringify(json, null, 1)], { type: 'application/json' }));
+/** Offers a model as a file download: @mg/nn's JSON, or ONNX bytes. */
+export function download(model: MLPJSON | Uint8Array<ArrayBuffer>, name: string): void {
+  const blob =
+    model instanceof Uint8Array
+      ? new Blob([model], { type: 'application/octet-stream' })
+      : new Blob([JSON.stringify(model, null, 1)], { type: 'application/json' });
+  const url = URL.createObjectURL(blob);
   const link = document.createElement('a');
   link.href = url;
   link.download = name;
@@ -20,12 +24,14 @@ export function download(json: MLPJSON, name: string): void {
  *
  * @throws Error saying what about the file this page cannot train
  */
-export function configFor(text: string, base: Config): { config: Config; json: MLPJSON } {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new Error(`not JSON (${(error as Error).message})`, { cause: error });
+export function configFor(text: string | MLPJSON, base: Config): { config: Config; json: MLPJSON } {
+  let json: unknown = text;
+  if (typeof text === 'string') {
+    try {
+      json = JSON.parse(text);
+    } catch (error) {
+      throw new Error(`not JSON (${(error as Error).message})`, { cause: error });
+    }
   }
   const model = json as Partial<MLPJSON>;
   if (model.format !== 'mg.mlp' || !Array.isArray(model.layers)) throw new Error('not an MLP saved by @mg/nn (format "mg.mlp")');

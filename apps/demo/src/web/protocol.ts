@@ -43,7 +43,9 @@ export type Command =
   | { type: 'step' }
   /** `picked`: the reader chose the point (else the page may move to one where the first neuron is active). */
   | { type: 'graph'; point: number | null; kind: GraphKind; picked: boolean }
-  | { type: 'save' };
+  | { type: 'save'; format: 'json' | 'onnx' }
+  /** An ONNX file to read as an MLP (the answer is a 'model' report with `load` set). */
+  | { type: 'read-onnx'; bytes: ArrayBuffer; name: string };
 
 /** Worker -> page. */
 export type Report =
@@ -78,5 +80,6 @@ export type Report =
     }
   | { type: 'diverged'; step: number; message: string }
   | { type: 'graph'; point: number; kind: GraphKind; svg: string; nodes: number; capped: boolean; active: boolean }
-  | { type: 'model'; json: MLPJSON }
+  | { type: 'model'; json: MLPJSON; load: string | null }
+  | { type: 'onnx'; bytes: Uint8Array }
   | { type: 'error'; message: string };

@@ -1,5 +1,6 @@
 // The training loop, off the main thread so the page stays responsive while it runs.
 import { MLP } from '@mg/nn';
+import { fromOnnx, toOnnx } from '@mg/onnx';
 import type { CodePolicy, Command, GraphKind, Report, StepRow } from '../protocol.js';
 import { activeIndex, drawGraph, isActive } from './graphs.js';
 import { Divergence, Run, type Backend } from './run.js';
@@ -178,7 +179,15 @@ function handle(command: Command): void {
       graphLater(session, true);
       return;
     case 'save':
-      if (session !== null) post({ type: 'model', json: session.run.model.toJSON() });
+      if (session === null) return;
+      if (command.format === 'json') post({ type: 'model', json: session.run.model.toJSON(), load: null });
+      else {
+        const bytes = toOnnx(session.run.model);
+        post({ type: 'onnx', bytes }, [bytes.buffer]);
+      }
+      return;
+    case 'read-onnx':
+      post({ type: 'model', json: fromOnnx(command.bytes).toJSON(), load: command.name });
       return;
   }
 }
