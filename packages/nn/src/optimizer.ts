@@ -103,6 +103,7 @@ export abstract class Optimizer {
 
   /**
    * A new slot of per-parameter state, all zeros, checked and stored by {@link Optimizer.step}.
+   * Every call of {@link Optimizer.update} must write its parameter's entry of each slot's `next`.
    *
    * @param name - what error messages call it
    */
