@@ -59,7 +59,7 @@ export interface TrainerOptions {
   engine?: Engine | 'auto';
   /** Compiled mode's back end, passed to `compile` as it is. Default `'auto'`. */
   backend?: CompileOptions['backend'];
-  /** Called after every step (once it has been applied), for progress bars and plots. */
+  /** Called after every step, for progress bars and plots; the step is applied first, so an error it throws leaves the step done. */
   onStep?: (info: StepInfo) => void;
 }
 

@@ -87,7 +87,7 @@ export class Trainer<M extends TrainableModel = MLP> {
       throw new RangeError(`Trainer: the '${this.loss}' loss needs a model with one output, this one has ${nout}`);
     }
     ({ rows: this.rows, targets: this.targets } = checkData(data, nin, nout, this.kind, this.loss, 'Trainer'));
-    this.penalty = checkAlpha(given.alpha ?? 0, 'Trainer: alpha');
+    this.penalty = checkRate(given.alpha ?? 0, 'Trainer: alpha');
     this.params = model.parameters();
     this.paramSet = new Set(this.params);
     this.saved = new Float64Array(this.params.length);
@@ -96,7 +96,6 @@ export class Trainer<M extends TrainableModel = MLP> {
     this.schedule = typeof lr === 'function' ? lr : null;
     const firstLr = this.schedule === null ? (lr as number | undefined) ?? 0.1 : this.scheduled(this.schedule, 0);
     this.opt = given.optimizer === undefined ? new SGD(this.params, { lr: firstLr }) : this.checkOptimizer(given.optimizer);
-    if (typeof lr === 'number') this.opt.lr = lr;
     const n = this.rows.length;
     const batchSize = given.batchSize ?? n;
     if (typeof batchSize !== 'number' || !Number.isInteger(batchSize) || batchSize < 1 || batchSize > n) {
@@ -125,6 +124,8 @@ export class Trainer<M extends TrainableModel = MLP> {
     }
     this.mode = engine === 'eager' ? 'eager' : 'compiled';
     this.fallback = engine === 'auto';
+    // Last, once nothing can throw: a refused constructor leaves the given optimizer as it was.
+    if (typeof lr === 'number') this.opt.lr = lr;
   }
 
   /** The engine in use: `'compiled'` unless asked for eager or the model could not be traced. */
@@ -172,7 +173,7 @@ export class Trainer<M extends TrainableModel = MLP> {
     const given = checkOptions(options, ['lr', 'optimizer', 'alpha'], 'Trainer.setOptions');
     const lr = checkLearningRate(given.lr, 'Trainer.setOptions: lr');
     const optimizer = given.optimizer === undefined ? this.opt : this.checkOptimizer(given.optimizer, 'Trainer.setOptions');
-    const alpha = given.alpha === undefined ? this.penalty : checkAlpha(given.alpha, 'Trainer.setOptions: alpha');
+    const alpha = given.alpha === undefined ? this.penalty : checkRate(given.alpha, 'Trainer.setOptions: alpha');
     if (typeof lr === 'function') this.scheduled(lr, this.k);
     this.opt = optimizer;
     if (typeof lr === 'number') {
@@ -364,10 +365,6 @@ function checkModel<M>(model: M, where: string): M {
     throw new TypeError(`${where}: model must be an MLP or a Layer (nin, nout, forward, parameters), got ${describeInput(model)}`);
   }
   return model;
-}
-
-function checkAlpha(alpha: unknown, what: string): number {
-  return checkRate(alpha, what);
 }
 
 function checkLearningRate(lr: unknown, what: string): LearningRate | undefined {

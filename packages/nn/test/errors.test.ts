@@ -168,6 +168,11 @@ const cases: [string, () => Case, ErrorConstructor, string | RegExp][] = [
   ['Trainer: an input row too long', () => pure(() => new Trainer(new MLP(2, [1]), { x: [[1, 2, 3]], y: [1] })), RangeError, 'Trainer: x[0] must be a row of 2 numbers, got 3'],
   ['Trainer: more targets than inputs', () => pure(() => new Trainer(new MLP(2, [1]), { x: [[1, 2]], y: [1, -1] })), RangeError, 'Trainer: data has 1 inputs but 2 targets'],
   ['Trainer: a batch larger than the data', () => pure(() => new Trainer(new MLP(2, [1]), data, { batchSize: 4 })), RangeError, 'Trainer: batchSize must be an integer in [1, 3], got 4'],
+  ['Trainer: a bad option after a given optimizer and lr', () => {
+    const model = new MLP(2, [1], { seed: 1 });
+    const optimizer = new SGD(model.parameters(), { lr: 0.1 });
+    return { act: () => new Trainer(model, data, { optimizer, lr: 0.5, batchSize: 0 }), state: () => optimizerState(optimizer) };
+  }, RangeError, 'Trainer: batchSize must be an integer in [1, 3], got 0'],
   ['Trainer: an unknown engine', () => pure(() => new Trainer(new MLP(2, [1]), data, { engine: 'gpu' as 'eager' })), TypeError, 'Trainer: engine must be \'auto\', \'eager\' or \'compiled\', got "gpu"'],
   ['Trainer: an unknown loss', () => pure(() => new Trainer(new MLP(2, [1]), data, { loss: 'l1' as 'mse' })), TypeError, 'Trainer: loss must be \'hinge\', \'bce\', \'mse\', \'cross-entropy\', got "l1"'],
   ['Trainer: a schedule returning NaN, eager', () => trainerCase(trained({ engine: 'eager', lr: function decay(k) { return k < 1 ? 0.1 : Number.NaN; } }), (t) => t.step()),
