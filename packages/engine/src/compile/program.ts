@@ -46,10 +46,6 @@ const PLANS = 8;
 interface SampleProgram {
   readonly lowered: Lowered;
   readonly exec: Executor;
-  /** Parameter-use sites grouped by parameter, each group in backward order. */
-  readonly groupParam: Int32Array;
-  readonly groupStart: Int32Array;
-  readonly groupSites: Int32Array;
   /** Site range of each segment. */
   readonly segmentFrom: Int32Array;
   readonly segmentTo: Int32Array;
@@ -190,6 +186,9 @@ export class Program {
     const { before, after } = plan;
     const param = reduction.contributionParam;
     for (let j = 0; j < before.length; j++) G[param[before[j]!]!]! += R[before[j]!]!;
+    // The ordered fold adds into accumulators in the back end's memory, after the parameters.
+    const at = lowered.consts.length + params.length;
+    exec.M.set(G.subarray(0, params.length), at);
     const last = tiles - 1;
     for (let step = 0; step < tiles; step++) {
       const t = plan.order === 'descending' ? last - step : step;
@@ -201,8 +200,9 @@ export class Program {
       exec.backward(base, T);
       finite = exec.allFinite(gradsAt, base + lowered.grads * T) && finite;
       if (plan.order === null) this.foldEvents(plan, sample, base);
-      else this.foldTile(sample, base, T, Math.min(T, count - t * T), plan.order === 'descending');
+      else exec.fold(base, T, Math.min(T, count - t * T), plan.order === 'descending', at);
     }
+    if (plan.order !== null) G.set(exec.M.subarray(at, at + params.length));
     for (let j = 0; j < after.length; j++) G[param[after[j]!]!]! += R[after[j]!]!;
     for (let p = 0; p < params.length; p++) finite &&= G[p]! - G[p]! === 0;
     if (!finite) this.diagnose(plan, 'gradients');
@@ -258,7 +258,7 @@ export class Program {
     const { lowered, exec } = sample;
     const consts = lowered.consts.length;
     const n = this.params.values.length;
-    const base = (consts + n + 1) & ~1;
+    const base = (consts + 2 * n + 1) & ~1;
     exec.reserve(base, T);
     exec.M.set(lowered.consts, 0);
     exec.M.set(this.P.subarray(0, n), consts);
@@ -304,31 +304,6 @@ export class Program {
     for (let i = 0; i < count; i++) M[to + i] = S[(first + i) * width + j]!;
     const pad = S[first * width + j]!;
     for (let i = count; i < T; i++) M[to + i] = pad;
-  }
-
-  /** Adds each parameter's site contributions for a tile's samples, in the fold's order. */
-  private foldTile(sample: SampleProgram, base: number, T: number, count: number, descending: boolean): void {
-    const { groupParam, groupStart, groupSites, lowered, exec } = sample;
-    const M = exec.M;
-    const G = this.G;
-    const sites = base + lowered.grads * T;
-    for (let q = 0; q < groupParam.length; q++) {
-      const p = groupParam[q]!;
-      const s0 = groupStart[q]!;
-      const s1 = groupStart[q + 1]!;
-      let acc = G[p]!;
-      if (s1 - s0 === 1) {
-        const col = sites + groupSites[s0]! * T;
-        if (descending) for (let i = count - 1; i >= 0; i--) acc += M[col + i]!;
-        else for (let i = 0; i < count; i++) acc += M[col + i]!;
-      } else {
-        for (let step = 0; step < count; step++) {
-          const i = descending ? count - 1 - step : step;
-          for (let s = s0; s < s1; s++) acc += M[sites + groupSites[s]! * T + i]!;
-        }
-      }
-      G[p] = acc;
-    }
   }
 
   /** The general fold (one tile holds the whole batch): every addition in eager mode's order. */
@@ -465,16 +440,7 @@ export class Program {
     if (known !== undefined) return known;
     const lowered = lower(this.sampleTape, used);
     const exec = this.executor(lowered);
-    const { siteParam, siteSegment, segments } = lowered;
-    const bySite = [...siteParam.keys()];
-    const groups = new Map<number, number[]>();
-    for (const s of bySite) {
-      const list = groups.get(siteParam[s]!);
-      if (list === undefined) groups.set(siteParam[s]!, [s]);
-      else list.push(s);
-    }
-    const groupStart = [0];
-    for (const list of groups.values()) groupStart.push(groupStart.at(-1)! + list.length);
+    const { siteSegment, segments } = lowered;
     // Segments' sites are contiguous, the last segment's first (the backward pass meets it first).
     const segmentFrom = new Int32Array(segments);
     const segmentTo = new Int32Array(segments);
@@ -485,9 +451,6 @@ export class Program {
     const program: SampleProgram = {
       lowered,
       exec,
-      groupParam: Int32Array.from(groups.keys()),
-      groupStart: Int32Array.from(groupStart),
-      groupSites: Int32Array.from([...groups.values()].flat()),
       segmentFrom,
       segmentTo,
     };
