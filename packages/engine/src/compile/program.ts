@@ -35,7 +35,12 @@ export interface CompileOptions {
  * tile, recomputing each tile's forward pass for its backward pass, so memory stays bounded
  * however large the batch.
  */
-const TILE_BUDGET = 1 << 23;
+let tileBudget = 1 << 23;
+
+/** @internal For tests: the memory budget of one tile, in numbers (small budgets make many tiles). */
+export function setTileBudget(numbers: number): void {
+  tileBudget = numbers;
+}
 /** Stands for the reduction where only the samples' outputs are replayed. */
 const NO_REDUCTION: Tape = { nodes: [], outputs: [], needsGrad: [] };
 
@@ -410,7 +415,7 @@ export class Program {
 
   /** Samples per tile and tiles for a batch: as few tiles as the memory budget allows, of even size. */
   private tiling(lowered: Lowered, count: number): { T: number; tiles: number } {
-    const most = Math.max(2, Math.floor(TILE_BUDGET / Math.max(1, lowered.columns)) & ~1);
+    const most = Math.max(2, Math.floor(tileBudget / Math.max(1, lowered.columns)) & ~1);
     const tiles = Math.ceil(count / most);
     const T = Math.ceil(count / tiles);
     return { T: T + (T & 1), tiles };
