@@ -143,7 +143,7 @@ const V = [16, 17, 18] as const;
 const LOCALS: [number, number][] = [
   [10, I32],
   [2, F64],
-  [3, V128],
+  [6, V128],
 ];
 const ROW = 32;
 const FORWARD = 4;
@@ -152,6 +152,7 @@ const FINITE = 6;
 const TERM_FORWARD = 7;
 const TERM_BACKWARD = 8;
 const FOLD = 9;
+const CHAIN_FORWARD = 10;
 
 /** The module for a lowered program, and where its memory's numbers start (after the term tables). */
 export function generate(program: Lowered): { bytes: Uint8Array; offset: number } {
@@ -162,7 +163,8 @@ export function generate(program: Lowered): { bytes: Uint8Array; offset: number 
   for (const instr of program.instrs) {
     if (instr.kind !== 'chain') continue;
     tableAt.set(instr, rows.length * 4);
-    for (const t of instr.terms) rows.push(...termRow(t), 0);
+    // The first row's last word holds the chain's number of terms, for the blocked loop.
+    instr.terms.forEach((t, j) => rows.push(...termRow(t), j === 0 ? instr.terms.length : 0));
   }
   // Then the fold's groups (parameter, sites, first site) and their site columns.
   const foldAt = rows.length * 4;
@@ -181,7 +183,7 @@ export function generate(program: Lowered): { bytes: Uint8Array; offset: number 
   const imports = new Bytes().u32(5);
   imports.name('m').name('memory').byte(0x02).byte(0x00).u32(1);
   CALLS.forEach((name) => imports.name('m').name(name).byte(0x00).u32(name === 'pow' ? 1 : 0));
-  const functions = new Bytes().u32(6).u32(2).u32(2).u32(3).u32(2).u32(2).u32(2);
+  const functions = new Bytes().u32(7).u32(2).u32(2).u32(3).u32(2).u32(2).u32(2).u32(2);
   const exports = new Bytes().u32(4);
   exports.name('fold').byte(0x00).u32(FOLD);
   exports.name('forward').byte(0x00).u32(FORWARD);
@@ -198,6 +200,7 @@ export function generate(program: Lowered): { bytes: Uint8Array; offset: number 
     body((c) => {
       foldBody(c, offset, foldAt, groupParam.length);
     }),
+    body((c) => { chainForwardBody(c, offset); }),
   ];
   const code = new Bytes().u32(bodies.length);
   for (const b of bodies) code.sized(b);
@@ -350,8 +353,12 @@ function forwardBody(c: Code, program: Lowered, { offset, tableAt }: Context): v
         c.storeV128();
       });
       const at = tableAt.get(instr)!;
-      for (let j = 0; j < instr.terms.length; j++) {
-        c.get(BASE).get(T_).int(at + j * ROW).get(P[0]).op('call').u32(TERM_FORWARD);
+      if (instr.terms.every((t) => !t.u.col && t.v.col)) {
+        c.get(BASE).get(T_).int(at).get(P[0]).op('call').u32(CHAIN_FORWARD);
+      } else {
+        for (let j = 0; j < instr.terms.length; j++) {
+          c.get(BASE).get(T_).int(at + j * ROW).get(P[0]).op('call').u32(TERM_FORWARD);
+        }
       }
     }
   }
@@ -627,4 +634,53 @@ function foldBody(c: Code, offset: number, foldAt: number, groups: number): void
   c.op('br').u32(0);
   c.op('end');
   c.op('end');
+}
+
+/**
+ * chainForward(base, T, row, d): a whole chain whose every term is a scalar weight times a
+ * column, `d[i] = ((d[i] + w0 * x0[i]) + w1 * x1[i]) + ...`, eight samples at a time with the
+ * running sums kept in registers while the loop runs over the terms, then two at a time for
+ * the rest. Each sample's additions are the same, in the same order, as one pass per term;
+ * only the memory traffic for `d` goes.
+ */
+function chainForwardBody(c: Code, offset: number): void {
+  // The parameters row and d share locals with I and END: P6 = the first row, P7 = d.
+  // P0: end of the rows; P1: the tile's first sample address (I added per block); P2: T * 8.
+  c.get(2).set(P[6]).get(3).set(P[7]);
+  c.get(P[6]).get(P[6]).loadI32(28).int(5).op('i32.shl').op('i32.add').set(P[0]);
+  c.get(BASE).int(3).op('i32.shl').int(offset).op('i32.add').set(P[1]);
+  c.get(T_).int(3).op('i32.shl').tee(P[2]).set(END);
+  c.int(0).set(I);
+  const accumulators = [V[0], V[1], V[2], 19, 20] as const;
+  const block = (lanes: 1 | 4) => {
+    const step = lanes * 16;
+    // while (I + step <= END)
+    c.op('block').byte(0x40);
+    c.op('loop').byte(0x40);
+    c.get(I).int(step).op('i32.add').get(END).op('i32.gt_u').op('br_if').u32(1);
+    for (let k = 0; k < lanes; k++) {
+      c.get(P[7]).get(I).op('i32.add').simd('v128.load').u32(4).u32(k * 16).set(accumulators[k]!);
+    }
+    c.get(P[1]).get(I).op('i32.add').set(P[3]);
+    c.get(P[6]).set(P[4]);
+    c.op('loop').byte(0x40);
+    c.get(P[4]).loadI32(4).int(offset).op('i32.add').loadF64().simd('f64x2.splat').set(accumulators[4]);
+    c.get(P[4]).loadI32(8).get(P[2]).op('i32.mul').get(P[3]).op('i32.add').set(P[5]);
+    for (let k = 0; k < lanes; k++) {
+      c.get(accumulators[k]!).get(accumulators[4]);
+      c.get(P[5]).simd('v128.load').u32(4).u32(k * 16);
+      c.simd('f64x2.mul').simd('f64x2.add').set(accumulators[k]!);
+    }
+    c.get(P[4]).int(ROW).op('i32.add').tee(P[4]).get(P[0]).op('i32.lt_u').op('br_if').u32(0);
+    c.op('end');
+    for (let k = 0; k < lanes; k++) {
+      c.get(P[7]).get(I).op('i32.add').get(accumulators[k]!).simd('v128.store').u32(4).u32(k * 16);
+    }
+    c.get(I).int(step).op('i32.add').set(I);
+    c.op('br').u32(0);
+    c.op('end');
+    c.op('end');
+  };
+  block(4);
+  block(1);
 }
