@@ -28,6 +28,7 @@ export const OP = {
   'i32.lt_s': 0x48,
   'i32.lt_u': 0x49,
   'i32.gt_u': 0x4b,
+  'i32.le_u': 0x4d,
   'i32.ge_s': 0x4e,
   'i32.ge_u': 0x4f,
   'f64.eq': 0x61,

@@ -144,7 +144,12 @@ const LOCALS: [number, number][] = [
   [10, I32],
   [2, F64],
   [6, V128],
+  [4, F64],
+  [4, I32],
 ];
+/** Locals of the fold's side-by-side sums: accumulators and site column addresses. */
+const WIDE_F = [22, 23, 24, 25] as const;
+const WIDE_P = [26, 27, 28, 29] as const;
 const ROW = 32;
 const FORWARD = 4;
 const BACKWARD = 5;
@@ -586,51 +591,51 @@ function foldBody(c: Code, offset: number, foldAt: number, groups: number): void
   c.op('block').byte(0x40);
   c.op('loop').byte(0x40);
   c.get(P[3]).int(foldAt + groups * 12).op('i32.ge_u').op('br_if').u32(1);
-  accumulator(() => c.get(P[3]).loadI32(0), P[4]);
-  c.get(P[4]).loadF64().set(F[0]);
-  // Two one-site parameters in a row?
-  c.get(P[3]).loadI32(4).int(1).op('i32.eq');
-  c.get(P[3]).int(foldAt + (groups - 1) * 12).op('i32.lt_u').op('i32.and');
-  c.op('if').byte(0x40);
-  c.get(P[3]).loadI32(16).int(1).op('i32.eq').set(P[5]);
-  c.op('end');
-  c.get(P[5]).op('if').byte(0x40);
-  {
-    accumulator(() => c.get(P[3]).loadI32(12), P[6]);
-    c.get(P[6]).loadF64().set(F[1]);
-    siteColumn(() => c.get(P[3]).loadI32(8));
-    c.set(P[7]);
-    siteColumn(() => c.get(P[3]).loadI32(20));
-    c.set(P[8]);
+  // Runs of four or two one-site parameters are summed side by side.
+  const wide = (k: 2 | 4, otherwise: () => void) => {
+    c.get(P[3]).int(foldAt + (groups - k) * 12).op('i32.le_u');
+    for (let m = 0; m < k; m++) c.get(P[3]).loadI32(4 + 12 * m).int(1).op('i32.eq').op('i32.and');
+    c.op('if').byte(0x40);
+    for (let m = 0; m < k; m++) {
+      accumulator(() => c.get(P[3]).loadI32(12 * m), P[4]);
+      c.get(P[4]).loadF64().set(WIDE_F[m]!);
+      siteColumn(() => c.get(P[3]).loadI32(8 + 12 * m));
+      c.set(WIDE_P[m]!);
+    }
     samples(c, () => {
-      c.get(F[0]);
-      here(c, P[7]).loadF64();
-      c.op('f64.add').set(F[0]);
-      c.get(F[1]);
-      here(c, P[8]).loadF64();
-      c.op('f64.add').set(F[1]);
+      for (let m = 0; m < k; m++) {
+        c.get(WIDE_F[m]!);
+        here(c, WIDE_P[m]!).loadF64();
+        c.op('f64.add').set(WIDE_F[m]!);
+      }
     });
-    c.get(P[4]).get(F[0]).storeF64();
-    c.get(P[6]).get(F[1]).storeF64();
-    c.get(P[3]).int(24).op('i32.add').set(P[3]);
-  }
-  c.op('else');
-  {
-    samples(c, () => {
-      c.int(0).set(P[9]);
-      c.op('loop').byte(0x40);
-      c.get(F[0]);
-      siteColumn(() => c.get(P[3]).loadI32(8).get(P[9]).op('i32.add'));
-      c.get(I).op('i32.add').loadF64();
-      c.op('f64.add').set(F[0]);
-      c.get(P[9]).int(1).op('i32.add').tee(P[9]).get(P[3]).loadI32(4).op('i32.lt_u').op('br_if').u32(0);
-      c.op('end');
+    for (let m = 0; m < k; m++) {
+      accumulator(() => c.get(P[3]).loadI32(12 * m), P[4]);
+      c.get(P[4]).get(WIDE_F[m]!).storeF64();
+    }
+    c.get(P[3]).int(12 * k).op('i32.add').set(P[3]);
+    c.op('else');
+    otherwise();
+    c.op('end');
+  };
+  wide(4, () => {
+    wide(2, () => {
+      accumulator(() => c.get(P[3]).loadI32(0), P[4]);
+      c.get(P[4]).loadF64().set(F[0]);
+      samples(c, () => {
+        c.int(0).set(P[9]);
+        c.op('loop').byte(0x40);
+        c.get(F[0]);
+        siteColumn(() => c.get(P[3]).loadI32(8).get(P[9]).op('i32.add'));
+        c.get(I).op('i32.add').loadF64();
+        c.op('f64.add').set(F[0]);
+        c.get(P[9]).int(1).op('i32.add').tee(P[9]).get(P[3]).loadI32(4).op('i32.lt_u').op('br_if').u32(0);
+        c.op('end');
+      });
+      c.get(P[4]).get(F[0]).storeF64();
+      c.get(P[3]).int(12).op('i32.add').set(P[3]);
     });
-    c.get(P[4]).get(F[0]).storeF64();
-    c.get(P[3]).int(12).op('i32.add').set(P[3]);
-  }
-  c.op('end');
-  c.int(0).set(P[5]);
+  });
   c.op('br').u32(0);
   c.op('end');
   c.op('end');
