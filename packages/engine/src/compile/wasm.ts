@@ -158,6 +158,7 @@ const TERM_FORWARD = 7;
 const TERM_BACKWARD = 8;
 const FOLD = 9;
 const CHAIN_FORWARD = 10;
+const CHAIN_BACKWARD = 11;
 
 /** The module for a lowered program, and where its memory's numbers start (after the term tables). */
 export function generate(program: Lowered): { bytes: Uint8Array; offset: number } {
@@ -188,7 +189,7 @@ export function generate(program: Lowered): { bytes: Uint8Array; offset: number 
   const imports = new Bytes().u32(5);
   imports.name('m').name('memory').byte(0x02).byte(0x00).u32(1);
   CALLS.forEach((name) => imports.name('m').name(name).byte(0x00).u32(name === 'pow' ? 1 : 0));
-  const functions = new Bytes().u32(7).u32(2).u32(2).u32(3).u32(2).u32(2).u32(2).u32(2);
+  const functions = new Bytes().u32(8).u32(2).u32(2).u32(3).u32(2).u32(2).u32(2).u32(2).u32(2);
   const exports = new Bytes().u32(4);
   exports.name('fold').byte(0x00).u32(FOLD);
   exports.name('forward').byte(0x00).u32(FORWARD);
@@ -206,6 +207,7 @@ export function generate(program: Lowered): { bytes: Uint8Array; offset: number 
       foldBody(c, offset, foldAt, groupParam.length);
     }),
     body((c) => { chainForwardBody(c, offset); }),
+    body((c) => { chainBackwardBody(c, offset); }),
   ];
   const code = new Bytes().u32(bodies.length);
   for (const b of bodies) code.sized(b);
@@ -415,7 +417,11 @@ function backwardBody(c: Code, program: Lowered, { offset, tableAt }: Context): 
     } else {
       const at = tableAt.get(instr)!;
       const n = instr.terms.length;
-      for (let t = n - 1; t >= 1; t--) c.get(BASE).get(T_).int(at + t * ROW).get(P[3]).op('call').u32(TERM_BACKWARD);
+      if (n > 1 && instr.terms.every((t) => !t.u.col && t.v.col && t.tu.site && !t.tv.site)) {
+        c.get(BASE).get(T_).int(at).get(P[3]).op('call').u32(CHAIN_BACKWARD);
+      } else {
+        for (let t = n - 1; t >= 1; t--) c.get(BASE).get(T_).int(at + t * ROW).get(P[3]).op('call').u32(TERM_BACKWARD);
+      }
       // The first sum passes its gradient to c: `g` itself for a single term, else `0 + g`.
       const tc = instr.tc!;
       column(c, offset, tc.at);
@@ -681,6 +687,63 @@ function chainForwardBody(c: Code, offset: number): void {
     for (let k = 0; k < lanes; k++) {
       c.get(P[7]).get(I).op('i32.add').get(accumulators[k]!).simd('v128.store').u32(4).u32(k * 16);
     }
+    c.get(I).int(step).op('i32.add').set(I);
+    c.op('br').u32(0);
+    c.op('end');
+    c.op('end');
+  };
+  block(4);
+  block(1);
+}
+
+/**
+ * chainBackward(base, T, row, g): terms n-1 down to 1 of a chain whose every term is a
+ * parameter's weight (a site) times a column (a gradient added into), eight samples at a time:
+ * `gm = 0 + g[i]` is computed once per sample (every term's is the same number), the site gets
+ * `x * gm` and x's gradient `gx + w * gm`, term after term in the order of one pass per term.
+ */
+function chainBackwardBody(c: Code, offset: number): void {
+  // P6 = the first row, P7 = g; P0: the second row (where the loop stops); P1: the tile's first
+  // sample address; P2: T * 8; P3: P1 + I; P4: the row; P5, P8, P9: x, site and gx addresses.
+  c.get(2).set(P[6]).get(3).set(P[7]);
+  c.get(P[6]).int(ROW).op('i32.add').set(P[0]);
+  c.get(BASE).int(3).op('i32.shl').int(offset).op('i32.add').set(P[1]);
+  c.get(T_).int(3).op('i32.shl').tee(P[2]).set(END);
+  c.int(0).set(I);
+  const gm = [V[0], V[1], V[2], 19] as const;
+  const w = 20;
+  const address = (field: number, local: number) => {
+    c.get(P[4]).loadI32(field).get(P[2]).op('i32.mul').get(P[3]).op('i32.add').set(local);
+  };
+  const block = (lanes: 1 | 4) => {
+    const step = lanes * 16;
+    c.op('block').byte(0x40);
+    c.op('loop').byte(0x40);
+    c.get(I).int(step).op('i32.add').get(END).op('i32.gt_u').op('br_if').u32(1);
+    for (let k = 0; k < lanes; k++) {
+      c.num(0).simd('f64x2.splat');
+      c.get(P[7]).get(I).op('i32.add').simd('v128.load').u32(4).u32(k * 16);
+      c.simd('f64x2.add').set(gm[k]!);
+    }
+    c.get(P[1]).get(I).op('i32.add').set(P[3]);
+    c.get(P[6]).get(P[6]).loadI32(28).int(1).op('i32.sub').int(5).op('i32.shl').op('i32.add').set(P[4]);
+    c.op('loop').byte(0x40);
+    c.get(P[4]).loadI32(4).int(offset).op('i32.add').loadF64().simd('f64x2.splat').set(w);
+    address(8, P[5]);
+    address(16, P[8]);
+    address(24, P[9]);
+    for (let k = 0; k < lanes; k++) {
+      c.get(P[8]);
+      c.get(P[5]).simd('v128.load').u32(4).u32(k * 16);
+      c.get(gm[k]!).simd('f64x2.mul');
+      c.simd('v128.store').u32(4).u32(k * 16);
+      c.get(P[9]);
+      c.get(P[9]).simd('v128.load').u32(4).u32(k * 16);
+      c.get(w).get(gm[k]!).simd('f64x2.mul').simd('f64x2.add');
+      c.simd('v128.store').u32(4).u32(k * 16);
+    }
+    c.get(P[4]).int(ROW).op('i32.sub').tee(P[4]).get(P[0]).op('i32.ge_u').op('br_if').u32(0);
+    c.op('end');
     c.get(I).int(step).op('i32.add').set(I);
     c.op('br').u32(0);
     c.op('end');
