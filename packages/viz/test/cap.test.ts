@@ -1,14 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Value } from '@mg/engine';
 import { graphStats, toDot, toSvg } from '../src/index.js';
+import { bigSum } from '@mg/test-utils';
 import { parseDot } from './parse-dot.js';
-
-/** x0 + x1 + ... + x5000: 5,001 leaves and 5,000 adds, so 10,001 values and 15,001 nodes to draw. */
-function bigSum(): Value {
-  let sum = new Value(0, { label: 'x0' });
-  for (let i = 1; i <= 5000; i++) sum = sum.add(new Value(i, { label: `x${i}` }));
-  return sum;
-}
 
 describe('the node cap', () => {
   it('throws a RangeError giving the size of a 10,001-value graph over the default cap of 1000', () => {
