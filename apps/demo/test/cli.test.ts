@@ -1,55 +1,30 @@
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { USAGE } from '../src/cli/args.js';
+import { TRAIN_FILES } from '../src/cli/train-command.js';
+import { cli, plant, scratch, snapshot, spawnCli } from './cli-harness.js';
 import { parseSvg, pngSize } from './svg.js';
 
-const demo = fileURLToPath(new URL('..', import.meta.url));
-const tsx = createRequire(import.meta.url).resolve('tsx/cli');
+/** What a previous run left in out/: every file a run writes, and one of the user's. */
+const PREVIOUS: Record<string, string> = { ...Object.fromEntries(TRAIN_FILES.map((name) => [`out/${name}`, `previous ${name}`])), 'out/notes.txt': 'mine' };
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
+function steps(stdout: string): { step: number; loss: number; accuracy: number }[] {
+  return [...stdout.matchAll(/^step (\d+) loss (\S+) accuracy (\S+)%$/gm)].map((m) => ({ step: Number(m[1]), loss: Number(m[2]), accuracy: Number(m[3]) }));
 }
 
-/** Runs the CLI as `pnpm demo` does, with stdout a pipe (not a terminal) and `cwd` as the caller's folder. */
-function cli(args: string[], cwd: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [tsx, '--conditions=@mg/source', 'src/cli/main.ts', ...args], {
-      cwd: demo,
-      env: { ...process.env, INIT_CWD: cwd },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-const scratch = () => mkdtempSync(join(tmpdir(), 'mg-demo-'));
-
-describe('demo CLI', () => {
+describe('pnpm demo', () => {
   it("prints the notebook's trajectory one plain line per step and writes valid pictures", async () => {
     const cwd = scratch();
+    plant(cwd, PREVIOUS);
 
-    const run = await cli([], cwd);
+    const run = await spawnCli([], cwd);
 
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    const steps = [...run.stdout.matchAll(/^step (\d+) loss (\S+) accuracy (\S+)%$/gm)].map((m) => ({
-      step: Number(m[1]),
-      loss: Number(m[2]),
-      accuracy: Number(m[3]),
-    }));
-    expect(steps.map((s) => s.step)).toEqual(Array.from({ length: 100 }, (_, k) => k));
+    const rows = steps(run.stdout);
+    expect(rows.map((s) => s.step)).toEqual(Array.from({ length: 100 }, (_, k) => k));
+    // micrograd's demo.ipynb, before each update.
     const notebook = [
       [0, 0.8958441028683222, 50],
       [1, 1.7235905336972022, 81],
@@ -57,11 +32,10 @@ describe('demo CLI', () => {
       [99, 0.010978370135492717, 100],
     ] as const;
     for (const [step, loss, accuracy] of notebook) {
-      expect(Math.abs(steps[step]!.loss - loss) / loss).toBeLessThan(1e-12);
-      expect(steps[step]!.accuracy).toBe(accuracy);
+      expect(Math.abs(rows[step]!.loss - loss) / loss).toBeLessThan(1e-12);
+      expect(rows[step]!.accuracy).toBe(accuracy);
     }
-    expect(steps.findIndex((s) => s.accuracy === 100)).toBe(40);
-
+    expect(rows.findIndex((s) => s.accuracy === 100)).toBe(40);
     for (const name of ['decision-boundary', 'training-curves', 'neuron-graph']) {
       expect(run.stdout).toContain(`out/${name}.svg`);
       expect(parseSvg(readFileSync(join(cwd, 'out', `${name}.svg`), 'utf8')).width).toBeGreaterThan(100);
@@ -71,26 +45,51 @@ describe('demo CLI', () => {
     }
     expect(readFileSync(join(cwd, 'out', 'neuron-graph.dot'), 'utf8')).toMatch(/^digraph \{/);
     expect(readFileSync(join(cwd, 'out', 'decision-boundary.svg'), 'utf8').match(/<circle /g)).toHaveLength(100);
+    // The run replaced its own files, left the user's, and no staging folder.
+    expect(readdirSync(join(cwd, 'out')).sort()).toEqual([...TRAIN_FILES, 'notes.txt'].sort());
+    expect(readFileSync(join(cwd, 'out', 'notes.txt'), 'utf8')).toBe('mine');
   });
 
+  it('leaves out/ holding one run or the other when Ctrl-C comes while it writes the pictures', async () => {
+    const cwd = scratch();
+    plant(cwd, PREVIOUS);
+    const before = snapshot(cwd);
+
+    const run = await spawnCli(['--json', '--steps', '20'], cwd, (stdout, child) => {
+      if (stdout.includes('"step":19')) child.kill('SIGINT');
+    });
+
+    const files = readdirSync(join(cwd, 'out')).sort();
+    expect(files).toEqual([...TRAIN_FILES, 'notes.txt'].sort());
+    const previous = TRAIN_FILES.filter((name) => readFileSync(join(cwd, 'out', name), 'utf8') === `previous ${name}`);
+    if (run.code === 0) {
+      // The signal came after the pictures were in place: all of them are new.
+      expect(previous).toEqual([]);
+    } else {
+      expect(run.code === 130 || run.signal === 'SIGINT').toBe(true);
+      expect(snapshot(cwd)).toEqual(before);
+    }
+  });
+});
+
+describe('the CLI, in process', () => {
   it('prints one JSON object per step and a summary with timing when --json', async () => {
     const cwd = scratch();
 
     const run = await cli(['--json', '--steps', '3', '--dataset', 'circles', '--hidden', '8', '--engine', 'eager', '--out', 'pics'], cwd);
 
     expect(run.code).toBe(0);
-    const lines = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = run.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).toHaveLength(4);
-    expect(lines.slice(0, 3).map((l) => Object.keys(l))).toEqual([
-      ['step', 'loss', 'accuracy'],
-      ['step', 'loss', 'accuracy'],
-      ['step', 'loss', 'accuracy'],
-    ]);
+    expect(lines.slice(0, 3).map((l) => Object.keys(l))).toEqual(Array.from({ length: 3 }, () => ['step', 'loss', 'accuracy']));
     const summary = lines[3]!;
-    expect(summary).toMatchObject({ done: true, steps: 3, engine: 'eager', loss: lines[2]!.loss });
+    expect(summary).toMatchObject({ done: true, steps: 3, engine: 'eager', loss: lines[2]!.loss, artifacts: TRAIN_FILES.map((name) => `pics/${name}`) });
     expect(summary.ms_per_step).toBeGreaterThan(0);
     expect(summary.total_ms).toBeGreaterThanOrEqual(summary.ms_per_step as number);
-    expect(existsSync(join(cwd, 'pics', 'decision-boundary.png'))).toBe(true);
+    expect(readdirSync(join(cwd, 'pics')).sort()).toEqual([...TRAIN_FILES].sort());
   });
 
   it('runs the lecture examples, printing their gradients and writing their graphs', async () => {
@@ -101,41 +100,159 @@ describe('demo CLI', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^ {2}x1 +data +2\.0000 +grad +-1\.5000$/m);
     expect(run.stdout).toMatch(/^ {2}b +data +2\.0000 +grad +645\.5773$/m);
+    expect(run.stdout).toContain('wrote ex/examples/neuron.dot, ex/examples/neuron.svg, ex/examples/neuron.png');
     for (const name of ['tanh-xy', 'neuron', 'expression', 'readme']) {
       expect(parseSvg(readFileSync(join(cwd, 'ex', 'examples', `${name}.svg`), 'utf8')).width).toBeGreaterThan(0);
       expect(readFileSync(join(cwd, 'ex', 'examples', `${name}.dot`), 'utf8')).toMatch(/^digraph/);
     }
+    expect(readdirSync(join(cwd, 'ex'))).toEqual(['examples']);
   });
 
   it('prints the usage and exits 0 for --help', async () => {
     const run = await cli(['--help'], scratch());
 
-    expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^Usage: pnpm demo/);
+    expect(run).toEqual({ code: 0, stdout: `${USAGE}\n`, stderr: '' });
+  });
+});
+
+interface Failure {
+  name: string;
+  args: string[];
+  /** Files to create first (name to text), relative to the working folder. */
+  files?: Record<string, string>;
+  setup?: (cwd: string) => void;
+  code: number;
+  /** The first line on stderr, exactly. */
+  message: string;
+  heapBytes?: number;
+  interrupt?: boolean;
+}
+
+const failures: Failure[] = [
+  { name: 'noise too large to train', args: ['--noise', '1e100'], code: 2, message: 'demo: --noise must be a decimal number from 0 to 1, got "1e100"' },
+  { name: 'noise at the largest double', args: ['--noise', '1e308'], code: 2, message: 'demo: --noise must be a decimal number from 0 to 1, got "1e308"' },
+  { name: 'hexadecimal steps', args: ['--steps', '0x10'], code: 2, message: 'demo: --steps must be a whole number from 1 to 100000, got "0x10"' },
+  { name: 'hexadecimal seed', args: ['--seed', '0x10'], code: 2, message: 'demo: --seed must be a whole number from 0 to 4294967295, got "0x10"' },
+  { name: 'hexadecimal samples', args: ['--samples', '0x10'], code: 2, message: 'demo: --samples must be a whole number from 2 to 100000, got "0x10"' },
+  {
+    name: 'hexadecimal hidden size',
+    args: ['--hidden', '0x10'],
+    code: 2,
+    message: 'demo: --hidden must be 1 to 8 comma-separated layer sizes, each a whole number from 1 to 256, such as 16,16; got "0x10"',
+  },
+  {
+    name: '--out an existing file',
+    args: ['--out', 'taken'],
+    files: { taken: 'a file' },
+    code: 2,
+    message: 'demo: --out "taken" is a file, not a folder',
+  },
+  {
+    name: '--out inside a file',
+    args: ['--out', 'taken/pics/deeper'],
+    files: { taken: 'a file' },
+    code: 2,
+    message: 'demo: --out "taken/pics/deeper" is inside "taken", which is a file, not a folder',
+  },
+  {
+    name: '--out where the system allows no folder',
+    args: ['--out', '/proc/nope'],
+    code: 2,
+    message: 'demo: --out "/proc/nope" cannot be created (the system does not allow it there: ENOENT)',
+  },
+  {
+    name: '--out holding a folder where a picture goes',
+    args: ['--out', 'out'],
+    setup: (cwd) => {
+      rmSync(join(cwd, 'out', 'neuron-graph.png'));
+      mkdirSync(join(cwd, 'out', 'neuron-graph.png'));
+    },
+    code: 2,
+    message: 'demo: --out "out" holds "neuron-graph.png", which is not a file',
+  },
+  {
+    name: 'examples --out inside a file',
+    args: ['examples', '--out', 'taken/ex'],
+    files: { taken: 'a file' },
+    code: 2,
+    message: 'demo: --out "taken/ex" is inside "taken", which is a file, not a folder',
+  },
+  {
+    name: 'examples --out holding a file where its folder goes',
+    args: ['examples'],
+    files: { 'out/examples': 'a file' },
+    code: 2,
+    message: 'demo: --out "out" holds "examples", which is not a folder',
+  },
+  {
+    name: 'an eager run too large for the heap',
+    args: ['--engine', 'eager', '--samples', '5000'],
+    heapBytes: 256 * 2 ** 20,
+    code: 2,
+    message:
+      'demo: --engine eager would build about 3.2 million Values (0.5 GB) per step for 5000 samples through MLP 2-16-16-1, ' +
+      "more than this process's heap allows (0.1 of its 0.3 GB); use --engine compiled, or fewer --samples or smaller --hidden",
+  },
+  {
+    name: 'Ctrl-C while the pictures are written',
+    args: ['--steps', '2'],
+    interrupt: true,
+    code: 130,
+    message: 'demo: interrupted; no picture was replaced',
+  },
+  {
+    name: 'Ctrl-C while the examples are drawn',
+    args: ['examples'],
+    files: { 'out/examples/neuron.svg': 'previous' },
+    interrupt: true,
+    code: 130,
+    message: 'demo: interrupted; no picture was replaced',
+  },
+];
+
+describe('each failure', () => {
+  it.each(failures)('$name: exit $code, one message, files as they were', async ({ args, files = {}, setup, code, message, heapBytes, interrupt }) => {
+    const cwd = scratch();
+    plant(cwd, { ...PREVIOUS, ...files });
+    setup?.(cwd);
+    const before = snapshot(cwd);
+    // A fake Ctrl-C, delivered as soon as the CLI starts listening for one.
+    const onInterrupt = (listener: () => void) => {
+      if (interrupt === true) setImmediate(listener);
+      return () => undefined;
+    };
+
+    const run = await cli(args, cwd, { onInterrupt, ...(heapBytes === undefined ? {} : { heapBytes }) });
+
+    expect(run.code).toBe(code);
+    expect(run.stderr.split('\n')[0]).toBe(message);
+    expect(run.stderr).toBe(code === 2 ? `${message}\n\n${USAGE}\n` : `${message}\n`);
+    if (code === 2) expect(run.stdout).toBe('');
+    expect(snapshot(cwd)).toEqual(before);
   });
 
-  it('exits 2 with a message and the usage for each bad command line', async () => {
-    const cases: [string[], RegExp][] = [
-      [['--bogus'], /Unknown option '--bogus'/],
-      [['--steps', 'ten'], /--steps must be an integer .* got "ten"/],
-      [['--steps', '0'], /--steps must be an integer from 1/],
-      [['--seed', '-1'], /--seed/],
-      [['--noise', 'loud'], /--noise must be a number >= 0, got "loud"/],
-      [['--dataset', 'iris'], /--dataset must be one of moons, circles, spiral, got "iris"/],
-      [['--hidden', '16,,16'], /--hidden .* got "16,,16"/],
-      [['--engine', 'gpu'], /--engine must be one of eager, compiled, got "gpu"/],
-      [['train'], /unknown command "train"/],
-      [['examples', '--steps', '5'], /--steps does not apply to examples/],
-    ];
+  it('leaves no folder behind when --out did not exist and the run fails', async () => {
+    const cwd = scratch();
+    const onInterrupt = (listener: () => void) => {
+      setImmediate(listener);
+      return () => undefined;
+    };
 
-    const runs = await Promise.all(cases.map(([args]) => cli(args, scratch())));
+    const run = await cli(['--steps', '1', '--out', 'new/pics'], cwd, { onInterrupt });
 
-    runs.forEach((run, i) => {
-      const [args, message] = cases[i]!;
-      expect(run.code, args.join(' ')).toBe(2);
-      expect(run.stderr, args.join(' ')).toMatch(message);
-      expect(run.stderr).toContain('Usage: pnpm demo');
-      expect(run.stdout).toBe('');
-    });
+    expect(run.code).toBe(130);
+    expect(existsSync(join(cwd, 'new'))).toBe(false);
+  });
+
+  it('takes an --out that is a symbolic link to a folder', async () => {
+    const cwd = scratch();
+    mkdirSync(join(cwd, 'real'));
+    writeFileSync(join(cwd, 'real', 'notes.txt'), 'mine');
+    symlinkSync(join(cwd, 'real'), join(cwd, 'link'));
+
+    const run = await cli(['--steps', '1', '--out', 'link'], cwd);
+
+    expect(run.code).toBe(0);
+    expect(readdirSync(join(cwd, 'real')).sort()).toEqual([...TRAIN_FILES, 'notes.txt'].sort());
   });
 });

@@ -4,7 +4,7 @@ import { linspace, makeCircles, makeDataset, makeMoons, makeSpiral } from '../sr
 import { expectUlps } from './ulps.js';
 
 describe('makeMoons', () => {
-  it("reproduces the issue's NumPy reference rows after seed(1337)", () => {
+  it("reproduces NumPy's rows of make_moons(100, noise=0.1) after seed(1337)", () => {
     const random = new RandomState(1337);
 
     const { X, y } = makeMoons(100, random, { noise: 0.1 });

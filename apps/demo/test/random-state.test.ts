@@ -12,7 +12,7 @@ describe('RandomState', () => {
     expect(draws).toEqual([0.2620246750155817, 0.1586839721544656, 0.27812651949435974]);
   });
 
-  it('draws the normals quoted in the issue after seed(1337)', () => {
+  it("draws NumPy's np.random.normal() values after seed(1337)", () => {
     const rs = new RandomState(1337);
 
     const draws = [rs.normal(), rs.normal(), rs.normal()];

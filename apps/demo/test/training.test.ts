@@ -1,8 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { makeDataset } from '../src/core/datasets.js';
-import { Training, type Engine, type StepRecord } from '../src/core/train.js';
+import type { Engine } from '@mg/nn';
+import { Training, type StepRecord } from '../src/core/train.js';
 
-// micrograd's demo.ipynb prints these before each update (issue 6).
+// micrograd's demo.ipynb prints these before each update.
 const NOTEBOOK = { 0: [0.8958441028683222, 0.5], 1: [1.7235905336972022, 0.81], 40: [0.06016009895234464, 1], 99: [0.010978370135492717, 1] } as const;
 
 function notebookRun(engine: Engine): StepRecord[] {
@@ -12,7 +13,11 @@ function notebookRun(engine: Engine): StepRecord[] {
 }
 
 describe('Training', () => {
-  const runs = { eager: notebookRun('eager'), compiled: notebookRun('compiled') };
+  const runs: Record<Engine, StepRecord[]> = { eager: [], compiled: [] };
+  beforeAll(() => {
+    runs.eager = notebookRun('eager');
+    runs.compiled = notebookRun('compiled');
+  }, 60_000);
 
   it.each(['eager', 'compiled'] as const)('reproduces the notebook losses and accuracies (%s)', (engine) => {
     const records = runs[engine];

@@ -1,15 +1,17 @@
 import { Value } from './value.js';
-import { checkData } from './errors.js';
+import { checkData, checkOptions, checkValue, describe, isArray } from './errors.js';
 
 /** Options for {@link gradcheck}. */
 export interface GradcheckOptions {
-  /** Central-difference step, scaled by `max(1, |x|)`. Default `1e-6`. */
+  /** Central-difference step, scaled by `max(1, |x|)`: a finite number above 0. Default `1e-6`. */
   eps?: number;
-  /** Relative tolerance. Default `1e-5`. */
+  /** Relative tolerance: a finite number, 0 or more. Default `1e-5`. */
   rtol?: number;
-  /** Absolute tolerance. Default `1e-7`. */
+  /** Absolute tolerance: a finite number, 0 or more. Default `1e-7`. */
   atol?: number;
 }
+
+const OPTION_KEYS = ['eps', 'rtol', 'atol'] as const;
 
 /** What {@link gradcheck} found for one input. */
 export interface GradcheckEntry {
@@ -43,11 +45,14 @@ export interface GradcheckResult {
  * @param inputs - the point at which to check
  * @param options - step and tolerances
  * @returns per-input analytic and numeric gradients, their relative error and a verdict
+ * @throws TypeError when `fn` is not a function or does not return a Value, `inputs` is not an
+ *   array of numbers, or an option is unknown or not a number; RangeError for an infinite input,
+ *   `eps` not above 0 or a negative tolerance
  *
  * @example
  * ```ts
  * const r = gradcheck(([x, y]) => x.mul(y).tanh(), [0.3, -1.2]);
- * r.ok; // true
+ * console.log(r.ok); // true
  * ```
  */
 export function gradcheck(
@@ -55,14 +60,22 @@ export function gradcheck(
   inputs: readonly number[],
   options: GradcheckOptions = {},
 ): GradcheckResult {
-  const { eps = 1e-6, rtol = 1e-5, atol = 1e-7 } = options;
+  if (typeof fn !== 'function') throw new TypeError(`gradcheck: fn must be a function, got ${describe(fn)}`);
+  if (!isArray(inputs)) {
+    throw new TypeError(`gradcheck: inputs must be an array of numbers, got ${describe(inputs)}`);
+  }
   inputs.forEach((x, i) => {
     checkData(x, `gradcheck: inputs[${i}]`);
   });
-  const evaluate = (xs: readonly number[]) => fn(xs.map((x) => new Value(x)))._data;
+  const o = checkOptions(options, OPTION_KEYS, 'gradcheck');
+  const eps = numberOption(o.eps, 'eps', 1e-6, 'above 0');
+  const rtol = numberOption(o.rtol, 'rtol', 1e-5, '0 or more');
+  const atol = numberOption(o.atol, 'atol', 1e-7, '0 or more');
+  const output = (leaves: Value[]) => checkValue(fn(leaves), 'gradcheck: the result of fn');
+  const evaluate = (xs: readonly number[]) => output(xs.map((x) => new Value(x)))._data;
 
   const leaves = inputs.map((x) => new Value(x));
-  fn(leaves).backward();
+  output(leaves).backward();
 
   const entries = inputs.map((x, index): GradcheckEntry => {
     const h = eps * Math.max(1, Math.abs(x));
@@ -84,4 +97,16 @@ export function gradcheck(
     worstRelativeError: Math.max(0, ...entries.map((e) => e.relativeError)),
     inputs: entries,
   };
+}
+
+/** A finite number option, `above 0` or `0 or more`; its default when not given. */
+function numberOption(x: unknown, name: string, fallback: number, range: 'above 0' | '0 or more'): number {
+  if (x === undefined) return fallback;
+  if (typeof x !== 'number' || Number.isNaN(x)) {
+    throw new TypeError(`gradcheck: options.${name} must be a number, got ${describe(x)}`);
+  }
+  if (!(x < Infinity && (range === 'above 0' ? x > 0 : x >= 0))) {
+    throw new RangeError(`gradcheck: options.${name} must be a finite number ${range}, got ${describe(x)}`);
+  }
+  return x;
 }

@@ -36,12 +36,37 @@ export function topologicalOrder(root: Value): Value[] {
   return order;
 }
 
-/** See {@link Value.backward}. */
+// The gradients a backward pass found on entry, so a pass that fails part way can put every one
+// back. Reused across calls (a fresh array per step would be half a megabyte of garbage for the
+// bench's graph), unless a graph is so large that keeping its buffer would hold memory for good.
+let saved = new Float64Array(1024);
+const KEEP_AT_MOST = 1 << 20;
+
+/** Room for `n` saved gradients. */
+function savedGrads(n: number): Float64Array {
+  if (n <= saved.length) return saved;
+  const grown = new Float64Array(Math.max(n, 2 * saved.length));
+  if (grown.length <= KEEP_AT_MOST) saved = grown;
+  return grown;
+}
+
+/** See {@link Value.backward}. All or nothing: when it throws, every `grad` is as it was. */
 export function backward(root: Value): void {
   const order = topologicalOrder(root);
-  for (const v of order) if (v.op !== '') v.grad = 0;
+  const n = order.length;
+  const old = savedGrads(n);
+  for (let i = 0; i < n; i++) {
+    const v = order[i]!;
+    old[i] = v.grad;
+    if (v.op !== '') v.grad = 0;
+  }
   root.grad += 1;
-  for (let i = order.length - 1; i >= 0; i--) propagate(order[i]!);
+  try {
+    for (let i = n - 1; i >= 0; i--) propagate(order[i]!);
+  } catch (error) {
+    for (let i = 0; i < n; i++) order[i]!.grad = old[i]!;
+    throw error;
+  }
 }
 
 /** Adds this node's contribution to its operands' gradients: local derivative times `grad`. */

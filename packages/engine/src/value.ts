@@ -1,6 +1,6 @@
 import { PRIMITIVES, type Op, type PrimitiveOp } from './ops.js';
 import { backward, zeroGrad } from './graph.js';
-import { describe, checkOperand, checkData } from './errors.js';
+import { describe, checkOperand, checkData, checkOptions } from './errors.js';
 import { TraceError } from './trace-error.js';
 
 /** Options for a new leaf {@link Value}. */
@@ -8,6 +8,15 @@ export interface ValueOptions {
   /** A name shown by `toString()` and by graph drawings. Defaults to `''`. */
   label?: string;
 }
+
+/**
+ * @internal Marks every Value, whichever copy of this package made it. `instanceof` tells this
+ * copy's Values from all else; the brand tells a Value of another loaded copy from a random
+ * object, so the error can say what actually went wrong.
+ */
+export const VALUE_BRAND: unique symbol = Symbol.for('@mg/engine.Value') as never;
+
+const OPTION_KEYS = ['label'] as const;
 
 const LEAF: readonly Value[] = Object.freeze([]);
 
@@ -30,10 +39,10 @@ export function collectNewValues(into: Set<Value> | null): void {
  *
  * @example
  * ```ts
- * const a = new Value(2, { label: 'a' });
+ * const a = new Value(2, 'a'); // or new Value(2, { label: 'a' })
  * const b = a.mul(a).add(1);   // b = a² + 1
  * b.backward();
- * a.grad;                      // 4
+ * console.log(b.data, a.grad); // 5 4
  * ```
  */
 export class Value {
@@ -41,8 +50,7 @@ export class Value {
   _data: number;
   /** d(root)/d(this) after `root.backward()`; 0 until then. */
   grad = 0;
-  /** A name for people: shown by `toString()` and graph drawings. */
-  label: string;
+  #label: string;
   /** The primitive operation that produced this value, or `''` for a leaf. */
   readonly op: Op = '';
   /** @internal First operand of `op`, null for a leaf; read directly on hot paths. */
@@ -60,18 +68,28 @@ export class Value {
 
   /**
    * @param data - a finite number
-   * @param options - optional label
-   * @throws TypeError if `data` is not a number or is NaN; RangeError if it is ±Infinity
+   * @param options - a label, as micrograd's `Value(2.0, label='a')` or positionally
+   *   `new Value(2, 'a')`, or `{ label }`
+   * @throws TypeError if `data` is not a number or is NaN, if `options` is neither a string nor
+   *   an object of known options, or the label is not a string; RangeError if `data` is ±Infinity
    */
-  constructor(data: number, options?: ValueOptions) {
+  constructor(data: number, options?: ValueOptions | string) {
     checkData(data, 'new Value');
     this._data = data;
-    const label = options?.label ?? '';
-    if (typeof label !== 'string') {
-      throw new TypeError(`new Value: label must be a string, got ${describe(label)}`);
-    }
-    this.label = label;
+    this.#label = options === undefined ? '' : typeof options === 'string' ? options : labelOption(options);
     if (traceCollector !== null) traceCollector.add(this);
+  }
+
+  /** A name for people: shown by `toString()` and graph drawings. Setting it checks that it is a string. */
+  get label(): string {
+    return this.#label;
+  }
+
+  set label(label: string) {
+    if (typeof label !== 'string') {
+      throw new TypeError(`Value.label: expected a string, got ${describe(label)}`);
+    }
+    this.#label = label;
   }
 
   /** The operands of `op`, in order; empty for a leaf. */
@@ -221,6 +239,15 @@ export class Value {
 // Defaults that most values never change live on the prototype: three fields fewer per node cut
 // the CPU time of the benchmark's training step by about a third (less for the GC to copy).
 Object.assign(Value.prototype, { _children: null, arg: 0, _symbolic: false });
+Object.defineProperty(Value.prototype, VALUE_BRAND, { value: true });
+
+function labelOption(options: ValueOptions): string {
+  const { label = '' } = checkOptions(options, OPTION_KEYS, 'new Value');
+  if (typeof label !== 'string') {
+    throw new TypeError(`new Value: label must be a string, got ${describe(label)}`);
+  }
+  return label;
+}
 
 type Writable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -232,11 +259,12 @@ function node(op: PrimitiveOp, data: number, a: Value, b: Value | undefined, arg
     const k = op === 'pow' ? `, exponent ${arg}` : '';
     throw new RangeError(`${op}: result is ${data} for ${operands}${k} (values must stay finite)`);
   }
-  const out = new Value(symbolic ? 0 : data) as Writable<Value>;
-  out.op = op;
-  out._a = a;
-  out._b = b ?? null;
-  if (op === 'pow') out.arg = arg;
-  if (symbolic) out._symbolic = true;
+  const out = new Value(symbolic ? 0 : data);
+  const fields = out as Writable<Value>;
+  fields.op = op;
+  fields._a = a;
+  fields._b = b ?? null;
+  if (op === 'pow') fields.arg = arg;
+  if (symbolic) fields._symbolic = true;
   return out;
 }

@@ -1,4 +1,4 @@
-import type { Value } from '@mg/engine';
+import { describeInput, type Value } from '@mg/engine';
 
 /** A neuron's nonlinearity. `'linear'` leaves the weighted sum as it is. */
 export type Activation = 'relu' | 'tanh' | 'sigmoid' | 'linear';
@@ -24,10 +24,8 @@ export function activate(a: Activation, x: Value): Value {
   }
 }
 
-/** Throws a TypeError naming `where` unless `a` is an {@link Activation}. */
-export function checkActivation(a: unknown, where: string): Activation {
+/** Throws a TypeError naming `what` (e.g. `'new MLP: activation'`) unless `a` is an {@link Activation}. */
+export function checkActivation(a: unknown, what: string): Activation {
   if (typeof a === 'string' && Object.hasOwn(NAMES, a)) return a as Activation;
-  throw new TypeError(
-    `${where}: activation must be 'relu', 'tanh', 'sigmoid' or 'linear', got ${typeof a === 'string' ? JSON.stringify(a) : typeof a}`,
-  );
+  throw new TypeError(`${what} must be 'relu', 'tanh', 'sigmoid' or 'linear', got ${describeInput(a)}`);
 }

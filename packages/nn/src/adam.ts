@@ -1,5 +1,5 @@
-import type { Value } from '@mg/engine';
-import { Optimizer, checkRate, checkUnit } from './optimizer.js';
+import { checkOptions, describeInput, type Value } from '@mg/engine';
+import { Optimizer, checkFlag, checkRate, checkUnit, type StateSlot } from './optimizer.js';
 
 /** Options for {@link Adam} and {@link AdamW}; names and defaults are PyTorch's. */
 export interface AdamOptions {
@@ -22,10 +22,15 @@ export interface AdamOptions {
  *
  * @example
  * ```ts
+ * import { Adam, MLP, mseLoss } from '@mg/nn';
+ *
+ * const model = new MLP(2, [4, 1], { seed: 1 });
  * const opt = new Adam(model.parameters(), { lr: 0.01 });
+ * const before = mseLoss(model.forward([1, 2]), [0.5]);
  * opt.zeroGrad();
- * loss.backward();
+ * before.backward();
  * opt.step();
+ * console.log(mseLoss(model.forward([1, 2]), [0.5]).data < before.data); // true
  * ```
  */
 export class Adam extends Optimizer {
@@ -38,56 +43,49 @@ export class Adam extends Optimizer {
   /** Whether AMSGrad is on. */
   readonly amsgrad: boolean;
   private readonly decoupled: boolean;
-  private readonly m: Float64Array;
-  private readonly v: Float64Array;
-  private readonly vMax: Float64Array;
-  private readonly staged: Float64Array;
+  private readonly m: StateSlot;
+  private readonly v: StateSlot;
+  private readonly vMax: StateSlot | null;
 
   /**
    * @param params - the Values to update
    * @param options - learning rate, betas, eps, weight decay, AMSGrad
-   * @throws RangeError for an option out of range
+   * @throws TypeError for options that are not an object or hold an unknown key; RangeError for an option out of range
    */
   constructor(params: readonly Value[], options: AdamOptions = {}) {
-    super(params, options.lr ?? 0.001, new.target === AdamW ? 'AdamW' : 'Adam');
     const where = new.target === AdamW ? 'AdamW' : 'Adam';
+    const given = checkOptions(options, ['lr', 'betas', 'eps', 'weightDecay', 'amsgrad'], `new ${where}`);
+    super(params, given.lr ?? 0.001, where);
     this.decoupled = new.target === AdamW;
-    const [b1, b2] = options.betas ?? [0.9, 0.999];
-    this.betas = [checkUnit(b1, `${where}: betas[0]`), checkUnit(b2, `${where}: betas[1]`)];
-    this.eps = checkRate(options.eps ?? 1e-8, `${where}: eps`);
-    this.weightDecay = checkRate(options.weightDecay ?? (this.decoupled ? 0.01 : 0), `${where}: weightDecay`);
-    this.amsgrad = options.amsgrad ?? false;
-    const n = params.length;
-    this.m = new Float64Array(n);
-    this.v = new Float64Array(n);
-    this.vMax = new Float64Array(n);
-    this.staged = new Float64Array(3 * n);
+    const betas: unknown = given.betas ?? [0.9, 0.999];
+    if (!Array.isArray(betas) || betas.length !== 2) {
+      throw new TypeError(`new ${where}: betas must be a pair [β1, β2], got ${describeInput(betas)}`);
+    }
+    this.betas = [checkUnit(betas[0], `new ${where}: betas[0]`), checkUnit(betas[1], `new ${where}: betas[1]`)];
+    this.eps = checkRate(given.eps ?? 1e-8, `new ${where}: eps`);
+    this.weightDecay = checkRate(given.weightDecay ?? (this.decoupled ? 0.01 : 0), `new ${where}: weightDecay`);
+    this.amsgrad = checkFlag(given.amsgrad ?? false, `new ${where}: amsgrad`);
+    this.m = this.slot('m (first moment)');
+    this.v = this.slot('v (second moment)');
+    this.vMax = this.amsgrad ? this.slot('max v (AMSGrad)') : null;
   }
 
   protected update(i: number, x: number, grad: number, t: number): number {
-    const { lr, weightDecay: wd, eps } = this;
+    const { lr, weightDecay: wd, eps, vMax } = this;
     const [b1, b2] = this.betas;
     let g = grad;
     if (wd !== 0) {
       if (this.decoupled) x = x * (1 - lr * wd);
       else g = g + wd * x;
     }
-    const m = b1 * this.m[i]! + (1 - b1) * g;
-    const v = b2 * this.v[i]! + (1 - b2) * g * g;
-    const vHat = this.amsgrad ? Math.max(this.vMax[i]!, v) : v;
-    const n = this.m.length;
-    this.staged[i] = m;
-    this.staged[n + i] = v;
-    this.staged[2 * n + i] = vHat;
+    const m = b1 * this.m.current[i]! + (1 - b1) * g;
+    const v = b2 * this.v.current[i]! + (1 - b2) * g * g;
+    this.m.next[i] = m;
+    this.v.next[i] = v;
+    let vHat = v;
+    if (vMax !== null) vHat = vMax.next[i] = Math.max(vMax.current[i]!, v);
     const denom = Math.sqrt(vHat) / Math.sqrt(1 - b2 ** t) + eps;
     return x - (lr / (1 - b1 ** t)) * (m / denom);
-  }
-
-  protected commit(): void {
-    const n = this.m.length;
-    this.m.set(this.staged.subarray(0, n));
-    this.v.set(this.staged.subarray(n, 2 * n));
-    this.vMax.set(this.staged.subarray(2 * n));
   }
 }
 
@@ -97,7 +95,11 @@ export class Adam extends Optimizer {
  *
  * @example
  * ```ts
+ * import { AdamW, MLP } from '@mg/nn';
+ *
+ * const model = new MLP(2, [4, 1], { seed: 1 });
  * const opt = new AdamW(model.parameters(), { lr: 0.01, weightDecay: 0.05 });
+ * console.log(opt.weightDecay, opt.betas); // 0.05 [ 0.9, 0.999 ]
  * ```
  */
 export class AdamW extends Adam {

@@ -9,8 +9,9 @@ export { MLP } from './mlp.js';
 export type { MLPOptions } from './mlp.js';
 export type { Activation } from './activation.js';
 export type { Initializer, RandomOptions } from './init.js';
+// The engine's sum is Python's (micrograd's order); re-exported so the losses' building blocks come from one place.
+export { sum } from '@mg/engine';
 export {
-  sum,
   mean,
   hinge,
   hingeLoss,
@@ -23,11 +24,17 @@ export {
   crossEntropyLoss,
   l2,
 } from './losses.js';
+export { LOSSES } from './loss-table.js';
+export type { LossKind, LossName } from './loss-table.js';
 export { Optimizer } from './optimizer.js';
+export type { StateSlot } from './optimizer.js';
 export { SGD } from './sgd.js';
 export type { SGDOptions } from './sgd.js';
 export { Adam, AdamW } from './adam.js';
 export type { AdamOptions } from './adam.js';
-export type { MLPJSON, LayerJSON, NeuronJSON, JSONNumber } from './serialize.js';
+export type { MLPJSON, LayerJSON, NeuronJSON, LayerFileJSON, NeuronFileJSON, JSONNumber } from './serialize.js';
+export { ENGINES } from './engines.js';
+export type { Engine } from './engines.js';
+export type { Dataset } from './data.js';
 export { Trainer, fit } from './trainer.js';
-export type { Dataset, Engine, FitResult, LossName, StepInfo, TrainerOptions } from './trainer.js';
+export type { FitResult, LearningRate, LiveOptions, StepInfo, TrainableModel, TrainerOptions } from './trainer.js';

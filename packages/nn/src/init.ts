@@ -1,4 +1,5 @@
-import { PythonRandom } from './python-random.js';
+import { describeInput } from '@mg/engine';
+import { seeded } from './python-random.js';
 
 /**
  * How a neuron's weights are drawn; biases always start at 0, as in micrograd.
@@ -25,24 +26,25 @@ export interface RandomOptions {
 }
 
 /** A checked `() => number` from `rng`, else Python's generator seeded with `seed` (default 0). */
-export function resolveRandom(options: RandomOptions, where: string): () => number {
+export function resolveRandom(options: { readonly seed?: unknown; readonly rng?: unknown }, where: string): () => number {
   const { rng, seed = 0 } = options;
   if (rng === undefined) {
-    const python = new PythonRandom(seed);
-    return () => python.random();
+    const mt = seeded(seed, where);
+    return () => mt.nextDouble();
   }
-  if (typeof rng !== 'function') throw new TypeError(`${where}: options.rng must be a function, got ${typeof rng}`);
+  if (typeof rng !== 'function') throw new TypeError(`${where}: options.rng must be a function, got ${describeInput(rng)}`);
+  const draw = rng as () => unknown;
   return () => {
-    const r = rng();
+    const r = draw();
     if (typeof r !== 'number' || !(r >= 0 && r < 1)) {
-      throw new RangeError(`${where}: options.rng must return numbers in [0, 1), returned ${String(r)}`);
+      throw new RangeError(`${where}: options.rng must return numbers in [0, 1), returned ${describeInput(r)}`);
     }
     return r;
   };
 }
 
 /** A function drawing one weight for a neuron with `nin` inputs. */
-export function resolveInit(init: Initializer | undefined, where: string): (nin: number, random: () => number) => number {
+export function resolveInit(init: unknown, where: string): (nin: number, random: () => number) => number {
   if (init === undefined || init === 'uniform') return (_nin, random) => -1 + 2 * random();
   if (init === 'uniform-scaled') {
     return (nin, random) => {
@@ -51,23 +53,25 @@ export function resolveInit(init: Initializer | undefined, where: string): (nin:
     };
   }
   if (typeof init === 'function') {
+    const custom = init as (nin: number, random: () => number) => unknown;
     return (nin, random) => {
-      const w = init(nin, random);
+      const w = custom(nin, random);
       if (typeof w !== 'number' || !Number.isFinite(w)) {
-        throw new RangeError(`${where}: options.init must return finite numbers, returned ${String(w)}`);
+        throw new RangeError(`${where}: options.init must return finite numbers, returned ${describeInput(w)}`);
       }
       return w;
     };
   }
   throw new TypeError(
-    `${where}: options.init must be 'uniform', 'uniform-scaled' or a function, got ${typeof init === 'string' ? JSON.stringify(init) : typeof init}`,
+    `${where}: options.init must be 'uniform', 'uniform-scaled' or a function, got ${describeInput(init)}`,
   );
 }
 
-/** Throws a RangeError naming `where` and `what` unless `n` is a positive integer. */
+/** Throws naming `where` and `what` unless `n` is a positive integer: a TypeError for a non-number, else a RangeError. */
 export function checkCount(n: unknown, where: string, what: string): number {
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) {
-    throw new RangeError(`${where}: ${what} must be a positive integer, got ${typeof n === 'number' ? n : typeof n}`);
+  if (typeof n !== 'number') throw new TypeError(`${where}: ${what} must be a positive integer, got ${describeInput(n)}`);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new RangeError(`${where}: ${what} must be a positive integer, got ${n}`);
   }
   return n;
 }

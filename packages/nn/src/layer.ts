@@ -1,9 +1,10 @@
-import type { Value } from '@mg/engine';
+import { checkOptions, type Value } from '@mg/engine';
 import { Module } from './module.js';
-import { Neuron } from './neuron.js';
-import type { Activation } from './activation.js';
-import { checkCount, resolveRandom, type RandomOptions } from './init.js';
+import { Neuron, assign, forwardNeuron, labelNeuron } from './neuron.js';
+import { checkActivation, type Activation } from './activation.js';
+import { checkCount, resolveRandom, type Initializer, type RandomOptions } from './init.js';
 import { checkInputs } from './inputs.js';
+import { parseLayer, writeNumber, type LayerFileJSON, type LayerJSON } from './serialize.js';
 
 /** Options for a {@link Layer}. */
 export interface LayerOptions extends RandomOptions {
@@ -13,13 +14,16 @@ export interface LayerOptions extends RandomOptions {
 
 /**
  * `nout` neurons reading the same `nin` inputs, micrograd's `Layer`; neurons draw their weights
- * in order, each from the same generator.
+ * in order, each from the same generator. Parameters are labelled `N1.w1`, ..., `N1.b`, `N2.w1`, ...
  *
  * @example
  * ```ts
+ * import { Layer } from '@mg/nn';
+ *
  * const layer = new Layer(3, 2, { seed: 7 });
- * layer.forward([1, 2, 3]).length; // 2, always an array (even for one neuron)
- * String(layer);                   // 'Layer of [ReLUNeuron(3), ReLUNeuron(3)]'
+ * // always an array, even for one neuron
+ * console.log(layer.forward([1, 2, 3]).length); // 2
+ * console.log(String(layer)); // Layer of [ReLUNeuron(3), ReLUNeuron(3)]
  * ```
  */
 export class Layer extends Module {
@@ -30,15 +34,18 @@ export class Layer extends Module {
    * @param nin - inputs per neuron
    * @param nout - number of neurons (outputs)
    * @param options - activation, initialiser, and a seed or generator for the weights
-   * @throws RangeError when `nin` or `nout` is not a positive integer; TypeError for a bad option
+   * @throws RangeError when `nin` or `nout` is not a positive integer; TypeError for a bad or unknown option
    */
-  constructor(nin: number, nout: number, options: LayerOptions = {}) {
+  constructor(nin: number, nout: number, options?: LayerOptions) {
     super();
     checkCount(nin, 'new Layer', 'nin');
     checkCount(nout, 'new Layer', 'nout');
-    const rng = resolveRandom(options, 'new Layer');
-    const neuron = { rng, activation: options.activation ?? 'relu', ...(options.init === undefined ? {} : { init: options.init }) };
+    const given = checkOptions(options, ['activation', 'seed', 'rng', 'init'], 'new Layer');
+    const activation = checkActivation(given.activation ?? 'relu', 'new Layer: activation');
+    const rng = resolveRandom(given, 'new Layer');
+    const neuron = { rng, activation, ...(given.init === undefined ? {} : { init: given.init as Initializer }) };
     this.neurons = Array.from({ length: nout }, () => new Neuron(nin, neuron));
+    labelLayer(this, '');
   }
 
   /** Inputs per neuron. */
@@ -65,7 +72,7 @@ export class Layer extends Module {
    */
   forward(x: readonly (Value | number)[]): Value[] {
     checkInputs(x, this.nin, 'Layer.forward');
-    return this.neurons.map((n) => n.forwardChecked(x));
+    return forwardLayer(this, x);
   }
 
   /** @returns every neuron's parameters, neuron by neuron */
@@ -73,8 +80,58 @@ export class Layer extends Module {
     return this.neurons.flatMap((n) => n.parameters());
   }
 
+  /**
+   * The architecture and every weight as plain JSON; `JSON.stringify(layer)` uses it.
+   *
+   * @returns the description {@link Layer.fromJSON} reads
+   */
+  toJSON(): LayerFileJSON {
+    return { format: 'mg.layer', version: 1, nin: this.nin, ...layerJSON(this) };
+  }
+
+  /**
+   * A layer from {@link Layer.toJSON}'s output (an object or its JSON string), weights to the last bit.
+   *
+   * @param json - the description
+   * @returns a new layer
+   * @throws TypeError naming the first malformed field; RangeError when a neuron's weight count differs from `nin`
+   *
+   * @example
+   * ```ts
+   * import { Layer } from '@mg/nn';
+   *
+   * const layer = new Layer(2, 3, { seed: 5, activation: 'tanh' });
+   * const copy = Layer.fromJSON(JSON.stringify(layer));
+   * console.log(String(copy), copy.neurons[2].w[0].data === layer.neurons[2].w[0].data); // Layer of [TanhNeuron(2), TanhNeuron(2), TanhNeuron(2)] true
+   * ```
+   */
+  static fromJSON(json: unknown): Layer {
+    const parsed = parseLayer(json, 'Layer.fromJSON');
+    const layer = new Layer(parsed.nin, parsed.neurons.length, { activation: parsed.activation, init: () => 0 });
+    assign(layer.parameters(), parsed.neurons.flatMap((n) => [...n.w, n.b]));
+    return layer;
+  }
+
   /** `Layer of [ReLUNeuron(2), ...]` */
   override toString(): string {
     return `Layer of [${this.neurons.join(', ')}]`;
   }
+}
+
+/** The layer's outputs without the input check. */
+export function forwardLayer(layer: Layer, x: readonly (Value | number)[]): Value[] {
+  return layer.neurons.map((n) => forwardNeuron(n, x));
+}
+
+/** Labels every neuron's parameters `${prefix}N1.w1`, ... (neurons numbered from 1). */
+export function labelLayer(layer: Layer, prefix: string): void {
+  layer.neurons.forEach((n, j) => { labelNeuron(n, `${prefix}N${j + 1}.`); });
+}
+
+/** A layer's activation and weights, the part shared by {@link LayerFileJSON} and an MLP's layers. */
+export function layerJSON(layer: Layer): LayerJSON {
+  return {
+    activation: layer.activation,
+    neurons: layer.neurons.map((n) => ({ w: n.w.map((w) => writeNumber(w.data)), b: writeNumber(n.b.data) })),
+  };
 }

@@ -1,28 +1,9 @@
-import type { Value } from '@mg/engine';
+import { describeInput, sum, Value } from '@mg/engine';
 
 // Every loss is built from the engine's primitives in the order micrograd's demo writes it in
 // Python, because floating-point sums depend on their order and the demo must reproduce the
 // notebook bit for bit. Python's `sum(xs)` starts from the int 0, and `0 + v` runs
 // `v.__radd__(0)`, which is `v + Value(0)`: hence the `.add(0)` after the first term.
-
-/**
- * Python's `sum(values)` over Values: `((values[0] + 0) + values[1]) + ...`, micrograd's order.
- *
- * @param values - at least one Value
- * @returns their sum
- * @throws RangeError for an empty array
- *
- * @example
- * ```ts
- * sum([new Value(1), new Value(2)]).data; // 3
- * ```
- */
-export function sum(values: readonly Value[]): Value {
-  if (values.length === 0) throw new RangeError('sum: expected at least one Value, got an empty array');
-  let s = values[0]!.add(0);
-  for (let i = 1; i < values.length; i++) s = s.add(values[i]!);
-  return s;
-}
 
 /**
  * The mean as micrograd's demo takes it: `sum(values) * (1.0 / len(values))`.
@@ -33,10 +14,14 @@ export function sum(values: readonly Value[]): Value {
  *
  * @example
  * ```ts
- * mean([new Value(1), new Value(2)]).data; // 1.5
+ * import { Value } from '@mg/engine';
+ * import { mean } from '@mg/nn';
+ *
+ * console.log(mean([new Value(1), new Value(2)]).data); // 1.5
  * ```
  */
 export function mean(values: readonly Value[]): Value {
+  checkValues(values, 'mean');
   if (values.length === 0) throw new RangeError('mean: expected at least one Value, got an empty array');
   return sum(values).mul(1.0 / values.length);
 }
@@ -48,13 +33,23 @@ export function mean(values: readonly Value[]): Value {
  * @param score - the model's output
  * @param y - the label, -1 or +1 (a Value when traced by `compile`)
  * @returns the loss, 0 once the sample is on the right side with margin 1
+ * @throws RangeError when `y` is a number other than -1 and +1
  *
  * @example
  * ```ts
- * hinge(new Value(0.25), 1).data; // 0.75
+ * import { Value } from '@mg/engine';
+ * import { hinge } from '@mg/nn';
+ *
+ * console.log(hinge(new Value(0.25), 1).data); // 0.75
  * ```
  */
 export function hinge(score: Value, y: Value | number): Value {
+  checkLabel(y, HINGE_LABEL, 'hinge: y');
+  return hingeTerm(score, y);
+}
+
+/** {@link hinge} without the label check, for callers that checked their labels once. */
+export function hingeTerm(score: Value, y: Value | number): Value {
   const negY = typeof y === 'number' ? -y : y.neg();
   return score.mul(negY).add(1).relu();
 }
@@ -66,16 +61,21 @@ export function hinge(score: Value, y: Value | number): Value {
  * @param scores - one output per sample
  * @param ys - one label per sample, -1 or +1
  * @returns the mean loss
- * @throws RangeError when the arrays are empty or of different lengths
+ * @throws RangeError when the arrays are empty or of different lengths, or a label is not -1 or +1
  *
  * @example
  * ```ts
- * hingeLoss([new Value(2), new Value(0.5)], [1, -1]).data; // (0 + 1.5) / 2 = 0.75
+ * import { Value } from '@mg/engine';
+ * import { hingeLoss } from '@mg/nn';
+ *
+ * // (relu(1 - 2) + relu(1 + 0.5)) / 2
+ * console.log(hingeLoss([new Value(2), new Value(0.5)], [1, -1]).data); // 0.75
  * ```
  */
 export function hingeLoss(scores: readonly Value[], ys: readonly (Value | number)[]): Value {
   checkPairs(scores, ys, 'hingeLoss');
-  return mean(scores.map((s, i) => hinge(s, ys[i]!)));
+  ys.forEach((y, i) => { checkLabel(y, HINGE_LABEL, `hingeLoss: ys[${i}]`); });
+  return mean(scores.map((s, i) => hingeTerm(s, ys[i]!)));
 }
 
 /**
@@ -87,7 +87,10 @@ export function hingeLoss(scores: readonly Value[], ys: readonly (Value | number
  *
  * @example
  * ```ts
- * squaredError(new Value(3), 1).data; // 4
+ * import { Value } from '@mg/engine';
+ * import { squaredError } from '@mg/nn';
+ *
+ * console.log(squaredError(new Value(3), 1).data); // 4
  * ```
  */
 export function squaredError(prediction: Value, target: Value | number): Value {
@@ -105,7 +108,11 @@ export function squaredError(prediction: Value, target: Value | number): Value {
  *
  * @example
  * ```ts
- * mseLoss([new Value(3), new Value(0)], [1, 1]).data; // (4 + 1) / 2 = 2.5
+ * import { Value } from '@mg/engine';
+ * import { mseLoss } from '@mg/nn';
+ *
+ * // ((3 - 1)² + (0 - 1)²) / 2
+ * console.log(mseLoss([new Value(3), new Value(0)], [1, 1]).data); // 2.5
  * ```
  */
 export function mseLoss(
@@ -119,16 +126,18 @@ export function mseLoss(
     if (Array.isArray(p) !== Array.isArray(t)) {
       throw new TypeError(`mseLoss: sample ${i} mixes a row and a single value (prediction and target must have the same shape)`);
     }
-    if (Array.isArray(p)) {
-      const row = t as readonly (Value | number)[];
-      const preds = p as readonly Value[];
-      checkPairs(preds, row, `mseLoss: sample ${i}`);
-      preds.forEach((pj, j) => errors.push(squaredError(pj, row[j]!)));
-    } else {
-      errors.push(squaredError(p as Value, t as Value | number));
-    }
+    if (Array.isArray(p)) checkPairs(p, t as readonly unknown[], `mseLoss: sample ${i}`);
+    errors.push(...squaredErrors(Array.isArray(p) ? p : [p as Value], Array.isArray(t) ? t : [t as Value | number]));
   });
   return mean(errors);
+}
+
+/**
+ * One sample's squared errors, one per output, in output order: the terms whose mean over
+ * samples and outputs is {@link mseLoss} (and the Trainer's `'mse'`).
+ */
+export function squaredErrors(predictions: readonly Value[], targets: readonly (Value | number)[]): Value[] {
+  return predictions.map((p, j) => squaredError(p, targets[j]!));
 }
 
 /**
@@ -142,14 +151,24 @@ export function mseLoss(
  * @param logit - the model's output
  * @param y - the label, 0 or 1 (or a probability)
  * @returns the loss
+ * @throws RangeError when `y` is a number outside [0, 1]
  *
  * @example
  * ```ts
- * bceWithLogits(new Value(0), 1).data; // log 2 = 0.6931…
- * bceWithLogits(new Value(-1000), 1).data; // 1000, not Infinity
+ * import { Value } from '@mg/engine';
+ * import { bceWithLogits } from '@mg/nn';
+ *
+ * console.log(bceWithLogits(new Value(0), 1).data); // 0.6931471805599453
+ * console.log(bceWithLogits(new Value(-1000), 1).data); // 1000
  * ```
  */
 export function bceWithLogits(logit: Value, y: Value | number): Value {
+  checkLabel(y, BCE_LABEL, 'bceWithLogits: y');
+  return bceTerm(logit, y);
+}
+
+/** {@link bceWithLogits} without the label check, for callers that checked their labels once. */
+export function bceTerm(logit: Value, y: Value | number): Value {
   const negZ = logit.neg();
   const m = negZ.relu();
   const oneMinusY = typeof y === 'number' ? 1 - y : y.neg().add(1);
@@ -163,16 +182,20 @@ export function bceWithLogits(logit: Value, y: Value | number): Value {
  * @param logits - one output per sample
  * @param ys - one label per sample, 0 or 1
  * @returns the mean loss
- * @throws RangeError when the arrays are empty or of different lengths
+ * @throws RangeError when the arrays are empty or of different lengths, or a label is outside [0, 1]
  *
  * @example
  * ```ts
- * bceWithLogitsLoss([new Value(0), new Value(0)], [0, 1]).data; // log 2
+ * import { Value } from '@mg/engine';
+ * import { bceWithLogitsLoss } from '@mg/nn';
+ *
+ * console.log(bceWithLogitsLoss([new Value(0), new Value(0)], [0, 1]).data); // 0.6931471805599453
  * ```
  */
 export function bceWithLogitsLoss(logits: readonly Value[], ys: readonly (Value | number)[]): Value {
   checkPairs(logits, ys, 'bceWithLogitsLoss');
-  return mean(logits.map((z, i) => bceWithLogits(z, ys[i]!)));
+  ys.forEach((y, i) => { checkLabel(y, BCE_LABEL, `bceWithLogitsLoss: ys[${i}]`); });
+  return mean(logits.map((z, i) => bceTerm(z, ys[i]!)));
 }
 
 /**
@@ -185,7 +208,11 @@ export function bceWithLogitsLoss(logits: readonly Value[], ys: readonly (Value 
  *
  * @example
  * ```ts
- * logSumExp([new Value(1000), new Value(1000)]).data; // 1000 + log 2
+ * import { Value } from '@mg/engine';
+ * import { logSumExp } from '@mg/nn';
+ *
+ * // 1000 + log 2, where a naive log(e^1000 + e^1000) overflows
+ * console.log(logSumExp([new Value(1000), new Value(1000)]).data); // 1000.6931471805599
  * ```
  */
 export function logSumExp(logits: readonly Value[]): Value {
@@ -205,22 +232,30 @@ export function logSumExp(logits: readonly Value[]): Value {
  * @param target - the class index, or one probability per class (a one-hot row; Values when
  *   traced by `compile`, where an index cannot select a logit), giving `logSumExp - Σ t_k z_k`
  * @returns the loss
- * @throws RangeError for a class index out of range or a row of the wrong length
+ * @throws RangeError for a class index out of range, or a row of the wrong length or whose
+ *   numbers are not probabilities summing to 1
  *
  * @example
  * ```ts
- * softmaxCrossEntropy([new Value(2), new Value(2)], 0).data; // log 2
+ * import { Value } from '@mg/engine';
+ * import { softmaxCrossEntropy } from '@mg/nn';
+ *
+ * console.log(softmaxCrossEntropy([new Value(2), new Value(2)], 0).data); // 0.6931471805599454
  * ```
  */
 export function softmaxCrossEntropy(logits: readonly Value[], target: number | readonly (Value | number)[]): Value {
-  const lse = logSumExp(logits);
   if (typeof target === 'number') {
-    if (!Number.isInteger(target) || target < 0 || target >= logits.length) {
-      throw new RangeError(`softmaxCrossEntropy: class index must be an integer in [0, ${logits.length}), got ${target}`);
-    }
-    return lse.sub(logits[target]!);
+    checkClassIndex(target, logits.length, 'softmaxCrossEntropy: target');
+    return logSumExp(logits).sub(logits[target]!);
   }
   checkPairs(logits, target, 'softmaxCrossEntropy');
+  checkProbabilities(target, 'softmaxCrossEntropy: target');
+  return crossEntropyTerm(logits, target);
+}
+
+/** {@link softmaxCrossEntropy} of a probability row, without checking the row. */
+export function crossEntropyTerm(logits: readonly Value[], target: readonly (Value | number)[]): Value {
+  const lse = logSumExp(logits);
   let dot = logits[0]!.mul(target[0]!);
   for (let k = 1; k < logits.length; k++) dot = dot.add(logits[k]!.mul(target[k]!));
   return lse.sub(dot);
@@ -236,7 +271,11 @@ export function softmaxCrossEntropy(logits: readonly Value[], target: number | r
  *
  * @example
  * ```ts
- * crossEntropyLoss([[new Value(5), new Value(0)]], [0]).data; // log(1 + e^-5)
+ * import { Value } from '@mg/engine';
+ * import { crossEntropyLoss } from '@mg/nn';
+ *
+ * // log(1 + e^-5)
+ * console.log(crossEntropyLoss([[new Value(5), new Value(0)]], [0]).data); // 0.006715348489118256
  * ```
  */
 export function crossEntropyLoss(
@@ -244,7 +283,18 @@ export function crossEntropyLoss(
   targets: readonly (number | readonly (Value | number)[])[],
 ): Value {
   checkPairs(logits, targets, 'crossEntropyLoss');
-  return mean(logits.map((z, i) => softmaxCrossEntropy(z, targets[i]!)));
+  return mean(
+    logits.map((z, i) => {
+      const t = targets[i]!;
+      if (typeof t === 'number') {
+        checkClassIndex(t, z.length, `crossEntropyLoss: targets[${i}]`);
+        return logSumExp(z).sub(z[t]!);
+      }
+      checkPairs(z, t, `crossEntropyLoss: sample ${i}`);
+      checkProbabilities(t, `crossEntropyLoss: targets[${i}]`);
+      return crossEntropyTerm(z, t);
+    }),
+  );
 }
 
 /**
@@ -254,25 +304,98 @@ export function crossEntropyLoss(
  * @param parameters - the values to penalise (usually `model.parameters()`)
  * @param alpha - the coefficient, a finite number
  * @returns the penalty
- * @throws RangeError when `parameters` is empty or `alpha` is not finite
+ * @throws TypeError when `parameters` is not an array or `alpha` not a number; RangeError when `parameters` is empty or `alpha` is not finite
  *
  * @example
  * ```ts
- * l2([new Value(3), new Value(4)], 1e-4).data; // 0.0025
+ * import { Value } from '@mg/engine';
+ * import { l2 } from '@mg/nn';
+ *
+ * console.log(l2([new Value(3), new Value(4)], 1e-4).data); // 0.0025
  * ```
  */
 export function l2(parameters: readonly Value[], alpha: number): Value {
-  if (typeof alpha !== 'number' || !Number.isFinite(alpha)) {
-    throw new RangeError(`l2: alpha must be a finite number, got ${String(alpha)}`);
-  }
+  checkValues(parameters, 'l2');
+  if (typeof alpha !== 'number') throw new TypeError(`l2: alpha must be a finite number, got ${describeInput(alpha)}`);
+  if (!Number.isFinite(alpha)) throw new RangeError(`l2: alpha must be a finite number, got ${alpha}`);
   return sum(parameters.map((p) => p.mul(p))).mul(alpha);
 }
 
+function checkValues(values: unknown, where: string): void {
+  if (!Array.isArray(values)) throw new TypeError(`${where}: expected an array of Values, got ${describeInput(values)}`);
+}
+
 function checkPairs(a: readonly unknown[], b: readonly unknown[], where: string): void {
-  if (!Array.isArray(a) || !Array.isArray(b)) throw new TypeError(`${where}: expected two arrays`);
+  if (!Array.isArray(a) || !Array.isArray(b)) {
+    throw new TypeError(`${where}: expected an array of predictions and an array of targets, got ${describeInput(a)} and ${describeInput(b)}`);
+  }
   if (a.length !== b.length) {
     throw new RangeError(`${where}: ${a.length} predictions but ${b.length} targets`);
   }
   if (a.length === 0) throw new RangeError(`${where}: expected at least one sample, got none`);
 }
 
+
+/** What a loss accepts as a scalar label, and what to tell a user who passed something else. */
+export interface LabelRule {
+  /** Whether a finite number is a valid label. */
+  readonly accepts: (y: number) => boolean;
+  /** The valid labels, for messages: `'-1 or +1'`. */
+  readonly expects: string;
+  /** How to fix the usual mistake. */
+  readonly hint: string;
+}
+
+/** The hinge loss's labels. */
+export const HINGE_LABEL: LabelRule = {
+  accepts: (y) => y === 1 || y === -1,
+  expects: '-1 or +1',
+  hint: '0/1 labels are for binary cross-entropy; map them to -1/+1 with 2y - 1',
+};
+
+/** Binary cross-entropy's labels. */
+export const BCE_LABEL: LabelRule = {
+  accepts: (y) => y >= 0 && y <= 1,
+  expects: '0 or 1 (or a probability in [0, 1])',
+  hint: '-1/+1 labels are for the hinge loss; map them to 0/1 with (y + 1) / 2',
+};
+
+/**
+ * Throws unless `y` is a label `rule` accepts; a `Value` (a traced input) passes, as its number
+ * is not known yet. A non-number is a TypeError, a number outside the rule a RangeError.
+ */
+export function checkLabel(y: unknown, rule: LabelRule, what: string): void {
+  if (y instanceof Value) return;
+  if (typeof y !== 'number' || !Number.isFinite(y)) throw new TypeError(`${what} must be a label, ${rule.expects}, got ${describeInput(y)}`);
+  if (!rule.accepts(y)) throw new RangeError(`${what} must be ${rule.expects}, got ${y} (${rule.hint})`);
+}
+
+/** Throws a RangeError unless `t` is an integer in [0, classes). */
+export function checkClassIndex(t: number, classes: number, what: string): void {
+  if (!Number.isInteger(t) || t < 0 || t >= classes) {
+    throw new RangeError(`${what} must be a class index, an integer in [0, ${classes}), got ${t}`);
+  }
+}
+
+/**
+ * Throws a RangeError unless the numbers of `row` are probabilities that sum to 1 (to within
+ * rounding); Values pass, as when traced.
+ */
+export function checkProbabilities(row: readonly unknown[], what: string): void {
+  let total = 0;
+  for (let k = 0; k < row.length; k++) {
+    const p = row[k];
+    if (p instanceof Value) return;
+    if (typeof p !== 'number' || !(p >= 0 && p <= 1)) {
+      throw new RangeError(`${what}[${k}] must be a probability in [0, 1], got ${typeof p === 'number' ? p : describeInput(p)} (a class index or a one-hot row such as [0, 1, 0])`);
+    }
+    total += p;
+  }
+  if (!(Math.abs(total - 1) <= 1e-9)) {
+    throw new RangeError(`${what} must hold probabilities that sum to 1, got ${formatRow(row)} (sum ${total})`);
+  }
+}
+
+function formatRow(row: readonly unknown[]): string {
+  return row.length > 6 ? `[${row.slice(0, 6).join(', ')}, …]` : `[${row.join(', ')}]`;
+}

@@ -1,9 +1,10 @@
-import type { Value } from '@mg/engine';
+import { checkOptions, describeInput, type Value } from '@mg/engine';
 import { Module } from './module.js';
-import { Layer } from './layer.js';
+import { Layer, forwardLayer, labelLayer, layerJSON } from './layer.js';
+import { assign } from './neuron.js';
 import { checkActivation, type Activation } from './activation.js';
-import { parseMLP, writeNumber, type MLPJSON } from './serialize.js';
-import { checkCount, resolveRandom, type RandomOptions } from './init.js';
+import { parseMLP, type MLPJSON } from './serialize.js';
+import { checkCount, resolveRandom, type Initializer, type RandomOptions } from './init.js';
 import { checkInputs } from './inputs.js';
 
 /** Options for an {@link MLP}. */
@@ -23,11 +24,19 @@ export interface MLPOptions extends RandomOptions {
  * With `{ seed: n }` the weights are exactly micrograd's after Python's `random.seed(n)`: one
  * `random.uniform(-1, 1)` per weight, neuron by neuron, layer by layer; every bias 0.
  *
+ * Parameters are labelled after their place, numbered from 1 as in the lecture: `L1.N3.w2` is
+ * the weight of input 2 of neuron 3 in layer 1 (`model.layers[0].neurons[2].w[1]`), `L1.N3.b`
+ * its bias.
+ *
  * @example
  * ```ts
+ * import { MLP } from '@mg/nn';
+ *
  * const model = new MLP(2, [16, 16, 1], { seed: 1337 });
- * model.parameters().length;    // 337
- * model.forward([0.5, -1]);     // [Value(data=…)]: always an array
+ * console.log(model.parameters().length); // 337
+ * console.log(model.parameters()[0].label, model.parameters()[2].label); // L1.N1.w1 L1.N1.b
+ * // always an array, even for one output
+ * console.log(model.forward([0.5, -1]).length); // 1
  * ```
  */
 export class MLP extends Module {
@@ -40,21 +49,26 @@ export class MLP extends Module {
    * @param options - activations, initialiser, and a seed or generator for the weights
    * @throws RangeError when `nin` or a layer size is not a positive integer or `nouts` is empty; TypeError for a bad option
    */
-  constructor(nin: number, nouts: readonly number[], options: MLPOptions = {}) {
+  constructor(nin: number, nouts: readonly number[], options?: MLPOptions) {
     super();
     checkCount(nin, 'new MLP', 'nin');
     const sizes = [nin, ...layerSizes(nouts)];
-    const rng = resolveRandom(options, 'new MLP');
-    const { activation = 'relu', outputActivation = 'linear', init } = options;
-    const activations = layerActivations(options.activations, sizes.length - 1);
+    const given = checkOptions(options, ['activation', 'outputActivation', 'activations', 'seed', 'rng', 'init'], 'new MLP');
+    // Checked even when no layer uses them: a typo must not pass because the model has no hidden layer.
+    const activation = checkActivation(given.activation ?? 'relu', 'new MLP: activation');
+    const outputActivation = checkActivation(given.outputActivation ?? 'linear', 'new MLP: outputActivation');
+    const rng = resolveRandom(given, 'new MLP');
+    const { init } = given;
+    const activations = layerActivations(given.activations, sizes.length - 1);
     this.layers = sizes.slice(1).map(
       (nout, i) =>
         new Layer(sizes[i]!, nout, {
           rng,
           activation: activations?.[i] ?? (i === sizes.length - 2 ? outputActivation : activation),
-          ...(init === undefined ? {} : { init }),
+          ...(init === undefined ? {} : { init: init as Initializer }),
         }),
     );
+    this.layers.forEach((layer, l) => { labelLayer(layer, `L${l + 1}.`); });
   }
 
   /** The number of inputs. */
@@ -77,7 +91,7 @@ export class MLP extends Module {
   forward(x: readonly (Value | number)[]): Value[] {
     checkInputs(x, this.nin, 'MLP.forward');
     let out: readonly (Value | number)[] = x;
-    for (const layer of this.layers) out = layer.neurons.map((n) => n.forwardChecked(out));
+    for (const layer of this.layers) out = forwardLayer(layer, out);
     return out as Value[];
   }
 
@@ -97,10 +111,7 @@ export class MLP extends Module {
       format: 'mg.mlp',
       version: 1,
       nin: this.nin,
-      layers: this.layers.map((l) => ({
-        activation: l.activation,
-        neurons: l.neurons.map((n) => ({ w: n.w.map((w) => writeNumber(w.data)), b: writeNumber(n.b.data) })),
-      })),
+      layers: this.layers.map(layerJSON),
     };
   }
 
@@ -113,7 +124,11 @@ export class MLP extends Module {
    *
    * @example
    * ```ts
+   * import { MLP } from '@mg/nn';
+   *
+   * const model = new MLP(2, [4, 1], { seed: 1 });
    * const copy = MLP.fromJSON(JSON.stringify(model));
+   * console.log(copy.forward([1, 2])[0].data === model.forward([1, 2])[0].data); // true
    * ```
    */
   static fromJSON(json: unknown): MLP {
@@ -123,7 +138,7 @@ export class MLP extends Module {
       parsed.layers.map((l) => l.neurons.length),
       { activations: parsed.layers.map((l) => l.activation), init: () => 0 },
     );
-    model.assign(parsed.layers.flatMap((l) => l.neurons.flatMap((n) => [...n.w, n.b])));
+    assign(model.parameters(), parsed.layers.flatMap((l) => l.neurons.flatMap((n) => [...n.w, n.b])));
     return model;
   }
 
@@ -141,11 +156,7 @@ export class MLP extends Module {
     if (theirs !== ours) {
       throw new RangeError(`MLP.loadJSON: the JSON holds ${theirs} but this model is ${ours}`);
     }
-    this.assign(parsed.layers.flatMap((l) => l.neurons.flatMap((n) => [...n.w, n.b])));
-  }
-
-  private assign(values: readonly number[]): void {
-    this.parameters().forEach((p, i) => (p.data = values[i]!));
+    assign(this.parameters(), parsed.layers.flatMap((l) => l.neurons.flatMap((n) => [...n.w, n.b])));
   }
 
   /** `MLP of [Layer of [ReLUNeuron(2), ...], ...]` */
@@ -156,7 +167,8 @@ export class MLP extends Module {
 
 function layerSizes(nouts: unknown): number[] {
   if (!Array.isArray(nouts) || nouts.length === 0) {
-    throw new RangeError(`new MLP: nouts must be a non-empty array of layer sizes, got ${Array.isArray(nouts) ? '[]' : typeof nouts}`);
+    const message = `new MLP: nouts must be a non-empty array of layer sizes, got ${Array.isArray(nouts) ? '[]' : describeInput(nouts)}`;
+    throw Array.isArray(nouts) ? new RangeError(message) : new TypeError(message);
   }
   return nouts.map((n: unknown, i) => checkCount(n, 'new MLP', `nouts[${i}]`));
 }
@@ -164,7 +176,8 @@ function layerSizes(nouts: unknown): number[] {
 function layerActivations(activations: unknown, count: number): Activation[] | undefined {
   if (activations === undefined) return undefined;
   if (!Array.isArray(activations) || activations.length !== count) {
-    throw new RangeError(`new MLP: activations must list one activation per layer (${count}), got ${Array.isArray(activations) ? activations.length : typeof activations}`);
+    const message = `new MLP: activations must list one activation per layer (${count}), got ${Array.isArray(activations) ? activations.length : describeInput(activations)}`;
+    throw Array.isArray(activations) ? new RangeError(message) : new TypeError(message);
   }
   return activations.map((a: unknown, i) => checkActivation(a, `new MLP: activations[${i}]`));
 }

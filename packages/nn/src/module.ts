@@ -5,9 +5,12 @@ import type { Value } from '@mg/engine';
  *
  * @example
  * ```ts
+ * import { MLP } from '@mg/nn';
+ *
  * const model = new MLP(2, [4, 1], { seed: 1 });
- * model.parameters().length; // 17
- * model.zeroGrad();          // every parameter's grad is 0 again
+ * model.forward([1, 2])[0].backward();
+ * model.zeroGrad(); // every parameter's grad is 0 again, ready for the next backward()
+ * console.log(model.parameters().length, model.parameters().every((p) => p.grad === 0)); // 17 true
  * ```
  */
 export abstract class Module {

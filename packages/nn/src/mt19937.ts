@@ -10,8 +10,11 @@ const LOWER = 0x7fffffff;
  *
  * @example
  * ```ts
+ * import { MT19937 } from '@mg/nn';
+ *
  * const mt = MT19937.fromArray([0x123, 0x234, 0x345, 0x456]);
- * mt.nextUint32(); // 1067595299, the reference output's first number
+ * // the first number of the reference implementation's output
+ * console.log(mt.nextUint32()); // 1067595299
  * ```
  */
 export class MT19937 {

@@ -1,20 +1,39 @@
-import { Value } from '@mg/engine';
+import { describeInput, Value } from '@mg/engine';
+
+/**
+ * One number of optimizer state per parameter (Adam's moments, SGD's momentum buffer). A step
+ * writes the new numbers to `next`; they replace `current` only when the whole step succeeded.
+ */
+export interface StateSlot {
+  /** The name error messages use (`'v, Adam's second moment'`). */
+  readonly name: string;
+  /** The state the last successful step left. */
+  readonly current: Float64Array;
+  /** The state the step in progress computes. */
+  readonly next: Float64Array;
+}
 
 /**
  * What every optimizer shares: the parameters it updates, a settable learning rate, and
- * `zeroGrad()`. Subclasses compute each parameter's new value in {@link Optimizer.update}.
+ * `zeroGrad()`. Subclasses compute each parameter's new value in {@link Optimizer.update} and
+ * keep their per-parameter state in slots made by {@link Optimizer.slot}.
  *
- * A step is all or nothing: new values and new optimizer state are computed first and only
- * written when every one of them is finite, so a NaN or infinite gradient throws and leaves
- * both the parameters and the optimizer as they were.
+ * A step is all or nothing: every new value and every new number of state is computed first and
+ * written only when all of them are finite. Otherwise the step throws a RangeError naming the
+ * parameter (index and label) and the number that was not finite, and the parameters, the state
+ * and the step count are exactly as before.
  *
  * @example
  * ```ts
- * const opt: Optimizer = new SGD(model.parameters(), { lr: 0.1 });
+ * import { Value } from '@mg/engine';
+ * import { SGD } from '@mg/nn';
+ *
+ * const w = new Value(1, { label: 'w' });
+ * const opt = new SGD([w], { lr: 0.1 });
  * opt.zeroGrad();
- * loss.backward();
+ * w.mul(w).backward(); // d(w²)/dw = 2
  * opt.step();
- * opt.steps; // 1
+ * console.log(w.data, opt.steps); // 0.8 1
  * ```
  */
 export abstract class Optimizer {
@@ -22,6 +41,7 @@ export abstract class Optimizer {
   readonly params: readonly Value[];
   private learningRate: number;
   private readonly next: Float64Array;
+  private readonly slots: StateSlot[] = [];
   private readonly name: string;
   private taken = 0;
 
@@ -31,10 +51,10 @@ export abstract class Optimizer {
    * @param where - the optimizer's name, for error messages
    * @throws TypeError when `params` holds something other than Values; RangeError for a bad `lr`
    */
-  protected constructor(params: readonly Value[], lr: number, where: string) {
-    this.params = checkParams(params, where);
-    this.learningRate = checkRate(lr, `${where}: lr`);
-    this.next = new Float64Array(params.length);
+  protected constructor(params: readonly Value[], lr: unknown, where: string) {
+    this.params = checkParams(params, `new ${where}`);
+    this.learningRate = checkRate(lr, `new ${where}: lr`);
+    this.next = new Float64Array(this.params.length);
     this.name = where;
   }
 
@@ -49,28 +69,29 @@ export abstract class Optimizer {
   }
 
   set lr(value: number) {
-    this.learningRate = checkRate(value, 'Optimizer.lr');
+    this.learningRate = checkRate(value, `${this.name}.lr`);
   }
 
   /**
    * Updates every parameter from its `grad`.
    *
-   * @throws RangeError naming the parameter when a gradient or result is not finite; nothing changes then
+   * @throws RangeError naming the parameter and the number when a new value or a new number of
+   *   state would not be finite; nothing changes then
    */
   step(): void {
-    const { params, next } = this;
+    const { params, next, slots } = this;
     const t = this.taken + 1;
     for (let i = 0; i < params.length; i++) {
       const p = params[i]!;
       const x = this.update(i, p.data, p.grad, t);
-      if (!(x - x === 0)) {
-        throw new RangeError(
-          `${this.name}.step: parameter ${i} would become ${x} (value ${p.data}, grad ${p.grad}); nothing was updated`,
-        );
+      if (!(x - x === 0)) this.refuse(i, 'its value', x);
+      for (const slot of slots) {
+        const s = slot.next[i]!;
+        if (!(s - s === 0)) this.refuse(i, slot.name, s);
       }
       next[i] = x;
     }
-    this.commit();
+    for (const slot of slots) slot.current.set(slot.next);
     for (let i = 0; i < params.length; i++) params[i]!.data = next[i]!;
     this.taken = t;
   }
@@ -81,7 +102,18 @@ export abstract class Optimizer {
   }
 
   /**
-   * The new value of parameter `i`; stages (does not yet store) any state it updates.
+   * A new slot of per-parameter state, all zeros, checked and stored by {@link Optimizer.step}.
+   *
+   * @param name - what error messages call it
+   */
+  protected slot(name: string): StateSlot {
+    const slot = { name, current: new Float64Array(this.params.length), next: new Float64Array(this.params.length) };
+    this.slots.push(slot);
+    return slot;
+  }
+
+  /**
+   * The new value of parameter `i`; writes any state it updates to its slots' `next` arrays.
    *
    * @param i - the parameter's index
    * @param x - its value
@@ -91,30 +123,43 @@ export abstract class Optimizer {
    */
   protected abstract update(i: number, x: number, g: number, t: number): number;
 
-  /** Stores the state staged by `update` during a step that succeeded. */
-  protected abstract commit(): void;
+  private refuse(i: number, what: string, bad: number): never {
+    const p = this.params[i]!;
+    const label = p.label === '' ? '' : ` ${JSON.stringify(p.label)}`;
+    throw new RangeError(
+      `${this.name}.step: parameter ${i}${label} (value ${p.data}, grad ${p.grad}) would make ${what} ${bad}; nothing was updated`,
+    );
+  }
 }
 
-/** Throws a RangeError unless `x` is a finite number >= 0. */
+/** Throws unless `x` is a finite number >= 0: a TypeError for a non-number, else a RangeError. */
 export function checkRate(x: unknown, what: string): number {
-  if (typeof x !== 'number' || !Number.isFinite(x) || x < 0) {
-    throw new RangeError(`${what} must be a finite number >= 0, got ${String(x)}`);
+  if (typeof x !== 'number') throw new TypeError(`${what} must be a finite number >= 0, got ${describeInput(x)}`);
+  if (!Number.isFinite(x) || x < 0) {
+    throw new RangeError(`${what} must be a finite number >= 0, got ${x}`);
   }
   return x;
 }
 
-/** Throws a RangeError unless `x` is a number in [0, 1). */
+/** Throws unless `x` is a number in [0, 1): a TypeError for a non-number, else a RangeError. */
 export function checkUnit(x: unknown, what: string): number {
-  if (typeof x !== 'number' || !(x >= 0 && x < 1)) {
-    throw new RangeError(`${what} must be a number in [0, 1), got ${String(x)}`);
+  if (typeof x !== 'number') throw new TypeError(`${what} must be a number in [0, 1), got ${describeInput(x)}`);
+  if (!(x >= 0 && x < 1)) {
+    throw new RangeError(`${what} must be a number in [0, 1), got ${x}`);
   }
+  return x;
+}
+
+/** Throws a TypeError unless `x` is a boolean. */
+export function checkFlag(x: unknown, what: string): boolean {
+  if (typeof x !== 'boolean') throw new TypeError(`${what} must be true or false, got ${describeInput(x)}`);
   return x;
 }
 
 function checkParams(params: unknown, where: string): Value[] {
-  if (!Array.isArray(params)) throw new TypeError(`${where}: params must be an array of Values`);
+  if (!Array.isArray(params)) throw new TypeError(`${where}: params must be an array of Values, got ${describeInput(params)}`);
   return params.map((p: unknown, i) => {
-    if (!(p instanceof Value)) throw new TypeError(`${where}: params[${i}] is not a Value`);
+    if (!(p instanceof Value)) throw new TypeError(`${where}: params[${i}] must be a Value, got ${describeInput(p)}`);
     return p;
   });
 }

@@ -1,3 +1,4 @@
+import { describeInput } from '@mg/engine';
 import { MT19937 } from './mt19937.js';
 
 /**
@@ -9,8 +10,11 @@ import { MT19937 } from './mt19937.js';
  *
  * @example
  * ```ts
- * const rng = new PythonRandom(1337);   // random.seed(1337)
- * rng.uniform(-1, 1);                   // 0.23550571390294128, as random.uniform(-1, 1) prints
+ * import { PythonRandom } from '@mg/nn';
+ *
+ * const rng = new PythonRandom(1337); // random.seed(1337)
+ * // random.uniform(-1, 1) in CPython prints the same
+ * console.log(rng.uniform(-1, 1)); // 0.23550571390294128
  * ```
  */
 export class PythonRandom {
@@ -55,16 +59,15 @@ export class PythonRandom {
   }
 }
 
-function seeded(seed: number | bigint, where: string): MT19937 {
+export function seeded(seed: unknown, where: string): MT19937 {
   let n: bigint;
   if (typeof seed === 'bigint') {
     n = seed;
   } else if (typeof seed === 'number' && Number.isSafeInteger(seed)) {
     n = BigInt(seed);
   } else {
-    const shown = typeof seed === 'number' ? String(seed) : typeof seed;
     throw new TypeError(
-      `${where}: seed must be a safe integer or a bigint, got ${shown} ` +
+      `${where}: seed must be a safe integer or a bigint, got ${describeInput(seed)} ` +
         '(Python seeds floats and strings differently; only integer seeds are reproduced)',
     );
   }

@@ -1,5 +1,5 @@
-import type { Value } from '@mg/engine';
-import { Optimizer, checkRate, checkUnit } from './optimizer.js';
+import { checkOptions, type Value } from '@mg/engine';
+import { Optimizer, checkFlag, checkRate, checkUnit, type StateSlot } from './optimizer.js';
 
 /** Options for {@link SGD}; the names and defaults are PyTorch's (`torch.optim.SGD`). */
 export interface SGDOptions {
@@ -24,14 +24,19 @@ export interface SGDOptions {
  *
  * @example
  * ```ts
+ * import { MLP, SGD, hingeLoss } from '@mg/nn';
+ *
+ * const model = new MLP(2, [4, 1], { seed: 1 });
  * const opt = new SGD(model.parameters(), { lr: 1.0 });
- * for (let k = 0; k < 100; k++) {
- *   const loss = lossOf(model);   // any Value
+ * const lossOf = () => hingeLoss([model.forward([1, 2])[0], model.forward([-1, 0])[0]], [1, -1]);
+ * for (let k = 0; k < 10; k++) {
+ *   const loss = lossOf();
  *   opt.zeroGrad();
  *   loss.backward();
  *   opt.lr = 1.0 - (0.9 * k) / 100;
  *   opt.step();
  * }
+ * console.log(lossOf().data, opt.steps); // 0 10
  * ```
  */
 export class SGD extends Optimizer {
@@ -43,42 +48,37 @@ export class SGD extends Optimizer {
   readonly weightDecay: number;
   /** Whether the momentum is Nesterov's. */
   readonly nesterov: boolean;
-  private readonly buffer: Float64Array;
-  private readonly staged: Float64Array;
+  private readonly buffer: StateSlot | null;
 
   /**
    * @param params - the Values to update
    * @param options - learning rate, momentum, dampening, weight decay, Nesterov
-   * @throws RangeError for an option out of range, or Nesterov without momentum or with dampening
+   * @throws TypeError for options that are not an object or hold an unknown key; RangeError for
+   *   an option out of range, or Nesterov without momentum or with dampening
    */
   constructor(params: readonly Value[], options: SGDOptions) {
-    if (typeof (options as unknown) !== 'object' || (options as unknown) === null) {
-      throw new TypeError('new SGD: options must be an object such as { lr: 0.1 }');
-    }
-    super(params, options.lr, 'SGD');
-    this.momentum = checkUnit(options.momentum ?? 0, 'SGD: momentum');
-    this.dampening = checkUnit(options.dampening ?? 0, 'SGD: dampening');
-    this.weightDecay = checkRate(options.weightDecay ?? 0, 'SGD: weightDecay');
-    this.nesterov = options.nesterov ?? false;
+    const given = checkOptions(options, ['lr', 'momentum', 'dampening', 'weightDecay', 'nesterov'], 'new SGD');
+    super(params, given.lr, 'SGD');
+    this.momentum = checkUnit(given.momentum ?? 0, 'new SGD: momentum');
+    this.dampening = checkUnit(given.dampening ?? 0, 'new SGD: dampening');
+    this.weightDecay = checkRate(given.weightDecay ?? 0, 'new SGD: weightDecay');
+    this.nesterov = checkFlag(given.nesterov ?? false, 'new SGD: nesterov');
     if (this.nesterov && (this.momentum === 0 || this.dampening !== 0)) {
-      throw new RangeError('SGD: Nesterov momentum needs momentum > 0 and dampening = 0');
+      throw new RangeError(
+        `new SGD: Nesterov momentum needs momentum > 0 and dampening = 0, got momentum ${this.momentum} and dampening ${this.dampening}`,
+      );
     }
-    this.buffer = new Float64Array(params.length);
-    this.staged = new Float64Array(params.length);
+    this.buffer = this.momentum === 0 ? null : this.slot('its momentum buffer');
   }
 
   protected update(i: number, x: number, grad: number, t: number): number {
-    const { momentum: mu, weightDecay: wd } = this;
+    const { momentum: mu, weightDecay: wd, buffer } = this;
     let g = wd === 0 ? grad : grad + wd * x;
-    if (mu !== 0) {
-      const b = t === 1 ? g : mu * this.buffer[i]! + (1 - this.dampening) * g;
-      this.staged[i] = b;
+    if (buffer !== null) {
+      const b = t === 1 ? g : mu * buffer.current[i]! + (1 - this.dampening) * g;
+      buffer.next[i] = b;
       g = this.nesterov ? g + mu * b : b;
     }
     return x - this.lr * g;
-  }
-
-  protected commit(): void {
-    if (this.momentum !== 0) this.buffer.set(this.staged);
   }
 }

@@ -1,28 +1,23 @@
-import { compile, type Program, type Value } from '@mg/engine';
+import { checkOptions, compile, type CompileOptions, describeInput, type Program, TraceError, type Value } from '@mg/engine';
 import type { MLP } from './mlp.js';
-import type { Optimizer } from './optimizer.js';
+import { Neuron } from './neuron.js';
+import { Optimizer, checkRate } from './optimizer.js';
 import { SGD } from './sgd.js';
-import { PythonRandom } from './python-random.js';
-import { bceWithLogits, hinge, l2, mean, softmaxCrossEntropy, squaredError, sum } from './losses.js';
+import { l2, mean } from './losses.js';
+import { lossKind, type LossKind, type LossName } from './loss-table.js';
+import { checkData, shuffler, type Dataset } from './data.js';
+import { ENGINES, type Engine } from './engines.js';
 
-/**
- * The losses {@link Trainer} knows, each the mean over the batch of a per-sample loss:
- * - `'hinge'`: micrograd's max-margin `relu(1 - y·score)`, labels -1/+1, one output;
- * - `'bce'`: binary cross-entropy with logits, labels 0/1, one output;
- * - `'mse'`: squared error (averaged over outputs), targets numbers or rows;
- * - `'cross-entropy'`: softmax cross-entropy, targets class indices or probability rows.
- */
-export type LossName = 'hinge' | 'bce' | 'mse' | 'cross-entropy';
-
-/** Where a {@link Trainer} runs: eager graphs, or a program compiled once by `compile` from `@mg/engine`. */
-export type Engine = 'eager' | 'compiled';
-
-/** A training set: inputs and targets, one per sample. */
-export interface Dataset {
-  /** One row of `model.nin` numbers per sample. */
-  x: readonly (readonly number[])[];
-  /** One target per sample: a label, a class index, or a row of numbers (see {@link LossName}). */
-  y: readonly (number | readonly number[])[];
+/** What a {@link Trainer} trains: an {@link MLP}, a {@link Layer}, or anything shaped like them. */
+export interface TrainableModel {
+  /** Inputs per sample. */
+  readonly nin: number;
+  /** Outputs per sample. */
+  readonly nout: number;
+  /** One Value per output. */
+  forward(x: readonly (Value | number)[]): Value[];
+  /** The trainable values, in a fixed order. */
+  parameters(): Value[];
 }
 
 /** What a {@link Trainer} reports after each step. */
@@ -39,6 +34,9 @@ export interface StepInfo {
   batchSize: number;
 }
 
+/** A learning rate, or a schedule called with the step number (from 0) before each update. */
+export type LearningRate = number | ((step: number) => number);
+
 /** Options for {@link Trainer} and {@link fit}. */
 export interface TrainerOptions {
   /** The loss. Default `'hinge'`, micrograd's demo. */
@@ -48,7 +46,7 @@ export interface TrainerOptions {
   /** The optimizer. Default `new SGD(model.parameters(), { lr })`. */
   optimizer?: Optimizer;
   /** A learning rate, or a schedule called with the step number before each update. Default 0.1 when no optimizer is given, else the optimizer's. */
-  lr?: number | ((step: number) => number);
+  lr?: LearningRate;
   /** Samples per step. Default: the whole dataset, in order, every step. */
   batchSize?: number;
   /**
@@ -64,63 +62,84 @@ export interface TrainerOptions {
    * compiles and falls back to eager when the model cannot be traced.
    */
   engine?: Engine | 'auto';
-  /** Compiled mode's back end, passed to `compile`. Default `'auto'`. */
-  backend?: 'auto' | 'js' | 'interpreter';
-  /** Called after every step, for progress bars and plots. */
+  /** Compiled mode's back end, passed to `compile` as it is. Default `'auto'`. */
+  backend?: CompileOptions['backend'];
+  /** Called after every step (once it has been applied), for progress bars and plots. */
   onStep?: (info: StepInfo) => void;
 }
 
-/** What {@link fit} returns. */
-export interface FitResult {
-  /** The loss at each step. */
-  losses: number[];
-  /** The accuracy at each step (`null` entries for `'mse'`). */
-  accuracies: (number | null)[];
-  /** The engine that ran. */
-  engine: Engine;
+/** What {@link Trainer.setOptions} can change between steps. */
+export interface LiveOptions {
+  /** A new learning rate (replacing any schedule) or a new schedule, used from the next step. */
+  lr?: LearningRate;
+  /** A new optimizer, with fresh state, from the next step; a schedule set before keeps driving its learning rate. */
+  optimizer?: Optimizer;
+  /** A new L2 coefficient α, from the next step. */
+  alpha?: number;
 }
 
-type Target = readonly (Value | number)[];
+const TRAINER_OPTIONS = ['loss', 'alpha', 'optimizer', 'lr', 'batchSize', 'sample', 'seed', 'engine', 'backend', 'onStep'] as const;
+
+/** What one step measured before its update. */
+interface Measured {
+  loss: number;
+  correct: number;
+}
 
 /**
- * Trains an {@link MLP}: one optimizer step per call to {@link Trainer.step}, full-batch or
- * mini-batch, eager or compiled. Each step computes the loss, zeroes the model's gradients,
- * back-propagates, sets the learning rate and updates, the order of micrograd's demo loop.
+ * Trains an {@link MLP} (or a {@link Layer}): one optimizer step per call to {@link Trainer.step},
+ * full-batch or mini-batch, eager or compiled. Each step computes the loss, zeroes the model's
+ * gradients, back-propagates, sets the learning rate and updates, the order of micrograd's demo
+ * loop.
  *
  * Compiled mode traces the model and loss once with `compile` and replays it without building
  * graphs; it gives the same numbers as eager mode bit for bit. If the model cannot be traced
  * (control flow that reads `.data`), the trainer falls back to eager mode and says so in
  * {@link Trainer.engine}.
  *
+ * A step is all or nothing: when anything in it fails (a non-finite loss, gradient or weight, a
+ * schedule returning NaN), it throws and leaves the weights, their gradients, the optimizer's
+ * state and learning rate, and the step count as they were.
+ *
  * @example
  * ```ts
- * const trainer = new Trainer(model, { x: X, y }, { alpha: 1e-4, lr: (k) => 1.0 - (0.9 * k) / 100 });
- * for (let k = 0; k < 100; k++) {
- *   const { loss, accuracy } = trainer.step();
- * }
+ * import { MLP, Trainer } from '@mg/nn';
+ *
+ * const model = new MLP(2, [8, 1], { seed: 1 });
+ * const data = { x: [[1, 1], [-1, -1], [1, -1], [-1, 1]], y: [1, 1, -1, -1] };
+ * const trainer = new Trainer(model, data, { alpha: 1e-4, lr: (k) => 1.0 - (0.9 * k) / 100 });
+ * for (let k = 0; k < 50; k++) trainer.step();
+ * trainer.setOptions({ lr: 0.05 }); // from the next step on; the model and step count stay
+ * console.log(trainer.steps, trainer.step().lr); // 50 0.05
  * ```
  */
-export class Trainer {
+export class Trainer<M extends TrainableModel = MLP> {
   /** The model being trained. */
-  readonly model: MLP;
-  /** The optimizer updating it. */
-  readonly optimizer: Optimizer;
+  readonly model: M;
   /** The loss. */
   readonly loss: LossName;
+  private opt: Optimizer;
   private mode: Engine;
+  private readonly kind: LossKind;
   private readonly rows: number[][];
   private readonly targets: number[][];
-  private readonly targetSize: number;
-  private readonly alpha: number;
-  private readonly schedule: ((step: number) => number) | null;
+  private readonly params: Value[];
+  private readonly paramSet: ReadonlySet<Value>;
+  private penalty: number;
+  private schedule: ((step: number) => number) | null;
   private readonly batchSize: number;
   private readonly sample: ((step: number, size: number) => readonly number[]) | null;
   private readonly every: readonly number[];
   private readonly fallback: boolean;
   private readonly onStep: ((info: StepInfo) => void) | null;
-  private readonly backend: 'auto' | 'js' | 'interpreter';
+  private readonly backend: NonNullable<CompileOptions['backend']>;
   private program: Program | null = null;
+  private termCount = 0;
   private flat = new Float64Array(0);
+  /** The gradients before the step in progress, restored when it fails. */
+  private readonly saved: Float64Array;
+  /** One sample's outputs, for the loss's `correct`. */
+  private readonly out: Float64Array;
   private k = 0;
 
   /**
@@ -129,36 +148,51 @@ export class Trainer {
    * @param options - loss, L2, optimizer, learning rate, batches, engine, callback
    * @throws TypeError or RangeError naming the bad sample or option
    */
-  constructor(model: MLP, data: Dataset, options: TrainerOptions = {}) {
-    this.model = model;
-    this.loss = checkLoss(options.loss ?? 'hinge');
+  constructor(model: M, data: Dataset, options?: TrainerOptions) {
+    const given = checkOptions(options, TRAINER_OPTIONS, 'Trainer');
+    this.model = checkModel(model, 'Trainer');
+    this.kind = lossKind(given.loss ?? 'hinge', 'Trainer');
+    this.loss = (given.loss ?? 'hinge') as LossName;
     const { nin, nout } = model;
-    if ((this.loss === 'hinge' || this.loss === 'bce') && nout !== 1) {
+    if (this.kind.singleOutput && nout !== 1) {
       throw new RangeError(`Trainer: the '${this.loss}' loss needs a model with one output, this one has ${nout}`);
     }
-    this.targetSize = this.loss === 'hinge' || this.loss === 'bce' ? 1 : nout;
-    [this.rows, this.targets] = checkData(data, nin, this.targetSize, this.loss);
-    this.alpha = options.alpha ?? 0;
-    if (typeof this.alpha !== 'number' || !Number.isFinite(this.alpha) || this.alpha < 0) {
-      throw new RangeError(`Trainer: alpha must be a finite number >= 0, got ${String(this.alpha)}`);
-    }
-    const { lr } = options;
+    ({ rows: this.rows, targets: this.targets } = checkData(data, nin, nout, this.kind, this.loss, 'Trainer'));
+    this.penalty = checkAlpha(given.alpha ?? 0, 'Trainer: alpha');
+    this.params = model.parameters();
+    this.paramSet = new Set(this.params);
+    this.saved = new Float64Array(this.params.length);
+    this.out = new Float64Array(nout);
+    const lr = checkLearningRate(given.lr, 'Trainer: lr');
     this.schedule = typeof lr === 'function' ? lr : null;
-    const firstLr = typeof lr === 'function' ? lr(0) : (lr ?? 0.1);
-    this.optimizer = options.optimizer ?? new SGD(model.parameters(), { lr: firstLr });
-    if (typeof lr === 'number') this.optimizer.lr = lr;
+    const firstLr = this.schedule === null ? (lr as number | undefined) ?? 0.1 : this.scheduled(this.schedule, 0);
+    this.opt = given.optimizer === undefined ? new SGD(this.params, { lr: firstLr }) : this.checkOptimizer(given.optimizer);
+    if (typeof lr === 'number') this.opt.lr = lr;
     const n = this.rows.length;
-    this.batchSize = options.batchSize ?? n;
-    if (!Number.isInteger(this.batchSize) || this.batchSize < 1 || this.batchSize > n) {
-      throw new RangeError(`Trainer: batchSize must be an integer in [1, ${n}], got ${String(options.batchSize)}`);
+    const batchSize = given.batchSize ?? n;
+    if (typeof batchSize !== 'number' || !Number.isInteger(batchSize) || batchSize < 1 || batchSize > n) {
+      const message = `Trainer: batchSize must be an integer in [1, ${n}], got ${typeof batchSize === 'number' ? batchSize : describeInput(batchSize)}`;
+      throw typeof batchSize === 'number' ? new RangeError(message) : new TypeError(message);
+    }
+    this.batchSize = batchSize;
+    const seed = given.seed ?? 0;
+    if (typeof seed !== 'number' || !Number.isSafeInteger(seed)) {
+      throw new TypeError(`Trainer: seed must be a safe integer, got ${describeInput(seed)}`);
+    }
+    if (given.sample !== undefined && typeof given.sample !== 'function') {
+      throw new TypeError(`Trainer: sample must be a function (step, size) => indices, got ${describeInput(given.sample)}`);
+    }
+    if (given.onStep !== undefined && typeof given.onStep !== 'function') {
+      throw new TypeError(`Trainer: onStep must be a function, got ${describeInput(given.onStep)}`);
     }
     this.every = this.rows.map((_, i) => i);
-    this.sample = options.sample ?? (this.batchSize === n ? null : shuffler(n, options.seed ?? 0));
-    this.onStep = options.onStep ?? null;
-    this.backend = options.backend ?? 'auto';
-    const engine: unknown = options.engine ?? 'auto';
-    if (engine !== 'auto' && engine !== 'eager' && engine !== 'compiled') {
-      throw new TypeError(`Trainer: engine must be 'auto', 'eager' or 'compiled', got ${JSON.stringify(engine)}`);
+    this.sample = (given.sample as TrainerOptions['sample']) ?? (batchSize === n ? null : shuffler(n, seed));
+    this.onStep = (given.onStep as TrainerOptions['onStep']) ?? null;
+    // Passed to compile as it is: compile knows which back ends exist and refuses the others.
+    this.backend = (given.backend ?? 'auto') as NonNullable<CompileOptions['backend']>;
+    const engine: unknown = given.engine ?? 'auto';
+    if (engine !== 'auto' && !ENGINES.includes(engine as Engine)) {
+      throw new TypeError(`Trainer: engine must be 'auto', ${ENGINES.map((e) => `'${e}'`).join(' or ')}, got ${describeInput(engine)}`);
     }
     this.mode = engine === 'eager' ? 'eager' : 'compiled';
     this.fallback = engine === 'auto';
@@ -174,132 +208,177 @@ export class Trainer {
     return this.k;
   }
 
+  /** The optimizer updating the model (see {@link Trainer.setOptions} to change it). */
+  get optimizer(): Optimizer {
+    return this.opt;
+  }
+
+  /** The L2 coefficient α in use. */
+  get alpha(): number {
+    return this.penalty;
+  }
+
+  /**
+   * Changes the learning rate, the optimizer or the L2 coefficient from the next step on, without
+   * restarting: the model, its weights and the step count stay. All or nothing: every option is
+   * checked before any is applied.
+   *
+   * @param options - `lr` (a number replaces any schedule; a function becomes the schedule),
+   *   `optimizer` (fresh state; must update only this model's parameters), `alpha`
+   * @throws TypeError for an unknown key or a value of the wrong kind; RangeError for a value out of range
+   *
+   * @example
+   * ```ts
+   * import { Adam, MLP, Trainer } from '@mg/nn';
+   *
+   * const model = new MLP(2, [4, 1], { seed: 2 });
+   * const trainer = new Trainer(model, { x: [[1, 0], [0, 1]], y: [1, -1] }, { lr: 0.1 });
+   * trainer.step();
+   * trainer.setOptions({ optimizer: new Adam(model.parameters(), { lr: 0.01 }), alpha: 1e-4 });
+   * const { step, lr } = trainer.step();
+   * console.log(step, lr, trainer.optimizer.constructor.name); // 1 0.01 Adam
+   * ```
+   */
+  setOptions(options: LiveOptions): void {
+    const given = checkOptions(options, ['lr', 'optimizer', 'alpha'], 'Trainer.setOptions');
+    const lr = checkLearningRate(given.lr, 'Trainer.setOptions: lr');
+    const optimizer = given.optimizer === undefined ? this.opt : this.checkOptimizer(given.optimizer, 'Trainer.setOptions');
+    const alpha = given.alpha === undefined ? this.penalty : checkAlpha(given.alpha, 'Trainer.setOptions: alpha');
+    if (typeof lr === 'function') this.scheduled(lr, this.k);
+    this.opt = optimizer;
+    if (typeof lr === 'number') {
+      this.schedule = null;
+      optimizer.lr = lr;
+    } else if (lr !== undefined) {
+      this.schedule = lr;
+    }
+    if (alpha !== this.penalty) {
+      this.penalty = alpha;
+      // The L2 term is part of the traced reduction: trace again at the next step.
+      this.program = null;
+    }
+  }
+
   /**
    * One training step on the next batch.
    *
    * @returns the batch's loss and accuracy before the update, the learning rate used
-   * @throws RangeError when a loss, gradient or new weight is not finite (the weights are then unchanged)
+   * @throws RangeError when a loss, gradient or new weight is not finite, or the schedule gives
+   *   a bad learning rate; the weights, gradients, optimizer and step count are then unchanged
    */
   step(): StepInfo {
     const k = this.k;
+    const opt = this.opt;
+    const lr = this.schedule === null ? opt.lr : this.scheduled(this.schedule, k);
     const indices = this.batchIndices(k);
-    const [loss, correct] = this.mode === 'compiled' ? this.compiledOrFallback(indices) : this.eagerStep(indices);
-    if (this.schedule !== null) this.optimizer.lr = this.schedule(k);
-    this.optimizer.step();
+    const { params, saved } = this;
+    for (let j = 0; j < params.length; j++) saved[j] = params[j]!.grad;
+    const previousLr = opt.lr;
+    let measured: Measured;
+    try {
+      measured = this.mode === 'compiled' ? this.compiledOrFallback(indices) : this.eagerStep(indices);
+      opt.lr = lr;
+      opt.step();
+    } catch (e) {
+      for (let j = 0; j < params.length; j++) params[j]!.grad = saved[j]!;
+      opt.lr = previousLr;
+      throw e;
+    }
     this.k = k + 1;
     const info: StepInfo = {
       step: k,
-      loss,
-      accuracy: this.loss === 'mse' ? null : correct / indices.length,
-      lr: this.optimizer.lr,
+      loss: measured.loss,
+      accuracy: this.kind.correct === null ? null : measured.correct / indices.length,
+      lr,
       batchSize: indices.length,
     };
     this.onStep?.(info);
     return info;
   }
 
-  /** The per-sample loss of outputs `out` against target `t` (numbers, or Values when traced). */
-  private sampleLoss(out: readonly Value[], t: Target): Value {
-    switch (this.loss) {
-      case 'hinge':
-        return hinge(out[0]!, t[0]!);
-      case 'bce':
-        return bceWithLogits(out[0]!, t[0]!);
-      case 'cross-entropy':
-        return softmaxCrossEntropy(out, t);
-      case 'mse':
-        return out.length === 1
-          ? squaredError(out[0]!, t[0]!)
-          : sum(out.map((o, j) => squaredError(o, t[j]!))).mul(1.0 / out.length);
-    }
+  /** The batch loss from every sample's terms: their mean, plus the L2 term. */
+  private total(terms: readonly Value[]): Value {
+    const data = mean(terms);
+    return this.penalty === 0 ? data : data.add(l2(this.params, this.penalty));
   }
 
-  /** The batch loss from per-sample losses: their mean, plus the L2 term. */
-  private total(losses: readonly Value[]): Value {
-    const data = mean(losses);
-    return this.alpha === 0 ? data : data.add(l2(this.model.parameters(), this.alpha));
+  private zeroGrad(): void {
+    const params = this.params;
+    for (let j = 0; j < params.length; j++) params[j]!.grad = 0;
   }
 
-  private eagerStep(indices: readonly number[]): [number, number] {
-    const outputs = indices.map((i) => this.model.forward(this.rows[i]!));
-    const total = this.total(outputs.map((out, b) => this.sampleLoss(out, this.targets[indices[b]!]!)));
+  private eagerStep(indices: readonly number[]): Measured {
+    const { kind, out } = this;
+    const terms: Value[] = [];
     let correct = 0;
-    outputs.forEach((out, b) => {
-      if (this.isCorrect((j) => out[j]!.data, this.targets[indices[b]!]!)) correct++;
-    });
-    this.model.zeroGrad();
+    for (const i of indices) {
+      const outputs = this.model.forward(this.rows[i]!);
+      const target = this.targets[i]!;
+      terms.push(...kind.terms(outputs, target));
+      if (kind.correct === null) continue;
+      for (let j = 0; j < out.length; j++) out[j] = outputs[j]!.data;
+      if (kind.correct(out, target)) correct++;
+    }
+    const total = this.total(terms);
+    this.zeroGrad();
     total.backward();
-    return [total.data, correct];
+    return { loss: total.data, correct };
   }
 
   /** A compiled step; under `'auto'`, an eager one (for good) when the model cannot be traced. */
-  private compiledOrFallback(indices: readonly number[]): [number, number] {
+  private compiledOrFallback(indices: readonly number[]): Measured {
     if (!this.fallback || this.program !== null) return this.compiledStep(indices);
     try {
       return this.compiledStep(indices);
     } catch (e) {
-      if (!(e instanceof TypeError) || !e.message.startsWith('compile:')) throw e;
+      if (!(e instanceof TraceError)) throw e;
       this.mode = 'eager';
       return this.eagerStep(indices);
     }
   }
 
-  private compiledStep(indices: readonly number[]): [number, number] {
+  private compiledStep(indices: readonly number[]): Measured {
     const { nin } = this.model;
-    const width = nin + this.targetSize;
+    const { kind, out, rows, targets } = this;
+    const width = nin + this.targets[0]!.length;
     const size = indices.length * width;
     if (this.flat.length !== size) this.flat = new Float64Array(size);
     const flat = this.flat;
-    indices.forEach((i, b) => {
-      flat.set(this.rows[i]!, b * width);
-      flat.set(this.targets[i]!, b * width + nin);
-    });
-    this.model.zeroGrad();
-    const program = this.compiled(width);
-    const loss = program.run(flat);
-    const out = program.outputs;
-    const m = program.outputsPerSample;
-    let correct = 0;
     for (let b = 0; b < indices.length; b++) {
-      if (this.isCorrect((j) => out[b * m + 1 + j]!, this.targets[indices[b]!]!)) correct++;
+      const i = indices[b]!;
+      flat.set(rows[i]!, b * width);
+      flat.set(targets[i]!, b * width + nin);
     }
-    return [loss, correct];
+    const program = this.compiled(width);
+    this.zeroGrad();
+    const loss = program.run(flat);
+    let correct = 0;
+    if (kind.correct !== null) {
+      const first = this.termCount;
+      for (let b = 0; b < indices.length; b++) {
+        for (let j = 0; j < out.length; j++) out[j] = program.output(b, first + j);
+        if (kind.correct(out, targets[indices[b]!]!)) correct++;
+      }
+    }
+    return { loss, correct };
   }
 
-  // Per sample the traced function returns [loss, ...outputs]; the reduction averages the
-  // losses and adds the L2 term: the same graph as eager mode, so the same numbers.
+  // Per sample the traced function returns [...terms, ...outputs]; the reduction averages every
+  // sample's terms and adds the L2 term: the same graph as eager mode, so the same numbers.
   private compiled(width: number): Program {
     if (this.program === null) {
       const nin = this.model.nin;
       this.program = compile(
         (xs) => {
-          const out = this.model.forward(xs.slice(0, nin));
-          return [this.sampleLoss(out, xs.slice(nin)), ...out];
+          const outputs = this.model.forward(xs.slice(0, nin));
+          const terms = this.kind.terms(outputs, xs.slice(nin));
+          this.termCount = terms.length;
+          return [...terms, ...outputs];
         },
-        { inputs: width, reduce: (outs) => this.total(outs.map((o) => o[0]!)), backend: this.backend },
+        { inputs: width, reduce: (outs) => this.total(outs.flatMap((o) => o.slice(0, this.termCount))), backend: this.backend },
       );
     }
     return this.program;
-  }
-
-  private isCorrect(output: (j: number) => number, t: readonly number[]): boolean {
-    switch (this.loss) {
-      case 'hinge':
-        return t[0]! > 0 === output(0) > 0;
-      case 'bce':
-        return t[0]! > 0.5 === output(0) > 0;
-      case 'cross-entropy': {
-        let best = 0;
-        let want = 0;
-        for (let j = 1; j < t.length; j++) {
-          if (output(j) > output(best)) best = j;
-          if (t[j]! > t[want]!) want = j;
-        }
-        return best === want;
-      }
-      case 'mse':
-        return false;
-    }
   }
 
   private batchIndices(k: number): readonly number[] {
@@ -307,12 +386,37 @@ export class Trainer {
     const n = this.rows.length;
     const indices: unknown = this.sample(k, this.batchSize);
     if (!Array.isArray(indices) || indices.length !== this.batchSize) {
-      throw new RangeError(`Trainer: sample() must return ${this.batchSize} indices, got ${Array.isArray(indices) ? indices.length : typeof indices}`);
+      throw new RangeError(`Trainer: sample() must return ${this.batchSize} indices, got ${Array.isArray(indices) ? indices.length : describeInput(indices)}`);
     }
     for (const i of indices as unknown[]) {
-      if (typeof i !== 'number' || !Number.isInteger(i) || i < 0 || i >= n) throw new RangeError(`Trainer: sample() returned index ${String(i)}, outside [0, ${n})`);
+      if (typeof i !== 'number' || !Number.isInteger(i) || i < 0 || i >= n) {
+        throw new RangeError(`Trainer: sample() returned index ${describeInput(i)}, outside [0, ${n})`);
+      }
     }
     return indices as number[];
+  }
+
+  /** The schedule's learning rate for step `k`, or a RangeError naming the schedule and the step. */
+  private scheduled(schedule: (step: number) => number, k: number): number {
+    const lr: unknown = schedule(k);
+    if (typeof lr !== 'number' || !Number.isFinite(lr) || lr < 0) {
+      throw new RangeError(
+        `Trainer: the learning-rate schedule (${schedule.name === '' ? 'an anonymous function' : `function ${schedule.name}`}) returned ` +
+          `${typeof lr === 'number' ? lr : describeInput(lr)} for step ${k}; it must return a finite number >= 0`,
+      );
+    }
+    return lr;
+  }
+
+  private checkOptimizer(optimizer: unknown, where = 'Trainer'): Optimizer {
+    if (!(optimizer instanceof Optimizer)) {
+      throw new TypeError(`${where}: optimizer must be an Optimizer such as new SGD(model.parameters(), { lr: 0.1 }), got ${describeInput(optimizer)}`);
+    }
+    const stranger = optimizer.params.findIndex((p) => !this.paramSet.has(p));
+    if (stranger >= 0) {
+      throw new RangeError(`${where}: the optimizer's params[${stranger}] is not a parameter of the model (build it from model.parameters())`);
+    }
+    return optimizer;
   }
 }
 
@@ -328,19 +432,20 @@ export class Trainer {
  *
  * @example
  * ```ts
+ * import { MLP, fit } from '@mg/nn';
+ *
  * const model = new MLP(2, [16, 16, 1], { seed: 1337 });
- * const { losses, accuracies } = fit(model, { x: X, y }, {
- *   steps: 100,
- *   alpha: 1e-4,
- *   lr: (k) => 1.0 - (0.9 * k) / 100,
- *   onStep: ({ step, loss, accuracy }) => console.log(`step ${step} loss ${loss}, accuracy ${accuracy! * 100}%`),
- * });
+ * const data = { x: [[1, 1], [-1, -1], [1, -1], [-1, 1]], y: [1, 1, -1, -1] };
+ * const { losses, accuracies } = fit(model, data, { steps: 20, alpha: 1e-4, lr: (k) => 1.0 - (0.9 * k) / 100 });
+ * console.log(accuracies[19], losses[19] < losses[0]); // 1 true
  * ```
  */
-export function fit(model: MLP, data: Dataset, options: TrainerOptions & { steps?: number } = {}): FitResult {
-  const { steps = 100 } = options;
-  if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`fit: steps must be a non-negative integer, got ${steps}`);
-  const trainer = new Trainer(model, data, options);
+export function fit(model: TrainableModel, data: Dataset, options?: TrainerOptions & { steps?: number }): FitResult {
+  const { steps = 100, ...rest } = checkOptions(options, [...TRAINER_OPTIONS, 'steps'], 'fit');
+  if (typeof steps !== 'number' || !Number.isInteger(steps) || steps < 0) {
+    throw new RangeError(`fit: steps must be a non-negative integer, got ${describeInput(steps)}`);
+  }
+  const trainer = new Trainer(model, data, rest as TrainerOptions);
   const losses: number[] = [];
   const accuracies: (number | null)[] = [];
   for (let k = 0; k < steps; k++) {
@@ -351,58 +456,39 @@ export function fit(model: MLP, data: Dataset, options: TrainerOptions & { steps
   return { losses, accuracies, engine: trainer.engine };
 }
 
-function checkLoss(loss: unknown): LossName {
-  if (loss === 'hinge' || loss === 'bce' || loss === 'mse' || loss === 'cross-entropy') return loss;
-  throw new TypeError(`Trainer: loss must be 'hinge', 'bce', 'mse' or 'cross-entropy', got ${JSON.stringify(loss)}`);
+/** What {@link fit} returns. */
+export interface FitResult {
+  /** The loss at each step. */
+  losses: number[];
+  /** The accuracy at each step (`null` entries for `'mse'`). */
+  accuracies: (number | null)[];
+  /** The engine that ran. */
+  engine: Engine;
 }
 
-/** Validates the dataset; returns input rows and target rows (class indices made one-hot). */
-function checkData(data: Dataset, nin: number, targetSize: number, loss: LossName): [number[][], number[][]] {
-  const { x, y } = data;
-  if (!Array.isArray(x) || !Array.isArray(y)) throw new TypeError('Trainer: data must be { x: number[][], y: [...] }');
-  if (x.length !== y.length) throw new RangeError(`Trainer: data has ${x.length} inputs but ${y.length} targets`);
-  if (x.length === 0) throw new RangeError('Trainer: data has no samples');
-  const rows = x.map((row: unknown, i) => {
-    if (!Array.isArray(row) || row.length !== nin) {
-      throw new RangeError(`Trainer: x[${i}] must be a row of ${nin} numbers, got ${Array.isArray(row) ? `${row.length}` : typeof row}`);
-    }
-    return row.map((v: unknown, j) => finite(v, `x[${i}][${j}]`));
-  });
-  const targets = y.map((t: unknown, i): number[] => {
-    if (typeof t === 'number') {
-      if (loss === 'cross-entropy') {
-        if (!Number.isInteger(t) || t < 0 || t >= targetSize) {
-          throw new RangeError(`Trainer: y[${i}] must be a class index in [0, ${targetSize}), got ${t}`);
-        }
-        return Array.from({ length: targetSize }, (_, j) => (j === t ? 1 : 0));
-      }
-      if (targetSize !== 1) throw new RangeError(`Trainer: y[${i}] must be a row of ${targetSize} numbers, got a number`);
-      return [finite(t, `y[${i}]`)];
-    }
-    if (!Array.isArray(t) || t.length !== targetSize) {
-      throw new RangeError(`Trainer: y[${i}] must be a number or a row of ${targetSize} numbers, got ${Array.isArray(t) ? `${t.length} numbers` : typeof t}`);
-    }
-    return t.map((v: unknown, j) => finite(v, `y[${i}][${j}]`));
-  });
-  return [rows, targets];
+function checkModel<M>(model: M, where: string): M {
+  if (model instanceof Neuron) {
+    throw new TypeError(
+      `${where}: model must have one output array per sample, like an MLP or a Layer; got ${String(model)}, whose forward returns one Value ` +
+        `(a model with one output is new MLP(${model.nin}, [1]))`,
+    );
+  }
+  const m = model as Partial<TrainableModel> | null;
+  if (
+    typeof m !== 'object' || m === null || typeof m.forward !== 'function' || typeof m.parameters !== 'function' ||
+    !Number.isInteger(m.nin) || !Number.isInteger(m.nout)
+  ) {
+    throw new TypeError(`${where}: model must be an MLP or a Layer (nin, nout, forward, parameters), got ${describeInput(model)}`);
+  }
+  return model;
 }
 
-function finite(v: unknown, where: string): number {
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new TypeError(`Trainer: ${where} must be a finite number, got ${String(v)}`);
-  return v;
+function checkAlpha(alpha: unknown, what: string): number {
+  return checkRate(alpha, what);
 }
 
-/** Fisher-Yates over all indices from a seeded Python-compatible generator; the first `size` of them. */
-function shuffler(n: number, seed: number): (step: number, size: number) => readonly number[] {
-  const rng = new PythonRandom(seed);
-  const order = Array.from({ length: n }, (_, i) => i);
-  return (_step, size) => {
-    for (let i = n - 1; i > 0; i--) {
-      const j = Math.floor(rng.random() * (i + 1));
-      const t = order[i]!;
-      order[i] = order[j]!;
-      order[j] = t;
-    }
-    return order.slice(0, size);
-  };
+function checkLearningRate(lr: unknown, what: string): LearningRate | undefined {
+  if (lr === undefined || typeof lr === 'function') return lr as LearningRate | undefined;
+  return checkRate(lr, what);
 }
+

@@ -54,14 +54,6 @@ describe('SGD', () => {
     opt.step();
 
     expect(p.data).toBe(0.75);
-    expect(() => (opt.lr = -1)).toThrow('Optimizer.lr must be a finite number >= 0, got -1');
-  });
-
-  it('refuses bad options', () => {
-    expect(() => new SGD([], { lr: Number.NaN })).toThrow(RangeError);
-    expect(() => new SGD([], { lr: 0.1, momentum: 1 })).toThrow('SGD: momentum must be a number in [0, 1), got 1');
-    expect(() => new SGD([], { lr: 0.1, nesterov: true })).toThrow(/Nesterov/);
-    expect(() => new SGD([1 as unknown as Value], { lr: 0.1 })).toThrow('SGD: params[0] is not a Value');
   });
 });
 
@@ -104,7 +96,7 @@ describe('Adam', () => {
     a.grad = 1;
     b.grad = Number.POSITIVE_INFINITY;
 
-    expect(() => { opt.step(); }).toThrow(/Adam.step: parameter 1 would become NaN/);
+    expect(() => { opt.step(); }).toThrow(/^Adam.step: parameter 1 \(value 1, grad Infinity\) would make its value NaN/);
     b.grad = 1;
     opt.step();
 

@@ -73,7 +73,7 @@ describe('Trainer', () => {
 
   for (const [name, make] of cases) {
     it(`gives the same trajectory, bit for bit, eager and compiled (${name})`, () => {
-      const run = (engine: 'eager' | 'compiled', backend: 'js' | 'interpreter' = 'js') => {
+      const run = (engine: 'eager' | 'compiled', backend: 'auto' | 'interpreter' = 'auto') => {
         const { data, nouts, options } = make();
         const model = new MLP(2, nouts, { seed: 1337 });
         const optimizer = 'loss' in options && options.loss === 'bce' ? new Adam(model.parameters(), { lr: 0.05 }) : undefined;
@@ -82,7 +82,7 @@ describe('Trainer', () => {
       };
 
       const eager = run('eager');
-      const js = run('compiled', 'js');
+      const js = run('compiled', 'auto');
       const interpreted = run('compiled', 'interpreter');
 
       expect(js.engine).toBe('compiled');
@@ -142,17 +142,5 @@ describe('Trainer', () => {
 
     expect(result.engine).toBe('eager');
     expect(result.losses).toEqual(reference.losses);
-  });
-
-  it('refuses data that does not fit the model', () => {
-    const model = new MLP(2, [3, 1], { seed: 2 });
-
-    expect(() => new Trainer(model, { x: [[1, 2, 3]], y: [1] })).toThrow('Trainer: x[0] must be a row of 2 numbers, got 3');
-    expect(() => new Trainer(model, { x: [[1, 2]], y: [1, 2] })).toThrow('Trainer: data has 1 inputs but 2 targets');
-    expect(() => new Trainer(new MLP(2, [3]), { x: [[1, 2]], y: [1] })).toThrow(/'hinge' loss needs a model with one output/);
-    expect(() => new Trainer(new MLP(2, [3]), { x: [[1, 2]], y: [3] }, { loss: 'cross-entropy' })).toThrow(
-      'Trainer: y[0] must be a class index in [0, 3), got 3',
-    );
-    expect(() => new Trainer(model, { x: [[1, 2]], y: [1] }, { batchSize: 2 })).toThrow(/batchSize must be an integer in \[1, 1\]/);
   });
 });

@@ -80,6 +80,9 @@ describe('instrumentClaims', () => {
       "url('http://x'); // 'http://x'",
       'logSumExp(zs); // 1000 + log 2',
       'model.forward(x); // [Value(data=…)], always an array',
+      'console.log(dot);',
+      '// digraph {',
+      '// }',
     ].join('\n');
 
     const { claims } = instrumentClaims(code);
@@ -88,6 +91,7 @@ describe('instrumentClaims', () => {
       { line: 4, text: '4', kind: 'value' },
       { line: 5, text: '3 x', kind: 'print' },
       { line: 6, text: "'http://x'", kind: 'value' },
+      { line: 9, text: 'digraph {\n}', kind: 'print' },
     ]);
   });
 });

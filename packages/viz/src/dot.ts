@@ -1,9 +1,8 @@
-import { Value } from '@mg/engine';
+import { checkOptions, checkValue, describeInput as describe, topologicalOrder, type Value } from '@mg/engine';
 import { escapeRecordField, quote } from './escape.js';
 import { fillColors, type Highlight } from './highlight.js';
 import { opLabel } from './op-label.js';
-import { breadthFirst } from './traverse.js';
-import { describe } from './describe.js';
+import { breadthFirst, nodesOf } from './traverse.js';
 
 /** Options of {@link toDot} (and of {@link toSvg} when it draws a `Value`). */
 export interface DotOptions {
@@ -24,14 +23,17 @@ export interface DotOptions {
   maxNodes?: number;
   /**
    * What a graph with more than `maxNodes` nodes gives: `'error'` (default) throws a RangeError
-   * saying how large the graph is; `'summary'` draws the values nearest the root, in the same
-   * breadth-first order as the full drawing, and one dashed "not drawn" node standing for the rest
-   * (a dashed edge from it for each operand left out), `maxNodes` nodes at most.
+   * as soon as the walk has found more than `maxNodes` nodes, without walking the rest; `'summary'`
+   * draws the values nearest the root, in the same breadth-first order as the full drawing, and
+   * one dashed "not drawn" node standing for the rest (a dashed edge from it for each operand
+   * left out), `maxNodes` nodes at most, and counts the whole graph for that node's note.
    */
   overflow?: 'error' | 'summary';
   /** Fill value nodes by gradient or by a function of the value; see {@link Highlight}. Default `'none'`. */
   highlight?: Highlight;
 }
+
+const OPTION_KEYS = ['rankdir', 'precision', 'format', 'showGrad', 'title', 'maxNodes', 'overflow', 'highlight'] as const;
 
 interface Resolved {
   rankdir: 'LR' | 'TB';
@@ -55,16 +57,17 @@ interface Resolved {
  * @param root - the value whose graph to draw, usually a loss after `backward()`
  * @param options - layout, number format, gradients, title, size cap and highlighting
  * @returns DOT source; render it with {@link toSvg} or any Graphviz
- * @throws TypeError if `root` is not a Value or an option has the wrong type; RangeError for an
- *   out-of-range option, or when the graph has more than `maxNodes` nodes and `overflow` is `'error'`
+ * @throws TypeError if `root` is not a Value, an option is unknown or has the wrong type, or a
+ *   drawn value's `grad` is not a number; RangeError for an out-of-range option, or when the graph
+ *   has more than `maxNodes` nodes and `overflow` is `'error'`
  *
  * @example
  * ```ts
- * const a = new Value(2, { label: 'a' });
+ * const a = new Value(2, 'a');
  * const b = a.mul(a);
  * b.label = 'b';
  * b.backward();
- * toDot(b);
+ * console.log(toDot(b));
  * // digraph {
  * //   graph [rankdir=LR];
  * //   v0 [shape=record, label="{ b | data 4.0000 | grad 1.0000 }"];
@@ -76,32 +79,35 @@ interface Resolved {
  * // }
  * ```
  */
-export function toDot(root: Value, options: DotOptions = {}): string {
-  if (!(root instanceof Value)) {
-    throw new TypeError(`toDot: root must be a Value, got ${describe(root)}`);
-  }
+export function toDot(root: Value, options?: DotOptions): string {
+  checkValue(root, 'toDot: root');
   const o = resolve(options);
-  const { order, index } = breadthFirst(root);
+  const { order, index, fits } = breadthFirst(root, o.maxNodes);
 
-  let total = 0;
-  for (const v of order) total += v.op === '' ? 1 : 2;
   let shown = order.length;
-  if (total > o.maxNodes) {
+  let whole: { values: number; ops: number } | undefined;
+  if (!fits) {
     if (o.overflow === 'error') {
       throw new RangeError(
-        `toDot: the graph has ${total} nodes to draw (${order.length} values, ${total - order.length} ops), ` +
-          `more than maxNodes (${o.maxNodes}); raise maxNodes (Infinity draws any graph) or pass ` +
-          `overflow: 'summary' to draw the ${o.maxNodes} nodes nearest the root`,
+        `toDot: the graph has more than maxNodes (${o.maxNodes}) nodes to draw; raise maxNodes (Infinity draws any graph), ` +
+          `pass overflow: 'summary' to draw the ${o.maxNodes} nodes nearest the root, or see its size with graphStats(root)`,
       );
     }
     shown = 0;
+    // The note for the rest is a node too.
     for (let nodes = 1; shown < order.length; shown++) {
-      nodes += order[shown]!.op === '' ? 1 : 2;
+      nodes += nodesOf(order[shown]!);
       if (nodes > o.maxNodes) break;
     }
+    whole = count(root);
   }
 
   const values = order.slice(0, shown);
+  for (const v of values) {
+    if (typeof v.grad !== 'number') {
+      throw new TypeError(`toDot: the grad of every value drawn must be a number, got ${describe(v.grad)} (${v.toString()})`);
+    }
+  }
   const fills = fillColors(values, o.highlight);
   const graph = [`rankdir=${o.rankdir}`];
   if (o.title !== undefined) graph.push(`label=${quote(o.title)}`, 'labelloc=t');
@@ -122,15 +128,17 @@ export function toDot(root: Value, options: DotOptions = {}): string {
     nodes.push(`  v${i}_op [label=${quote(opLabel(v))}];`);
     opsShown++;
     for (const child of v.children) {
-      const c = index.get(child)!;
+      // A walk that stopped at the cap may not have reached this operand: it is not drawn either way.
+      const c = index.get(child) ?? shown;
       edges.push(c < shown ? `  v${c} -> v${i}_op;` : `  more -> v${i}_op [style=dashed];`);
     }
     edges.push(`  v${i}_op -> v${i};`);
   });
 
-  if (shown < order.length) {
-    const hiddenValues = order.length - shown;
-    const hiddenOps = total - order.length - opsShown;
+  if (whole !== undefined) {
+    const hiddenValues = whole.values - shown;
+    const hiddenOps = whole.ops - opsShown;
+    const total = whole.values + whole.ops;
     const note = `${hiddenValues} more values and ${hiddenOps} more ops not drawn\n(maxNodes ${o.maxNodes}; the whole graph has ${total} nodes)`;
     nodes.push(`  more [shape=note, style=dashed, label=${quote(note)}];`);
   }
@@ -138,13 +146,17 @@ export function toDot(root: Value, options: DotOptions = {}): string {
   return ['digraph {', `  graph [${graph.join(', ')}];`, ...nodes, ...edges, '}'].join('\n');
 }
 
+/** Values and ops of the whole graph, for the summary's note: a walk that makes nothing per value but the order. */
+function count(root: Value): { values: number; ops: number } {
+  const order = topologicalOrder(root);
+  let ops = 0;
+  for (const v of order) if (v.op !== '') ops++;
+  return { values: order.length, ops };
+}
+
 // Options are checked as `unknown`: callers from JavaScript get a clear error, not a wrong drawing.
-function resolve(options: DotOptions): Resolved {
-  const raw: unknown = options;
-  if (typeof raw !== 'object' || raw === null) {
-    throw new TypeError(`toDot: options must be an object, got ${describe(raw)}`);
-  }
-  const o: { [K in keyof DotOptions]?: unknown } = raw;
+function resolve(options: DotOptions | undefined): Resolved {
+  const o = checkOptions(options, OPTION_KEYS, 'toDot');
   const { rankdir = 'LR', precision, format, showGrad = true, title, maxNodes = 1000, overflow = 'error', highlight = 'none' } = o;
   if (rankdir !== 'LR' && rankdir !== 'TB') {
     throw new RangeError(`toDot: rankdir must be 'LR' or 'TB', got ${describe(rankdir)}`);
@@ -153,7 +165,7 @@ function resolve(options: DotOptions): Resolved {
     throw new TypeError('toDot: give precision or format, not both');
   }
   if (precision !== undefined && !(typeof precision === 'number' && Number.isInteger(precision) && precision >= 0 && precision <= 100)) {
-    throw new RangeError(`toDot: precision must be an integer from 0 to 100, got ${describe(precision)}`);
+    throw new (typeof precision === 'number' ? RangeError : TypeError)(`toDot: precision must be an integer from 0 to 100, got ${describe(precision)}`);
   }
   if (format !== undefined && typeof format !== 'function') {
     throw new TypeError(`toDot: format must be a function (x: number) => string, got ${describe(format)}`);
@@ -165,7 +177,7 @@ function resolve(options: DotOptions): Resolved {
     throw new TypeError(`toDot: title must be a string, got ${describe(title)}`);
   }
   if (!(typeof maxNodes === 'number' && (Number.isInteger(maxNodes) || maxNodes === Infinity) && maxNodes >= 3)) {
-    throw new RangeError(`toDot: maxNodes must be an integer of at least 3 (or Infinity), got ${describe(maxNodes)}`);
+    throw new (typeof maxNodes === 'number' ? RangeError : TypeError)(`toDot: maxNodes must be an integer of at least 3 (or Infinity), got ${describe(maxNodes)}`);
   }
   if (overflow !== 'error' && overflow !== 'summary') {
     throw new RangeError(`toDot: overflow must be 'error' or 'summary', got ${describe(overflow)}`);

@@ -1,4 +1,4 @@
-import type { Value } from '@mg/engine';
+import { checkValue, type Value } from '@mg/engine';
 
 const SYMBOLS: Readonly<Record<string, string>> = {
   add: '+',
@@ -16,13 +16,15 @@ const SYMBOLS: Readonly<Record<string, string>> = {
  *
  * @param value - a value made by an op
  * @returns the op's display name, or `''` for a leaf
+ * @throws TypeError when `value` is not a Value
  *
  * @example
  * ```ts
- * opLabel(new Value(3).pow(-1)); // '**-1'
+ * console.log(opLabel(new Value(3).pow(-1))); // **-1
  * ```
  */
 export function opLabel(value: Value): string {
+  checkValue(value, 'opLabel: value');
   if (value.op === '') return '';
   if (value.op === 'pow') return `**${value.arg}`;
   return SYMBOLS[value.op] ?? value.op;

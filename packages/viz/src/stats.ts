@@ -1,4 +1,5 @@
-import { topologicalOrder, type Op, type Value } from '@mg/engine';
+import { checkOptions, checkValue, describeInput, topologicalOrder, type Op, type Value } from '@mg/engine';
+import { breadthFirst } from './traverse.js';
 
 /** The size and shape of a computation graph, as {@link toDot} draws it. A plain object. */
 export interface GraphStats {
@@ -16,21 +17,44 @@ export interface GraphStats {
   opHistogram: Partial<Record<Exclude<Op, ''>, number>>;
 }
 
+/** Options of {@link graphStats}. */
+export interface GraphStatsOptions {
+  /**
+   * Refuse a graph with more nodes (values plus ops) than this, as {@link toDot} does: the walk
+   * stops as soon as it has found more, so asking whether a huge graph fits is cheap. Default
+   * `Infinity`: count any graph.
+   */
+  maxNodes?: number;
+}
+
+const OPTION_KEYS = ['maxNodes'] as const;
+
 /**
  * Counts the value nodes, op nodes and edges of the graph under `root`, its depth and how often each op occurs.
  * Iterative, so any depth is fine.
  *
  * @param root - the value whose graph to measure
+ * @param options - a cap on the size of the graph to count
  * @returns a plain object; `values + ops` is the number of nodes {@link toDot} draws
+ * @throws TypeError when `root` is not a Value or an option is unknown; RangeError for a bad
+ *   `maxNodes`, or when the graph has more nodes than it
  *
  * @example
  * ```ts
  * const a = new Value(2);
- * graphStats(a.mul(a).add(1));
- * // { values: 4, leaves: 2, ops: 2, edges: 6, depth: 2, opHistogram: { mul: 1, add: 1 } }
+ * console.log(JSON.stringify(graphStats(a.mul(a).add(1))));
+ * // {"values":4,"leaves":2,"ops":2,"edges":6,"depth":2,"opHistogram":{"mul":1,"add":1}}
  * ```
  */
-export function graphStats(root: Value): GraphStats {
+export function graphStats(root: Value, options?: GraphStatsOptions): GraphStats {
+  checkValue(root, 'graphStats: root');
+  const { maxNodes = Infinity } = checkOptions(options, OPTION_KEYS, 'graphStats');
+  if (!(typeof maxNodes === 'number' && (Number.isInteger(maxNodes) || maxNodes === Infinity) && maxNodes >= 1)) {
+    throw new (typeof maxNodes === 'number' ? RangeError : TypeError)(`graphStats: maxNodes must be an integer of at least 1 (or Infinity), got ${describeInput(maxNodes)}`);
+  }
+  if (maxNodes !== Infinity && !breadthFirst(root, maxNodes).fits) {
+    throw new RangeError(`graphStats: the graph has more than maxNodes (${maxNodes}) nodes (values plus ops)`);
+  }
   const stats: GraphStats = { values: 0, leaves: 0, ops: 0, edges: 0, depth: 0, opHistogram: {} };
   const depth = new Map<Value, number>();
   for (const v of topologicalOrder(root)) {

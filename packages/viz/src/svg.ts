@@ -1,7 +1,6 @@
-import { Value } from '@mg/engine';
+import { checkValue, type Value } from '@mg/engine';
 import type { Viz } from '@viz-js/viz';
 import { toDot, type DotOptions } from './dot.js';
-import { describe } from './describe.js';
 
 // Graphviz compiled to WebAssembly is a 1.2 MB module: it is loaded on the first render, not on
 // import, so `toDot` and `graphStats` stay light. One instance serves every later render.
@@ -30,10 +29,11 @@ function graphviz(): Promise<Viz> {
  *
  * @example
  * ```ts
- * const x = new Value(2, { label: 'x' });
+ * const x = new Value(2, 'x');
  * const y = x.tanh();
  * y.backward();
- * const svg = await toSvg(y, { rankdir: 'TB' }); // '<?xml version="1.0" ...<svg ...'
+ * const svg = await toSvg(y, { rankdir: 'TB' });
+ * console.log(svg.slice(svg.indexOf('<svg'), svg.indexOf(' ', svg.indexOf('<svg')))); // <svg
  * ```
  */
 export function toSvg(root: Value, options?: DotOptions): Promise<string>;
@@ -47,15 +47,13 @@ export function toSvg(root: Value, options?: DotOptions): Promise<string>;
 export function toSvg(dot: string): Promise<string>;
 export async function toSvg(input: Value | string, options?: DotOptions): Promise<string> {
   let dot: string;
-  if (input instanceof Value) {
-    dot = toDot(input, options);
-  } else if (typeof input === 'string') {
+  if (typeof input === 'string') {
     if (options !== undefined) {
       throw new TypeError('toSvg: options apply when drawing a Value; a DOT string is rendered as it is');
     }
     dot = input;
   } else {
-    throw new TypeError(`toSvg: expected a Value or a DOT string, got ${describe(input)}`);
+    dot = toDot(checkValue(input, 'toSvg: input', 'a Value or a DOT string'), options);
   }
 
   const result = (await graphviz()).render(dot, { format: 'svg' });

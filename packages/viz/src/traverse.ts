@@ -4,23 +4,35 @@ import type { Value } from '@mg/engine';
 export interface Visit {
   order: Value[];
   index: Map<Value, number>;
+  /** True when the whole graph was walked and fits in `maxNodes`; otherwise `order` is only its start. */
+  fits: boolean;
+}
+
+/** The nodes a drawing spends on a value: its record, and the node of the op that made it. */
+export function nodesOf(v: Value): number {
+  return v.op === '' ? 1 : 2;
 }
 
 /**
  * Breadth-first from the root, with a queue rather than recursion: ids then read outwards from the
  * output, and any prefix of the order is a connected piece around the root, which is what the
- * summary of a graph too large to draw shows.
+ * summary of a graph too large to draw shows. Stops as soon as the values found need more than
+ * `maxNodes` nodes, so refusing a graph of millions of values costs as little as drawing
+ * `maxNodes` of them.
  */
-export function breadthFirst(root: Value): Visit {
+export function breadthFirst(root: Value, maxNodes = Infinity): Visit {
   const order: Value[] = [root];
   const index = new Map<Value, number>([[root, 0]]);
+  let nodes = nodesOf(root);
   for (let i = 0; i < order.length; i++) {
+    if (nodes > maxNodes) return { order, index, fits: false };
     for (const child of order[i]!.children) {
       if (!index.has(child)) {
         index.set(child, order.length);
         order.push(child);
+        nodes += nodesOf(child);
       }
     }
   }
-  return { order, index };
+  return { order, index, fits: nodes <= maxNodes };
 }

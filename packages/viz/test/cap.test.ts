@@ -4,14 +4,58 @@ import { graphStats, toDot, toSvg } from '../src/index.js';
 import { bigSum } from '@mg/test-utils';
 import { parseDot } from './parse-dot.js';
 
+/** How many times `act` reads `children` of any Value: a graph walk reads it once per value it visits. */
+function childrenReads(act: () => unknown): number {
+  const proto = Value.prototype as object;
+  const original = Object.getOwnPropertyDescriptor(proto, 'children')!;
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- a getter, called with its receiver below
+  const get = original.get! as (this: Value) => unknown;
+  let reads = 0;
+  Object.defineProperty(proto, 'children', {
+    ...original,
+    get(this: Value): unknown {
+      reads++;
+      return get.call(this);
+    },
+  });
+  try {
+    act();
+  } finally {
+    Object.defineProperty(proto, 'children', original);
+  }
+  return reads;
+}
+
 describe('the node cap', () => {
-  it('throws a RangeError giving the size of a 10,001-value graph over the default cap of 1000', () => {
+  it('throws a RangeError for a 10,001-value graph over the default cap of 1000', () => {
     const root = bigSum();
 
     expect(() => toDot(root)).toThrow(RangeError);
     expect(() => toDot(root)).toThrow(
-      "toDot: the graph has 15001 nodes to draw (10001 values, 5000 ops), more than maxNodes (1000); raise maxNodes (Infinity draws any graph) or pass overflow: 'summary' to draw the 1000 nodes nearest the root",
+      "toDot: the graph has more than maxNodes (1000) nodes to draw; raise maxNodes (Infinity draws any graph), pass overflow: 'summary' to draw the 1000 nodes nearest the root, or see its size with graphStats(root)",
     );
+  });
+
+  it('stops walking as soon as it has found more nodes than the cap: toDot and graphStats on 524,287 values', () => {
+    // A balanced tree of adds over 2^18 leaves. A walk visits a value by reading its children.
+    let level = Array.from({ length: 2 ** 18 }, (_, i) => new Value(i));
+    while (level.length > 1) {
+      const next: Value[] = [];
+      for (let i = 0; i < level.length; i += 2) next.push(level[i]!.add(level[i + 1]!));
+      level = next;
+    }
+    const root = level[0]!;
+
+    const refused = childrenReads(() => {
+      expect(() => toDot(root)).toThrow(/^toDot: the graph has more than maxNodes \(1000\)/);
+    });
+    const counted = childrenReads(() => {
+      expect(() => graphStats(root, { maxNodes: 100 })).toThrow(RangeError);
+    });
+    const summarised = childrenReads(() => toDot(root, { overflow: 'summary', maxNodes: 50 }));
+
+    expect([refused, counted, summarised].map((reads) => reads <= 1000)).toEqual([true, true, true]);
+    expect(refused).toBeGreaterThan(0);
   });
 
   it.each([1000, 501, 3])('draws at most %i nodes nearest the root and one node for the rest in summary mode', (maxNodes) => {

@@ -26,7 +26,11 @@ describe('README', () => {
     expect(blocks.map((b) => b.body)).toContain(`${note.replace('\\n', '\n')}\n`);
   });
 
-  it('shows the SVG that scripts/render-docs.ts writes', () => {
-    expect(readme).toContain('](./docs/neuron.svg)');
+  it('shows the SVG that scripts/render-docs.ts writes, by an absolute URL into the repository (docs/ is not published)', () => {
+    const { repository } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { repository: { url: string; directory: string } };
+    const repo = /github\.com\/([^/]+\/[^/.]+)/.exec(repository.url)![1]!;
+
+    expect(readme).toContain(`](https://raw.githubusercontent.com/${repo}/main/${repository.directory}/docs/neuron.svg)`);
+    expect(readme).not.toMatch(/\]\(\.{1,2}\//);
   });
 });

@@ -43,7 +43,7 @@ describe('toSvg', () => {
   });
 
   it('rejects anything but a Value or a string, and options given with a DOT string', async () => {
-    await expect(toSvg(42 as unknown as string)).rejects.toThrow(new TypeError('toSvg: expected a Value or a DOT string, got 42 (number)'));
+    await expect(toSvg(42 as unknown as string)).rejects.toThrow(new TypeError('toSvg: input must be a Value or a DOT string, got 42 (number)'));
     await expect((toSvg as (dot: string, o: object) => Promise<string>)('digraph {}', { rankdir: 'TB' })).rejects.toThrow(TypeError);
   });
 

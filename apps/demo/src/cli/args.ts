@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
+import { ENGINES, type Engine } from '@mg/nn';
 import { DATASET_NAMES, type DatasetName } from '../core/datasets.js';
-import { ENGINES, type Engine } from '../core/train.js';
+import { checkEagerMemory } from './limits.js';
 
 /** A bad command line: the CLI prints the message and the usage, and exits with code 2. */
 export class UsageError extends Error {
@@ -10,7 +11,7 @@ export class UsageError extends Error {
 /** What the command line asks for. */
 export type Command =
   | { kind: 'help' }
-  | { kind: 'examples'; out: string; json: boolean }
+  | { kind: 'examples'; out: string; json: boolean; verbose: boolean }
   | { kind: 'train'; options: TrainCommand };
 
 /** The training run's settings, defaults being the notebook's. */
@@ -24,36 +25,54 @@ export interface TrainCommand {
   engine: Engine;
   out: string;
   json: boolean;
+  verbose: boolean;
 }
 
+/**
+ * The numeric flags' ranges: wide enough for any run worth watching, narrow enough that every run
+ * in them trains to the end (noise 100 only diverges; 1e100 overflows the first product).
+ */
+export const LIMITS = {
+  steps: [1, 100_000],
+  seed: [0, 2 ** 32 - 1],
+  samples: [2, 100_000],
+  noise: [0, 1],
+  layerSize: [1, 256],
+  layers: [1, 8],
+} as const;
+
 export const USAGE = `Usage: pnpm demo [options]
-       pnpm demo examples [--out DIR] [--json]
+       pnpm demo examples [--out DIR] [--json] [--verbose]
 
 Trains micrograd's demo.ipynb classifier (MLP 2-16-16-1, SVM loss, SGD) and draws it.
 
 Options:
-  --steps N          training steps (default 100)
-  --seed N           seed for the data (NumPy) and the weights (Python random) (default 1337)
-  --samples N        number of points (default 100)
-  --noise X          standard deviation of the noise added to the points (default 0.1)
+  --steps N          training steps, ${range('steps')} (default 100)
+  --seed N           seed for the data (NumPy) and the weights (Python random), ${range('seed')} (default 1337)
+  --samples N        number of points, ${range('samples')} (default 100)
+  --noise X          standard deviation of the noise added to the points, ${range('noise')} (default 0.1)
   --dataset NAME     ${DATASET_NAMES.join(' | ')} (default moons)
-  --hidden LIST      hidden layer sizes, comma-separated (default 16,16)
+  --hidden LIST      hidden layer sizes, comma-separated: ${range('layers')} layers of ${range('layerSize')} (default 16,16)
   --engine NAME      ${ENGINES.join(' | ')} (default compiled; both give the same numbers)
-  --out DIR          where pictures go (default out)
+  --out DIR          where pictures go (default out); a run replaces its own files there, all or none
   --json             one JSON object per step, then a summary with timing
+  --verbose          on an unexpected error, print its stack too
   -h, --help         this help
 
 Subcommands:
   examples           the lecture's small examples: values, gradients and their graphs`;
 
+const TRAIN_ONLY = ['steps', 'seed', 'samples', 'noise', 'dataset', 'hidden', 'engine'] as const;
+
 /**
  * Parses the CLI's arguments.
  *
  * @param argv - the arguments after the script name
+ * @param heapBytes - the memory an eager run may use (default: this process's V8 heap limit)
  * @returns the command to run
  * @throws UsageError naming the flag and quoting the bad value
  */
-export function parseCommand(argv: readonly string[]): Command {
+export function parseCommand(argv: readonly string[], heapBytes?: number): Command {
   let parsed;
   try {
     parsed = parseArgs({
@@ -70,6 +89,7 @@ export function parseCommand(argv: readonly string[]): Command {
         engine: { type: 'string' },
         out: { type: 'string' },
         json: { type: 'boolean' },
+        verbose: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -82,43 +102,54 @@ export function parseCommand(argv: readonly string[]): Command {
   const out = values.out ?? 'out';
   if (out === '') throw new UsageError('--out must not be empty');
   const json = values.json === true;
+  const verbose = values.verbose === true;
   const [sub, ...rest] = positionals;
   if (rest.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(rest[0])}`);
   if (sub === 'examples') {
-    const trainFlags = (['steps', 'seed', 'samples', 'noise', 'dataset', 'hidden', 'engine'] as const).filter((f) => values[f] !== undefined);
-    if (trainFlags.length > 0) throw new UsageError(`--${trainFlags[0]!} does not apply to examples`);
-    return { kind: 'examples', out, json };
+    const trainFlag = TRAIN_ONLY.find((f) => values[f] !== undefined);
+    if (trainFlag !== undefined) throw new UsageError(`--${trainFlag} does not apply to examples`);
+    return { kind: 'examples', out, json, verbose };
   }
   if (sub !== undefined) throw new UsageError(`unknown command ${JSON.stringify(sub)} (the only one is "examples")`);
-  return {
-    kind: 'train',
-    options: {
-      steps: integer(values.steps, 'steps', 100, 1, 1_000_000),
-      seed: integer(values.seed, 'seed', 1337, 0, 0xffffffff),
-      samples: integer(values.samples, 'samples', 100, 2, 100_000),
-      noise: number(values.noise, 'noise', 0.1),
-      dataset: choice(values.dataset, 'dataset', 'moons', DATASET_NAMES),
-      hidden: hidden(values.hidden),
-      engine: choice(values.engine, 'engine', 'compiled', ENGINES),
-      out,
-      json,
-    },
+  const options: TrainCommand = {
+    steps: whole(values.steps, 'steps', 100),
+    seed: whole(values.seed, 'seed', 1337),
+    samples: whole(values.samples, 'samples', 100),
+    noise: decimal(values.noise, 'noise', 0.1),
+    dataset: choice(values.dataset, 'dataset', 'moons', DATASET_NAMES),
+    hidden: hidden(values.hidden),
+    engine: choice(values.engine, 'engine', 'compiled', ENGINES),
+    out,
+    json,
+    verbose,
   };
+  const tooBig = checkEagerMemory(options, heapBytes);
+  if (tooBig !== null) throw new UsageError(tooBig);
+  return { kind: 'train', options };
 }
 
-function integer(text: string | undefined, flag: string, fallback: number, min: number, max: number): number {
+function range(key: keyof typeof LIMITS): string {
+  const [min, max] = LIMITS[key];
+  return `${min} to ${max}`;
+}
+
+// Decimal digits only: Number() would also take "0x10", "0b1", "1e3", " 7" and "Infinity".
+const WHOLE = /^\d+$/;
+const DECIMAL = /^(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
+function whole(text: string | undefined, flag: 'steps' | 'seed' | 'samples', fallback: number): number {
   if (text === undefined) return fallback;
-  const n = /^\d+$/.test(text.trim()) ? Number(text) : NaN;
-  if (!Number.isSafeInteger(n) || n < min || n > max) {
-    throw new UsageError(`--${flag} must be an integer from ${min} to ${max}, got ${JSON.stringify(text)}`);
-  }
+  const [min, max] = LIMITS[flag];
+  const n = WHOLE.test(text) ? Number(text) : NaN;
+  if (!(n >= min && n <= max)) throw new UsageError(`--${flag} must be a whole number from ${min} to ${max}, got ${JSON.stringify(text)}`);
   return n;
 }
 
-function number(text: string | undefined, flag: string, fallback: number): number {
+function decimal(text: string | undefined, flag: 'noise', fallback: number): number {
   if (text === undefined) return fallback;
-  const n = text.trim() === '' ? NaN : Number(text);
-  if (!Number.isFinite(n) || n < 0) throw new UsageError(`--${flag} must be a number >= 0, got ${JSON.stringify(text)}`);
+  const [min, max] = LIMITS[flag];
+  const n = DECIMAL.test(text) ? Number(text) : NaN;
+  if (!(n >= min && n <= max)) throw new UsageError(`--${flag} must be a decimal number from ${min} to ${max}, got ${JSON.stringify(text)}`);
   return n;
 }
 
@@ -131,9 +162,13 @@ function choice<T extends string>(text: string | undefined, flag: string, fallba
 
 function hidden(text: string | undefined): number[] {
   if (text === undefined) return [16, 16];
-  const sizes = text.split(',').map((s) => (/^\s*\d+\s*$/.test(s) ? Number(s) : NaN));
-  if (sizes.some((n) => !Number.isSafeInteger(n) || n < 1 || n > 1024)) {
-    throw new UsageError(`--hidden must be comma-separated layer sizes from 1 to 1024, such as 16,16; got ${JSON.stringify(text)}`);
+  const [minSize, maxSize] = LIMITS.layerSize;
+  const [minLayers, maxLayers] = LIMITS.layers;
+  const sizes = text.split(',').map((s) => (WHOLE.test(s.trim()) ? Number(s) : NaN));
+  if (sizes.length < minLayers || sizes.length > maxLayers || !sizes.every((n) => n >= minSize && n <= maxSize)) {
+    throw new UsageError(
+      `--hidden must be ${minLayers} to ${maxLayers} comma-separated layer sizes, each a whole number from ${minSize} to ${maxSize}, such as 16,16; got ${JSON.stringify(text)}`,
+    );
   }
   return sizes;
 }

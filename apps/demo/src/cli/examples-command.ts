@@ -1,13 +1,34 @@
 import { join } from 'node:path';
 import { seedExamples } from '../core/examples.js';
-import { writeGraph } from './graphs.js';
-import { shown, type Output } from './train-command.js';
+import { graphFileNames, graphFiles } from './graphs.js';
+import { prepareOut, writeAll } from './out-dir.js';
+import { shown, type Output } from './output.js';
 
-/** Builds the lecture's examples, prints their values and gradients, and draws their graphs into `out/examples`. */
-export async function examplesCommand(out: string, json: boolean, output: Output): Promise<void> {
-  const dir = join(out, 'examples');
-  for (const example of seedExamples()) {
-    const artifacts = (await writeGraph(dir, example.name, example.root, example.title)).map((a) => shown(a, output.base));
+/**
+ * Builds the lecture's examples, prints their values and gradients, and replaces their graphs in
+ * `out/examples` (all of them or none).
+ *
+ * @param out - the output folder, absolute
+ * @param json - one JSON object per example instead of text
+ * @param output - where to report
+ * @param outShown - `out` as the user typed it, for messages
+ * @throws UsageError when `out` cannot take the graphs
+ */
+export async function examplesCommand(out: string, json: boolean, output: Output, outShown = out): Promise<void> {
+  const examples = seedExamples();
+  const path = (name: string) => `examples/${name}`;
+  const staging = prepareOut(
+    out,
+    examples.flatMap((e) => graphFileNames(path(e.name))),
+    outShown,
+  );
+  await writeAll(
+    staging,
+    output.onInterrupt,
+    examples.map((e) => () => graphFiles(path(e.name), e.root, e.title)),
+  );
+  for (const example of examples) {
+    const artifacts = graphFileNames(path(example.name)).map((name) => shown(join(out, name), output.base));
     if (json) {
       const values = Object.fromEntries(example.values.map((v) => [v.label, { data: v.data, grad: v.grad }]));
       output.write(`${JSON.stringify({ example: example.name, title: example.title, values, artifacts })}\n`);

@@ -2,27 +2,35 @@ import type { Value } from '@mg/engine';
 import type { MLP } from '@mg/nn';
 import { toDot, toSvg } from '@mg/viz';
 import { activePoint, neuronGraph } from '../core/neuron-graph.js';
-import { writeSvgAndPng, writeText } from './artifacts.js';
+import { embedGraphFont, svgToPng, type OutputFile } from './artifacts.js';
 
-/**
- * Writes the graph of `root` as `name.dot`, `name.svg` and `name.png` into `dir`.
- *
- * @returns the paths written
- */
-export async function writeGraph(dir: string, name: string, root: Value, title: string): Promise<string[]> {
-  const dot = toDot(root, { title, highlight: 'grad' });
-  const svg = await toSvg(dot);
-  return [writeText(dir, `${name}.dot`, dot), ...writeSvgAndPng(dir, name, svg)];
+/** The files {@link graphFiles} makes for `name`. */
+export function graphFileNames(name: string): string[] {
+  return ['dot', 'svg', 'png'].map((ext) => `${name}.${ext}`);
 }
 
 /**
- * Writes the graph of the model's first hidden neuron at a point of `X` where it is active
- * (see {@link neuronGraph}).
+ * The graph of `root` as `name.dot`, `name.svg` (its font embedded) and `name.png`.
  *
- * @returns the paths written
+ * @returns the files, in that order
  */
-export function writeNeuronGraph(dir: string, model: MLP, X: Float64Array): Promise<string[]> {
+export async function graphFiles(name: string, root: Value, title: string): Promise<OutputFile[]> {
+  const dot = toDot(root, { title, highlight: 'grad' });
+  const svg = embedGraphFont(await toSvg(dot));
+  const [dotName, svgName, pngName] = graphFileNames(name) as [string, string, string];
+  return [
+    { name: dotName, content: dot },
+    { name: svgName, content: svg },
+    { name: pngName, content: svgToPng(svg) },
+  ];
+}
+
+/**
+ * The graph of the model's first hidden neuron at a point of `X` where it is active
+ * (see {@link neuronGraph}), as `neuron-graph.{dot,svg,png}`.
+ */
+export function neuronGraphFiles(model: MLP, X: Float64Array): Promise<OutputFile[]> {
   const point = activePoint(model, X);
   const root = neuronGraph(model, point);
-  return writeGraph(dir, 'neuron-graph', root, `first hidden neuron at (${point[0].toFixed(4)}, ${point[1].toFixed(4)})`);
+  return graphFiles('neuron-graph', root, `first hidden neuron at (${point[0].toFixed(4)}, ${point[1].toFixed(4)})`);
 }

@@ -2,7 +2,7 @@ import type { StepRecord } from '../core/train.js';
 
 /** Where a training run reports its steps and its end. */
 export interface Progress {
-  step(record: StepRecord, ms: number): void;
+  step(record: StepRecord): void;
   done(summary: Summary): void;
 }
 
@@ -77,12 +77,4 @@ function summaryText(s: Summary): string {
   ];
   if (s.artifacts.length > 0) lines.push('wrote:', ...s.artifacts.map((a) => `  ${a}`));
   return `${lines.join('\n')}\n`;
-}
-
-/** The median of some numbers (0 for none). */
-export function median(xs: readonly number[]): number {
-  if (xs.length === 0) return 0;
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }

@@ -1,32 +1,33 @@
-import { isAbsolute, relative } from 'node:path';
 import { makeDataset } from '../core/datasets.js';
+import { median } from '../core/median.js';
 import { boundaryGrid, curvesSvg, decisionBoundarySvg } from '../core/plots.js';
 import { Training, type StepRecord } from '../core/train.js';
 import type { TrainCommand } from './args.js';
-import { writeSvgAndPng } from './artifacts.js';
-import { writeNeuronGraph } from './graphs.js';
-import { jsonProgress, liveProgress, median, plainProgress, type Progress } from './progress.js';
+import { svgAndPng } from './artifacts.js';
+import { graphFileNames, neuronGraphFiles } from './graphs.js';
+import { prepareOut, writeAll } from './out-dir.js';
+import { shown, type Output } from './output.js';
+import { jsonProgress, liveProgress, plainProgress, type Progress } from './progress.js';
 
-/** Where the CLI writes: stdout, whether it is a terminal, and the folder paths are shown relative to. */
-export interface Output {
-  write: (text: string) => void;
-  isTTY: boolean;
-  base: string;
-}
-
-/** `path` as the user would type it from `base`. */
-export function shown(path: string, base: string): string {
-  const rel = relative(base, path);
-  return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? path : rel;
-}
+/** The files a training run writes into its output folder. */
+export const TRAIN_FILES: readonly string[] = [
+  ...['decision-boundary', 'training-curves'].flatMap((name) => [`${name}.svg`, `${name}.png`]),
+  ...graphFileNames('neuron-graph'),
+];
 
 /**
- * Trains as the command says, reporting each step, then writes the pictures into `out`.
+ * Trains as the command says, reporting each step, then replaces the pictures in `out` (all of
+ * them or, on any failure or interruption, none).
  *
+ * @param options - the parsed command, `out` absolute
+ * @param output - where to report
+ * @param outShown - `out` as the user typed it, for messages
  * @returns every step's record
+ * @throws UsageError before training when `out` cannot take the pictures
  */
-export async function trainCommand(options: TrainCommand, output: Output): Promise<StepRecord[]> {
+export async function trainCommand(options: TrainCommand, output: Output, outShown = options.out): Promise<StepRecord[]> {
   const { steps, seed, samples, noise, dataset, hidden, engine, out, json } = options;
+  const staging = prepareOut(out, TRAIN_FILES, outShown);
   const data = makeDataset(dataset, { samples, noise, seed });
   const training = new Training(data, { seed, hidden, steps, engine });
   const progress: Progress = json ? jsonProgress(output.write) : output.isTTY ? liveProgress(output.write, steps) : plainProgress(output.write);
@@ -38,17 +39,19 @@ export async function trainCommand(options: TrainCommand, output: Output): Promi
     const record = training.step();
     times.push(performance.now() - t0);
     records.push(record);
-    progress.step(record, times[k]!);
+    progress.step(record);
   }
   const totalMs = performance.now() - start;
 
   const model = `MLP 2-${hidden.join('-')}-1`;
-  const grid = boundaryGrid(data.X);
-  const artifacts = [
-    ...writeSvgAndPng(out, 'decision-boundary', decisionBoundarySvg(data, grid, training.scores(grid.points), `${dataset}: ${model} after ${steps} steps`)),
-    ...writeSvgAndPng(out, 'training-curves', curvesSvg(records, `${dataset}: ${model}, ${engine} engine`)),
-    ...(await writeNeuronGraph(out, training.model, data.X)),
-  ];
+  const artifacts = await writeAll(staging, output.onInterrupt, [
+    () => {
+      const grid = boundaryGrid(data.X);
+      return svgAndPng('decision-boundary', decisionBoundarySvg(data, grid, training.scores(grid.points), `${dataset}: ${model} after ${steps} steps`));
+    },
+    () => svgAndPng('training-curves', curvesSvg(records, `${dataset}: ${model}, ${engine} engine`)),
+    () => neuronGraphFiles(training.model, data.X),
+  ]);
   const last = records[records.length - 1]!;
   progress.done({ steps, loss: last.loss, accuracy: last.accuracy, engine, msPerStep: median(times), totalMs, artifacts: artifacts.map((a) => shown(a, output.base)) });
   return records;

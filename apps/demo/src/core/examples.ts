@@ -13,7 +13,7 @@ export interface Example {
 }
 
 /**
- * The seed examples of the micrograd lectures (issue 5) and the engine README's example, built
+ * The seed examples of the micrograd lectures and the engine README's example, built
  * and back-propagated.
  *
  * @returns fresh graphs, one per example

@@ -1,5 +1,5 @@
-import { Value } from '@mg/engine';
-import type { MLP } from '@mg/nn';
+import { topologicalOrder, Value } from '@mg/engine';
+import { Neuron, type MLP } from '@mg/nn';
 
 /**
  * The first point of `X` at which the model's first hidden neuron is active (its weighted sum is
@@ -20,9 +20,9 @@ export function activePoint(model: MLP, X: Float64Array): [number, number] {
 }
 
 /**
- * The first hidden neuron of `model` applied to one point, rebuilt from labelled copies of its
- * weights so the graph is small and readable: `relu(b + w1*x1 + w2*x2)`, after `backward()`.
- * The model's own Values are left untouched.
+ * The first hidden neuron of `model` applied to one point, through a copy of the neuron with
+ * labelled weights so the graph is small and reads like the lecture's:
+ * `relu(b + w1*x1 + w2*x2)`, after `backward()`. The model's own Values are left untouched.
  *
  * @param model - a trained MLP whose first layer takes 2 inputs
  * @param point - the input `(x1, x2)`
@@ -35,19 +35,18 @@ export function activePoint(model: MLP, X: Float64Array): [number, number] {
  */
 export function neuronGraph(model: MLP, point: readonly [number, number]): Value {
   const neuron = model.layers[0]!.neurons[0]!;
+  // A standalone neuron labels its parameters as the lecture does: w1, w2, b.
+  const copy = Neuron.fromJSON(neuron.toJSON());
   const x = point.map((v, i) => new Value(v, { label: `x${i + 1}` }));
-  const w = neuron.w.map((v, i) => new Value(v.data, { label: `w${i + 1}` }));
-  let act = new Value(neuron.b.data, { label: 'b' });
-  w.forEach((wi, i) => {
-    const term = wi.mul(x[i]!);
-    term.label = `w${i + 1}x${i + 1}`;
-    const sum = `${act.label} + ${term.label}`;
-    act = act.add(term);
-    act.label = sum;
-  });
-  act.label = 'n';
-  const n = act;
-  const out = { relu: () => n.relu(), tanh: () => n.tanh(), sigmoid: () => n.sigmoid(), linear: () => n }[neuron.activation]();
+  const out = copy.forward(x);
+  // Name what the neuron built: products `w1x1`, running sums `b + w1x1`, then `n` and `out`.
+  for (const v of topologicalOrder(out)) {
+    const [a, b] = v.children;
+    if (v.label !== '' || a === undefined || b === undefined) continue;
+    v.label = v.op === 'mul' ? `${a.label}${b.label}` : `${a.label} + ${b.label}`;
+  }
+  const n = copy.activation === 'linear' ? out : out.children[0]!;
+  n.label = 'n';
   out.label = 'out';
   out.backward();
   return out;

@@ -1,14 +1,6 @@
 import { compile, type Program } from '@mg/engine';
-import { MLP, Trainer } from '@mg/nn';
+import { ENGINES, MLP, Trainer, type Engine } from '@mg/nn';
 import type { Dataset } from './datasets.js';
-
-const SCORE_CHUNK = 256;
-
-/** How a training step runs: building a fresh graph of Values each step, or a compiled program. */
-export type Engine = 'eager' | 'compiled';
-
-/** The engines {@link Training} accepts. */
-export const ENGINES: readonly Engine[] = ['eager', 'compiled'];
 
 /** Options for a {@link Training}. */
 export interface TrainingOptions {
@@ -55,9 +47,6 @@ export class Training {
   readonly model: MLP;
   /** The engine running each step. */
   readonly engine: Engine;
-  /** How many steps the learning rate decays over. */
-  readonly steps: number;
-
   private readonly trainer: Trainer;
   private scorer: Program | null = null;
 
@@ -73,7 +62,6 @@ export class Training {
     if (!(alpha >= 0)) throw new RangeError(`new Training: alpha must be >= 0, got ${alpha}`);
     if (data.y.length === 0) throw new RangeError('new Training: the dataset is empty');
     this.engine = engine;
-    this.steps = steps;
     this.model = new MLP(2, [...hidden, 1], { seed });
     const { X, y } = data;
     const rows = Array.from(y, (_, i) => [X[2 * i]!, X[2 * i + 1]!]);
@@ -84,11 +72,6 @@ export class Training {
       engine,
       lr: (k) => 1.0 - (0.9 * k) / steps,
     });
-  }
-
-  /** How many steps have run. */
-  get completed(): number {
-    return this.trainer.steps;
   }
 
   /**
@@ -111,18 +94,6 @@ export class Training {
   scores(points: Float64Array): Float64Array {
     if (points.length % 2 !== 0) throw new RangeError(`Training.scores: points must hold (x, y) pairs, got ${points.length} numbers`);
     const scorer = (this.scorer ??= compile((x) => this.model.forward(x), { inputs: 2 }));
-    const n = points.length >> 1;
-    const out = new Float64Array(n);
-    // Fixed-size chunks (the last one padded): one compiled plan serves any number of points,
-    // and no reduction over tens of thousands of samples is ever traced.
-    const chunk = new Float64Array(2 * SCORE_CHUNK);
-    for (let start = 0; start < n; start += SCORE_CHUNK) {
-      const count = Math.min(SCORE_CHUNK, n - start);
-      chunk.fill(0);
-      chunk.set(points.subarray(2 * start, 2 * (start + count)));
-      scorer.evaluate(chunk);
-      out.set(scorer.outputs.subarray(0, count), start);
-    }
-    return out;
+    return scorer.predict(points);
   }
 }

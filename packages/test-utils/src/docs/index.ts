@@ -13,4 +13,3 @@ export {
   toJavaScript,
   toNodeModule,
 } from './run-block.js';
-export { failingIn, knownFailures } from './known-failures.js';

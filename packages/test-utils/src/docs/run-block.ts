@@ -7,13 +7,14 @@
 //   (`sh`, `json`, `dot`, ...) are shown, not run. A block that cannot run here (browser-only,
 //   needs a server) says so in its fence: ```` ```ts norun ```` (GitHub and npm still highlight it).
 // - A README block is a complete ES module: it imports what it uses. Each block runs alone, in a
-//   fresh scope; none sees another's variables. A TSDoc example runs with the package's exports
-//   (and those of the packages it builds on) in scope, as if imported, and nothing else.
+//   fresh scope; none sees another's variables. A TSDoc example may import too; one without
+//   imports runs with the package's exports (and those of the packages it builds on) in scope.
 // - What a block prints: an untagged (or `text`/`output`) fence right after it, with at most two
 //   lines of prose between ("prints", "Output:"), is its exact standard output (trailing spaces
 //   and the final newline aside).
 // - Without such a fence, a one-line statement may state its result in a trailing comment:
 //     `console.log(y.data, x.grad); // 10 7`   the line prints exactly `10 7`;
+//     `console.log(toDot(v));` followed by lines `// digraph {` ...: it prints those lines;
 //     `a.grad; // 4`                            the expression's value is 4;
 //     `program.run(batch); // 3.125, the mean`  the value is 3.125; the prose after it is free.
 //   A comment is a claim when it starts with a value: a number, `true`, `false`, `null`,
@@ -59,19 +60,26 @@ function splitComment(line: string): [string, string] | undefined {
  */
 export function instrumentClaims(code: string): { code: string; claims: Claim[] } {
   const claims: Claim[] = [];
-  const lines = code.split('\n').map((line, index) => {
+  const source = code.split('\n');
+  const lines = source.map((line, index) => {
     const parts = splitComment(line);
-    if (parts === undefined) return line;
-    const [statement, comment] = parts;
+    const [statement, comment] = parts ?? [line, ''];
     const indent = /^\s*/.exec(statement)?.[0] ?? '';
     const body = statement.trim().replace(/;$/, '').trim();
-    if (body === '' || !isClaim(comment) || NOT_AN_EXPRESSION.test(body) || ASSIGNMENT.test(body)) return line;
     const print = /^console\.log\(([^]*)\)$/.exec(body);
-    const claim: Claim = { line: index + 1, text: comment, kind: print ? 'print' : 'value' };
+    // A `console.log(...)` without a comment may show what it prints on the comment lines below it.
+    const below: string[] = [];
+    if (print && parts === undefined) {
+      for (let j = index + 1; j < source.length && /^\s*\/\/ ?/.test(source[j] ?? ''); j++) below.push((source[j] ?? '').replace(/^\s*\/\/ ?/, ''));
+    }
+    const text = below.length > 0 ? below.join('\n') : comment;
+    if (body === '' || text === '' || NOT_AN_EXPRESSION.test(body) || ASSIGNMENT.test(body)) return line;
+    if (below.length === 0 && !isClaim(comment)) return line;
+    const claim: Claim = { line: index + 1, text, kind: print ? 'print' : 'value' };
     claims.push(claim);
     return print
-      ? `${indent}__mgPrint(${claim.line}, ${JSON.stringify(comment)}, ${print[1] ?? ''});`
-      : `${indent}__mgValue(${claim.line}, ${JSON.stringify(comment)}, (${body}));`;
+      ? `${indent}__mgPrint(${claim.line}, ${JSON.stringify(text)}, ${print[1] ?? ''});`
+      : `${indent}__mgValue(${claim.line}, ${JSON.stringify(text)}, (${body}));`;
   });
   return { code: lines.join('\n'), claims };
 }
@@ -127,10 +135,10 @@ const significantDigits = (literal: string): number => literal.replace(/^-/, '')
  * @returns undefined when it holds, else a message quoting both
  */
 export function checkClaim(claim: Claim, actual: unknown): string | undefined {
-  const where = `line ${claim.line} claims \`// ${claim.text}\``;
+  const where = `line ${claim.line} claims \`// ${claim.text.replace(/\n/g, '\n// ')}\``;
   if (claim.kind === 'print') {
     const printed = String(actual);
-    return squeeze(printed) === squeeze(claim.text) ? undefined : `${where} but prints ${JSON.stringify(printed)}`;
+    return normaliseOutput(printed) === normaliseOutput(claim.text) ? undefined : `${where} but prints ${JSON.stringify(printed)}`;
   }
   const expected = leadingValue(claim.text);
   const shown = show(actual);
@@ -233,10 +241,13 @@ export async function runInProcess(code: string, options: RunOptions = {}): Prom
     if (module === undefined) throw new Error(`the block imports ${JSON.stringify(spec)}, which the runner was not given`);
     return module;
   };
-  const js = rewriteImports(await toJavaScript(instrumented), (clause, spec) =>
-    clause === undefined ? `await __mgImport(${spec});` : bindings(clause, `await __mgImport(${spec})`),
-  ).replace(/^export\s*\{\s*\};?\s*$/m, '');
-  const globals = Object.assign({}, ...Object.values(options.globals ?? {})) as Record<string, unknown>;
+  let imports = 0;
+  const js = rewriteImports(await toJavaScript(instrumented), (clause, spec) => {
+    imports++;
+    return clause === undefined ? `await __mgImport(${spec});` : bindings(clause, `await __mgImport(${spec})`);
+  }).replace(/^export\s*\{\s*\};?\s*$/m, '');
+  // A block that imports is complete: it gets no names besides its own imports.
+  const globals = (imports > 0 ? {} : Object.assign({}, ...Object.values(options.globals ?? {}))) as Record<string, unknown>;
   const names = Object.keys(globals).filter((name) => /^[A-Za-z_$][\w$]*$/.test(name));
   const record = (claim: Claim | undefined, actual: unknown): void => {
     const wrong = claim === undefined ? 'unknown claim' : checkClaim(claim, actual);

@@ -12,16 +12,13 @@ function title(block: CodeBlock): string {
 
 const id = (block: CodeBlock): string => `${block.file}:${block.line}`;
 
-function testBlock(block: CodeBlock, options: RunOptions, failing: ReadonlySet<string>): void {
+function testBlock(block: CodeBlock, options: RunOptions): void {
   const reason = skipReason(block);
   if (reason !== undefined) {
     it.skip(`${id(block)} (${block.lang || 'untagged'}): ${reason}`, () => undefined);
     return;
   }
-  // A block listed as failing must fail: once it is fixed, this says to take it off the list.
-  const test = failing.has(id(block)) ? it.fails : it;
-  const name = failing.has(id(block)) ? `${title(block)} (listed as failing: fix it, then take it off the list)` : title(block);
-  test(name, async () => {
+  it(title(block), async () => {
     const run = await runInProcess(block.code, options).catch((error: unknown) => {
       throw new Error(`${block.file}:${block.line}: the block throws: ${String(error)}`, { cause: error });
     });
@@ -33,17 +30,9 @@ function testBlock(block: CodeBlock, options: RunOptions, failing: ReadonlySet<s
   });
 }
 
-function describeBlocks(name: string, blocks: CodeBlock[], options: RunOptions, failing: readonly string[]): void {
+function describeBlocks(name: string, blocks: CodeBlock[], options: RunOptions): void {
   describe(name, () => {
-    // One list serves a package's README and its sources: check the entries about this file set.
-    const files = new Set(blocks.map((block) => block.file));
-    const unknown = failing.filter((entry) => files.has(entry.replace(/:\d+$/, '')) && !blocks.some((block) => id(block) === entry));
-    if (unknown.length > 0) {
-      it('lists as failing only blocks that exist', () => {
-        expect(unknown, `no block starts at these lines (the blocks are at ${blocks.map(id).join(', ')})`).toEqual([]);
-      });
-    }
-    for (const block of blocks) testBlock(block, options, new Set(failing));
+    for (const block of blocks) testBlock(block, options);
   });
 }
 
@@ -53,13 +42,11 @@ function describeBlocks(name: string, blocks: CodeBlock[], options: RunOptions, 
  *
  * @param file - the Markdown file, e.g. `new URL('../README.md', import.meta.url)`
  * @param options - the modules its imports get (`{ '@mg/nn': nn }`) and a loader for the rest
- * @param failing - blocks known to fail, as `README.md:96` (the test names show these ids); each
- *   must fail, so a fixed block has to come off the list
  */
-export function describeMarkdown(file: URL, options: RunOptions, failing: readonly string[] = []): void {
+export function describeMarkdown(file: URL, options: RunOptions): void {
   const path = fileURLToPath(file);
   const name = relative(process.cwd(), path) || path;
-  describeBlocks(name, markdownBlocks(readFileSync(path, 'utf8'), name), options, failing);
+  describeBlocks(name, markdownBlocks(readFileSync(path, 'utf8'), name), options);
 }
 
 function sources(dir: string): string[] {
@@ -75,13 +62,12 @@ function sources(dir: string): string[] {
  * in scope (the package's exports) and keeps its comments' claims.
  *
  * @param dir - the source folder, e.g. `new URL('../src/', import.meta.url)`
- * @param failing - examples known to fail, as `src/sgd.ts:27` (see {@link describeMarkdown})
  */
-export function describeExamples(dir: URL, options: RunOptions, failing: readonly string[] = []): void {
+export function describeExamples(dir: URL, options: RunOptions): void {
   const root = fileURLToPath(dir);
   // Named from the package folder (`src/sgd.ts`), wherever the tests run from.
   const blocks = sources(root)
     .sort()
     .flatMap((path) => tsdocExamples(readFileSync(path, 'utf8'), relative(join(root, '..'), path)));
-  describeBlocks('TSDoc examples', blocks, options, failing);
+  describeBlocks('TSDoc examples', blocks, options);
 }

@@ -1,0 +1,243 @@
+import { Value } from './value.js';
+import { backward, topologicalOrder } from './graph.js';
+import { checkOperand, checkValue, describe, isArray } from './errors.js';
+
+// Functions for the expressions that read badly as method chains. Each builds the graph Python
+// micrograd builds for the same expression, reflected operators included (`1 - y` runs
+// `y.__rsub__(1)`, which is `(-y) + 1`), so graphs, node counts and every bit of every result
+// are the same as micrograd's.
+
+/** A number or a Value; a number becomes a constant leaf, as in micrograd. */
+type Operand = Value | number;
+
+/**
+ * `a + b`. With a number first, micrograd's `2 + y` (`y.__radd__(2)`): `y + 2`.
+ *
+ * @param a - a Value or a number
+ * @param b - a Value or a number
+ * @returns a new Value
+ * @throws TypeError for an operand that is neither a Value nor a finite number
+ *
+ * @example
+ * ```ts
+ * console.log(add(2, new Value(3)).data); // 5
+ * ```
+ */
+export function add(a: Operand, b: Operand): Value {
+  if (a instanceof Value) return a.add(b);
+  const x = checkOperand(a, 'add', 'a');
+  return checkOperand(b, 'add', 'b').add(x);
+}
+
+/**
+ * `a - b`. With a number first, micrograd's `1 - y` (`y.__rsub__(1)`): `(y * -1) + 1`.
+ *
+ * @param a - a Value or a number
+ * @param b - a Value or a number
+ * @returns a new Value
+ * @throws TypeError for an operand that is neither a Value nor a finite number
+ *
+ * @example
+ * ```ts
+ * const y = new Value(0.25);
+ * const z = sub(1, y); // 1 - y
+ * z.backward();
+ * console.log(z.data, y.grad); // 0.75 -1
+ * ```
+ */
+export function sub(a: Operand, b: Operand): Value {
+  if (a instanceof Value) return a.sub(b);
+  const x = checkOperand(a, 'sub', 'a');
+  return checkOperand(b, 'sub', 'b').neg().add(x);
+}
+
+/**
+ * `a * b`. With a number first, micrograd's `2 * y` (`y.__rmul__(2)`): `y * 2`.
+ *
+ * @param a - a Value or a number
+ * @param b - a Value or a number
+ * @returns a new Value
+ * @throws TypeError for an operand that is neither a Value nor a finite number
+ *
+ * @example
+ * ```ts
+ * console.log(mul(2, new Value(3)).data); // 6
+ * ```
+ */
+export function mul(a: Operand, b: Operand): Value {
+  if (a instanceof Value) return a.mul(b);
+  const x = checkOperand(a, 'mul', 'a');
+  return checkOperand(b, 'mul', 'b').mul(x);
+}
+
+/**
+ * `a / b`. With a number first, micrograd's `1 / x` (`x.__rtruediv__(1)`): `(x ** -1) * 1`.
+ *
+ * @param a - a Value or a number
+ * @param b - a Value or a number
+ * @returns a new Value
+ * @throws TypeError for an operand that is neither a Value nor a finite number; RangeError when `b` is 0
+ *
+ * @example
+ * ```ts
+ * const x = new Value(4);
+ * const r = div(1, x); // 1 / x
+ * r.backward();
+ * console.log(r.data, x.grad); // 0.25 -0.0625
+ * ```
+ */
+export function div(a: Operand, b: Operand): Value {
+  if (a instanceof Value) return a.div(b);
+  const n = checkOperand(a, 'div', 'a');
+  const d = checkOperand(b, 'div', 'b');
+  if (!d._symbolic && d._data === 0) {
+    throw new RangeError(`div: division by zero (${describe(n)} / ${describe(d)})`);
+  }
+  return d.pow(-1).mul(n);
+}
+
+/**
+ * Python's `sum(values, start)`, over Values and numbers: `((start + values[0]) + values[1]) + ...`,
+ * each `+` as Python runs it. `start` defaults to 0, as in Python, so `sum([x, y])` is
+ * micrograd's `sum([x, y])`, `(x + 0) + y` (`0 + x` runs `x.__radd__(0)`); numbers before the
+ * first Value are added as plain numbers, as Python adds them. Adding 0 changes no number (bar
+ * the sign of a zero) and no gradient, but it is a node: this is the graph micrograd builds,
+ * node for node, and the order of the additions is the left fold from the first element.
+ *
+ * Give a Value as `start` (a neuron's bias) for `((b + x0) + x1) + ...`.
+ *
+ * @param values - Values and numbers, added in this order
+ * @param start - the first term, 0 by default
+ * @returns the sum as a Value (a constant leaf when every term is a number)
+ * @throws TypeError when `values` is not an array or holds something that is neither a Value
+ *   nor a finite number; RangeError for an empty array without a `start`, or a sum that overflows
+ *
+ * @example
+ * ```ts
+ * const xs = [new Value(1), new Value(2), new Value(3)];
+ * const s = sum(xs); // ((x0 + 0) + x1) + x2, as micrograd's sum(xs)
+ * s.backward();
+ * console.log(s.data, xs.map((x) => x.grad)); // 6 [ 1, 1, 1 ]
+ * ```
+ */
+export function sum(values: readonly Operand[], start?: Operand): Value {
+  if (!isArray(values)) {
+    throw new TypeError(`sum: values must be an array of Values and numbers, got ${describe(values)}`);
+  }
+  if (values.length === 0 && start === undefined) {
+    throw new RangeError('sum: values is an empty array and there is no start (a sum of nothing is more often a bug than 0)');
+  }
+  let total: Operand = start === undefined ? 0 : start instanceof Value ? start : checkedNumber(start, 'start');
+  for (let i = 0; i < values.length; i++) {
+    const v: unknown = values[i];
+    if (total instanceof Value) total = total.add(checkOperand(v, 'sum', `values[${i}]`));
+    else if (v instanceof Value) total = v.add(total);
+    else total = checkedSum(total, checkedNumber(v, `values[${i}]`));
+  }
+  return total instanceof Value ? total : new Value(total);
+}
+
+function checkedNumber(x: unknown, name: string): number {
+  if (typeof x === 'number' && Number.isFinite(x)) return x;
+  checkOperand(x, 'sum', name);
+  return x as never;
+}
+
+function checkedSum(a: number, b: number): number {
+  const s = a + b;
+  if (!Number.isFinite(s)) throw new RangeError(`sum: result is ${s} for ${a} + ${b} (values must stay finite)`);
+  return s;
+}
+
+/**
+ * The dot product `((bias + w0*x0) + w1*x1) + ...`, the weighted sum of a neuron in micrograd's
+ * order (`sum((wi*xi for wi, xi in zip(w, x)), b)`); without a bias, `(w0*x0 + w1*x1) + ...`.
+ * This is exactly the chain that compiled mode runs as one instruction, so a model written with
+ * `dot` compiles to its fastest form.
+ *
+ * @param ws - the weights, Values or numbers
+ * @param xs - the inputs, as many as `ws`
+ * @param bias - the first term (a number becomes a constant leaf); none by default
+ * @returns a new Value
+ * @throws TypeError when `ws` or `xs` is not an array or holds something that is neither a
+ *   Value nor a finite number; RangeError when their lengths differ or both are empty without a bias
+ *
+ * @example
+ * ```ts
+ * const w = [new Value(2), new Value(-3)];
+ * const b = new Value(1);
+ * const y = dot(w, [0.5, 4], b); // (b + w0*0.5) + w1*4
+ * y.backward();
+ * console.log(y.data, w.map((v) => v.grad), b.grad); // -10 [ 0.5, 4 ] 1
+ * ```
+ */
+export function dot(ws: readonly Operand[], xs: readonly Operand[], bias?: Operand): Value {
+  if (!isArray(ws)) throw new TypeError(`dot: ws must be an array of Values and numbers, got ${describe(ws)}`);
+  if (!isArray(xs)) throw new TypeError(`dot: xs must be an array of Values and numbers, got ${describe(xs)}`);
+  if (ws.length !== xs.length) {
+    throw new RangeError(`dot: ws and xs must have the same length, got ${ws.length} weights and ${xs.length} inputs`);
+  }
+  let total: Value | undefined = bias === undefined ? undefined : checkOperand(bias, 'dot', 'bias');
+  for (let i = 0; i < ws.length; i++) {
+    const w: unknown = ws[i];
+    const x: unknown = xs[i];
+    const term =
+      w instanceof Value
+        ? w.mul(checkOperand(x, 'dot', `xs[${i}]`))
+        : checkOperand(x, 'dot', `xs[${i}]`).mul(checkOperand(w, 'dot', `ws[${i}]`));
+    total = total === undefined ? term : total.add(term);
+  }
+  if (total === undefined) throw new RangeError('dot: ws and xs are empty and there is no bias');
+  return total;
+}
+
+/** What the function {@link valueAndGrad} returns gives back: `f`'s value and its gradient. */
+export interface ValueAndGrad {
+  /** `f(...args)` */
+  value: number;
+  /** `d f / d args[i]`, one per argument */
+  grads: number[];
+}
+
+/**
+ * Turns `f`, a function of Values, into a function of numbers that returns `f`'s value and its
+ * gradient with respect to each argument, like TensorFlow.js's `tf.valueAndGrads` or JAX's
+ * `value_and_grad`.
+ *
+ * Each call makes a fresh leaf per argument, builds `f`'s graph on them and back-propagates,
+ * then puts back every `grad` in that graph: Values that `f` captures from outside (a model's
+ * parameters) keep the gradients they had, so calling it never disturbs a training loop. Use
+ * `backward()` itself when you want gradients to accumulate in parameters.
+ *
+ * @param f - takes one Value per argument and returns a Value
+ * @returns `(...args: number[]) => { value, grads }`
+ * @throws TypeError when `f` is not a function; the returned function throws a TypeError when
+ *   an argument is not a finite number or `f` does not return a Value, and whatever `f` or
+ *   `backward()` throws (every `grad` is then as it was)
+ *
+ * @example
+ * ```ts
+ * const f = valueAndGrad((x, y) => x.mul(y).add(x.pow(2))); // x*y + x²
+ * console.log(f(3, 4)); // { value: 21, grads: [ 10, 3 ] }
+ * ```
+ */
+export function valueAndGrad(f: (...args: Value[]) => Value): (...args: number[]) => ValueAndGrad {
+  if (typeof f !== 'function') throw new TypeError(`valueAndGrad: f must be a function, got ${describe(f)}`);
+  return (...args: number[]): ValueAndGrad => {
+    const leaves = args.map((x, i) => {
+      if (typeof x !== 'number' || !Number.isFinite(x)) {
+        throw new TypeError(`valueAndGrad: argument ${i} must be a finite number, got ${describe(x)}`);
+      }
+      return new Value(x);
+    });
+    const out = checkValue(f(...leaves), 'valueAndGrad: the result of f');
+    const order = topologicalOrder(out);
+    const before = order.map((v) => v.grad);
+    try {
+      backward(out);
+      return { value: out._data, grads: leaves.map((leaf) => leaf.grad) };
+    } finally {
+      for (let i = 0; i < order.length; i++) order[i]!.grad = before[i]!;
+    }
+  };
+}
