@@ -198,13 +198,12 @@ describe('release', () => {
     expect(dependents.map(({ manifest }) => manifest.name)).toEqual(expect.arrayContaining(['@mg/nn', '@mg/viz']));
   });
 
-  it('leaves the packages that peer on @mg/engine alone for an engine minor, and gives them a major for an engine major', async () => {
+  // An engine minor leaving them alone is the second release, below.
+  it('gives the packages that peer on @mg/engine a major for an engine major, which leaves their range', async () => {
     const dependents = published.filter(({ manifest }) => peersOnEngine(manifest)).map(({ manifest }) => manifest.name);
 
-    const minor = await plan({ '@mg/engine': 'minor' });
     const major = await plan({ '@mg/engine': 'major' });
 
-    expect(minor).toEqual({ '@mg/engine': 'minor' });
     expect(major).toEqual({ '@mg/engine': 'major', ...Object.fromEntries(dependents.map((name) => [name, 'major'])) });
   });
 
