@@ -35,6 +35,7 @@ interface Manifest {
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 const tsc = join(repo, 'node_modules', 'typescript', 'bin', 'tsc');
 const readJson = (file: string): Manifest => JSON.parse(readFileSync(file, 'utf8')) as Manifest;
+const rootManifest = readJson(join(repo, 'package.json'));
 
 // The published packages are whatever packages/* holds that is not private.
 const published = readdirSync(join(repo, 'packages'))
@@ -65,7 +66,8 @@ let env: NodeJS.ProcessEnv = {};
 // Stop the registry and remove every temporary file however the run ends.
 const cleanUp = (): void => {
   registry?.stop();
-  if (temp !== '') rmSync(temp, { recursive: true, force: true });
+  // Retries: a git or npm child may still be closing files in there.
+  if (temp !== '') rmSync(temp, { recursive: true, force: true, maxRetries: 5 });
 };
 process.once('exit', cleanUp);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -280,6 +282,8 @@ describe.each(published.map(({ dir, manifest }) => ({ dir, name: manifest.name }
     const extra = [...imported]
       .filter((spec) => !spec.startsWith('node:') && !builtinModules.includes(spec) && !spec.startsWith('@mg/'))
       .map((spec) => `${spec}@${manifest.devDependencies?.[spec] ?? manifest.dependencies?.[spec] ?? 'latest'}`);
+    // A TypeScript user of `node:` modules has Node's types.
+    if ([...imported].some((spec) => spec.startsWith('node:'))) extra.push(`@types/node@${rootManifest.devDependencies?.['@types/node'] ?? 'latest'}`);
     await run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', `${name}@${manifest.version}`, ...extra], { cwd: project, env: consumerEnv });
   });
 
@@ -327,7 +331,7 @@ describe.each(published.map(({ dir, manifest }) => ({ dir, name: manifest.name }
       skipLibCheck: false,
       target: 'ES2022',
       lib: ['ES2022', 'DOM'],
-      types: [],
+      types: existsSync(join(project, 'node_modules', '@types', 'node')) ? ['node'] : [],
       module: resolution === 'node16' ? 'Node16' : 'ESNext',
       moduleResolution: resolution === 'node16' ? 'Node16' : 'Bundler',
     };
