@@ -18,7 +18,7 @@ export const scratch = (): string => mkdtempSync(join(tmpdir(), 'mg-demo-'));
 /**
  * Runs the CLI in this process, as a user in `cwd` with stdout piped.
  *
- * @param options - `io` overrides, e.g. a heap size or a fake Ctrl-C
+ * @param options - `io` overrides, e.g. a heap size
  */
 export async function cli(args: string[], cwd: string, options: Partial<Io> = {}): Promise<Run> {
   let stdout = '';
@@ -28,7 +28,7 @@ export async function cli(args: string[], cwd: string, options: Partial<Io> = {}
     error: (text) => (stderr += text),
     isTTY: false,
     base: cwd,
-    onInterrupt: () => () => undefined,
+    holdSignals: () => () => undefined,
     ...options,
   });
   return { code, stdout, stderr };

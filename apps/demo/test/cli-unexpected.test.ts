@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { toSvg } from '@mg/viz';
 import { cli, plant, scratch, snapshot } from './cli-harness.js';
@@ -18,6 +20,15 @@ describe('an unexpected error', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toBe('demo: Error: toSvg: could not load @viz-js/viz (the wasm file is missing) (--verbose shows where)\n');
     expect(snapshot(cwd)).toEqual(before);
+  });
+
+  it('leaves no folder behind when --out did not exist', async () => {
+    const cwd = scratch();
+
+    const run = await cli(['--steps', '1', '--out', 'new/pics'], cwd);
+
+    expect(run.code).toBe(1);
+    expect(existsSync(join(cwd, 'new'))).toBe(false);
   });
 
   it('comes with its stack under --verbose', async () => {

@@ -1,11 +1,11 @@
-import { existsSync, mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { build } from 'vite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Training, activePoint, boundaryGrid, makeDataset } from '../src/core/index.js';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { boundaryGrid, makeDataset } from '../src/core/index.js';
 import { CONTENT_SECURITY_POLICY } from '../vite.config.js';
 import { serveStatic, type StaticServer } from './e2e/static-server.js';
 
@@ -14,13 +14,16 @@ const artifacts = join(demo, 'artifacts');
 // The notebook's first loss, printed by micrograd's demo.ipynb (and by `pnpm demo`).
 const NOTEBOOK_STEP0_LOSS = '0.8958441028683222';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const DESKTOP = { width: 1280, height: 800 };
+const PHONE = { width: 390, height: 844 };
 
 let outDir = '';
 let server: StaticServer | undefined;
 let metaOnly: StaticServer | undefined;
 let browser: Browser | undefined;
+let context: BrowserContext | undefined;
 let page: Page;
-const problems: string[] = [];
+let problems: string[] = [];
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`e2e: no Chromium at ${CHROMIUM}; install it with \`bash scripts/setup.sh --browser\` or set CHROMIUM_PATH`);
@@ -35,14 +38,6 @@ beforeAll(async () => {
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
-  page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-  page.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warning') problems.push(`console ${message.type()}: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()}`));
-  await page.goto(server.url);
-  await page.waitForSelector('#backend[data-backend]');
 }, 60_000);
 
 afterAll(async () => {
@@ -52,82 +47,296 @@ afterAll(async () => {
   if (outDir !== '') rmSync(outDir, { recursive: true, force: true });
 });
 
+// Every test gets a fresh page in a fresh context: no state carries from one test to the next.
+beforeEach(async () => {
+  problems = [];
+  context = await browser!.newContext({ viewport: DESKTOP, acceptDownloads: true });
+  page = await context.newPage();
+  page.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warning') problems.push(`console ${message.type()}: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()}`));
+});
+
+afterEach(async () => {
+  await context?.close();
+});
+
+/** Opens the page with `query` and waits until the worker has set up the run. */
+async function open(query = '', host = server!): Promise<void> {
+  await page.goto(`${host.url}${query}`);
+  await page.waitForSelector('#backend[data-backend]');
+  await page.waitForSelector('#diagram .node');
+}
+
+const text = (selector: string): Promise<string> => page.locator(selector).innerText();
+
 /** The text of the loss cell of step `k` in the page's log. */
-const lossAt = (k: number): Promise<string> => page.locator(`#log tr[data-step="${k}"] td.loss`).innerText();
+const lossAt = (k: number): Promise<string> => text(`#log tr[data-step="${k}"] td.loss`);
+
+/** Clicks training point `i` of the notebook's moons on the plot. */
+async function clickPoint(i: number): Promise<void> {
+  const { X } = makeDataset('moons', { samples: 100, noise: 0.1, seed: 1337 });
+  const grid = boundaryGrid(X, 96);
+  const box = (await page.locator('#plot').boundingBox())!;
+  const [x, y] = [X[2 * i]!, X[2 * i + 1]!];
+  await page.mouse.click(box.x + ((x - grid.xMin) / (grid.xMax - grid.xMin)) * box.width, box.y + ((grid.yMax - y) / (grid.yMax - grid.yMin)) * box.height);
+}
+
+interface TraceEvent {
+  name: string;
+  ph: string;
+  ts: number;
+  dur?: number;
+  tdur?: number;
+  pid: number;
+  tid: number;
+}
+
+/**
+ * For each long task the page observed, the most CPU time any main-thread task spent around it,
+ * from a trace that holds the `e2e-zero` mark made at page time `zero` (which ties page time to
+ * the trace's clock, to within a few milliseconds).
+ */
+function cpuOfLongTasks(events: TraceEvent[], longTasks: { start: number; duration: number }[], zero: number): number[] {
+  // The mark is made on the page's main thread: its thread is the one to look at.
+  const mark = events.find((e) => e.name === 'e2e-zero');
+  if (mark === undefined) throw new Error('e2e: the trace has no e2e-zero mark');
+  const tasks = events.filter((e) => e.pid === mark.pid && e.tid === mark.tid && e.name === 'RunTask' && e.ph === 'X');
+  return longTasks.map(({ start, duration }) => {
+    const from = mark.ts + (start - zero - 10) * 1000;
+    const to = from + (duration + 20) * 1000;
+    let cpu = 0;
+    for (const e of tasks) if (e.ts < to && e.ts + (e.dur ?? 0) > from) cpu = Math.max(cpu, (e.tdur ?? e.dur ?? 0) / 1000);
+    return cpu;
+  });
+}
+
+const waitForStep = (shown: string, timeout = 30_000): Promise<unknown> =>
+  page.waitForFunction((s) => document.querySelector('#stat-step')?.textContent === s, shown, { timeout });
 
 describe('demo web page', () => {
   it('trains the notebook run to 100% accuracy when Train is pressed', async () => {
+    await open();
+
     await page.click('#play');
-    await page.waitForFunction(() => document.querySelector('#accuracy')?.textContent === '100%', undefined, { timeout: 30_000 });
+    await waitForStep('100 / 100');
     const reached = await page.$$eval('#log tr', (rows) =>
       rows.filter((r) => r.querySelector('td.accuracy')?.textContent === '100%').map((r) => Number((r as HTMLElement).dataset.step)),
     );
 
     expect(await lossAt(0)).toBe(NOTEBOOK_STEP0_LOSS);
     expect(Math.min(...reached)).toBe(40);
+    expect(await text('#play')).toBe('Continue');
     expect(problems).toEqual([]);
-    await page.waitForFunction(() => document.querySelector('#stat-step')?.textContent === '100 / 100');
     await page.screenshot({ path: join(artifacts, 'web-trained.png'), fullPage: true });
   });
 
-  it('draws the graph of a point when the point is clicked', async () => {
-    const data = makeDataset('moons', { samples: 100, noise: 0.1, seed: 1337 });
-    // The page's model after the notebook run, reproduced here, picks a point where the first
-    // hidden neuron is active, so the picture shows gradients flowing rather than all zeros.
-    const training = new Training(data, { seed: 1337, hidden: [16, 16], steps: 100, engine: 'compiled' });
-    for (let k = 0; k < 100; k++) training.step();
-    const [x, y] = activePoint(training.model, data.X);
-    const index = Array.from(data.y, (_, i) => i).find((i) => data.X[2 * i] === x && data.X[2 * i + 1] === y)!;
-    const grid = boundaryGrid(data.X, 96);
-    const box = (await page.locator('#plot').boundingBox())!;
+  it('shows test loss and accuracy on held-out points, in the cards and the chart', async () => {
+    await open('?steps=30');
 
-    await page.mouse.click(box.x + ((x - grid.xMin) / (grid.xMax - grid.xMin)) * box.width, box.y + ((grid.yMax - y) / (grid.yMax - grid.yMin)) * box.height);
+    await page.click('#play');
+    await waitForStep('30 / 30');
+
+    expect(await text('#test-accuracy')).toMatch(/^\d+%$/);
+    expect(Number.parseInt(await text('#test-accuracy'), 10)).toBeGreaterThanOrEqual(80);
+    expect(await text('#test-loss')).toMatch(/^\d+\.\d{4}$/);
+    expect(await text('#chart-summary')).toMatch(/test accuracy \d+% to \d+%/);
+    expect(await page.locator('#chart .u-legend').getAttribute('aria-hidden')).toBe('true');
+    expect(problems).toEqual([]);
+  });
+
+  it('draws one named picture per hidden neuron, and highlights a neuron on focus', async () => {
+    await open();
+
+    const neurons = page.getByRole('img', { name: /^layer \d+ neuron \d+$/ });
+    await page.getByRole('img', { name: 'layer 2 neuron 7' }).focus();
+
+    expect(await neurons.count()).toBe(32);
+    expect(await page.getByRole('img', { name: 'layer 1 neuron 16' }).count()).toBe(1);
+    expect(await page.locator('#diagram .node.active').getAttribute('aria-label')).toBe('layer 2 neuron 7');
+    expect(await text('#diagram p')).toMatch(/^Layer 2 neuron 7: 16 incoming weights/);
+    expect(problems).toEqual([]);
+  });
+
+  it('stops a diverging run cleanly, says why, and warns before it starts', async () => {
+    await open('?hidden=64,64,64,64&lr=10');
+    expect(await text('#warning')).toMatch(/likely to diverge at learning rate 10/);
+
+    await page.click('#play');
+    await page.waitForFunction(() => document.querySelector('#warning')?.textContent.includes('diverged') === true, undefined, { timeout: 30_000 });
+
+    expect(await text('#warning')).toMatch(/^Training diverged at step \d+ - lower the learning rate \(try [0-9.]+\)\.$/);
+    expect(await text('#play')).toBe('Train');
+    expect(await page.getAttribute('#play', 'aria-pressed')).toBe('false');
+    expect(await page.isEnabled('#step')).toBe(true);
+    expect(await page.locator('#error').isHidden()).toBe(true);
+    expect(problems).toEqual([]);
+  });
+
+  it('keeps training past the step limit with Continue, and Reset starts over', async () => {
+    await open('?steps=5');
+
+    await page.click('#play');
+    await waitForStep('5 / 5');
+    expect(await text('#play')).toBe('Continue');
+    await page.click('#play');
+    await waitForStep('10 / 10');
+
+    expect(await page.locator('#log tr[data-step]').count()).toBe(10);
+    expect(await text('#play')).toBe('Continue');
+    await page.click('#reset');
+    await waitForStep('0');
+    expect(await page.locator('#log tr[data-step]').count()).toBe(0);
+    expect(await text('#play')).toBe('Train');
+    expect(problems).toEqual([]);
+  });
+
+  it('applies a new learning rate at the next step without starting over', async () => {
+    await open('?decay=0&lr=0.1');
+    for (let k = 0; k < 3; k++) {
+      await page.click('#step');
+      await waitForStep(`${k + 1} / 100`);
+    }
+
+    await page.fill('input[name="lr"]', '0.05');
+    await page.press('input[name="lr"]', 'Enter');
+    await page.locator('input[name="lr"]').blur();
+    await page.waitForFunction(() => location.search.includes('lr=0.05'));
+    await page.click('#step');
+    await waitForStep('4 / 100');
+
+    expect(await text('#log tr[data-step="2"] td.lr')).toBe('0.1');
+    expect(await text('#log tr[data-step="3"] td.lr')).toBe('0.05');
+    expect(await lossAt(0)).toBe(NOTEBOOK_STEP0_LOSS);
+    expect(await text('#run-note')).toMatch(/applies from step 3, without starting over/);
+    expect(problems).toEqual([]);
+  });
+
+  it('says what an invalid setting allows, and keeps the run going', async () => {
+    await open('?samples=5000&lr=abc');
+    expect(await text('#link-note')).toContain('samples=5000 (allowed: 2 to 2000, a whole number)');
+    expect(await text('#link-note')).toContain('lr=abc (allowed: 0 to 10)');
+    await page.click('#step');
+    await waitForStep('1 / 100');
+
+    await page.fill('input[name="hidden"]', '128, 128');
+    await page.locator('input[name="hidden"]').blur();
+
+    expect(await text('#hidden-error')).toBe('Hidden layers: up to 4 layers of 1 to 64 neurons; got "128, 128".');
+    expect(await page.getAttribute('input[name="hidden"]', 'aria-invalid')).toBe('true');
+    expect(await text('#stat-step')).toBe('1 / 100');
+    expect(problems).toEqual([]);
+  });
+
+  it('draws the graph of a point where the first neuron is active, then of a clicked point', async () => {
+    await open();
     await page.waitForSelector('#graph svg');
 
-    expect(await page.locator('#graph-note').innerText()).toMatch(new RegExp(`^Point ${index} `));
     const texts = await page.locator('#graph svg text').allTextContents();
     expect(texts).toContain('out');
     expect(texts.filter((t) => /^grad -?\d/.test(t) && !/^grad -?0\.0000$/.test(t)).length).toBeGreaterThan(3);
-    await page.locator('#side').screenshot({ path: join(artifacts, 'web-graph-neuron.png') });
+    expect(await text('#graph-note')).not.toContain('inactive');
+
+    await clickPoint(7);
+    await page.waitForFunction(() => document.querySelector('#graph-note')?.textContent.startsWith('Point 7 ') === true);
     await page.selectOption('#graph-kind', 'network');
     await page.waitForFunction(() => document.querySelector('#graph-note')?.textContent.includes('nodes nearest the loss') === true);
     expect(problems).toEqual([]);
     await page.locator('#side').screenshot({ path: join(artifacts, 'web-graph-network.png') });
   });
 
-  it('gives the same step-0 loss with the compiled engine under a CSP without unsafe-eval', async () => {
-    await page.check('input[name="engine"][value="compiled"]');
-    await page.waitForFunction(() => location.search.includes('engine=compiled') && document.querySelector('#stat-step')?.textContent === '0');
-    await page.click('#step');
-    await page.waitForSelector('#log tr[data-step="0"]');
+  it('pans and zooms the graph with buttons, the wheel, dragging and keys', async () => {
+    await open();
+    await page.waitForSelector('#graph svg');
+    const transform = (): Promise<string> => page.locator('#graph-canvas').evaluate((e) => (e as HTMLElement).style.transform);
+    const scale = async (): Promise<number> => Number(await page.getAttribute('#graph', 'data-scale'));
+    const start = await scale();
 
-    expect(await lossAt(0)).toBe(NOTEBOOK_STEP0_LOSS);
-    expect(await page.getAttribute('#backend', 'data-backend')).toBe('interpreter');
-    expect(await page.locator('#ms').innerText()).toContain('compiled');
+    await page.click('[data-zoom="in"]');
+    expect(await scale()).toBeCloseTo(start * 1.25, 3);
+    const box = (await page.locator('#graph').boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.wheel(0, 200);
+    expect(await scale()).toBeLessThan(start * 1.25);
+    const before = await transform();
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2 - 120, box.y + box.height / 2 + 40, { steps: 4 });
+    await page.mouse.up();
+    const dragged = await transform();
+    expect(dragged).not.toBe(before);
+    await page.focus('#graph');
+    await page.keyboard.press('ArrowRight');
+    expect(await transform()).not.toBe(dragged);
+    await page.keyboard.press('1');
+    expect(await scale()).toBe(1);
     expect(problems).toEqual([]);
   });
 
-  it('keeps compiled mode on the interpreter when only the page\'s meta tag forbids eval', async () => {
-    await page.goto(`${metaOnly!.url}?engine=compiled`);
-    await page.waitForSelector('#backend[data-backend]');
-    await page.click('#step');
-    await page.waitForSelector('#log tr[data-step="0"]');
+  it('has no long task over 50 ms while training with the graph open', async () => {
+    await page.addInitScript(() => {
+      const w = window as unknown as { longTasks: { start: number; duration: number }[] };
+      w.longTasks = [];
+      new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) w.longTasks.push({ start: entry.startTime, duration: entry.duration });
+      }).observe({ type: 'longtask', buffered: true });
+    });
+    await open('?steps=300');
+    await page.waitForSelector('#graph svg');
+    // A trace of the page's main thread gives each task's CPU time beside its wall time: on a
+    // machine shared with other work a task can take 50 ms of wall time while the page's own work
+    // in it is a few milliseconds, and that is not jank the page causes.
+    await browser!.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing'] });
+    await page.evaluate(() => {
+      (window as unknown as { longTasks: unknown[] }).longTasks.length = 0;
+      performance.mark('e2e-zero');
+    });
 
-    expect(await page.getAttribute('#backend', 'data-backend')).toBe('interpreter');
-    expect(await lossAt(0)).toBe(NOTEBOOK_STEP0_LOSS);
-    expect(problems).toEqual([]);
-  });
-
-  it('trains on another dataset when the dataset is switched, and keeps it in the URL', async () => {
-    await page.selectOption('select[name="dataset"]', 'circles');
-    await page.waitForFunction(() => location.search.includes('dataset=circles') && document.querySelector('#stat-step')?.textContent === '0');
     await page.click('#play');
-    await page.waitForFunction(() => document.querySelector('#stat-step')?.textContent === '100 / 100', undefined, { timeout: 30_000 });
+    await waitForStep('300 / 300', 60_000);
+    const trace = JSON.parse((await browser!.stopTracing()).toString()) as { traceEvents: TraceEvent[] };
+
+    const longTasks = await page.evaluate(() => (window as unknown as { longTasks: { start: number; duration: number }[] }).longTasks);
+    const zero = await page.evaluate(() => performance.getEntriesByName('e2e-zero')[0]!.startTime);
+    const cpu = cpuOfLongTasks(trace.traceEvents, longTasks, zero);
+    expect(cpu.filter((ms) => ms > 50)).toEqual([]);
+    expect(problems).toEqual([]);
+  });
+
+  it('gives the same step-0 loss with the compiled engine under a CSP without unsafe-eval', async () => {
+    await open('?engine=compiled');
+
+    await page.click('#step');
+    await page.waitForSelector('#log tr[data-step="0"]');
+
+    expect(await lossAt(0)).toBe(NOTEBOOK_STEP0_LOSS);
+    expect(await page.getAttribute('#backend', 'data-backend')).toBe('interpreter');
+    expect(problems).toEqual([]);
+  });
+
+  it("keeps compiled mode on the interpreter when only the page's meta tag forbids eval", async () => {
+    await open('?engine=compiled', metaOnly);
+
+    await page.click('#step');
+    await page.waitForSelector('#log tr[data-step="0"]');
+
+    expect(await page.getAttribute('#backend', 'data-backend')).toBe('interpreter');
+    expect(await lossAt(0)).toBe(NOTEBOOK_STEP0_LOSS);
+    expect(problems).toEqual([]);
+  });
+
+  it('starts over on another dataset when the dataset is switched, and keeps it in the URL', async () => {
+    await open('?engine=compiled');
+
+    await page.selectOption('select[name="dataset"]', 'circles');
+    await page.waitForFunction(() => location.search.includes('dataset=circles'));
+    expect(await text('#run-note')).toBe('The data changed: training starts over from step 0.');
+    await page.click('#play');
+    await waitForStep('100 / 100');
     const shared = page.url();
 
-    const accuracy = await page.locator('#accuracy').innerText();
-    expect(Number.parseInt(accuracy, 10)).toBeGreaterThanOrEqual(90);
-    await page.screenshot({ path: join(artifacts, 'web-circles-compiled.png'), fullPage: true });
+    expect(Number.parseInt(await text('#accuracy'), 10)).toBeGreaterThanOrEqual(90);
     await page.goto(shared);
     await page.waitForSelector('#backend[data-backend]');
     expect(await page.inputValue('select[name="dataset"]')).toBe('circles');
@@ -135,13 +344,63 @@ describe('demo web page', () => {
     expect(problems).toEqual([]);
   });
 
-  it('fits a phone-width screen without sideways scrolling', async () => {
-    await page.setViewportSize({ width: 390, height: 844 });
-    await page.goto(server!.url);
-    await page.waitForSelector('#backend[data-backend]');
+  it('saves the model as JSON and as ONNX, and loads either back to the same weights', async () => {
+    await open('?hidden=8&steps=20');
+    await page.click('#play');
+    await waitForStep('20 / 20');
+    const save = async (button: string, name: string): Promise<string> => {
+      const [saved] = await Promise.all([page.waitForEvent('download'), page.click(button)]);
+      const file = join(outDir, name);
+      await saved.saveAs(file);
+      return file;
+    };
+
+    const jsonFile = await save('#save', 'model.json');
+    const onnxFile = await save('#save-onnx', 'model.onnx');
+    const json = JSON.parse(readFileSync(jsonFile, 'utf8')) as { format: string; layers: { neurons: unknown[] }[] };
+    const trainedLoss = Number(await lossAt(19));
+    const lossAfterLoading = async (file: string): Promise<string> => {
+      await page.goto(`${server!.url}?hidden=4&steps=20`);
+      await page.waitForSelector('#backend[data-backend]');
+      await page.setInputFiles('#load-file', file);
+      await page.waitForFunction(() => location.search.includes('hidden=8'));
+      await page.click('#step');
+      await waitForStep('1 / 20');
+      return lossAt(0);
+    };
+    const fromJson = await lossAfterLoading(jsonFile);
+    const fromOnnx = await lossAfterLoading(onnxFile);
+
+    expect(json.format).toBe('mg.mlp');
+    expect(json.layers.map((l) => l.neurons.length)).toEqual([8, 1]);
+    expect(readFileSync(onnxFile).length).toBeGreaterThan(8 * 3 * 8);
+    expect(Number(fromJson)).toBeLessThan(trainedLoss * 1.5);
+    expect(fromOnnx).toBe(fromJson);
+    expect(await text('#run-note')).toMatch(/^Loaded model\.onnx: training goes on from its weights\.$/);
+    expect(problems).toEqual([]);
+  });
+
+  it('fits a phone: no sideways scrolling, tab order as shown, the tapped point\'s graph in view', async () => {
+    await page.setViewportSize(PHONE);
+    await open();
+    await page.keyboard.press('Tab');
+    const firstStop = await page.evaluate(() => document.activeElement?.id);
+    await page.click('#play');
+    await waitForStep('100 / 100');
 
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    const logOverflow = await page.locator('.log-wrap').evaluate((e) => e.scrollWidth - e.clientWidth);
+    await clickPoint(7);
+    await page.waitForFunction(() => document.querySelector('#graph-note')?.textContent.startsWith('Point 7 ') === true);
+    // The panel scrolls into view (smoothly) once its graph arrives.
+    await page.waitForFunction(() => {
+      const rect = document.querySelector('#graph')!.getBoundingClientRect();
+      return rect.top >= 0 && rect.top < window.innerHeight;
+    });
+
     expect(overflow).toBeLessThanOrEqual(0);
+    expect(logOverflow).toBeLessThanOrEqual(0);
+    expect(firstStop).toBe('play');
     expect(problems).toEqual([]);
     await page.screenshot({ path: join(artifacts, 'web-phone.png'), fullPage: true });
   });

@@ -35,4 +35,4 @@ function compiledCase(backend: Backend): BenchCase {
   };
 }
 
-export const compiledCases: BenchCase[] = [compiledCase('js'), compiledCase('interpreter')];
+export const compiledCases: BenchCase[] = [compiledCase('wasm'), compiledCase('interpreter')];

@@ -1,14 +1,11 @@
 import { Value } from './value.js';
-import { backward, topologicalOrder } from './graph.js';
+import { gradientsOf } from './graph.js';
 import { checkOperand, checkValue, describe, isArray } from './errors.js';
 
 // Functions for the expressions that read badly as method chains. Each builds the graph Python
 // micrograd builds for the same expression, reflected operators included (`1 - y` runs
 // `y.__rsub__(1)`, which is `(-y) + 1`), so graphs, node counts and every bit of every result
 // are the same as micrograd's.
-
-/** A number or a Value; a number becomes a constant leaf, as in micrograd. */
-type Operand = Value | number;
 
 /**
  * `a + b`. With a number first, micrograd's `2 + y` (`y.__radd__(2)`): `y + 2`.
@@ -23,7 +20,7 @@ type Operand = Value | number;
  * console.log(add(2, new Value(3)).data); // 5
  * ```
  */
-export function add(a: Operand, b: Operand): Value {
+export function add(a: Value | number, b: Value | number): Value {
   if (a instanceof Value) return a.add(b);
   const x = checkOperand(a, 'add', 'a');
   return checkOperand(b, 'add', 'b').add(x);
@@ -45,7 +42,7 @@ export function add(a: Operand, b: Operand): Value {
  * console.log(z.data, y.grad); // 0.75 -1
  * ```
  */
-export function sub(a: Operand, b: Operand): Value {
+export function sub(a: Value | number, b: Value | number): Value {
   if (a instanceof Value) return a.sub(b);
   const x = checkOperand(a, 'sub', 'a');
   return checkOperand(b, 'sub', 'b').neg().add(x);
@@ -64,7 +61,7 @@ export function sub(a: Operand, b: Operand): Value {
  * console.log(mul(2, new Value(3)).data); // 6
  * ```
  */
-export function mul(a: Operand, b: Operand): Value {
+export function mul(a: Value | number, b: Value | number): Value {
   if (a instanceof Value) return a.mul(b);
   const x = checkOperand(a, 'mul', 'a');
   return checkOperand(b, 'mul', 'b').mul(x);
@@ -86,7 +83,7 @@ export function mul(a: Operand, b: Operand): Value {
  * console.log(r.data, x.grad); // 0.25 -0.0625
  * ```
  */
-export function div(a: Operand, b: Operand): Value {
+export function div(a: Value | number, b: Value | number): Value {
   if (a instanceof Value) return a.div(b);
   const n = checkOperand(a, 'div', 'a');
   const d = checkOperand(b, 'div', 'b');
@@ -120,14 +117,14 @@ export function div(a: Operand, b: Operand): Value {
  * console.log(s.data, xs.map((x) => x.grad)); // 6 [ 1, 1, 1 ]
  * ```
  */
-export function sum(values: readonly Operand[], start?: Operand): Value {
+export function sum(values: readonly (Value | number)[], start?: Value | number): Value {
   if (!isArray(values)) {
     throw new TypeError(`sum: values must be an array of Values and numbers, got ${describe(values)}`);
   }
   if (values.length === 0 && start === undefined) {
     throw new RangeError('sum: values is an empty array and there is no start (a sum of nothing is more often a bug than 0)');
   }
-  let total: Operand = start === undefined ? 0 : start instanceof Value ? start : checkedNumber(start, 'start');
+  let total: Value | number = start === undefined ? 0 : start instanceof Value ? start : checkedNumber(start, 'start');
   for (let i = 0; i < values.length; i++) {
     const v: unknown = values[i];
     if (total instanceof Value) total = total.add(checkOperand(v, 'sum', `values[${i}]`));
@@ -171,7 +168,7 @@ function checkedSum(a: number, b: number): number {
  * console.log(y.data, w.map((v) => v.grad), b.grad); // -10 [ 0.5, 4 ] 1
  * ```
  */
-export function dot(ws: readonly Operand[], xs: readonly Operand[], bias?: Operand): Value {
+export function dot(ws: readonly (Value | number)[], xs: readonly (Value | number)[], bias?: Value | number): Value {
   if (!isArray(ws)) throw new TypeError(`dot: ws must be an array of Values and numbers, got ${describe(ws)}`);
   if (!isArray(xs)) throw new TypeError(`dot: xs must be an array of Values and numbers, got ${describe(xs)}`);
   if (ws.length !== xs.length) {
@@ -231,13 +228,6 @@ export function valueAndGrad(f: (...args: Value[]) => Value): (...args: number[]
       return new Value(x);
     });
     const out = checkValue(f(...leaves), 'valueAndGrad: the result of f');
-    const order = topologicalOrder(out);
-    const before = order.map((v) => v.grad);
-    try {
-      backward(out);
-      return { value: out._data, grads: leaves.map((leaf) => leaf.grad) };
-    } finally {
-      for (let i = 0; i < order.length; i++) order[i]!.grad = before[i]!;
-    }
+    return { value: out._data, grads: gradientsOf(out, leaves) };
   };
 }

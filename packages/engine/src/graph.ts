@@ -69,6 +69,22 @@ export function backward(root: Value): void {
   }
 }
 
+/**
+ * d root / d leaf for each of `leaves`, which must be fresh leaves (gradient 0): a backward pass
+ * that then puts every `grad` of the graph back as it was, so Values the graph captured from
+ * elsewhere (a model's parameters) keep theirs.
+ */
+export function gradientsOf(root: Value, leaves: readonly Value[]): number[] {
+  const order = topologicalOrder(root);
+  const before = order.map((v) => v.grad);
+  try {
+    backward(root);
+    return leaves.map((leaf) => leaf.grad);
+  } finally {
+    for (let i = 0; i < order.length; i++) order[i]!.grad = before[i]!;
+  }
+}
+
 /** Adds this node's contribution to its operands' gradients: local derivative times `grad`. */
 function propagate(v: Value): void {
   const g = v.grad;

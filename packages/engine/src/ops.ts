@@ -8,8 +8,12 @@
  * `a` and `b` are the operands' data, `k` a constant attribute (the exponent of `pow`), `y` the
  * forward result. `da`/`db` return d y / d a and d y / d b; backward multiplies them by the
  * incoming gradient and adds the product to the operand's gradient, exactly as micrograd does.
- * `js` spells the same expressions for compiled mode's code generator (identifiers a, b, k, y are
- * replaced by operands; every expression must compute exactly what its function computes).
+ * `wasm` spells the same expressions for compiled mode's WebAssembly back end, as stack code:
+ * `'a'`, `'b'`, `'k'`, `'y'` push an operand, a number pushes that constant, `'exp'`, `'log'`,
+ * `'tanh'` and `'pow'` call JavaScript's `Math` (so every result equals eager mode's) and any
+ * other word is the f64 instruction of that name (`'f64.add'`; `'select'` picks its first
+ * operand when the comparison below it is true). Each spelling must compute exactly what its
+ * function computes; a test runs both on edge cases.
  */
 export const PRIMITIVES = {
   add: {
@@ -18,6 +22,7 @@ export const PRIMITIVES = {
     da: () => 1,
     db: () => 1,
     js: { forward: 'a + b', da: '1', db: '1' },
+    wasm: { forward: ['a', 'b', 'f64.add'], da: [1], db: [1] },
   },
   mul: {
     arity: 2,
@@ -25,44 +30,64 @@ export const PRIMITIVES = {
     da: (_a: number, b: number) => b,
     db: (a: number) => a,
     js: { forward: 'a * b', da: 'b', db: 'a' },
+    wasm: { forward: ['a', 'b', 'f64.mul'], da: ['b'], db: ['a'] },
   },
   pow: {
     arity: 1,
     forward: (a: number, _b: number, k: number) => a ** k,
     da: (a: number, _b: number, k: number) => k * a ** (k - 1),
     js: { forward: 'a ** k', da: 'k * a ** (k - 1)' },
+    wasm: { forward: ['a', 'k', 'pow'], da: ['k', 'a', 'k', 1, 'f64.sub', 'pow', 'f64.mul'] },
   },
   exp: {
     arity: 1,
     forward: (a: number) => Math.exp(a),
     da: (_a: number, _b: number, _k: number, y: number) => y,
     js: { forward: 'Math.exp(a)', da: 'y' },
+    wasm: { forward: ['a', 'exp'], da: ['y'] },
   },
   log: {
     arity: 1,
     forward: (a: number) => Math.log(a),
     da: (a: number) => 1 / a,
     js: { forward: 'Math.log(a)', da: '1 / a' },
+    wasm: { forward: ['a', 'log'], da: [1, 'a', 'f64.div'] },
   },
   tanh: {
     arity: 1,
     forward: (a: number) => Math.tanh(a),
     da: (_a: number, _b: number, _k: number, y: number) => 1 - y * y,
     js: { forward: 'Math.tanh(a)', da: '1 - y * y' },
+    wasm: { forward: ['a', 'tanh'], da: [1, 'y', 'y', 'f64.mul', 'f64.sub'] },
   },
   relu: {
     arity: 1,
     forward: (a: number) => (a < 0 ? 0 : a),
     da: (_a: number, _b: number, _k: number, y: number) => (y > 0 ? 1 : 0),
     js: { forward: '(a < 0 ? 0 : a)', da: '(y > 0 ? 1 : 0)' },
+    wasm: { forward: [0, 'a', 'a', 0, 'f64.lt', 'select'], da: [1, 0, 'y', 0, 'f64.gt', 'select'] },
   },
   sigmoid: {
     arity: 1,
     forward: (a: number) => 1 / (1 + Math.exp(-a)),
     da: (_a: number, _b: number, _k: number, y: number) => y * (1 - y),
     js: { forward: '1 / (1 + Math.exp(-a))', da: 'y * (1 - y)' },
+    wasm: { forward: [1, 1, 'a', 'f64.neg', 'exp', 'f64.add', 'f64.div'], da: ['y', 1, 'y', 'f64.sub', 'f64.mul'] },
   },
-} as const satisfies Record<PrimitiveOp, unknown>; // exactly these ops, no more, no fewer
+} as const satisfies Record<PrimitiveOp, Primitive>; // exactly these ops, no more, no fewer
+
+/** One word of a WebAssembly spelling in {@link PRIMITIVES} (see there). */
+export type WasmWord = number | 'a' | 'b' | 'k' | 'y' | 'exp' | 'log' | 'tanh' | 'pow' | `f64.${string}` | 'select';
+
+/** A row of {@link PRIMITIVES}. */
+interface Primitive {
+  readonly arity: 1 | 2;
+  readonly forward: (a: number, b: number, k: number) => number;
+  readonly da: (a: number, b: number, k: number, y: number) => number;
+  readonly db?: (a: number, b: number, k: number, y: number) => number;
+  readonly js: { readonly forward: string; readonly da: string; readonly db?: string };
+  readonly wasm: { readonly forward: readonly WasmWord[]; readonly da: readonly WasmWord[]; readonly db?: readonly WasmWord[] };
+}
 
 /** The name of a primitive operation. */
 export type PrimitiveOp = 'add' | 'mul' | 'pow' | 'exp' | 'log' | 'tanh' | 'relu' | 'sigmoid';

@@ -229,6 +229,16 @@ const failures: Failure[] = [
     error: RangeError,
     message: /^backward: gradient through log\(1e-320\) is not finite \(incoming gradient 3\)$/,
   },
+  {
+    what: 'gradcheck whose backward fails leaves captured parameters as they were',
+    arrange() {
+      const w = new Value(3);
+      w.grad = 0.25;
+      return { act: () => gradcheck(([x]) => x!.log().mul(w), [1e-320]), state: () => snapshot(w) };
+    },
+    error: RangeError,
+    message: /^backward: gradient through log\(1e-320\) is not finite \(incoming gradient 3\)$/,
+  },
 ];
 
 describe('failures', () => {
@@ -252,5 +262,17 @@ describe('failures', () => {
     expect((thrown as Error).constructor).toBe(error);
     expect((thrown as Error).message).toMatch(message);
     expect(state()).toEqual(before);
+  });
+});
+
+describe('gradcheck', () => {
+  it('leaves the gradients of the Values its function captures as they were', () => {
+    const w = new Value(1.5);
+    w.grad = -4;
+
+    const result = gradcheck(([x]) => x!.mul(w).tanh(), [0.2]);
+
+    expect(result.ok).toBe(true);
+    expect(w.grad).toBe(-4);
   });
 });

@@ -36,5 +36,7 @@ export type { MLPJSON, LayerJSON, NeuronJSON, LayerFileJSON, NeuronFileJSON, JSO
 export { ENGINES } from './engines.js';
 export type { Engine } from './engines.js';
 export type { Dataset } from './data.js';
-export { Trainer, fit } from './trainer.js';
-export type { FitResult, LearningRate, LiveOptions, StepInfo, TrainableModel, TrainerOptions } from './trainer.js';
+export { Trainer } from './trainer.js';
+export type { LearningRate, LiveOptions, StepInfo, TrainableModel, TrainerOptions } from './trainer-options.js';
+export { fit } from './fit.js';
+export type { FitResult } from './fit.js';

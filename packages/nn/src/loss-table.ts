@@ -1,16 +1,6 @@
 import { describeInput, type Value } from '@mg/engine';
-import {
-  BCE_LABEL,
-  HINGE_LABEL,
-  bceTerm,
-  checkClassIndex,
-  checkLabel,
-  checkProbabilities,
-  crossEntropyTerm,
-  hingeTerm,
-  squaredErrors,
-  type LabelRule,
-} from './losses.js';
+import { bceTerm, crossEntropyTerm, hingeTerm, squaredErrors } from './losses.js';
+import { BCE_LABEL, HINGE_LABEL, checkClassIndex, checkLabel, checkProbabilities, type LabelRule } from './labels.js';
 
 /**
  * The losses {@link Trainer} knows, each the mean over the batch of per-sample terms:

@@ -6,79 +6,8 @@ import { SGD } from './sgd.js';
 import { l2, mean } from './losses.js';
 import { lossKind, type LossKind, type LossName } from './loss-table.js';
 import { checkData, shuffler, type Dataset } from './data.js';
+import { TRAINER_OPTIONS, type LearningRate, type LiveOptions, type StepInfo, type TrainableModel, type TrainerOptions } from './trainer-options.js';
 import { ENGINES, type Engine } from './engines.js';
-
-/** What a {@link Trainer} trains: an {@link MLP}, a {@link Layer}, or anything shaped like them. */
-export interface TrainableModel {
-  /** Inputs per sample. */
-  readonly nin: number;
-  /** Outputs per sample. */
-  readonly nout: number;
-  /** One Value per output. */
-  forward(x: readonly (Value | number)[]): Value[];
-  /** The trainable values, in a fixed order. */
-  parameters(): Value[];
-}
-
-/** What a {@link Trainer} reports after each step. */
-export interface StepInfo {
-  /** The step's number, from 0. */
-  step: number;
-  /** The loss of the batch before the update (data loss plus the L2 term). */
-  loss: number;
-  /** The fraction of the batch classified correctly before the update; `null` for `'mse'`. */
-  accuracy: number | null;
-  /** The learning rate the update used. */
-  lr: number;
-  /** The number of samples in the batch. */
-  batchSize: number;
-}
-
-/** A learning rate, or a schedule called with the step number (from 0) before each update. */
-export type LearningRate = number | ((step: number) => number);
-
-/** Options for {@link Trainer} and {@link fit}. */
-export interface TrainerOptions {
-  /** The loss. Default `'hinge'`, micrograd's demo. */
-  loss?: LossName;
-  /** L2 coefficient α: adds `α · Σ p²` to the loss, as micrograd's demo (which uses 1e-4). Default 0. */
-  alpha?: number;
-  /** The optimizer. Default `new SGD(model.parameters(), { lr })`. */
-  optimizer?: Optimizer;
-  /** A learning rate, or a schedule called with the step number before each update. Default 0.1 when no optimizer is given, else the optimizer's. */
-  lr?: LearningRate;
-  /** Samples per step. Default: the whole dataset, in order, every step. */
-  batchSize?: number;
-  /**
-   * Picks a mini-batch: returns `batchSize` indices into the dataset (e.g. a NumPy-compatible
-   * permutation). Default: the first `batchSize` of a fresh shuffle of all indices, drawn from
-   * a generator seeded with `seed`.
-   */
-  sample?: (step: number, size: number) => readonly number[];
-  /** Seed of the default mini-batch sampler. Default 0. */
-  seed?: number;
-  /**
-   * `'compiled'` runs through `compile`, `'eager'` builds a graph per step, `'auto'` (default)
-   * compiles and falls back to eager when the model cannot be traced.
-   */
-  engine?: Engine | 'auto';
-  /** Compiled mode's back end, passed to `compile` as it is. Default `'auto'`. */
-  backend?: CompileOptions['backend'];
-  /** Called after every step (once it has been applied), for progress bars and plots. */
-  onStep?: (info: StepInfo) => void;
-}
-
-/** What {@link Trainer.setOptions} can change between steps. */
-export interface LiveOptions {
-  /** A new learning rate (replacing any schedule) or a new schedule, used from the next step. */
-  lr?: LearningRate;
-  /** A new optimizer, with fresh state, from the next step; a schedule set before keeps driving its learning rate. */
-  optimizer?: Optimizer;
-  /** A new L2 coefficient α, from the next step. */
-  alpha?: number;
-}
-
-const TRAINER_OPTIONS = ['loss', 'alpha', 'optimizer', 'lr', 'batchSize', 'sample', 'seed', 'engine', 'backend', 'onStep'] as const;
 
 /** What one step measured before its update. */
 interface Measured {
@@ -158,7 +87,7 @@ export class Trainer<M extends TrainableModel = MLP> {
       throw new RangeError(`Trainer: the '${this.loss}' loss needs a model with one output, this one has ${nout}`);
     }
     ({ rows: this.rows, targets: this.targets } = checkData(data, nin, nout, this.kind, this.loss, 'Trainer'));
-    this.penalty = checkAlpha(given.alpha ?? 0, 'Trainer: alpha');
+    this.penalty = checkRate(given.alpha ?? 0, 'Trainer: alpha');
     this.params = model.parameters();
     this.paramSet = new Set(this.params);
     this.saved = new Float64Array(this.params.length);
@@ -167,7 +96,6 @@ export class Trainer<M extends TrainableModel = MLP> {
     this.schedule = typeof lr === 'function' ? lr : null;
     const firstLr = this.schedule === null ? (lr as number | undefined) ?? 0.1 : this.scheduled(this.schedule, 0);
     this.opt = given.optimizer === undefined ? new SGD(this.params, { lr: firstLr }) : this.checkOptimizer(given.optimizer);
-    if (typeof lr === 'number') this.opt.lr = lr;
     const n = this.rows.length;
     const batchSize = given.batchSize ?? n;
     if (typeof batchSize !== 'number' || !Number.isInteger(batchSize) || batchSize < 1 || batchSize > n) {
@@ -196,6 +124,8 @@ export class Trainer<M extends TrainableModel = MLP> {
     }
     this.mode = engine === 'eager' ? 'eager' : 'compiled';
     this.fallback = engine === 'auto';
+    // Last, once nothing can throw: a refused constructor leaves the given optimizer as it was.
+    if (typeof lr === 'number') this.opt.lr = lr;
   }
 
   /** The engine in use: `'compiled'` unless asked for eager or the model could not be traced. */
@@ -243,7 +173,7 @@ export class Trainer<M extends TrainableModel = MLP> {
     const given = checkOptions(options, ['lr', 'optimizer', 'alpha'], 'Trainer.setOptions');
     const lr = checkLearningRate(given.lr, 'Trainer.setOptions: lr');
     const optimizer = given.optimizer === undefined ? this.opt : this.checkOptimizer(given.optimizer, 'Trainer.setOptions');
-    const alpha = given.alpha === undefined ? this.penalty : checkAlpha(given.alpha, 'Trainer.setOptions: alpha');
+    const alpha = given.alpha === undefined ? this.penalty : checkRate(given.alpha, 'Trainer.setOptions: alpha');
     if (typeof lr === 'function') this.scheduled(lr, this.k);
     this.opt = optimizer;
     if (typeof lr === 'number') {
@@ -420,52 +350,6 @@ export class Trainer<M extends TrainableModel = MLP> {
   }
 }
 
-/**
- * Trains `model` for `steps` steps with a {@link Trainer} and collects the loss and accuracy
- * of each.
- *
- * @param model - the network
- * @param data - inputs and targets
- * @param options - the trainer's options and `steps` (default 100)
- * @returns losses and accuracies per step, and the engine that ran
- * @throws what {@link Trainer} and {@link Trainer.step} throw
- *
- * @example
- * ```ts
- * import { MLP, fit } from '@mg/nn';
- *
- * const model = new MLP(2, [16, 16, 1], { seed: 1337 });
- * const data = { x: [[1, 1], [-1, -1], [1, -1], [-1, 1]], y: [1, 1, -1, -1] };
- * const { losses, accuracies } = fit(model, data, { steps: 20, alpha: 1e-4, lr: (k) => 1.0 - (0.9 * k) / 100 });
- * console.log(accuracies[19], losses[19] < losses[0]); // 1 true
- * ```
- */
-export function fit(model: TrainableModel, data: Dataset, options?: TrainerOptions & { steps?: number }): FitResult {
-  const { steps = 100, ...rest } = checkOptions(options, [...TRAINER_OPTIONS, 'steps'], 'fit');
-  if (typeof steps !== 'number' || !Number.isInteger(steps) || steps < 0) {
-    throw new RangeError(`fit: steps must be a non-negative integer, got ${describeInput(steps)}`);
-  }
-  const trainer = new Trainer(model, data, rest as TrainerOptions);
-  const losses: number[] = [];
-  const accuracies: (number | null)[] = [];
-  for (let k = 0; k < steps; k++) {
-    const { loss, accuracy } = trainer.step();
-    losses.push(loss);
-    accuracies.push(accuracy);
-  }
-  return { losses, accuracies, engine: trainer.engine };
-}
-
-/** What {@link fit} returns. */
-export interface FitResult {
-  /** The loss at each step. */
-  losses: number[];
-  /** The accuracy at each step (`null` entries for `'mse'`). */
-  accuracies: (number | null)[];
-  /** The engine that ran. */
-  engine: Engine;
-}
-
 function checkModel<M>(model: M, where: string): M {
   if (model instanceof Neuron) {
     throw new TypeError(
@@ -481,10 +365,6 @@ function checkModel<M>(model: M, where: string): M {
     throw new TypeError(`${where}: model must be an MLP or a Layer (nin, nout, forward, parameters), got ${describeInput(model)}`);
   }
   return model;
-}
-
-function checkAlpha(alpha: unknown, what: string): number {
-  return checkRate(alpha, what);
 }
 
 function checkLearningRate(lr: unknown, what: string): LearningRate | undefined {

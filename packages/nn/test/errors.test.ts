@@ -146,6 +146,15 @@ const cases: [string, () => Case, ErrorConstructor, string | RegExp][] = [
     TypeError, 'fit: unknown option "los" (did you mean "loss"?); the options are loss, alpha, optimizer, lr, batchSize, sample, seed, engine, backend, onStep, steps'],
   ['fit: a Neuron', () => pure(() => fit(new Neuron(2) as unknown as MLP, data), data),
     TypeError, 'Trainer: model must have one output array per sample, like an MLP or a Layer; got ReLUNeuron(2), whose forward returns one Value (a model with one output is new MLP(2, [1]))'],
+  ['fit: steps as a string', () => pure(() => fit(new MLP(2, [1]), data, { steps: '10' as unknown as number }), data),
+    TypeError, 'fit: steps must be a non-negative integer, got "10"'],
+  ['MLP.forward: a string input', () => {
+    const model = new MLP(2, [1], { seed: 1 });
+    return { act: () => model.forward([1, '2' as unknown as number]), state: () => params(model.parameters()) };
+  }, TypeError, 'MLP.forward: input 1 must be a Value or a finite number, got "2"'],
+  ['MLP.forward: NaN', () => pure(() => new MLP(2, [1]).forward([1, Number.NaN])), RangeError, 'MLP.forward: input 1 must be a Value or a finite number, got NaN'],
+  ['Layer.forward: null', () => pure(() => new Layer(2, 1).forward(null as unknown as number[])), TypeError, 'Layer.forward: expected an array of 2 inputs (Values or numbers), got null'],
+  ['Neuron.forward: too few inputs', () => pure(() => new Neuron(2).forward([1])), RangeError, 'Neuron.forward: expected 2 inputs, got 1'],
   ['Trainer: a two-output model for hinge', () => pure(() => new Trainer(new MLP(2, [3]), data), data),
     RangeError, 'Trainer: the \'hinge\' loss needs a model with one output, this one has 3'],
   ['Trainer: bce with -1/+1 labels', () => pure(() => new Trainer(new MLP(2, [1]), data, { loss: 'bce' }), data),
@@ -159,6 +168,11 @@ const cases: [string, () => Case, ErrorConstructor, string | RegExp][] = [
   ['Trainer: an input row too long', () => pure(() => new Trainer(new MLP(2, [1]), { x: [[1, 2, 3]], y: [1] })), RangeError, 'Trainer: x[0] must be a row of 2 numbers, got 3'],
   ['Trainer: more targets than inputs', () => pure(() => new Trainer(new MLP(2, [1]), { x: [[1, 2]], y: [1, -1] })), RangeError, 'Trainer: data has 1 inputs but 2 targets'],
   ['Trainer: a batch larger than the data', () => pure(() => new Trainer(new MLP(2, [1]), data, { batchSize: 4 })), RangeError, 'Trainer: batchSize must be an integer in [1, 3], got 4'],
+  ['Trainer: a bad option after a given optimizer and lr', () => {
+    const model = new MLP(2, [1], { seed: 1 });
+    const optimizer = new SGD(model.parameters(), { lr: 0.1 });
+    return { act: () => new Trainer(model, data, { optimizer, lr: 0.5, batchSize: 0 }), state: () => optimizerState(optimizer) };
+  }, RangeError, 'Trainer: batchSize must be an integer in [1, 3], got 0'],
   ['Trainer: an unknown engine', () => pure(() => new Trainer(new MLP(2, [1]), data, { engine: 'gpu' as 'eager' })), TypeError, 'Trainer: engine must be \'auto\', \'eager\' or \'compiled\', got "gpu"'],
   ['Trainer: an unknown loss', () => pure(() => new Trainer(new MLP(2, [1]), data, { loss: 'l1' as 'mse' })), TypeError, 'Trainer: loss must be \'hinge\', \'bce\', \'mse\', \'cross-entropy\', got "l1"'],
   ['Trainer: a schedule returning NaN, eager', () => trainerCase(trained({ engine: 'eager', lr: function decay(k) { return k < 1 ? 0.1 : Number.NaN; } }), (t) => t.step()),

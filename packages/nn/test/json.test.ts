@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MLP, SGD, hingeLoss } from '../src/index.js';
+import { Layer, MLP, Neuron, SGD, hingeLoss } from '../src/index.js';
 import type { MLPJSON } from '../src/index.js';
 
 function trained(): MLP {
@@ -97,5 +97,32 @@ describe('MLP.loadJSON', () => {
     expect(() => { target.loadJSON(source); }).toThrow(TypeError);
 
     expect(bits(target)).toEqual(before);
+  });
+});
+
+describe('Neuron and Layer JSON', () => {
+  it('JSON.stringify(new Neuron(2)) holds the activation and the weights, nothing internal', () => {
+    const neuron = new Neuron(2, { seed: 1, activation: 'tanh' });
+    neuron.b.data = -0;
+
+    const json = JSON.parse(JSON.stringify(neuron)) as Record<string, unknown>;
+
+    expect(Object.keys(json)).toEqual(['format', 'version', 'activation', 'w', 'b']);
+    expect(json).toEqual({ format: 'mg.neuron', version: 1, activation: 'tanh', w: neuron.w.map((w) => w.data), b: '-0' });
+  });
+
+  it('round-trips a neuron and a layer to the last bit', () => {
+    const layer = new Layer(3, 4, { seed: 8, activation: 'sigmoid' });
+    layer.neurons[2]!.b.data = 0.125;
+    const neuron = layer.neurons[1]!;
+
+    const layerCopy = Layer.fromJSON(JSON.stringify(layer));
+    const neuronCopy = Neuron.fromJSON(JSON.stringify(neuron));
+
+    expect(layerCopy.parameters().map((p) => p.data)).toEqual(layer.parameters().map((p) => p.data));
+    expect(String(layerCopy)).toBe(String(layer));
+    expect(neuronCopy.parameters().map((p) => p.data)).toEqual(neuron.parameters().map((p) => p.data));
+    expect(neuronCopy.forward([1, 2, 3]).data).toBe(neuron.forward([1, 2, 3]).data);
+    expect(Object.keys(JSON.parse(JSON.stringify(layer)) as object)).toEqual(['format', 'version', 'nin', 'activation', 'neurons']);
   });
 });

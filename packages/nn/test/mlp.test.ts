@@ -146,3 +146,26 @@ describe('Neuron', () => {
     expect(y.children[0]!.children[0]!.children[0]).toBe(n.b);
   });
 });
+
+describe('parameter labels', () => {
+  it('name each parameter after its place, numbered from 1 as in the lecture', () => {
+    const model = new MLP(2, [3, 1], { seed: 1 });
+
+    const labels = model.parameters().map((p) => p.label);
+
+    expect(labels.slice(0, 4)).toEqual(['L1.N1.w1', 'L1.N1.w2', 'L1.N1.b', 'L1.N2.w1']);
+    expect(labels.slice(-4)).toEqual(['L2.N1.w1', 'L2.N1.w2', 'L2.N1.w3', 'L2.N1.b']);
+    expect(model.layers[0]!.neurons[2]!.w[1]!.label).toBe('L1.N3.w2');
+    expect(new Layer(2, 2).parameters().map((p) => p.label)).toEqual(['N1.w1', 'N1.w2', 'N1.b', 'N2.w1', 'N2.w2', 'N2.b']);
+    expect(new Neuron(2).parameters().map((p) => p.label)).toEqual(['w1', 'w2', 'b']);
+    expect(new Set(labels).size).toBe(labels.length);
+  });
+
+  it('shows the labels in a drawn graph\'s nodes (toString of the leaves)', () => {
+    const model = new MLP(2, [1], { seed: 1, activation: 'linear' });
+
+    const out = model.forward([1, 2])[0]!;
+
+    expect(String(out.children[1]!.children[0])).toContain('label="L1.N1.w2"');
+  });
+});

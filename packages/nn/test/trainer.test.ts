@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Value } from '@mg/engine';
-import { Adam, MLP, PythonRandom, Trainer, fit } from '../src/index.js';
+import { Adam, Layer, MLP, PythonRandom, Trainer, fit, mseLoss } from '../src/index.js';
 import type { StepInfo } from '../src/index.js';
 
 /** Points in [-2, 2]² labelled by which side of a line they fall, at least 0.3 away from it. */
@@ -142,5 +142,74 @@ describe('Trainer', () => {
 
     expect(result.engine).toBe('eager');
     expect(result.losses).toEqual(reference.losses);
+  });
+});
+
+describe('Trainer.setOptions', () => {
+  const data = separable(16, 11);
+  const trajectory = (engine: 'eager' | 'compiled', change: (t: Trainer, k: number) => void) => {
+    const model = new MLP(2, [6, 1], { seed: 21 });
+    const trainer = new Trainer(model, data, { engine, lr: 0.3 });
+    const infos: StepInfo[] = [];
+    for (let k = 0; k < 12; k++) {
+      change(trainer, k);
+      infos.push(trainer.step());
+    }
+    return { infos, weights: model.parameters().map((p) => p.data), trainer };
+  };
+
+  it('a new learning rate applies from the next step: the same run as a schedule that changes there', () => {
+    const live = trajectory('compiled', (t, k) => { if (k === 5) t.setOptions({ lr: 0.05 }); });
+    const model = new MLP(2, [6, 1], { seed: 21 });
+    const scheduled = fit(model, data, { steps: 12, engine: 'compiled', lr: (k) => (k < 5 ? 0.3 : 0.05) });
+
+    expect(live.infos.map((s) => s.loss)).toEqual(scheduled.losses);
+    expect(live.infos.map((s) => s.lr)).toEqual([...Array<number>(5).fill(0.3), ...Array<number>(7).fill(0.05)]);
+    expect(live.weights).toEqual(model.parameters().map((p) => p.data));
+  });
+
+  it('a new optimizer and L2 term keep the model and the step count, with the same numbers eager and compiled', () => {
+    const change = (t: Trainer, k: number) => {
+      if (k === 4) t.setOptions({ optimizer: new Adam(t.model.parameters(), { lr: 0.02 }), alpha: 1e-3 });
+      if (k === 8) t.setOptions({ alpha: 0, lr: (step) => 0.01 * step });
+    };
+
+    const eager = trajectory('eager', change);
+    const compiled = trajectory('compiled', change);
+
+    expect(compiled.trainer.engine).toBe('compiled');
+    expect(compiled.infos).toEqual(eager.infos);
+    expect(compiled.weights).toEqual(eager.weights);
+    expect(compiled.infos.map((s) => s.step)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    expect(compiled.infos.slice(4, 8).map((s) => s.lr)).toEqual([0.02, 0.02, 0.02, 0.02]);
+    expect(compiled.infos.slice(8).map((s) => s.lr)).toEqual([0.08, 0.09, 0.1, 0.11]);
+    expect(compiled.trainer.optimizer).toBeInstanceOf(Adam);
+    expect(compiled.trainer.optimizer.steps).toBe(8);
+    expect(compiled.trainer.steps).toBe(12);
+  });
+
+  it('adds the new L2 term to the loss of the next step', () => {
+    const without = trajectory('compiled', () => undefined);
+    const withL2 = trajectory('compiled', (t, k) => { if (k === 3) t.setOptions({ alpha: 0.5 }); });
+    const params = new MLP(2, [6, 1], { seed: 21 });
+    fit(params, data, { steps: 3, engine: 'eager', lr: 0.3 });
+    const penalty = 0.5 * params.parameters().reduce((s, p) => s + p.data * p.data, 0);
+
+    expect(withL2.infos.slice(0, 3)).toEqual(without.infos.slice(0, 3));
+    expect(withL2.infos[3]!.loss - without.infos[3]!.loss).toBeCloseTo(penalty, 12);
+  });
+});
+
+describe('Trainer with a Layer', () => {
+  it('trains a single linear layer on a regression target with the mean squared error mseLoss computes', () => {
+    const layer = new Layer(2, 1, { activation: 'linear', seed: 3 });
+    const x = [[1, 2], [2, -1], [-1, 0.5], [0, 1]];
+    const y = x.map(([a, b]) => 0.5 * a! - 2 * b! + 1);
+    const before = mseLoss(x.map((row) => layer.forward(row)), y.map((t) => [t])).data;
+
+    const { losses } = fit(layer, { x, y }, { loss: 'mse', steps: 200, lr: 0.05, engine: 'compiled' });
+
+    expect(losses[0]).toBe(before);
+    expect(losses[199]!).toBeLessThan(1e-6);
   });
 });

@@ -8,6 +8,16 @@ const ACTIVATIONS: Record<'Relu' | 'Tanh' | 'Sigmoid', Activation> = { Relu: 're
 const SUPPORTED =
   'mg imports a chain of Gemm or MatMul(+Add) layers, each followed by at most one Relu, Tanh or Sigmoid (Identity and Flatten are skipped)';
 
+/** What the readers of a layer's weights check them against. */
+interface Weights {
+  /** The initializers, by name. */
+  tensors: Map<string, Tensor>;
+  /** The graph input's element type, which every weight must share. */
+  elemType: number;
+  /** The graph input's name, for messages. */
+  input: string;
+}
+
 /** A layer being read: weights neuron by neuron (`[nout][nin]`), then its bias and activation once seen. */
 interface PendingLayer {
   node: string;
@@ -63,15 +73,19 @@ export function fromOnnx(bytes: Uint8Array | ArrayBuffer): MLP {
 }
 
 function readLayers(graph: Graph): MLPJSON {
-  const weights = new Map(graph.initializers.map((t) => [t.name, t]));
-  const inputs = graph.inputs.filter((i) => !weights.has(i.name));
+  const tensors = new Map(graph.initializers.map((t) => [t.name, t]));
+  const inputs = graph.inputs.filter((i) => !tensors.has(i.name));
   if (inputs.length !== 1) throw new TypeError(`fromOnnx: the graph must have one input, got ${inputs.length} (${inputs.map((i) => show(i.name)).join(', ')})`);
   const input = inputs[0]!;
   if (graph.outputs.length !== 1) throw new TypeError(`fromOnnx: the graph must have one output, got ${graph.outputs.length}`);
-  const output = graph.outputs[0]!.name;
+  const output = graph.outputs[0]!;
   if (input.elemType !== FLOAT && input.elemType !== DOUBLE) {
     throw new TypeError(`fromOnnx: input ${show(input.name)} must be FLOAT or DOUBLE, got ${dataTypeName(input.elemType)}`);
   }
+  if (output.elemType !== 0 && output.elemType !== input.elemType) {
+    throw new TypeError(`fromOnnx: output ${show(output.name)} is ${dataTypeName(output.elemType)} but input ${show(input.name)} is ${dataTypeName(input.elemType)}; these layers compute in one type`);
+  }
+  const weights: Weights = { tensors, elemType: input.elemType, input: input.name };
   if (input.shape !== undefined && input.shape.length !== 2) {
     throw new TypeError(`fromOnnx: input ${show(input.name)} must have shape [N, nin], got ${shape(input.shape)}`);
   }
@@ -91,6 +105,7 @@ function readLayers(graph: Graph): MLPJSON {
       throw new TypeError(`fromOnnx: ${show(current)} feeds ${next.length} nodes (${next.map(label).join(', ')}); ${SUPPORTED}`);
     }
     const node = next[0]!;
+    if (visited.has(node)) throw new TypeError(`fromOnnx: the graph loops back to node ${label(node)}; an ONNX graph must be acyclic`);
     visited.add(node);
     if (node.domain !== '' && node.domain !== 'ai.onnx') unsupported(node, `its domain ${show(node.domain)} is not the default ONNX domain`);
     if (node.output.length !== 1) unsupported(node, `it has ${node.output.length} outputs`);
@@ -127,8 +142,13 @@ function readLayers(graph: Graph): MLPJSON {
   }
   const stray = graph.nodes.find((n) => !visited.has(n));
   if (stray !== undefined) unsupported(stray, `it is not on the chain from the input ${show(input.name)}`);
-  if (current !== output) throw new TypeError(`fromOnnx: the chain from ${show(input.name)} ends at ${show(current)}, not at the graph output ${show(output)}`);
-  if (layers.length === 0) throw new TypeError(`fromOnnx: the graph has no Gemm or MatMul layer; ${SUPPORTED}`);
+  if (current !== output.name) throw new TypeError(`fromOnnx: the chain from ${show(input.name)} ends at ${show(current)}, not at the graph output ${show(output.name)}`);
+  const last = layers[layers.length - 1];
+  if (last === undefined) throw new TypeError(`fromOnnx: the graph has no Gemm or MatMul layer; ${SUPPORTED}`);
+  const declaredNout = output.shape?.[1];
+  if (typeof declaredNout === 'number' && declaredNout !== last.nout) {
+    throw new RangeError(`fromOnnx: output ${show(output.name)} is declared with ${declaredNout} columns, but the last layer has ${last.nout} neurons`);
+  }
 
   return {
     format: 'mg.mlp',
@@ -144,7 +164,7 @@ function readLayers(graph: Graph): MLPJSON {
   };
 }
 
-function gemm(node: Node, current: string, weights: Map<string, Tensor>, nin: number | undefined): PendingLayer {
+function gemm(node: Node, current: string, weights: Weights, nin: number | undefined): PendingLayer {
   const [a, bName, cName] = node.input;
   if (a !== current) unsupported(node, `its first input is ${show(a)}, not the previous layer's output ${show(current)}`);
   for (const [name, expected] of [['alpha', 1], ['beta', 1], ['transA', 0]] as const) {
@@ -159,7 +179,7 @@ function gemm(node: Node, current: string, weights: Map<string, Tensor>, nin: nu
   return layer;
 }
 
-function matMul(node: Node, current: string, weights: Map<string, Tensor>, nin: number | undefined): PendingLayer {
+function matMul(node: Node, current: string, weights: Weights, nin: number | undefined): PendingLayer {
   const [a, bName] = node.input;
   if (a !== current) unsupported(node, `its first input is ${show(a)}, not the previous layer's output ${show(current)}`);
   const b = initializer(node, bName, weights, 2);
@@ -167,7 +187,7 @@ function matMul(node: Node, current: string, weights: Map<string, Tensor>, nin: 
   return linear(node, transpose(b.values!, rows, cols), rows, cols, nin, b.name);
 }
 
-function addBias(node: Node, current: string, weights: Map<string, Tensor>, last: PendingLayer | undefined): void {
+function addBias(node: Node, current: string, weights: Weights, last: PendingLayer | undefined): void {
   if (last === undefined || last.b !== undefined || last.activation !== undefined) {
     unsupported(node, 'an Add is read only as the bias of the MatMul right before it');
   }
@@ -183,7 +203,7 @@ function linear(node: Node, w: Float64Array, nin: number, nout: number, expected
   return { node: node.name === '' ? node.opType : node.name, nin, nout, w };
 }
 
-function bias(node: Node, name: string, weights: Map<string, Tensor>, nout: number): Float64Array {
+function bias(node: Node, name: string, weights: Weights, nout: number): Float64Array {
   const t = initializer(node, name, weights, 1);
   if (t.values!.length !== nout || (t.dims.length === 2 && t.dims[0] !== 1)) {
     throw new RangeError(`fromOnnx: bias ${show(name)} (node ${label(node)}) has shape ${shape(t.dims)}, expected [${nout}] for a layer of ${nout} neurons`);
@@ -192,11 +212,14 @@ function bias(node: Node, name: string, weights: Map<string, Tensor>, nout: numb
 }
 
 /** The initializer `name` with finite FLOAT or DOUBLE values, of rank `rank` (a bias may also be [1, n]). */
-function initializer(node: Node, name: string | undefined, weights: Map<string, Tensor>, rank: 1 | 2): Tensor {
-  const t = name === undefined ? undefined : weights.get(name);
+function initializer(node: Node, name: string | undefined, weights: Weights, rank: 1 | 2): Tensor {
+  const t = name === undefined ? undefined : weights.tensors.get(name);
   if (t === undefined) unsupported(node, `its input ${show(name)} is not a stored weight (an initializer)`);
   if (t.external === true) throw new TypeError(`fromOnnx: weight ${show(t.name)} is stored in an external file, which fromOnnx cannot read; save the model with its weights inside`);
   if (t.values === undefined) throw new TypeError(`fromOnnx: weight ${show(t.name)} has data type ${dataTypeName(t.dataType)}; mg imports FLOAT and DOUBLE weights`);
+  if (t.dataType !== weights.elemType) {
+    throw new TypeError(`fromOnnx: weight ${show(t.name)} is ${dataTypeName(t.dataType)} but input ${show(weights.input)} is ${dataTypeName(weights.elemType)}; these layers compute in one type`);
+  }
   if (t.dims.length !== rank && !(rank === 1 && t.dims.length === 2)) {
     throw new RangeError(`fromOnnx: weight ${show(t.name)} (node ${label(node)}) has shape ${shape(t.dims)}, expected a ${rank === 2 ? 'matrix' : 'vector'}`);
   }

@@ -101,6 +101,7 @@ function encodeTensor(t: Tensor): Writer {
   const w = new Writer();
   for (const d of t.dims) w.int(1, d);
   w.int(2, t.dataType).string(8, t.name);
+  if (t.external === true) return w.int(14, 1);
   // raw_data, little-endian as the spec requires, keeps every bit (including -0 and NaN payloads).
   const values = t.values ?? new Float64Array(0);
   const width = t.dataType === DOUBLE ? 8 : 4;

@@ -1,11 +1,12 @@
 import { MLP } from '@mg/nn';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fromOnnx, toOnnx } from '../src/index.js';
-import { DOUBLE, encodeModel, type Node, type Tensor } from '../src/proto.js';
+import { DOUBLE, encodeModel, FLOAT, type Node, type Tensor } from '../src/proto.js';
 import { runOrt, seededInputs } from './models.js';
 
 /** A model with a hand-written graph: input x [N, nin] and output y, both double. */
-function graph(nin: number, nodes: Node[], initializers: Tensor[], options: { opset?: number } = {}): Uint8Array {
+function graph(nin: number, nodes: Node[], initializers: Tensor[], options: { opset?: number; inputType?: number; outputWidth?: number } = {}): Uint8Array {
   return encodeModel({
     irVersion: 8,
     opsets: [{ domain: '', version: options.opset ?? 17 }],
@@ -17,8 +18,8 @@ function graph(nin: number, nodes: Node[], initializers: Tensor[], options: { op
       docString: '',
       nodes,
       initializers,
-      inputs: [{ name: 'x', elemType: DOUBLE, shape: ['N', nin] }],
-      outputs: [{ name: 'y', elemType: DOUBLE, shape: ['N', undefined] }],
+      inputs: [{ name: 'x', elemType: options.inputType ?? DOUBLE, shape: ['N', nin] }],
+      outputs: [{ name: 'y', elemType: options.inputType ?? DOUBLE, shape: ['N', options.outputWidth] }],
     },
   });
 }
@@ -91,6 +92,27 @@ describe('fromOnnx', () => {
     expect(() => fromOnnx(bytes)).toThrow('fromOnnx: weight "w" has data type INT64 (7); mg imports FLOAT and DOUBLE weights');
   });
 
+  it('refuses weights of another type than the input, and inputs that are not FLOAT or DOUBLE', () => {
+    const layer = [node('Gemm', ['x', 'w', 'b'], 'y', [transB])];
+    const mixed = graph(2, layer, [tensor('w', [1, 2], [1, 2], FLOAT), tensor('b', [1], [0])]);
+    const integers = graph(2, layer, [tensor('w', [1, 2], [1, 2]), tensor('b', [1], [0])], { inputType: 7 });
+
+    expect(() => fromOnnx(mixed)).toThrow('fromOnnx: weight "w" is FLOAT (1) but input "x" is DOUBLE (11); these layers compute in one type');
+    expect(() => fromOnnx(integers)).toThrow('fromOnnx: input "x" must be FLOAT or DOUBLE, got INT64 (7)');
+  });
+
+  it('refuses weights kept in an external file', () => {
+    const bytes = graph(2, [node('Gemm', ['x', 'w', 'b'], 'y', [transB])], [{ name: 'w', dataType: DOUBLE, dims: [1, 2], external: true }, tensor('b', [1], [0])]);
+
+    expect(() => fromOnnx(bytes)).toThrow('fromOnnx: weight "w" is stored in an external file, which fromOnnx cannot read; save the model with its weights inside');
+  });
+
+  it('checks the last layer against the declared output width', () => {
+    const bytes = graph(2, [node('Gemm', ['x', 'w', 'b'], 'y', [transB])], [tensor('w', [1, 2], [1, 2]), tensor('b', [1], [0])], { outputWidth: 3 });
+
+    expect(() => fromOnnx(bytes)).toThrow('fromOnnx: output "y" is declared with 3 columns, but the last layer has 1 neurons');
+  });
+
   it('quotes a weight that is not finite and where it is', () => {
     const bytes = graph(2, [node('Gemm', ['x', 'w', 'b'], 'y', [transB])], [tensor('w', [1, 2], [1, Number.NaN]), tensor('b', [1], [0])]);
 
@@ -107,6 +129,12 @@ describe('fromOnnx', () => {
     const bytes = graph(2, [node('Relu', ['x'], 'a'), node('Tanh', ['x'], 'y')], []);
 
     expect(() => fromOnnx(bytes)).toThrow(/"x" feeds 2 nodes \("Relu_a" \(Relu\), "Tanh_y" \(Tanh\)\)/);
+  });
+
+  it('rejects a graph that loops instead of running forever', () => {
+    const bytes = graph(2, [node('Identity', ['x'], 'a'), node('Identity', ['a'], 'x')], []);
+
+    expect(() => fromOnnx(bytes)).toThrow('fromOnnx: the graph loops back to node "Identity_a" (Identity); an ONNX graph must be acyclic');
   });
 
   it('rejects an activation before any layer', () => {
@@ -179,5 +207,32 @@ describe('toOnnx', () => {
     expect(() => toOnnx(large, { dtype: 'float32' })).toThrow(RangeError);
     expect(() => toOnnx(large, { dtype: 'float32' })).toThrow("toOnnx: layers.0.bias[0] is 1e+39, too large for float32 (use dtype 'float64')");
     expect(toOnnx(large).length).toBeGreaterThan(0);
+  });
+});
+
+describe('fromOnnx on damaged files', () => {
+  it('returns a model or throws a TypeError or RangeError, whatever bytes are changed, cut or added', () => {
+    const valid = toOnnx(new MLP(3, [4, 2], { seed: 2, activations: ['tanh', 'sigmoid'] }));
+    const damage = fc.oneof(
+      fc.array(fc.tuple(fc.nat({ max: valid.length - 1 }), fc.nat({ max: 255 })), { minLength: 1, maxLength: 8 }).map((edits) => {
+        const bytes = valid.slice();
+        for (const [at, value] of edits) bytes[at] = value;
+        return bytes;
+      }),
+      fc.nat({ max: valid.length - 1 }).map((n) => valid.slice(0, n)),
+      fc.uint8Array({ minLength: 1, maxLength: 64 }).map((tail) => Uint8Array.from([...valid, ...tail])),
+    );
+
+    fc.assert(
+      fc.property(damage, (bytes) => {
+        try {
+          fromOnnx(bytes);
+        } catch (error) {
+          expect([TypeError, RangeError]).toContain((error as Error).constructor);
+          expect((error as Error).message).toMatch(/^fromOnnx: /);
+        }
+      }),
+      { numRuns: 2000, seed: 7 },
+    );
   });
 });

@@ -26,11 +26,14 @@ export interface TrainCommand {
   out: string;
   json: boolean;
   verbose: boolean;
+  /** Where to write the trained model as ONNX, if anywhere. */
+  onnx?: string;
 }
 
 /**
  * The numeric flags' ranges: wide enough for any run worth watching, narrow enough that every run
- * in them trains to the end (noise 100 only diverges; 1e100 overflows the first product).
+ * in them trains to the end (noise 100 only diverges, 1e100 overflows the first product; eight
+ * layers of 256 take minutes for one step).
  */
 export const LIMITS = {
   steps: [1, 100_000],
@@ -38,7 +41,7 @@ export const LIMITS = {
   samples: [2, 100_000],
   noise: [0, 1],
   layerSize: [1, 256],
-  layers: [1, 8],
+  layers: [1, 4],
 } as const;
 
 export const USAGE = `Usage: pnpm demo [options]
@@ -55,6 +58,7 @@ Options:
   --hidden LIST      hidden layer sizes, comma-separated: ${range('layers')} layers of ${range('layerSize')} (default 16,16)
   --engine NAME      ${ENGINES.join(' | ')} (default compiled; both give the same numbers)
   --out DIR          where pictures go (default out); a run replaces its own files there, all or none
+  --onnx FILE        also write the trained model to FILE as ONNX, for ONNX Runtime (Node, browsers)
   --json             one JSON object per step, then a summary with timing
   --verbose          on an unexpected error, print its stack too
   -h, --help         this help
@@ -62,7 +66,7 @@ Options:
 Subcommands:
   examples           the lecture's small examples: values, gradients and their graphs`;
 
-const TRAIN_ONLY = ['steps', 'seed', 'samples', 'noise', 'dataset', 'hidden', 'engine'] as const;
+const TRAIN_ONLY = ['steps', 'seed', 'samples', 'noise', 'dataset', 'hidden', 'engine', 'onnx'] as const;
 
 /**
  * Parses the CLI's arguments.
@@ -88,6 +92,7 @@ export function parseCommand(argv: readonly string[], heapBytes?: number): Comma
         hidden: { type: 'string' },
         engine: { type: 'string' },
         out: { type: 'string' },
+        onnx: { type: 'string' },
         json: { type: 'boolean' },
         verbose: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -101,6 +106,7 @@ export function parseCommand(argv: readonly string[], heapBytes?: number): Comma
   if (values.help === true) return { kind: 'help' };
   const out = values.out ?? 'out';
   if (out === '') throw new UsageError('--out must not be empty');
+  if (values.onnx === '') throw new UsageError('--onnx must not be empty');
   const json = values.json === true;
   const verbose = values.verbose === true;
   const [sub, ...rest] = positionals;
@@ -122,6 +128,7 @@ export function parseCommand(argv: readonly string[], heapBytes?: number): Comma
     out,
     json,
     verbose,
+    ...(values.onnx === undefined ? {} : { onnx: values.onnx }),
   };
   const tooBig = checkEagerMemory(options, heapBytes);
   if (tooBig !== null) throw new UsageError(tooBig);

@@ -24,7 +24,7 @@ export async function examplesCommand(out: string, json: boolean, output: Output
   );
   await writeAll(
     staging,
-    output.onInterrupt,
+    output.holdSignals,
     examples.map((e) => () => graphFiles(path(e.name), e.root, e.title)),
   );
   for (const example of examples) {

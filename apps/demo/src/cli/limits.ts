@@ -17,6 +17,28 @@ const HEAP_SHARE = 0.6;
  * @returns the count, about
  */
 export function eagerValuesPerStep(samples: number, hidden: readonly number[]): number {
+  const { weights, neurons } = size(hidden);
+  return samples * (2 * weights + neurons + 5) + 2 * (weights + neurons);
+}
+
+/** Multiply-adds the decision-boundary grid may cost: 2-16-16-1 gets the full 320 cells across. */
+const GRID_WORK = 1e8;
+
+/**
+ * How many cells across the decision-boundary grid gets: 320 for small models, fewer for large
+ * ones, so scoring the grid stays within {@link GRID_WORK} multiply-adds (but never under 64).
+ *
+ * @param hidden - hidden layer sizes (one output follows)
+ * @returns the `across` argument of `boundaryGrid`
+ */
+export function gridAcross(hidden: readonly number[]): number {
+  // The grid is about 3/4 as tall as it is wide.
+  const across = Math.floor(Math.sqrt(GRID_WORK / size(hidden).weights / 0.75));
+  return Math.min(320, Math.max(64, across));
+}
+
+/** The weights and neurons of an MLP 2-...-1. */
+function size(hidden: readonly number[]): { weights: number; neurons: number } {
   const sizes = [2, ...hidden, 1];
   let weights = 0;
   let neurons = 0;
@@ -24,7 +46,7 @@ export function eagerValuesPerStep(samples: number, hidden: readonly number[]): 
     weights += sizes[i - 1]! * sizes[i]!;
     neurons += sizes[i]!;
   }
-  return samples * (2 * weights + neurons + 5) + 2 * (weights + neurons);
+  return { weights, neurons };
 }
 
 /**

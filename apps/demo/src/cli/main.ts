@@ -7,12 +7,15 @@ process.exitCode = await run(process.argv.slice(2), {
   isTTY: process.stdout.isTTY,
   // pnpm runs scripts in the package's folder; paths on the command line are the caller's.
   base: process.env.INIT_CWD ?? process.cwd(),
-  onInterrupt: (listener) => {
-    process.on('SIGINT', listener);
-    process.on('SIGTERM', listener);
+  holdSignals: () => {
+    // While a listener is installed, a signal waits for the event loop, which the synchronous
+    // writes do not yield to; without one, it would end the process mid-write.
+    const ignore = () => undefined;
+    process.on('SIGINT', ignore);
+    process.on('SIGTERM', ignore);
     return () => {
-      process.off('SIGINT', listener);
-      process.off('SIGTERM', listener);
+      process.off('SIGINT', ignore);
+      process.off('SIGTERM', ignore);
     };
   },
 });

@@ -5,8 +5,7 @@ import type { OutputFile } from './artifacts.js';
 
 /**
  * A run's files on their way into the output folder: written into a hidden folder inside it,
- * then renamed over the old ones in one synchronous pass, so the folder holds one run's files or
- * the other's, never a mix (a signal handler cannot run in the middle of synchronous code).
+ * then renamed over the old ones, each rename atomic.
  */
 export interface Staging {
   /** The output folder. */
@@ -95,48 +94,34 @@ function openStaging(dir: string, refuse: (why: string) => never, shown: string)
   return created;
 }
 
-/** Ctrl-C or SIGTERM came while the files were written: none of them replaced the old ones. */
-export class Interrupted extends Error {
-  override readonly name = 'Interrupted';
-}
-
 /**
- * Makes each group of files and stages it, then commits them all; on any failure or signal
- * before the commit, discards them instead.
+ * Makes every group of files, in memory, then stages and commits them all in one synchronous
+ * pass with Ctrl-C and SIGTERM held off, so the folder holds this run's files or the last run's.
+ * A signal while the files are made stops the run before anything is written; a failure while
+ * they are staged discards them.
  *
  * @param staging - from {@link prepareOut}
- * @param onInterrupt - subscribes to Ctrl-C and SIGTERM until the returned function is called
+ * @param holdSignals - holds off Ctrl-C and SIGTERM until the returned function is called
  * @param groups - makers of files, called in order
  * @returns the paths written
- * @throws Interrupted when a signal came before the commit
  */
 export async function writeAll(
   staging: Staging,
-  onInterrupt: (listener: () => void) => () => void,
+  holdSignals: () => () => void,
   groups: readonly (() => OutputFile[] | Promise<OutputFile[]>)[],
 ): Promise<string[]> {
-  const interrupt = new AbortController();
-  const stop = onInterrupt(() => {
-    interrupt.abort();
-  });
+  const files: OutputFile[] = [];
+  for (const group of groups) files.push(...(await group()));
+  const release = holdSignals();
   try {
-    const paths: string[] = [];
-    for (const group of groups) {
-      for (const file of await group()) {
-        // A signal's listener runs only between tasks: let it, so Ctrl-C stops the next write.
-        await new Promise((resolve) => setImmediate(resolve));
-        if (interrupt.signal.aborted) throw new Interrupted('interrupted');
-        paths.push(staging.write(file.name, file.content));
-      }
-    }
-    // Synchronous: no signal listener can run until every file is in place.
+    const paths = files.map((file) => staging.write(file.name, file.content));
     staging.commit();
     return paths;
   } catch (error) {
     staging.discard();
     throw error;
   } finally {
-    stop();
+    release();
   }
 }
 

@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
 import { parseCommand, USAGE, UsageError, type Command } from './args.js';
 import { examplesCommand } from './examples-command.js';
-import { Interrupted } from './out-dir.js';
 import type { Output } from './output.js';
 import { trainCommand } from './train-command.js';
 
@@ -17,7 +16,7 @@ export interface Io extends Output {
  * Runs the CLI on `argv` (the arguments after the script name).
  *
  * @returns the exit code: 0 done, 1 an unexpected error (one line; its stack with `--verbose`),
- *   2 a bad command line (the message, then the usage), 130 interrupted while writing pictures
+ *   2 a bad command line (the message, then the usage)
  */
 export async function run(argv: readonly string[], io: Io): Promise<number> {
   // `pnpm demo -- --steps 5` passes the `--` along.
@@ -33,7 +32,15 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         await examplesCommand(resolve(io.base, command.out), command.json, io, command.out);
         break;
       case 'train':
-        await trainCommand({ ...command.options, out: resolve(io.base, command.options.out) }, io, command.options.out);
+        await trainCommand(
+          {
+            ...command.options,
+            out: resolve(io.base, command.options.out),
+            ...(command.options.onnx === undefined ? {} : { onnx: resolve(io.base, command.options.onnx) }),
+          },
+          io,
+          command.options.out,
+        );
         break;
     }
     return 0;
@@ -41,10 +48,6 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     if (error instanceof UsageError) {
       io.error(`demo: ${error.message}\n\n${USAGE}\n`);
       return 2;
-    }
-    if (error instanceof Interrupted) {
-      io.error(`demo: interrupted; no picture was replaced\n`);
-      return 130;
     }
     const verbose = command !== undefined && command.kind !== 'help' && (command.kind === 'train' ? command.options.verbose : command.verbose);
     io.error(`demo: ${describe(error)}${verbose ? '' : ' (--verbose shows where)'}\n`);

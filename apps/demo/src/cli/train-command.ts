@@ -5,6 +5,8 @@ import { Training, type StepRecord } from '../core/train.js';
 import type { TrainCommand } from './args.js';
 import { svgAndPng } from './artifacts.js';
 import { graphFileNames, neuronGraphFiles } from './graphs.js';
+import { gridAcross } from './limits.js';
+import { prepareOnnxFile } from './onnx-file.js';
 import { prepareOut, writeAll } from './out-dir.js';
 import { shown, type Output } from './output.js';
 import { jsonProgress, liveProgress, plainProgress, type Progress } from './progress.js';
@@ -19,15 +21,16 @@ export const TRAIN_FILES: readonly string[] = [
  * Trains as the command says, reporting each step, then replaces the pictures in `out` (all of
  * them or, on any failure or interruption, none).
  *
- * @param options - the parsed command, `out` absolute
+ * @param options - the parsed command, `out` (and `onnx`) absolute
  * @param output - where to report
  * @param outShown - `out` as the user typed it, for messages
  * @returns every step's record
- * @throws UsageError before training when `out` cannot take the pictures
+ * @throws UsageError before training when `out` cannot take the pictures, or `onnx` the model
  */
 export async function trainCommand(options: TrainCommand, output: Output, outShown = options.out): Promise<StepRecord[]> {
   const { steps, seed, samples, noise, dataset, hidden, engine, out, json } = options;
   const staging = prepareOut(out, TRAIN_FILES, outShown);
+  const onnxFile = options.onnx === undefined ? undefined : prepareOnnxFile(options.onnx, shown(options.onnx, output.base));
   const data = makeDataset(dataset, { samples, noise, seed });
   const training = new Training(data, { seed, hidden, steps, engine });
   const progress: Progress = json ? jsonProgress(output.write) : output.isTTY ? liveProgress(output.write, steps) : plainProgress(output.write);
@@ -44,14 +47,15 @@ export async function trainCommand(options: TrainCommand, output: Output, outSho
   const totalMs = performance.now() - start;
 
   const model = `MLP 2-${hidden.join('-')}-1`;
-  const artifacts = await writeAll(staging, output.onInterrupt, [
+  const artifacts = await writeAll(staging, output.holdSignals, [
     () => {
-      const grid = boundaryGrid(data.X);
+      const grid = boundaryGrid(data.X, gridAcross(hidden));
       return svgAndPng('decision-boundary', decisionBoundarySvg(data, grid, training.scores(grid.points), `${dataset}: ${model} after ${steps} steps`));
     },
     () => svgAndPng('training-curves', curvesSvg(records, `${dataset}: ${model}, ${engine} engine`)),
     () => neuronGraphFiles(training.model, data.X),
   ]);
+  if (onnxFile !== undefined) artifacts.push(onnxFile.write(training.model));
   const last = records[records.length - 1]!;
   progress.done({ steps, loss: last.loss, accuracy: last.accuracy, engine, msPerStep: median(times), totalMs, artifacts: artifacts.map((a) => shown(a, output.base)) });
   return records;

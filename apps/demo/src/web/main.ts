@@ -1,254 +1,371 @@
+// The page: wires the settings, the run's controls and the pictures to the training worker.
 import './style.css';
-import { Chart } from './chart.js';
-import { DEFAULTS, LIMITS, formatConfig, parseConfig, parseHidden, type Config } from './config.js';
+import type { MLPJSON } from '@mg/nn';
+import { Chart, chartSummary } from './chart.js';
+import { DEFAULTS, LIVE_KEYS, divergenceRisk, formatConfig, parseConfig, type Config } from './config.js';
+import { RunControls } from './controls.js';
+import { SettingsForm } from './form.js';
+import { GraphPanel } from './graph-panel.js';
+import { bindKeys } from './keys.js';
+import { StepLog } from './log.js';
+import { configFor, download } from './model-file.js';
+import { NetworkView } from './network.js';
 import { Plot } from './plot.js';
+import { codePolicy } from './policy.js';
 import type { Command, GraphKind, Report, StepRow } from './protocol.js';
+import { StatusCards } from './status.js';
 
 const $ = (selector: string): HTMLElement => document.querySelector<HTMLElement>(selector)!;
 
-const form = $('#controls') as HTMLFormElement;
-const playButton = $('#play') as HTMLButtonElement;
-const stepButton = $('#step') as HTMLButtonElement;
-const canvas = $('#plot') as HTMLCanvasElement;
-const graphKind = $('#graph-kind') as HTMLSelectElement;
-const graphBox = $('#graph');
-const graphNote = $('#graph-note');
-const logBody = $('#log tbody');
-const errorBox = $('#error');
-
-const plot = new Plot(canvas);
-const chart = new Chart($('#chart'));
-const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+const worker = new Worker(new URL('./worker/worker.ts', import.meta.url), { type: 'module' });
 const send = (command: Command): void => {
   worker.postMessage(command);
 };
+const policy = codePolicy();
 
-let config = parseConfig(location.search);
+const form = new SettingsForm(($('#controls') as HTMLFormElement));
+const controls = new RunControls(($('#play') as HTMLButtonElement), ($('#step') as HTMLButtonElement));
+const plot = new Plot(($('#plot') as HTMLCanvasElement), () => {
+  frame.plot = true;
+  requestFrame();
+});
+const chart = new Chart($('#chart'));
+const log = new StepLog($('#log tbody'));
+const cards = new StatusCards((id) => $(`#${id}`));
+const network = new NetworkView($('#diagram'));
+const graph = new GraphPanel($('#side'), $('#graph'), $('#graph-canvas'), $('#graph-note'));
+const graphKind = ($('#graph-kind') as HTMLSelectElement);
+const runNote = $('#run-note');
+const warning = $('#warning');
+const errorBox = $('#error');
 
-/** Whether this document's Content-Security-Policy (the built page sets one) leaves out 'unsafe-eval'. */
-function pageForbidsEval(): boolean {
-  const policies = [...document.querySelectorAll<HTMLMetaElement>('meta[http-equiv="Content-Security-Policy" i]')].map((m) => m.content);
-  return policies.some((policy) => {
-    const directives = new Map(policy.split(';').map((d) => d.trim().split(/\s+/)).map(([name = '', ...sources]) => [name.toLowerCase(), sources]));
-    const scripts = directives.get('script-src') ?? directives.get('default-src');
-    return scripts !== undefined && !scripts.includes("'unsafe-eval'");
-  });
-}
-const forbidEval = pageForbidsEval();
-let playing = false;
-let done = false;
-const recentMs: number[] = [];
+const link = parseConfig(location.search);
+let config: Config = link.config;
+/** Asked of the worker and not yet confirmed by its 'ready'. */
+let pending: Config | null = null;
+let trainX: Float64Array = new Float64Array(0);
+let limit = config.steps;
+let first: StepRow | undefined;
+let pickedByReader = false;
+let last: StepRow | undefined;
 
-function field(name: string): HTMLInputElement | HTMLSelectElement {
-  return form.elements.namedItem(name) as HTMLInputElement | HTMLSelectElement;
-}
+// The Steps table is the costliest thing to repaint (every row moves down when one arrives), so
+// while training it takes new rows at most this often; the chart and cards take them every frame.
+const LOG_EVERY_MS = 300;
 
-function showConfig(c: Config): void {
-  field('dataset').value = c.dataset;
-  for (const key of ['samples', 'noise', 'seed', 'lr', 'steps', 'alpha'] as const) field(key).value = String(c[key]);
-  field('hidden').value = c.hidden.join(', ');
-  field('activation').value = c.activation;
-  (field('decay') as HTMLInputElement).checked = c.decay;
-  for (const radio of form.querySelectorAll<HTMLInputElement>('input[name="engine"]')) radio.checked = radio.value === c.engine;
-}
+// What arrived since the last frame; drawn together, at most once per animation frame.
+const frame: { rows: StepRow[]; logRows: StepRow[]; loggedAt: number; view: Extract<Report, { type: 'view' }> | null; plot: boolean; requested: boolean } = {
+  rows: [],
+  logRows: [],
+  loggedAt: 0,
+  view: null,
+  plot: false,
+  requested: false,
+};
 
-/** The form's settings; an invalid field is marked and keeps its last good value. */
-function readConfig(): Config {
-  const number = (name: keyof typeof LIMITS & keyof Config, integer: boolean): number => {
-    const input = field(name) as HTMLInputElement;
-    const value = Number(input.value);
-    const [lo, hi] = LIMITS[name];
-    const ok = input.value.trim() !== '' && Number.isFinite(value) && value >= lo && value <= hi && (!integer || Number.isInteger(value));
-    input.setAttribute('aria-invalid', String(!ok));
-    return ok ? value : config[name];
-  };
-  const hiddenInput = field('hidden') as HTMLInputElement;
-  const hidden = parseHidden(hiddenInput.value);
-  hiddenInput.setAttribute('aria-invalid', String(hidden === null));
-  const engine = form.querySelector<HTMLInputElement>('input[name="engine"]:checked')?.value;
-  return {
-    dataset: field('dataset').value as Config['dataset'],
-    samples: number('samples', true),
-    noise: number('noise', false),
-    seed: number('seed', true),
-    hidden: hidden ?? config.hidden,
-    activation: field('activation').value as Config['activation'],
-    lr: number('lr', false),
-    decay: (field('decay') as HTMLInputElement).checked,
-    steps: number('steps', true),
-    alpha: number('alpha', false),
-    engine: engine === 'compiled' ? 'compiled' : 'eager',
-  };
+function requestFrame(): void {
+  if (frame.requested) return;
+  frame.requested = true;
+  requestAnimationFrame(draw);
 }
 
-function reset(next: Config): void {
-  config = next;
-  history.replaceState(null, '', formatConfig(config) + location.hash);
-  done = false;
-  setPlaying(false);
-  recentMs.length = 0;
-  chart.clear();
-  logBody.replaceChildren();
-  $('#stat-step').textContent = '0';
-  $('#stat-loss').textContent = '–';
-  $('#accuracy').textContent = '–';
-  $('#ms').textContent = '–';
-  send({ type: 'reset', config, forbidEval });
-}
-
-function setPlaying(on: boolean): void {
-  // Screen readers hear where a run stopped, not every one of its steps.
-  if (playing && !on) $('#announce').textContent = `Stopped at step ${$('#stat-step').textContent}: loss ${$('#stat-loss').textContent}, accuracy ${$('#accuracy').textContent}.`;
-  playing = on;
-  playButton.textContent = on ? 'Pause' : 'Train';
-  playButton.setAttribute('aria-pressed', String(on));
-  stepButton.disabled = on || done;
-  playButton.disabled = done && !on;
-}
-
-function togglePlay(): void {
-  if (done) return;
-  setPlaying(!playing);
-  send({ type: playing ? 'play' : 'pause' });
-}
-
-function stepOnce(): void {
-  if (!playing && !done) send({ type: 'step' });
-}
-
-function percent(accuracy: number): string {
-  return `${(100 * accuracy).toFixed(0)}%`;
-}
-
-function addRows(rows: readonly StepRow[]): void {
-  if (rows.length === 0) return;
-  chart.add(rows);
-  const fragment = document.createDocumentFragment();
-  for (const row of rows) {
-    const tr = document.createElement('tr');
-    tr.dataset.step = String(row.step);
-    // The full double, so the figures can be checked against the notebook and `pnpm demo`.
-    for (const [cls, text] of [['step', String(row.step)], ['loss', String(row.loss)], ['accuracy', percent(row.accuracy)], ['lr', String(Number(row.lr.toPrecision(6)))]]) {
-      const td = document.createElement('td');
-      td.className = cls!;
-      td.textContent = text!;
-      tr.append(td);
-    }
-    fragment.prepend(tr);
+function draw(time: number): void {
+  frame.requested = false;
+  const rows = frame.rows;
+  frame.rows = [];
+  if (rows.length > 0) {
+    first ??= rows[0];
+    last = rows[rows.length - 1]!;
+    frame.logRows.push(...rows);
+    chart.add(rows);
+    chart.draw();
+    cards.show(last, limit);
+    $('#chart-summary').textContent = chartSummary(first, last);
   }
-  logBody.prepend(fragment);
-  const last = rows[rows.length - 1]!;
-  for (const row of rows) recentMs.push(row.ms);
-  recentMs.splice(0, Math.max(0, recentMs.length - 25));
-  const median = [...recentMs].sort((a, b) => a - b)[recentMs.length >> 1]!;
-  $('#stat-step').textContent = `${last.step + 1} / ${config.steps}`;
-  $('#stat-loss').textContent = last.loss.toFixed(4);
-  $('#accuracy').textContent = percent(last.accuracy);
-  $('#ms').textContent = `${median.toFixed(median < 10 ? 2 : 1)} (${config.engine})`;
+  if (frame.logRows.length > 0 && (controls.state !== 'playing' || time - frame.loggedAt >= LOG_EVERY_MS)) {
+    log.add(frame.logRows);
+    frame.logRows = [];
+    frame.loggedAt = time;
+  }
+  // Rows still waiting for the table come back next frame.
+  if (frame.logRows.length > 0) requestFrame();
+  if (controls.state === 'playing') cards.frame(time, rows.length);
+  const view = frame.view;
+  frame.view = null;
+  if (view !== null) {
+    plot.setScores(view.scores, view.pointScores, view.testScores);
+    network.update(view.neurons, view.weights);
+  }
+  if (view !== null || frame.plot) plot.draw();
+  frame.plot = false;
 }
 
-function showGraph(report: Extract<Report, { type: 'graph' }>): void {
-  const svg = new DOMParser().parseFromString(report.svg, 'image/svg+xml').documentElement;
-  // Graphviz sizes the drawing in points; the viewBox lets CSS fit it to the panel instead.
-  svg.removeAttribute('width');
-  svg.removeAttribute('height');
-  svg.setAttribute('role', 'img');
-  svg.setAttribute('aria-label', `Computation graph of the ${report.kind === 'neuron' ? 'first hidden neuron' : 'network'} at point ${report.point}`);
-  graphBox.replaceChildren(document.importNode(svg, true));
-  const [x, y] = [plotX[2 * report.point]!, plotX[2 * report.point + 1]!];
-  graphNote.textContent =
-    `Point ${report.point} at (${x.toFixed(3)}, ${y.toFixed(3)}), ${report.nodes} nodes` +
-    (report.capped ? `: the nodes nearest the loss are drawn, the dashed node stands for the rest.` : '.');
+function say(text: string): void {
+  runNote.textContent = text;
 }
 
-let plotX: Float64Array = new Float64Array(0);
+function showError(message: string | null): void {
+  errorBox.hidden = message === null;
+  errorBox.textContent = message ?? '';
+}
+
+function showRisk(c: Config): void {
+  const risk = divergenceRisk(c);
+  warning.hidden = risk === null;
+  warning.textContent = risk ?? '';
+}
+
+/** Starts a new run; the page switches to it when the worker says it is ready. */
+function restart(next: Config, model?: MLPJSON): void {
+  pending = next;
+  const kind = graphKind.value as GraphKind;
+  send(model === undefined ? { type: 'reset', config: next, policy, kind } : { type: 'reset', config: next, policy, kind, model });
+}
+
+function commit(next: Config): void {
+  config = next;
+  limit = next.steps;
+  history.replaceState(null, '', formatConfig(config) + location.hash);
+  showRisk(config);
+}
+
+function setState(state: 'idle' | 'playing' | 'done'): void {
+  // Screen readers hear where a run stopped, not every one of its steps.
+  if (controls.state === 'playing' && state !== 'playing' && last !== undefined) {
+    $('#announce').textContent = `Stopped at step ${last.step + 1}: loss ${last.loss.toFixed(4)}.`;
+  }
+  if (state !== 'playing') cards.pause();
+  controls.set(state);
+}
+
+function onReady(report: Extract<Report, { type: 'ready' }>): void {
+  if (pending !== null) commit(pending);
+  pending = null;
+  form.show(config);
+  setState('idle');
+  trainX = report.X;
+  first = last = undefined;
+  frame.rows = [];
+  frame.logRows = [];
+  log.clear();
+  chart.clear();
+  cards.clear();
+  $('#chart-summary').textContent = chartSummary(undefined, undefined);
+  plot.setData(report.X, report.y, report.testX, report.testY, report.grid);
+  pickedByReader &&= report.point === plot.selected;
+  plot.selected = report.point;
+  network.setShape(report.sizes, report.neuronGrid);
+  const backend = $('#backend');
+  backend.dataset.backend = report.backend;
+  backend.textContent =
+    config.engine === 'eager' ? 'Eager mode builds a graph of Values every step.' : `Compiled programs run on the ${report.backend === 'js' ? 'generated JavaScript' : report.backend === 'wasm' ? 'WebAssembly' : 'typed-array interpreter'} back end here.`;
+  $('#plot').setAttribute(
+    'aria-label',
+    `${report.y.length} ${config.dataset} training points (circles) and ${report.testY.length} test points (squares) over the decision regions of a ${report.parameters}-parameter MLP. Click a point, or focus here and use the arrow keys, to draw its graph.`,
+  );
+}
 
 worker.onmessage = (event: MessageEvent<Report>) => {
   const report = event.data;
   switch (report.type) {
     case 'ready':
-      plotX = report.X;
-      plot.setData(report.X, report.y, report.grid);
-      plot.setScores(report.scores, new Float32Array(report.y.length));
-      $('#backend').textContent =
-        report.backend === 'js'
-          ? 'Compiled programs run as generated JavaScript here.'
-          : 'This page forbids eval (Content-Security-Policy), so compiled programs run on the typed-array interpreter.';
-      $('#backend').dataset.backend = report.backend;
-      canvas.setAttribute('aria-label', `${report.y.length} ${config.dataset} points over the decision regions of a ${report.parameters}-parameter MLP. Click a point, or focus here and use the arrow keys, to draw its graph.`);
+      onReady(report);
       return;
     case 'steps':
-      addRows(report.rows);
-      plot.setScores(report.scores, report.pointScores);
-      if (report.done) {
-        done = true;
-        setPlaying(false);
+      frame.rows.push(...report.rows);
+      if (report.done && controls.state !== 'idle') {
+        setState('done');
+        say(`Reached step ${limit}. Continue trains for another ${config.steps} steps.`);
       }
+      requestFrame();
+      return;
+    case 'view':
+      frame.view = report;
+      requestFrame();
+      return;
+    case 'diverged':
+      setState('idle');
+      say('');
+      warning.hidden = false;
+      warning.textContent = `Training ${report.message}.`;
       return;
     case 'graph':
-      if (report.point === plot.selected) showGraph(report);
+      // The worker may have moved an automatic choice to a point where the neuron is active.
+      if (!pickedByReader && report.point !== plot.selected) {
+        plot.selected = report.point;
+        frame.plot = true;
+        requestFrame();
+      }
+      if (report.point === plot.selected && report.kind === graphKind.value) {
+        graph.show(report, [trainX[2 * report.point]!, trainX[2 * report.point + 1]!]);
+      }
+      return;
+    case 'model':
+      if (report.load === null) download(report.json, `${modelName()}.json`);
+      else load(report.load, report.json);
+      return;
+    case 'onnx':
+      download(report.bytes as Uint8Array<ArrayBuffer>, `${modelName()}.onnx`);
       return;
     case 'error':
-      errorBox.hidden = false;
-      errorBox.textContent = report.message;
-      setPlaying(false);
+      pending = null;
+      if (controls.state === 'playing') setState('idle');
+      showError(report.message);
       return;
   }
 };
 worker.onerror = (event) => {
-  errorBox.hidden = false;
-  errorBox.textContent = `The training worker failed: ${event.message}`;
+  showError(`The training worker failed: ${event.message}`);
 };
 
-function select(point: number): void {
+function select(point: number, reveal: boolean, picked = true): void {
   plot.selected = point;
-  plot.draw();
-  send({ type: 'graph', point, kind: graphKind.value as GraphKind });
+  frame.plot = true;
+  requestFrame();
+  if (reveal) graph.revealNext();
+  send({ type: 'graph', point, kind: graphKind.value as GraphKind, picked });
 }
 
+function togglePlay(): void {
+  switch (controls.state) {
+    case 'playing':
+      setState('idle');
+      send({ type: 'pause' });
+      return;
+    case 'idle':
+      setState('playing');
+      send({ type: 'play' });
+      return;
+    case 'done':
+      limit = (last === undefined ? 0 : last.step + 1) + config.steps;
+      setState('playing');
+      say(`Continuing to step ${limit}.`);
+      send({ type: 'continue' });
+      return;
+  }
+}
+
+function stepOnce(): void {
+  if (controls.state === 'idle') send({ type: 'step' });
+}
+
+function onSettings(next: Config | null): void {
+  if (next === null) {
+    say('Fix the marked setting; the run goes on with the last valid settings.');
+    return;
+  }
+  showError(null);
+  const changed = (Object.keys(next) as (keyof Config)[]).filter((key) => String(next[key]) !== String(config[key]));
+  if (changed.length === 0) return;
+  if (changed.every((key) => (LIVE_KEYS as readonly string[]).includes(key))) {
+    const { lr, decay, steps, alpha, optimizer } = next;
+    send({ type: 'settings', settings: { lr, decay, steps, alpha, optimizer } });
+    const at = last === undefined ? 0 : last.step + 1;
+    if (changed.includes('steps')) {
+      limit = limit - config.steps + steps;
+      if (controls.state === 'done' && at < limit) setState('idle');
+    }
+    commit(next);
+    say(`${changed.map(describe).join(', ')}: applies from step ${at}, without starting over.`);
+    return;
+  }
+  const what = changed.some((key) => key === 'hidden' || key === 'activation') ? 'The network changed' : changed.includes('engine') ? 'The engine changed' : 'The data changed';
+  restart(next);
+  say(`${what}: training starts over from step 0.`);
+}
+
+function describe(key: keyof Config): string {
+  return { lr: 'learning rate', decay: 'decay', steps: 'step limit', alpha: 'L2 strength', optimizer: 'optimizer' }[key as string] ?? key;
+}
+
+form.onChange(onSettings);
+$('#defaults').addEventListener('click', () => {
+  form.show(DEFAULTS);
+  restart({ ...DEFAULTS, hidden: [...DEFAULTS.hidden] });
+  say("The notebook's settings: training starts over from step 0.");
+});
+$('#play').addEventListener('click', togglePlay);
+$('#step').addEventListener('click', stepOnce);
+$('#reset').addEventListener('click', () => {
+  restart(config);
+  say('Reset: training starts over from step 0.');
+});
+$('#log-scale').addEventListener('change', (event) => {
+  chart.setLogScale((event.target as HTMLInputElement).checked);
+});
+function modelName(): string {
+  return `mg-mlp-${config.hidden.join('x') || 'linear'}-step${last === undefined ? 0 : last.step + 1}`;
+}
+
+/** Starts a run from a model file's weights; says what is wrong with the file otherwise. */
+function load(name: string, model: string | MLPJSON): void {
+  try {
+    const { config: next, json } = configFor(model, config);
+    restart(next, json);
+    say(`Loaded ${name}: training goes on from its weights.`);
+  } catch (error) {
+    showError(`Could not load ${name}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+$('#save').addEventListener('click', () => {
+  send({ type: 'save', format: 'json' });
+});
+$('#save-onnx').addEventListener('click', () => {
+  send({ type: 'save', format: 'onnx' });
+});
+const fileInput = ($('#load-file') as HTMLInputElement);
+$('#load').addEventListener('click', () => {
+  fileInput.click();
+});
+fileInput.addEventListener('change', () => {
+  const file = fileInput.files?.[0];
+  fileInput.value = '';
+  if (file === undefined) return;
+  const reading = file.name.toLowerCase().endsWith('.onnx')
+    ? file.arrayBuffer().then((bytes) => {
+        send({ type: 'read-onnx', bytes, name: file.name });
+      })
+    : file.text().then((text) => {
+        load(file.name, text);
+      });
+  reading.catch((error: unknown) => {
+    showError(`Could not read ${file.name}: ${String(error)}`);
+  });
+});
+
+const canvas = ($('#plot') as HTMLCanvasElement);
 canvas.addEventListener('click', (event) => {
   const point = plot.pointAt(event.clientX, event.clientY);
-  if (point >= 0) select(point);
+  if (point < 0) return;
+  pickedByReader = true;
+  select(point, true);
 });
 canvas.addEventListener('keydown', (event) => {
   const n = plot.size;
-  if (n === 0) return;
   const delta = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 }[event.key];
-  if (delta === undefined) return;
+  if (n === 0 || delta === undefined) return;
   event.preventDefault();
-  select(plot.selected < 0 ? 0 : (plot.selected + delta + n) % n);
-});
-$('#graph-fit').addEventListener('change', (event) => {
-  graphBox.classList.toggle('fit', (event.target as HTMLInputElement).checked);
+  pickedByReader = true;
+  select(plot.selected < 0 ? 0 : (plot.selected + delta + n) % n, false);
 });
 graphKind.addEventListener('change', () => {
-  if (plot.selected >= 0) select(plot.selected);
+  graph.clear();
+  if (plot.selected >= 0) select(plot.selected, false, pickedByReader);
+});
+bindKeys({
+  toggle: togglePlay,
+  step: stepOnce,
+  reset: () => {
+    restart(config);
+  },
 });
 
-form.addEventListener('change', () => {
-  reset(readConfig());
-});
-form.addEventListener('submit', (event) => {
-  event.preventDefault();
-});
-$('#defaults').addEventListener('click', () => {
-  showConfig(DEFAULTS);
-  reset(readConfig());
-});
-playButton.addEventListener('click', togglePlay);
-stepButton.addEventListener('click', stepOnce);
-$('#reset').addEventListener('click', () => {
-  reset(config);
-});
-document.addEventListener('keydown', (event) => {
-  const target = event.target as HTMLElement;
-  if (event.ctrlKey || event.metaKey || event.altKey || target.closest('input, select, textarea, button') !== null) return;
-  if (event.key === ' ') {
-    event.preventDefault();
-    togglePlay();
-  } else if (event.key === 's') stepOnce();
-  else if (event.key === 'r') reset(config);
-});
-
-showConfig(config);
-reset(config);
+if (link.ignored.length > 0) {
+  const note = $('#link-note');
+  note.hidden = false;
+  note.textContent = `This link's ${link.ignored.length === 1 ? 'setting' : 'settings'} ${link.ignored.join('; ')} ${link.ignored.length === 1 ? 'was' : 'were'} ignored: the defaults are used instead.`;
+}
+form.show(config);
+showRisk(config);
+restart(config);

@@ -1,17 +1,9 @@
 // The notebook's picture, live: decision regions under the points, coloured by class.
 
-/** The plotted rectangle and its score grid (cells row-major from the bottom-left). */
-export interface PlotGrid {
-  xMin: number;
-  xMax: number;
-  yMin: number;
-  yMax: number;
-  nx: number;
-  ny: number;
-}
+import type { GridShape } from './protocol.js';
 
 // Class 0 and class 1, as RGB: a blue and an orange that stay apart for colour-blind readers.
-const CLASS_RGB = [
+export const CLASS_RGB = [
   [37, 99, 235],
   [234, 118, 30],
 ] as const;
@@ -20,32 +12,40 @@ const POINT_RADIUS = 4.5;
 /** Draws regions and points on a canvas and maps clicks back to the nearest point. */
 export class Plot {
   private readonly cells = document.createElement('canvas');
-  private grid: PlotGrid | null = null;
+  private grid: GridShape | null = null;
   private X: Float64Array = new Float64Array(0);
   private y: Uint8Array = new Uint8Array(0);
   private pointScores: Float32Array = new Float32Array(0);
+  private testX: Float64Array = new Float64Array(0);
+  private testY: Uint8Array = new Uint8Array(0);
+  private testScores: Float32Array = new Float32Array(0);
   /** The chosen point, ringed; -1 for none. */
   selected = -1;
 
-  constructor(private readonly canvas: HTMLCanvasElement) {
-    new ResizeObserver(() => {
-      this.draw();
-    }).observe(canvas);
+  /** @param onResize - asks for a redraw (the page draws once per frame) */
+  constructor(
+    private readonly canvas: HTMLCanvasElement,
+    onResize: () => void,
+  ) {
+    new ResizeObserver(onResize).observe(canvas);
   }
 
-  /** A new dataset and its plot range. */
-  setData(X: Float64Array, y: Uint8Array, grid: PlotGrid): void {
+  /** A new dataset (training and test points) and its plot range. */
+  setData(X: Float64Array, y: Uint8Array, testX: Float64Array, testY: Uint8Array, grid: GridShape): void {
     this.X = X;
     this.y = y;
+    this.testX = testX;
+    this.testY = testY;
     this.grid = grid;
     this.pointScores = new Float32Array(y.length);
+    this.testScores = new Float32Array(testY.length);
     this.cells.width = grid.nx;
     this.cells.height = grid.ny;
     this.canvas.style.aspectRatio = `${(grid.xMax - grid.xMin) / (grid.yMax - grid.yMin)}`;
   }
 
-  /** The model's scores on the grid and at the points. */
-  setScores(scores: Float32Array, pointScores: Float32Array): void {
+  /** The model's scores on the grid and at the training and test points; call {@link Plot.draw} to show them. */
+  setScores(scores: Float32Array, pointScores: Float32Array, testScores: Float32Array): void {
     const grid = this.grid;
     if (grid === null) return;
     const context = this.cells.getContext('2d')!;
@@ -63,7 +63,7 @@ export class Plot {
     }
     context.putImageData(image, 0, 0);
     this.pointScores = pointScores;
-    this.draw();
+    this.testScores = testScores;
   }
 
   /** Repaints at the canvas's current size. */
@@ -80,22 +80,21 @@ export class Plot {
     context.imageSmoothingQuality = 'high';
     context.drawImage(this.cells, 0, 0, width, height);
     const radius = POINT_RADIUS * ratio;
+    // Test points are squares, drawn first so training points stay on top.
+    for (let i = 0; i < this.testY.length; i++) {
+      const [px, py] = this.toCanvas(this.testX, i, width, height);
+      context.beginPath();
+      context.rect(px - radius * 0.85, py - radius * 0.85, radius * 1.7, radius * 1.7);
+      this.paint(context, this.testY[i]!, this.testScores[i]!, ratio);
+    }
     for (let i = 0; i < this.y.length; i++) {
-      const [px, py] = this.toCanvas(i, width, height);
-      const label = this.y[i]!;
-      const rgb = CLASS_RGB[label as 0 | 1];
+      const [px, py] = this.toCanvas(this.X, i, width, height);
       context.beginPath();
       context.arc(px, py, radius, 0, 2 * Math.PI);
-      context.fillStyle = `rgb(${rgb.join(',')})`;
-      context.fill();
-      // Points on the wrong side of the boundary get a dark ring.
-      const wrong = this.pointScores[i]! > 0 !== (label === 1);
-      context.lineWidth = (wrong ? 2 : 1.2) * ratio;
-      context.strokeStyle = wrong ? '#111827' : 'rgba(255,255,255,0.95)';
-      context.stroke();
+      this.paint(context, this.y[i]!, this.pointScores[i]!, ratio);
     }
     if (this.selected >= 0 && this.selected < this.y.length) {
-      const [px, py] = this.toCanvas(this.selected, width, height);
+      const [px, py] = this.toCanvas(this.X, this.selected, width, height);
       context.beginPath();
       context.arc(px, py, radius * 2.2, 0, 2 * Math.PI);
       context.lineWidth = 2.5 * ratio;
@@ -115,7 +114,7 @@ export class Plot {
     let best = -1;
     let bestDistance = 16 ** 2;
     for (let i = 0; i < this.y.length; i++) {
-      const [px, py] = this.toCanvas(i, rect.width, rect.height);
+      const [px, py] = this.toCanvas(this.X, i, rect.width, rect.height);
       const d = (px - cx) ** 2 + (py - cy) ** 2;
       if (d < bestDistance) [best, bestDistance] = [i, d];
     }
@@ -127,8 +126,26 @@ export class Plot {
     return this.y.length;
   }
 
-  private toCanvas(i: number, width: number, height: number): [number, number] {
+  /** Where point `i` of `X` is, in canvas pixels (or client pixels, given the client size). */
+  toCanvas(X: Float64Array, i: number, width: number, height: number): [number, number] {
     const g = this.grid!;
-    return [((this.X[2 * i]! - g.xMin) / (g.xMax - g.xMin)) * width, ((g.yMax - this.X[2 * i + 1]!) / (g.yMax - g.yMin)) * height];
+    return [((X[2 * i]! - g.xMin) / (g.xMax - g.xMin)) * width, ((g.yMax - X[2 * i + 1]!) / (g.yMax - g.yMin)) * height];
+  }
+
+  /** The training point `i` in client coordinates (for tests and for scrolling to it). */
+  clientPoint(i: number): [number, number] {
+    const rect = this.canvas.getBoundingClientRect();
+    const [x, y] = this.toCanvas(this.X, i, rect.width, rect.height);
+    return [rect.left + x, rect.top + y];
+  }
+
+  private paint(context: CanvasRenderingContext2D, label: number, score: number, ratio: number): void {
+    context.fillStyle = `rgb(${CLASS_RGB[label as 0 | 1].join(',')})`;
+    context.fill();
+    // Points on the wrong side of the boundary get a dark ring.
+    const wrong = score > 0 !== (label === 1);
+    context.lineWidth = (wrong ? 2 : 1.2) * ratio;
+    context.strokeStyle = wrong ? '#111827' : 'rgba(255,255,255,0.95)';
+    context.stroke();
   }
 }

@@ -1,15 +1,16 @@
 import { Value } from '../value.js';
-import { PRIMITIVES, type PrimitiveOp } from '../ops.js';
-import { canGenerateCode, generateKernel, valueSlots } from './codegen.js';
-import { InterpretedKernel } from './interpreter.js';
-import type { Kernel } from './kernel.js';
+import { TraceError } from '../trace-error.js';
+import type { Executor } from './executor.js';
+import { Interpreter } from './interpreter.js';
+import { lower, type Lowered } from './lower.js';
+import { Reduction } from './reduction.js';
+import { reference } from './reference.js';
 import type { Tape } from './tape.js';
 import { ParameterSet, trace } from './trace.js';
-import { TieredKernel } from './tiers.js';
-import { TraceError } from '../trace-error.js';
+import { WasmExecutor, wasmUnavailable } from './wasm.js';
 
 /** Which back end runs a compiled program. */
-export type Backend = 'js' | 'interpreter';
+export type Backend = 'wasm' | 'interpreter';
 
 /** Options for {@link compile}. */
 export interface CompileOptions {
@@ -22,67 +23,89 @@ export interface CompileOptions {
    */
   reduce?: (outputs: Value[][]) => Value;
   /**
-   * `'js'` generates JavaScript (fastest), `'interpreter'` runs typed arrays (works where a
-   * Content-Security-Policy forbids `unsafe-eval`), `'auto'` (default) picks `'js'` when the
-   * environment allows it.
+   * `'wasm'` runs generated WebAssembly (fastest), `'interpreter'` runs typed arrays in
+   * JavaScript (for pages whose Content-Security-Policy forbids compiling WebAssembly),
+   * `'auto'` (default) picks `'wasm'` when this host can compile a module.
    */
   backend?: Backend | 'auto';
 }
 
 /**
- * Everything a batch size needs, allocated once: kernels and buffers. `V` holds the
- * parameters, then the reduction's node values, then one slice per sample (`run` needs them
- * all for the backward pass; `evaluate` reuses the first, so a large batch costs no memory per
- * sample until it is differentiated). `GV` holds the parameters' gradients (`G`), then scratch
- * for the per-sample and reduction kernels.
+ * Numbers of memory one tile of samples may use (64 MB). Batches larger than a tile run tile by
+ * tile, recomputing each tile's forward pass for its backward pass, so memory stays bounded
+ * however large the batch.
  */
-interface Plan {
-  readonly sample: Kernel;
-  readonly reduce: Kernel;
-  readonly reduceTape: Tape;
-  /** Grown by `run` to hold every sample's slice. */
-  V: Float64Array;
-  readonly GV: Float64Array;
-  readonly G: Float64Array;
-  readonly O: Float64Array;
-  readonly GX: Float64Array;
-  /** Where the reduction's values start in V, and the first sample's. */
-  readonly reduceAt: number;
-  readonly samplesAt: number;
+const TILE_BUDGET = 1 << 23;
+/** Stands for the reduction where only the samples' outputs are replayed. */
+const NO_REDUCTION: Tape = { nodes: [], outputs: [], needsGrad: [] };
+
+/** Batch sizes whose plans (reduction and buffers) are kept: least recently used go first. */
+const PLANS = 8;
+
+/** A per-sample program for one order of visiting the outputs, with its back end. */
+interface SampleProgram {
+  readonly lowered: Lowered;
+  readonly exec: Executor;
+  /** Parameter-use sites grouped by parameter, each group in backward order. */
+  readonly groupParam: Int32Array;
+  readonly groupStart: Int32Array;
+  readonly groupSites: Int32Array;
+  /** Site range of each segment. */
+  readonly segmentFrom: Int32Array;
+  readonly segmentTo: Int32Array;
 }
 
-const ONE = new Float64Array([1]);
+/** Everything one batch size needs. */
+interface Plan {
+  readonly count: number;
+  readonly reduceTape: Tape;
+  readonly reduction: Reduction;
+  /** Null when the batch-major schedule does not cover this reduction: `run` falls back to the exact scalar replay. */
+  readonly sample: SampleProgram | null;
+  /** Samples per tile (even), tiles, and the order in which the fold visits samples, or null for the general fold. */
+  readonly T: number;
+  readonly tiles: number;
+  readonly order: 'ascending' | 'descending' | null;
+  /** The reduction's contributions before and after the samples' (ordered folds only). */
+  readonly before: Int32Array;
+  readonly after: Int32Array;
+  readonly O: Float64Array;
+  readonly GX: Float64Array;
+  readonly R: Float64Array;
+}
 
 /**
  * A traced function, ready to run over batches of samples. Made by {@link compile}.
  *
  * `run` computes the loss for a batch and adds the gradients of the parameters (every `Value`
  * the traced function captured) into their `grad`, with the same numbers, bit for bit, as
- * eager mode on the same graph. It allocates nothing per call once a batch size has been seen.
+ * eager mode on the same graph.
  */
 export class Program {
   /** The back end in use. */
-  readonly backend: Backend;
+  get backend(): Backend {
+    return this.chosen;
+  }
   /** Numbers per sample. */
   readonly inputs: number;
   /** Outputs the traced function returns per sample. */
   readonly outputsPerSample: number;
 
+  private chosen: Backend;
+  private readonly auto: boolean;
   private readonly params = new ParameterSet();
   private readonly sampleTape: Tape;
   private readonly reduceFn: (outputs: Value[][]) => Value;
   private readonly plans = new Map<number, Plan>();
-  private readonly reduceTapes = new Map<number, Tape>();
-  private X = new Float64Array(0);
-  private readonly loss = new Float64Array(1);
+  private readonly programs = new Map<string, SampleProgram>();
+  private X: Float64Array = new Float64Array(0);
+  private P: Float64Array = new Float64Array(0);
+  private G: Float64Array = new Float64Array(0);
+  /** The last run's outputs, and how many samples they hold. */
+  private O: Float64Array = new Float64Array(0);
+  private ran = 0;
+  /** Samples in the batch being run. */
   private count = 0;
-  private current: Plan | null = null;
-  private predictor: InterpretedKernel | null = null;
-  private readonly backpropSample = (i: number): void => {
-    const plan = this.current!;
-    const vo = plan.samplesAt + i * plan.sample.size;
-    plan.sample.backward(plan.V, vo, plan.GX, i * this.outputsPerSample, null, null);
-  };
 
   /** @internal Use {@link compile}. */
   constructor(fn: (inputs: Value[]) => Value | Value[], options: CompileOptions) {
@@ -92,11 +115,21 @@ export class Program {
     if (!Number.isInteger(inputs) || inputs < 0) {
       throw new RangeError(`compile: options.inputs must be a non-negative integer, got ${String(inputs)}`);
     }
-    if (backend !== 'auto' && backend !== 'js' && backend !== 'interpreter') {
-      throw new TypeError(`compile: options.backend must be 'auto', 'js' or 'interpreter', got ${JSON.stringify(backend)}`);
+    if (backend === 'js') {
+      throw new TypeError(
+        "compile: options.backend 'js' (generated JavaScript) was replaced by 'wasm' (generated WebAssembly, faster); use 'wasm', 'interpreter' or 'auto'",
+      );
     }
+    if (backend !== 'auto' && backend !== 'wasm' && backend !== 'interpreter') {
+      throw new TypeError(`compile: options.backend must be 'auto', 'wasm' or 'interpreter', got ${JSON.stringify(backend)}`);
+    }
+    const why = backend === 'interpreter' ? null : wasmUnavailable();
+    if (backend === 'wasm' && why !== null) {
+      throw new Error(`compile: options.backend 'wasm' cannot run on this host (${why}); use 'interpreter' or 'auto'`);
+    }
+    this.chosen = backend === 'interpreter' || why !== null ? 'interpreter' : 'wasm';
+    this.auto = backend === 'auto';
     this.inputs = inputs;
-    this.backend = backend === 'auto' ? (canGenerateCode() ? 'js' : 'interpreter') : backend;
     this.sampleTape = trace((x) => asArray(fn(x)), inputs, this.params, false);
     this.outputsPerSample = this.sampleTape.outputs.length;
     if (this.outputsPerSample === 0) throw new RangeError('compile: the traced function returned no outputs');
@@ -110,7 +143,7 @@ export class Program {
 
   /** The last run's per-sample outputs, sample-major: output `j` of sample `i` is at `i * outputsPerSample + j`. */
   get outputs(): Float64Array {
-    return (this.current?.O ?? new Float64Array(0)).subarray(0, this.count * this.outputsPerSample);
+    return this.O.subarray(0, this.ran * this.outputsPerSample);
   }
 
   /**
@@ -119,13 +152,13 @@ export class Program {
    * @throws RangeError before the first run, or for a sample or output that does not exist
    */
   output(i: number, j = 0): number {
-    if (this.current === null) throw new RangeError('Program.output: nothing has run yet');
-    if (!Number.isInteger(i) || i < 0 || i >= this.count || !Number.isInteger(j) || j < 0 || j >= this.outputsPerSample) {
+    if (this.ran === 0) throw new RangeError('Program.output: nothing has run yet');
+    if (!Number.isInteger(i) || i < 0 || i >= this.ran || !Number.isInteger(j) || j < 0 || j >= this.outputsPerSample) {
       throw new RangeError(
-        `Program.output: no output ${j} of sample ${i} (the last run had ${this.count} samples of ${this.outputsPerSample} outputs)`,
+        `Program.output: no output ${j} of sample ${i} (the last run had ${this.ran} samples of ${this.outputsPerSample} outputs)`,
       );
     }
-    return this.current.O[i * this.outputsPerSample + j]!;
+    return this.O[i * this.outputsPerSample + j]!;
   }
 
   /**
@@ -133,43 +166,48 @@ export class Program {
    * into each parameter's `grad` (zero them first, as in eager mode).
    *
    * @param batch - the samples' inputs, row after row (`inputs` numbers per sample)
-   * @throws RangeError naming the op when a value or gradient is not finite; gradients are then left unchanged
+   * @throws RangeError naming the op and the sample when a value or gradient is not finite; gradients are then left unchanged
    */
   run(batch: ArrayLike<number>): number {
-    const plan = this.prepare(batch);
-    const loss = this.forwardAll(plan, true);
-    const { G, V, GX } = plan;
+    const count = this.load(batch, 'Program.run');
+    const plan = this.plan(count);
     const params = this.params.values;
-    for (let j = 0; j < params.length; j++) G[j] = params[j]!.grad;
-    plan.reduce.backward(V, plan.reduceAt, ONE, 0, GX, this.backpropSample);
-    let finite = loss - loss === 0;
-    for (let j = 0; finite && j < params.length; j++) finite = G[j]! - G[j]! === 0;
-    if (!finite) this.diagnose(true);
-    for (let j = 0; j < params.length; j++) params[j]!.grad = G[j]!;
-    return loss;
-  }
+    const G = this.G;
+    for (let p = 0; p < params.length; p++) G[p] = params[p]!.grad;
+    const sample = plan.sample;
+    if (sample === null) return this.replay(plan);
 
-  /**
-   * The samples' outputs for a batch, forward only: no reduction, no gradients.
-   *
-   * @param batch - the samples' inputs, row after row (`inputs` numbers per sample)
-   * @returns a new array, sample-major like {@link Program.outputs}: output `j` of sample `i` at `i * outputsPerSample + j`
-   * @throws RangeError naming the op when a value is not finite
-   */
-  predict(batch: ArrayLike<number>): Float64Array {
-    const count = this.load(batch, 'Program.predict');
-    const m = this.outputsPerSample;
-    const n = this.params.values.length;
-    const kernel = (this.predictor ??= new InterpretedKernel(this.sampleTape, new Float64Array(n + this.sampleTape.nodes.length), n, null));
-    const V = new Float64Array(n + kernel.size);
-    const params = this.params.values;
-    for (let j = 0; j < n; j++) V[j] = params[j]!._data;
-    const O = new Float64Array(count * m);
-    for (let i = 0; i < count; i++) kernel.forward(this.X, i * this.inputs, V, n, O, i * m);
-    for (let k = 0; k < O.length; k++) {
-      if (!(O[k]! - O[k]! === 0)) this.diagnoseSamples(count, Math.floor(k / m));
+    const { lowered, exec } = sample;
+    const { T, tiles, O, GX, R, reduction } = plan;
+    const base = this.prepare(sample, T);
+    let finite = true;
+    for (let t = 0; t < tiles; t++) finite = this.forwardTile(sample, base, T, t, O) && finite;
+    this.O = O;
+    this.ran = count;
+    const loss = finite ? reduction.forward(O, this.P) : NaN;
+    if (!(loss - loss === 0) || !reduction.backward(GX, R)) this.diagnose(plan, 'gradients');
+
+    const { before, after } = plan;
+    const param = reduction.contributionParam;
+    for (let j = 0; j < before.length; j++) G[param[before[j]!]!]! += R[before[j]!]!;
+    const last = tiles - 1;
+    for (let step = 0; step < tiles; step++) {
+      const t = plan.order === 'descending' ? last - step : step;
+      if (tiles > 1) finite = this.forwardTile(sample, base, T, t, null) && finite;
+      const M = exec.M;
+      const gradsAt = base + lowered.values * T;
+      M.fill(0, gradsAt, base + lowered.grads * T);
+      for (const { output, column } of lowered.seeds) this.spread(M, base + column * T, GX, t * T, T, output);
+      exec.backward(base, T);
+      finite = exec.allFinite(gradsAt, base + lowered.grads * T) && finite;
+      if (plan.order === null) this.foldEvents(plan, sample, base);
+      else this.foldTile(sample, base, T, Math.min(T, count - t * T), plan.order === 'descending');
     }
-    return O;
+    for (let j = 0; j < after.length; j++) G[param[after[j]!]!]! += R[after[j]!]!;
+    for (let p = 0; p < params.length; p++) finite &&= G[p]! - G[p]! === 0;
+    if (!finite) this.diagnose(plan, 'gradients');
+    for (let p = 0; p < params.length; p++) params[p]!.grad = G[p]!;
+    return loss;
   }
 
   /**
@@ -178,43 +216,165 @@ export class Program {
    * @throws RangeError naming the op when a value is not finite
    */
   evaluate(batch: ArrayLike<number>): number {
-    const plan = this.prepare(batch);
-    const loss = this.forwardAll(plan, false);
-    if (!(loss - loss === 0)) this.diagnose(false);
+    const count = this.load(batch, 'Program.evaluate');
+    const plan = this.plan(count);
+    const finite = this.forwardAll(count, plan.O);
+    this.O = plan.O;
+    this.ran = count;
+    const loss = finite ? plan.reduction.forward(plan.O, this.P) : NaN;
+    if (!(loss - loss === 0)) this.diagnose(plan, 'loss');
     return loss;
   }
 
-  /** Runs every sample and the reduction; `keep` gives each sample its own slice for backward. */
-  private forwardAll(plan: Plan, keep: boolean): number {
-    const { X, inputs, outputsPerSample: m, count } = this;
-    const { O, sample, samplesAt } = plan;
-    const size = sample.size;
-    if (keep && plan.V.length < samplesAt + count * size) {
-      plan.V = new Float64Array(samplesAt + count * size);
+  /**
+   * The samples' outputs for a batch, forward only: no reduction, no gradients.
+   *
+   * @param batch - the samples' inputs, row after row (`inputs` numbers per sample)
+   * @returns a new array, sample-major like {@link Program.outputs}: output `j` of sample `i` at `i * outputsPerSample + j`
+   * @throws RangeError naming the op and the sample when a value is not finite
+   */
+  predict(batch: ArrayLike<number>): Float64Array {
+    const count = this.load(batch, 'Program.predict');
+    const O = new Float64Array(count * this.outputsPerSample);
+    if (!this.forwardAll(count, O)) {
+      reference(this.sampleTape, NO_REDUCTION, count, this.X.subarray(0, count * this.inputs), this.P, this.G, 'outputs');
+      throw new RangeError('compile: a value was not finite, but replaying it found none');
     }
-    const V = plan.V;
-    const params = this.params.values;
-    for (let j = 0; j < params.length; j++) V[j] = params[j]!._data;
-    const stride = keep ? size : 0;
-    for (let i = 0; i < count; i++) sample.forward(X, i * inputs, V, samplesAt + i * stride, O, i * m);
-    plan.reduce.forward(O, 0, V, plan.reduceAt, this.loss, 0);
-    return this.loss[0]!;
+    return O;
   }
 
-  /** Copies the batch in and finds (or builds) the kernels for its size. */
-  private prepare(batch: ArrayLike<number>): Plan {
-    const count = this.load(batch, 'Program.run');
-    this.count = count;
-    let plan = this.plans.get(count);
-    if (plan === undefined) {
-      plan = this.plan(count);
-      this.plans.set(count, plan);
-    }
-    this.current = plan;
-    return plan;
+  /** Forward over every tile, outputs into `O`; false when a value is not finite. */
+  private forwardAll(count: number, O: Float64Array): boolean {
+    const sample = this.programs.values().next().value ?? this.sampleProgram([]);
+    const { T, tiles } = this.tiling(sample.lowered, count);
+    const base = this.prepare(sample, T);
+    let finite = true;
+    for (let t = 0; t < tiles; t++) finite = this.forwardTile(sample, base, T, t, O) && finite;
+    return finite;
   }
 
-  /** Checks a batch and copies it into `X`; returns its number of samples. */
+  /** Copies constants and parameters into the back end's memory; returns where its columns start. */
+  private prepare(sample: SampleProgram, T: number): number {
+    const { lowered, exec } = sample;
+    const consts = lowered.consts.length;
+    const n = this.params.values.length;
+    const base = (consts + n + 1) & ~1;
+    exec.reserve(base, T);
+    exec.M.set(lowered.consts, 0);
+    exec.M.set(this.P.subarray(0, n), consts);
+    return base;
+  }
+
+  /**
+   * Runs tile `t` forward: its inputs in, its values checked, its outputs to `O` (unless null).
+   * Lanes past the last sample repeat the tile's first sample, so they are finite when it is.
+   */
+  private forwardTile(sample: SampleProgram, base: number, T: number, t: number, O: Float64Array | null): boolean {
+    const { lowered, exec } = sample;
+    const { inputs, outputsPerSample: m } = this;
+    const M = exec.M;
+    const first = t * T;
+    const count = Math.min(T, this.count - first);
+    const { inputColumns, inputIndex } = lowered;
+    for (let j = 0; j < inputColumns.length; j++) {
+      this.spread(M, base + inputColumns[j]! * T, this.X, first, T, inputIndex[j]!, inputs, count);
+    }
+    exec.forward(base, T);
+    if (O !== null) {
+      lowered.outputs.forEach((r, j) => {
+        const from = r.col ? base + r.at * T : r.at;
+        const step = r.col ? 1 : 0;
+        for (let i = 0; i < count; i++) O[(first + i) * m + j] = M[from + i * step]!;
+      });
+    }
+    return exec.allFinite(base, base + lowered.values * T);
+  }
+
+  /** Writes `S[(first + i) * width + j]` for each sample of a tile into a column, padding with the first. */
+  private spread(
+    M: Float64Array,
+    to: number,
+    S: Float64Array,
+    first: number,
+    T: number,
+    j: number,
+    width = this.outputsPerSample,
+    count = Math.min(T, this.count - first),
+  ): void {
+    for (let i = 0; i < count; i++) M[to + i] = S[(first + i) * width + j]!;
+    const pad = S[first * width + j]!;
+    for (let i = count; i < T; i++) M[to + i] = pad;
+  }
+
+  /** Adds each parameter's site contributions for a tile's samples, in the fold's order. */
+  private foldTile(sample: SampleProgram, base: number, T: number, count: number, descending: boolean): void {
+    const { groupParam, groupStart, groupSites, lowered, exec } = sample;
+    const M = exec.M;
+    const G = this.G;
+    const sites = base + lowered.grads * T;
+    for (let q = 0; q < groupParam.length; q++) {
+      const p = groupParam[q]!;
+      const s0 = groupStart[q]!;
+      const s1 = groupStart[q + 1]!;
+      let acc = G[p]!;
+      if (s1 - s0 === 1) {
+        const col = sites + groupSites[s0]! * T;
+        if (descending) for (let i = count - 1; i >= 0; i--) acc += M[col + i]!;
+        else for (let i = 0; i < count; i++) acc += M[col + i]!;
+      } else {
+        for (let step = 0; step < count; step++) {
+          const i = descending ? count - 1 - step : step;
+          for (let s = s0; s < s1; s++) acc += M[sites + groupSites[s]! * T + i]!;
+        }
+      }
+      G[p] = acc;
+    }
+  }
+
+  /** The general fold (one tile holds the whole batch): every addition in eager mode's order. */
+  private foldEvents(plan: Plan, sample: SampleProgram, base: number): void {
+    const { events, contributionParam, segments } = plan.reduction;
+    const { siteParam, grads } = sample.lowered;
+    const { segmentFrom, segmentTo } = sample;
+    const M = sample.exec.M;
+    const G = this.G;
+    const { R, T } = plan;
+    const sites = base + grads * T;
+    for (let e = 0; e < events.length; e++) {
+      const event = events[e]!;
+      if (event >= 0) {
+        G[contributionParam[event]!]! += R[event]!;
+        continue;
+      }
+      const s = -1 - event;
+      const i = Math.floor(s / segments);
+      const segment = s % segments;
+      for (let site = segmentFrom[segment]!; site < segmentTo[segment]!; site++) {
+        G[siteParam[site]!]! += M[sites + site * T + i]!;
+      }
+    }
+  }
+
+  /** The exact scalar replay, for reductions the batch-major schedule does not cover. */
+  private replay(plan: Plan): number {
+    if (!this.forwardAll(plan.count, plan.O)) this.diagnose(plan, 'loss');
+    this.O = plan.O;
+    this.ran = plan.count;
+    const { loss, grads } = reference(this.sampleTape, plan.reduceTape, plan.count, this.X.subarray(0, plan.count * this.inputs), this.P, this.G);
+    this.params.values.forEach((p, j) => (p.grad = grads[j]!));
+    return loss;
+  }
+
+  /**
+   * Replays the batch in the exact scalar reference, which throws at the first value or
+   * gradient that is not finite, naming its op and sample, as eager mode would.
+   */
+  private diagnose(plan: Plan, upTo: 'loss' | 'gradients'): never {
+    reference(this.sampleTape, plan.reduceTape, plan.count, this.X.subarray(0, plan.count * this.inputs), this.P, this.G, upTo);
+    throw new RangeError('compile: a value or gradient was not finite, but replaying it found none');
+  }
+
+  /** Checks a batch and copies it into `X`, and the parameters into `P`; returns its number of samples. */
   private load(batch: ArrayLike<number>, where: string): number {
     const { inputs } = this;
     const length = (batch as { length?: unknown }).length;
@@ -231,67 +391,121 @@ export class Program {
       }
       this.X[i] = x;
     }
+    this.count = count;
+    this.readParameters();
     return count;
   }
 
-  /** Replays the samples up to `last` checking every value; throws at the first that is not finite. */
-  private diagnoseSamples(count: number, last: number): never {
-    const n = this.params.values.length;
-    const size = this.sampleTape.nodes.length;
-    const kernel = new InterpretedKernel(this.sampleTape, new Float64Array(n + size), n, null, false);
-    const V = new Float64Array(n + size);
+  private readParameters(): void {
     const params = this.params.values;
-    for (let j = 0; j < n; j++) V[j] = params[j]!._data;
-    const O = new Float64Array(this.outputsPerSample);
-    let sample = 0;
-    kernel.report = (_what, node, op, operands) => {
-      const at = operands.slice(0, PRIMITIVES[op].arity).join(', ');
-      throw new RangeError(`compile: the result of ${op}(${at}) is not finite (sample ${sample}, node ${node})`);
-    };
-    for (; sample <= Math.min(last, count - 1); sample++) kernel.forward(this.X, sample * this.inputs, V, n, O, 0);
-    throw new RangeError(`compile: an output of sample ${last} is not finite`);
+    if (this.P.length < params.length) {
+      this.P = new Float64Array(params.length);
+      this.G = new Float64Array(params.length);
+    }
+    for (let p = 0; p < params.length; p++) this.P[p] = params[p]!._data;
   }
 
+  /** The plan for a batch size: kept in a small cache (least recently used go first). */
   private plan(count: number): Plan {
-    const m = this.outputsPerSample;
-    let reduceTape = this.reduceTapes.get(count);
-    if (reduceTape === undefined) {
-      const known = this.params.values.length;
-      reduceTape = trace((flat) => [this.reduceOutputs(flat, count)], count * m, this.params, true);
-      this.reduceTapes.set(count, reduceTape);
-      // New parameters change the buffers' layout: plans made before are stale.
-      if (this.params.values.length > known) this.plans.clear();
+    let plan = this.plans.get(count);
+    if (plan !== undefined) {
+      this.plans.delete(count);
+      this.plans.set(count, plan);
+      return plan;
     }
-    const n = this.params.values.length;
-    const sampleNodes = this.sampleTape.nodes.length;
-    const reduceNodes = reduceTape.nodes.length;
-    const GV = new Float64Array(n + sampleNodes + reduceNodes);
-    const G = GV.subarray(0, n);
-    const sample =
-      this.backend === 'js'
-        ? new TieredKernel(
-            new InterpretedKernel(this.sampleTape, GV, n, null),
-            () => generateKernel(this.sampleTape, G, null),
-            valueSlots(this.sampleTape).size,
-            m,
-          )
-        : new InterpretedKernel(this.sampleTape, GV, n, null);
-    // The reduction runs once per batch: interpreting it costs microseconds, while generated
-    // code for it (hundreds of nodes for an L2 term) would cost V8 more to optimise than it saves.
-    const reduce = new InterpretedKernel(reduceTape, GV, n + sampleNodes, { perSample: m });
-    const samplesAt = n + reduceNodes;
-    return {
-      sample,
-      reduce,
-      reduceTape,
-      V: new Float64Array(samplesAt + sample.size),
-      GV,
-      G,
-      O: new Float64Array(count * m),
-      GX: new Float64Array(count * m),
-      reduceAt: n,
-      samplesAt,
+    const m = this.outputsPerSample;
+    const reduceTape = trace((flat) => [this.reduceOutputs(flat, count)], count * m, this.params, true);
+    this.readParameters();
+    const reduction = new Reduction(reduceTape, m, count);
+    const used = reduction.visits[0]!;
+    const uniform = used.length > 0 && reduction.visits.every((v) => v.length === used.length && v.every((j, s) => j === used[s]));
+    const sample = uniform && this.coverable(used) ? this.sampleProgram(used) : null;
+    const R = new Float64Array(reduction.contributionParam.length);
+    const O = new Float64Array(count * m);
+    const GX = new Float64Array(count * m);
+    const order = sample === null ? null : ordering(reduction, count);
+    const none = new Int32Array(0);
+    const { before, after } = order ?? { before: none, after: none };
+    const { T, tiles } = order === null ? { T: count + (count & 1), tiles: 1 } : this.tiling(sample!.lowered, count);
+    plan = { count, reduceTape, reduction, sample, T, tiles, order: order?.direction ?? null, before, after, O, GX, R };
+    this.plans.set(count, plan);
+    if (this.plans.size > PLANS) this.plans.delete(this.plans.keys().next().value!);
+    return plan;
+  }
+
+  /** Samples per tile and tiles for a batch: as few tiles as the memory budget allows, of even size. */
+  private tiling(lowered: Lowered, count: number): { T: number; tiles: number } {
+    const most = Math.max(2, Math.floor(TILE_BUDGET / Math.max(1, lowered.columns)) & ~1);
+    const tiles = Math.ceil(count / most);
+    const T = Math.ceil(count / tiles);
+    return { T: T + (T & 1), tiles };
+  }
+
+  /**
+   * Whether the batch-major schedule reproduces eager mode for outputs used in this order:
+   * each used output is an op of its own, used by nothing else inside the sample, so its
+   * gradient comes from the reduction alone.
+   */
+  private coverable(used: readonly number[]): boolean {
+    const { nodes, outputs } = this.sampleTape;
+    const roots = used.map((j) => outputs[j]!);
+    if (new Set(roots).size !== roots.length) return false;
+    const operands = new Set<number>();
+    for (const n of nodes) {
+      if (n.kind !== 'op') continue;
+      operands.add(n.a);
+      if (n.b >= 0) operands.add(n.b);
+    }
+    return roots.every((k) => nodes[k]!.kind === 'op' && !operands.has(k));
+  }
+
+  private sampleProgram(used: readonly number[]): SampleProgram {
+    const key = used.join(',');
+    const known = this.programs.get(key);
+    if (known !== undefined) return known;
+    const lowered = lower(this.sampleTape, used);
+    const exec = this.executor(lowered);
+    const { siteParam, siteSegment, segments } = lowered;
+    const bySite = [...siteParam.keys()];
+    const groups = new Map<number, number[]>();
+    for (const s of bySite) {
+      const list = groups.get(siteParam[s]!);
+      if (list === undefined) groups.set(siteParam[s]!, [s]);
+      else list.push(s);
+    }
+    const groupStart = [0];
+    for (const list of groups.values()) groupStart.push(groupStart.at(-1)! + list.length);
+    // Segments' sites are contiguous, the last segment's first (the backward pass meets it first).
+    const segmentFrom = new Int32Array(segments);
+    const segmentTo = new Int32Array(segments);
+    siteSegment.forEach((k, s) => {
+      if (segmentTo[k] === 0) segmentFrom[k] = s;
+      segmentTo[k] = s + 1;
+    });
+    const program: SampleProgram = {
+      lowered,
+      exec,
+      groupParam: Int32Array.from(groups.keys()),
+      groupStart: Int32Array.from(groupStart),
+      groupSites: Int32Array.from([...groups.values()].flat()),
+      segmentFrom,
+      segmentTo,
     };
+    this.programs.set(key, program);
+    return program;
+  }
+
+  private executor(lowered: Lowered): Executor {
+    if (this.backend === 'interpreter') return new Interpreter(lowered);
+    try {
+      return new WasmExecutor(lowered);
+    } catch (e) {
+      // Under 'auto', a module this host will not compile (say, too large for a browser's
+      // main thread) runs on the interpreter instead, with the same numbers.
+      if (!this.auto) throw e;
+      this.chosen = 'interpreter';
+      return new Interpreter(lowered);
+    }
   }
 
   private reduceOutputs(flat: Value[], count: number): Value {
@@ -301,53 +515,34 @@ export class Program {
     if (!(loss instanceof Value)) throw new TraceError('compile: options.reduce must return a Value');
     return loss;
   }
+}
 
-  /**
-   * Replays the last batch in the interpreter, checking every result, and throws at the
-   * first value or gradient that is not finite, naming its op, as eager mode would.
-   */
-  private diagnose(withGradients: boolean): never {
-    const plan = this.current!;
-    const { GV, G, O, GX, samplesAt } = plan;
-    const n = G.length;
-    const m = this.outputsPerSample;
-    const where = { tape: 'reduce', sample: -1 };
-    const report = (what: 'value' | 'gradient', node: number, op: PrimitiveOp, operands: number[]): never => {
-      const at = operands.slice(0, PRIMITIVES[op].arity).join(', ');
-      const place = where.tape === 'sample' ? `sample ${where.sample}, node ${node}` : `the reduction, node ${node}`;
-      throw new RangeError(
-        `compile: ${what === 'value' ? 'the result' : 'the gradient'} of ${op}(${at}) is not finite (${place})`,
-      );
-    };
-    const size = this.sampleTape.nodes.length;
-    const sample = new InterpretedKernel(this.sampleTape, GV, n, null, false);
-    const reduce = new InterpretedKernel(plan.reduceTape, GV, n + size, { perSample: m }, false);
-    // Its own value buffer: the unfused interpreter's slices are larger than the plan's.
-    const V = new Float64Array(samplesAt + this.count * size);
-    V.set(plan.V.subarray(0, n));
-    sample.report = report;
-    reduce.report = report;
-    for (let i = 0; i < this.count; i++) {
-      where.tape = 'sample';
-      where.sample = i;
-      sample.forward(this.X, i * this.inputs, V, samplesAt + i * size, O, i * m);
-    }
-    where.tape = 'reduce';
-    reduce.forward(O, 0, V, plan.reduceAt, this.loss, 0);
-    if (withGradients) {
-      const params = this.params.values;
-      for (let j = 0; j < params.length; j++) G[j] = params[j]!.grad;
-      reduce.backward(V, plan.reduceAt, ONE, 0, GX, (i) => {
-        where.tape = 'sample';
-        where.sample = i;
-        sample.backward(V, samplesAt + i * size, GX, i * m, null, null);
-        where.tape = 'reduce';
-      });
-      const bad = G.findIndex((g) => !(g - g === 0));
-      if (bad >= 0) throw new RangeError(`compile: the gradient of parameter ${bad} overflowed to ${G[bad]}`);
-    }
-    throw new RangeError(`compile: the loss is ${this.loss[0]}`);
+/**
+ * Whether the reduction hands samples back in ascending or descending order, each as one
+ * block, with its own contributions only before and after them (a mean plus an L2 term, say):
+ * then the fold can go tile by tile. Null for any other schedule.
+ */
+function ordering(
+  reduction: Reduction,
+  count: number,
+): { direction: 'ascending' | 'descending'; before: Int32Array; after: Int32Array } | null {
+  const { events, segments } = reduction;
+  let start = 0;
+  while (start < events.length && events[start]! >= 0) start++;
+  let end = events.length;
+  while (end > start && events[end - 1]! >= 0) end--;
+  if (end - start !== count * segments) return null;
+  const firstSample = Math.floor((-1 - events[start]!) / segments);
+  const direction = firstSample === 0 ? 'ascending' : 'descending';
+  for (let e = start; e < end; e++) {
+    const event = events[e]!;
+    if (event >= 0) return null;
+    const s = -1 - event;
+    const block = Math.floor((e - start) / segments);
+    const sample = direction === 'ascending' ? block : count - 1 - block;
+    if (Math.floor(s / segments) !== sample || s % segments !== segments - 1 - ((e - start) % segments)) return null;
   }
+  return { direction, before: events.slice(0, start), after: events.slice(end) };
 }
 
 function asArray(out: Value | Value[]): Value[] {
@@ -356,8 +551,9 @@ function asArray(out: Value | Value[]): Value[] {
 
 /**
  * Traces `fn` once, on symbolic inputs, and returns a {@link Program} that replays its graph
- * for new numbers: a generated JavaScript kernel or a typed-array interpreter, with the same
- * results as eager mode bit for bit, without building a graph per run.
+ * for new numbers, every sample of a batch at once (WebAssembly, or typed arrays where a page
+ * forbids WebAssembly), with the same results as eager mode bit for bit, without building a
+ * graph per run.
  *
  * Every `Value` that `fn` captures from outside (the model's weights) is a parameter: read at
  * each run, given gradients. Numbers and Values made inside `fn` are constants. As in JAX,
@@ -367,7 +563,8 @@ function asArray(out: Value | Value[]): Value[] {
  * @param fn - builds one sample's outputs (a loss, or `[loss, score]`) from its inputs
  * @param options - inputs per sample, an optional reduction over the batch, the back end
  * @returns the program
- * @throws TypeError when `fn` reads traced data, returns something other than Values, or uses a Value computed outside it
+ * @throws TraceError (a TypeError) when `fn` reads traced data, returns something other than Values, or uses a Value computed outside it
+ * @throws TypeError for unknown options; Error when the requested back end cannot run on this host
  *
  * @example
  * ```ts

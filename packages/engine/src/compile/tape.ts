@@ -9,6 +9,11 @@ export interface Tape {
   readonly nodes: readonly TapeNode[];
   /** Positions of the traced function's outputs. */
   readonly outputs: readonly number[];
+  /**
+   * Ops the traced function made that no output depends on, in the order it made them: run
+   * forward only, since eager mode computes and checks them too.
+   */
+  readonly unused?: readonly number[];
   /** Per node: whether any parameter (or, for a reduction, any input) lies below it. */
   readonly needsGrad: readonly boolean[];
 }

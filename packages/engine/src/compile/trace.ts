@@ -102,7 +102,11 @@ function record(
   // Post-order walk from each output, operands left to right: micrograd's (and eager mode's)
   // topological order, which fixes the order gradients are added in. It stops at leaves and at
   // values made outside the function.
-  for (const out of outputs) {
+  // Then from every other op made inside the function, in the order it was made: eager mode
+  // computes (and checks) values that no output uses, so compiled mode does too.
+  const unused: number[] = [];
+  const dead = [...created].filter((v) => v.op !== '' && !inputIndex.has(v));
+  for (const out of [...outputs, ...dead]) {
     if (position.has(out)) continue;
     const stack: Value[] = [out];
     const next: number[] = [0];
@@ -126,6 +130,7 @@ function record(
         place(v);
       }
     }
+    if (!outputs.includes(out)) unused.push(position.get(out)!);
   }
-  return { nodes, outputs: outputs.map((o) => position.get(o)!), needsGrad };
+  return { nodes, outputs: outputs.map((o) => position.get(o)!), needsGrad, unused };
 }

@@ -1,0 +1,56 @@
+// The computation graph behind one point, as SVG: small enough for Graphviz to lay out quickly.
+import { Value } from '@mg/engine';
+import { hinge } from '@mg/nn';
+import { graphStats, toDot, toSvg } from '@mg/viz';
+import { neuronGraph } from '../../core/index.js';
+import type { GraphKind, Report } from '../protocol.js';
+import type { Run } from './run.js';
+
+// Graphviz lays out a few hundred nodes in about a tenth of a second; past that the whole-network
+// picture becomes the viz package's summary of the nodes nearest the loss.
+const MAX_GRAPH_NODES = 240;
+
+/** The index of the first training point at which the first hidden neuron is active, else 0. */
+export function activeIndex(run: Run): number {
+  for (let i = 0; i < run.train.y.length; i++) if (isActive(run, i)) return i;
+  return 0;
+}
+
+/** Whether the first hidden neuron passes gradient at training point `point`. */
+export function isActive(run: Run, point: number): boolean {
+  const neuron = run.model.layers[0]!.neurons[0]!;
+  const { X } = run.train;
+  const sum = neuron.b.data + neuron.w[0]!.data * X[2 * point]! + neuron.w[1]!.data * X[2 * point + 1]!;
+  // Every activation the page offers passes gradient where its input is positive; only ReLU stops it below.
+  return sum > 0 || neuron.activation !== 'relu';
+}
+
+/** The chosen point's graph: the first hidden neuron, or the whole network with that point's loss. */
+function graphRoot(run: Run, point: number, kind: GraphKind): Value {
+  const { X, y } = run.train;
+  const xy: [number, number] = [X[2 * point]!, X[2 * point + 1]!];
+  if (kind === 'neuron') return neuronGraph(run.model, xy);
+  const inputs = xy.map((v, i) => new Value(v, { label: `x${i + 1}` }));
+  const score = run.model.forward(inputs)[0]!;
+  score.label = 'score';
+  const label = 2 * y[point]! - 1;
+  const loss = hinge(score, label);
+  loss.label = `loss (y = ${label})`;
+  run.model.zeroGrad();
+  loss.backward();
+  return loss;
+}
+
+/** Draws the graph of `point` under the current weights. */
+export async function drawGraph(run: Run, point: number, kind: GraphKind): Promise<Extract<Report, { type: 'graph' }>> {
+  const root = graphRoot(run, point, kind);
+  const stats = graphStats(root);
+  const nodes = stats.values + stats.ops;
+  const step = run.completed;
+  const title = kind === 'neuron' ? `first hidden neuron at point ${point}, step ${step}` : `network and loss at point ${point}, step ${step}`;
+  const dot = toDot(root, { rankdir: 'LR', title, maxNodes: MAX_GRAPH_NODES, overflow: 'summary', highlight: 'grad' });
+  // The trainer zeroes gradients before each backward; zeroing here too keeps them meaningful between steps.
+  if (kind === 'network') run.model.zeroGrad();
+  const svg = await toSvg(dot);
+  return { type: 'graph', point, kind, svg, nodes, capped: nodes > MAX_GRAPH_NODES, active: isActive(run, point) };
+}

@@ -1,0 +1,202 @@
+// The training loop, off the main thread so the page stays responsive while it runs.
+import { MLP } from '@mg/nn';
+import { fromOnnx, toOnnx } from '@mg/onnx';
+import type { CodePolicy, Command, GraphKind, Report, StepRow } from '../protocol.js';
+import { activeIndex, drawGraph, isActive } from './graphs.js';
+import { Divergence, Run, type Backend } from './run.js';
+import { Views, shape } from './views.js';
+
+interface WorkerScope {
+  postMessage(message: Report, transfer?: Transferable[]): void;
+  onmessage: ((event: MessageEvent<Command>) => void) | null;
+}
+const scope = self as unknown as WorkerScope;
+
+// Steps run in slices this long, so commands (pause, a new rate) are read between them.
+const SLICE_MS = 30;
+// The regions and neuron pictures are rescored at most this often while training; the page
+// draws at most once per frame whatever arrives.
+const VIEW_EVERY_MS = 150;
+// A chosen point's graph is redrawn at most this often while training (Graphviz is the slow part).
+const GRAPH_EVERY_MS = 1000;
+
+/** Where compiled programs run: the page's policy decides whether generated code may run. */
+function backendFor(policy: CodePolicy): Backend {
+  return policy.eval ? 'auto' : 'interpreter';
+}
+
+interface Session {
+  run: Run;
+  views: Views;
+  selected: { point: number; kind: GraphKind } | null;
+  /** The reader picked the point; otherwise the page keeps to one where the first neuron is active. */
+  picked: boolean;
+  lastView: number;
+  lastGraph: number;
+  drawing: boolean;
+}
+
+let session: Session | null = null;
+let playing = false;
+let timer: ReturnType<typeof setTimeout> | undefined;
+
+function post(report: Report, transfer: Transferable[] = []): void {
+  scope.postMessage(report, transfer);
+}
+
+function postView(s: Session): void {
+  s.lastView = performance.now();
+  const view = s.views.report();
+  if (view !== null) post(view, [view.scores.buffer, view.pointScores.buffer, view.testScores.buffer, view.neurons.buffer, view.weights.buffer]);
+}
+
+function graphLater(s: Session, force: boolean): void {
+  if (!s.picked && s.selected !== null && !isActive(s.run, s.selected.point)) {
+    s.selected = { point: activeIndex(s.run), kind: s.selected.kind };
+  }
+  const chosen = s.selected;
+  if (chosen === null || s.drawing || (!force && performance.now() - s.lastGraph < GRAPH_EVERY_MS)) return;
+  s.lastGraph = performance.now();
+  s.drawing = true;
+  drawGraph(s.run, chosen.point, chosen.kind).then(
+    (report) => {
+      s.drawing = false;
+      if (session === s) post(report);
+      // A newer choice arrived while Graphviz was busy.
+      if (s.selected !== chosen && session === s) graphLater(s, true);
+    },
+    (error: unknown) => {
+      s.drawing = false;
+      post({ type: 'error', message: `graph: ${error instanceof Error ? error.message : String(error)}` });
+    },
+  );
+}
+
+/** Runs steps until the slice's time is up; false when the run diverged. */
+function steps(s: Session, sliceMs: number): boolean {
+  const rows: StepRow[] = [];
+  const start = performance.now();
+  try {
+    do rows.push(s.run.step());
+    while (!s.run.done && performance.now() - start < sliceMs);
+  } catch (error) {
+    if (!(error instanceof Divergence)) throw error;
+    if (error.row !== null) rows.push(error.row);
+    playing = false;
+    post({ type: 'steps', rows, done: s.run.done });
+    post({ type: 'diverged', step: error.step, message: error.message });
+    postView(s);
+    return false;
+  }
+  post({ type: 'steps', rows, done: s.run.done });
+  return true;
+}
+
+function tick(): void {
+  const s = session;
+  if (s === null || !playing) return;
+  if (!steps(s, SLICE_MS)) return;
+  if (s.run.done) playing = false;
+  if (!playing || performance.now() - s.lastView >= VIEW_EVERY_MS) postView(s);
+  graphLater(s, !playing);
+  if (playing) timer = setTimeout(tick, 0);
+}
+
+function start(s: Session): void {
+  const { run, views } = s;
+  post({
+    type: 'ready',
+    X: run.train.X,
+    y: run.train.y,
+    testX: run.test.X,
+    testY: run.test.y,
+    grid: shape(views.grid),
+    neuronGrid: shape(views.neuronGrid),
+    sizes: [2, ...run.model.layers.map((l) => l.nout)],
+    backend: run.engine,
+    parameters: run.model.parameters().length,
+    point: s.selected?.point ?? activeIndex(run),
+  });
+  postView(s);
+  graphLater(s, true);
+}
+
+function handle(command: Command): void {
+  switch (command.type) {
+    case 'reset': {
+      // Built before anything is dropped: a model file that does not load leaves the run as it was.
+      const model = command.model === undefined ? undefined : MLP.fromJSON(command.model);
+      const run = new Run(command.config, backendFor(command.policy), model);
+      playing = false;
+      clearTimeout(timer);
+      const kept = session?.picked === true ? session.selected : null;
+      const keep = kept !== null && kept.point < run.train.y.length;
+      session = {
+        run,
+        views: new Views(run, backendFor(command.policy)),
+        selected: { point: keep ? kept.point : activeIndex(run), kind: command.kind },
+        picked: keep,
+        lastView: 0,
+        lastGraph: 0,
+        drawing: false,
+      };
+      start(session);
+      return;
+    }
+    case 'settings':
+      session?.run.update(command.settings);
+      return;
+    case 'play':
+      if (session === null || playing || session.run.done) return;
+      playing = true;
+      tick();
+      return;
+    case 'continue':
+      if (session === null || playing) return;
+      session.run.extend();
+      playing = true;
+      tick();
+      return;
+    case 'pause':
+      playing = false;
+      clearTimeout(timer);
+      if (session !== null) {
+        postView(session);
+        graphLater(session, true);
+      }
+      return;
+    case 'step':
+      if (session === null || playing || session.run.done) return;
+      if (steps(session, 0)) {
+        postView(session);
+        graphLater(session, true);
+      }
+      return;
+    case 'graph':
+      if (session === null) return;
+      session.selected = command.point === null ? null : { point: command.point, kind: command.kind };
+      session.picked = command.point !== null && command.picked;
+      graphLater(session, true);
+      return;
+    case 'save':
+      if (session === null) return;
+      if (command.format === 'json') post({ type: 'model', json: session.run.model.toJSON(), load: null });
+      else {
+        const bytes = toOnnx(session.run.model);
+        post({ type: 'onnx', bytes }, [bytes.buffer]);
+      }
+      return;
+    case 'read-onnx':
+      post({ type: 'model', json: fromOnnx(command.bytes).toJSON(), load: command.name });
+      return;
+  }
+}
+
+scope.onmessage = (event) => {
+  try {
+    handle(event.data);
+  } catch (error) {
+    playing = false;
+    post({ type: 'error', message: error instanceof Error ? error.message : String(error) });
+  }
+};

@@ -1,0 +1,24 @@
+/**
+ * A lowered program made runnable by one back end (the WebAssembly module or the JavaScript
+ * interpreter). Both keep everything in one array of numbers, `M`:
+ *
+ * ```
+ * [ constants | parameters | pad | value columns | gradient columns | site columns ]
+ *   0           consts        base  (column c of a tile of T samples at base + c * T)
+ * ```
+ *
+ * The program writes parameters, inputs and output gradients into `M`, calls `forward` and
+ * `backward` for each tile of samples, and reads outputs and site contributions back.
+ */
+export interface Executor {
+  /** The memory; a new array after {@link Executor.reserve} grows it. */
+  readonly M: Float64Array;
+  /** Makes room for every column of a tile of `T` samples past `base` (keeps the scalars). */
+  reserve(base: number, T: number): void;
+  /** Runs every instruction over the tile's samples. */
+  forward(base: number, T: number): void;
+  /** Runs the backward pass over the tile (its gradient columns must hold the seeds, and zeros elsewhere). */
+  backward(base: number, T: number): void;
+  /** True when every number in `M[from, to)` is finite. */
+  allFinite(from: number, to: number): boolean;
+}

@@ -1,0 +1,259 @@
+import type { PrimitiveOp } from '../ops.js';
+import { findChains } from './fuse.js';
+import type { Tape, TapeNode } from './tape.js';
+
+/**
+ * Where an operand lives. A column holds one number per sample (`col` is its index in the
+ * program's column space); a scalar is shared by every sample (`at` is its address in the
+ * scalar region: the sample's constants first, then the program's parameters).
+ */
+export type Ref = { readonly col: true; readonly at: number } | { readonly col: false; readonly at: number };
+
+/**
+ * Where a gradient contribution goes: added into a gradient column (`site: false`), or stored
+ * into a parameter-use site's column (`site: true`), which the fold adds into the parameter's
+ * gradient later in eager mode's order.
+ */
+export interface Target {
+  readonly site: boolean;
+  /** A column index. */
+  readonly at: number;
+}
+
+/** One term `u * v` of a fused chain and where each factor's gradient goes. */
+export interface Term {
+  readonly u: Ref;
+  readonly v: Ref;
+  readonly tu: Target;
+  readonly tv: Target;
+}
+
+/**
+ * One instruction of the lowered program, run over every sample of a tile (samples
+ * innermost). `d` is the value column it writes; `g` its gradient column (-1 outside the
+ * backward pass). Operand targets are null outside the backward pass.
+ */
+export type Instr =
+  | {
+      readonly kind: 'op';
+      readonly op: PrimitiveOp;
+      readonly d: number;
+      readonly g: number;
+      readonly a: Ref;
+      readonly b: Ref | null;
+      readonly k: number;
+      readonly ta: Target | null;
+      readonly tb: Target | null;
+    }
+  | {
+      readonly kind: 'chain';
+      readonly d: number;
+      readonly g: number;
+      /** The starting operand (a neuron's bias) and the terms, in order: `((c + u0*v0) + u1*v1) + ...` */
+      readonly c: Ref;
+      readonly tc: Target | null;
+      readonly terms: readonly Term[];
+    };
+
+/**
+ * A per-sample tape lowered to batch-major instructions. Columns are numbered in one space:
+ * values `[0, values)`, then gradients up to `grads`, then parameter-use sites up to `columns`;
+ * a tile of `T` samples keeps column `c` at `c * T` past the column base.
+ */
+export interface Lowered {
+  readonly instrs: readonly Instr[];
+  /** Instructions `[0, backward)` take part in the backward pass (run last to first). */
+  readonly backward: number;
+  readonly values: number;
+  readonly grads: number;
+  readonly columns: number;
+  /** The sample's constants: scalar addresses `[0, consts.length)`; parameter `p` is at `consts.length + p`. */
+  readonly consts: Float64Array;
+  /** Per input column: the column and the index of the sample's number it holds. */
+  readonly inputColumns: Int32Array;
+  readonly inputIndex: Int32Array;
+  /** Where each of the traced function's outputs is (for the samples' outputs). */
+  readonly outputs: readonly Ref[];
+  /** Per used output, in eager mode's visiting order: the output index and its gradient column. */
+  readonly seeds: readonly { readonly output: number; readonly column: number }[];
+  /** Per parameter-use site, in backward order: the parameter, and its segment (see {@link lower}). */
+  readonly siteParam: Int32Array;
+  readonly siteSegment: Int32Array;
+  readonly segments: number;
+}
+
+/**
+ * Lowers a per-sample tape for a reduction that visits the sample's outputs `used` in that
+ * order (eager mode's topological order of the sample depends on it).
+ *
+ * The tape is reordered as eager mode orders it: depth first from each used output in turn,
+ * then from the unused ones (forward only). The nodes reached from the `s`-th used output and
+ * not before form segment `s`: eager mode back-propagates each segment as a block at the point
+ * where its reduction reaches that output. Chains are fused where fuse.ts proves it exact.
+ */
+export function lower(tape: Tape, used: readonly number[]): Lowered {
+  const { nodes, ends } = reorder(tape, used);
+  const prefix = used.length === 0 ? 0 : ends[used.length - 1]!;
+  const outputs = reorderedOutputs(tape, nodes);
+  const ordered: Tape = { nodes: nodes.map((n) => n.node), outputs: [...outputs, ...reorderedOutputs({ ...tape, outputs: tape.unused ?? [] }, nodes)], needsGrad: nodes.map(() => true) };
+  const chains = findChains(ordered);
+  const absorbed = new Set<number>();
+  for (const chain of chains.values()) {
+    for (const m of chain.muls) absorbed.add(m);
+    for (const a of chain.adds) if (a !== chain.top) absorbed.add(a);
+  }
+
+  // Columns: values of inputs and unfused ops; gradients of every non-parameter node of the
+  // backward pass (constants and inputs too: eager mode computes and checks theirs).
+  const valueCol = new Int32Array(nodes.length).fill(-1);
+  const gradCol = new Int32Array(nodes.length).fill(-1);
+  const constAt = new Int32Array(nodes.length).fill(-1);
+  const consts: number[] = [];
+  let values = 0;
+  nodes.forEach(({ node }, k) => {
+    if (node.kind === 'input' || (node.kind === 'op' && !absorbed.has(k))) valueCol[k] = values++;
+    else if (node.kind === 'const') constAt[k] = consts.push(node.value) - 1;
+  });
+  let grads = values;
+  nodes.forEach(({ node }, k) => {
+    if (k < prefix && node.kind !== 'param' && !absorbed.has(k)) gradCol[k] = grads++;
+  });
+  const ref = (k: number): Ref => {
+    const n = nodes[k]!.node;
+    if (n.kind === 'param') return { col: false, at: consts.length + n.index };
+    if (n.kind === 'const') return { col: false, at: constAt[k]! };
+    return { col: true, at: valueCol[k]! };
+  };
+
+  const instrs: Instr[] = [];
+  const nodeOf: number[] = [];
+  nodes.forEach(({ node }, k) => {
+    if (node.kind !== 'op' || absorbed.has(k)) return;
+    const chain = chains.get(k);
+    const g = k < prefix ? gradCol[k]! : -1;
+    nodeOf.push(k);
+    if (chain === undefined) {
+      instrs.push({ kind: 'op', op: node.op, d: valueCol[k]!, g, a: ref(node.a), b: node.b >= 0 ? ref(node.b) : null, k: node.arg, ta: null, tb: null });
+    } else {
+      const terms = chain.muls.map((m) => {
+        const mul = nodes[m]!.node as { a: number; b: number };
+        return { u: ref(mul.a), v: ref(mul.b), tu: NOWHERE, tv: NOWHERE };
+      });
+      instrs.push({ kind: 'chain', d: valueCol[k]!, g, c: ref(chain.c), tc: null, terms });
+    }
+  });
+  const backward = nodeOf.filter((k) => k < prefix).length;
+
+  // Targets, walking the backward pass in eager mode's order: parameter-use sites are numbered
+  // in the order eager mode adds them, and their columns follow the gradient columns.
+  const siteParam: number[] = [];
+  const siteSegment: number[] = [];
+  let segment = 0;
+  const target = (operand: number): Target => {
+    const n = nodes[operand]!.node;
+    if (n.kind !== 'param') return { site: false, at: gradCol[operand]! };
+    siteSegment.push(segment);
+    return { site: true, at: grads + siteParam.push(n.index) - 1 };
+  };
+  for (let i = backward - 1; i >= 0; i--) {
+    const k = nodeOf[i]!;
+    segment = ends.findIndex((end) => k < end);
+    const n = nodes[k]!.node as Extract<TapeNode, { kind: 'op' }>;
+    const instr = instrs[i]!;
+    if (instr.kind === 'op') {
+      const ta = target(n.a);
+      instrs[i] = { ...instr, ta, tb: n.b >= 0 ? target(n.b) : null };
+    } else {
+      const chain = chains.get(k)!;
+      const terms = [...instr.terms];
+      let tc: Target | null = null;
+      for (let j = terms.length - 1; j >= 0; j--) {
+        if (j === 0) tc = target(chain.c);
+        const mul = nodes[chain.muls[j]!]!.node as { a: number; b: number };
+        const tu = target(mul.a);
+        terms[j] = { ...terms[j]!, tu, tv: target(mul.b) };
+      }
+      instrs[i] = { ...instr, tc, terms };
+    }
+  }
+
+  const inputs = nodes.map(({ node }, k) => [node, k] as const).filter(([n]) => n.kind === 'input');
+  return {
+    instrs,
+    backward,
+    values,
+    grads,
+    columns: grads + siteParam.length,
+    consts: Float64Array.from(consts),
+    inputColumns: Int32Array.from(inputs, ([, k]) => valueCol[k]!),
+    inputIndex: Int32Array.from(inputs, ([n]) => (n as { index: number }).index),
+    outputs: outputs.map(ref),
+    seeds: used.map((output) => ({ output, column: gradCol[outputs[output]!]! })),
+    siteParam: Int32Array.from(siteParam),
+    siteSegment: Int32Array.from(siteSegment),
+    segments: used.length,
+  };
+}
+
+/** A placeholder target for instructions outside the backward pass. */
+const NOWHERE: Target = { site: false, at: -1 };
+
+/** A tape node with its position in the original tape. */
+interface Placed {
+  readonly node: TapeNode;
+  readonly from: number;
+}
+
+/**
+ * The tape's nodes in eager mode's order when the outputs `used` are reached in that order:
+ * depth first, operands left to right, from each used output, then from the other outputs.
+ * `ends[s]` is where the nodes first reached from `used[s]` end.
+ */
+function reorder(tape: Tape, used: readonly number[]): { nodes: Placed[]; ends: number[] } {
+  const { nodes } = tape;
+  const position = new Int32Array(nodes.length).fill(-1);
+  const order: number[] = [];
+  const ends: number[] = [];
+  const others = tape.outputs.map((_, j) => j).filter((j) => !used.includes(j));
+  const roots = [...used, ...others].map((j) => tape.outputs[j]!).concat(tape.unused ?? []);
+  for (const root of roots) {
+    if (position[root]! < 0) {
+      const stack = [root];
+      const next = [0];
+      const seen = new Set([root]);
+      while (stack.length > 0) {
+        const top = stack.length - 1;
+        const k = stack[top]!;
+        const n = nodes[k]!;
+        const i = next[top]!;
+        const child = n.kind !== 'op' ? -1 : i === 0 ? n.a : i === 1 ? n.b : -1;
+        if (child >= 0) {
+          next[top] = i + 1;
+          if (position[child]! < 0 && !seen.has(child)) {
+            seen.add(child);
+            stack.push(child);
+            next.push(0);
+          }
+        } else {
+          stack.pop();
+          next.pop();
+          position[k] = order.push(k) - 1;
+        }
+      }
+    }
+    ends.push(order.length);
+  }
+  const renumber = (k: number) => position[k]!;
+  return {
+    nodes: order.map((k) => {
+      const n = nodes[k]!;
+      return { node: n.kind === 'op' ? { ...n, a: renumber(n.a), b: n.b >= 0 ? renumber(n.b) : -1 } : n, from: k };
+    }),
+    ends: ends.slice(0, used.length),
+  };
+}
+
+function reorderedOutputs(tape: Tape, nodes: readonly Placed[]): number[] {
+  const at = new Map(nodes.map((n, k) => [n.from, k]));
+  return tape.outputs.map((k) => at.get(k)!);
+}

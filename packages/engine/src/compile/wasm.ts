@@ -1,0 +1,515 @@
+import { PRIMITIVES, type WasmWord } from '../ops.js';
+import type { Executor } from './executor.js';
+import type { Instr, Lowered, Ref, Target, Term } from './lower.js';
+import { Bytes, Code, F64, I32, V128, module, type SIMD } from './wasm-encoder.js';
+
+/** The parts of the WebAssembly API the back end uses (the engine's types do not assume a DOM or Node). */
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { readonly exports: Record<string, unknown> };
+  Memory: new (descriptor: { initial: number }) => WasmMemory;
+  validate(bytes: Uint8Array): boolean;
+}
+
+const PAGE = 65536;
+/** JavaScript's own functions, imported so that every number equals eager mode's. */
+const CALLS = ['exp', 'log', 'tanh', 'pow'] as const;
+
+function api(): WasmApi | undefined {
+  return (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+}
+
+/**
+ * Why this host cannot run the WebAssembly back end, or null when it can: no `WebAssembly`,
+ * or compiling is refused (a Content-Security-Policy without `'wasm-unsafe-eval'`), or no
+ * SIMD. Tried at each `compile`, on a tiny module that uses every feature the back end emits.
+ */
+export function wasmUnavailable(): string | null {
+  if (api() === undefined) return 'there is no WebAssembly here';
+  try {
+    const probe = new WasmExecutor(PROBE);
+    probe.reserve(0, 2);
+    probe.M.set([0.5, -2], 0);
+    probe.forward(0, 2);
+    return probe.M[2] === Math.tanh(0.5) && probe.M[5] === 2 * Math.tanh(-2) ? null : 'WebAssembly computed a wrong number';
+  } catch (e) {
+    return `compiling WebAssembly failed: ${e instanceof Error ? e.message : String(e)}`;
+  }
+}
+
+/** A tanh of a column and a SIMD add: every kind of code the generator emits, in miniature. */
+const PROBE: Lowered = {
+  instrs: [
+    { kind: 'op', op: 'tanh', d: 1, g: -1, a: { col: true, at: 0 }, b: null, k: 0, ta: null, tb: null },
+    { kind: 'op', op: 'add', d: 2, g: -1, a: { col: true, at: 1 }, b: { col: true, at: 1 }, k: 0, ta: null, tb: null },
+  ],
+  backward: 0,
+  values: 3,
+  grads: 3,
+  columns: 3,
+  consts: new Float64Array(0),
+  inputColumns: new Int32Array([0]),
+  inputIndex: new Int32Array([0]),
+  outputs: [{ col: true, at: 2 }],
+  seeds: [],
+  siteParam: new Int32Array(0),
+  siteSegment: new Int32Array(0),
+  segments: 0,
+};
+
+/**
+ * The WebAssembly back end: one module per lowered program, generated once. Each instruction
+ * becomes a loop over the tile's samples, two samples per SIMD operation where the op has no
+ * call into JavaScript (the lanes are separate samples, so each sample's operations stay
+ * eager mode's, in eager mode's order). A chain's terms are rows of a table in memory, run by
+ * one shared function per direction, so the module grows with the number of instructions,
+ * not of weights: a few kilobytes for the demo's network.
+ */
+export class WasmExecutor implements Executor {
+  M: Float64Array;
+  /** The module's bytes, for tests that read it back. */
+  readonly bytes: Uint8Array;
+  private readonly memory: WasmMemory;
+  /** Where `M` starts in the memory: the term tables come first. */
+  private readonly offset: number;
+  private readonly columns: number;
+  private readonly run: {
+    forward(base: number, T: number): void;
+    backward(base: number, T: number): void;
+    finite(from: number, to: number): number;
+  };
+
+  constructor(program: Lowered) {
+    const wasm = api()!;
+    const { bytes, offset } = generate(program);
+    this.bytes = bytes;
+    this.offset = offset;
+    this.columns = program.columns;
+    this.memory = new wasm.Memory({ initial: Math.ceil((offset + 16) / PAGE) });
+    const instance = new wasm.Instance(new wasm.Module(bytes), {
+      m: { memory: this.memory, exp: Math.exp, log: Math.log, tanh: Math.tanh, pow: Math.pow },
+    });
+    this.run = instance.exports as unknown as WasmExecutor['run'];
+    this.M = this.view();
+  }
+
+  reserve(base: number, T: number): void {
+    const bytes = this.offset + (base + this.columns * T) * 8;
+    const have = this.memory.buffer.byteLength;
+    if (bytes > have) this.memory.grow(Math.ceil((bytes - have) / PAGE));
+    if (this.M.buffer !== this.memory.buffer) this.M = this.view();
+  }
+
+  forward(base: number, T: number): void {
+    this.run.forward(base, T);
+  }
+
+  backward(base: number, T: number): void {
+    this.run.backward(base, T);
+  }
+
+  allFinite(from: number, to: number): boolean {
+    return this.run.finite(this.offset + from * 8, this.offset + to * 8) === 1;
+  }
+
+  private view(): Float64Array {
+    return new Float64Array(this.memory.buffer, this.offset);
+  }
+}
+
+// Every generated function takes four i32 parameters (forward and backward use the first two,
+// base and T; finite uses from and to; the term functions take (base, T, row, column) and copy
+// the last two to locals) and has the same locals, so the helpers below share their indices.
+const BASE = 0;
+const T_ = 1;
+const I = 2;
+const END = 3;
+/** i32 scratch locals. */
+const P = [4, 5, 6, 7, 8, 9, 10, 11, 12, 13] as const;
+const F = [14, 15] as const;
+const V = [16, 17, 18] as const;
+const LOCALS: [number, number][] = [
+  [10, I32],
+  [2, F64],
+  [3, V128],
+];
+const ROW = 32;
+const FORWARD = 4;
+const BACKWARD = 5;
+const FINITE = 6;
+const TERM_FORWARD = 7;
+const TERM_BACKWARD = 8;
+
+/** The module for a lowered program, and where its memory's numbers start (after the term tables). */
+export function generate(program: Lowered): { bytes: Uint8Array; offset: number } {
+  // Term table, 8 i32 per term: kind (bit 0: u is a column, bit 1: v is), u, v (a column, or a
+  // scalar's byte offset past M), tu mode (1: store, a site; 0: add), tu column, tv mode, tv column.
+  const rows: number[] = [];
+  const tableAt = new Map<Instr, number>();
+  for (const instr of program.instrs) {
+    if (instr.kind !== 'chain') continue;
+    tableAt.set(instr, rows.length * 4);
+    for (const t of instr.terms) rows.push(...termRow(t), 0);
+  }
+  const offset = Math.ceil((rows.length * 4) / 16) * 16 + 16;
+
+  const four = [I32, I32, I32, I32];
+  const types = new Bytes().u32(4);
+  types.byte(0x60).u32(1).byte(F64).u32(1).byte(F64); // 0: f64 -> f64
+  types.byte(0x60).u32(2).byte(F64).byte(F64).u32(1).byte(F64); // 1: f64 f64 -> f64
+  types.byte(0x60).u32(4).bytes(four).u32(0); // 2: four i32 -> nothing
+  types.byte(0x60).u32(4).bytes(four).u32(1).byte(I32); // 3: four i32 -> i32
+
+  const imports = new Bytes().u32(5);
+  imports.name('m').name('memory').byte(0x02).byte(0x00).u32(1);
+  CALLS.forEach((name) => imports.name('m').name(name).byte(0x00).u32(name === 'pow' ? 1 : 0));
+  const functions = new Bytes().u32(5).u32(2).u32(2).u32(3).u32(2).u32(2);
+  const exports = new Bytes().u32(3);
+  exports.name('forward').byte(0x00).u32(FORWARD);
+  exports.name('backward').byte(0x00).u32(BACKWARD);
+  exports.name('finite').byte(0x00).u32(FINITE);
+
+  const ctx = { offset, tableAt };
+  const bodies = [
+    body((c) => { forwardBody(c, program, ctx); }),
+    body((c) => { backwardBody(c, program, ctx); }),
+    body(finiteBody),
+    body((c) => { termForwardBody(c, offset); }),
+    body((c) => { termBackwardBody(c, offset); }),
+  ];
+  const code = new Bytes().u32(bodies.length);
+  for (const b of bodies) code.sized(b);
+
+  const data = new Bytes().u32(1).u32(0).byte(0x41).i32(0).byte(0x0b);
+  const table = new Bytes();
+  for (const x of rows) table.bytes([x & 0xff, (x >>> 8) & 0xff, (x >>> 16) & 0xff, (x >>> 24) & 0xff]);
+  data.sized(table);
+
+  const bytes = module([
+    [1, types],
+    [2, imports],
+    [3, functions],
+    [7, exports],
+    [10, code],
+    [11, data],
+  ]);
+  return { bytes, offset };
+}
+
+function termRow({ u, v, tu, tv }: Term): number[] {
+  const at = (r: Ref) => (r.col ? r.at : r.at * 8);
+  return [(u.col ? 1 : 0) | (v.col ? 2 : 0), at(u), at(v), tu.site ? 1 : 0, tu.at, tv.site ? 1 : 0, tv.at];
+}
+
+function body(emit: (c: Code) => void): Bytes {
+  const c = new Code();
+  c.u32(LOCALS.length);
+  for (const [count, type] of LOCALS) c.u32(count).byte(type);
+  emit(c);
+  c.op('end');
+  return c;
+}
+
+interface Context {
+  readonly offset: number;
+  readonly tableAt: Map<Instr, number>;
+}
+
+/** Pushes the byte address of a column: `col` itself, or (when `dynamic`) the column in local `col`. */
+function column(c: Code, offset: number, col: number, dynamic = false): void {
+  c.get(T_);
+  if (dynamic) c.get(col);
+  else c.int(col);
+  c.op('i32.mul').get(BASE).op('i32.add').int(3).op('i32.shl').int(offset).op('i32.add');
+}
+
+/** `for (i = 0; i < T * 8; i += step) body` in bytes (T is at least 2 and even). */
+function loop(c: Code, step: 8 | 16, emit: () => void): void {
+  c.get(T_).int(3).op('i32.shl').set(END);
+  c.int(0).set(I);
+  c.op('loop').byte(0x40);
+  emit();
+  c.get(I).int(step).op('i32.add').tee(I).get(END).op('i32.lt_u').op('br_if').u32(0);
+  c.op('end');
+}
+
+/** Pushes the address of the current sample in the column whose address is in `local`. */
+function here(c: Code, local: number): Code {
+  return c.get(local).get(I).op('i32.add');
+}
+
+function load(c: Code, local: number, simd: boolean): void {
+  here(c, local);
+  if (simd) c.loadV128();
+  else c.loadF64();
+}
+
+function store(c: Code, simd: boolean): void {
+  if (simd) c.storeV128();
+  else c.storeF64();
+}
+
+function arith(c: Code, name: 'add' | 'mul', simd: boolean): void {
+  if (simd) c.simd(name === 'add' ? 'f64x2.add' : 'f64x2.mul');
+  else c.op(name === 'add' ? 'f64.add' : 'f64.mul');
+}
+
+/** True when a spelling has no call into JavaScript, so it runs on two lanes at once. */
+function vectorisable(words: readonly WasmWord[]): boolean {
+  return words.every((w) => typeof w === 'number' || !(CALLS as readonly string[]).includes(w));
+}
+
+type Operands = Partial<Record<'a' | 'b' | 'y', () => void>>;
+
+/** Emits a spelling from ops.ts: stack code over the operands. */
+function spell(c: Code, words: readonly WasmWord[], operands: Operands, k: number, simd: boolean): void {
+  for (const w of words) {
+    if (typeof w === 'number' || w === 'k') {
+      c.num(w === 'k' ? k : w);
+      if (simd) c.simd('f64x2.splat');
+    } else if (w === 'a' || w === 'b' || w === 'y') {
+      operands[w]!();
+    } else if (w === 'select') {
+      if (simd) c.simd('v128.bitselect');
+      else c.op('select');
+    } else if ((CALLS as readonly string[]).includes(w)) {
+      c.op('call').u32(CALLS.indexOf(w as (typeof CALLS)[number]));
+    } else if (simd) {
+      c.simd(w.replace('f64.', 'f64x2.') as keyof typeof SIMD);
+    } else {
+      c.op(w as Parameters<Code['op']>[0]);
+    }
+  }
+}
+
+/**
+ * Binds an operand for a loop: a column's address into local `p`, or a scalar into `f` (and,
+ * splatted, into `v`). Returns the code that pushes it for the current sample(s).
+ */
+function bind(c: Code, offset: number, r: Ref, p: number, f: number, v: number, simd: boolean): () => void {
+  if (r.col) {
+    column(c, offset, r.at);
+    c.set(p);
+    return () => { load(c, p, simd); };
+  }
+  c.int(offset + r.at * 8).loadF64().set(f);
+  if (simd) c.get(f).simd('f64x2.splat').set(v);
+  return () => (simd ? c.get(v) : c.get(f));
+}
+
+/** Stores (a site) or adds (a gradient) what `value` pushes, for the current sample(s). */
+function contribute(c: Code, t: Target, p: number, simd: boolean, value: () => void): void {
+  here(c, p);
+  if (!t.site) load(c, p, simd);
+  value();
+  if (!t.site) arith(c, 'add', simd);
+  store(c, simd);
+}
+
+function forwardBody(c: Code, program: Lowered, { offset, tableAt }: Context): void {
+  for (const instr of program.instrs) {
+    column(c, offset, instr.d);
+    c.set(P[0]);
+    if (instr.kind === 'op') {
+      const words = PRIMITIVES[instr.op].wasm.forward;
+      const simd = vectorisable(words);
+      const a = bind(c, offset, instr.a, P[1], F[0], V[0], simd);
+      const b = instr.b === null ? a : bind(c, offset, instr.b, P[2], F[1], V[1], simd);
+      loop(c, simd ? 16 : 8, () => {
+        here(c, P[0]);
+        spell(c, words, { a, b }, instr.k, simd);
+        store(c, simd);
+      });
+    } else {
+      const start = bind(c, offset, instr.c, P[1], F[0], V[0], true);
+      loop(c, 16, () => {
+        here(c, P[0]);
+        start();
+        c.storeV128();
+      });
+      const at = tableAt.get(instr)!;
+      for (let j = 0; j < instr.terms.length; j++) {
+        c.get(BASE).get(T_).int(at + j * ROW).get(P[0]).op('call').u32(TERM_FORWARD);
+      }
+    }
+  }
+}
+
+function simdOf(instr: Instr): boolean {
+  if (instr.kind === 'chain') return true;
+  const row: { da: readonly WasmWord[]; db?: readonly WasmWord[] } = PRIMITIVES[instr.op].wasm;
+  return vectorisable(row.da) && (row.db === undefined || vectorisable(row.db));
+}
+
+function backwardBody(c: Code, program: Lowered, { offset, tableAt }: Context): void {
+  for (let j = program.backward - 1; j >= 0; j--) {
+    const instr = program.instrs[j]!;
+    const simd = simdOf(instr);
+    column(c, offset, instr.g);
+    c.set(P[3]);
+    const g = () => { load(c, P[3], simd); };
+    if (instr.kind === 'op') {
+      const row: { da: readonly WasmWord[]; db?: readonly WasmWord[] } = PRIMITIVES[instr.op].wasm;
+      column(c, offset, instr.d);
+      c.set(P[0]);
+      const a = bind(c, offset, instr.a, P[1], F[0], V[0], simd);
+      const b = instr.b === null ? a : bind(c, offset, instr.b, P[2], F[1], V[1], simd);
+      const y = () => { load(c, P[0], simd); };
+      const ta = instr.ta!;
+      const tb = instr.tb;
+      column(c, offset, ta.at);
+      c.set(P[4]);
+      if (tb !== null) {
+        column(c, offset, tb.at);
+        c.set(P[5]);
+      }
+      loop(c, simd ? 16 : 8, () => {
+        contribute(c, ta, P[4], simd, () => {
+          spell(c, row.da, { a, b, y }, instr.k, simd);
+          g();
+          arith(c, 'mul', simd);
+        });
+        if (tb !== null && row.db !== undefined) {
+          const db = row.db;
+          contribute(c, tb, P[5], simd, () => {
+            spell(c, db, { a, b, y }, instr.k, simd);
+            g();
+            arith(c, 'mul', simd);
+          });
+        }
+      });
+    } else {
+      const at = tableAt.get(instr)!;
+      const n = instr.terms.length;
+      for (let t = n - 1; t >= 1; t--) c.get(BASE).get(T_).int(at + t * ROW).get(P[3]).op('call').u32(TERM_BACKWARD);
+      // The first sum passes its gradient to c: `g` itself for a single term, else `0 + g`.
+      const tc = instr.tc!;
+      column(c, offset, tc.at);
+      c.set(P[4]);
+      loop(c, 16, () => {
+        contribute(c, tc, P[4], true, () => {
+          if (n > 1) c.num(0).simd('f64x2.splat');
+          g();
+          if (n > 1) c.simd('f64x2.add');
+        });
+      });
+      c.get(BASE).get(T_).int(at).get(P[3]).op('call').u32(TERM_BACKWARD);
+    }
+  }
+}
+
+/** finite(from, to): 1 when every number in the byte range is finite (sums `x - x`: 0 unless one is not). */
+function finiteBody(c: Code): void {
+  c.num(0).simd('f64x2.splat').set(V[0]);
+  c.get(0).get(1).op('i32.lt_u').op('if').byte(0x40);
+  c.get(0).set(P[0]);
+  c.op('loop').byte(0x40);
+  c.get(V[0]).get(P[0]).loadV128().get(P[0]).loadV128().simd('f64x2.sub').simd('f64x2.add').set(V[0]);
+  c.get(P[0]).int(16).op('i32.add').tee(P[0]).get(1).op('i32.lt_u').op('br_if').u32(0);
+  c.op('end');
+  c.op('end');
+  c.get(V[0]).simd('f64x2.extract_lane').byte(0);
+  c.get(V[0]).simd('f64x2.extract_lane').byte(1);
+  c.op('f64.add').num(0).op('f64.eq');
+}
+
+/**
+ * Reads a term's row (its address in local 2): P0 = kind, P1 = u's address, P2 = v's (a
+ * column's, or a scalar's). Then moves the row address to P9 and the chain's column to P8.
+ */
+function termOperands(c: Code, offset: number): void {
+  c.get(2).set(P[9]).get(3).set(P[8]);
+  c.get(P[9]).loadI32(0).set(P[0]);
+  for (const [field, local, bit] of [[4, P[1], 1], [8, P[2], 2]] as const) {
+    c.get(P[9]).loadI32(field).set(local);
+    column(c, offset, local, true);
+    c.get(local).int(offset).op('i32.add');
+    c.get(P[0]).int(bit).op('i32.and').op('select').set(local);
+  }
+}
+
+/** Masks that make a scalar's address constant over samples: -1 for a column, 0 for a scalar. */
+function masks(c: Code): void {
+  c.int(0).get(P[0]).int(1).op('i32.and').op('i32.sub').set(P[6]);
+  c.int(0).get(P[0]).int(2).op('i32.and').op('i32.eqz').op('i32.eqz').op('i32.sub').set(P[7]);
+}
+
+function strided(c: Code, address: number, mask: number): void {
+  c.get(address).get(I).get(mask).op('i32.and').op('i32.add').loadF64();
+}
+
+/** One term of a chain, forward: `d[i] = d[i] + u[i] * v[i]` (the chain's column in P8). */
+function termForwardBody(c: Code, offset: number): void {
+  termOperands(c, offset);
+  c.get(P[0]).int(2).op('i32.eq').op('if').byte(0x40);
+  // A scalar weight times a column: two samples at a time.
+  c.get(P[1]).loadF64().simd('f64x2.splat').set(V[0]);
+  loop(c, 16, () => {
+    here(c, P[8]);
+    load(c, P[8], true);
+    c.get(V[0]);
+    load(c, P[2], true);
+    c.simd('f64x2.mul').simd('f64x2.add').storeV128();
+  });
+  c.op('else');
+  masks(c);
+  loop(c, 8, () => {
+    here(c, P[8]);
+    load(c, P[8], false);
+    strided(c, P[1], P[6]);
+    strided(c, P[2], P[7]);
+    c.op('f64.mul').op('f64.add').storeF64();
+  });
+  c.op('end');
+}
+
+/**
+ * One term of a chain, backward (the chain's gradient column in P8): with `gm = 0 + g[i]`,
+ * u's gradient gets `v * gm` and v's gets `u * gm`, each stored (a site) or added.
+ */
+function termBackwardBody(c: Code, offset: number): void {
+  termOperands(c, offset);
+  const targets = [[12, 16, P[3], P[4]], [20, 24, P[5], P[9]]] as const;
+  for (const [modeField, columnField, mode, local] of targets) {
+    c.get(P[9]).loadI32(modeField).set(mode);
+    c.get(P[9]).loadI32(columnField).set(local);
+    column(c, offset, local, true);
+    c.set(local);
+  }
+  // A scalar weight (a site) times a column (a gradient): two samples at a time.
+  c.get(P[0]).int(2).op('i32.eq').get(P[3]).op('i32.and').get(P[5]).op('i32.eqz').op('i32.and');
+  c.op('if').byte(0x40);
+  c.get(P[1]).loadF64().simd('f64x2.splat').set(V[0]);
+  loop(c, 16, () => {
+    c.num(0).simd('f64x2.splat');
+    load(c, P[8], true);
+    c.simd('f64x2.add').set(V[1]);
+    here(c, P[4]);
+    load(c, P[2], true);
+    c.get(V[1]).simd('f64x2.mul').storeV128();
+    here(c, P[9]);
+    load(c, P[9], true);
+    c.get(V[0]).get(V[1]).simd('f64x2.mul').simd('f64x2.add').storeV128();
+  });
+  c.op('else');
+  masks(c);
+  loop(c, 8, () => {
+    c.num(0);
+    load(c, P[8], false);
+    c.op('f64.add').set(F[0]);
+    for (const [factor, factorMask, mode, local] of [[P[2], P[7], P[3], P[4]], [P[1], P[6], P[5], P[9]]] as const) {
+      strided(c, factor, factorMask);
+      c.get(F[0]).op('f64.mul').set(F[1]);
+      here(c, local);
+      c.get(F[1]);
+      load(c, local, false);
+      c.get(F[1]).op('f64.add');
+      c.get(mode).op('select').storeF64();
+    }
+  });
+  c.op('end');
+}

@@ -1,0 +1,180 @@
+import { describe, expect, it } from 'vitest';
+import { Value, compile, type Backend, type Program } from '../src/index.js';
+import { lcg, pySum } from './compile-workloads.js';
+
+// Random graphs, outputs and reductions, run eagerly and compiled on the same parameters:
+// the loss, every gradient and every output must be the same number (Object.is), and when
+// eager mode throws, compiled mode must throw a RangeError and leave the gradients alone.
+
+type Step =
+  | { op: 'add' | 'mul' | 'sub' | 'div'; a: number; b: number }
+  | { op: 'tanh' | 'relu' | 'sigmoid' | 'exp' | 'log' | 'neg' | 'logp'; a: number }
+  | { op: 'pow'; a: number; k: number }
+  | { op: 'neuron'; a: number; terms: [number, number][] };
+
+interface Spec {
+  inputs: number;
+  params: number;
+  consts: number[];
+  steps: Step[];
+  outputs: number[];
+  reduction: number;
+}
+
+const REDUCTIONS = 9;
+
+export function randomSpec(rand: () => number): Spec {
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+  const inputs = 1 + Math.floor(rand() * 3);
+  const params = 1 + Math.floor(rand() * 4);
+  const consts = Array.from({ length: Math.floor(rand() * 3) }, () => pick([-1, 0.5, 2, 1e-3, -0, 3.25]));
+  const leaves = inputs + params + consts.length;
+  const steps: Step[] = [];
+  const count = 2 + Math.floor(rand() * 10);
+  // Operands favour recent results, so graphs are deep as well as wide.
+  const operand = () => {
+    const size = leaves + steps.length;
+    return rand() < 0.6 && steps.length > 0 ? size - 1 - Math.floor(rand() * Math.min(3, steps.length)) : Math.floor(rand() * size);
+  };
+  const param = () => inputs + Math.floor(rand() * params);
+  for (let s = 0; s < count; s++) {
+    const op = pick(['add', 'mul', 'sub', 'div', 'tanh', 'relu', 'sigmoid', 'exp', 'log', 'neg', 'logp', 'pow', 'neuron', 'neuron', 'neuron'] as const);
+    if (op === 'add' || op === 'mul' || op === 'sub' || op === 'div') steps.push({ op, a: operand(), b: operand() });
+    else if (op === 'pow') steps.push({ op, a: operand(), k: pick([2, 3, -1, 0.5, 1.5]) });
+    else if (op === 'neuron') {
+      const terms = Array.from({ length: 1 + Math.floor(rand() * 4) }, (): [number, number] => (rand() < 0.8 ? [param(), operand()] : [operand(), param()]));
+      steps.push({ op, a: rand() < 0.7 ? param() : operand(), terms });
+    } else steps.push({ op, a: operand() });
+  }
+  // Most outputs are ops of their own (the batch-major schedule); some are anything at all
+  // (an input, a parameter, a value used inside, the same node twice: the scalar replay).
+  const m = 1 + Math.floor(rand() * 3);
+  const outputs = Array.from({ length: m }, () => {
+    if (rand() < 0.75) return leaves + steps.push({ op: pick(['tanh', 'neg', 'sigmoid', 'relu'] as const), a: operand() }) - 1;
+    const last = leaves + steps.length;
+    return rand() < 0.2 ? Math.floor(rand() * last) : last - 1 - Math.floor(rand() * Math.min(4, steps.length));
+  });
+  return { inputs, params, consts, steps, outputs, reduction: Math.floor(rand() * REDUCTIONS) };
+}
+
+function build(spec: Spec, xs: readonly Value[], params: readonly Value[]): Value[] {
+  const pool: Value[] = [...xs, ...params, ...spec.consts.map((c) => new Value(c))];
+  for (const step of spec.steps) {
+    const a = pool[step.a]!;
+    switch (step.op) {
+      case 'add': case 'mul': case 'sub': case 'div':
+        pool.push(a[step.op](pool[step.b]!));
+        break;
+      case 'pow':
+        pool.push(a.pow(step.k));
+        break;
+      case 'logp':
+        pool.push(a.mul(a).add(1).log());
+        break;
+      case 'neuron': {
+        let s = a;
+        for (const [u, v] of step.terms) s = s.add(pool[u]!.mul(pool[v]!));
+        pool.push(s);
+        break;
+      }
+      default:
+        pool.push(a[step.op]());
+    }
+  }
+  return spec.outputs.map((k) => pool[k]!);
+}
+
+/** The reductions under test: means, L2 before or after, outputs reused and multiplied, odd orders. */
+function reduce(kind: number, outs: Value[][], params: readonly Value[]): Value {
+  const m = outs[0]!.length;
+  const first = outs.map((o) => o[0]!);
+  const l2 = () => pySum(params.map((p) => p.mul(p))).mul(1e-2);
+  switch (kind) {
+    case 0:
+      return first.reduce((s, o) => s.add(o));
+    case 1:
+      return pySum(first).mul(1 / outs.length).add(l2());
+    case 2:
+      return l2().add(pySum(first).div(outs.length));
+    case 3:
+      return pySum(first).add(pySum(outs.map((o) => o[m - 1]!)));
+    case 4:
+      return pySum(outs.map((o) => o[0]!.add(o[1 % m]!.mul(params[0]!)).add(o[2 % m]!.mul(o[2 % m]!))));
+    case 5:
+      return pySum([...first].reverse());
+    case 6:
+      return pySum(outs.map((o, i) => (i === Math.floor(outs.length / 2) ? o[0]!.add(l2()) : o[0]!)));
+    case 7:
+      return pySum(outs.map((o) => o[m - 1]!.mul(o[m - 1]!))).mul(0.5);
+    default:
+      return pySum(outs.flatMap((o, i) => (i % 2 === 0 ? [o[0]!, o[m - 1]!] : [o[m - 1]!, o[0]!])));
+  }
+}
+
+type Outcome = { loss: number; grads: number[]; outputs: number[] } | { error: string };
+
+function fuzz(backend: Backend, seed: number, runs: number): void {
+  const rand = lcg(seed);
+  const spec = randomSpec(rand);
+  const params = Array.from({ length: spec.params }, () => new Value(rand() * 2 - 1));
+  const fn = (xs: Value[]) => build(spec, xs, params);
+  let program: Program;
+  try {
+    program = compile(fn, { inputs: spec.inputs, reduce: (outs) => reduce(spec.reduction, outs, params), backend });
+  } catch (e) {
+    // Tracing evaluates what depends on parameters alone, with their numbers: eager mode
+    // throws there too, for any batch.
+    if (!(e instanceof RangeError)) throw e;
+    expect(() => fn([...Array<number>(spec.inputs)].map(() => new Value(1)))).toThrow(RangeError);
+    return;
+  }
+
+  for (let run = 0; run < runs; run++) {
+    const count = 1 + Math.floor(rand() * 6);
+    const batch = Array.from({ length: count * spec.inputs }, () => (rand() < 0.05 ? 0 : rand() * 4 - 2));
+    const start = params.map(() => (rand() < 0.5 ? 0 : rand() - 0.5));
+
+    params.forEach((p, j) => (p.grad = start[j]!));
+    let eager: Outcome;
+    try {
+      const outs = Array.from({ length: count }, (_, i) => fn(batch.slice(i * spec.inputs, (i + 1) * spec.inputs).map((x) => new Value(x))));
+      const loss = reduce(spec.reduction, outs, params);
+      loss.backward();
+      eager = { loss: loss.data, grads: params.map((p) => p.grad), outputs: outs.flat().map((o) => o.data) };
+    } catch (e) {
+      if (!(e instanceof RangeError)) throw e;
+      eager = { error: e.message };
+    }
+
+    params.forEach((p, j) => (p.grad = start[j]!));
+    let compiled: Outcome;
+    try {
+      const loss = program.run(batch);
+      compiled = { loss, grads: params.map((p) => p.grad), outputs: Array.from(program.outputs) };
+    } catch (e) {
+      if (!(e instanceof RangeError)) throw e;
+      compiled = { error: e.message };
+      expect(params.map((p) => p.grad)).toEqual(start);
+    }
+
+    const where = `seed ${seed}, run ${run}, ${count} samples`;
+    if ('error' in eager || 'error' in compiled) {
+      expect('error' in compiled, `${where}: eager ${JSON.stringify(eager)}, compiled ${JSON.stringify(compiled)}`).toBe('error' in eager);
+    } else {
+      expect(Object.is(compiled.loss, eager.loss), `${where}: loss ${compiled.loss} vs ${eager.loss}`).toBe(true);
+      compiled.grads.forEach((g, j) => {
+        expect(Object.is(g, eager.grads[j]), `${where}: grad ${j} ${g} vs ${eager.grads[j]}`).toBe(true);
+      });
+      expect(compiled.outputs, where).toEqual(eager.outputs);
+      params.forEach((p, j) => (p.data -= 0.05 * eager.grads[j]!));
+    }
+  }
+}
+
+describe('compiled mode against eager mode on random graphs', () => {
+  describe.each(['wasm', 'interpreter'] as Backend[])('the %s back end', (backend) => {
+    it.each(Array.from({ length: Number(process.env.FUZZ ?? 60) }, (_, i) => 1000 + i))('program %i: 120 runs, same numbers bit for bit', (seed) => {
+      fuzz(backend, seed, 120);
+    }, 60_000);
+  });
+});
