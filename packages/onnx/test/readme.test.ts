@@ -33,24 +33,6 @@ const options = {
 describeMarkdown(readme, options);
 describeExamples(new URL('../src/', import.meta.url), options);
 
-describe('TSDoc examples', () => {
-  const files = ['to-onnx.ts', 'from-onnx.ts'];
-  const tsdoc = files.flatMap((file) =>
-    [...readFileSync(new URL(`../src/${file}`, import.meta.url), 'utf8').matchAll(/^\s*\* ```ts\n([^]*?)^\s*\* ```$/gm)].map((m, i) => ({
-      name: `${file} #${i + 1}`,
-      code: m[1]!.replace(/^\s*\* ?/gm, ''),
-    })),
-  );
-
-  it('finds one example per exported function', () => {
-    expect(tsdoc.map((e) => e.name)).toEqual(['to-onnx.ts #1', 'from-onnx.ts #1']);
-  });
-
-  it.each(tsdoc)('runs $name as pasted', async ({ name, code }) => {
-    await expect(run(code, name.replace(/\W+/g, '-'))).resolves.toBeTypeOf('string');
-  });
-});
-
 describe('README', () => {
   it('shows the PyTorch example that made the fixture, and what it printed', () => {
     const blocks = markdownBlocks(readFileSync(readme, 'utf8'));
