@@ -1,8 +1,8 @@
 import { defaultClientConditions, defineConfig, type Plugin } from 'vite';
 import { sourceCondition } from '../../vitest.shared.js';
 
-// No 'unsafe-eval': compiled programs fall back to the engine's typed-array interpreter.
-// 'wasm-unsafe-eval' lets Graphviz's WebAssembly start; it does not allow eval of JavaScript.
+// 'wasm-unsafe-eval' lets the engine's compiled programs and Graphviz run as WebAssembly; it
+// does not allow eval of JavaScript, which nothing here needs.
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self' 'wasm-unsafe-eval'",

@@ -240,6 +240,13 @@ export class Value {
 // the CPU time of the benchmark's training step by about a third (less for the GC to copy).
 Object.assign(Value.prototype, { _children: null, arg: 0, _symbolic: false });
 Object.defineProperty(Value.prototype, VALUE_BRAND, { value: true });
+// Node's console.log shows a Value as micrograd's repr does, not as its fields (the label is a
+// private field it would not show). The symbol is a plain registered one: browsers ignore it.
+Object.defineProperty(Value.prototype, Symbol.for('nodejs.util.inspect.custom'), {
+  value(this: Value): string {
+    return this.toString();
+  },
+});
 
 function labelOption(options: ValueOptions): string {
   const { label = '' } = checkOptions(options, OPTION_KEYS, 'new Value');

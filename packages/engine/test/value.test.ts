@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { Value } from '../src/index.js';
 
@@ -63,5 +64,29 @@ describe('Value.toString', () => {
 
     expect(x.toString()).toBe('Value(data=3, grad=6, label="x")');
     expect(String(y)).toBe('Value(data=9, grad=1)');
+  });
+
+  it('is what console.log prints for a Value in Node', () => {
+    const v = new Value(2, 'a');
+
+    expect(inspect(v)).toBe('Value(data=2, grad=0, label="a")');
+    expect(inspect([v])).toBe('[ Value(data=2, grad=0, label="a") ]');
+  });
+});
+
+describe('new Value with a label', () => {
+  it('takes the label as a string, as micrograd\'s label=, or as { label }', () => {
+    const positional = new Value(2, 'a');
+    const named = new Value(2, { label: 'a' });
+
+    expect([positional.label, named.label, new Value(2).label]).toEqual(['a', 'a', '']);
+  });
+
+  it('lets the label be set to another string', () => {
+    const v = new Value(1, 'v');
+
+    v.label = 'w';
+
+    expect(v.label).toBe('w');
   });
 });

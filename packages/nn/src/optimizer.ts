@@ -1,4 +1,4 @@
-import { describeInput, Value } from '@mg/engine';
+import { checkValue, describeInput, type Value } from '@mg/engine';
 
 /**
  * One number of optimizer state per parameter (Adam's moments, SGD's momentum buffer). A step
@@ -103,6 +103,7 @@ export abstract class Optimizer {
 
   /**
    * A new slot of per-parameter state, all zeros, checked and stored by {@link Optimizer.step}.
+   * Every call of {@link Optimizer.update} must write its parameter's entry of each slot's `next`.
    *
    * @param name - what error messages call it
    */
@@ -158,8 +159,6 @@ export function checkFlag(x: unknown, what: string): boolean {
 
 function checkParams(params: unknown, where: string): Value[] {
   if (!Array.isArray(params)) throw new TypeError(`${where}: params must be an array of Values, got ${describeInput(params)}`);
-  return params.map((p: unknown, i) => {
-    if (!(p instanceof Value)) throw new TypeError(`${where}: params[${i}] must be a Value, got ${describeInput(p)}`);
-    return p;
-  });
+  // checkValue also explains a Value from a second loaded copy of @mg/engine.
+  return params.map((p: unknown, i) => checkValue(p, `${where}: params[${i}]`));
 }

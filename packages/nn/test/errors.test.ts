@@ -98,6 +98,10 @@ const cases: [string, () => Case, ErrorConstructor, string | RegExp][] = [
   ['new SGD: Nesterov without momentum', () => pure(() => new SGD([], { lr: 0.1, nesterov: true })),
     RangeError, 'new SGD: Nesterov momentum needs momentum > 0 and dampening = 0, got momentum 0 and dampening 0'],
   ['new SGD: a number among the params', () => pure(() => new SGD([1 as unknown as Value], { lr: 0.1 })), TypeError, 'new SGD: params[0] must be a Value, got 1 (number)'],
+  ['new SGD: a Value from another copy of @mg/engine', () => {
+    const foreign = { [Symbol.for('@mg/engine.Value')]: true, data: 1, grad: 0 };
+    return pure(() => new SGD([foreign as unknown as Value], { lr: 0.1 }));
+  }, TypeError, /^new SGD: params\[0\] is a Value from another copy of @mg\/engine: two copies are loaded .*deduplicate/],
   ['new SGD: params not an array', () => pure(() => new SGD(null as unknown as Value[], { lr: 0.1 })), TypeError, 'new SGD: params must be an array of Values, got null'],
   ['new SGD: unknown option', () => pure(() => new SGD([], { lr: 0.1, momentun: 0.9 } as unknown as { lr: number })),
     TypeError, 'new SGD: unknown option "momentun" (did you mean "momentum"?); the options are lr, momentum, dampening, weightDecay, nesterov'],

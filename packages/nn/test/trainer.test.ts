@@ -213,3 +213,22 @@ describe('Trainer with a Layer', () => {
     expect(losses[199]!).toBeLessThan(1e-6);
   });
 });
+
+describe('Trainer steps', () => {
+  it('never rebuild the parameter list: model.parameters() is called once, by the constructor', () => {
+    for (const engine of ['eager', 'compiled'] as const) {
+      const model = new MLP(2, [4, 1], { seed: 5 });
+      const parameters = model.parameters.bind(model);
+      let calls = 0;
+      model.parameters = () => {
+        calls++;
+        return parameters();
+      };
+      const trainer = new Trainer(model, separable(12, 3), { engine, alpha: 1e-4, batchSize: 4, seed: 2 });
+
+      for (let k = 0; k < 5; k++) trainer.step();
+
+      expect([engine, calls]).toEqual([engine, 1]);
+    }
+  });
+});

@@ -232,7 +232,7 @@ describe('fromOnnx on damaged files', () => {
           expect((error as Error).message).toMatch(/^fromOnnx: /);
         }
       }),
-      { numRuns: 2000, seed: 7 },
+      { numRuns: 1000, seed: 7 },
     );
   });
 });

@@ -8,8 +8,6 @@ import type { OutputFile } from './artifacts.js';
  * then renamed over the old ones, each rename atomic.
  */
 export interface Staging {
-  /** The output folder. */
-  readonly dir: string;
   /**
    * Writes one of the run's files into the staging folder.
    *
@@ -51,7 +49,6 @@ export function prepareOut(dir: string, names: readonly string[], shown: string)
   let staging: string | undefined;
   const written = new Map<string, string>();
   return {
-    dir,
     write(name, content) {
       if (!names.includes(name)) throw new Error(`Staging.write: ${JSON.stringify(name)} is not one of the files this run declared`);
       if (staging === undefined) {

@@ -24,10 +24,9 @@ export const TRAIN_FILES: readonly string[] = [
  * @param options - the parsed command, `out` (and `onnx`) absolute
  * @param output - where to report
  * @param outShown - `out` as the user typed it, for messages
- * @returns every step's record
  * @throws UsageError before training when `out` cannot take the pictures, or `onnx` the model
  */
-export async function trainCommand(options: TrainCommand, output: Output, outShown = options.out): Promise<StepRecord[]> {
+export async function trainCommand(options: TrainCommand, output: Output, outShown = options.out): Promise<void> {
   const { steps, seed, samples, noise, dataset, hidden, engine, out, json } = options;
   const staging = prepareOut(out, TRAIN_FILES, outShown);
   const onnxFile = options.onnx === undefined ? undefined : prepareOnnxFile(options.onnx, shown(options.onnx, output.base));
@@ -58,5 +57,4 @@ export async function trainCommand(options: TrainCommand, output: Output, outSho
   if (onnxFile !== undefined) artifacts.push(onnxFile.write(training.model));
   const last = records[records.length - 1]!;
   progress.done({ steps, loss: last.loss, accuracy: last.accuracy, engine, msPerStep: median(times), totalMs, artifacts: artifacts.map((a) => shown(a, output.base)) });
-  return records;
 }

@@ -158,7 +158,9 @@ function onReady(report: Extract<Report, { type: 'ready' }>): void {
   const backend = $('#backend');
   backend.dataset.backend = report.backend;
   backend.textContent =
-    config.engine === 'eager' ? 'Eager mode builds a graph of Values every step.' : `Compiled programs run on the ${report.backend === 'js' ? 'generated JavaScript' : report.backend === 'wasm' ? 'WebAssembly' : 'typed-array interpreter'} back end here.`;
+    report.backend === 'wasm'
+      ? 'Compiled programs run as WebAssembly here (the page allows it, and eval of JavaScript stays off).'
+      : "Compiled programs run on the engine's interpreter here: this host does not allow WebAssembly.";
   $('#plot').setAttribute(
     'aria-label',
     `${report.y.length} ${config.dataset} training points (circles) and ${report.testY.length} test points (squares) over the decision regions of a ${report.parameters}-parameter MLP. Click a point, or focus here and use the arrow keys, to draw its graph.`,
@@ -353,6 +355,10 @@ graphKind.addEventListener('change', () => {
   graph.clear();
   if (plot.selected >= 0) select(plot.selected, false, pickedByReader);
 });
+// Graphviz's layouts take the worker's time from training: none for a panel nobody sees.
+new IntersectionObserver((entries) => {
+  send({ type: 'graph-visible', visible: entries.some((entry) => entry.isIntersecting) });
+}).observe($('#graph'));
 bindKeys({
   toggle: togglePlay,
   step: stepOnce,

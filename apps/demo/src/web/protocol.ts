@@ -43,6 +43,8 @@ export type Command =
   | { type: 'step' }
   /** `picked`: the reader chose the point (else the page may move to one where the first neuron is active). */
   | { type: 'graph'; point: number | null; kind: GraphKind; picked: boolean }
+  /** Whether the graph panel is on screen: off screen, the graph is not redrawn while training. */
+  | { type: 'graph-visible'; visible: boolean }
   | { type: 'save'; format: 'json' | 'onnx' }
   /** An ONNX file to read as an MLP (the answer is a 'model' report with `load` set). */
   | { type: 'read-onnx'; bytes: ArrayBuffer; name: string };
@@ -59,7 +61,7 @@ export type Report =
       neuronGrid: GridShape;
       /** Layer sizes, inputs first: `[2, 16, 16, 1]`. */
       sizes: number[];
-      /** Where compiled programs run here: a back end name, or `'eager'`. */
+      /** Where compiled programs (the Trainer's in compiled mode, and the page's pictures) run here. */
       backend: string;
       parameters: number;
       /** The point whose graph is drawn unless the user picks another: the first hidden neuron is active there. */

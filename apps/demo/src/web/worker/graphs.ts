@@ -2,7 +2,7 @@
 import { Value } from '@mg/engine';
 import { hinge } from '@mg/nn';
 import { graphStats, toDot, toSvg } from '@mg/viz';
-import { neuronGraph } from '../../core/index.js';
+import { activePoint, neuronGraph } from '../../core/index.js';
 import type { GraphKind, Report } from '../protocol.js';
 import type { Run } from './run.js';
 
@@ -10,13 +10,15 @@ import type { Run } from './run.js';
 // picture becomes the viz package's summary of the nodes nearest the loss.
 const MAX_GRAPH_NODES = 240;
 
-/** The index of the first training point at which the first hidden neuron is active, else 0. */
+/** The training point the CLI draws too: the first at which the first hidden neuron is active, else 0. */
 export function activeIndex(run: Run): number {
-  for (let i = 0; i < run.train.y.length; i++) if (isActive(run, i)) return i;
+  const { X } = run.train;
+  const [x, y] = activePoint(run.model, X);
+  for (let i = 0; 2 * i < X.length; i++) if (X[2 * i] === x && X[2 * i + 1] === y) return i;
   return 0;
 }
 
-/** Whether the first hidden neuron passes gradient at training point `point`. */
+/** Whether the first hidden neuron passes gradient at training point `point` (tanh and sigmoid always do). */
 export function isActive(run: Run, point: number): boolean {
   const neuron = run.model.layers[0]!.neurons[0]!;
   const { X } = run.train;

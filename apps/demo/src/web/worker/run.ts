@@ -112,11 +112,6 @@ export class Run {
           );
   }
 
-  /** The compiled back end in use, or `'eager'`. */
-  get engine(): string {
-    return this.trainer.engine === 'eager' ? 'eager' : this.backend;
-  }
-
   /** Steps taken. */
   get completed(): number {
     return this.trainer.steps;

@@ -35,6 +35,11 @@ export class Views {
     this.neurons = this.hiddenCount === 0 ? null : compile((p) => hiddenOutputs(model, p), { inputs: 2, backend });
   }
 
+  /** Where compiled programs run on this host: `'wasm'` or `'interpreter'`. */
+  get backend(): string {
+    return this.scorer.backend;
+  }
+
   /** The model's score at each `(x, y)` pair. */
   scores(points: Float64Array): Float32Array {
     return Float32Array.from(this.scorer.predict(points));

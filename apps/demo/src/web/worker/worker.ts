@@ -20,9 +20,12 @@ const VIEW_EVERY_MS = 150;
 // A chosen point's graph is redrawn at most this often while training (Graphviz is the slow part).
 const GRAPH_EVERY_MS = 1000;
 
-/** Where compiled programs run: the page's policy decides whether generated code may run. */
+/**
+ * Where compiled programs run: WebAssembly where the page's policy allows compiling it (the
+ * engine's 'auto' still checks that a module compiles here), else the interpreter.
+ */
 function backendFor(policy: CodePolicy): Backend {
-  return policy.eval ? 'auto' : 'interpreter';
+  return policy.wasm ? 'auto' : 'interpreter';
 }
 
 interface Session {
@@ -38,6 +41,7 @@ interface Session {
 
 let session: Session | null = null;
 let playing = false;
+let graphVisible = true;
 let timer: ReturnType<typeof setTimeout> | undefined;
 
 function post(report: Report, transfer: Transferable[] = []): void {
@@ -55,7 +59,7 @@ function graphLater(s: Session, force: boolean): void {
     s.selected = { point: activeIndex(s.run), kind: s.selected.kind };
   }
   const chosen = s.selected;
-  if (chosen === null || s.drawing || (!force && performance.now() - s.lastGraph < GRAPH_EVERY_MS)) return;
+  if (chosen === null || s.drawing || (!force && (!graphVisible || performance.now() - s.lastGraph < GRAPH_EVERY_MS))) return;
   s.lastGraph = performance.now();
   s.drawing = true;
   drawGraph(s.run, chosen.point, chosen.kind).then(
@@ -113,7 +117,7 @@ function start(s: Session): void {
     grid: shape(views.grid),
     neuronGrid: shape(views.neuronGrid),
     sizes: [2, ...run.model.layers.map((l) => l.nout)],
-    backend: run.engine,
+    backend: views.backend,
     parameters: run.model.parameters().length,
     point: s.selected?.point ?? activeIndex(run),
   });
@@ -177,6 +181,10 @@ function handle(command: Command): void {
       session.selected = command.point === null ? null : { point: command.point, kind: command.kind };
       session.picked = command.point !== null && command.picked;
       graphLater(session, true);
+      return;
+    case 'graph-visible':
+      graphVisible = command.visible;
+      if (graphVisible && session !== null) graphLater(session, true);
       return;
     case 'save':
       if (session === null) return;
