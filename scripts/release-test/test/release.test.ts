@@ -259,9 +259,12 @@ describe.each(published.map(({ dir, manifest }) => ({ dir, name: manifest.name }
   };
   /** Runs a block's module file in the consumer project and checks what it prints and claims. */
   const runBlock = async (block: CodeBlock, file: string, code: string): Promise<void> => {
-    writeFileSync(join(project, file), code);
+    // Each block in a folder of its own: the files one block writes are not there for another.
+    const folder = join(project, 'blocks', file.replace(/\W/g, '-'));
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, file), code);
 
-    const { stdout, stderr } = await runCapturing(process.execPath, [file], { cwd: project, env: consumerEnv });
+    const { stdout, stderr } = await runCapturing(process.execPath, [file], { cwd: folder, env: consumerEnv });
 
     expect(claimsFromStderr(block.code, stderr).wrongClaims).toEqual([]);
     if (block.output !== undefined) expect(normaliseOutput(stdout)).toBe(normaliseOutput(block.output));
