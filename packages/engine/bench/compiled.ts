@@ -7,7 +7,7 @@ import { hingeLoss, pySum, sgdUpdate } from './workload.js';
 function compiledCase(backend: Backend): BenchCase {
   return {
     name: `compiled-${backend}`,
-    warmup: 800,
+    warmup: 100,
     prepare(workload) {
       const { model, parameters, xs, ys } = workload;
       const batch = Float64Array.from(xs.flatMap((row, i) => [...row, ys[i]!]));

@@ -2,8 +2,8 @@
  * The primitive operations: each one's forward value and local derivatives, side by side.
  *
  * Everything else (`neg`, `sub`, `div`, reductions, losses) is composed from these, so these
- * few lines are the whole calculus of the engine. Eager mode, the compiled interpreter and the
- * JavaScript code generator all read this one table, which is why they agree bit for bit.
+ * few lines are the whole calculus of the engine. Eager mode, compiled mode's interpreter and
+ * its WebAssembly generator all read this one table, which is why they agree bit for bit.
  *
  * `a` and `b` are the operands' data, `k` a constant attribute (the exponent of `pow`), `y` the
  * forward result. `da`/`db` return d y / d a and d y / d b; backward multiplies them by the
@@ -21,7 +21,6 @@ export const PRIMITIVES = {
     forward: (a: number, b: number) => a + b,
     da: () => 1,
     db: () => 1,
-    js: { forward: 'a + b', da: '1', db: '1' },
     wasm: { forward: ['a', 'b', 'f64.add'], da: [1], db: [1] },
   },
   mul: {
@@ -29,49 +28,42 @@ export const PRIMITIVES = {
     forward: (a: number, b: number) => a * b,
     da: (_a: number, b: number) => b,
     db: (a: number) => a,
-    js: { forward: 'a * b', da: 'b', db: 'a' },
     wasm: { forward: ['a', 'b', 'f64.mul'], da: ['b'], db: ['a'] },
   },
   pow: {
     arity: 1,
     forward: (a: number, _b: number, k: number) => a ** k,
     da: (a: number, _b: number, k: number) => k * a ** (k - 1),
-    js: { forward: 'a ** k', da: 'k * a ** (k - 1)' },
     wasm: { forward: ['a', 'k', 'pow'], da: ['k', 'a', 'k', 1, 'f64.sub', 'pow', 'f64.mul'] },
   },
   exp: {
     arity: 1,
     forward: (a: number) => Math.exp(a),
     da: (_a: number, _b: number, _k: number, y: number) => y,
-    js: { forward: 'Math.exp(a)', da: 'y' },
     wasm: { forward: ['a', 'exp'], da: ['y'] },
   },
   log: {
     arity: 1,
     forward: (a: number) => Math.log(a),
     da: (a: number) => 1 / a,
-    js: { forward: 'Math.log(a)', da: '1 / a' },
     wasm: { forward: ['a', 'log'], da: [1, 'a', 'f64.div'] },
   },
   tanh: {
     arity: 1,
     forward: (a: number) => Math.tanh(a),
     da: (_a: number, _b: number, _k: number, y: number) => 1 - y * y,
-    js: { forward: 'Math.tanh(a)', da: '1 - y * y' },
     wasm: { forward: ['a', 'tanh'], da: [1, 'y', 'y', 'f64.mul', 'f64.sub'] },
   },
   relu: {
     arity: 1,
     forward: (a: number) => (a < 0 ? 0 : a),
     da: (_a: number, _b: number, _k: number, y: number) => (y > 0 ? 1 : 0),
-    js: { forward: '(a < 0 ? 0 : a)', da: '(y > 0 ? 1 : 0)' },
     wasm: { forward: [0, 'a', 'a', 0, 'f64.lt', 'select'], da: [1, 0, 'y', 0, 'f64.gt', 'select'] },
   },
   sigmoid: {
     arity: 1,
     forward: (a: number) => 1 / (1 + Math.exp(-a)),
     da: (_a: number, _b: number, _k: number, y: number) => y * (1 - y),
-    js: { forward: '1 / (1 + Math.exp(-a))', da: 'y * (1 - y)' },
     wasm: { forward: [1, 1, 'a', 'f64.neg', 'exp', 'f64.add', 'f64.div'], da: ['y', 1, 'y', 'f64.sub', 'f64.mul'] },
   },
 } as const satisfies Record<PrimitiveOp, Primitive>; // exactly these ops, no more, no fewer
@@ -85,7 +77,6 @@ interface Primitive {
   readonly forward: (a: number, b: number, k: number) => number;
   readonly da: (a: number, b: number, k: number, y: number) => number;
   readonly db?: (a: number, b: number, k: number, y: number) => number;
-  readonly js: { readonly forward: string; readonly da: string; readonly db?: string };
   readonly wasm: { readonly forward: readonly WasmWord[]; readonly da: readonly WasmWord[]; readonly db?: readonly WasmWord[] };
 }
 

@@ -23,7 +23,8 @@ const OPS: Record<Activation, string | undefined> = { relu: 'Relu', tanh: 'Tanh'
  * `[N, nout]` (N is a dynamic batch size), one `Gemm` per layer (`x·Wᵀ + b`, `W` stored as
  * `[nout, nin]` like PyTorch's `Linear`) followed by the layer's `Relu`, `Tanh` or `Sigmoid`
  * (none for a linear layer). Weights are initializers named `layers.<i>.weight` and
- * `layers.<i>.bias`, nodes `/layers.<i>/Gemm` and so on (PyTorch's naming). Opset 17, IR version 8: ONNX Runtime 1.12 and later (Node, browsers) run it.
+ * `layers.<i>.bias`, nodes `/layers.<i>/Gemm` and so on (PyTorch's naming). Opset 17, IR
+ * version 8 (ONNX 1.12), which ONNX Runtime supports since its 1.12, in Node and in browsers.
  *
  * @param model - the model to export; it is only read
  * @param options - the element type (default float64)

@@ -1,18 +1,19 @@
 // The page: wires the settings, the run's controls and the pictures to the training worker.
 import './style.css';
 import type { MLPJSON } from '@mg/nn';
-import { Chart, chartSummary } from './chart.js';
+import { Chart } from './chart.js';
 import { DEFAULTS, LIVE_KEYS, divergenceRisk, formatConfig, parseConfig, type Config } from './config.js';
 import { RunControls } from './controls.js';
 import { SettingsForm } from './form.js';
 import { GraphPanel } from './graph-panel.js';
 import { bindKeys } from './keys.js';
 import { StepLog } from './log.js';
-import { configFor, download } from './model-file.js';
+import { bindModelButtons, configFor, download } from './model-file.js';
 import { NetworkView } from './network.js';
 import { Plot } from './plot.js';
 import { codePolicy } from './policy.js';
-import type { Command, GraphKind, Report, StepRow } from './protocol.js';
+import { FrameDrawer } from './frame.js';
+import type { Command, GraphKind, Report } from './protocol.js';
 import { StatusCards } from './status.js';
 
 const $ = (selector: string): HTMLElement => document.querySelector<HTMLElement>(selector)!;
@@ -25,13 +26,11 @@ const policy = codePolicy();
 
 const form = new SettingsForm(($('#controls') as HTMLFormElement));
 const controls = new RunControls(($('#play') as HTMLButtonElement), ($('#step') as HTMLButtonElement));
-const plot = new Plot(($('#plot') as HTMLCanvasElement), () => {
-  frame.plot = true;
-  requestFrame();
+const plot = new Plot($('#plot') as HTMLCanvasElement, () => {
+  frame.redrawPlot();
 });
-const chart = new Chart($('#chart'));
-const log = new StepLog($('#log tbody'));
 const cards = new StatusCards((id) => $(`#${id}`));
+const chart = new Chart($('#chart'));
 const network = new NetworkView($('#diagram'));
 const graph = new GraphPanel($('#side'), $('#graph'), $('#graph-canvas'), $('#graph-note'));
 const graphKind = ($('#graph-kind') as HTMLSelectElement);
@@ -45,60 +44,17 @@ let config: Config = link.config;
 let pending: Config | null = null;
 let trainX: Float64Array = new Float64Array(0);
 let limit = config.steps;
-let first: StepRow | undefined;
 let pickedByReader = false;
-let last: StepRow | undefined;
-
-// The Steps table is the costliest thing to repaint (every row moves down when one arrives), so
-// while training it takes new rows at most this often; the chart and cards take them every frame.
-const LOG_EVERY_MS = 300;
-
-// What arrived since the last frame; drawn together, at most once per animation frame.
-const frame: { rows: StepRow[]; logRows: StepRow[]; loggedAt: number; view: Extract<Report, { type: 'view' }> | null; plot: boolean; requested: boolean } = {
-  rows: [],
-  logRows: [],
-  loggedAt: 0,
-  view: null,
-  plot: false,
-  requested: false,
-};
-
-function requestFrame(): void {
-  if (frame.requested) return;
-  frame.requested = true;
-  requestAnimationFrame(draw);
-}
-
-function draw(time: number): void {
-  frame.requested = false;
-  const rows = frame.rows;
-  frame.rows = [];
-  if (rows.length > 0) {
-    first ??= rows[0];
-    last = rows[rows.length - 1]!;
-    frame.logRows.push(...rows);
-    chart.add(rows);
-    chart.draw();
-    cards.show(last, limit);
-    $('#chart-summary').textContent = chartSummary(first, last);
-  }
-  if (frame.logRows.length > 0 && (controls.state !== 'playing' || time - frame.loggedAt >= LOG_EVERY_MS)) {
-    log.add(frame.logRows);
-    frame.logRows = [];
-    frame.loggedAt = time;
-  }
-  // Rows still waiting for the table come back next frame.
-  if (frame.logRows.length > 0) requestFrame();
-  if (controls.state === 'playing') cards.frame(time, rows.length);
-  const view = frame.view;
-  frame.view = null;
-  if (view !== null) {
-    plot.setScores(view.scores, view.pointScores, view.testScores);
-    network.update(view.neurons, view.weights);
-  }
-  if (view !== null || frame.plot) plot.draw();
-  frame.plot = false;
-}
+const frame = new FrameDrawer({
+  log: new StepLog($('#log tbody')),
+  chart,
+  cards,
+  plot,
+  network,
+  summary: $('#chart-summary'),
+  playing: () => controls.state === 'playing',
+  limit: () => limit,
+});
 
 function say(text: string): void {
   runNote.textContent = text;
@@ -131,8 +87,8 @@ function commit(next: Config): void {
 
 function setState(state: 'idle' | 'playing' | 'done'): void {
   // Screen readers hear where a run stopped, not every one of its steps.
-  if (controls.state === 'playing' && state !== 'playing' && last !== undefined) {
-    $('#announce').textContent = `Stopped at step ${last.step + 1}: loss ${last.loss.toFixed(4)}.`;
+  if (controls.state === 'playing' && state !== 'playing' && frame.last !== undefined) {
+    $('#announce').textContent = `Stopped at step ${frame.last.step + 1}: loss ${frame.last.loss.toFixed(4)}.`;
   }
   if (state !== 'playing') cards.pause();
   controls.set(state);
@@ -144,13 +100,7 @@ function onReady(report: Extract<Report, { type: 'ready' }>): void {
   form.show(config);
   setState('idle');
   trainX = report.X;
-  first = last = undefined;
-  frame.rows = [];
-  frame.logRows = [];
-  log.clear();
-  chart.clear();
-  cards.clear();
-  $('#chart-summary').textContent = chartSummary(undefined, undefined);
+  frame.clear();
   plot.setData(report.X, report.y, report.testX, report.testY, report.grid);
   pickedByReader &&= report.point === plot.selected;
   plot.selected = report.point;
@@ -174,16 +124,14 @@ worker.onmessage = (event: MessageEvent<Report>) => {
       onReady(report);
       return;
     case 'steps':
-      frame.rows.push(...report.rows);
+      frame.addRows(report.rows);
       if (report.done && controls.state !== 'idle') {
         setState('done');
         say(`Reached step ${limit}. Continue trains for another ${config.steps} steps.`);
       }
-      requestFrame();
       return;
     case 'view':
-      frame.view = report;
-      requestFrame();
+      frame.setView(report);
       return;
     case 'diverged':
       setState('idle');
@@ -195,8 +143,7 @@ worker.onmessage = (event: MessageEvent<Report>) => {
       // The worker may have moved an automatic choice to a point where the neuron is active.
       if (!pickedByReader && report.point !== plot.selected) {
         plot.selected = report.point;
-        frame.plot = true;
-        requestFrame();
+        frame.redrawPlot();
       }
       if (report.point === plot.selected && report.kind === graphKind.value) {
         graph.show(report, [trainX[2 * report.point]!, trainX[2 * report.point + 1]!]);
@@ -222,8 +169,7 @@ worker.onerror = (event) => {
 
 function select(point: number, reveal: boolean, picked = true): void {
   plot.selected = point;
-  frame.plot = true;
-  requestFrame();
+  frame.redrawPlot();
   if (reveal) graph.revealNext();
   send({ type: 'graph', point, kind: graphKind.value as GraphKind, picked });
 }
@@ -239,7 +185,7 @@ function togglePlay(): void {
       send({ type: 'play' });
       return;
     case 'done':
-      limit = (last === undefined ? 0 : last.step + 1) + config.steps;
+      limit = (frame.last === undefined ? 0 : frame.last.step + 1) + config.steps;
       setState('playing');
       say(`Continuing to step ${limit}.`);
       send({ type: 'continue' });
@@ -262,7 +208,7 @@ function onSettings(next: Config | null): void {
   if (changed.every((key) => (LIVE_KEYS as readonly string[]).includes(key))) {
     const { lr, decay, steps, alpha, optimizer } = next;
     send({ type: 'settings', settings: { lr, decay, steps, alpha, optimizer } });
-    const at = last === undefined ? 0 : last.step + 1;
+    const at = frame.last === undefined ? 0 : frame.last.step + 1;
     if (changed.includes('steps')) {
       limit = limit - config.steps + steps;
       if (controls.state === 'done' && at < limit) setState('idle');
@@ -296,7 +242,7 @@ $('#log-scale').addEventListener('change', (event) => {
   chart.setLogScale((event.target as HTMLInputElement).checked);
 });
 function modelName(): string {
-  return `mg-mlp-${config.hidden.join('x') || 'linear'}-step${last === undefined ? 0 : last.step + 1}`;
+  return `mg-mlp-${config.hidden.join('x') || 'linear'}-step${frame.last === undefined ? 0 : frame.last.step + 1}`;
 }
 
 /** Starts a run from a model file's weights; says what is wrong with the file otherwise. */
@@ -310,30 +256,19 @@ function load(name: string, model: string | MLPJSON): void {
   }
 }
 
-$('#save').addEventListener('click', () => {
-  send({ type: 'save', format: 'json' });
-});
-$('#save-onnx').addEventListener('click', () => {
-  send({ type: 'save', format: 'onnx' });
-});
-const fileInput = ($('#load-file') as HTMLInputElement);
-$('#load').addEventListener('click', () => {
-  fileInput.click();
-});
-fileInput.addEventListener('change', () => {
-  const file = fileInput.files?.[0];
-  fileInput.value = '';
-  if (file === undefined) return;
-  const reading = file.name.toLowerCase().endsWith('.onnx')
-    ? file.arrayBuffer().then((bytes) => {
-        send({ type: 'read-onnx', bytes, name: file.name });
-      })
-    : file.text().then((text) => {
-        load(file.name, text);
-      });
-  reading.catch((error: unknown) => {
-    showError(`Could not read ${file.name}: ${String(error)}`);
-  });
+bindModelButtons($('#controls'), {
+  save: (format) => {
+    send({ type: 'save', format });
+  },
+  json: (name, text) => {
+    load(name, text);
+  },
+  onnx: (name, bytes) => {
+    send({ type: 'read-onnx', bytes, name });
+  },
+  error: (message) => {
+    showError(message);
+  },
 });
 
 const canvas = ($('#plot') as HTMLCanvasElement);

@@ -48,3 +48,44 @@ export function configFor(text: string | MLPJSON, base: Config): { config: Confi
   }
   return { config: { ...base, hidden, activation: hidden.length > 0 ? activation : base.activation }, json: model as MLPJSON };
 }
+
+/**
+ * Wires the Download JSON, ONNX and Load buttons inside `box` (ids `save`, `save-onnx`, `load`
+ * and the file input `load-file`): a file named `.onnx` arrives as bytes, any other as text.
+ */
+export function bindModelButtons(
+  box: HTMLElement,
+  on: {
+    save: (format: 'json' | 'onnx') => void;
+    json: (name: string, text: string) => void;
+    onnx: (name: string, bytes: ArrayBuffer) => void;
+    error: (message: string) => void;
+  },
+): void {
+  const element = (id: string): HTMLElement => box.querySelector<HTMLElement>(`#${id}`)!;
+  const input = element('load-file') as HTMLInputElement;
+  element('save').addEventListener('click', () => {
+    on.save('json');
+  });
+  element('save-onnx').addEventListener('click', () => {
+    on.save('onnx');
+  });
+  element('load').addEventListener('click', () => {
+    input.click();
+  });
+  input.addEventListener('change', () => {
+    const file = input.files?.[0];
+    input.value = '';
+    if (file === undefined) return;
+    const reading = file.name.toLowerCase().endsWith('.onnx')
+      ? file.arrayBuffer().then((bytes) => {
+          on.onnx(file.name, bytes);
+        })
+      : file.text().then((text) => {
+          on.json(file.name, text);
+        });
+    reading.catch((error: unknown) => {
+      on.error(`Could not read ${file.name}: ${String(error)}`);
+    });
+  });
+}

@@ -32,16 +32,22 @@ export class StatusCards {
     this.total += steps;
     this.shown.push({ time, steps: this.total });
     while (this.shown.length > 2 && time - this.shown[0]!.time > WINDOW_MS) this.shown.shift();
-    const first = this.shown[0]!;
-    const elapsed = time - first.time;
-    if (elapsed < 250) return;
-    const rate = ((this.total - first.steps) * 1000) / elapsed;
-    this.card('speed').textContent = rate >= 10 ? rate.toFixed(0) : rate.toFixed(1);
+    if (time - this.shown[0]!.time >= 250) this.showRate();
   }
 
   /** Training stopped: the next frames start a new measurement. */
   pause(): void {
+    // A run shorter than the window still gets its rate.
+    if (this.shown.length >= 2) this.showRate();
     this.shown.length = 0;
+  }
+
+  private showRate(): void {
+    const first = this.shown[0]!;
+    const last = this.shown[this.shown.length - 1]!;
+    if (last.time === first.time) return;
+    const rate = ((last.steps - first.steps) * 1000) / (last.time - first.time);
+    this.card('speed').textContent = rate >= 10 ? rate.toFixed(0) : rate.toFixed(1);
   }
 }
 

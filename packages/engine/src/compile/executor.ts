@@ -3,8 +3,8 @@
  * interpreter). Both keep everything in one array of numbers, `M`:
  *
  * ```
- * [ constants | parameters | pad | value columns | gradient columns | site columns ]
- *   0           consts        base  (column c of a tile of T samples at base + c * T)
+ * [ constants | parameters | their gradients | pad | value columns | gradient columns | site columns ]
+ *   0           consts                             base  (column c of a tile of T samples at base + c * T)
  * ```
  *
  * The program writes parameters, inputs and output gradients into `M`, calls `forward` and
@@ -19,6 +19,11 @@ export interface Executor {
   forward(base: number, T: number): void;
   /** Runs the backward pass over the tile (its gradient columns must hold the seeds, and zeros elsewhere). */
   backward(base: number, T: number): void;
+  /**
+   * The fold for one tile: adds each parameter's site contributions for the tile's first
+   * `count` samples (in ascending or descending order) into its accumulator `M[at + p]`.
+   */
+  fold(base: number, T: number, count: number, descending: boolean, at: number): void;
   /** True when every number in `M[from, to)` is finite. */
   allFinite(from: number, to: number): boolean;
 }

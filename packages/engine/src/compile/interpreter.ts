@@ -28,6 +28,27 @@ export class Interpreter implements Executor {
     return acc === 0;
   }
 
+  fold(base: number, T: number, count: number, descending: boolean, at: number): void {
+    const { M } = this;
+    const { groupParam, groupStart, groupColumns } = this.program;
+    for (let q = 0; q < groupParam.length; q++) {
+      const s0 = groupStart[q]!;
+      const s1 = groupStart[q + 1]!;
+      let acc = M[at + groupParam[q]!]!;
+      if (s1 - s0 === 1) {
+        const col = base + groupColumns[s0]! * T;
+        if (descending) for (let i = count - 1; i >= 0; i--) acc += M[col + i]!;
+        else for (let i = 0; i < count; i++) acc += M[col + i]!;
+      } else {
+        for (let step = 0; step < count; step++) {
+          const i = descending ? count - 1 - step : step;
+          for (let s = s0; s < s1; s++) acc += M[base + groupColumns[s]! * T + i]!;
+        }
+      }
+      M[at + groupParam[q]!] = acc;
+    }
+  }
+
   forward(base: number, T: number): void {
     for (const instr of this.program.instrs) {
       if (instr.kind === 'op') this.op(instr, base, T);

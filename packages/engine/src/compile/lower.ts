@@ -80,6 +80,13 @@ export interface Lowered {
   readonly siteParam: Int32Array;
   readonly siteSegment: Int32Array;
   readonly segments: number;
+  /**
+   * The sites grouped by parameter, for the fold: group `q` adds into parameter
+   * `groupParam[q]` the site columns `groupColumns[groupStart[q] .. groupStart[q + 1]]`, in order.
+   */
+  readonly groupParam: Int32Array;
+  readonly groupStart: Int32Array;
+  readonly groupColumns: Int32Array;
 }
 
 /**
@@ -177,6 +184,15 @@ export function lower(tape: Tape, used: readonly number[]): Lowered {
     }
   }
 
+  const groups = new Map<number, number[]>();
+  siteParam.forEach((param, site) => {
+    const list = groups.get(param);
+    if (list === undefined) groups.set(param, [grads + site]);
+    else list.push(grads + site);
+  });
+  const groupStart = [0];
+  for (const list of groups.values()) groupStart.push(groupStart.at(-1)! + list.length);
+
   const inputs = nodes.map(({ node }, k) => [node, k] as const).filter(([n]) => n.kind === 'input');
   return {
     instrs,
@@ -192,6 +208,9 @@ export function lower(tape: Tape, used: readonly number[]): Lowered {
     siteParam: Int32Array.from(siteParam),
     siteSegment: Int32Array.from(siteSegment),
     segments: used.length,
+    groupParam: Int32Array.from(groups.keys()),
+    groupStart: Int32Array.from(groupStart),
+    groupColumns: Int32Array.from([...groups.values()].flat()),
   };
 }
 

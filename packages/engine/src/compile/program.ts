@@ -35,7 +35,12 @@ export interface CompileOptions {
  * tile, recomputing each tile's forward pass for its backward pass, so memory stays bounded
  * however large the batch.
  */
-const TILE_BUDGET = 1 << 23;
+let tileBudget = 1 << 23;
+
+/** @internal For tests: the memory budget of one tile, in numbers (small budgets make many tiles). */
+export function setTileBudget(numbers: number): void {
+  tileBudget = numbers;
+}
 /** Stands for the reduction where only the samples' outputs are replayed. */
 const NO_REDUCTION: Tape = { nodes: [], outputs: [], needsGrad: [] };
 
@@ -46,10 +51,6 @@ const PLANS = 8;
 interface SampleProgram {
   readonly lowered: Lowered;
   readonly exec: Executor;
-  /** Parameter-use sites grouped by parameter, each group in backward order. */
-  readonly groupParam: Int32Array;
-  readonly groupStart: Int32Array;
-  readonly groupSites: Int32Array;
   /** Site range of each segment. */
   readonly segmentFrom: Int32Array;
   readonly segmentTo: Int32Array;
@@ -190,6 +191,9 @@ export class Program {
     const { before, after } = plan;
     const param = reduction.contributionParam;
     for (let j = 0; j < before.length; j++) G[param[before[j]!]!]! += R[before[j]!]!;
+    // The ordered fold adds into accumulators in the back end's memory, after the parameters.
+    const at = lowered.consts.length + params.length;
+    exec.M.set(G.subarray(0, params.length), at);
     const last = tiles - 1;
     for (let step = 0; step < tiles; step++) {
       const t = plan.order === 'descending' ? last - step : step;
@@ -201,8 +205,9 @@ export class Program {
       exec.backward(base, T);
       finite = exec.allFinite(gradsAt, base + lowered.grads * T) && finite;
       if (plan.order === null) this.foldEvents(plan, sample, base);
-      else this.foldTile(sample, base, T, Math.min(T, count - t * T), plan.order === 'descending');
+      else exec.fold(base, T, Math.min(T, count - t * T), plan.order === 'descending', at);
     }
+    if (plan.order !== null) G.set(exec.M.subarray(at, at + params.length));
     for (let j = 0; j < after.length; j++) G[param[after[j]!]!]! += R[after[j]!]!;
     for (let p = 0; p < params.length; p++) finite &&= G[p]! - G[p]! === 0;
     if (!finite) this.diagnose(plan, 'gradients');
@@ -258,7 +263,7 @@ export class Program {
     const { lowered, exec } = sample;
     const consts = lowered.consts.length;
     const n = this.params.values.length;
-    const base = (consts + n + 1) & ~1;
+    const base = (consts + 2 * n + 1) & ~1;
     exec.reserve(base, T);
     exec.M.set(lowered.consts, 0);
     exec.M.set(this.P.subarray(0, n), consts);
@@ -304,31 +309,6 @@ export class Program {
     for (let i = 0; i < count; i++) M[to + i] = S[(first + i) * width + j]!;
     const pad = S[first * width + j]!;
     for (let i = count; i < T; i++) M[to + i] = pad;
-  }
-
-  /** Adds each parameter's site contributions for a tile's samples, in the fold's order. */
-  private foldTile(sample: SampleProgram, base: number, T: number, count: number, descending: boolean): void {
-    const { groupParam, groupStart, groupSites, lowered, exec } = sample;
-    const M = exec.M;
-    const G = this.G;
-    const sites = base + lowered.grads * T;
-    for (let q = 0; q < groupParam.length; q++) {
-      const p = groupParam[q]!;
-      const s0 = groupStart[q]!;
-      const s1 = groupStart[q + 1]!;
-      let acc = G[p]!;
-      if (s1 - s0 === 1) {
-        const col = sites + groupSites[s0]! * T;
-        if (descending) for (let i = count - 1; i >= 0; i--) acc += M[col + i]!;
-        else for (let i = 0; i < count; i++) acc += M[col + i]!;
-      } else {
-        for (let step = 0; step < count; step++) {
-          const i = descending ? count - 1 - step : step;
-          for (let s = s0; s < s1; s++) acc += M[sites + groupSites[s]! * T + i]!;
-        }
-      }
-      G[p] = acc;
-    }
   }
 
   /** The general fold (one tile holds the whole batch): every addition in eager mode's order. */
@@ -435,7 +415,7 @@ export class Program {
 
   /** Samples per tile and tiles for a batch: as few tiles as the memory budget allows, of even size. */
   private tiling(lowered: Lowered, count: number): { T: number; tiles: number } {
-    const most = Math.max(2, Math.floor(TILE_BUDGET / Math.max(1, lowered.columns)) & ~1);
+    const most = Math.max(2, Math.floor(tileBudget / Math.max(1, lowered.columns)) & ~1);
     const tiles = Math.ceil(count / most);
     const T = Math.ceil(count / tiles);
     return { T: T + (T & 1), tiles };
@@ -465,16 +445,7 @@ export class Program {
     if (known !== undefined) return known;
     const lowered = lower(this.sampleTape, used);
     const exec = this.executor(lowered);
-    const { siteParam, siteSegment, segments } = lowered;
-    const bySite = [...siteParam.keys()];
-    const groups = new Map<number, number[]>();
-    for (const s of bySite) {
-      const list = groups.get(siteParam[s]!);
-      if (list === undefined) groups.set(siteParam[s]!, [s]);
-      else list.push(s);
-    }
-    const groupStart = [0];
-    for (const list of groups.values()) groupStart.push(groupStart.at(-1)! + list.length);
+    const { siteSegment, segments } = lowered;
     // Segments' sites are contiguous, the last segment's first (the backward pass meets it first).
     const segmentFrom = new Int32Array(segments);
     const segmentTo = new Int32Array(segments);
@@ -485,9 +456,6 @@ export class Program {
     const program: SampleProgram = {
       lowered,
       exec,
-      groupParam: Int32Array.from(groups.keys()),
-      groupStart: Int32Array.from(groupStart),
-      groupSites: Int32Array.from([...groups.values()].flat()),
       segmentFrom,
       segmentTo,
     };

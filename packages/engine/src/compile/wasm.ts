@@ -59,6 +59,9 @@ const PROBE: Lowered = {
   siteParam: new Int32Array(0),
   siteSegment: new Int32Array(0),
   segments: 0,
+  groupParam: new Int32Array(0),
+  groupStart: new Int32Array([0]),
+  groupColumns: new Int32Array(0),
 };
 
 /**
@@ -81,6 +84,7 @@ export class WasmExecutor implements Executor {
     forward(base: number, T: number): void;
     backward(base: number, T: number): void;
     finite(from: number, to: number): number;
+    fold(base: number, T: number, count: number, at: number): void;
   };
 
   constructor(program: Lowered) {
@@ -110,6 +114,10 @@ export class WasmExecutor implements Executor {
 
   backward(base: number, T: number): void {
     this.run.backward(base, T);
+  }
+
+  fold(base: number, T: number, count: number, descending: boolean, at: number): void {
+    this.run.fold(base, T, descending ? -count : count, at);
   }
 
   allFinite(from: number, to: number): boolean {
@@ -143,6 +151,7 @@ const BACKWARD = 5;
 const FINITE = 6;
 const TERM_FORWARD = 7;
 const TERM_BACKWARD = 8;
+const FOLD = 9;
 
 /** The module for a lowered program, and where its memory's numbers start (after the term tables). */
 export function generate(program: Lowered): { bytes: Uint8Array; offset: number } {
@@ -155,6 +164,11 @@ export function generate(program: Lowered): { bytes: Uint8Array; offset: number 
     tableAt.set(instr, rows.length * 4);
     for (const t of instr.terms) rows.push(...termRow(t), 0);
   }
+  // Then the fold's groups (parameter, sites, first site) and their site columns.
+  const foldAt = rows.length * 4;
+  const { groupParam, groupStart, groupColumns } = program;
+  groupParam.forEach((param, q) => rows.push(param, groupStart[q + 1]! - groupStart[q]!, groupStart[q]!));
+  rows.push(...groupColumns);
   const offset = Math.ceil((rows.length * 4) / 16) * 16 + 16;
 
   const four = [I32, I32, I32, I32];
@@ -167,8 +181,9 @@ export function generate(program: Lowered): { bytes: Uint8Array; offset: number 
   const imports = new Bytes().u32(5);
   imports.name('m').name('memory').byte(0x02).byte(0x00).u32(1);
   CALLS.forEach((name) => imports.name('m').name(name).byte(0x00).u32(name === 'pow' ? 1 : 0));
-  const functions = new Bytes().u32(5).u32(2).u32(2).u32(3).u32(2).u32(2);
-  const exports = new Bytes().u32(3);
+  const functions = new Bytes().u32(6).u32(2).u32(2).u32(3).u32(2).u32(2).u32(2);
+  const exports = new Bytes().u32(4);
+  exports.name('fold').byte(0x00).u32(FOLD);
   exports.name('forward').byte(0x00).u32(FORWARD);
   exports.name('backward').byte(0x00).u32(BACKWARD);
   exports.name('finite').byte(0x00).u32(FINITE);
@@ -180,6 +195,9 @@ export function generate(program: Lowered): { bytes: Uint8Array; offset: number 
     body(finiteBody),
     body((c) => { termForwardBody(c, offset); }),
     body((c) => { termBackwardBody(c, offset); }),
+    body((c) => {
+      foldBody(c, offset, foldAt, groupParam.length);
+    }),
   ];
   const code = new Bytes().u32(bodies.length);
   for (const b of bodies) code.sized(b);
@@ -511,5 +529,102 @@ function termBackwardBody(c: Code, offset: number): void {
       c.get(mode).op('select').storeF64();
     }
   });
+  c.op('end');
+}
+
+/** `for each sample i of the tile, ascending or (P2 set) descending: body` (END = count * 8). */
+function samples(c: Code, emit: () => void): void {
+  c.get(P[2]).op('if').byte(0x40);
+  c.get(END).int(8).op('i32.sub').set(I);
+  c.op('loop').byte(0x40);
+  emit();
+  c.get(I).int(8).op('i32.sub').tee(I).int(0).op('i32.ge_s').op('br_if').u32(0);
+  c.op('end');
+  c.op('else');
+  c.int(0).set(I);
+  c.op('loop').byte(0x40);
+  emit();
+  c.get(I).int(8).op('i32.add').tee(I).get(END).op('i32.lt_u').op('br_if').u32(0);
+  c.op('end');
+  c.op('end');
+}
+
+/**
+ * fold(base, T, count, at): for each parameter with sites, its accumulator `M[at + p]` plus
+ * every site contribution of the tile's samples, sample after sample (descending when count
+ * is negative), each sample's sites in backward order. Each parameter's sum is a chain of
+ * dependent additions, so two one-site parameters are summed side by side to keep the
+ * processor busy; neither sum's order changes.
+ */
+function foldBody(c: Code, offset: number, foldAt: number, groups: number): void {
+  const list = foldAt + groups * 12;
+  c.get(3).set(P[1]);
+  c.get(2).int(0).op('i32.lt_s').set(P[2]);
+  c.get(2).set(P[0]);
+  c.get(P[2]).op('if').byte(0x40).int(0).get(P[0]).op('i32.sub').set(P[0]).op('end');
+  c.get(P[0]).int(3).op('i32.shl').set(END);
+  c.int(foldAt).set(P[3]);
+  const accumulator = (param: () => void, local: number) => {
+    c.get(P[1]);
+    param();
+    c.op('i32.add').int(3).op('i32.shl').int(offset).op('i32.add').set(local);
+  };
+  /** The byte address of the site column listed at index (pushed by `index`). */
+  const siteColumn = (index: () => void) => {
+    c.get(T_);
+    index();
+    c.int(2).op('i32.shl').int(list).op('i32.add').loadI32(0);
+    c.op('i32.mul').get(BASE).op('i32.add').int(3).op('i32.shl').int(offset).op('i32.add');
+  };
+  c.op('block').byte(0x40);
+  c.op('loop').byte(0x40);
+  c.get(P[3]).int(foldAt + groups * 12).op('i32.ge_u').op('br_if').u32(1);
+  accumulator(() => c.get(P[3]).loadI32(0), P[4]);
+  c.get(P[4]).loadF64().set(F[0]);
+  // Two one-site parameters in a row?
+  c.get(P[3]).loadI32(4).int(1).op('i32.eq');
+  c.get(P[3]).int(foldAt + (groups - 1) * 12).op('i32.lt_u').op('i32.and');
+  c.op('if').byte(0x40);
+  c.get(P[3]).loadI32(16).int(1).op('i32.eq').set(P[5]);
+  c.op('end');
+  c.get(P[5]).op('if').byte(0x40);
+  {
+    accumulator(() => c.get(P[3]).loadI32(12), P[6]);
+    c.get(P[6]).loadF64().set(F[1]);
+    siteColumn(() => c.get(P[3]).loadI32(8));
+    c.set(P[7]);
+    siteColumn(() => c.get(P[3]).loadI32(20));
+    c.set(P[8]);
+    samples(c, () => {
+      c.get(F[0]);
+      here(c, P[7]).loadF64();
+      c.op('f64.add').set(F[0]);
+      c.get(F[1]);
+      here(c, P[8]).loadF64();
+      c.op('f64.add').set(F[1]);
+    });
+    c.get(P[4]).get(F[0]).storeF64();
+    c.get(P[6]).get(F[1]).storeF64();
+    c.get(P[3]).int(24).op('i32.add').set(P[3]);
+  }
+  c.op('else');
+  {
+    samples(c, () => {
+      c.int(0).set(P[9]);
+      c.op('loop').byte(0x40);
+      c.get(F[0]);
+      siteColumn(() => c.get(P[3]).loadI32(8).get(P[9]).op('i32.add'));
+      c.get(I).op('i32.add').loadF64();
+      c.op('f64.add').set(F[0]);
+      c.get(P[9]).int(1).op('i32.add').tee(P[9]).get(P[3]).loadI32(4).op('i32.lt_u').op('br_if').u32(0);
+      c.op('end');
+    });
+    c.get(P[4]).get(F[0]).storeF64();
+    c.get(P[3]).int(12).op('i32.add').set(P[3]);
+  }
+  c.op('end');
+  c.int(0).set(P[5]);
+  c.op('br').u32(0);
+  c.op('end');
   c.op('end');
 }

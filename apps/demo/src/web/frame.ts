@@ -1,0 +1,105 @@
+// Everything the worker reports is drawn here, at most once per animation frame.
+import { chartSummary, type Chart } from './chart.js';
+import type { StepLog } from './log.js';
+import type { NetworkView } from './network.js';
+import type { Plot } from './plot.js';
+import type { Report, StepRow } from './protocol.js';
+import type { StatusCards } from './status.js';
+
+// The Steps table is the costliest thing to repaint (every row moves down when one arrives), so
+// while training it takes new rows at most this often; the chart and cards take them every frame.
+const LOG_EVERY_MS = 300;
+
+export interface FrameTargets {
+  log: StepLog;
+  chart: Chart;
+  cards: StatusCards;
+  plot: Plot;
+  network: NetworkView;
+  summary: HTMLElement;
+  playing: () => boolean;
+  /** The step the run stops at, for the step card. */
+  limit: () => number;
+}
+
+export class FrameDrawer {
+  /** The run's first and latest steps. */
+  first: StepRow | undefined;
+  last: StepRow | undefined;
+  private rows: StepRow[] = [];
+  private logRows: StepRow[] = [];
+  private loggedAt = 0;
+  private view: Extract<Report, { type: 'view' }> | null = null;
+  private plotDirty = false;
+  private requested = false;
+
+  constructor(private readonly to: FrameTargets) {}
+
+  addRows(rows: readonly StepRow[]): void {
+    this.rows.push(...rows);
+    this.request();
+  }
+
+  /** The newest pictures replace any not yet drawn. */
+  setView(view: Extract<Report, { type: 'view' }>): void {
+    this.view = view;
+    this.request();
+  }
+
+  redrawPlot(): void {
+    this.plotDirty = true;
+    this.request();
+  }
+
+  /** A new run: forgets its steps and clears what shows them. */
+  clear(): void {
+    this.first = this.last = undefined;
+    this.rows = [];
+    this.logRows = [];
+    this.to.log.clear();
+    this.to.chart.clear();
+    this.to.cards.clear();
+    this.to.summary.textContent = chartSummary(undefined, undefined);
+  }
+
+  private request(): void {
+    if (this.requested) return;
+    this.requested = true;
+    requestAnimationFrame((time) => {
+      this.draw(time);
+    });
+  }
+
+  private draw(time: number): void {
+    this.requested = false;
+    const { log, chart, cards, plot, network, summary } = this.to;
+    const rows = this.rows;
+    this.rows = [];
+    if (rows.length > 0) {
+      this.first ??= rows[0];
+      this.last = rows[rows.length - 1]!;
+      this.logRows.push(...rows);
+      chart.add(rows);
+      chart.draw();
+      cards.show(this.last, this.to.limit());
+      summary.textContent = chartSummary(this.first, this.last);
+    }
+    const playing = this.to.playing();
+    if (this.logRows.length > 0 && (!playing || time - this.loggedAt >= LOG_EVERY_MS)) {
+      log.add(this.logRows);
+      this.logRows = [];
+      this.loggedAt = time;
+    }
+    // Rows still waiting for the table come back next frame.
+    if (this.logRows.length > 0) this.request();
+    if (playing) cards.frame(time, rows.length);
+    const view = this.view;
+    this.view = null;
+    if (view !== null) {
+      plot.setScores(view.scores, view.pointScores, view.testScores);
+      network.update(view.neurons, view.weights);
+    }
+    if (view !== null || this.plotDirty) plot.draw();
+    this.plotDirty = false;
+  }
+}

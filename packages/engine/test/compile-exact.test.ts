@@ -1,0 +1,151 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { Value, compile, type Backend } from '../src/index.js';
+import { setTileBudget } from '../src/compile/program.js';
+import { TinyMLP, lcg, pySum } from './compile-workloads.js';
+
+const backends: Backend[] = ['wasm', 'interpreter'];
+
+afterEach(() => {
+  setTileBudget(1 << 23);
+});
+
+/**
+ * Runs the same batch eagerly and compiled, from the same starting gradients, and returns both
+ * sides' loss and gradients (Object.is must hold for each).
+ */
+function both(
+  backend: Backend,
+  params: Value[],
+  fn: (x: Value[]) => Value[],
+  reduce: (outs: Value[][]) => Value,
+  inputs: number,
+  batch: number[],
+): { eager: number[]; compiled: number[] } {
+  const start = params.map((_, j) => (j % 3 === 0 ? 0 : 0.125 * j));
+  params.forEach((p, j) => (p.grad = start[j]!));
+  const count = batch.length / inputs;
+  const outs = Array.from({ length: count }, (_, i) => fn(batch.slice(i * inputs, (i + 1) * inputs).map((x) => new Value(x))));
+  const loss = reduce(outs);
+  loss.backward();
+  const eager = [loss.data, ...params.map((p) => p.grad)];
+  params.forEach((p, j) => (p.grad = start[j]!));
+  const program = compile(fn, { inputs, reduce, backend });
+  const compiled = [program.run(batch), ...params.map((p) => p.grad)];
+  return { eager, compiled };
+}
+
+function expectSame({ eager, compiled }: { eager: number[]; compiled: number[] }): void {
+  expect(compiled.length).toBe(eager.length);
+  compiled.forEach((x, j) => {
+    expect(Object.is(x, eager[j]), `entry ${j}: ${x} vs ${eager[j]}`).toBe(true);
+  });
+}
+
+describe.each(backends)('compiled mode, %s back end, equals eager mode bit for bit', (backend) => {
+  const model = new TinyMLP([2, 6, 3], ['tanh', 'linear'], 77);
+  const params = model.parameters();
+  const rows = Array.from({ length: 7 * 2 }, (_, i) => Math.sin(i * 1.7) * 2);
+
+  it('with several outputs per sample reduced as the sum of the firsts plus the sum of the seconds', () => {
+    expectSame(both(backend, params, (x) => model.forward(x), (outs) => pySum(outs.map((o) => o[0]!)).add(pySum(outs.map((o) => o[1]!))), 2, rows));
+  });
+
+  it('with a reduction that reuses and multiplies outputs (o0 + o1*w + o2*o2)', () => {
+    const w = params[4]!;
+    expectSame(both(backend, params, (x) => model.forward(x), (outs) => pySum(outs.map((o) => o[0]!.add(o[1]!.mul(w)).add(o[2]!.mul(o[2]!)))), 2, rows));
+  });
+
+  it('with an L2 term before or after a mean', () => {
+    const l2 = () => pySum(params.map((p) => p.mul(p))).mul(1e-3);
+    const mean = (outs: Value[][]) => pySum(outs.map((o) => o[0]!.tanh())).div(outs.length);
+    expectSame(both(backend, params, (x) => model.forward(x), (outs) => mean(outs).add(l2()), 2, rows));
+    expectSame(both(backend, params, (x) => model.forward(x), (outs) => l2().add(mean(outs)), 2, rows));
+  });
+
+  it('with samples visited in descending order and the L2 term between two samples', () => {
+    const reduce = (outs: Value[][]) =>
+      pySum([...outs].reverse().map((o, i) => (i === 3 ? o[1]!.add(pySum(params.map((p) => p.mul(p)))) : o[1]!)));
+    expectSame(both(backend, params, (x) => model.forward(x), reduce, 2, rows));
+  });
+
+  it('tile by tile, when a batch needs more memory than one tile (ascending and descending schedules)', () => {
+    setTileBudget(400);
+    const data = Array.from({ length: 61 * 2 }, (_, i) => Math.cos(i * 0.37) * 1.5);
+    const ascending = (outs: Value[][]) => outs.map((o) => o[0]!).reduce((s, o) => s.add(o)).add(pySum(params.map((p) => p.mul(p))));
+    const descending = (outs: Value[][]) => pySum([...outs].reverse().map((o) => o[2]!)).mul(0.5);
+
+    expectSame(both(backend, params, (x) => model.forward(x), ascending, 2, data));
+    expectSame(both(backend, params, (x) => model.forward(x), descending, 2, data));
+  });
+
+  it('for a batch of 100,000 samples', () => {
+    const w = new Value(0.75);
+    const b = new Value(-0.25);
+    const rand = lcg(5);
+    const data = Array.from({ length: 100_000 * 2 }, () => rand() * 2 - 1);
+    const fn = ([x, t]: Value[]) => [w.mul(x!).add(b).tanh().sub(t!).pow(2)];
+
+    expectSame(both(backend, [w, b], fn, (outs) => pySum(outs.map((o) => o[0]!)).div(outs.length), 2, data));
+  }, 120_000);
+});
+
+describe.each(backends)('compiled mode, %s back end, throws where eager mode throws', (backend) => {
+  it('when an intermediate value overflows and a later op brings it back (w*x*1e300, then tanh)', () => {
+    const w = new Value(2);
+    w.grad = 0.5;
+    const fn = ([x]: Value[]) => w.mul(x!).mul(1e300).tanh();
+
+    expect(() => fn([new Value(1e10)])).toThrow(RangeError);
+    const program = compile(fn, { inputs: 1, backend });
+    expect(() => program.run([1, 1e10])).toThrow(/the result of mul\(20000000000, 1e\+300\) is not finite \(sample 1, node/);
+    expect(w.grad).toBe(0.5);
+    expect(program.run([1, 1e-10])).toBe(Math.tanh(2e300) + Math.tanh(2e-10 * 1e300));
+  });
+
+  it("when an input's gradient is not finite (x ** 0.5 at x = 0), though no parameter's is", () => {
+    const w = new Value(3);
+    const fn = ([x]: Value[]) => x!.pow(0.5).add(w);
+    const x = new Value(0);
+    expect(() => { fn([x]).backward(); }).toThrow(RangeError);
+
+    const program = compile(fn, { inputs: 1, backend });
+
+    expect(() => program.run([4, 0])).toThrow(/the gradient of pow\(0\) with exponent 0\.5 is not finite \(sample 1, node/);
+    expect(w.grad).toBe(0);
+  });
+
+  it('when a value no output uses is not finite', () => {
+    const w = new Value(1);
+    const fn = ([x]: Value[]) => {
+      x!.mul(w).log();
+      return w.mul(x!);
+    };
+
+    const program = compile(fn, { inputs: 1, backend });
+
+    expect(() => program.run([1, -1])).toThrow(/log\(-1\) is not finite \(sample 1/);
+  });
+});
+
+describe('compiled mode memory', () => {
+  it('keeps a bounded number of plans however many batch sizes it sees', () => {
+    const w = new Value(0.5);
+    const program = compile(([x]) => w.mul(x!).tanh(), { inputs: 1 });
+
+    for (let n = 1; n <= 60; n++) program.evaluate(Array.from({ length: n }, (_, i) => i / n));
+
+    expect((program as unknown as { plans: Map<number, unknown> }).plans.size).toBe(8);
+    expect(program.evaluate([0.5])).toBe(Math.tanh(0.25));
+  });
+});
+
+describe('the numbers JavaScript gives', () => {
+  it('Math.pow and ** agree bit for bit (the WebAssembly back end imports Math.pow for **)', () => {
+    const rand = lcg(9);
+    const bases = [0, -0, 1e-310, 0.5, 2, 10, 1e300, -3, -0.75, ...Array.from({ length: 200 }, () => (rand() - 0.5) * 20)];
+    const exponents = [-2, -1, -0.5, 0, 0.5, 1, 1.5, 2, 3, 7, 0.1, -3.25, ...Array.from({ length: 50 }, () => (rand() - 0.5) * 8)];
+    const pow = (a: number, k: number) => a ** k;
+
+    for (const a of bases) for (const k of exponents) expect(Object.is(Math.pow(a, k), pow(a, k)), `${a} ** ${k}`).toBe(true);
+  });
+});
