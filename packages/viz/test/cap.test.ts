@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Value } from '@mg/engine';
 import { graphStats, toDot, toSvg } from '../src/index.js';
+import { bigSum } from '@mg/test-utils';
 import { parseDot } from './parse-dot.js';
 
 /** How many times `act` reads `children` of any Value: a graph walk reads it once per value it visits. */
@@ -23,13 +24,6 @@ function childrenReads(act: () => unknown): number {
     Object.defineProperty(proto, 'children', original);
   }
   return reads;
-}
-
-/** x0 + x1 + ... + x5000: 5,001 leaves and 5,000 adds, so 10,001 values and 15,001 nodes to draw. */
-function bigSum(): Value {
-  let sum = new Value(0, { label: 'x0' });
-  for (let i = 1; i <= 5000; i++) sum = sum.add(new Value(i, { label: `x${i}` }));
-  return sum;
 }
 
 describe('the node cap', () => {

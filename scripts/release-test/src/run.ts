@@ -15,14 +15,22 @@ export interface RunOptions {
  * @throws Error naming the command and carrying its stdout and stderr when it exits non-zero.
  */
 export async function run(command: string, args: readonly string[], options: RunOptions): Promise<string> {
+  return (await runCapturing(command, args, options)).stdout;
+}
+
+/**
+ * Runs a command to completion and returns its stdout and stderr.
+ *
+ * @throws Error as {@link run} does
+ */
+export async function runCapturing(command: string, args: readonly string[], options: RunOptions): Promise<{ stdout: string; stderr: string }> {
   try {
-    const { stdout } = await execFileAsync(command, args, {
+    return await execFileAsync(command, args, {
       cwd: options.cwd,
       env: options.env,
       maxBuffer: 64 * 1024 * 1024,
       timeout: 180_000,
     });
-    return stdout;
   } catch (error) {
     const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
     throw new Error(

@@ -543,7 +543,7 @@ function asArray(out: Value | Value[]): Value[] {
  *   inputs: 2,
  *   reduce: (outs) => outs.map(([e]) => e).reduce((s, e) => s.add(e)).div(outs.length),
  * });
- * program.run([1, 2, 2, 4]); // 3.125 (mean of 2.25 and 9): w.grad, b.grad now hold its gradient
+ * program.run([1, 2, 2, 4]); // 5.625 (mean of 2.25 and 9): w.grad, b.grad now hold its gradient
  * ```
  */
 export function compile(fn: (inputs: Value[]) => Value | Value[], options: CompileOptions): Program {
