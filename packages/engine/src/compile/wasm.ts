@@ -35,7 +35,9 @@ export function wasmUnavailable(): string | null {
     probe.reserve(0, 2);
     probe.M.set([0.5, -2], 0);
     probe.forward(0, 2);
-    return probe.M[2] === Math.tanh(0.5) && probe.M[5] === 2 * Math.tanh(-2) ? null : 'WebAssembly computed a wrong number';
+    return probe.M[2] === Math.tanh(0.5) && probe.M[5] === 2 * Math.tanh(-2)
+      ? null
+      : 'WebAssembly computed a wrong number';
   } catch (e) {
     return `compiling WebAssembly failed: ${e instanceof Error ? e.message : String(e)}`;
   }
@@ -45,7 +47,17 @@ export function wasmUnavailable(): string | null {
 const PROBE: Lowered = {
   instrs: [
     { kind: 'op', op: 'tanh', d: 1, g: -1, a: { col: true, at: 0 }, b: null, k: 0, ta: null, tb: null },
-    { kind: 'op', op: 'add', d: 2, g: -1, a: { col: true, at: 1 }, b: { col: true, at: 1 }, k: 0, ta: null, tb: null },
+    {
+      kind: 'op',
+      op: 'add',
+      d: 2,
+      g: -1,
+      a: { col: true, at: 1 },
+      b: { col: true, at: 1 },
+      k: 0,
+      ta: null,
+      tb: null,
+    },
   ],
   backward: 0,
   values: 3,
@@ -180,7 +192,13 @@ export function generate(program: Lowered): { bytes: Uint8Array; offset: number 
 
   const imports = new Bytes().u32(5);
   imports.name('m').name('memory').byte(0x02).byte(0x00).u32(1);
-  CALLS.forEach((name) => imports.name('m').name(name).byte(0x00).u32(name === 'pow' ? 1 : 0));
+  CALLS.forEach((name) =>
+    imports
+      .name('m')
+      .name(name)
+      .byte(0x00)
+      .u32(name === 'pow' ? 1 : 0),
+  );
   const functions = new Bytes().u32(6).u32(2).u32(2).u32(3).u32(2).u32(2).u32(2);
   const exports = new Bytes().u32(4);
   exports.name('fold').byte(0x00).u32(FOLD);
@@ -190,11 +208,19 @@ export function generate(program: Lowered): { bytes: Uint8Array; offset: number 
 
   const ctx = { offset, tableAt };
   const bodies = [
-    body((c) => { forwardBody(c, program, ctx); }),
-    body((c) => { backwardBody(c, program, ctx); }),
+    body((c) => {
+      forwardBody(c, program, ctx);
+    }),
+    body((c) => {
+      backwardBody(c, program, ctx);
+    }),
     body(finiteBody),
-    body((c) => { termForwardBody(c, offset); }),
-    body((c) => { termBackwardBody(c, offset); }),
+    body((c) => {
+      termForwardBody(c, offset);
+    }),
+    body((c) => {
+      termBackwardBody(c, offset);
+    }),
     body((c) => {
       foldBody(c, offset, foldAt, groupParam.length);
     }),
@@ -312,9 +338,13 @@ function bind(c: Code, offset: number, r: Ref, p: number, f: number, v: number, 
   if (r.col) {
     column(c, offset, r.at);
     c.set(p);
-    return () => { load(c, p, simd); };
+    return () => {
+      load(c, p, simd);
+    };
   }
-  c.int(offset + r.at * 8).loadF64().set(f);
+  c.int(offset + r.at * 8)
+    .loadF64()
+    .set(f);
   if (simd) c.get(f).simd('f64x2.splat').set(v);
   return () => (simd ? c.get(v) : c.get(f));
 }
@@ -351,7 +381,12 @@ function forwardBody(c: Code, program: Lowered, { offset, tableAt }: Context): v
       });
       const at = tableAt.get(instr)!;
       for (let j = 0; j < instr.terms.length; j++) {
-        c.get(BASE).get(T_).int(at + j * ROW).get(P[0]).op('call').u32(TERM_FORWARD);
+        c.get(BASE)
+          .get(T_)
+          .int(at + j * ROW)
+          .get(P[0])
+          .op('call')
+          .u32(TERM_FORWARD);
       }
     }
   }
@@ -369,14 +404,18 @@ function backwardBody(c: Code, program: Lowered, { offset, tableAt }: Context): 
     const simd = simdOf(instr);
     column(c, offset, instr.g);
     c.set(P[3]);
-    const g = () => { load(c, P[3], simd); };
+    const g = () => {
+      load(c, P[3], simd);
+    };
     if (instr.kind === 'op') {
       const row: { da: readonly WasmWord[]; db?: readonly WasmWord[] } = PRIMITIVES[instr.op].wasm;
       column(c, offset, instr.d);
       c.set(P[0]);
       const a = bind(c, offset, instr.a, P[1], F[0], V[0], simd);
       const b = instr.b === null ? a : bind(c, offset, instr.b, P[2], F[1], V[1], simd);
-      const y = () => { load(c, P[0], simd); };
+      const y = () => {
+        load(c, P[0], simd);
+      };
       const ta = instr.ta!;
       const tb = instr.tb;
       column(c, offset, ta.at);
@@ -403,7 +442,13 @@ function backwardBody(c: Code, program: Lowered, { offset, tableAt }: Context): 
     } else {
       const at = tableAt.get(instr)!;
       const n = instr.terms.length;
-      for (let t = n - 1; t >= 1; t--) c.get(BASE).get(T_).int(at + t * ROW).get(P[3]).op('call').u32(TERM_BACKWARD);
+      for (let t = n - 1; t >= 1; t--)
+        c.get(BASE)
+          .get(T_)
+          .int(at + t * ROW)
+          .get(P[3])
+          .op('call')
+          .u32(TERM_BACKWARD);
       // The first sum passes its gradient to c: `g` itself for a single term, else `0 + g`.
       const tc = instr.tc!;
       column(c, offset, tc.at);
@@ -442,7 +487,10 @@ function finiteBody(c: Code): void {
 function termOperands(c: Code, offset: number): void {
   c.get(2).set(P[9]).get(3).set(P[8]);
   c.get(P[9]).loadI32(0).set(P[0]);
-  for (const [field, local, bit] of [[4, P[1], 1], [8, P[2], 2]] as const) {
+  for (const [field, local, bit] of [
+    [4, P[1], 1],
+    [8, P[2], 2],
+  ] as const) {
     c.get(P[9]).loadI32(field).set(local);
     column(c, offset, local, true);
     c.get(local).int(offset).op('i32.add');
@@ -491,7 +539,10 @@ function termForwardBody(c: Code, offset: number): void {
  */
 function termBackwardBody(c: Code, offset: number): void {
   termOperands(c, offset);
-  const targets = [[12, 16, P[3], P[4]], [20, 24, P[5], P[9]]] as const;
+  const targets = [
+    [12, 16, P[3], P[4]],
+    [20, 24, P[5], P[9]],
+  ] as const;
   for (const [modeField, columnField, mode, local] of targets) {
     c.get(P[9]).loadI32(modeField).set(mode);
     c.get(P[9]).loadI32(columnField).set(local);
@@ -519,7 +570,10 @@ function termBackwardBody(c: Code, offset: number): void {
     c.num(0);
     load(c, P[8], false);
     c.op('f64.add').set(F[0]);
-    for (const [factor, factorMask, mode, local] of [[P[2], P[7], P[3], P[4]], [P[1], P[6], P[5], P[9]]] as const) {
+    for (const [factor, factorMask, mode, local] of [
+      [P[2], P[7], P[3], P[4]],
+      [P[1], P[6], P[5], P[9]],
+    ] as const) {
       strided(c, factor, factorMask);
       c.get(F[0]).op('f64.mul').set(F[1]);
       here(c, local);
@@ -578,12 +632,19 @@ function foldBody(c: Code, offset: number, foldAt: number, groups: number): void
   };
   c.op('block').byte(0x40);
   c.op('loop').byte(0x40);
-  c.get(P[3]).int(foldAt + groups * 12).op('i32.ge_u').op('br_if').u32(1);
+  c.get(P[3])
+    .int(foldAt + groups * 12)
+    .op('i32.ge_u')
+    .op('br_if')
+    .u32(1);
   accumulator(() => c.get(P[3]).loadI32(0), P[4]);
   c.get(P[4]).loadF64().set(F[0]);
   // Two one-site parameters in a row?
   c.get(P[3]).loadI32(4).int(1).op('i32.eq');
-  c.get(P[3]).int(foldAt + (groups - 1) * 12).op('i32.lt_u').op('i32.and');
+  c.get(P[3])
+    .int(foldAt + (groups - 1) * 12)
+    .op('i32.lt_u')
+    .op('i32.and');
   c.op('if').byte(0x40);
   c.get(P[3]).loadI32(16).int(1).op('i32.eq').set(P[5]);
   c.op('end');
