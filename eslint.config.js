@@ -6,10 +6,24 @@ import tseslint from 'typescript-eslint';
 // are proven in range, where a check per element would cost. Everywhere else code is type-safe.
 // Switch on once the remaining `!` outside these files are gone.
 const ONLY_KERNELS_ASSERT_NON_NULL = false;
-const kernels = ['packages/engine/src/compile/interpreter.ts', 'packages/engine/src/compile/kernel.ts', 'packages/nn/src/mt19937.ts'];
+const kernels = [
+  'packages/engine/src/compile/interpreter.ts',
+  'packages/engine/src/compile/kernel.ts',
+  'packages/nn/src/mt19937.ts',
+];
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '**/reports/**', '**/out/**', '**/docs/**', '**/*.config.*', '**/artifacts/**'] },
+  {
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      '**/reports/**',
+      '**/out/**',
+      '**/docs/**',
+      '**/*.config.*',
+      '**/artifacts/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

@@ -30,11 +30,22 @@ for (const name of readdirSync('packages').sort()) {
   if (!existsSync(manifestPath)) continue;
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
   if (manifest.private) continue;
-  const [pack] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+  const [pack] = JSON.parse(
+    execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+      cwd: dir,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }),
+  );
   const deps = Object.keys({ ...manifest.dependencies, ...manifest.peerDependencies });
   const own = await minGzip(dir, deps);
-  const withMg = await minGzip(dir, deps.filter((d) => !d.startsWith('@mg/')));
-  rows.push(`| ${manifest.name} | ${kB(pack.size)} | ${kB(pack.unpackedSize)} | ${pack.entryCount} | ${kB(own)} | ${kB(withMg)} |`);
+  const withMg = await minGzip(
+    dir,
+    deps.filter((d) => !d.startsWith('@mg/')),
+  );
+  rows.push(
+    `| ${manifest.name} | ${kB(pack.size)} | ${kB(pack.unpackedSize)} | ${pack.entryCount} | ${kB(own)} | ${kB(withMg)} |`,
+  );
 }
 console.log('| package | packed | unpacked | files | min+gz (own code) | min+gz (with @mg deps) |');
 console.log('|---|---|---|---|---|---|');

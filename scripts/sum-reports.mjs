@@ -7,7 +7,10 @@ let passed = 0;
 let failed = 0;
 const problems = [];
 // Workspace packages, plus the release test, which lives outside the workspace (see scripts/release-test).
-const dirs = [...['packages', 'apps'].flatMap((group) => readdirSync(group).map((name) => join(group, name))), join('scripts', 'release-test')];
+const dirs = [
+  ...['packages', 'apps'].flatMap((group) => readdirSync(group).map((name) => join(group, name))),
+  join('scripts', 'release-test'),
+];
 for (const dir of dirs) {
   const manifest = join(dir, 'package.json');
   if (!existsSync(manifest) || !JSON.parse(readFileSync(manifest, 'utf8')).scripts?.test) continue;
@@ -19,7 +22,8 @@ for (const dir of dirs) {
   const r = JSON.parse(readFileSync(report, 'utf8'));
   passed += r.numPassedTests;
   failed += r.numFailedTests;
-  const missing = r.numTotalTests - r.numPassedTests - r.numFailedTests - (r.numPendingTests ?? 0) - (r.numTodoTests ?? 0);
+  const missing =
+    r.numTotalTests - r.numPassedTests - r.numFailedTests - (r.numPendingTests ?? 0) - (r.numTodoTests ?? 0);
   if (r.numTotalTests === 0) problems.push(`${dir}: the report counts no tests`);
   if (missing > 0) problems.push(`${dir}: ${missing} tests neither passed nor failed`);
   if (!r.success && r.numFailedTests === 0) problems.push(`${dir}: the run failed outside any test`);

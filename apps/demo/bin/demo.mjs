@@ -13,7 +13,10 @@ const bundle = join(demo, 'node_modules', '.cache', 'mg-demo', 'cli.mjs');
 const inputs = [
   join(demo, 'src', 'cli'),
   join(demo, 'src', 'core'),
-  ...['engine', 'nn', 'onnx', 'viz'].flatMap((name) => [join(root, 'packages', name, 'src'), join(root, 'packages', name, 'package.json')]),
+  ...['engine', 'nn', 'onnx', 'viz'].flatMap((name) => [
+    join(root, 'packages', name, 'src'),
+    join(root, 'packages', name, 'package.json'),
+  ]),
   join(demo, 'package.json'),
   join(root, 'pnpm-lock.yaml'),
   fileURLToPath(import.meta.url),

@@ -29,28 +29,60 @@ describe('parseCommand', () => {
   });
 
   it('reads every flag', () => {
-    const argv = ['--steps=7', '--seed', '0', '--samples', '50', '--noise', '0', '--dataset', 'spiral', '--hidden', '8, 4,2', '--engine', 'eager'];
+    const argv = [
+      '--steps=7',
+      '--seed',
+      '0',
+      '--samples',
+      '50',
+      '--noise',
+      '0',
+      '--dataset',
+      'spiral',
+      '--hidden',
+      '8, 4,2',
+      '--engine',
+      'eager',
+    ];
 
     const options = train([...argv, '--out', 'x', '--json', '--verbose']);
 
-    expect(options).toEqual({ steps: 7, seed: 0, samples: 50, noise: 0, dataset: 'spiral', hidden: [8, 4, 2], engine: 'eager', out: 'x', json: true, verbose: true });
+    expect(options).toEqual({
+      steps: 7,
+      seed: 0,
+      samples: 50,
+      noise: 0,
+      dataset: 'spiral',
+      hidden: [8, 4, 2],
+      engine: 'eager',
+      out: 'x',
+      json: true,
+      verbose: true,
+    });
   });
 
   it('recognises help and the examples subcommand', () => {
     expect(parseCommand(['-h'])).toEqual({ kind: 'help' });
-    expect(parseCommand(['examples', '--json'])).toEqual({ kind: 'examples', out: 'out', json: true, verbose: false });
+    expect(parseCommand(['examples', '--json'])).toEqual({
+      kind: 'examples',
+      out: 'out',
+      json: true,
+      verbose: false,
+    });
   });
 
   // Every numeric flag: both ends accepted, one past each end refused, and every spelling that
   // Number() would take but that is not plain decimal refused, each with the range in the message.
   const whole = (['steps', 'seed', 'samples'] as const).map((flag) => {
     const [min, max] = LIMITS[flag];
-    const message = (got: string) => `--${flag} must be a whole number from ${min} to ${max}, got ${JSON.stringify(got)}`;
+    const message = (got: string) =>
+      `--${flag} must be a whole number from ${min} to ${max}, got ${JSON.stringify(got)}`;
     return { flag, min, max, message, below: String(min - 1), above: String(max + 1) };
   });
   const decimal = (['noise'] as const).map((flag) => {
     const [min, max] = LIMITS[flag];
-    const message = (got: string) => `--${flag} must be a decimal number from ${min} to ${max}, got ${JSON.stringify(got)}`;
+    const message = (got: string) =>
+      `--${flag} must be a decimal number from ${min} to ${max}, got ${JSON.stringify(got)}`;
     return { flag, min, max, message, below: '-0.001', above: '1.001' };
   });
 
@@ -60,19 +92,42 @@ describe('parseCommand', () => {
       expect(train([`--${flag}`, String(max)])[flag]).toBe(max);
     });
 
-    const refused = [below, above, '0x10', '0b1', '0o7', '1_0', ' 5', '5 ', '+1', 'Infinity', 'NaN', '', 'ten', '1e400'];
+    const refused = [
+      below,
+      above,
+      '0x10',
+      '0b1',
+      '0o7',
+      '1_0',
+      ' 5',
+      '5 ',
+      '+1',
+      'Infinity',
+      'NaN',
+      '',
+      'ten',
+      '1e400',
+    ];
     it.each(refused)('refuses %j, naming the range', (text) => {
       expect(() => train([`--${flag}=${text}`])).toThrow(new UsageError(message(text)));
     });
   });
 
   it('reads decimal spellings of --noise: fractions and exponents', () => {
-    expect([train(['--noise', '.5']).noise, train(['--noise', '2.5e-1']).noise, train(['--noise', '1E-3']).noise]).toEqual([0.5, 0.25, 0.001]);
+    expect([
+      train(['--noise', '.5']).noise,
+      train(['--noise', '2.5e-1']).noise,
+      train(['--noise', '1E-3']).noise,
+    ]).toEqual([0.5, 0.25, 0.001]);
   });
 
   it('refuses an exponent or a fraction where a whole number is needed', () => {
-    expect(() => train(['--samples', '1e3'])).toThrow(new UsageError('--samples must be a whole number from 2 to 100000, got "1e3"'));
-    expect(() => train(['--steps', '1.5'])).toThrow(new UsageError('--steps must be a whole number from 1 to 100000, got "1.5"'));
+    expect(() => train(['--samples', '1e3'])).toThrow(
+      new UsageError('--samples must be a whole number from 2 to 100000, got "1e3"'),
+    );
+    expect(() => train(['--steps', '1.5'])).toThrow(
+      new UsageError('--steps must be a whole number from 1 to 100000, got "1.5"'),
+    );
   });
 
   it('accepts 1 to 4 hidden layers of 1 to 256 neurons, spaces allowed around the commas', () => {
@@ -81,17 +136,23 @@ describe('parseCommand', () => {
     expect(train(['--hidden', ' 8 ,1,2,256']).hidden).toEqual([8, 1, 2, 256]);
   });
 
-  it.each(['', '0', '257', '16,,16', '16,', '0x10', '1e2', '-4', '4.5', '1,2,3,4,5'])('refuses --hidden %j, naming the bounds', (text) => {
-    const message = `--hidden must be 1 to 4 comma-separated layer sizes, each a whole number from 1 to 256, such as 16,16; got ${JSON.stringify(text)}`;
+  it.each(['', '0', '257', '16,,16', '16,', '0x10', '1e2', '-4', '4.5', '1,2,3,4,5'])(
+    'refuses --hidden %j, naming the bounds',
+    (text) => {
+      const message = `--hidden must be 1 to 4 comma-separated layer sizes, each a whole number from 1 to 256, such as 16,16; got ${JSON.stringify(text)}`;
 
-    expect(() => train([`--hidden=${text}`])).toThrow(new UsageError(message));
-  });
+      expect(() => train([`--hidden=${text}`])).toThrow(new UsageError(message));
+    },
+  );
 
   it.each([
     [['--dataset', 'iris'], '--dataset must be one of moons, circles, spiral, got "iris"'],
     [['--engine', 'gpu'], '--engine must be one of eager, compiled, got "gpu"'],
     [['--out', ''], '--out must not be empty'],
-    [['--bogus'], "Unknown option '--bogus'. To specify a positional argument starting with a '-', place it at the end of the command after '--', as in '-- \"--bogus\""],
+    [
+      ['--bogus'],
+      "Unknown option '--bogus'. To specify a positional argument starting with a '-', place it at the end of the command after '--', as in '-- \"--bogus\"",
+    ],
     [['--json=yes'], "Option '--json' does not take an argument"],
     [['train'], 'unknown command "train" (the only one is "examples")'],
     [['examples', 'extra'], 'unexpected argument "extra"'],
@@ -128,7 +189,12 @@ describe('the eager memory check', () => {
 
 describe('gridAcross', () => {
   it("draws the notebook's model at full resolution and large models on coarser grids, never under 64 cells", () => {
-    expect([gridAcross([16, 16]), gridAcross([64, 64]), gridAcross([128, 128]), gridAcross([256, 256])]).toEqual([320, 176, 89, 64]);
+    expect([
+      gridAcross([16, 16]),
+      gridAcross([64, 64]),
+      gridAcross([128, 128]),
+      gridAcross([256, 256]),
+    ]).toEqual([320, 176, 89, 64]);
   });
 });
 
@@ -136,7 +202,12 @@ describe('progress', () => {
   it('writes `step K loss L accuracy A%` with the loss in full precision', () => {
     const lines: string[] = [];
 
-    plainProgress((t) => lines.push(t)).step({ step: 1, loss: 1.7235905336972022, accuracy: 0.81, learningRate: 0.991 });
+    plainProgress((t) => lines.push(t)).step({
+      step: 1,
+      loss: 1.7235905336972022,
+      accuracy: 0.81,
+      learningRate: 0.991,
+    });
 
     expect(lines).toEqual(['step 1 loss 1.7235905336972022 accuracy 81%\n']);
   });

@@ -7,7 +7,9 @@ import { embedGraphFont, svgToPng } from '../src/cli/artifacts.js';
 import { woffToSfnt } from '../src/cli/woff.js';
 import { parseSvg, pngSize } from './svg.js';
 
-const woff = readFileSync(createRequire(import.meta.url).resolve('@fontsource/tinos/files/tinos-latin-400-normal.woff'));
+const woff = readFileSync(
+  createRequire(import.meta.url).resolve('@fontsource/tinos/files/tinos-latin-400-normal.woff'),
+);
 
 async function graphSvg(): Promise<string> {
   const w = new Value(-0.0761, { label: 'w1' });
@@ -22,7 +24,9 @@ describe('woffToSfnt', () => {
     const sfnt = woffToSfnt(woff);
     const view = new DataView(sfnt.buffer, sfnt.byteOffset, sfnt.byteLength);
     const tables = view.getUint16(4);
-    const tags = Array.from({ length: tables }, (_, i) => String.fromCharCode(...sfnt.subarray(12 + 16 * i, 16 + 16 * i)));
+    const tags = Array.from({ length: tables }, (_, i) =>
+      String.fromCharCode(...sfnt.subarray(12 + 16 * i, 16 + 16 * i)),
+    );
     const head = view.getUint32(12 + 16 * tags.indexOf('head') + 8);
 
     expect(view.getUint32(0)).toBe(0x00010000);
@@ -33,7 +37,9 @@ describe('woffToSfnt', () => {
   });
 
   it('throws RangeError for a file that is not WOFF', () => {
-    expect(() => woffToSfnt(new Uint8Array(64))).toThrow(new RangeError('woffToSfnt: not a WOFF 1.0 file (no "wOFF" signature)'));
+    expect(() => woffToSfnt(new Uint8Array(64))).toThrow(
+      new RangeError('woffToSfnt: not a WOFF 1.0 file (no "wOFF" signature)'),
+    );
   });
 });
 
@@ -51,7 +57,9 @@ describe('graph pictures', () => {
   it('embed the font in the SVG file, so a browser lays it out the same', async () => {
     const svg = embedGraphFont(await graphSvg());
 
-    expect(svg).toMatch(/<svg\b[^>]*>\n<style>@font-face\{font-family:"Tinos";src:url\(data:font\/woff;base64,[A-Za-z0-9+/=]+\) format\("woff"\)\}<\/style>/);
+    expect(svg).toMatch(
+      /<svg\b[^>]*>\n<style>@font-face\{font-family:"Tinos";src:url\(data:font\/woff;base64,[A-Za-z0-9+/=]+\) format\("woff"\)\}<\/style>/,
+    );
     expect(svg).not.toContain('font-family="Times,serif"');
     expect(svg).toContain('font-family="Tinos,Times,serif"');
     expect(parseSvg(svg).width).toBeGreaterThan(100);

@@ -37,9 +37,16 @@ export async function cli(args: string[], cwd: string, options: Partial<Io> = {}
 const launcher = fileURLToPath(new URL('../bin/demo.mjs', import.meta.url));
 
 /** Runs `pnpm demo`'s command, `node bin/demo.mjs`, as a child process in `cwd`. */
-export function spawnCli(args: string[], cwd: string, onStdout?: (text: string, child: ReturnType<typeof spawn>) => void): Promise<Run & { signal: NodeJS.Signals | null }> {
+export function spawnCli(
+  args: string[],
+  cwd: string,
+  onStdout?: (text: string, child: ReturnType<typeof spawn>) => void,
+): Promise<Run & { signal: NodeJS.Signals | null }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [launcher, ...args], { cwd, env: { ...process.env, INIT_CWD: cwd } });
+    const child = spawn(process.execPath, [launcher, ...args], {
+      cwd,
+      env: { ...process.env, INIT_CWD: cwd },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => {

@@ -18,7 +18,9 @@ describe('an unexpected error', () => {
     const run = await cli(['--steps', '1'], cwd);
 
     expect(run.code).toBe(1);
-    expect(run.stderr).toBe('demo: Error: toSvg: could not load @viz-js/viz (the wasm file is missing) (--verbose shows where)\n');
+    expect(run.stderr).toBe(
+      'demo: Error: toSvg: could not load @viz-js/viz (the wasm file is missing) (--verbose shows where)\n',
+    );
     expect(snapshot(cwd)).toEqual(before);
   });
 
@@ -37,7 +39,10 @@ describe('an unexpected error', () => {
     const [first, ...stack] = run.stderr.trimEnd().split('\n');
     expect(run.code).toBe(1);
     expect(first).toBe('demo: Error: toSvg: could not load @viz-js/viz (the wasm file is missing)');
-    expect(stack.slice(0, 2)).toEqual(['Error: toSvg: could not load @viz-js/viz', '(the wasm file is missing)']);
+    expect(stack.slice(0, 2)).toEqual([
+      'Error: toSvg: could not load @viz-js/viz',
+      '(the wasm file is missing)',
+    ]);
     expect(stack[2]).toMatch(/^ {4}at /);
   });
 });

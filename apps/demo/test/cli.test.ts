@@ -7,10 +7,17 @@ import { cli, plant, scratch, snapshot, spawnCli } from './cli-harness.js';
 import { parseSvg, pngSize } from './svg.js';
 
 /** What a previous run left in out/: every file a run writes, and one of the user's. */
-const PREVIOUS: Record<string, string> = { ...Object.fromEntries(TRAIN_FILES.map((name) => [`out/${name}`, `previous ${name}`])), 'out/notes.txt': 'mine' };
+const PREVIOUS: Record<string, string> = {
+  ...Object.fromEntries(TRAIN_FILES.map((name) => [`out/${name}`, `previous ${name}`])),
+  'out/notes.txt': 'mine',
+};
 
 function steps(stdout: string): { step: number; loss: number; accuracy: number }[] {
-  return [...stdout.matchAll(/^step (\d+) loss (\S+) accuracy (\S+)%$/gm)].map((m) => ({ step: Number(m[1]), loss: Number(m[2]), accuracy: Number(m[3]) }));
+  return [...stdout.matchAll(/^step (\d+) loss (\S+) accuracy (\S+)%$/gm)].map((m) => ({
+    step: Number(m[1]),
+    loss: Number(m[2]),
+    accuracy: Number(m[3]),
+  }));
 }
 
 describe('pnpm demo', () => {
@@ -44,7 +51,9 @@ describe('pnpm demo', () => {
       expect(png.height).toBeGreaterThanOrEqual(200);
     }
     expect(readFileSync(join(cwd, 'out', 'neuron-graph.dot'), 'utf8')).toMatch(/^digraph \{/);
-    expect(readFileSync(join(cwd, 'out', 'decision-boundary.svg'), 'utf8').match(/<circle /g)).toHaveLength(100);
+    expect(readFileSync(join(cwd, 'out', 'decision-boundary.svg'), 'utf8').match(/<circle /g)).toHaveLength(
+      100,
+    );
     // The run replaced its own files, left the user's, and no staging folder.
     expect(readdirSync(join(cwd, 'out')).sort()).toEqual([...TRAIN_FILES, 'notes.txt'].sort());
     expect(readFileSync(join(cwd, 'out', 'notes.txt'), 'utf8')).toBe('mine');
@@ -61,7 +70,9 @@ describe('pnpm demo', () => {
 
     const files = readdirSync(join(cwd, 'out')).sort();
     expect(files).toEqual([...TRAIN_FILES, 'notes.txt'].sort());
-    const previous = TRAIN_FILES.filter((name) => readFileSync(join(cwd, 'out', name), 'utf8') === `previous ${name}`);
+    const previous = TRAIN_FILES.filter(
+      (name) => readFileSync(join(cwd, 'out', name), 'utf8') === `previous ${name}`,
+    );
     if (run.signal === 'SIGINT') {
       // The signal came while the pictures were drawn: nothing was written.
       expect(snapshot(cwd)).toEqual(before);
@@ -77,7 +88,22 @@ describe('the CLI, in process', () => {
   it('prints one JSON object per step and a summary with timing when --json', async () => {
     const cwd = scratch();
 
-    const run = await cli(['--json', '--steps', '3', '--dataset', 'circles', '--hidden', '8', '--engine', 'eager', '--out', 'pics'], cwd);
+    const run = await cli(
+      [
+        '--json',
+        '--steps',
+        '3',
+        '--dataset',
+        'circles',
+        '--hidden',
+        '8',
+        '--engine',
+        'eager',
+        '--out',
+        'pics',
+      ],
+      cwd,
+    );
 
     expect(run.code).toBe(0);
     const lines = run.stdout
@@ -85,9 +111,17 @@ describe('the CLI, in process', () => {
       .split('\n')
       .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).toHaveLength(4);
-    expect(lines.slice(0, 3).map((l) => Object.keys(l))).toEqual(Array.from({ length: 3 }, () => ['step', 'loss', 'accuracy']));
+    expect(lines.slice(0, 3).map((l) => Object.keys(l))).toEqual(
+      Array.from({ length: 3 }, () => ['step', 'loss', 'accuracy']),
+    );
     const summary = lines[3]!;
-    expect(summary).toMatchObject({ done: true, steps: 3, engine: 'eager', loss: lines[2]!.loss, artifacts: TRAIN_FILES.map((name) => `pics/${name}`) });
+    expect(summary).toMatchObject({
+      done: true,
+      steps: 3,
+      engine: 'eager',
+      loss: lines[2]!.loss,
+      artifacts: TRAIN_FILES.map((name) => `pics/${name}`),
+    });
     expect(summary.ms_per_step).toBeGreaterThan(0);
     expect(summary.total_ms).toBeGreaterThanOrEqual(summary.ms_per_step as number);
     expect(readdirSync(join(cwd, 'pics')).sort()).toEqual([...TRAIN_FILES].sort());
@@ -101,9 +135,13 @@ describe('the CLI, in process', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^ {2}x1 +data +2\.0000 +grad +-1\.5000$/m);
     expect(run.stdout).toMatch(/^ {2}b +data +2\.0000 +grad +645\.5773$/m);
-    expect(run.stdout).toContain('wrote ex/examples/neuron.dot, ex/examples/neuron.svg, ex/examples/neuron.png');
+    expect(run.stdout).toContain(
+      'wrote ex/examples/neuron.dot, ex/examples/neuron.svg, ex/examples/neuron.png',
+    );
     for (const name of ['tanh-xy', 'neuron', 'expression', 'readme']) {
-      expect(parseSvg(readFileSync(join(cwd, 'ex', 'examples', `${name}.svg`), 'utf8')).width).toBeGreaterThan(0);
+      expect(
+        parseSvg(readFileSync(join(cwd, 'ex', 'examples', `${name}.svg`), 'utf8')).width,
+      ).toBeGreaterThan(0);
       expect(readFileSync(join(cwd, 'ex', 'examples', `${name}.dot`), 'utf8')).toMatch(/^digraph/);
     }
     expect(readdirSync(join(cwd, 'ex'))).toEqual(['examples']);
@@ -129,16 +167,42 @@ interface Failure {
 }
 
 const failures: Failure[] = [
-  { name: 'noise too large to train', args: ['--noise', '1e100'], code: 2, message: 'demo: --noise must be a decimal number from 0 to 1, got "1e100"' },
-  { name: 'noise at the largest double', args: ['--noise', '1e308'], code: 2, message: 'demo: --noise must be a decimal number from 0 to 1, got "1e308"' },
-  { name: 'hexadecimal steps', args: ['--steps', '0x10'], code: 2, message: 'demo: --steps must be a whole number from 1 to 100000, got "0x10"' },
-  { name: 'hexadecimal seed', args: ['--seed', '0x10'], code: 2, message: 'demo: --seed must be a whole number from 0 to 4294967295, got "0x10"' },
-  { name: 'hexadecimal samples', args: ['--samples', '0x10'], code: 2, message: 'demo: --samples must be a whole number from 2 to 100000, got "0x10"' },
+  {
+    name: 'noise too large to train',
+    args: ['--noise', '1e100'],
+    code: 2,
+    message: 'demo: --noise must be a decimal number from 0 to 1, got "1e100"',
+  },
+  {
+    name: 'noise at the largest double',
+    args: ['--noise', '1e308'],
+    code: 2,
+    message: 'demo: --noise must be a decimal number from 0 to 1, got "1e308"',
+  },
+  {
+    name: 'hexadecimal steps',
+    args: ['--steps', '0x10'],
+    code: 2,
+    message: 'demo: --steps must be a whole number from 1 to 100000, got "0x10"',
+  },
+  {
+    name: 'hexadecimal seed',
+    args: ['--seed', '0x10'],
+    code: 2,
+    message: 'demo: --seed must be a whole number from 0 to 4294967295, got "0x10"',
+  },
+  {
+    name: 'hexadecimal samples',
+    args: ['--samples', '0x10'],
+    code: 2,
+    message: 'demo: --samples must be a whole number from 2 to 100000, got "0x10"',
+  },
   {
     name: 'hexadecimal hidden size',
     args: ['--hidden', '0x10'],
     code: 2,
-    message: 'demo: --hidden must be 1 to 4 comma-separated layer sizes, each a whole number from 1 to 256, such as 16,16; got "0x10"',
+    message:
+      'demo: --hidden must be 1 to 4 comma-separated layer sizes, each a whole number from 1 to 256, such as 16,16; got "0x10"',
   },
   {
     name: '--out an existing file',
@@ -196,20 +260,23 @@ const failures: Failure[] = [
 ];
 
 describe('each failure', () => {
-  it.each(failures)('$name: exit $code, one message, files as they were', async ({ args, files = {}, setup, code, message, heapBytes }) => {
-    const cwd = scratch();
-    plant(cwd, { ...PREVIOUS, ...files });
-    setup?.(cwd);
-    const before = snapshot(cwd);
+  it.each(failures)(
+    '$name: exit $code, one message, files as they were',
+    async ({ args, files = {}, setup, code, message, heapBytes }) => {
+      const cwd = scratch();
+      plant(cwd, { ...PREVIOUS, ...files });
+      setup?.(cwd);
+      const before = snapshot(cwd);
 
-    const run = await cli(args, cwd, heapBytes === undefined ? {} : { heapBytes });
+      const run = await cli(args, cwd, heapBytes === undefined ? {} : { heapBytes });
 
-    expect(run.code).toBe(code);
-    expect(run.stderr.split('\n')[0]).toBe(message);
-    expect(run.stderr).toBe(code === 2 ? `${message}\n\n${USAGE}\n` : `${message}\n`);
-    if (code === 2) expect(run.stdout).toBe('');
-    expect(snapshot(cwd)).toEqual(before);
-  });
+      expect(run.code).toBe(code);
+      expect(run.stderr.split('\n')[0]).toBe(message);
+      expect(run.stderr).toBe(code === 2 ? `${message}\n\n${USAGE}\n` : `${message}\n`);
+      if (code === 2) expect(run.stdout).toBe('');
+      expect(snapshot(cwd)).toEqual(before);
+    },
+  );
 
   it('takes an --out that is a symbolic link to a folder', async () => {
     const cwd = scratch();

@@ -27,10 +27,18 @@ let page: Page;
 let problems: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`e2e: no Chromium at ${CHROMIUM}; install it with \`bash scripts/setup.sh --browser\` or set CHROMIUM_PATH`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(
+      `e2e: no Chromium at ${CHROMIUM}; install it with \`bash scripts/setup.sh --browser\` or set CHROMIUM_PATH`,
+    );
   outDir = mkdtempSync(join(tmpdir(), 'mg-demo-e2e-'));
   mkdirSync(artifacts, { recursive: true });
-  await build({ root: demo, configFile: join(demo, 'vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  await build({
+    root: demo,
+    configFile: join(demo, 'vite.config.ts'),
+    logLevel: 'warn',
+    build: { outDir, emptyOutDir: true },
+  });
   // A strict host sends the policy as a header too, which also binds the worker script.
   server = await serveStatic(outDir, { 'content-security-policy': CONTENT_SECURITY_POLICY });
   // A plain host serving the page with a <meta> policy that forbids WebAssembly: such a policy
@@ -40,11 +48,20 @@ beforeAll(async () => {
   const html = join(noWasm, 'index.html');
   const page = readFileSync(html, 'utf8');
   writeFileSync(html, page.replace(' &#39;wasm-unsafe-eval&#39;', ''));
-  if (readFileSync(html, 'utf8') === page) throw new Error("e2e: the built page's policy has no 'wasm-unsafe-eval' to take out");
+  if (readFileSync(html, 'utf8') === page)
+    throw new Error("e2e: the built page's policy has no 'wasm-unsafe-eval' to take out");
   metaOnly = await serveStatic(noWasm);
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
 }, 60_000);
 
@@ -61,7 +78,8 @@ beforeEach(async () => {
   context = await browser!.newContext({ viewport: DESKTOP, acceptDownloads: true });
   page = await context.newPage();
   page.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warning') problems.push(`console ${message.type()}: ${message.text()}`);
+    if (message.type() === 'error' || message.type() === 'warning')
+      problems.push(`console ${message.type()}: ${message.text()}`);
   });
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()}`));
@@ -89,7 +107,10 @@ async function clickPoint(i: number): Promise<void> {
   const grid = boundaryGrid(X, 96);
   const box = (await page.locator('#plot').boundingBox())!;
   const [x, y] = [X[2 * i]!, X[2 * i + 1]!];
-  await page.mouse.click(box.x + ((x - grid.xMin) / (grid.xMax - grid.xMin)) * box.width, box.y + ((grid.yMax - y) / (grid.yMax - grid.yMin)) * box.height);
+  await page.mouse.click(
+    box.x + ((x - grid.xMin) / (grid.xMax - grid.xMin)) * box.width,
+    box.y + ((grid.yMax - y) / (grid.yMax - grid.yMin)) * box.height,
+  );
 }
 
 interface TraceEvent {
@@ -107,16 +128,23 @@ interface TraceEvent {
  * from a trace that holds the `e2e-zero` mark made at page time `zero` (which ties page time to
  * the trace's clock, to within a few milliseconds).
  */
-function cpuOfLongTasks(events: TraceEvent[], longTasks: { start: number; duration: number }[], zero: number): number[] {
+function cpuOfLongTasks(
+  events: TraceEvent[],
+  longTasks: { start: number; duration: number }[],
+  zero: number,
+): number[] {
   // The mark is made on the page's main thread: its thread is the one to look at.
   const mark = events.find((e) => e.name === 'e2e-zero');
   if (mark === undefined) throw new Error('e2e: the trace has no e2e-zero mark');
-  const tasks = events.filter((e) => e.pid === mark.pid && e.tid === mark.tid && e.name === 'RunTask' && e.ph === 'X');
+  const tasks = events.filter(
+    (e) => e.pid === mark.pid && e.tid === mark.tid && e.name === 'RunTask' && e.ph === 'X',
+  );
   return longTasks.map(({ start, duration }) => {
     const from = mark.ts + (start - zero - 10) * 1000;
     const to = from + (duration + 20) * 1000;
     let cpu = 0;
-    for (const e of tasks) if (e.ts < to && e.ts + (e.dur ?? 0) > from) cpu = Math.max(cpu, (e.tdur ?? e.dur ?? 0) / 1000);
+    for (const e of tasks)
+      if (e.ts < to && e.ts + (e.dur ?? 0) > from) cpu = Math.max(cpu, (e.tdur ?? e.dur ?? 0) / 1000);
     return cpu;
   });
 }
@@ -131,7 +159,9 @@ describe('demo web page', () => {
     await page.click('#play');
     await waitForStep('100 / 100');
     const reached = await page.$$eval('#log tr', (rows) =>
-      rows.filter((r) => r.querySelector('td.accuracy')?.textContent === '100%').map((r) => Number((r as HTMLElement).dataset.step)),
+      rows
+        .filter((r) => r.querySelector('td.accuracy')?.textContent === '100%')
+        .map((r) => Number((r as HTMLElement).dataset.step)),
     );
 
     expect(await lossAt(0)).toBe(NOTEBOOK_STEP0_LOSS);
@@ -173,9 +203,15 @@ describe('demo web page', () => {
     expect(await text('#warning')).toMatch(/likely to diverge at learning rate 10/);
 
     await page.click('#play');
-    await page.waitForFunction(() => document.querySelector('#warning')?.textContent.includes('diverged') === true, undefined, { timeout: 30_000 });
+    await page.waitForFunction(
+      () => document.querySelector('#warning')?.textContent.includes('diverged') === true,
+      undefined,
+      { timeout: 30_000 },
+    );
 
-    expect(await text('#warning')).toMatch(/^Training diverged at step \d+ - lower the learning rate \(try [0-9.]+\)\.$/);
+    expect(await text('#warning')).toMatch(
+      /^Training diverged at step \d+ - lower the learning rate \(try [0-9.]+\)\.$/,
+    );
     expect(await text('#play')).toBe('Train');
     expect(await page.getAttribute('#play', 'aria-pressed')).toBe('false');
     expect(await page.isEnabled('#step')).toBe(true);
@@ -232,7 +268,9 @@ describe('demo web page', () => {
     await page.fill('input[name="hidden"]', '128, 128');
     await page.locator('input[name="hidden"]').blur();
 
-    expect(await text('#hidden-error')).toBe('Hidden layers: up to 4 layers of 1 to 64 neurons; got "128, 128".');
+    expect(await text('#hidden-error')).toBe(
+      'Hidden layers: up to 4 layers of 1 to 64 neurons; got "128, 128".',
+    );
     expect(await page.getAttribute('input[name="hidden"]', 'aria-invalid')).toBe('true');
     expect(await text('#stat-step')).toBe('1 / 100');
     expect(problems).toEqual([]);
@@ -244,13 +282,19 @@ describe('demo web page', () => {
 
     const texts = await page.locator('#graph svg text').allTextContents();
     expect(texts).toContain('out');
-    expect(texts.filter((t) => /^grad -?\d/.test(t) && !/^grad -?0\.0000$/.test(t)).length).toBeGreaterThan(3);
+    expect(texts.filter((t) => /^grad -?\d/.test(t) && !/^grad -?0\.0000$/.test(t)).length).toBeGreaterThan(
+      3,
+    );
     expect(await text('#graph-note')).not.toContain('inactive');
 
     await clickPoint(7);
-    await page.waitForFunction(() => document.querySelector('#graph-note')?.textContent.startsWith('Point 7 ') === true);
+    await page.waitForFunction(
+      () => document.querySelector('#graph-note')?.textContent.startsWith('Point 7 ') === true,
+    );
     await page.selectOption('#graph-kind', 'network');
-    await page.waitForFunction(() => document.querySelector('#graph-note')?.textContent.includes('nodes nearest the loss') === true);
+    await page.waitForFunction(
+      () => document.querySelector('#graph-note')?.textContent.includes('nodes nearest the loss') === true,
+    );
     expect(problems).toEqual([]);
     await page.locator('#side').screenshot({ path: join(artifacts, 'web-graph-network.png') });
   });
@@ -258,7 +302,8 @@ describe('demo web page', () => {
   it('pans and zooms the graph with buttons, the wheel, dragging and keys', async () => {
     await open();
     await page.waitForSelector('#graph svg');
-    const transform = (): Promise<string> => page.locator('#graph-canvas').evaluate((e) => (e as HTMLElement).style.transform);
+    const transform = (): Promise<string> =>
+      page.locator('#graph-canvas').evaluate((e) => (e as HTMLElement).style.transform);
     const scale = async (): Promise<number> => Number(await page.getAttribute('#graph', 'data-scale'));
     const start = await scale();
 
@@ -287,7 +332,8 @@ describe('demo web page', () => {
       const w = window as unknown as { longTasks: { start: number; duration: number }[] };
       w.longTasks = [];
       new PerformanceObserver((list) => {
-        for (const entry of list.getEntries()) w.longTasks.push({ start: entry.startTime, duration: entry.duration });
+        for (const entry of list.getEntries())
+          w.longTasks.push({ start: entry.startTime, duration: entry.duration });
       }).observe({ type: 'longtask', buffered: true });
     });
     await open('?steps=300');
@@ -296,7 +342,9 @@ describe('demo web page', () => {
     // A trace of the page's main thread gives each task's CPU time beside its wall time: on a
     // machine shared with other work a task can take 50 ms of wall time while the page's own work
     // in it is a few milliseconds, and that is not jank the page causes.
-    await browser!.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing'] });
+    await browser!.startTracing(page, {
+      categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing'],
+    });
     await page.evaluate(() => {
       (window as unknown as { longTasks: unknown[] }).longTasks.length = 0;
       performance.mark('e2e-zero');
@@ -306,7 +354,9 @@ describe('demo web page', () => {
     await waitForStep('300 / 300', 60_000);
     const trace = JSON.parse((await browser!.stopTracing()).toString()) as { traceEvents: TraceEvent[] };
 
-    const longTasks = await page.evaluate(() => (window as unknown as { longTasks: { start: number; duration: number }[] }).longTasks);
+    const longTasks = await page.evaluate(
+      () => (window as unknown as { longTasks: { start: number; duration: number }[] }).longTasks,
+    );
     const zero = await page.evaluate(() => performance.getEntriesByName('e2e-zero')[0]!.startTime);
     const cpu = cpuOfLongTasks(trace.traceEvents, longTasks, zero);
     expect(cpu.filter((ms) => ms > 50)).toEqual([]);
@@ -366,7 +416,10 @@ describe('demo web page', () => {
 
     const jsonFile = await save('#save', 'model.json');
     const onnxFile = await save('#save-onnx', 'model.onnx');
-    const json = JSON.parse(readFileSync(jsonFile, 'utf8')) as { format: string; layers: { neurons: unknown[] }[] };
+    const json = JSON.parse(readFileSync(jsonFile, 'utf8')) as {
+      format: string;
+      layers: { neurons: unknown[] }[];
+    };
     const trainedLoss = Number(await lossAt(19));
     const lossAfterLoading = async (file: string): Promise<string> => {
       await page.goto(`${server!.url}?hidden=4&steps=20`);
@@ -389,7 +442,7 @@ describe('demo web page', () => {
     expect(problems).toEqual([]);
   });
 
-  it('fits a phone: no sideways scrolling, tab order as shown, the tapped point\'s graph in view', async () => {
+  it("fits a phone: no sideways scrolling, tab order as shown, the tapped point's graph in view", async () => {
     await page.setViewportSize(PHONE);
     await open();
     await page.keyboard.press('Tab');
@@ -400,7 +453,9 @@ describe('demo web page', () => {
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     const logOverflow = await page.locator('.log-wrap').evaluate((e) => e.scrollWidth - e.clientWidth);
     await clickPoint(7);
-    await page.waitForFunction(() => document.querySelector('#graph-note')?.textContent.startsWith('Point 7 ') === true);
+    await page.waitForFunction(
+      () => document.querySelector('#graph-note')?.textContent.startsWith('Point 7 ') === true,
+    );
     // The panel scrolls into view (smoothly) once its graph arrives.
     await page.waitForFunction(() => {
       const rect = document.querySelector('#graph')!.getBoundingClientRect();

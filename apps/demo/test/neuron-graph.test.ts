@@ -15,10 +15,19 @@ describe('neuronGraph', () => {
 
     expect(out.data).toBe(expected);
     const byLabel = Object.fromEntries(topologicalOrder(out).map((v) => [v.label, v]));
-    expect(Object.keys(byLabel).sort()).toEqual(['b', 'b + w1x1', 'n', 'out', 'w1', 'w1x1', 'w2', 'w2x2', 'x1', 'x2'].sort());
+    expect(Object.keys(byLabel).sort()).toEqual(
+      ['b', 'b + w1x1', 'n', 'out', 'w1', 'w1x1', 'w2', 'w2x2', 'x1', 'x2'].sort(),
+    );
     const active = byLabel.n!.data > 0 ? 1 : 0;
-    expect([byLabel.w1!.grad, byLabel.w2!.grad, byLabel.b!.grad]).toEqual([active * 0.5, active * -1.25, active]);
-    expect([byLabel.x1!.grad, byLabel.x2!.grad]).toEqual([active * neuron.w[0]!.data, active * neuron.w[1]!.data]);
+    expect([byLabel.w1!.grad, byLabel.w2!.grad, byLabel.b!.grad]).toEqual([
+      active * 0.5,
+      active * -1.25,
+      active,
+    ]);
+    expect([byLabel.x1!.grad, byLabel.x2!.grad]).toEqual([
+      active * neuron.w[0]!.data,
+      active * neuron.w[1]!.data,
+    ]);
   });
 
   it("leaves the model's own Values untouched", () => {
@@ -35,6 +44,8 @@ describe('neuronGraph', () => {
     const X = Float64Array.from([0, 0, 1, 1, -1, -1, 2, -2]);
     const firstActive = [0, 1, 2, 3].find((i) => sum(X[2 * i]!, X[2 * i + 1]!) > 0);
 
-    expect(activePoint(model, X)).toEqual(firstActive === undefined ? [0, 0] : [X[2 * firstActive], X[2 * firstActive + 1]]);
+    expect(activePoint(model, X)).toEqual(
+      firstActive === undefined ? [0, 0] : [X[2 * firstActive], X[2 * firstActive + 1]],
+    );
   });
 });

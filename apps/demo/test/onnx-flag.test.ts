@@ -16,7 +16,12 @@ describe('pnpm demo --onnx FILE', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^ {2}model\.onnx$/m);
-    const training = new Training(makeDataset('moons', { samples: 100, noise: 0.1, seed: 1337 }), { seed: 1337, hidden: [4, 3], steps: 7, engine: 'compiled' });
+    const training = new Training(makeDataset('moons', { samples: 100, noise: 0.1, seed: 1337 }), {
+      seed: 1337,
+      hidden: [4, 3],
+      steps: 7,
+      engine: 'compiled',
+    });
     for (let k = 0; k < 7; k++) training.step();
     const model = fromOnnx(readFileSync(join(cwd, 'model.onnx')));
     expect(String(model)).toBe(String(training.model));
@@ -24,7 +29,10 @@ describe('pnpm demo --onnx FILE', () => {
   });
 
   it.each([
-    [['--steps', '3', '--onnx', 'missing/model.onnx'], 'demo: --onnx "missing/model.onnx" is in "missing", which is not a folder'],
+    [
+      ['--steps', '3', '--onnx', 'missing/model.onnx'],
+      'demo: --onnx "missing/model.onnx" is in "missing", which is not a folder',
+    ],
     [['--steps', '3', '--onnx', 'folder'], 'demo: --onnx "folder" is a folder, not a file'],
     [['--steps', '3', '--onnx', ''], 'demo: --onnx must not be empty'],
     [['examples', '--onnx', 'model.onnx'], 'demo: --onnx does not apply to examples'],

@@ -25,12 +25,19 @@ describe('writeAll', () => {
 
     const paths = await writeAll(prepareOut(dir, NAMES, 'out'), holdSignals, [
       () => [{ name: 'a.svg', content: 'new a' }],
-      () => Promise.resolve([{ name: 'b.png', content: Uint8Array.from([1, 2]) }, { name: 'sub/c.dot', content: 'c' }]),
+      () =>
+        Promise.resolve([
+          { name: 'b.png', content: Uint8Array.from([1, 2]) },
+          { name: 'sub/c.dot', content: 'c' },
+        ]),
     ]);
 
     expect(paths).toEqual(NAMES.map((name) => join(dir, name)));
     expect(readdirSync(dir).sort()).toEqual(['a.svg', 'b.png', 'mine.txt', 'sub']);
-    expect([readFileSync(join(dir, 'a.svg'), 'utf8'), readFileSync(join(dir, 'mine.txt'), 'utf8')]).toEqual(['new a', 'mine']);
+    expect([readFileSync(join(dir, 'a.svg'), 'utf8'), readFileSync(join(dir, 'mine.txt'), 'utf8')]).toEqual([
+      'new a',
+      'mine',
+    ]);
     expect(calls).toEqual({ held: 1, released: 1 });
   });
 
@@ -62,7 +69,9 @@ describe('writeAll', () => {
       ],
     ]);
 
-    await expect(writing).rejects.toThrow('Staging.write: "undeclared.txt" is not one of the files this run declared');
+    await expect(writing).rejects.toThrow(
+      'Staging.write: "undeclared.txt" is not one of the files this run declared',
+    );
     expect(snapshot(dir)).toEqual(before);
     expect(calls).toEqual({ held: 1, released: 1 });
   });

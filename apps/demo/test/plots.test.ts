@@ -18,14 +18,16 @@ describe('boundaryGrid', () => {
 describe('decisionBoundarySvg', () => {
   it('shades each class region and draws every point, as parseable SVG', () => {
     const grid = boundaryGrid(data.X, 10);
-    const scores = Array.from({ length: 100 }, (_, i) => ((i % 10) < 5 ? -1 : 1));
+    const scores = Array.from({ length: 100 }, (_, i) => (i % 10 < 5 ? -1 : 1));
 
     const svg = decisionBoundarySvg(data, grid, scores, 'a <title> & more');
 
     expect(parseSvg(svg)).toEqual({ width: 640, height: 480 });
     expect(svg.match(/<circle /g)).toHaveLength(3);
     // Each row is one run of each class.
-    expect(svg.match(/<rect x="[^"]+" y="[^"]+" width="[^"]+" height="[^"]+" fill="#b13468"\/>/g)).toHaveLength(10);
+    expect(
+      svg.match(/<rect x="[^"]+" y="[^"]+" width="[^"]+" height="[^"]+" fill="#b13468"\/>/g),
+    ).toHaveLength(10);
     expect(svg.match(/fill="#7e72b5"/g)).toHaveLength(10);
     expect(svg).toContain('a &lt;title&gt; &amp; more');
   });
@@ -39,7 +41,12 @@ describe('decisionBoundarySvg', () => {
 
 describe('curvesSvg', () => {
   it('draws loss and accuracy polylines through every step', () => {
-    const records = [0.9, 0.5, 0.2].map((loss, step) => ({ step, loss, accuracy: 0.5 + step / 4, learningRate: 1 }));
+    const records = [0.9, 0.5, 0.2].map((loss, step) => ({
+      step,
+      loss,
+      accuracy: 0.5 + step / 4,
+      learningRate: 1,
+    }));
 
     const svg = curvesSvg(records);
 

@@ -25,7 +25,11 @@ describe('RandomState', () => {
 
     const draws = Array.from({ length: 5 }, () => rs.normal(2.5, 0.5));
 
-    expectUlps(draws, [2.148406345068795, 2.2548588186061425, 2.339092835174924, 1.6224606414380065, 2.6033322351069152], 4);
+    expectUlps(
+      draws,
+      [2.148406345068795, 2.2548588186061425, 2.339092835174924, 1.6224606414380065, 2.6033322351069152],
+      4,
+    );
   });
 
   it('forgets the cached normal when reseeded', () => {

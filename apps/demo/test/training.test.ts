@@ -4,7 +4,12 @@ import type { Engine } from '@mg/nn';
 import { Training, type StepRecord } from '../src/core/train.js';
 
 // micrograd's demo.ipynb prints these before each update.
-const NOTEBOOK = { 0: [0.8958441028683222, 0.5], 1: [1.7235905336972022, 0.81], 40: [0.06016009895234464, 1], 99: [0.010978370135492717, 1] } as const;
+const NOTEBOOK = {
+  0: [0.8958441028683222, 0.5],
+  1: [1.7235905336972022, 0.81],
+  40: [0.06016009895234464, 1],
+  99: [0.010978370135492717, 1],
+} as const;
 
 function notebookRun(engine: Engine): StepRecord[] {
   const data = makeDataset('moons', { samples: 100, noise: 0.1, seed: 1337 });
@@ -35,7 +40,11 @@ describe('Training', () => {
   });
 
   it("decays the learning rate as the notebook's 1.0 - 0.9*k/100", () => {
-    expect(runs.eager.map((r) => r.learningRate).slice(0, 3)).toEqual([1, 1.0 - 0.9 / 100, 1.0 - (0.9 * 2) / 100]);
+    expect(runs.eager.map((r) => r.learningRate).slice(0, 3)).toEqual([
+      1,
+      1.0 - 0.9 / 100,
+      1.0 - (0.9 * 2) / 100,
+    ]);
   });
 
   it('scores points with the trained model, positive on the class-1 side', () => {
@@ -55,7 +64,9 @@ describe('Training', () => {
   it('throws RangeError quoting a bad engine or step count', () => {
     const data = makeDataset('moons', { samples: 10, noise: 0.1, seed: 1 });
 
-    expect(() => new Training(data, { seed: 1, hidden: [4], steps: 10, engine: 'fast' as Engine })).toThrow(/engine .* "fast"/);
+    expect(() => new Training(data, { seed: 1, hidden: [4], steps: 10, engine: 'fast' as Engine })).toThrow(
+      /engine .* "fast"/,
+    );
     expect(() => new Training(data, { seed: 1, hidden: [4], steps: 0 })).toThrow(/steps .* got 0/);
   });
 });

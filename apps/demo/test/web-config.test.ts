@@ -1,15 +1,32 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULTS, divergenceRisk, formatConfig, learningRate, niceBelow, parseConfig, safeLearningRate } from '../src/web/config.js';
+import {
+  DEFAULTS,
+  divergenceRisk,
+  formatConfig,
+  learningRate,
+  niceBelow,
+  parseConfig,
+  safeLearningRate,
+} from '../src/web/config.js';
 
 describe('the web page settings', () => {
   it('reads back every setting it writes into a link', () => {
-    const config = { ...DEFAULTS, hidden: [8, 4], lr: 0.05, optimizer: 'momentum' as const, test: 20, decay: false };
+    const config = {
+      ...DEFAULTS,
+      hidden: [8, 4],
+      lr: 0.05,
+      optimizer: 'momentum' as const,
+      test: 20,
+      decay: false,
+    };
 
     expect(parseConfig(formatConfig(config))).toEqual({ config, ignored: [] });
   });
 
   it("lists a link's unusable parameters with what they allow, and uses the defaults for them", () => {
-    const { config, ignored } = parseConfig('?samples=5000&hidden=128,128&optimizer=rmsprop&colour=red&lr=0.5');
+    const { config, ignored } = parseConfig(
+      '?samples=5000&hidden=128,128&optimizer=rmsprop&colour=red&lr=0.5',
+    );
 
     expect(config.samples).toBe(DEFAULTS.samples);
     expect(config.hidden).toEqual(DEFAULTS.hidden);
@@ -31,7 +48,9 @@ describe('the web page settings', () => {
 
   it('warns about rates that deep networks diverge at, not about the notebook run', () => {
     expect(divergenceRisk({ hidden: [16, 16], lr: 1, optimizer: 'sgd' })).toBeNull();
-    expect(divergenceRisk({ hidden: [64, 64, 64, 64], lr: 10, optimizer: 'sgd' })).toMatch(/likely to diverge at learning rate 10: try 0\.003 or less/);
+    expect(divergenceRisk({ hidden: [64, 64, 64, 64], lr: 10, optimizer: 'sgd' })).toMatch(
+      /likely to diverge at learning rate 10: try 0\.003 or less/,
+    );
     expect(safeLearningRate([32, 32, 32])).toBe(0.3);
     expect([niceBelow(0.5), niceBelow(0.05), niceBelow(1e-9)]).toEqual([0.3, 0.03, 0.0001]);
   });

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULTS, type Config } from '../src/web/config.js';
 import { Divergence, Run, testSet } from '../src/web/worker/run.js';
 
-const config = (changes: Partial<Config> = {}): Config => ({ ...DEFAULTS, hidden: [...DEFAULTS.hidden], ...changes });
+const config = (changes: Partial<Config> = {}): Config => ({
+  ...DEFAULTS,
+  hidden: [...DEFAULTS.hidden],
+  ...changes,
+});
 
 describe('the web page run', () => {
   it("takes the notebook's first step, with the held-out points measured before it", () => {
@@ -56,7 +60,9 @@ describe('the web page run', () => {
     }
 
     expect(error).toBeInstanceOf(Divergence);
-    expect((error as Divergence).message).toMatch(/^diverged at step \d+ - lower the learning rate \(try 0\.00\d+\)$/);
+    expect((error as Divergence).message).toMatch(
+      /^diverged at step \d+ - lower the learning rate \(try 0\.00\d+\)$/,
+    );
   });
 
   it('draws held-out points from the next seed, as many as the test percentage asks', () => {

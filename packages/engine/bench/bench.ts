@@ -99,7 +99,8 @@ function option(args: string[], name: string, fallback: number): number {
 
 function printTable(head: string[], body: string[][]): void {
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   console.log([line(head), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n'));
 }
 
@@ -108,14 +109,30 @@ function main(): void {
   const steps = option(args, '--steps', 50);
   const warmup = option(args, '--warmup', 10);
   const unknown = args.filter((name) => !cases.some((c) => c.name === name));
-  if (unknown.length > 0) throw new RangeError(`bench: unknown case ${unknown.join(', ')}; known: ${cases.map((c) => c.name).join(', ')}`);
+  if (unknown.length > 0)
+    throw new RangeError(
+      `bench: unknown case ${unknown.join(', ')}; known: ${cases.map((c) => c.name).join(', ')}`,
+    );
   const selected = args.length === 0 ? cases : cases.filter((c) => args.includes(c.name));
 
   const rows = selected.map((c) => run(c, steps, warmup));
 
-  console.log(`micrograd demo step: MLP 2-16-16-1, 100 points, hinge + L2; median of ${steps} steps after the warm-up`);
+  console.log(
+    `micrograd demo step: MLP 2-16-16-1, 100 points, hinge + L2; median of ${steps} steps after the warm-up`,
+  );
   printTable(
-    ['case', 'ms/step', 'cpu ms/step', 'first step ms', 'first 100 steps ms', 'warm-up', 'nodes/step', 'nodes/s', 'peak heap MB', 'loss after'],
+    [
+      'case',
+      'ms/step',
+      'cpu ms/step',
+      'first step ms',
+      'first 100 steps ms',
+      'warm-up',
+      'nodes/step',
+      'nodes/s',
+      'peak heap MB',
+      'loss after',
+    ],
     rows.map((r) => [
       r.case,
       r.msPerStep.toFixed(3),

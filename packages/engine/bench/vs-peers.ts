@@ -48,7 +48,10 @@ for (let k = 0; k < steps; k++) {
 }
 const total = performance.now() - start;
 const sorted = [...times].sort((a, b) => a - b);
-const median = sorted.length % 2 === 1 ? sorted[sorted.length >> 1]! : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
+const median =
+  sorted.length % 2 === 1
+    ? sorted[sorted.length >> 1]!
+    : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
 console.log(
   JSON.stringify({
     impl: `mg-${program.backend}`,

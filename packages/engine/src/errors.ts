@@ -33,7 +33,12 @@ export function describe(x: unknown): string {
 
 /** Whether `x` is a Value made by another loaded copy of this package (it carries the brand, but is not an instance of this copy's class). */
 function isForeignValue(x: unknown): boolean {
-  return typeof x === 'object' && x !== null && !(x instanceof Value) && (x as Record<symbol, unknown>)[VALUE_BRAND] === true;
+  return (
+    typeof x === 'object' &&
+    x !== null &&
+    !(x instanceof Value) &&
+    (x as Record<symbol, unknown>)[VALUE_BRAND] === true
+  );
 }
 
 function foreignValueError(name: string): TypeError {
@@ -164,7 +169,8 @@ function editDistance(a: string, b: string): number {
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       let best = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, d[i - 2]![j - 2]! + 1);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        best = Math.min(best, d[i - 2]![j - 2]! + 1);
       d[i]![j] = best;
     }
   }

@@ -122,9 +122,12 @@ export function sum(values: readonly (Value | number)[], start?: Value | number)
     throw new TypeError(`sum: values must be an array of Values and numbers, got ${describe(values)}`);
   }
   if (values.length === 0 && start === undefined) {
-    throw new RangeError('sum: values is an empty array and there is no start (a sum of nothing is more often a bug than 0)');
+    throw new RangeError(
+      'sum: values is an empty array and there is no start (a sum of nothing is more often a bug than 0)',
+    );
   }
-  let total: Value | number = start === undefined ? 0 : start instanceof Value ? start : checkedNumber(start, 'start');
+  let total: Value | number =
+    start === undefined ? 0 : start instanceof Value ? start : checkedNumber(start, 'start');
   for (let i = 0; i < values.length; i++) {
     const v: unknown = values[i];
     if (total instanceof Value) total = total.add(checkOperand(v, 'sum', `values[${i}]`));
@@ -142,7 +145,8 @@ function checkedNumber(x: unknown, name: string): number {
 
 function checkedSum(a: number, b: number): number {
   const s = a + b;
-  if (!Number.isFinite(s)) throw new RangeError(`sum: result is ${s} for ${a} + ${b} (values must stay finite)`);
+  if (!Number.isFinite(s))
+    throw new RangeError(`sum: result is ${s} for ${a} + ${b} (values must stay finite)`);
   return s;
 }
 
@@ -168,11 +172,19 @@ function checkedSum(a: number, b: number): number {
  * console.log(y.data, w.map((v) => v.grad), b.grad); // -10 [ 0.5, 4 ] 1
  * ```
  */
-export function dot(ws: readonly (Value | number)[], xs: readonly (Value | number)[], bias?: Value | number): Value {
-  if (!isArray(ws)) throw new TypeError(`dot: ws must be an array of Values and numbers, got ${describe(ws)}`);
-  if (!isArray(xs)) throw new TypeError(`dot: xs must be an array of Values and numbers, got ${describe(xs)}`);
+export function dot(
+  ws: readonly (Value | number)[],
+  xs: readonly (Value | number)[],
+  bias?: Value | number,
+): Value {
+  if (!isArray(ws))
+    throw new TypeError(`dot: ws must be an array of Values and numbers, got ${describe(ws)}`);
+  if (!isArray(xs))
+    throw new TypeError(`dot: xs must be an array of Values and numbers, got ${describe(xs)}`);
   if (ws.length !== xs.length) {
-    throw new RangeError(`dot: ws and xs must have the same length, got ${ws.length} weights and ${xs.length} inputs`);
+    throw new RangeError(
+      `dot: ws and xs must have the same length, got ${ws.length} weights and ${xs.length} inputs`,
+    );
   }
   let total: Value | undefined = bias === undefined ? undefined : checkOperand(bias, 'dot', 'bias');
   for (let i = 0; i < ws.length; i++) {

@@ -64,12 +64,16 @@ export const PRIMITIVES = {
     arity: 1,
     forward: (a: number) => 1 / (1 + Math.exp(-a)),
     da: (_a: number, _b: number, _k: number, y: number) => y * (1 - y),
-    wasm: { forward: [1, 1, 'a', 'f64.neg', 'exp', 'f64.add', 'f64.div'], da: ['y', 1, 'y', 'f64.sub', 'f64.mul'] },
+    wasm: {
+      forward: [1, 1, 'a', 'f64.neg', 'exp', 'f64.add', 'f64.div'],
+      da: ['y', 1, 'y', 'f64.sub', 'f64.mul'],
+    },
   },
 } as const satisfies Record<PrimitiveOp, Primitive>; // exactly these ops, no more, no fewer
 
 /** One word of a WebAssembly spelling in {@link PRIMITIVES} (see there). */
-export type WasmWord = number | 'a' | 'b' | 'k' | 'y' | 'exp' | 'log' | 'tanh' | 'pow' | `f64.${string}` | 'select';
+export type WasmWord =
+  number | 'a' | 'b' | 'k' | 'y' | 'exp' | 'log' | 'tanh' | 'pow' | `f64.${string}` | 'select';
 
 /** A row of {@link PRIMITIVES}. */
 interface Primitive {
@@ -77,7 +81,11 @@ interface Primitive {
   readonly forward: (a: number, b: number, k: number) => number;
   readonly da: (a: number, b: number, k: number, y: number) => number;
   readonly db?: (a: number, b: number, k: number, y: number) => number;
-  readonly wasm: { readonly forward: readonly WasmWord[]; readonly da: readonly WasmWord[]; readonly db?: readonly WasmWord[] };
+  readonly wasm: {
+    readonly forward: readonly WasmWord[];
+    readonly da: readonly WasmWord[];
+    readonly db?: readonly WasmWord[];
+  };
 }
 
 /** The name of a primitive operation. */

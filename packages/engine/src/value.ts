@@ -145,7 +145,9 @@ export class Value {
     const x = this._data;
     if (!this._symbolic) {
       if (x < 0 && !Number.isInteger(exponent)) {
-        throw new RangeError(`pow: a negative base (${x}) with a fractional exponent (${exponent}) has no real value`);
+        throw new RangeError(
+          `pow: a negative base (${x}) with a fractional exponent (${exponent}) has no real value`,
+        );
       }
       if (x === 0 && exponent < 0) {
         throw new RangeError(`pow: 0 to a negative power (${exponent}) is a division by zero`);

@@ -64,7 +64,9 @@ describe('compile run-time errors', () => {
     const w = new Value(0);
     const program = compile(([x]) => w.mul(x!).pow(0.5), { inputs: 1, backend });
 
-    expect(() => program.run([2])).toThrow(/the gradient of pow\(0\) with exponent 0\.5 is not finite \(sample 0, node/);
+    expect(() => program.run([2])).toThrow(
+      /the gradient of pow\(0\) with exponent 0\.5 is not finite \(sample 0, node/,
+    );
   });
 
   it('rejects batches that are not whole samples of finite numbers', () => {
@@ -77,20 +79,30 @@ describe('compile run-time errors', () => {
   });
 
   it('rejects bad options with the value it got', () => {
-    expect(() => compile(([x]) => x!, { inputs: -1 })).toThrow(/inputs must be a non-negative integer, got -1/);
+    expect(() => compile(([x]) => x!, { inputs: -1 })).toThrow(
+      /inputs must be a non-negative integer, got -1/,
+    );
     expect(() => compile(([x]) => x!, { inputs: 1, backend: 'gpu' as 'wasm' })).toThrow(/got "gpu"/);
-    expect(() => compile(([x]) => x!, { inputs: 1, backend: 'js' as 'wasm' })).toThrow(/'js' \(generated JavaScript\) was replaced by 'wasm'/);
+    expect(() => compile(([x]) => x!, { inputs: 1, backend: 'js' as 'wasm' })).toThrow(
+      /'js' \(generated JavaScript\) was replaced by 'wasm'/,
+    );
   });
 });
 
 describe('compile back ends', () => {
   it('picks the interpreter where compiling WebAssembly is forbidden (a CSP without wasm-unsafe-eval), and refuses wasm there', () => {
-    const real = (globalThis as unknown as { WebAssembly: { CompileError: new (message: string) => Error; Memory: unknown } }).WebAssembly;
+    const real = (
+      globalThis as unknown as {
+        WebAssembly: { CompileError: new (message: string) => Error; Memory: unknown };
+      }
+    ).WebAssembly;
     vi.stubGlobal('WebAssembly', {
       ...real,
       Memory: real.Memory,
       Module: function refused() {
-        throw new real.CompileError("WebAssembly.Module(): Refused to compile or instantiate WebAssembly module because 'wasm-unsafe-eval' is not an allowed source");
+        throw new real.CompileError(
+          "WebAssembly.Module(): Refused to compile or instantiate WebAssembly module because 'wasm-unsafe-eval' is not an allowed source",
+        );
       },
     });
     const w = new Value(2);
@@ -124,9 +136,13 @@ describe('compile back ends', () => {
       [0.3, 1, -2].map((x) => new Value(0.5).mul(x).add(-1).tanh()).reduce((s, v) => s.add(v)).data,
     );
     expect(w.grad).toBe(gradAfterOne);
-    expect(Array.from(program.outputs)).toEqual([0.5 * 0.3 - 1, 0.15, 0.5 - 1, 0.5, -1 - 1, -1].map((v, i) => (i % 2 === 0 ? Math.tanh(v) : v)));
+    expect(Array.from(program.outputs)).toEqual(
+      [0.5 * 0.3 - 1, 0.15, 0.5 - 1, 0.5, -1 - 1, -1].map((v, i) => (i % 2 === 0 ? Math.tanh(v) : v)),
+    );
     expect(program.output(2, 1)).toBe(-1);
-    expect(() => program.output(3, 0)).toThrow(/no output 0 of sample 3 \(the last run had 3 samples of 2 outputs\)/);
+    expect(() => program.output(3, 0)).toThrow(
+      /no output 0 of sample 3 \(the last run had 3 samples of 2 outputs\)/,
+    );
   });
 });
 

@@ -24,7 +24,9 @@ function both(
   const start = params.map((_, j) => (j % 3 === 0 ? 0 : 0.125 * j));
   params.forEach((p, j) => (p.grad = start[j]!));
   const count = batch.length / inputs;
-  const outs = Array.from({ length: count }, (_, i) => fn(batch.slice(i * inputs, (i + 1) * inputs).map((x) => new Value(x))));
+  const outs = Array.from({ length: count }, (_, i) =>
+    fn(batch.slice(i * inputs, (i + 1) * inputs).map((x) => new Value(x))),
+  );
   const loss = reduce(outs);
   loss.backward();
   const eager = [loss.data, ...params.map((p) => p.grad)];
@@ -47,31 +49,73 @@ describe.each(backends)('compiled mode, %s back end, equals eager mode bit for b
   const rows = Array.from({ length: 7 * 2 }, (_, i) => Math.sin(i * 1.7) * 2);
 
   it('with several outputs per sample reduced as the sum of the firsts plus the sum of the seconds', () => {
-    expectSame(both(backend, params, (x) => model.forward(x), (outs) => pySum(outs.map((o) => o[0]!)).add(pySum(outs.map((o) => o[1]!))), 2, rows));
+    expectSame(
+      both(
+        backend,
+        params,
+        (x) => model.forward(x),
+        (outs) => pySum(outs.map((o) => o[0]!)).add(pySum(outs.map((o) => o[1]!))),
+        2,
+        rows,
+      ),
+    );
   });
 
   it('with a reduction that reuses and multiplies outputs (o0 + o1*w + o2*o2)', () => {
     const w = params[4]!;
-    expectSame(both(backend, params, (x) => model.forward(x), (outs) => pySum(outs.map((o) => o[0]!.add(o[1]!.mul(w)).add(o[2]!.mul(o[2]!)))), 2, rows));
+    expectSame(
+      both(
+        backend,
+        params,
+        (x) => model.forward(x),
+        (outs) => pySum(outs.map((o) => o[0]!.add(o[1]!.mul(w)).add(o[2]!.mul(o[2]!)))),
+        2,
+        rows,
+      ),
+    );
   });
 
   it('with an L2 term before or after a mean', () => {
     const l2 = () => pySum(params.map((p) => p.mul(p))).mul(1e-3);
     const mean = (outs: Value[][]) => pySum(outs.map((o) => o[0]!.tanh())).div(outs.length);
-    expectSame(both(backend, params, (x) => model.forward(x), (outs) => mean(outs).add(l2()), 2, rows));
-    expectSame(both(backend, params, (x) => model.forward(x), (outs) => l2().add(mean(outs)), 2, rows));
+    expectSame(
+      both(
+        backend,
+        params,
+        (x) => model.forward(x),
+        (outs) => mean(outs).add(l2()),
+        2,
+        rows,
+      ),
+    );
+    expectSame(
+      both(
+        backend,
+        params,
+        (x) => model.forward(x),
+        (outs) => l2().add(mean(outs)),
+        2,
+        rows,
+      ),
+    );
   });
 
   it('with samples visited in descending order and the L2 term between two samples', () => {
     const reduce = (outs: Value[][]) =>
-      pySum([...outs].reverse().map((o, i) => (i === 3 ? o[1]!.add(pySum(params.map((p) => p.mul(p)))) : o[1]!)));
+      pySum(
+        [...outs].reverse().map((o, i) => (i === 3 ? o[1]!.add(pySum(params.map((p) => p.mul(p)))) : o[1]!)),
+      );
     expectSame(both(backend, params, (x) => model.forward(x), reduce, 2, rows));
   });
 
   it('tile by tile, when a batch needs more memory than one tile (ascending and descending schedules)', () => {
     setTileBudget(400);
     const data = Array.from({ length: 61 * 2 }, (_, i) => Math.cos(i * 0.37) * 1.5);
-    const ascending = (outs: Value[][]) => outs.map((o) => o[0]!).reduce((s, o) => s.add(o)).add(pySum(params.map((p) => p.mul(p))));
+    const ascending = (outs: Value[][]) =>
+      outs
+        .map((o) => o[0]!)
+        .reduce((s, o) => s.add(o))
+        .add(pySum(params.map((p) => p.mul(p))));
     const descending = (outs: Value[][]) => pySum([...outs].reverse().map((o) => o[2]!)).mul(0.5);
 
     expectSame(both(backend, params, (x) => model.forward(x), ascending, 2, data));
@@ -97,7 +141,9 @@ describe.each(backends)('compiled mode, %s back end, throws where eager mode thr
 
     expect(() => fn([new Value(1e10)])).toThrow(RangeError);
     const program = compile(fn, { inputs: 1, backend });
-    expect(() => program.run([1, 1e10])).toThrow(/the result of mul\(20000000000, 1e\+300\) is not finite \(sample 1, node/);
+    expect(() => program.run([1, 1e10])).toThrow(
+      /the result of mul\(20000000000, 1e\+300\) is not finite \(sample 1, node/,
+    );
     expect(w.grad).toBe(0.5);
     expect(program.run([1, 1e-10])).toBe(Math.tanh(2e300) + Math.tanh(2e-10 * 1e300));
   });
@@ -106,11 +152,15 @@ describe.each(backends)('compiled mode, %s back end, throws where eager mode thr
     const w = new Value(3);
     const fn = ([x]: Value[]) => x!.pow(0.5).add(w);
     const x = new Value(0);
-    expect(() => { fn([x]).backward(); }).toThrow(RangeError);
+    expect(() => {
+      fn([x]).backward();
+    }).toThrow(RangeError);
 
     const program = compile(fn, { inputs: 1, backend });
 
-    expect(() => program.run([4, 0])).toThrow(/the gradient of pow\(0\) with exponent 0\.5 is not finite \(sample 1, node/);
+    expect(() => program.run([4, 0])).toThrow(
+      /the gradient of pow\(0\) with exponent 0\.5 is not finite \(sample 1, node/,
+    );
     expect(w.grad).toBe(0);
   });
 
@@ -142,10 +192,36 @@ describe('compiled mode memory', () => {
 describe('the numbers JavaScript gives', () => {
   it('Math.pow and ** agree bit for bit (the WebAssembly back end imports Math.pow for **)', () => {
     const rand = lcg(9);
-    const bases = [0, -0, 1e-310, 0.5, 2, 10, 1e300, -3, -0.75, ...Array.from({ length: 200 }, () => (rand() - 0.5) * 20)];
-    const exponents = [-2, -1, -0.5, 0, 0.5, 1, 1.5, 2, 3, 7, 0.1, -3.25, ...Array.from({ length: 50 }, () => (rand() - 0.5) * 8)];
+    const bases = [
+      0,
+      -0,
+      1e-310,
+      0.5,
+      2,
+      10,
+      1e300,
+      -3,
+      -0.75,
+      ...Array.from({ length: 200 }, () => (rand() - 0.5) * 20),
+    ];
+    const exponents = [
+      -2,
+      -1,
+      -0.5,
+      0,
+      0.5,
+      1,
+      1.5,
+      2,
+      3,
+      7,
+      0.1,
+      -3.25,
+      ...Array.from({ length: 50 }, () => (rand() - 0.5) * 8),
+    ];
     const pow = (a: number, k: number) => a ** k;
 
-    for (const a of bases) for (const k of exponents) expect(Object.is(Math.pow(a, k), pow(a, k)), `${a} ** ${k}`).toBe(true);
+    for (const a of bases)
+      for (const k of exponents) expect(Object.is(Math.pow(a, k), pow(a, k)), `${a} ** ${k}`).toBe(true);
   });
 });

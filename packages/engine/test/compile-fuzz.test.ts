@@ -34,15 +34,36 @@ export function randomSpec(rand: () => number): Spec {
   // Operands favour recent results, so graphs are deep as well as wide.
   const operand = () => {
     const size = leaves + steps.length;
-    return rand() < 0.6 && steps.length > 0 ? size - 1 - Math.floor(rand() * Math.min(3, steps.length)) : Math.floor(rand() * size);
+    return rand() < 0.6 && steps.length > 0
+      ? size - 1 - Math.floor(rand() * Math.min(3, steps.length))
+      : Math.floor(rand() * size);
   };
   const param = () => inputs + Math.floor(rand() * params);
   for (let s = 0; s < count; s++) {
-    const op = pick(['add', 'mul', 'sub', 'div', 'tanh', 'relu', 'sigmoid', 'exp', 'log', 'neg', 'logp', 'pow', 'neuron', 'neuron', 'neuron'] as const);
-    if (op === 'add' || op === 'mul' || op === 'sub' || op === 'div') steps.push({ op, a: operand(), b: operand() });
+    const op = pick([
+      'add',
+      'mul',
+      'sub',
+      'div',
+      'tanh',
+      'relu',
+      'sigmoid',
+      'exp',
+      'log',
+      'neg',
+      'logp',
+      'pow',
+      'neuron',
+      'neuron',
+      'neuron',
+    ] as const);
+    if (op === 'add' || op === 'mul' || op === 'sub' || op === 'div')
+      steps.push({ op, a: operand(), b: operand() });
     else if (op === 'pow') steps.push({ op, a: operand(), k: pick([2, 3, -1, 0.5, 1.5]) });
     else if (op === 'neuron') {
-      const terms = Array.from({ length: 1 + Math.floor(rand() * 4) }, (): [number, number] => (rand() < 0.8 ? [param(), operand()] : [operand(), param()]));
+      const terms = Array.from({ length: 1 + Math.floor(rand() * 4) }, (): [number, number] =>
+        rand() < 0.8 ? [param(), operand()] : [operand(), param()],
+      );
       steps.push({ op, a: rand() < 0.7 ? param() : operand(), terms });
     } else steps.push({ op, a: operand() });
   }
@@ -50,9 +71,12 @@ export function randomSpec(rand: () => number): Spec {
   // (an input, a parameter, a value used inside, the same node twice: the scalar replay).
   const m = 1 + Math.floor(rand() * 3);
   const outputs = Array.from({ length: m }, () => {
-    if (rand() < 0.75) return leaves + steps.push({ op: pick(['tanh', 'neg', 'sigmoid', 'relu'] as const), a: operand() }) - 1;
+    if (rand() < 0.75)
+      return leaves + steps.push({ op: pick(['tanh', 'neg', 'sigmoid', 'relu'] as const), a: operand() }) - 1;
     const last = leaves + steps.length;
-    return rand() < 0.2 ? Math.floor(rand() * last) : last - 1 - Math.floor(rand() * Math.min(4, steps.length));
+    return rand() < 0.2
+      ? Math.floor(rand() * last)
+      : last - 1 - Math.floor(rand() * Math.min(4, steps.length));
   });
   return { inputs, params, consts, steps, outputs, reduction: Math.floor(rand() * REDUCTIONS) };
 }
@@ -62,7 +86,10 @@ function build(spec: Spec, xs: readonly Value[], params: readonly Value[]): Valu
   for (const step of spec.steps) {
     const a = pool[step.a]!;
     switch (step.op) {
-      case 'add': case 'mul': case 'sub': case 'div':
+      case 'add':
+      case 'mul':
+      case 'sub':
+      case 'div':
         pool.push(a[step.op](pool[step.b]!));
         break;
       case 'pow':
@@ -93,7 +120,9 @@ function reduce(kind: number, outs: Value[][], params: readonly Value[]): Value 
     case 0:
       return first.reduce((s, o) => s.add(o));
     case 1:
-      return pySum(first).mul(1 / outs.length).add(l2());
+      return pySum(first)
+        .mul(1 / outs.length)
+        .add(l2());
     case 2:
       return l2().add(pySum(first).div(outs.length));
     case 3:
@@ -120,7 +149,11 @@ function fuzz(backend: Backend, seed: number, runs: number): void {
   const fn = (xs: Value[]) => build(spec, xs, params);
   let program: Program;
   try {
-    program = compile(fn, { inputs: spec.inputs, reduce: (outs) => reduce(spec.reduction, outs, params), backend });
+    program = compile(fn, {
+      inputs: spec.inputs,
+      reduce: (outs) => reduce(spec.reduction, outs, params),
+      backend,
+    });
   } catch (e) {
     // Tracing evaluates what depends on parameters alone, with their numbers: eager mode
     // throws there too, for any batch.
@@ -137,7 +170,9 @@ function fuzz(backend: Backend, seed: number, runs: number): void {
     params.forEach((p, j) => (p.grad = start[j]!));
     let eager: Outcome;
     try {
-      const outs = Array.from({ length: count }, (_, i) => fn(batch.slice(i * spec.inputs, (i + 1) * spec.inputs).map((x) => new Value(x))));
+      const outs = Array.from({ length: count }, (_, i) =>
+        fn(batch.slice(i * spec.inputs, (i + 1) * spec.inputs).map((x) => new Value(x))),
+      );
       const loss = reduce(spec.reduction, outs, params);
       loss.backward();
       eager = { loss: loss.data, grads: params.map((p) => p.grad), outputs: outs.flat().map((o) => o.data) };
@@ -159,9 +194,14 @@ function fuzz(backend: Backend, seed: number, runs: number): void {
 
     const where = `seed ${seed}, run ${run}, ${count} samples`;
     if ('error' in eager || 'error' in compiled) {
-      expect('error' in compiled, `${where}: eager ${JSON.stringify(eager)}, compiled ${JSON.stringify(compiled)}`).toBe('error' in eager);
+      expect(
+        'error' in compiled,
+        `${where}: eager ${JSON.stringify(eager)}, compiled ${JSON.stringify(compiled)}`,
+      ).toBe('error' in eager);
     } else {
-      expect(Object.is(compiled.loss, eager.loss), `${where}: loss ${compiled.loss} vs ${eager.loss}`).toBe(true);
+      expect(Object.is(compiled.loss, eager.loss), `${where}: loss ${compiled.loss} vs ${eager.loss}`).toBe(
+        true,
+      );
       compiled.grads.forEach((g, j) => {
         expect(Object.is(g, eager.grads[j]), `${where}: grad ${j} ${g} vs ${eager.grads[j]}`).toBe(true);
       });
@@ -173,8 +213,12 @@ function fuzz(backend: Backend, seed: number, runs: number): void {
 
 describe('compiled mode against eager mode on random graphs', () => {
   describe.each(['wasm', 'interpreter'] as Backend[])('the %s back end', (backend) => {
-    it.each(Array.from({ length: Number(process.env.FUZZ ?? 60) }, (_, i) => 1000 + i))('program %i: 120 runs, same numbers bit for bit', (seed) => {
-      fuzz(backend, seed, 120);
-    }, 60_000);
+    it.each(Array.from({ length: Number(process.env.FUZZ ?? 60) }, (_, i) => 1000 + i))(
+      'program %i: 120 runs, same numbers bit for bit',
+      (seed) => {
+        fuzz(backend, seed, 120);
+      },
+      60_000,
+    );
   });
 });

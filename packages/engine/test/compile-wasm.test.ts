@@ -8,20 +8,29 @@ import { generate } from '../src/compile/wasm.js';
 import { TinyMLP } from './compile-workloads.js';
 
 function forward(op: PrimitiveOp, x: number, k: number): number {
-  return (PRIMITIVES[op].forward)(x, 0, k);
+  return PRIMITIVES[op].forward(x, 0, k);
 }
 
 // The generated module, read back with a disassembler: its shape, not just its numbers.
 describe('the WebAssembly back end', () => {
   const model = new TinyMLP([2, 16, 16, 1], ['relu', 'relu', 'linear'], 4);
-  const tape = trace(([x0, x1, y]) => [model.forward([x0!, x1!])[0]!.mul(y!.neg()).add(1).relu()], 3, new ParameterSet(), false);
+  const tape = trace(
+    ([x0, x1, y]) => [model.forward([x0!, x1!])[0]!.mul(y!.neg()).add(1).relu()],
+    3,
+    new ParameterSet(),
+    false,
+  );
   const lowered = lower(tape, [0]);
   const { bytes } = generate(lowered);
 
   it('emits a valid module whose size grows with neurons, not weights', async () => {
     const text = (await wabt()).readWasm(bytes, { readDebugNames: false, simd: true }).toText({});
 
-    expect((globalThis as unknown as { WebAssembly: { validate(b: Uint8Array): boolean } }).WebAssembly.validate(bytes)).toBe(true);
+    expect(
+      (globalThis as unknown as { WebAssembly: { validate(b: Uint8Array): boolean } }).WebAssembly.validate(
+        bytes,
+      ),
+    ).toBe(true);
     expect(text).toMatch(/\(import "m" "memory" \(memory/);
     for (const name of ['exp', 'log', 'tanh', 'pow']) expect(text).toContain(`(import "m" "${name}" (func`);
     expect(text).toMatch(/\(export "forward" \(func/);
@@ -42,7 +51,10 @@ describe('the WebAssembly back end', () => {
           const y = forward(op, x, k);
           return Number.isFinite(y);
         });
-        const program = compile(([x]) => (op === 'pow' ? x!.pow(k) : x![op as 'exp']()), { inputs: 1, backend: 'wasm' });
+        const program = compile(([x]) => (op === 'pow' ? x!.pow(k) : x![op as 'exp']()), {
+          inputs: 1,
+          backend: 'wasm',
+        });
 
         const out = program.predict(safe);
 

@@ -22,7 +22,12 @@ describe('compile', () => {
 
       const program = compile(([x0, x1, y]) => model.forward([x0!, x1!])[0]!.mul(y!.neg()).add(1).relu(), {
         inputs: 3,
-        reduce: (outs) => hingeTotal(outs.map(([l]) => l!), params, 1e-4),
+        reduce: (outs) =>
+          hingeTotal(
+            outs.map(([l]) => l!),
+            params,
+            1e-4,
+          ),
         backend,
       });
       const loss = program.run(data.flatMap(({ x, y }) => [...x, y]));
@@ -86,7 +91,12 @@ describe('compile', () => {
       const data = moons(40, 3);
       const program = compile(([x0, x1, y]) => model.forward([x0!, x1!])[0]!.mul(y!.neg()).add(1).relu(), {
         inputs: 3,
-        reduce: (outs) => hingeTotal(outs.map(([l]) => l!), params, 1e-3),
+        reduce: (outs) =>
+          hingeTotal(
+            outs.map(([l]) => l!),
+            params,
+            1e-3,
+          ),
         backend,
       });
       const batch = data.flatMap(({ x, y }) => [...x, y]);
@@ -104,21 +114,26 @@ describe('compile', () => {
 });
 
 describe('Program.predict', () => {
-  it.each(backends)('%s: returns every sample\'s outputs, sample-major, equal to eager, and leaves gradients and outputs alone', (backend) => {
-    const model = new TinyMLP([2, 4, 2], ['tanh', 'linear'], 3);
-    const params = model.parameters();
-    const program = compile((x) => model.forward(x), { inputs: 2, backend });
-    const points = [0.5, -1, 2, 0.25, -0.75, 1.5];
-    program.run([1, 1]);
-    const grads = params.map((p) => p.grad);
+  it.each(backends)(
+    "%s: returns every sample's outputs, sample-major, equal to eager, and leaves gradients and outputs alone",
+    (backend) => {
+      const model = new TinyMLP([2, 4, 2], ['tanh', 'linear'], 3);
+      const params = model.parameters();
+      const program = compile((x) => model.forward(x), { inputs: 2, backend });
+      const points = [0.5, -1, 2, 0.25, -0.75, 1.5];
+      program.run([1, 1]);
+      const grads = params.map((p) => p.grad);
 
-    const out = program.predict(points);
+      const out = program.predict(points);
 
-    const eager = [0, 1, 2].flatMap((i) => model.forward(points.slice(2 * i, 2 * i + 2)).map((o) => o.data));
-    expect(Array.from(out)).toEqual(eager);
-    expect(params.map((p) => p.grad)).toEqual(grads);
-    expect(program.outputs).toHaveLength(2);
-  });
+      const eager = [0, 1, 2].flatMap((i) =>
+        model.forward(points.slice(2 * i, 2 * i + 2)).map((o) => o.data),
+      );
+      expect(Array.from(out)).toEqual(eager);
+      expect(params.map((p) => p.grad)).toEqual(grads);
+      expect(program.outputs).toHaveLength(2);
+    },
+  );
 
   it('names the op and the sample when an output is not finite', () => {
     const w = new Value(1);

@@ -9,7 +9,9 @@ const untyped = (x: unknown): never => x as never;
 
 /** Every data and grad of a graph, in order, plus the labels: what a failure must not change. */
 const snapshot = (...roots: Value[]) =>
-  roots.flatMap((root) => topologicalOrder(root).map((v) => ({ data: v.data, grad: v.grad, label: v.label })));
+  roots.flatMap((root) =>
+    topologicalOrder(root).map((v) => ({ data: v.data, grad: v.grad, label: v.label })),
+  );
 
 interface Failure {
   what: string;
@@ -37,7 +39,12 @@ const failures: Failure[] = [
       const loss = a.mul(3).add(b.log());
       a.grad = 0.5;
       b.grad = -2;
-      return { act: () => { loss.backward(); }, state: () => snapshot(loss) };
+      return {
+        act: () => {
+          loss.backward();
+        },
+        state: () => snapshot(loss),
+      };
     },
     error: RangeError,
     message: /^backward: gradient through log\(1e-320\) is not finite \(incoming gradient 1\)$/,
@@ -50,7 +57,12 @@ const failures: Failure[] = [
       const loss = b.log().add(a.mul(3)).mul(1.5); // a.grad is written before log fails
       loss.zeroGrad();
       new Value(1).add(a).backward(); // an earlier, unrelated pass left a.grad = 1
-      return { act: () => { loss.backward(); }, state: () => snapshot(loss) };
+      return {
+        act: () => {
+          loss.backward();
+        },
+        state: () => snapshot(loss),
+      };
     },
     error: RangeError,
     message: /^backward: gradient through log\(1e-320\) is not finite \(incoming gradient 1\.5\)$/,
@@ -118,7 +130,14 @@ const failures: Failure[] = [
   },
   {
     what: 'gradcheck with fn returning a number',
-    arrange: () => ({ act: () => gradcheck(untyped(() => 3), [1]), state: () => null }),
+    arrange: () => ({
+      act: () =>
+        gradcheck(
+          untyped(() => 3),
+          [1],
+        ),
+      state: () => null,
+    }),
     error: TypeError,
     message: /^gradcheck: the result of fn must be a Value, got 3 \(number\)$/,
   },
@@ -142,13 +161,19 @@ const failures: Failure[] = [
   },
   {
     what: 'gradcheck with a tolerance that is a string',
-    arrange: () => ({ act: () => gradcheck(([x]) => x!.exp(), [1], { atol: untyped('1e-7') }), state: () => null }),
+    arrange: () => ({
+      act: () => gradcheck(([x]) => x!.exp(), [1], { atol: untyped('1e-7') }),
+      state: () => null,
+    }),
     error: TypeError,
     message: /^gradcheck: options\.atol must be a number, got "1e-7"$/,
   },
   {
     what: 'gradcheck with an unknown option',
-    arrange: () => ({ act: () => gradcheck(([x]) => x!.exp(), [1], untyped({ epsilon: 1e-6 })), state: () => null }),
+    arrange: () => ({
+      act: () => gradcheck(([x]) => x!.exp(), [1], untyped({ epsilon: 1e-6 })),
+      state: () => null,
+    }),
     error: TypeError,
     message: /^gradcheck: unknown option "epsilon"; the options are eps, rtol, atol$/,
   },

@@ -5,7 +5,8 @@ import { findChains } from '../src/compile/fuse.js';
 import { expectRelativelyClose } from './close.js';
 
 /** The graph as a list of ops (leaves by their data), in topological order: its shape. */
-const shape = (root: Value) => topologicalOrder(root).map((v) => (v.op === '' ? v.data : `${v.op}${v.op === 'pow' ? v.arg : ''}`));
+const shape = (root: Value) =>
+  topologicalOrder(root).map((v) => (v.op === '' ? v.data : `${v.op}${v.op === 'pow' ? v.arg : ''}`));
 
 describe('valueAndGrad', () => {
   it("gives micrograd's sanity check: y(-4) = -20, dy/dx = 46", () => {
@@ -68,7 +69,10 @@ describe('sub, div, add, mul', () => {
     // PyTorch, float64: x, y, w = 0.75, -1.5, 2.5
     // s = (1 - y) * (1 / x) + (x + y + x*y) + (w + x*y + y*3.0); out = s.tanh(); out.backward()
     const f = valueAndGrad((x, y, w) => {
-      const s = sub(1, y).mul(div(1, x)).add(sum([x, y, x.mul(y)])).add(dot([x, y], [y, 3], w));
+      const s = sub(1, y)
+        .mul(div(1, x))
+        .add(sum([x, y, x.mul(y)]))
+        .add(dot([x, y], [y, 3], w));
       return s.tanh();
     });
 
@@ -97,7 +101,9 @@ describe('sub, div, add, mul', () => {
   it('are the methods when the first operand is a Value', () => {
     const a = new Value(6);
 
-    expect([add(a, 2), sub(a, 2), mul(a, 2), div(a, 2)].map(shape)).toEqual([a.add(2), a.sub(2), a.mul(2), a.div(2)].map(shape));
+    expect([add(a, 2), sub(a, 2), mul(a, 2), div(a, 2)].map(shape)).toEqual(
+      [a.add(2), a.sub(2), a.mul(2), a.div(2)].map(shape),
+    );
   });
 });
 

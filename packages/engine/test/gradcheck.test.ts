@@ -37,7 +37,7 @@ describe('gradcheck', () => {
     expect(result.worstRelativeError).toBeGreaterThan(0.1);
   });
 
-  it('fails at relu\'s kink, where no derivative exists', () => {
+  it("fails at relu's kink, where no derivative exists", () => {
     const result = gradcheck(([x]) => x!.relu(), [0]);
 
     expect(result.inputs[0]!.analytic).toBe(0);

@@ -103,7 +103,12 @@ describe('op forward values', () => {
     const d = a.div(b);
 
     expect([n.op, n.children[0], n.children[1]?.data]).toEqual(['mul', a, -1]);
-    expect([s.op, s.children[0], s.children[1]?.op, s.children[1]?.children[0]]).toEqual(['add', a, 'mul', b]);
+    expect([s.op, s.children[0], s.children[1]?.op, s.children[1]?.children[0]]).toEqual([
+      'add',
+      a,
+      'mul',
+      b,
+    ]);
     expect([d.op, d.children[0], d.children[1]?.op, d.children[1]?.arg]).toEqual(['mul', a, 'pow', -1]);
     expect([n.data, s.data, d.data]).toEqual([-6, 3, 2]);
   });
@@ -124,15 +129,50 @@ type Expr = (x: Value, y: Value) => Value;
 const exprs = fc.letrec<{ expr: Expr }>((tie) => ({
   expr: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
-    fc.constantFrom<Expr>((x) => x, (_x, y) => y),
-    fc.tuple(tie('expr'), tie('expr')).map(([f, g]): Expr => (x, y) => f(x, y).add(g(x, y))),
-    fc.tuple(tie('expr'), tie('expr')).map(([f, g]): Expr => (x, y) => f(x, y).mul(g(x, y).tanh())),
-    fc.tuple(tie('expr'), tie('expr')).map(([f, g]): Expr => (x, y) => f(x, y).sub(g(x, y).sigmoid())),
-    fc.tuple(tie('expr'), tie('expr')).map(([f, g]): Expr => (x, y) => f(x, y).div(g(x, y).pow(2).add(1))),
-    tie('expr').map((f): Expr => (x, y) => f(x, y).tanh()),
-    tie('expr').map((f): Expr => (x, y) => f(x, y).sigmoid().exp()),
-    tie('expr').map((f): Expr => (x, y) => f(x, y).pow(2).add(1).log()),
-    tie('expr').map((f): Expr => (x, y) => f(x, y).tanh().pow(3)),
+    fc.constantFrom<Expr>(
+      (x) => x,
+      (_x, y) => y,
+    ),
+    fc.tuple(tie('expr'), tie('expr')).map(
+      ([f, g]): Expr =>
+        (x, y) =>
+          f(x, y).add(g(x, y)),
+    ),
+    fc.tuple(tie('expr'), tie('expr')).map(
+      ([f, g]): Expr =>
+        (x, y) =>
+          f(x, y).mul(g(x, y).tanh()),
+    ),
+    fc.tuple(tie('expr'), tie('expr')).map(
+      ([f, g]): Expr =>
+        (x, y) =>
+          f(x, y).sub(g(x, y).sigmoid()),
+    ),
+    fc.tuple(tie('expr'), tie('expr')).map(
+      ([f, g]): Expr =>
+        (x, y) =>
+          f(x, y).div(g(x, y).pow(2).add(1)),
+    ),
+    tie('expr').map(
+      (f): Expr =>
+        (x, y) =>
+          f(x, y).tanh(),
+    ),
+    tie('expr').map(
+      (f): Expr =>
+        (x, y) =>
+          f(x, y).sigmoid().exp(),
+    ),
+    tie('expr').map(
+      (f): Expr =>
+        (x, y) =>
+          f(x, y).pow(2).add(1).log(),
+    ),
+    tie('expr').map(
+      (f): Expr =>
+        (x, y) =>
+          f(x, y).tanh().pow(3),
+    ),
   ),
 }));
 

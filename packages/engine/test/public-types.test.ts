@@ -11,12 +11,16 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const OUT = '/virtual/types';
 
 function emitDeclarations(): Map<string, string> {
-  const config = ts.getParsedCommandLineOfConfigFile(path.join(root, 'tsconfig.json'), {}, {
-    ...ts.sys,
-    onUnRecoverableConfigFileDiagnostic: (d) => {
-      throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+  const config = ts.getParsedCommandLineOfConfigFile(
+    path.join(root, 'tsconfig.json'),
+    {},
+    {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: (d) => {
+        throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+      },
     },
-  })!;
+  )!;
   const options: ts.CompilerOptions = {
     ...config.options,
     noEmit: false,
@@ -37,7 +41,15 @@ function emitDeclarations(): Map<string, string> {
 /** Type-checks `source` as a user's file next to the emitted declarations; returns the errors. */
 function check(declarations: Map<string, string>, source: string): string[] {
   const user = `${OUT}/user.ts`;
-  const options: ts.CompilerOptions = { strict: true, noEmit: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, skipLibCheck: true, types: [] };
+  const options: ts.CompilerOptions = {
+    strict: true,
+    noEmit: true,
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.ESNext,
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+    skipLibCheck: true,
+    types: [],
+  };
   const host = ts.createCompilerHost(options);
   const read = (name: string) => (name === user ? source : declarations.get(name));
   host.fileExists = (name) => read(name) !== undefined || ts.sys.fileExists(name);
@@ -57,7 +69,16 @@ describe('public types', () => {
 
   it('declare none of the internals', () => {
     const value = declarations.get(`${OUT}/value.d.ts`)!;
-    const internals = ['_data', '_a', '_b', '_children', '_mark', '_symbolic', 'collectNewValues', 'VALUE_BRAND'];
+    const internals = [
+      '_data',
+      '_a',
+      '_b',
+      '_children',
+      '_mark',
+      '_symbolic',
+      'collectNewValues',
+      'VALUE_BRAND',
+    ];
 
     const exposed = internals.filter((name) => new RegExp(`\\b${name}\\b`).test(value));
 

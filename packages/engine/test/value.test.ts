@@ -50,7 +50,7 @@ describe('Value', () => {
 });
 
 describe('Value.toString', () => {
-  it('shows data and grad like micrograd\'s repr', () => {
+  it("shows data and grad like micrograd's repr", () => {
     const v = new Value(-4);
 
     expect(String(v)).toBe('Value(data=-4, grad=0)');
@@ -75,7 +75,7 @@ describe('Value.toString', () => {
 });
 
 describe('new Value with a label', () => {
-  it('takes the label as a string, as micrograd\'s label=, or as { label }', () => {
+  it("takes the label as a string, as micrograd's label=, or as { label }", () => {
     const positional = new Value(2, 'a');
     const named = new Value(2, { label: 'a' });
 

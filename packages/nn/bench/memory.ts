@@ -21,7 +21,11 @@ function heapMB(): number {
 
 function run(engine: Engine): void {
   const model = new MLP(2, [8, 8, 1], { seed: 1337 });
-  const trainer = new Trainer(model, { x, y }, { engine, alpha: 1e-4, lr: (k) => 0.5 - (0.45 * k) / STEPS, batchSize: 16, seed: 3 });
+  const trainer = new Trainer(
+    model,
+    { x, y },
+    { engine, alpha: 1e-4, lr: (k) => 0.5 - (0.45 * k) / STEPS, batchSize: 16, seed: 3 },
+  );
   for (let k = 0; k < 100; k++) trainer.step(); // warm up: JIT, compiled plans, optimizer buffers
   const before = heapMB();
   const samples: string[] = [];
@@ -37,7 +41,9 @@ function run(engine: Engine): void {
     `${engine.padEnd(8)} ${STEPS} steps in ${seconds.toFixed(1)} s (${Math.round(STEPS / seconds)} steps/s), ` +
       `final loss ${last.loss.toFixed(4)}, accuracy ${((last.accuracy ?? 0) * 100).toFixed(0)}%`,
   );
-  console.log(`         heap before ${before.toFixed(2)} MB, every 2,000 steps ${samples.join(' ')} MB, after ${after.toFixed(2)} MB (${(after - before >= 0 ? '+' : '') + (after - before).toFixed(2)} MB)`);
+  console.log(
+    `         heap before ${before.toFixed(2)} MB, every 2,000 steps ${samples.join(' ')} MB, after ${after.toFixed(2)} MB (${(after - before >= 0 ? '+' : '') + (after - before).toFixed(2)} MB)`,
+  );
 }
 
 console.log(`MLP(2, [8, 8, 1]), 32 samples, mini-batches of 16, SGD; Node ${process.version}`);

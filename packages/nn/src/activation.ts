@@ -3,7 +3,12 @@ import { describeInput, type Value } from '@mg/engine';
 /** A neuron's nonlinearity. `'linear'` leaves the weighted sum as it is. */
 export type Activation = 'relu' | 'tanh' | 'sigmoid' | 'linear';
 
-const NAMES: Record<Activation, string> = { relu: 'ReLU', tanh: 'Tanh', sigmoid: 'Sigmoid', linear: 'Linear' };
+const NAMES: Record<Activation, string> = {
+  relu: 'ReLU',
+  tanh: 'Tanh',
+  sigmoid: 'Sigmoid',
+  linear: 'Linear',
+};
 
 /** The prefix of a neuron's `toString()`, as micrograd spells it (`ReLUNeuron`, `LinearNeuron`). */
 export function activationName(a: Activation): string {

@@ -61,9 +61,15 @@ export class Adam extends Optimizer {
     if (!Array.isArray(betas) || betas.length !== 2) {
       throw new TypeError(`new ${where}: betas must be a pair [β1, β2], got ${describeInput(betas)}`);
     }
-    this.betas = [checkUnit(betas[0], `new ${where}: betas[0]`), checkUnit(betas[1], `new ${where}: betas[1]`)];
+    this.betas = [
+      checkUnit(betas[0], `new ${where}: betas[0]`),
+      checkUnit(betas[1], `new ${where}: betas[1]`),
+    ];
     this.eps = checkRate(given.eps ?? 1e-8, `new ${where}: eps`);
-    this.weightDecay = checkRate(given.weightDecay ?? (this.decoupled ? 0.01 : 0), `new ${where}: weightDecay`);
+    this.weightDecay = checkRate(
+      given.weightDecay ?? (this.decoupled ? 0.01 : 0),
+      `new ${where}: weightDecay`,
+    );
     this.amsgrad = checkFlag(given.amsgrad ?? false, `new ${where}: amsgrad`);
     this.m = this.slot('m (first moment)');
     this.v = this.slot('v (second moment)');

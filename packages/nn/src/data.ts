@@ -17,21 +17,35 @@ export interface Samples {
 }
 
 /** Checks every input and target against the model's sizes and the loss's rules; throws naming the first bad one. */
-export function checkData(data: unknown, nin: number, nout: number, loss: LossKind, lossName: string, where: string): Samples {
-  if (typeof data !== 'object' || data === null) throw new TypeError(`${where}: data must be { x: number[][], y: [...] }, got ${describeInput(data)}`);
+export function checkData(
+  data: unknown,
+  nin: number,
+  nout: number,
+  loss: LossKind,
+  lossName: string,
+  where: string,
+): Samples {
+  if (typeof data !== 'object' || data === null)
+    throw new TypeError(`${where}: data must be { x: number[][], y: [...] }, got ${describeInput(data)}`);
   const { x, y } = data as Record<string, unknown>;
   if (!Array.isArray(x) || !Array.isArray(y)) {
-    throw new TypeError(`${where}: data must be { x: number[][], y: [...] }, got x ${describeInput(x)} and y ${describeInput(y)}`);
+    throw new TypeError(
+      `${where}: data must be { x: number[][], y: [...] }, got x ${describeInput(x)} and y ${describeInput(y)}`,
+    );
   }
-  if (x.length !== y.length) throw new RangeError(`${where}: data has ${x.length} inputs but ${y.length} targets`);
+  if (x.length !== y.length)
+    throw new RangeError(`${where}: data has ${x.length} inputs but ${y.length} targets`);
   if (x.length === 0) throw new RangeError(`${where}: data has no samples`);
   const rows = x.map((row: unknown, i) => {
     if (!Array.isArray(row) || row.length !== nin) {
       const got = Array.isArray(row) ? `${row.length}` : describeInput(row);
-      throw new (Array.isArray(row) ? RangeError : TypeError)(`${where}: x[${i}] must be a row of ${nin} numbers, got ${got}`);
+      throw new (Array.isArray(row) ? RangeError : TypeError)(
+        `${where}: x[${i}] must be a row of ${nin} numbers, got ${got}`,
+      );
     }
     return row.map((v: unknown, j) => {
-      if (typeof v !== 'number' || !Number.isFinite(v)) throw new TypeError(`${where}: x[${i}][${j}] must be a finite number, got ${describeInput(v)}`);
+      if (typeof v !== 'number' || !Number.isFinite(v))
+        throw new TypeError(`${where}: x[${i}][${j}] must be a finite number, got ${describeInput(v)}`);
       return v;
     });
   });

@@ -24,10 +24,16 @@ import { TRAINER_OPTIONS, type TrainableModel, type TrainerOptions } from './tra
  * console.log(accuracies[19], losses[19] < losses[0]); // 1 true
  * ```
  */
-export function fit(model: TrainableModel, data: Dataset, options?: TrainerOptions & { steps?: number }): FitResult {
+export function fit(
+  model: TrainableModel,
+  data: Dataset,
+  options?: TrainerOptions & { steps?: number },
+): FitResult {
   const { steps = 100, ...rest } = checkOptions(options, [...TRAINER_OPTIONS, 'steps'], 'fit');
-  if (typeof steps !== 'number') throw new TypeError(`fit: steps must be a non-negative integer, got ${describeInput(steps)}`);
-  if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`fit: steps must be a non-negative integer, got ${steps}`);
+  if (typeof steps !== 'number')
+    throw new TypeError(`fit: steps must be a non-negative integer, got ${describeInput(steps)}`);
+  if (!Number.isInteger(steps) || steps < 0)
+    throw new RangeError(`fit: steps must be a non-negative integer, got ${steps}`);
   const trainer = new Trainer(model, data, rest as TrainerOptions);
   const losses: number[] = [];
   const accuracies: (number | null)[] = [];

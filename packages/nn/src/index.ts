@@ -32,11 +32,24 @@ export { SGD } from './sgd.js';
 export type { SGDOptions } from './sgd.js';
 export { Adam, AdamW } from './adam.js';
 export type { AdamOptions } from './adam.js';
-export type { MLPJSON, LayerJSON, NeuronJSON, LayerFileJSON, NeuronFileJSON, JSONNumber } from './serialize.js';
+export type {
+  MLPJSON,
+  LayerJSON,
+  NeuronJSON,
+  LayerFileJSON,
+  NeuronFileJSON,
+  JSONNumber,
+} from './serialize.js';
 export { ENGINES } from './engines.js';
 export type { Engine } from './engines.js';
 export type { Dataset } from './data.js';
 export { Trainer } from './trainer.js';
-export type { LearningRate, LiveOptions, StepInfo, TrainableModel, TrainerOptions } from './trainer-options.js';
+export type {
+  LearningRate,
+  LiveOptions,
+  StepInfo,
+  TrainableModel,
+  TrainerOptions,
+} from './trainer-options.js';
 export { fit } from './fit.js';
 export type { FitResult } from './fit.js';

@@ -26,18 +26,24 @@ export interface RandomOptions {
 }
 
 /** A checked `() => number` from `rng`, else Python's generator seeded with `seed` (default 0). */
-export function resolveRandom(options: { readonly seed?: unknown; readonly rng?: unknown }, where: string): () => number {
+export function resolveRandom(
+  options: { readonly seed?: unknown; readonly rng?: unknown },
+  where: string,
+): () => number {
   const { rng, seed = 0 } = options;
   if (rng === undefined) {
     const mt = seeded(seed, where);
     return () => mt.nextDouble();
   }
-  if (typeof rng !== 'function') throw new TypeError(`${where}: options.rng must be a function, got ${describeInput(rng)}`);
+  if (typeof rng !== 'function')
+    throw new TypeError(`${where}: options.rng must be a function, got ${describeInput(rng)}`);
   const draw = rng as () => unknown;
   return () => {
     const r = draw();
     if (typeof r !== 'number' || !(r >= 0 && r < 1)) {
-      throw new RangeError(`${where}: options.rng must return numbers in [0, 1), returned ${describeInput(r)}`);
+      throw new RangeError(
+        `${where}: options.rng must return numbers in [0, 1), returned ${describeInput(r)}`,
+      );
     }
     return r;
   };
@@ -57,7 +63,9 @@ export function resolveInit(init: unknown, where: string): (nin: number, random:
     return (nin, random) => {
       const w = custom(nin, random);
       if (typeof w !== 'number' || !Number.isFinite(w)) {
-        throw new RangeError(`${where}: options.init must return finite numbers, returned ${describeInput(w)}`);
+        throw new RangeError(
+          `${where}: options.init must return finite numbers, returned ${describeInput(w)}`,
+        );
       }
       return w;
     };
@@ -69,7 +77,8 @@ export function resolveInit(init: unknown, where: string): (nin: number, random:
 
 /** Throws naming `where` and `what` unless `n` is a positive integer: a TypeError for a non-number, else a RangeError. */
 export function checkCount(n: unknown, where: string, what: string): number {
-  if (typeof n !== 'number') throw new TypeError(`${where}: ${what} must be a positive integer, got ${describeInput(n)}`);
+  if (typeof n !== 'number')
+    throw new TypeError(`${where}: ${what} must be a positive integer, got ${describeInput(n)}`);
   if (!Number.isInteger(n) || n < 1) {
     throw new RangeError(`${where}: ${what} must be a positive integer, got ${n}`);
   }

@@ -30,7 +30,8 @@ export const BCE_LABEL: LabelRule = {
  */
 export function checkLabel(y: unknown, rule: LabelRule, what: string): void {
   if (y instanceof Value) return;
-  if (typeof y !== 'number' || !Number.isFinite(y)) throw new TypeError(`${what} must be a label, ${rule.expects}, got ${describeInput(y)}`);
+  if (typeof y !== 'number' || !Number.isFinite(y))
+    throw new TypeError(`${what} must be a label, ${rule.expects}, got ${describeInput(y)}`);
   if (!rule.accepts(y)) throw new RangeError(`${what} must be ${rule.expects}, got ${y} (${rule.hint})`);
 }
 
@@ -51,12 +52,16 @@ export function checkProbabilities(row: readonly unknown[], what: string): void 
     const p = row[k];
     if (p instanceof Value) return;
     if (typeof p !== 'number' || !(p >= 0 && p <= 1)) {
-      throw new RangeError(`${what}[${k}] must be a probability in [0, 1], got ${typeof p === 'number' ? p : describeInput(p)} (a class index or a one-hot row such as [0, 1, 0])`);
+      throw new RangeError(
+        `${what}[${k}] must be a probability in [0, 1], got ${typeof p === 'number' ? p : describeInput(p)} (a class index or a one-hot row such as [0, 1, 0])`,
+      );
     }
     total += p;
   }
   if (!(Math.abs(total - 1) <= 1e-9)) {
-    throw new RangeError(`${what} must hold probabilities that sum to 1, got ${formatRow(row)} (sum ${total})`);
+    throw new RangeError(
+      `${what} must hold probabilities that sum to 1, got ${formatRow(row)} (sum ${total})`,
+    );
   }
 }
 

@@ -43,7 +43,11 @@ export class Layer extends Module {
     const given = checkOptions(options, ['activation', 'seed', 'rng', 'init'], 'new Layer');
     const activation = checkActivation(given.activation ?? 'relu', 'new Layer: activation');
     const rng = resolveRandom(given, 'new Layer');
-    const neuron = { rng, activation, ...(given.init === undefined ? {} : { init: given.init as Initializer }) };
+    const neuron = {
+      rng,
+      activation,
+      ...(given.init === undefined ? {} : { init: given.init as Initializer }),
+    };
     this.neurons = Array.from({ length: nout }, () => new Neuron(nin, neuron));
     labelLayer(this, '');
   }
@@ -107,8 +111,14 @@ export class Layer extends Module {
    */
   static fromJSON(json: unknown): Layer {
     const parsed = parseLayer(json, 'Layer.fromJSON');
-    const layer = new Layer(parsed.nin, parsed.neurons.length, { activation: parsed.activation, init: () => 0 });
-    assign(layer.parameters(), parsed.neurons.flatMap((n) => [...n.w, n.b]));
+    const layer = new Layer(parsed.nin, parsed.neurons.length, {
+      activation: parsed.activation,
+      init: () => 0,
+    });
+    assign(
+      layer.parameters(),
+      parsed.neurons.flatMap((n) => [...n.w, n.b]),
+    );
     return layer;
   }
 
@@ -125,7 +135,9 @@ export function forwardLayer(layer: Layer, x: readonly (Value | number)[]): Valu
 
 /** Labels every neuron's parameters `${prefix}N1.w1`, ... (neurons numbered from 1). */
 export function labelLayer(layer: Layer, prefix: string): void {
-  layer.neurons.forEach((n, j) => { labelNeuron(n, `${prefix}N${j + 1}.`); });
+  layer.neurons.forEach((n, j) => {
+    labelNeuron(n, `${prefix}N${j + 1}.`);
+  });
 }
 
 /** A layer's activation and weights, the part shared by {@link LayerFileJSON} and an MLP's layers. */

@@ -1,6 +1,13 @@
 import { describeInput, type Value } from '@mg/engine';
 import { bceTerm, crossEntropyTerm, hingeTerm, squaredErrors } from './losses.js';
-import { BCE_LABEL, HINGE_LABEL, checkClassIndex, checkLabel, checkProbabilities, type LabelRule } from './labels.js';
+import {
+  BCE_LABEL,
+  HINGE_LABEL,
+  checkClassIndex,
+  checkLabel,
+  checkProbabilities,
+  type LabelRule,
+} from './labels.js';
 
 /**
  * The losses {@link Trainer} knows, each the mean over the batch of per-sample terms:
@@ -43,7 +50,8 @@ export const LOSSES: Readonly<Record<LossName, LossKind>> = {
   },
   mse: {
     singleOutput: false,
-    target: (y, nout, what) => (typeof y === 'number' && nout === 1 ? [finite(y, what)] : numbers(y, nout, what)),
+    target: (y, nout, what) =>
+      typeof y === 'number' && nout === 1 ? [finite(y, what)] : numbers(y, nout, what),
     terms: squaredErrors,
     correct: null,
   },
@@ -77,7 +85,9 @@ export const LOSS_NAMES = Object.keys(LOSSES) as LossName[];
 /** The loss named `name`; a TypeError listing the valid names otherwise. */
 export function lossKind(name: unknown, where: string): LossKind {
   if (typeof name === 'string' && Object.hasOwn(LOSSES, name)) return LOSSES[name as LossName];
-  throw new TypeError(`${where}: loss must be ${LOSS_NAMES.map((n) => `'${n}'`).join(', ')}, got ${describeInput(name)}`);
+  throw new TypeError(
+    `${where}: loss must be ${LOSS_NAMES.map((n) => `'${n}'`).join(', ')}, got ${describeInput(name)}`,
+  );
 }
 
 function scalar(y: unknown, rule: LabelRule, what: string): number[] {
@@ -88,14 +98,17 @@ function scalar(y: unknown, rule: LabelRule, what: string): number[] {
 }
 
 function finite(v: unknown, what: string): number {
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new TypeError(`${what} must be a finite number, got ${describeInput(v)}`);
+  if (typeof v !== 'number' || !Number.isFinite(v))
+    throw new TypeError(`${what} must be a finite number, got ${describeInput(v)}`);
   return v;
 }
 
 function numbers(y: unknown, n: number, what: string): number[] {
   if (!Array.isArray(y) || y.length !== n) {
     const got = Array.isArray(y) ? `${y.length} numbers` : describeInput(y);
-    throw new (Array.isArray(y) ? RangeError : TypeError)(`${what} must be ${n === 1 ? 'a number or ' : ''}a row of ${n} numbers, got ${got}`);
+    throw new (Array.isArray(y) ? RangeError : TypeError)(
+      `${what} must be ${n === 1 ? 'a number or ' : ''}a row of ${n} numbers, got ${got}`,
+    );
   }
   return y.map((v: unknown, j) => finite(v, `${what}[${j}]`));
 }

@@ -75,7 +75,9 @@ export function hingeTerm(score: Value, y: Value | number): Value {
  */
 export function hingeLoss(scores: readonly Value[], ys: readonly (Value | number)[]): Value {
   checkPairs(scores, ys, 'hingeLoss');
-  ys.forEach((y, i) => { checkLabel(y, HINGE_LABEL, `hingeLoss: ys[${i}]`); });
+  ys.forEach((y, i) => {
+    checkLabel(y, HINGE_LABEL, `hingeLoss: ys[${i}]`);
+  });
   return mean(scores.map((s, i) => hingeTerm(s, ys[i]!)));
 }
 
@@ -125,10 +127,14 @@ export function mseLoss(
   predictions.forEach((p, i) => {
     const t = targets[i]!;
     if (Array.isArray(p) !== Array.isArray(t)) {
-      throw new TypeError(`mseLoss: sample ${i} mixes a row and a single value (prediction and target must have the same shape)`);
+      throw new TypeError(
+        `mseLoss: sample ${i} mixes a row and a single value (prediction and target must have the same shape)`,
+      );
     }
     if (Array.isArray(p)) checkPairs(p, t as readonly unknown[], `mseLoss: sample ${i}`);
-    errors.push(...squaredErrors(Array.isArray(p) ? p : [p as Value], Array.isArray(t) ? t : [t as Value | number]));
+    errors.push(
+      ...squaredErrors(Array.isArray(p) ? p : [p as Value], Array.isArray(t) ? t : [t as Value | number]),
+    );
   });
   return mean(errors);
 }
@@ -195,7 +201,9 @@ export function bceTerm(logit: Value, y: Value | number): Value {
  */
 export function bceWithLogitsLoss(logits: readonly Value[], ys: readonly (Value | number)[]): Value {
   checkPairs(logits, ys, 'bceWithLogitsLoss');
-  ys.forEach((y, i) => { checkLabel(y, BCE_LABEL, `bceWithLogitsLoss: ys[${i}]`); });
+  ys.forEach((y, i) => {
+    checkLabel(y, BCE_LABEL, `bceWithLogitsLoss: ys[${i}]`);
+  });
   return mean(logits.map((z, i) => bceTerm(z, ys[i]!)));
 }
 
@@ -244,7 +252,10 @@ export function logSumExp(logits: readonly Value[]): Value {
  * console.log(softmaxCrossEntropy([new Value(2), new Value(2)], 0).data); // 0.6931471805599454
  * ```
  */
-export function softmaxCrossEntropy(logits: readonly Value[], target: number | readonly (Value | number)[]): Value {
+export function softmaxCrossEntropy(
+  logits: readonly Value[],
+  target: number | readonly (Value | number)[],
+): Value {
   if (typeof target === 'number') {
     checkClassIndex(target, logits.length, 'softmaxCrossEntropy: target');
     return logSumExp(logits).sub(logits[target]!);
@@ -317,18 +328,22 @@ export function crossEntropyLoss(
  */
 export function l2(parameters: readonly Value[], alpha: number): Value {
   checkValues(parameters, 'l2');
-  if (typeof alpha !== 'number') throw new TypeError(`l2: alpha must be a finite number, got ${describeInput(alpha)}`);
+  if (typeof alpha !== 'number')
+    throw new TypeError(`l2: alpha must be a finite number, got ${describeInput(alpha)}`);
   if (!Number.isFinite(alpha)) throw new RangeError(`l2: alpha must be a finite number, got ${alpha}`);
   return sum(parameters.map((p) => p.mul(p))).mul(alpha);
 }
 
 function checkValues(values: unknown, where: string): void {
-  if (!Array.isArray(values)) throw new TypeError(`${where}: expected an array of Values, got ${describeInput(values)}`);
+  if (!Array.isArray(values))
+    throw new TypeError(`${where}: expected an array of Values, got ${describeInput(values)}`);
 }
 
 function checkPairs(a: readonly unknown[], b: readonly unknown[], where: string): void {
   if (!Array.isArray(a) || !Array.isArray(b)) {
-    throw new TypeError(`${where}: expected an array of predictions and an array of targets, got ${describeInput(a)} and ${describeInput(b)}`);
+    throw new TypeError(
+      `${where}: expected an array of predictions and an array of targets, got ${describeInput(a)} and ${describeInput(b)}`,
+    );
   }
   if (a.length !== b.length) {
     throw new RangeError(`${where}: ${a.length} predictions but ${b.length} targets`);

@@ -53,7 +53,11 @@ export class MLP extends Module {
     super();
     checkCount(nin, 'new MLP', 'nin');
     const sizes = [nin, ...layerSizes(nouts)];
-    const given = checkOptions(options, ['activation', 'outputActivation', 'activations', 'seed', 'rng', 'init'], 'new MLP');
+    const given = checkOptions(
+      options,
+      ['activation', 'outputActivation', 'activations', 'seed', 'rng', 'init'],
+      'new MLP',
+    );
     // Checked even when no layer uses them: a typo must not pass because the model has no hidden layer.
     const activation = checkActivation(given.activation ?? 'relu', 'new MLP: activation');
     const outputActivation = checkActivation(given.outputActivation ?? 'linear', 'new MLP: outputActivation');
@@ -68,7 +72,9 @@ export class MLP extends Module {
           ...(init === undefined ? {} : { init: init as Initializer }),
         }),
     );
-    this.layers.forEach((layer, l) => { labelLayer(layer, `L${l + 1}.`); });
+    this.layers.forEach((layer, l) => {
+      labelLayer(layer, `L${l + 1}.`);
+    });
   }
 
   /** The number of inputs. */
@@ -138,7 +144,10 @@ export class MLP extends Module {
       parsed.layers.map((l) => l.neurons.length),
       { activations: parsed.layers.map((l) => l.activation), init: () => 0 },
     );
-    assign(model.parameters(), parsed.layers.flatMap((l) => l.neurons.flatMap((n) => [...n.w, n.b])));
+    assign(
+      model.parameters(),
+      parsed.layers.flatMap((l) => l.neurons.flatMap((n) => [...n.w, n.b])),
+    );
     return model;
   }
 
@@ -151,12 +160,21 @@ export class MLP extends Module {
    */
   loadJSON(json: unknown): void {
     const parsed = parseMLP(json, 'MLP.loadJSON');
-    const theirs = describe(parsed.nin, parsed.layers.map((l) => [l.neurons.length, l.activation] as const));
-    const ours = describe(this.nin, this.layers.map((l) => [l.nout, l.activation] as const));
+    const theirs = describe(
+      parsed.nin,
+      parsed.layers.map((l) => [l.neurons.length, l.activation] as const),
+    );
+    const ours = describe(
+      this.nin,
+      this.layers.map((l) => [l.nout, l.activation] as const),
+    );
     if (theirs !== ours) {
       throw new RangeError(`MLP.loadJSON: the JSON holds ${theirs} but this model is ${ours}`);
     }
-    assign(this.parameters(), parsed.layers.flatMap((l) => l.neurons.flatMap((n) => [...n.w, n.b])));
+    assign(
+      this.parameters(),
+      parsed.layers.flatMap((l) => l.neurons.flatMap((n) => [...n.w, n.b])),
+    );
   }
 
   /** `MLP of [Layer of [ReLUNeuron(2), ...], ...]` */

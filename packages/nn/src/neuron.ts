@@ -85,7 +85,13 @@ export class Neuron extends Module {
    * @returns the description {@link Neuron.fromJSON} reads
    */
   toJSON(): NeuronFileJSON {
-    return { format: 'mg.neuron', version: 1, activation: this.activation, w: this.w.map((w) => writeNumber(w.data)), b: writeNumber(this.b.data) };
+    return {
+      format: 'mg.neuron',
+      version: 1,
+      activation: this.activation,
+      w: this.w.map((w) => writeNumber(w.data)),
+      b: writeNumber(this.b.data),
+    };
   }
 
   /**

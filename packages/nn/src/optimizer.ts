@@ -108,7 +108,11 @@ export abstract class Optimizer {
    * @param name - what error messages call it
    */
   protected slot(name: string): StateSlot {
-    const slot = { name, current: new Float64Array(this.params.length), next: new Float64Array(this.params.length) };
+    const slot = {
+      name,
+      current: new Float64Array(this.params.length),
+      next: new Float64Array(this.params.length),
+    };
     this.slots.push(slot);
     return slot;
   }
@@ -135,7 +139,8 @@ export abstract class Optimizer {
 
 /** Throws unless `x` is a finite number >= 0: a TypeError for a non-number, else a RangeError. */
 export function checkRate(x: unknown, what: string): number {
-  if (typeof x !== 'number') throw new TypeError(`${what} must be a finite number >= 0, got ${describeInput(x)}`);
+  if (typeof x !== 'number')
+    throw new TypeError(`${what} must be a finite number >= 0, got ${describeInput(x)}`);
   if (!Number.isFinite(x) || x < 0) {
     throw new RangeError(`${what} must be a finite number >= 0, got ${x}`);
   }
@@ -144,7 +149,8 @@ export function checkRate(x: unknown, what: string): number {
 
 /** Throws unless `x` is a number in [0, 1): a TypeError for a non-number, else a RangeError. */
 export function checkUnit(x: unknown, what: string): number {
-  if (typeof x !== 'number') throw new TypeError(`${what} must be a number in [0, 1), got ${describeInput(x)}`);
+  if (typeof x !== 'number')
+    throw new TypeError(`${what} must be a number in [0, 1), got ${describeInput(x)}`);
   if (!(x >= 0 && x < 1)) {
     throw new RangeError(`${what} must be a number in [0, 1), got ${x}`);
   }
@@ -158,7 +164,8 @@ export function checkFlag(x: unknown, what: string): boolean {
 }
 
 function checkParams(params: unknown, where: string): Value[] {
-  if (!Array.isArray(params)) throw new TypeError(`${where}: params must be an array of Values, got ${describeInput(params)}`);
+  if (!Array.isArray(params))
+    throw new TypeError(`${where}: params must be an array of Values, got ${describeInput(params)}`);
   // checkValue also explains a Value from a second loaded copy of @mg/engine.
   return params.map((p: unknown, i) => checkValue(p, `${where}: params[${i}]`));
 }

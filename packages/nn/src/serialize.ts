@@ -117,9 +117,12 @@ function header(json: unknown, where: string, format: string, writer: string): R
   }
   const root = record(data, where, 'the model');
   if (root.format !== format) {
-    throw new TypeError(`${where}: format must be "${format}", got ${describeInput(root.format)} (is this saved by ${writer}?)`);
+    throw new TypeError(
+      `${where}: format must be "${format}", got ${describeInput(root.format)} (is this saved by ${writer}?)`,
+    );
   }
-  if (root.version !== 1) throw new TypeError(`${where}: unsupported version ${describeInput(root.version)}, expected 1`);
+  if (root.version !== 1)
+    throw new TypeError(`${where}: unsupported version ${describeInput(root.version)}, expected 1`);
   return root;
 }
 
@@ -130,7 +133,12 @@ function inputCount(nin: unknown, where: string): number {
   return nin;
 }
 
-function parseLayerBody(layer: Record<string, unknown>, fanIn: number, where: string, at: string): ParsedLayer {
+function parseLayerBody(
+  layer: Record<string, unknown>,
+  fanIn: number,
+  where: string,
+  at: string,
+): ParsedLayer {
   const activation = readActivation(layer.activation, where, `${at}activation`);
   const neurons = list(layer.neurons, where, `${at}neurons`).map((n, j) => {
     const path = `${at}neurons[${j}]`;
@@ -165,7 +173,9 @@ function record(x: unknown, where: string, path: string): Record<string, unknown
 
 function list(x: unknown, where: string, path: string): unknown[] {
   if (!Array.isArray(x) || x.length === 0) {
-    throw new TypeError(`${where}: ${path} must be a non-empty array, got ${Array.isArray(x) ? '[]' : describeInput(x)}`);
+    throw new TypeError(
+      `${where}: ${path} must be a non-empty array, got ${Array.isArray(x) ? '[]' : describeInput(x)}`,
+    );
   }
   return x as unknown[];
 }

@@ -57,7 +57,11 @@ export class SGD extends Optimizer {
    *   an option out of range, or Nesterov without momentum or with dampening
    */
   constructor(params: readonly Value[], options: SGDOptions) {
-    const given = checkOptions(options, ['lr', 'momentum', 'dampening', 'weightDecay', 'nesterov'], 'new SGD');
+    const given = checkOptions(
+      options,
+      ['lr', 'momentum', 'dampening', 'weightDecay', 'nesterov'],
+      'new SGD',
+    );
     super(params, given.lr, 'SGD');
     this.momentum = checkUnit(given.momentum ?? 0, 'new SGD: momentum');
     this.dampening = checkUnit(given.dampening ?? 0, 'new SGD: dampening');

@@ -74,4 +74,15 @@ export interface LiveOptions {
 }
 
 /** The option keys {@link Trainer} accepts. */
-export const TRAINER_OPTIONS = ['loss', 'alpha', 'optimizer', 'lr', 'batchSize', 'sample', 'seed', 'engine', 'backend', 'onStep'] as const;
+export const TRAINER_OPTIONS = [
+  'loss',
+  'alpha',
+  'optimizer',
+  'lr',
+  'batchSize',
+  'sample',
+  'seed',
+  'engine',
+  'backend',
+  'onStep',
+] as const;

@@ -1,4 +1,12 @@
-import { checkOptions, compile, type CompileOptions, describeInput, type Program, TraceError, type Value } from '@mg/engine';
+import {
+  checkOptions,
+  compile,
+  type CompileOptions,
+  describeInput,
+  type Program,
+  TraceError,
+  type Value,
+} from '@mg/engine';
 import type { MLP } from './mlp.js';
 import { Neuron } from './neuron.js';
 import { Optimizer, checkRate } from './optimizer.js';
@@ -6,7 +14,14 @@ import { SGD } from './sgd.js';
 import { l2, mean } from './losses.js';
 import { lossKind, type LossKind, type LossName } from './loss-table.js';
 import { checkData, shuffler, type Dataset } from './data.js';
-import { TRAINER_OPTIONS, type LearningRate, type LiveOptions, type StepInfo, type TrainableModel, type TrainerOptions } from './trainer-options.js';
+import {
+  TRAINER_OPTIONS,
+  type LearningRate,
+  type LiveOptions,
+  type StepInfo,
+  type TrainableModel,
+  type TrainerOptions,
+} from './trainer-options.js';
 import { ENGINES, type Engine } from './engines.js';
 
 /** What one step measured before its update. */
@@ -84,9 +99,18 @@ export class Trainer<M extends TrainableModel = MLP> {
     this.loss = (given.loss ?? 'hinge') as LossName;
     const { nin, nout } = model;
     if (this.kind.singleOutput && nout !== 1) {
-      throw new RangeError(`Trainer: the '${this.loss}' loss needs a model with one output, this one has ${nout}`);
+      throw new RangeError(
+        `Trainer: the '${this.loss}' loss needs a model with one output, this one has ${nout}`,
+      );
     }
-    ({ rows: this.rows, targets: this.targets } = checkData(data, nin, nout, this.kind, this.loss, 'Trainer'));
+    ({ rows: this.rows, targets: this.targets } = checkData(
+      data,
+      nin,
+      nout,
+      this.kind,
+      this.loss,
+      'Trainer',
+    ));
     this.penalty = checkRate(given.alpha ?? 0, 'Trainer: alpha');
     this.params = model.parameters();
     this.paramSet = new Set(this.params);
@@ -94,8 +118,12 @@ export class Trainer<M extends TrainableModel = MLP> {
     this.out = new Float64Array(nout);
     const lr = checkLearningRate(given.lr, 'Trainer: lr');
     this.schedule = typeof lr === 'function' ? lr : null;
-    const firstLr = this.schedule === null ? (lr as number | undefined) ?? 0.1 : this.scheduled(this.schedule, 0);
-    this.opt = given.optimizer === undefined ? new SGD(this.params, { lr: firstLr }) : this.checkOptimizer(given.optimizer);
+    const firstLr =
+      this.schedule === null ? ((lr as number | undefined) ?? 0.1) : this.scheduled(this.schedule, 0);
+    this.opt =
+      given.optimizer === undefined
+        ? new SGD(this.params, { lr: firstLr })
+        : this.checkOptimizer(given.optimizer);
     const n = this.rows.length;
     const batchSize = given.batchSize ?? n;
     if (typeof batchSize !== 'number' || !Number.isInteger(batchSize) || batchSize < 1 || batchSize > n) {
@@ -108,7 +136,9 @@ export class Trainer<M extends TrainableModel = MLP> {
       throw new TypeError(`Trainer: seed must be a safe integer, got ${describeInput(seed)}`);
     }
     if (given.sample !== undefined && typeof given.sample !== 'function') {
-      throw new TypeError(`Trainer: sample must be a function (step, size) => indices, got ${describeInput(given.sample)}`);
+      throw new TypeError(
+        `Trainer: sample must be a function (step, size) => indices, got ${describeInput(given.sample)}`,
+      );
     }
     if (given.onStep !== undefined && typeof given.onStep !== 'function') {
       throw new TypeError(`Trainer: onStep must be a function, got ${describeInput(given.onStep)}`);
@@ -120,7 +150,9 @@ export class Trainer<M extends TrainableModel = MLP> {
     this.backend = (given.backend ?? 'auto') as NonNullable<CompileOptions['backend']>;
     const engine: unknown = given.engine ?? 'auto';
     if (engine !== 'auto' && !ENGINES.includes(engine as Engine)) {
-      throw new TypeError(`Trainer: engine must be 'auto', ${ENGINES.map((e) => `'${e}'`).join(' or ')}, got ${describeInput(engine)}`);
+      throw new TypeError(
+        `Trainer: engine must be 'auto', ${ENGINES.map((e) => `'${e}'`).join(' or ')}, got ${describeInput(engine)}`,
+      );
     }
     this.mode = engine === 'eager' ? 'eager' : 'compiled';
     this.fallback = engine === 'auto';
@@ -172,8 +204,10 @@ export class Trainer<M extends TrainableModel = MLP> {
   setOptions(options: LiveOptions): void {
     const given = checkOptions(options, ['lr', 'optimizer', 'alpha'], 'Trainer.setOptions');
     const lr = checkLearningRate(given.lr, 'Trainer.setOptions: lr');
-    const optimizer = given.optimizer === undefined ? this.opt : this.checkOptimizer(given.optimizer, 'Trainer.setOptions');
-    const alpha = given.alpha === undefined ? this.penalty : checkRate(given.alpha, 'Trainer.setOptions: alpha');
+    const optimizer =
+      given.optimizer === undefined ? this.opt : this.checkOptimizer(given.optimizer, 'Trainer.setOptions');
+    const alpha =
+      given.alpha === undefined ? this.penalty : checkRate(given.alpha, 'Trainer.setOptions: alpha');
     if (typeof lr === 'function') this.scheduled(lr, this.k);
     this.opt = optimizer;
     if (typeof lr === 'number') {
@@ -305,7 +339,11 @@ export class Trainer<M extends TrainableModel = MLP> {
           this.termCount = terms.length;
           return [...terms, ...outputs];
         },
-        { inputs: width, reduce: (outs) => this.total(outs.flatMap((o) => o.slice(0, this.termCount))), backend: this.backend },
+        {
+          inputs: width,
+          reduce: (outs) => this.total(outs.flatMap((o) => o.slice(0, this.termCount))),
+          backend: this.backend,
+        },
       );
     }
     return this.program;
@@ -316,7 +354,9 @@ export class Trainer<M extends TrainableModel = MLP> {
     const n = this.rows.length;
     const indices: unknown = this.sample(k, this.batchSize);
     if (!Array.isArray(indices) || indices.length !== this.batchSize) {
-      throw new RangeError(`Trainer: sample() must return ${this.batchSize} indices, got ${Array.isArray(indices) ? indices.length : describeInput(indices)}`);
+      throw new RangeError(
+        `Trainer: sample() must return ${this.batchSize} indices, got ${Array.isArray(indices) ? indices.length : describeInput(indices)}`,
+      );
     }
     for (const i of indices as unknown[]) {
       if (typeof i !== 'number' || !Number.isInteger(i) || i < 0 || i >= n) {
@@ -340,11 +380,15 @@ export class Trainer<M extends TrainableModel = MLP> {
 
   private checkOptimizer(optimizer: unknown, where = 'Trainer'): Optimizer {
     if (!(optimizer instanceof Optimizer)) {
-      throw new TypeError(`${where}: optimizer must be an Optimizer such as new SGD(model.parameters(), { lr: 0.1 }), got ${describeInput(optimizer)}`);
+      throw new TypeError(
+        `${where}: optimizer must be an Optimizer such as new SGD(model.parameters(), { lr: 0.1 }), got ${describeInput(optimizer)}`,
+      );
     }
     const stranger = optimizer.params.findIndex((p) => !this.paramSet.has(p));
     if (stranger >= 0) {
-      throw new RangeError(`${where}: the optimizer's params[${stranger}] is not a parameter of the model (build it from model.parameters())`);
+      throw new RangeError(
+        `${where}: the optimizer's params[${stranger}] is not a parameter of the model (build it from model.parameters())`,
+      );
     }
     return optimizer;
   }
@@ -359,10 +403,16 @@ function checkModel<M>(model: M, where: string): M {
   }
   const m = model as Partial<TrainableModel> | null;
   if (
-    typeof m !== 'object' || m === null || typeof m.forward !== 'function' || typeof m.parameters !== 'function' ||
-    !Number.isInteger(m.nin) || !Number.isInteger(m.nout)
+    typeof m !== 'object' ||
+    m === null ||
+    typeof m.forward !== 'function' ||
+    typeof m.parameters !== 'function' ||
+    !Number.isInteger(m.nin) ||
+    !Number.isInteger(m.nout)
   ) {
-    throw new TypeError(`${where}: model must be an MLP or a Layer (nin, nout, forward, parameters), got ${describeInput(model)}`);
+    throw new TypeError(
+      `${where}: model must be an MLP or a Layer (nin, nout, forward, parameters), got ${describeInput(model)}`,
+    );
   }
   return model;
 }
@@ -371,4 +421,3 @@ function checkLearningRate(lr: unknown, what: string): LearningRate | undefined 
   if (lr === undefined || typeof lr === 'function') return lr as LearningRate | undefined;
   return checkRate(lr, what);
 }
-

@@ -5,9 +5,16 @@ import type { MLPJSON } from '../src/index.js';
 function trained(): MLP {
   const model = new MLP(2, [5, 3, 1], { seed: 11, activation: 'tanh' });
   const opt = new SGD(model.parameters(), { lr: 0.1 });
-  const X = [[0.3, -1], [1.7, 0.2], [-0.4, 0.9]];
+  const X = [
+    [0.3, -1],
+    [1.7, 0.2],
+    [-0.4, 0.9],
+  ];
   for (let k = 0; k < 3; k++) {
-    const loss = hingeLoss(X.map((x) => model.forward(x)[0]!), [1, -1, 1]);
+    const loss = hingeLoss(
+      X.map((x) => model.forward(x)[0]!),
+      [1, -1, 1],
+    );
     opt.zeroGrad();
     loss.backward();
     opt.step();
@@ -48,10 +55,12 @@ describe('MLP.toJSON / MLP.fromJSON', () => {
     };
 
     expect(() => MLP.fromJSON('{"format":')).toThrow(/MLP.fromJSON: not valid JSON/);
-    expect(() => MLP.fromJSON({ ...good, format: 'other' })).toThrow('MLP.fromJSON: format must be "mg.mlp", got "other"');
-    expect(() => MLP.fromJSON(broken((j) => (j.layers[1]!.neurons[2]!.w[4] = 'x' as unknown as number)))).toThrow(
-      'MLP.fromJSON: layers[1].neurons[2].w[4] must be a finite number, got "x"',
+    expect(() => MLP.fromJSON({ ...good, format: 'other' })).toThrow(
+      'MLP.fromJSON: format must be "mg.mlp", got "other"',
     );
+    expect(() =>
+      MLP.fromJSON(broken((j) => (j.layers[1]!.neurons[2]!.w[4] = 'x' as unknown as number))),
+    ).toThrow('MLP.fromJSON: layers[1].neurons[2].w[4] must be a finite number, got "x"');
     expect(() => MLP.fromJSON(broken((j) => j.layers[2]!.neurons[0]!.w.pop()))).toThrow(
       'MLP.fromJSON: layers[2].neurons[0].w has 2 weights, but the layer has 3 inputs',
     );
@@ -79,12 +88,14 @@ describe('MLP.loadJSON', () => {
     const lastBad = structuredClone(source);
     lastBad.layers[2]!.neurons[0]!.b = Number.NaN;
 
-    expect(() => { target.loadJSON(source); }).toThrow(
+    expect(() => {
+      target.loadJSON(source);
+    }).toThrow(
       'MLP.loadJSON: the JSON holds MLP(2, [5 tanh, 3 tanh, 1 linear]) but this model is MLP(2, [5 relu, 1 linear])',
     );
-    expect(() => { new MLP(2, [5, 3, 1], { seed: 1, activation: 'tanh' }).loadJSON(lastBad); }).toThrow(
-      'MLP.loadJSON: layers[2].neurons[0].b must be a finite number, got NaN',
-    );
+    expect(() => {
+      new MLP(2, [5, 3, 1], { seed: 1, activation: 'tanh' }).loadJSON(lastBad);
+    }).toThrow('MLP.loadJSON: layers[2].neurons[0].b must be a finite number, got NaN');
     expect(bits(target)).toEqual(before);
   });
 
@@ -94,7 +105,9 @@ describe('MLP.loadJSON', () => {
     const target = new MLP(2, [5, 3, 1], { seed: 5, activation: 'tanh' });
     const before = bits(target);
 
-    expect(() => { target.loadJSON(source); }).toThrow(TypeError);
+    expect(() => {
+      target.loadJSON(source);
+    }).toThrow(TypeError);
 
     expect(bits(target)).toEqual(before);
   });
@@ -108,7 +121,13 @@ describe('Neuron and Layer JSON', () => {
     const json = JSON.parse(JSON.stringify(neuron)) as Record<string, unknown>;
 
     expect(Object.keys(json)).toEqual(['format', 'version', 'activation', 'w', 'b']);
-    expect(json).toEqual({ format: 'mg.neuron', version: 1, activation: 'tanh', w: neuron.w.map((w) => w.data), b: '-0' });
+    expect(json).toEqual({
+      format: 'mg.neuron',
+      version: 1,
+      activation: 'tanh',
+      w: neuron.w.map((w) => w.data),
+      b: '-0',
+    });
   });
 
   it('round-trips a neuron and a layer to the last bit', () => {
@@ -123,6 +142,12 @@ describe('Neuron and Layer JSON', () => {
     expect(String(layerCopy)).toBe(String(layer));
     expect(neuronCopy.parameters().map((p) => p.data)).toEqual(neuron.parameters().map((p) => p.data));
     expect(neuronCopy.forward([1, 2, 3]).data).toBe(neuron.forward([1, 2, 3]).data);
-    expect(Object.keys(JSON.parse(JSON.stringify(layer)) as object)).toEqual(['format', 'version', 'nin', 'activation', 'neurons']);
+    expect(Object.keys(JSON.parse(JSON.stringify(layer)) as object)).toEqual([
+      'format',
+      'version',
+      'nin',
+      'activation',
+      'neurons',
+    ]);
   });
 });

@@ -22,7 +22,12 @@ describe('hingeLoss', () => {
     // Reference: micrograd's engine.py/nn.py and the notebook's loss() and update loop run in
     // CPython (with _prev kept in operand order, micrograd's order up to its set iteration).
     const model = new MLP(2, [16, 16, 1], { seed: 1337 });
-    const X = [[0.5, -1.2], [2.0, 0.25], [-0.7, 0.9], [1.1, 1.3]];
+    const X = [
+      [0.5, -1.2],
+      [2.0, 0.25],
+      [-0.7, 0.9],
+      [1.1, 1.3],
+    ];
     const y = [1, -1, 1, -1];
     const params = model.parameters();
     const losses: number[] = [];
@@ -41,7 +46,8 @@ describe('hingeLoss', () => {
 
     expect(losses).toEqual([1.196155901643714, 2.9172347535419507, 0.011453714244850815]);
     expect(firstGrads).toEqual([
-      -0.5011224497111051, -0.5355598257398396, -0.20311082931216998, 0.102619772908566, 0.25109901937436396, 0,
+      -0.5011224497111051, -0.5355598257398396, -0.20311082931216998, 0.102619772908566, 0.25109901937436396,
+      0,
     ]);
   });
 
@@ -67,7 +73,18 @@ describe('hingeLoss', () => {
 describe('mseLoss', () => {
   it('averages squared errors over samples and outputs', () => {
     expect(mseLoss([new Value(3), new Value(0)], [1, 1]).data).toBe(2.5);
-    expect(mseLoss([[new Value(3), new Value(0)], [new Value(1), new Value(1)]], [[1, 1], [1, 3]]).data).toBe(9 / 4);
+    expect(
+      mseLoss(
+        [
+          [new Value(3), new Value(0)],
+          [new Value(1), new Value(1)],
+        ],
+        [
+          [1, 1],
+          [1, 3],
+        ],
+      ).data,
+    ).toBe(9 / 4);
   });
 
   it('passes gradcheck', () => {
@@ -84,7 +101,13 @@ describe('mseLoss', () => {
 
 describe('bceWithLogits', () => {
   it('equals -(y log σ(z) + (1 - y) log(1 - σ(z))) for moderate logits', () => {
-    for (const [z, y] of [[0.7, 1], [0.7, 0], [-2.3, 1], [-2.3, 0], [0, 1]] as const) {
+    for (const [z, y] of [
+      [0.7, 1],
+      [0.7, 0],
+      [-2.3, 1],
+      [-2.3, 0],
+      [0, 1],
+    ] as const) {
       const expected = -(y * Math.log(sigmoid(z)) + (1 - y) * Math.log(1 - sigmoid(z)));
 
       expect(bceWithLogits(new Value(z), y).data).toBeCloseTo(expected, 14);
@@ -132,15 +155,24 @@ describe('softmaxCrossEntropy', () => {
 
   it('passes gradcheck with several classes, for indices and probability rows', () => {
     const byIndex = gradcheck(
-      ([a, b, c, d, e, f]) => crossEntropyLoss([[a!, b!, c!], [d!, e!, f!]], [2, 0]),
+      ([a, b, c, d, e, f]) =>
+        crossEntropyLoss(
+          [
+            [a!, b!, c!],
+            [d!, e!, f!],
+          ],
+          [2, 0],
+        ),
       [0.3, -1.2, 2.0, 0.1, 0.1, -0.5],
     );
-    const byRow = gradcheck(([a, b, c, p]) => softmaxCrossEntropy([a!, b!, c!], [p!, 0.5, 0.2]), [1.0, 1.0, -3.0, 0.3]);
+    const byRow = gradcheck(
+      ([a, b, c, p]) => softmaxCrossEntropy([a!, b!, c!], [p!, 0.5, 0.2]),
+      [1.0, 1.0, -3.0, 0.3],
+    );
 
     expect(byIndex.ok).toBe(true);
     expect(byRow.ok).toBe(true);
   });
-
 });
 
 describe('l2', () => {

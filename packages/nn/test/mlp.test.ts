@@ -103,7 +103,9 @@ describe('MLP', () => {
   it('rejects inputs that are neither Values nor finite numbers', () => {
     const model = new MLP(2, [1], { seed: 1 });
 
-    expect(() => model.forward([1, Number.NaN])).toThrow('MLP.forward: input 1 must be a Value or a finite number, got NaN');
+    expect(() => model.forward([1, Number.NaN])).toThrow(
+      'MLP.forward: input 1 must be a Value or a finite number, got NaN',
+    );
     expect(() => model.forward([1, '2' as unknown as number])).toThrow(TypeError);
   });
 
@@ -126,7 +128,9 @@ describe('MLP', () => {
   });
 
   it('refuses a generator that leaves [0, 1) and sizes that are not positive integers', () => {
-    expect(() => new Neuron(2, { rng: () => 1 })).toThrow(/options.rng must return numbers in \[0, 1\), returned 1/);
+    expect(() => new Neuron(2, { rng: () => 1 })).toThrow(
+      /options.rng must return numbers in \[0, 1\), returned 1/,
+    );
     expect(() => new MLP(2, [])).toThrow(RangeError);
     expect(() => new MLP(2, [3, 0])).toThrow('new MLP: nouts[1] must be a positive integer, got 0');
     expect(() => new Layer(2.5, 1)).toThrow('new Layer: nin must be a positive integer, got 2.5');
@@ -156,12 +160,19 @@ describe('parameter labels', () => {
     expect(labels.slice(0, 4)).toEqual(['L1.N1.w1', 'L1.N1.w2', 'L1.N1.b', 'L1.N2.w1']);
     expect(labels.slice(-4)).toEqual(['L2.N1.w1', 'L2.N1.w2', 'L2.N1.w3', 'L2.N1.b']);
     expect(model.layers[0]!.neurons[2]!.w[1]!.label).toBe('L1.N3.w2');
-    expect(new Layer(2, 2).parameters().map((p) => p.label)).toEqual(['N1.w1', 'N1.w2', 'N1.b', 'N2.w1', 'N2.w2', 'N2.b']);
+    expect(new Layer(2, 2).parameters().map((p) => p.label)).toEqual([
+      'N1.w1',
+      'N1.w2',
+      'N1.b',
+      'N2.w1',
+      'N2.w2',
+      'N2.b',
+    ]);
     expect(new Neuron(2).parameters().map((p) => p.label)).toEqual(['w1', 'w2', 'b']);
     expect(new Set(labels).size).toBe(labels.length);
   });
 
-  it('shows the labels in a drawn graph\'s nodes (toString of the leaves)', () => {
+  it("shows the labels in a drawn graph's nodes (toString of the leaves)", () => {
     const model = new MLP(2, [1], { seed: 1, activation: 'linear' });
 
     const out = model.forward([1, 2])[0]!;

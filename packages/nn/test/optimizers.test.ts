@@ -15,7 +15,7 @@ function trajectory(make: (p: Value[]) => SGD | Adam, x0: number, grads: number[
 }
 
 describe('SGD', () => {
-  it('is micrograd\'s p.data -= lr * p.grad with the defaults', () => {
+  it("is micrograd's p.data -= lr * p.grad with the defaults", () => {
     const p = new Value(0.3);
     const opt = new SGD([p], { lr: 0.7 });
     p.grad = -0.11;
@@ -25,11 +25,13 @@ describe('SGD', () => {
     expect(p.data).toBe(0.3 - 0.7 * -0.11);
   });
 
-  it('follows PyTorch\'s momentum rule: b = g, then b = μb + g', () => {
+  it("follows PyTorch's momentum rule: b = g, then b = μb + g", () => {
     // by hand, θ0 = 1, γ = 0.1, μ = 0.9, g = 1: b = 1, 1.9, 2.71; θ = 0.9, 0.71, 0.439
     const xs = trajectory((p) => new SGD(p, { lr: 0.1, momentum: 0.9 }), 1, [1, 1, 1]);
 
-    [0.9, 0.71, 0.439].forEach((x, i) => { expect(xs[i]).toBeCloseTo(x, 15); });
+    [0.9, 0.71, 0.439].forEach((x, i) => {
+      expect(xs[i]).toBeCloseTo(x, 15);
+    });
   });
 
   it('applies dampening, weight decay and Nesterov momentum', () => {
@@ -40,9 +42,13 @@ describe('SGD', () => {
     // Nesterov: b = 1, g = 1 + 0.9 = 1.9, θ = 0.81; b = 1.9, g = 1 + 1.71 = 2.71, θ = 0.539
     const nesterov = trajectory((p) => new SGD(p, { lr: 0.1, momentum: 0.9, nesterov: true }), 1, [1, 1]);
 
-    [0.9, 0.76].forEach((x, i) => { expect(damped[i]).toBeCloseTo(x, 15); });
+    [0.9, 0.76].forEach((x, i) => {
+      expect(damped[i]).toBeCloseTo(x, 15);
+    });
     expect(decayed[0]).toBeCloseTo(0.85, 15);
-    [0.81, 0.539].forEach((x, i) => { expect(nesterov[i]).toBeCloseTo(x, 15); });
+    [0.81, 0.539].forEach((x, i) => {
+      expect(nesterov[i]).toBeCloseTo(x, 15);
+    });
   });
 
   it('uses the learning rate set between steps', () => {
@@ -61,7 +67,9 @@ describe('Adam', () => {
   it('moves by lr / (1 + eps) per step under a constant gradient (m̂ = v̂ = 1)', () => {
     const xs = trajectory((p) => new Adam(p, { lr: 0.1 }), 1, [1, 1, 1]);
 
-    [1 - 0.1 / (1 + 1e-8), 1 - 0.2 / (1 + 1e-8), 1 - 0.3 / (1 + 1e-8)].forEach((x, i) => { expect(xs[i]).toBeCloseTo(x, 14); });
+    [1 - 0.1 / (1 + 1e-8), 1 - 0.2 / (1 + 1e-8), 1 - 0.3 / (1 + 1e-8)].forEach((x, i) => {
+      expect(xs[i]).toBeCloseTo(x, 14);
+    });
   });
 
   it('follows the documented bias-corrected update for a changing gradient', () => {
@@ -96,7 +104,9 @@ describe('Adam', () => {
     a.grad = 1;
     b.grad = Number.POSITIVE_INFINITY;
 
-    expect(() => { opt.step(); }).toThrow(/^Adam.step: parameter 1 \(value 1, grad Infinity\) would make its value NaN/);
+    expect(() => {
+      opt.step();
+    }).toThrow(/^Adam.step: parameter 1 \(value 1, grad Infinity\) would make its value NaN/);
     b.grad = 1;
     opt.step();
 
@@ -117,10 +127,18 @@ describe('AdamW', () => {
 });
 
 describe('one optimizer step', () => {
-  const X = [[1, 2], [-1, -1.5], [2, -0.5], [-2, 1]];
+  const X = [
+    [1, 2],
+    [-1, -1.5],
+    [2, -0.5],
+    [-2, 1],
+  ];
   const y = [1, -1, 1, -1];
   const lossOf = (model: MLP) =>
-    hingeLoss(X.map((x) => model.forward(x)[0]!), y).add(l2(model.parameters(), 1e-4));
+    hingeLoss(
+      X.map((x) => model.forward(x)[0]!),
+      y,
+    ).add(l2(model.parameters(), 1e-4));
 
   for (const [name, make] of [
     ['SGD', (m: MLP) => new SGD(m.parameters(), { lr: 0.05 })],

@@ -61,7 +61,9 @@ describe('PythonRandom', () => {
     expect(() => new PythonRandom(1.5)).toThrow(TypeError);
     expect(() => new PythonRandom(2 ** 60)).toThrow(/safe integer or a bigint, got 1152921504606847000/);
     const rng = new PythonRandom(1);
-    expect(() => { rng.seed(Number.NaN); }).toThrow(/PythonRandom.seed/);
+    expect(() => {
+      rng.seed(Number.NaN);
+    }).toThrow(/PythonRandom.seed/);
     expect(rng.random()).toBe(0.13436424411240122);
   });
 });

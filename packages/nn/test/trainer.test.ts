@@ -21,7 +21,11 @@ function separable(n: number, seed: number): { x: number[][]; y: number[] } {
 /** Three blobs around the corners of a triangle, labelled 0, 1, 2. */
 function blobs(perClass: number, seed: number): { x: number[][]; y: number[] } {
   const rng = new PythonRandom(seed);
-  const centres = [[0, 1.5], [-1.5, -1], [1.5, -1]];
+  const centres = [
+    [0, 1.5],
+    [-1.5, -1],
+    [1.5, -1],
+  ];
   const x: number[][] = [];
   const y: number[] = [];
   for (let i = 0; i < perClass; i++) {
@@ -36,10 +40,18 @@ function blobs(perClass: number, seed: number): { x: number[][]; y: number[] } {
 const schedule = (k: number) => 1.0 - (0.9 * k) / 100;
 
 describe('Trainer', () => {
-  it('reproduces micrograd demo.ipynb\'s loop (loss, then zero_grad, backward, lr, update) in eager mode', () => {
+  it("reproduces micrograd demo.ipynb's loop (loss, then zero_grad, backward, lr, update) in eager mode", () => {
     // Same reference as the hinge loss test: micrograd run in CPython on these four samples.
     const model = new MLP(2, [16, 16, 1], { seed: 1337 });
-    const data = { x: [[0.5, -1.2], [2.0, 0.25], [-0.7, 0.9], [1.1, 1.3]], y: [1, -1, 1, -1] };
+    const data = {
+      x: [
+        [0.5, -1.2],
+        [2.0, 0.25],
+        [-0.7, 0.9],
+        [1.1, 1.3],
+      ],
+      y: [1, -1, 1, -1],
+    };
 
     const { losses, accuracies } = fit(model, data, { steps: 3, alpha: 1e-4, lr: schedule, engine: 'eager' });
 
@@ -58,17 +70,48 @@ describe('Trainer', () => {
   });
 
   const cases = [
-    ['hinge, full batch', () => ({ data: separable(24, 1), nouts: [8, 1], options: { alpha: 1e-4, lr: schedule } })],
-    ['hinge, mini-batches of 8', () => ({ data: separable(24, 2), nouts: [8, 1], options: { alpha: 1e-4, lr: 0.2, batchSize: 8, seed: 5 } })],
-    ['binary cross-entropy with Adam', () => {
-      const d = separable(20, 3);
-      return { data: { x: d.x, y: d.y.map((v) => (v > 0 ? 1 : 0)) }, nouts: [6, 1], options: { loss: 'bce' as const } };
-    }],
-    ['softmax cross-entropy, three classes', () => ({ data: blobs(6, 4), nouts: [8, 3], options: { loss: 'cross-entropy' as const, lr: 0.1, alpha: 1e-3 } })],
-    ['mean squared error, two outputs', () => {
-      const d = separable(12, 6);
-      return { data: { x: d.x, y: d.x.map(([a, b]) => [a! * b!, a! - b!]) }, nouts: [6, 2], options: { loss: 'mse' as const, lr: 0.02 } };
-    }],
+    [
+      'hinge, full batch',
+      () => ({ data: separable(24, 1), nouts: [8, 1], options: { alpha: 1e-4, lr: schedule } }),
+    ],
+    [
+      'hinge, mini-batches of 8',
+      () => ({
+        data: separable(24, 2),
+        nouts: [8, 1],
+        options: { alpha: 1e-4, lr: 0.2, batchSize: 8, seed: 5 },
+      }),
+    ],
+    [
+      'binary cross-entropy with Adam',
+      () => {
+        const d = separable(20, 3);
+        return {
+          data: { x: d.x, y: d.y.map((v) => (v > 0 ? 1 : 0)) },
+          nouts: [6, 1],
+          options: { loss: 'bce' as const },
+        };
+      },
+    ],
+    [
+      'softmax cross-entropy, three classes',
+      () => ({
+        data: blobs(6, 4),
+        nouts: [8, 3],
+        options: { loss: 'cross-entropy' as const, lr: 0.1, alpha: 1e-3 },
+      }),
+    ],
+    [
+      'mean squared error, two outputs',
+      () => {
+        const d = separable(12, 6);
+        return {
+          data: { x: d.x, y: d.x.map(([a, b]) => [a! * b!, a! - b!]) },
+          nouts: [6, 2],
+          options: { loss: 'mse' as const, lr: 0.02 },
+        };
+      },
+    ],
   ] as const;
 
   for (const [name, make] of cases) {
@@ -76,8 +119,17 @@ describe('Trainer', () => {
       const run = (engine: 'eager' | 'compiled', backend: 'auto' | 'interpreter' = 'auto') => {
         const { data, nouts, options } = make();
         const model = new MLP(2, nouts, { seed: 1337 });
-        const optimizer = 'loss' in options && options.loss === 'bce' ? new Adam(model.parameters(), { lr: 0.05 }) : undefined;
-        const result = fit(model, data, { steps: 30, ...options, ...(optimizer ? { optimizer } : {}), engine, backend });
+        const optimizer =
+          'loss' in options && options.loss === 'bce'
+            ? new Adam(model.parameters(), { lr: 0.05 })
+            : undefined;
+        const result = fit(model, data, {
+          steps: 30,
+          ...options,
+          ...(optimizer ? { optimizer } : {}),
+          engine,
+          backend,
+        });
         return { ...result, weights: model.parameters().map((p) => p.data) };
       };
 
@@ -107,7 +159,15 @@ describe('Trainer', () => {
   });
 
   it('trains on the batches a custom sampler picks', () => {
-    const data = { x: [[1, 0], [0, 1], [-1, 0], [0, -1]], y: [1, 1, -1, -1] };
+    const data = {
+      x: [
+        [1, 0],
+        [0, 1],
+        [-1, 0],
+        [0, -1],
+      ],
+      y: [1, 1, -1, -1],
+    };
     const picked: number[][] = [];
     const model = new MLP(2, [3, 1], { seed: 2 });
     const trainer = new Trainer(model, data, {
@@ -122,7 +182,10 @@ describe('Trainer', () => {
     const first = trainer.step();
     trainer.step();
 
-    expect(picked).toEqual([[0, 2], [1, 3]]);
+    expect(picked).toEqual([
+      [0, 2],
+      [1, 3],
+    ]);
     expect(first.batchSize).toBe(2);
     expect(trainer.steps).toBe(2);
   });
@@ -159,12 +222,17 @@ describe('Trainer.setOptions', () => {
   };
 
   it('a new learning rate applies from the next step: the same run as a schedule that changes there', () => {
-    const live = trajectory('compiled', (t, k) => { if (k === 5) t.setOptions({ lr: 0.05 }); });
+    const live = trajectory('compiled', (t, k) => {
+      if (k === 5) t.setOptions({ lr: 0.05 });
+    });
     const model = new MLP(2, [6, 1], { seed: 21 });
     const scheduled = fit(model, data, { steps: 12, engine: 'compiled', lr: (k) => (k < 5 ? 0.3 : 0.05) });
 
     expect(live.infos.map((s) => s.loss)).toEqual(scheduled.losses);
-    expect(live.infos.map((s) => s.lr)).toEqual([...Array<number>(5).fill(0.3), ...Array<number>(7).fill(0.05)]);
+    expect(live.infos.map((s) => s.lr)).toEqual([
+      ...Array<number>(5).fill(0.3),
+      ...Array<number>(7).fill(0.05),
+    ]);
     expect(live.weights).toEqual(model.parameters().map((p) => p.data));
   });
 
@@ -190,7 +258,9 @@ describe('Trainer.setOptions', () => {
 
   it('adds the new L2 term to the loss of the next step', () => {
     const without = trajectory('compiled', () => undefined);
-    const withL2 = trajectory('compiled', (t, k) => { if (k === 3) t.setOptions({ alpha: 0.5 }); });
+    const withL2 = trajectory('compiled', (t, k) => {
+      if (k === 3) t.setOptions({ alpha: 0.5 });
+    });
     const params = new MLP(2, [6, 1], { seed: 21 });
     fit(params, data, { steps: 3, engine: 'eager', lr: 0.3 });
     const penalty = 0.5 * params.parameters().reduce((s, p) => s + p.data * p.data, 0);
@@ -203,9 +273,17 @@ describe('Trainer.setOptions', () => {
 describe('Trainer with a Layer', () => {
   it('trains a single linear layer on a regression target with the mean squared error mseLoss computes', () => {
     const layer = new Layer(2, 1, { activation: 'linear', seed: 3 });
-    const x = [[1, 2], [2, -1], [-1, 0.5], [0, 1]];
+    const x = [
+      [1, 2],
+      [2, -1],
+      [-1, 0.5],
+      [0, 1],
+    ];
     const y = x.map(([a, b]) => 0.5 * a! - 2 * b! + 1);
-    const before = mseLoss(x.map((row) => layer.forward(row)), y.map((t) => [t])).data;
+    const before = mseLoss(
+      x.map((row) => layer.forward(row)),
+      y.map((t) => [t]),
+    ).data;
 
     const { losses } = fit(layer, { x, y }, { loss: 'mse', steps: 200, lr: 0.05, engine: 'compiled' });
 

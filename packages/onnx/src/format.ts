@@ -13,7 +13,8 @@ export function describeModel(nin: number, layers: readonly (readonly [number, A
 export function show(x: unknown): string {
   if (x === undefined) return 'undefined';
   if (typeof x === 'string') return JSON.stringify(x.length > 40 ? `${x.slice(0, 40)}…` : x);
-  if (typeof x === 'number' || typeof x === 'boolean' || typeof x === 'bigint' || x === null) return String(x);
+  if (typeof x === 'number' || typeof x === 'boolean' || typeof x === 'bigint' || x === null)
+    return String(x);
   if (Array.isArray(x)) return `an array of ${x.length}`;
   if (typeof x === 'function') return 'a function';
   const name = (x as { constructor?: { name?: unknown } }).constructor?.name;

@@ -1,15 +1,41 @@
 // The part of ONNX's schema (onnx/onnx.proto, proto2) that an MLP needs, with the official field
 // numbers. Encoding writes only these fields; decoding reads them and skips every other field, as
 // protobuf readers do, so files with metadata, value_info or training info still load.
-import { LEN, readFields, readFloat, readInt, readInts, readReals, readString, WireError, Writer, type Field } from './wire.js';
+import {
+  LEN,
+  readFields,
+  readFloat,
+  readInt,
+  readInts,
+  readReals,
+  readString,
+  WireError,
+  Writer,
+  type Field,
+} from './wire.js';
 
 /** TensorProto.DataType values this package reads and writes. */
 export const FLOAT = 1;
 export const DOUBLE = 11;
 
 const DATA_TYPES = [
-  'UNDEFINED', 'FLOAT', 'UINT8', 'INT8', 'UINT16', 'INT16', 'INT32', 'INT64', 'STRING', 'BOOL', 'FLOAT16', 'DOUBLE',
-  'UINT32', 'UINT64', 'COMPLEX64', 'COMPLEX128', 'BFLOAT16',
+  'UNDEFINED',
+  'FLOAT',
+  'UINT8',
+  'INT8',
+  'UINT16',
+  'INT16',
+  'INT32',
+  'INT64',
+  'STRING',
+  'BOOL',
+  'FLOAT16',
+  'DOUBLE',
+  'UINT32',
+  'UINT64',
+  'COMPLEX64',
+  'COMPLEX128',
+  'BFLOAT16',
 ];
 
 /** `DOUBLE (11)`, for messages. */
@@ -128,7 +154,11 @@ function encodeValueInfo(v: ValueInfo): Writer {
 
 /** The ModelProto's bytes. */
 export function encodeModel(m: Model): Uint8Array {
-  const w = new Writer().int(1, m.irVersion).string(2, m.producerName).string(3, m.producerVersion).string(6, m.docString);
+  const w = new Writer()
+    .int(1, m.irVersion)
+    .string(2, m.producerName)
+    .string(3, m.producerVersion)
+    .string(6, m.docString);
   if (m.graph !== undefined) {
     const g = new Writer();
     for (const n of m.graph.nodes) g.message(1, encodeNode(n));
@@ -150,7 +180,11 @@ export function encodeModel(m: Model): Uint8Array {
 // ---- decoding ----
 
 /** Hands each field of a message to the reader for its number; fields without a reader are skipped. */
-function each(message: Uint8Array | Field, root: Uint8Array, readers: Record<number, (f: Field) => void>): Field[] {
+function each(
+  message: Uint8Array | Field,
+  root: Uint8Array,
+  readers: Record<number, (f: Field) => void>,
+): Field[] {
   if (!(message instanceof Uint8Array) && message.wireType !== LEN) {
     throw new WireError(`field ${message.field} should hold a message but has wire type ${message.wireType}`);
   }
@@ -190,7 +224,8 @@ function decodeTensor(bytes: Field, root: Uint8Array, where: string): Tensor {
     2: (f) => (t.dataType = readInt(f, `${where}.data_type`)),
     8: (f) => (t.name = readString(f, `${where}.name`)),
     9: (f) => {
-      if (f.wireType !== LEN) throw new WireError(`${where}.raw_data: expected bytes, found wire type ${f.wireType}`);
+      if (f.wireType !== LEN)
+        throw new WireError(`${where}.raw_data: expected bytes, found wire type ${f.wireType}`);
       raw = f.bytes;
     },
     14: (f) => (t.external = readInt(f, `${where}.data_location`) === 1),
@@ -199,11 +234,23 @@ function decodeTensor(bytes: Field, root: Uint8Array, where: string): Tensor {
   if (t.external === true || (t.dataType !== FLOAT && t.dataType !== DOUBLE)) return t;
   const width = t.dataType === DOUBLE ? 8 : 4;
   if (raw !== undefined) {
-    if (raw.length % width !== 0) throw new WireError(`${where}.raw_data: ${raw.length} bytes is not a whole number of ${width}-byte values`);
+    if (raw.length % width !== 0)
+      throw new WireError(
+        `${where}.raw_data: ${raw.length} bytes is not a whole number of ${width}-byte values`,
+      );
     const view = new DataView(raw.buffer, raw.byteOffset, raw.length);
-    t.values = Float64Array.from({ length: raw.length / width }, (_, i) => (width === 8 ? view.getFloat64(i * 8, true) : view.getFloat32(i * 4, true)));
+    t.values = Float64Array.from({ length: raw.length / width }, (_, i) =>
+      width === 8 ? view.getFloat64(i * 8, true) : view.getFloat32(i * 4, true),
+    );
   } else {
-    t.values = Float64Array.from(readReals(fields, width === 8 ? 10 : 4, width, `${where}.${width === 8 ? 'double_data' : 'float_data'}`));
+    t.values = Float64Array.from(
+      readReals(
+        fields,
+        width === 8 ? 10 : 4,
+        width,
+        `${where}.${width === 8 ? 'double_data' : 'float_data'}`,
+      ),
+    );
   }
   return t;
 }

@@ -16,7 +16,12 @@ export interface ToOnnxOptions {
 }
 
 /** ONNX's operator for each activation; `'linear'` adds no node. */
-const OPS: Record<Activation, string | undefined> = { relu: 'Relu', tanh: 'Tanh', sigmoid: 'Sigmoid', linear: undefined };
+const OPS: Record<Activation, string | undefined> = {
+  relu: 'Relu',
+  tanh: 'Tanh',
+  sigmoid: 'Sigmoid',
+  linear: undefined,
+};
 
 /**
  * An `MLP` (of `@mg/nn`) as an ONNX model: input `x` of shape `[N, nin]`, output `y` of shape
@@ -55,7 +60,9 @@ export function toOnnx(model: MLP, options: ToOnnxOptions = {}): Uint8Array {
     const weights = new Float64Array(layer.nout * layer.nin);
     const biases = new Float64Array(layer.nout);
     layer.neurons.forEach((n, j) => {
-      n.w.forEach((w, k) => (weights[j * layer.nin + k] = checkWeight(w.data, dtype, `${prefix}.weight[${j}][${k}]`)));
+      n.w.forEach(
+        (w, k) => (weights[j * layer.nin + k] = checkWeight(w.data, dtype, `${prefix}.weight[${j}][${k}]`)),
+      );
       biases[j] = checkWeight(n.b.data, dtype, `${prefix}.bias[${j}]`);
     });
     initializers.push(
@@ -78,11 +85,21 @@ export function toOnnx(model: MLP, options: ToOnnxOptions = {}): Uint8Array {
     current = gemmOut;
     if (op !== undefined) {
       const out = last ? 'y' : `/${prefix}/${op}_output_0`;
-      nodes.push({ name: `/${prefix}/${op}`, opType: op, domain: '', input: [current], output: [out], attributes: [] });
+      nodes.push({
+        name: `/${prefix}/${op}`,
+        opType: op,
+        domain: '',
+        input: [current],
+        output: [out],
+        attributes: [],
+      });
       current = out;
     }
   });
-  const description = describeModel(model.nin, model.layers.map((l) => [l.nout, l.activation] as const));
+  const description = describeModel(
+    model.nin,
+    model.layers.map((l) => [l.nout, l.activation] as const),
+  );
   return encodeModel({
     irVersion: IR_VERSION,
     opsets: [{ domain: '', version: OPSET }],
@@ -102,15 +119,23 @@ export function toOnnx(model: MLP, options: ToOnnxOptions = {}): Uint8Array {
 
 function checkModel(model: unknown): asserts model is MLP {
   const layers = (model as { layers?: unknown } | null)?.layers;
-  if (typeof model !== 'object' || model === null || !Array.isArray(layers) || layers.length === 0 || typeof (model as { nin?: unknown }).nin !== 'number') {
+  if (
+    typeof model !== 'object' ||
+    model === null ||
+    !Array.isArray(layers) ||
+    layers.length === 0 ||
+    typeof (model as { nin?: unknown }).nin !== 'number'
+  ) {
     throw new TypeError(`toOnnx: model must be an MLP from @mg/nn, got ${show(model)}`);
   }
 }
 
 function checkOptions(options: unknown): OnnxDType {
-  if (typeof options !== 'object' || options === null) throw new TypeError(`toOnnx: options must be an object, got ${show(options)}`);
+  if (typeof options !== 'object' || options === null)
+    throw new TypeError(`toOnnx: options must be an object, got ${show(options)}`);
   for (const key of Object.keys(options)) {
-    if (key !== 'dtype') throw new TypeError(`toOnnx: unknown option ${JSON.stringify(key)} (the only option is dtype)`);
+    if (key !== 'dtype')
+      throw new TypeError(`toOnnx: unknown option ${JSON.stringify(key)} (the only option is dtype)`);
   }
   const dtype = (options as { dtype?: unknown }).dtype ?? 'float64';
   if (dtype !== 'float64' && dtype !== 'float32') {

@@ -122,7 +122,10 @@ export function readFields(bytes: Uint8Array, root: Uint8Array): Field[] {
     throw new WireError(`varint longer than 10 bytes at byte ${base + at}`);
   };
   const take = (n: number, what: string): Uint8Array => {
-    if (n > bytes.length - at) throw new WireError(`${what} of ${n} bytes at byte ${base + at} runs past the end (${bytes.length - at} left)`);
+    if (n > bytes.length - at)
+      throw new WireError(
+        `${what} of ${n} bytes at byte ${base + at} runs past the end (${bytes.length - at} left)`,
+      );
     const out = bytes.subarray(at, at + n);
     at += n;
     return out;
@@ -167,7 +170,8 @@ export function readString(f: Field, where: string): string {
 
 /** An int32/int64 field's value, which must be a safe integer. */
 export function readInt(f: Field, where: string): number {
-  if (f.wireType !== VARINT) throw new WireError(`${where}: expected an integer, found wire type ${f.wireType}`);
+  if (f.wireType !== VARINT)
+    throw new WireError(`${where}: expected an integer, found wire type ${f.wireType}`);
   if (!Number.isSafeInteger(f.int)) throw new WireError(`${where}: integer ${f.int} is out of range`);
   return f.int;
 }
@@ -205,7 +209,8 @@ function readPackedVarints(bytes: Uint8Array, where: string): number[] {
 
 /** A float field's value (fixed32). */
 export function readFloat(f: Field, where: string): number {
-  if (f.wireType !== FIXED32) throw new WireError(`${where}: expected a float, found wire type ${f.wireType}`);
+  if (f.wireType !== FIXED32)
+    throw new WireError(`${where}: expected a float, found wire type ${f.wireType}`);
   return new DataView(f.bytes.buffer, f.bytes.byteOffset, 4).getFloat32(0, true);
 }
 
@@ -217,10 +222,15 @@ export function readReals(fields: readonly Field[], field: number, width: 4 | 8,
   const wireType = width === 4 ? FIXED32 : FIXED64;
   for (const f of fields) {
     if (f.field !== field) continue;
-    if (f.wireType !== wireType && f.wireType !== LEN) throw new WireError(`${where}: expected ${width === 4 ? 'floats' : 'doubles'}, found wire type ${f.wireType}`);
-    if (f.bytes.length % width !== 0) throw new WireError(`${where}: ${f.bytes.length} bytes is not a whole number of ${width}-byte values`);
+    if (f.wireType !== wireType && f.wireType !== LEN)
+      throw new WireError(
+        `${where}: expected ${width === 4 ? 'floats' : 'doubles'}, found wire type ${f.wireType}`,
+      );
+    if (f.bytes.length % width !== 0)
+      throw new WireError(`${where}: ${f.bytes.length} bytes is not a whole number of ${width}-byte values`);
     const view = new DataView(f.bytes.buffer, f.bytes.byteOffset, f.bytes.length);
-    for (let i = 0; i < f.bytes.length; i += width) out.push(width === 4 ? view.getFloat32(i, true) : view.getFloat64(i, true));
+    for (let i = 0; i < f.bytes.length; i += width)
+      out.push(width === 4 ? view.getFloat32(i, true) : view.getFloat64(i, true));
   }
   return out;
 }

@@ -35,34 +35,42 @@ function maxRelativeError(got: number[][], want: number[][]): number {
 
 describe('toOnnx in ONNX Runtime', () => {
   describe.each(shapes)('MLP($nin, $nouts)', ({ nin, nouts }) => {
-    it.each(activations)('computes what mg computes, to 1e-12 relative, in float64 with %s hidden layers and each output activation', async (hidden) => {
-      for (const output of activations) {
-        const layerActivations = nouts.map((_, i) => (i === nouts.length - 1 ? output : hidden));
-        const model = seededModel(nin, nouts, layerActivations, 7 * nin + nouts.length);
-        const x = seededInputs(ROWS, nin, 11);
+    it.each(activations)(
+      'computes what mg computes, to 1e-12 relative, in float64 with %s hidden layers and each output activation',
+      async (hidden) => {
+        for (const output of activations) {
+          const layerActivations = nouts.map((_, i) => (i === nouts.length - 1 ? output : hidden));
+          const model = seededModel(nin, nouts, layerActivations, 7 * nin + nouts.length);
+          const x = seededInputs(ROWS, nin, 11);
 
-        const got = await runOrt(toOnnx(model), x);
+          const got = await runOrt(toOnnx(model), x);
 
-        const want = x.map((row) => model.forward(row).map((v) => v.data));
-        expect(got).toHaveLength(ROWS);
-        expect(maxRelativeError(got, want), layerActivations.join(', ')).toBeLessThanOrEqual(1e-12);
-      }
-    });
+          const want = x.map((row) => model.forward(row).map((v) => v.data));
+          expect(got).toHaveLength(ROWS);
+          expect(maxRelativeError(got, want), layerActivations.join(', ')).toBeLessThanOrEqual(1e-12);
+        }
+      },
+    );
 
-    it.each(activations)('computes what mg computes with float32 weights, to float32 rounding, with %s hidden layers', async (hidden) => {
-      for (const output of activations) {
-        const layerActivations = nouts.map((_, i) => (i === nouts.length - 1 ? output : hidden));
-        const model = seededModel(nin, nouts, layerActivations, 7 * nin + nouts.length);
-        const x = seededInputs(ROWS, nin, 11).map((row) => row.map(Math.fround));
-        // The reference is the float32 model computed exactly (to double precision) by mg.
-        const rounded = MLP.fromJSON(JSON.stringify(model.toJSON(), (_, v: unknown) => (typeof v === 'number' ? Math.fround(v) : v)));
+    it.each(activations)(
+      'computes what mg computes with float32 weights, to float32 rounding, with %s hidden layers',
+      async (hidden) => {
+        for (const output of activations) {
+          const layerActivations = nouts.map((_, i) => (i === nouts.length - 1 ? output : hidden));
+          const model = seededModel(nin, nouts, layerActivations, 7 * nin + nouts.length);
+          const x = seededInputs(ROWS, nin, 11).map((row) => row.map(Math.fround));
+          // The reference is the float32 model computed exactly (to double precision) by mg.
+          const rounded = MLP.fromJSON(
+            JSON.stringify(model.toJSON(), (_, v: unknown) => (typeof v === 'number' ? Math.fround(v) : v)),
+          );
 
-        const got = await runOrt(toOnnx(model, { dtype: 'float32' }), x, 'float32');
+          const got = await runOrt(toOnnx(model, { dtype: 'float32' }), x, 'float32');
 
-        const want = x.map((row) => rounded.forward(row).map((v) => v.data));
-        const error = maxRelativeError(got, want);
-        expect(error, layerActivations.join(', ')).toBeLessThanOrEqual(FLOAT32_TOLERANCE);
-      }
-    });
+          const want = x.map((row) => rounded.forward(row).map((v) => v.data));
+          const error = maxRelativeError(got, want);
+          expect(error, layerActivations.join(', ')).toBeLessThanOrEqual(FLOAT32_TOLERANCE);
+        }
+      },
+    );
   });
 });

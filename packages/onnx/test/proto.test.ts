@@ -44,7 +44,16 @@ function floatDataModel(packed: boolean): Uint8Array {
     graph: {
       name: 'g',
       docString: '',
-      nodes: [{ name: 'gemm', opType: 'Gemm', domain: '', input: ['x', 'w', 'b'], output: ['y'], attributes: [{ name: 'transB', type: 2, value: 1 }] }],
+      nodes: [
+        {
+          name: 'gemm',
+          opType: 'Gemm',
+          domain: '',
+          input: ['x', 'w', 'b'],
+          output: ['y'],
+          attributes: [{ name: 'transB', type: 2, value: 1 }],
+        },
+      ],
       initializers: [{ name: 'b', dataType: FLOAT, dims: [2], values: Float64Array.from([0.25, -0.5]) }],
       inputs: [{ name: 'x', elemType: FLOAT, shape: ['N', 3] }],
       outputs: [{ name: 'y', elemType: FLOAT, shape: ['N', 2] }],
@@ -54,16 +63,24 @@ function floatDataModel(packed: boolean): Uint8Array {
 }
 
 describe('reading tensors', () => {
-  it.each([true, false])('reads float_data (packed: %s) and unpacked dims, as ONNX Runtime does', async (packed) => {
-    const bytes = floatDataModel(packed);
-    const x = [[1, 2, 3], [-0.5, 0.25, 4]];
+  it.each([true, false])(
+    'reads float_data (packed: %s) and unpacked dims, as ONNX Runtime does',
+    async (packed) => {
+      const bytes = floatDataModel(packed);
+      const x = [
+        [1, 2, 3],
+        [-0.5, 0.25, 4],
+      ];
 
-    const model = fromOnnx(bytes);
+      const model = fromOnnx(bytes);
 
-    expect(model.layers[0]!.neurons.map((n) => n.w.map((w) => w.data))).toEqual([
-      [0.5, -1.25, 2],
-      [0.125, -0.75, 3],
-    ]);
-    expect(x.map((row) => model.forward(row).map((v) => v.data))).toEqual(await runOrt(bytes, x, 'float32'));
-  });
+      expect(model.layers[0]!.neurons.map((n) => n.w.map((w) => w.data))).toEqual([
+        [0.5, -1.25, 2],
+        [0.125, -0.75, 3],
+      ]);
+      expect(x.map((row) => model.forward(row).map((v) => v.data))).toEqual(
+        await runOrt(bytes, x, 'float32'),
+      );
+    },
+  );
 });

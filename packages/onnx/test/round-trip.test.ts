@@ -17,15 +17,18 @@ describe('fromOnnx(toOnnx(model))', () => {
     { nin: 3, nouts: [5, 4, 2], activations: ['tanh', 'sigmoid', 'relu'] },
     { nin: 1, nouts: [1], activations: ['sigmoid'] },
     { nin: 4, nouts: [3, 3], activations: ['linear', 'linear'] },
-  ] as { nin: number; nouts: number[]; activations: Activation[] }[])('gives bit-identical parameters and the same activations for MLP($nin, $nouts)', ({ nin, nouts, activations }) => {
-    const model = seededModel(nin, nouts, activations, 3);
+  ] as { nin: number; nouts: number[]; activations: Activation[] }[])(
+    'gives bit-identical parameters and the same activations for MLP($nin, $nouts)',
+    ({ nin, nouts, activations }) => {
+      const model = seededModel(nin, nouts, activations, 3);
 
-    const copy = fromOnnx(toOnnx(model));
+      const copy = fromOnnx(toOnnx(model));
 
-    expect(bits(copy)).toEqual(bits(model));
-    expect(copy.layers.map((l) => l.activation)).toEqual(activations);
-    expect(String(copy)).toBe(String(model));
-  });
+      expect(bits(copy)).toEqual(bits(model));
+      expect(copy.layers.map((l) => l.activation)).toEqual(activations);
+      expect(String(copy)).toBe(String(model));
+    },
+  );
 
   it('keeps negative zero, subnormals and the largest doubles', () => {
     const model = new MLP(3, [2], { activations: ['tanh'], init: () => 0 });
@@ -87,16 +90,24 @@ describe('fromOnnx(toOnnx(model)) for any weights', () => {
       layers: fc.array(fc.tuple(fc.integer({ min: 1, max: 5 }), activation), { minLength: 1, maxLength: 4 }),
     });
     fc.assert(
-      fc.property(architecture, fc.infiniteStream(fc.double({ noNaN: true, noDefaultInfinity: true })), ({ nin, layers }, weights) => {
-        const model = new MLP(nin, layers.map(([n]) => n), { activations: layers.map(([, a]) => a), init: () => 0 });
-        const stream = weights[Symbol.iterator]();
-        for (const p of model.parameters()) p.data = stream.next().value as number;
+      fc.property(
+        architecture,
+        fc.infiniteStream(fc.double({ noNaN: true, noDefaultInfinity: true })),
+        ({ nin, layers }, weights) => {
+          const model = new MLP(
+            nin,
+            layers.map(([n]) => n),
+            { activations: layers.map(([, a]) => a), init: () => 0 },
+          );
+          const stream = weights[Symbol.iterator]();
+          for (const p of model.parameters()) p.data = stream.next().value as number;
 
-        const copy = fromOnnx(toOnnx(model));
+          const copy = fromOnnx(toOnnx(model));
 
-        expect(bits(copy)).toEqual(bits(model));
-        expect(copy.layers.map((l) => l.activation)).toEqual(layers.map(([, a]) => a));
-      }),
+          expect(bits(copy)).toEqual(bits(model));
+          expect(copy.layers.map((l) => l.activation)).toEqual(layers.map(([, a]) => a));
+        },
+      ),
       { numRuns: 200, seed: 42 },
     );
   });

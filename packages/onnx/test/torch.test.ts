@@ -7,12 +7,18 @@ import { runOrt } from './models.js';
 // Flatten, Linear(3, 8), ReLU, Linear(8, 6), Tanh, Linear(6, 4), Sigmoid, Linear(4, 2).
 const fixture = (name: string) => ({
   bytes: readFileSync(new URL(`./fixtures/torch_mlp_${name}.onnx`, import.meta.url)),
-  expected: JSON.parse(readFileSync(new URL(`./fixtures/torch_mlp_${name}.json`, import.meta.url), 'utf8')) as { x: number[][]; y: number[][] },
+  expected: JSON.parse(
+    readFileSync(new URL(`./fixtures/torch_mlp_${name}.json`, import.meta.url), 'utf8'),
+  ) as { x: number[][]; y: number[][] },
 });
 
 /** The largest |got - want| / max(|want|, 1), as in the ONNX Runtime tests. */
 function maxError(got: number[][], want: number[][]): number {
-  return Math.max(...got.flatMap((row, i) => row.map((g, j) => Math.abs(g - want[i]![j]!) / Math.max(Math.abs(want[i]![j]!), 1))));
+  return Math.max(
+    ...got.flatMap((row, i) =>
+      row.map((g, j) => Math.abs(g - want[i]![j]!) / Math.max(Math.abs(want[i]![j]!), 1)),
+    ),
+  );
 }
 
 describe('a model exported from PyTorch', () => {

@@ -34,11 +34,15 @@ describe('markdownBlocks', () => {
   it('leaves an untagged fence unpaired when a paragraph of more than two lines separates it from the block', () => {
     const readme = `${fence}ts\nf();\n${fence}\n\nOne.\nTwo.\nThree.\n\n${fence}\nan error message\n${fence}\n`;
 
-    expect(markdownBlocks(readme)).toEqual([{ file: 'README.md', line: 2, lang: 'ts', meta: [], code: 'f();' }]);
+    expect(markdownBlocks(readme)).toEqual([
+      { file: 'README.md', line: 2, lang: 'ts', meta: [], code: 'f();' },
+    ]);
   });
 
   it('reads the words after the language, and skips blocks marked norun or in languages that do not run', () => {
-    const [browser, shell, code] = markdownBlocks(`${fence}ts norun\nx\n${fence}\n${fence}bash\ny\n${fence}\n${fence}js\nz\n${fence}\n`);
+    const [browser, shell, code] = markdownBlocks(
+      `${fence}ts norun\nx\n${fence}\n${fence}bash\ny\n${fence}\n${fence}js\nz\n${fence}\n`,
+    );
 
     expect(browser?.meta).toEqual(['norun']);
     expect(skipReason(browser!)).toBe('marked norun');
@@ -112,30 +116,43 @@ describe('checkClaim', () => {
   });
 
   it('quotes the claim and the value when they differ', () => {
-    expect(checkClaim(value('3.125 (mean)'), 5.625)).toBe('line 1 claims `// 3.125 (mean)` but the value is 5.625');
+    expect(checkClaim(value('3.125 (mean)'), 5.625)).toBe(
+      'line 1 claims `// 3.125 (mean)` but the value is 5.625',
+    );
     expect(checkClaim(value('0'), -0)).toBe('line 1 claims `// 0` but the value is -0');
-    expect(checkClaim({ line: 2, text: '10 7', kind: 'print' }, '10 8')).toBe('line 2 claims `// 10 7` but prints "10 8"');
+    expect(checkClaim({ line: 2, text: '10 7', kind: 'print' }, '10 8')).toBe(
+      'line 2 claims `// 10 7` but prints "10 8"',
+    );
   });
 });
 
 describe('runInProcess', () => {
   it('gives the block its imports, captures what it prints and checks its claims', async () => {
-    const code = "import { double } from 'lib';\nimport * as all from 'lib';\nconsole.log(double(2)); // 4\nall.double(3); // 7\n";
+    const code =
+      "import { double } from 'lib';\nimport * as all from 'lib';\nconsole.log(double(2)); // 4\nall.double(3); // 7\n";
 
     const run = await runInProcess(code, { modules: { lib: { double: (x: number) => 2 * x } } });
 
-    expect(run).toEqual({ stdout: '4\n', claims: 2, wrongClaims: ['line 4 claims `// 7` but the value is 6'] });
+    expect(run).toEqual({
+      stdout: '4\n',
+      claims: 2,
+      wrongClaims: ['line 4 claims `// 7` but the value is 6'],
+    });
   });
 
   it('runs TypeScript with top-level await, and TSDoc examples with globals in scope', async () => {
-    const run = await runInProcess('const x: number = await Promise.resolve(inc(1));\nx; // 2\n', { globals: { lib: { inc: (x: number) => x + 1 } } });
+    const run = await runInProcess('const x: number = await Promise.resolve(inc(1));\nx; // 2\n', {
+      globals: { lib: { inc: (x: number) => x + 1 } },
+    });
 
     expect(run.wrongClaims).toEqual([]);
     expect(run.claims).toBe(1);
   });
 
   it('fails naming an import it was not given', async () => {
-    await expect(runInProcess("import { a } from 'nowhere';\na();\n")).rejects.toThrow('the block imports "nowhere", which the runner was not given');
+    await expect(runInProcess("import { a } from 'nowhere';\na();\n")).rejects.toThrow(
+      'the block imports "nowhere", which the runner was not given',
+    );
   });
 });
 
@@ -179,11 +196,14 @@ describe('toNodeModule and claimsFromStderr', () => {
   });
 
   it('leaves a block without claims as pasted, apart from its types', async () => {
-    expect(await toNodeModule('const x: number = 1;\nconsole.log(x);\n')).toBe('const x = 1;\nconsole.log(x);\n');
+    expect(await toNodeModule('const x: number = 1;\nconsole.log(x);\n')).toBe(
+      'const x = 1;\nconsole.log(x);\n',
+    );
   });
 
   it('reports, from a separate Node process, the claims that held and those that did not', async () => {
-    const code = "const x = 0.1 + 0.2;\nconsole.log(x.toFixed(1)); // 0.3\nx; // 0.30000000000000004\n-x * 0; // 0\n[x > 0, 'a']; // [true, 'a']\n";
+    const code =
+      "const x = 0.1 + 0.2;\nconsole.log(x.toFixed(1)); // 0.3\nx; // 0.30000000000000004\n-x * 0; // 0\n[x > 0, 'a']; // [true, 'a']\n";
     writeFileSync(join(dir, 'block.mjs'), await toNodeModule(code));
 
     const { stdout, stderr } = await promisify(execFile)(process.execPath, [join(dir, 'block.mjs')]);

@@ -1,6 +1,18 @@
 import { topologicalOrder } from '@mg/engine';
 import { describe, expect, it } from 'vitest';
-import { bigSum, demoLoss, demoWorkload, EngineMLP, expressionExample, median, neuronExample, pySum, seeded, tanhExample, twoMoons } from '../src/index.js';
+import {
+  bigSum,
+  demoLoss,
+  demoWorkload,
+  EngineMLP,
+  expressionExample,
+  median,
+  neuronExample,
+  pySum,
+  seeded,
+  tanhExample,
+  twoMoons,
+} from '../src/index.js';
 
 describe('lecture examples', () => {
   it("give the lecture's neuron o = 0.7071 and its gradients", () => {
@@ -17,7 +29,15 @@ describe('lecture examples', () => {
     const { root, values } = expressionExample();
 
     expect(root.data).toBe(-8);
-    expect(Object.fromEntries(Object.entries(values).map(([label, v]) => [label, v.grad]))).toEqual({ a: 6, b: -4, c: -2, f: 4, e: -2, d: -2, L: 1 });
+    expect(Object.fromEntries(Object.entries(values).map(([label, v]) => [label, v.grad]))).toEqual({
+      a: 6,
+      b: -4,
+      c: -2,
+      f: 4,
+      e: -2,
+      d: -2,
+      L: 1,
+    });
   });
 
   it('give b = tanh(x + y) * x and label every value', () => {
@@ -36,7 +56,9 @@ describe('bigSum', () => {
 
     expect(root.data).toBe(55);
     expect(order.length).toBe(21);
-    expect(order.filter((v) => v.op === '').map((v) => v.label)).toEqual(Array.from({ length: 11 }, (_, i) => `x${i}`));
+    expect(order.filter((v) => v.op === '').map((v) => v.label)).toEqual(
+      Array.from({ length: 11 }, (_, i) => `x${i}`),
+    );
   });
 });
 
@@ -53,7 +75,12 @@ describe('demo workload', () => {
   it("has the notebook's shapes: 337 parameters, 100 points, 50 of each label", () => {
     const { parameters, xs, ys } = demoWorkload();
 
-    expect([parameters.length, xs.length, ys.filter((y) => y === 1).length, ys.filter((y) => y === -1).length]).toEqual([337, 100, 50, 50]);
+    expect([
+      parameters.length,
+      xs.length,
+      ys.filter((y) => y === 1).length,
+      ys.filter((y) => y === -1).length,
+    ]).toEqual([337, 100, 50, 50]);
   });
 
   it("builds micrograd's demo graph, node for node", () => {

@@ -7,7 +7,10 @@ import { toSvg } from '../src/index.js';
 
 /** The neuron of micrograd's first lecture after `backward()`, drawn with gradients highlighted. */
 export async function neuronSvg(): Promise<string> {
-  return toSvg(neuronExample().root, { title: 'o = tanh(x1*w1 + x2*w2 + b) after o.backward()', highlight: 'grad' });
+  return toSvg(neuronExample().root, {
+    title: 'o = tanh(x1*w1 + x2*w2 + b) after o.backward()',
+    highlight: 'grad',
+  });
 }
 
 export const neuronSvgPath = fileURLToPath(new URL('../docs/neuron.svg', import.meta.url));

@@ -1,4 +1,10 @@
-import { checkOptions, checkValue, describeInput as describe, topologicalOrder, type Value } from '@mg/engine';
+import {
+  checkOptions,
+  checkValue,
+  describeInput as describe,
+  topologicalOrder,
+  type Value,
+} from '@mg/engine';
 import { escapeRecordField, quote } from './escape.js';
 import { fillColors, type Highlight } from './highlight.js';
 import { opLabel } from './op-label.js';
@@ -33,7 +39,16 @@ export interface DotOptions {
   highlight?: Highlight;
 }
 
-const OPTION_KEYS = ['rankdir', 'precision', 'format', 'showGrad', 'title', 'maxNodes', 'overflow', 'highlight'] as const;
+const OPTION_KEYS = [
+  'rankdir',
+  'precision',
+  'format',
+  'showGrad',
+  'title',
+  'maxNodes',
+  'overflow',
+  'highlight',
+] as const;
 
 interface Resolved {
   rankdir: 'LR' | 'TB';
@@ -105,7 +120,9 @@ export function toDot(root: Value, options?: DotOptions): string {
   const values = order.slice(0, shown);
   for (const v of values) {
     if (typeof v.grad !== 'number') {
-      throw new TypeError(`toDot: the grad of every value drawn must be a number, got ${describe(v.grad)} (${v.toString()})`);
+      throw new TypeError(
+        `toDot: the grad of every value drawn must be a number, got ${describe(v.grad)} (${v.toString()})`,
+      );
     }
   }
   const fills = fillColors(values, o.highlight);
@@ -120,7 +137,9 @@ export function toDot(root: Value, options?: DotOptions): string {
     if (o.showGrad) fields.push(escapeRecordField(`grad ${o.format(v.grad)}`));
     const fill: unknown = fills[i];
     if (fill !== undefined && typeof fill !== 'string') {
-      throw new TypeError(`toDot: highlight(${v.toString()}) must return a colour string or undefined, got ${describe(fill)}`);
+      throw new TypeError(
+        `toDot: highlight(${v.toString()}) must return a colour string or undefined, got ${describe(fill)}`,
+      );
     }
     const style = fill === undefined ? '' : `, style=filled, fillcolor=${quote(fill)}`;
     nodes.push(`  v${i} [shape=record${style}, label="{ ${fields.join(' | ')} }"];`);
@@ -157,15 +176,29 @@ function count(root: Value): { values: number; ops: number } {
 // Options are checked as `unknown`: callers from JavaScript get a clear error, not a wrong drawing.
 function resolve(options: DotOptions | undefined): Resolved {
   const o = checkOptions(options, OPTION_KEYS, 'toDot');
-  const { rankdir = 'LR', precision, format, showGrad = true, title, maxNodes = 1000, overflow = 'error', highlight = 'none' } = o;
+  const {
+    rankdir = 'LR',
+    precision,
+    format,
+    showGrad = true,
+    title,
+    maxNodes = 1000,
+    overflow = 'error',
+    highlight = 'none',
+  } = o;
   if (rankdir !== 'LR' && rankdir !== 'TB') {
     throw new RangeError(`toDot: rankdir must be 'LR' or 'TB', got ${describe(rankdir)}`);
   }
   if (precision !== undefined && format !== undefined) {
     throw new TypeError('toDot: give precision or format, not both');
   }
-  if (precision !== undefined && !(typeof precision === 'number' && Number.isInteger(precision) && precision >= 0 && precision <= 100)) {
-    throw new (typeof precision === 'number' ? RangeError : TypeError)(`toDot: precision must be an integer from 0 to 100, got ${describe(precision)}`);
+  if (
+    precision !== undefined &&
+    !(typeof precision === 'number' && Number.isInteger(precision) && precision >= 0 && precision <= 100)
+  ) {
+    throw new (typeof precision === 'number' ? RangeError : TypeError)(
+      `toDot: precision must be an integer from 0 to 100, got ${describe(precision)}`,
+    );
   }
   if (format !== undefined && typeof format !== 'function') {
     throw new TypeError(`toDot: format must be a function (x: number) => string, got ${describe(format)}`);
@@ -176,8 +209,14 @@ function resolve(options: DotOptions | undefined): Resolved {
   if (title !== undefined && typeof title !== 'string') {
     throw new TypeError(`toDot: title must be a string, got ${describe(title)}`);
   }
-  if (!(typeof maxNodes === 'number' && (Number.isInteger(maxNodes) || maxNodes === Infinity) && maxNodes >= 3)) {
-    throw new (typeof maxNodes === 'number' ? RangeError : TypeError)(`toDot: maxNodes must be an integer of at least 3 (or Infinity), got ${describe(maxNodes)}`);
+  if (!(
+    typeof maxNodes === 'number' &&
+    (Number.isInteger(maxNodes) || maxNodes === Infinity) &&
+    maxNodes >= 3
+  )) {
+    throw new (typeof maxNodes === 'number' ? RangeError : TypeError)(
+      `toDot: maxNodes must be an integer of at least 3 (or Infinity), got ${describe(maxNodes)}`,
+    );
   }
   if (overflow !== 'error' && overflow !== 'summary') {
     throw new RangeError(`toDot: overflow must be 'error' or 'summary', got ${describe(overflow)}`);

@@ -49,11 +49,19 @@ const OPTION_KEYS = ['maxNodes'] as const;
 export function graphStats(root: Value, options?: GraphStatsOptions): GraphStats {
   checkValue(root, 'graphStats: root');
   const { maxNodes = Infinity } = checkOptions(options, OPTION_KEYS, 'graphStats');
-  if (!(typeof maxNodes === 'number' && (Number.isInteger(maxNodes) || maxNodes === Infinity) && maxNodes >= 1)) {
-    throw new (typeof maxNodes === 'number' ? RangeError : TypeError)(`graphStats: maxNodes must be an integer of at least 1 (or Infinity), got ${describeInput(maxNodes)}`);
+  if (!(
+    typeof maxNodes === 'number' &&
+    (Number.isInteger(maxNodes) || maxNodes === Infinity) &&
+    maxNodes >= 1
+  )) {
+    throw new (typeof maxNodes === 'number' ? RangeError : TypeError)(
+      `graphStats: maxNodes must be an integer of at least 1 (or Infinity), got ${describeInput(maxNodes)}`,
+    );
   }
   if (maxNodes !== Infinity && !breadthFirst(root, maxNodes).fits) {
-    throw new RangeError(`graphStats: the graph has more than maxNodes (${maxNodes}) nodes (values plus ops)`);
+    throw new RangeError(
+      `graphStats: the graph has more than maxNodes (${maxNodes}) nodes (values plus ops)`,
+    );
   }
   const stats: GraphStats = { values: 0, leaves: 0, ops: 0, edges: 0, depth: 0, opHistogram: {} };
   const depth = new Map<Value, number>();

@@ -61,7 +61,9 @@ export async function toSvg(input: Value | string, options?: DotOptions): Promis
     const messages = result.errors.filter((e) => e.level !== 'warning').map((e) => e.message);
     const reason = messages.length > 0 ? messages.join('; ') : 'no graph in the input';
     const start = dot.length > 60 ? `${dot.slice(0, 60)}...` : dot;
-    throw new SyntaxError(`toSvg: Graphviz could not render the DOT: ${reason} (DOT starts ${JSON.stringify(start)})`);
+    throw new SyntaxError(
+      `toSvg: Graphviz could not render the DOT: ${reason} (DOT starts ${JSON.stringify(start)})`,
+    );
   }
   return result.output;
 }

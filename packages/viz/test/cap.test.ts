@@ -58,31 +58,35 @@ describe('the node cap', () => {
     expect(refused).toBeGreaterThan(0);
   });
 
-  it.each([1000, 501, 3])('draws at most %i nodes nearest the root and one node for the rest in summary mode', (maxNodes) => {
-    const root = bigSum();
+  it.each([1000, 501, 3])(
+    'draws at most %i nodes nearest the root and one node for the rest in summary mode',
+    (maxNodes) => {
+      const root = bigSum();
 
-    const dot = toDot(root, { maxNodes, overflow: 'summary' });
+      const dot = toDot(root, { maxNodes, overflow: 'summary' });
 
-    const parsed = parseDot(dot);
-    const drawn = parsed.values.size + parsed.ops.size + parsed.others.size;
-    expect(drawn).toBeLessThanOrEqual(maxNodes);
-    expect(drawn).toBeGreaterThanOrEqual(maxNodes - 1); // a value with its op needs two nodes
-    const hiddenValues = 10001 - parsed.values.size;
-    const hiddenOps = 5000 - parsed.ops.size;
-    expect(parsed.others.get('more')).toBe(
-      `${hiddenValues} more values and ${hiddenOps} more ops not drawn\\n(maxNodes ${maxNodes}; the whole graph has 15001 nodes)`,
-    );
-    // The summary is the start of the full drawing: same ids, same labels, same edges.
-    const full = parseDot(toDot(root, { maxNodes: Infinity }));
-    for (const [id, node] of parsed.values) expect(full.values.get(id)).toEqual(node);
-    const fullEdges = new Set(full.edges.map((e) => `${e.from} -> ${e.to}`));
-    for (const e of parsed.edges.filter((e) => e.from !== 'more')) expect(fullEdges).toContain(`${e.from} -> ${e.to}`);
-    // Every op node whose operands are cut off gets a dashed edge from the summary node.
-    for (const [id] of parsed.ops) {
-      const operands = parsed.edges.filter((e) => e.to === id).length;
-      expect(operands).toBe(2);
-    }
-  });
+      const parsed = parseDot(dot);
+      const drawn = parsed.values.size + parsed.ops.size + parsed.others.size;
+      expect(drawn).toBeLessThanOrEqual(maxNodes);
+      expect(drawn).toBeGreaterThanOrEqual(maxNodes - 1); // a value with its op needs two nodes
+      const hiddenValues = 10001 - parsed.values.size;
+      const hiddenOps = 5000 - parsed.ops.size;
+      expect(parsed.others.get('more')).toBe(
+        `${hiddenValues} more values and ${hiddenOps} more ops not drawn\\n(maxNodes ${maxNodes}; the whole graph has 15001 nodes)`,
+      );
+      // The summary is the start of the full drawing: same ids, same labels, same edges.
+      const full = parseDot(toDot(root, { maxNodes: Infinity }));
+      for (const [id, node] of parsed.values) expect(full.values.get(id)).toEqual(node);
+      const fullEdges = new Set(full.edges.map((e) => `${e.from} -> ${e.to}`));
+      for (const e of parsed.edges.filter((e) => e.from !== 'more'))
+        expect(fullEdges).toContain(`${e.from} -> ${e.to}`);
+      // Every op node whose operands are cut off gets a dashed edge from the summary node.
+      for (const [id] of parsed.ops) {
+        const operands = parsed.edges.filter((e) => e.to === id).length;
+        expect(operands).toBe(2);
+      }
+    },
+  );
 
   it('renders the summary of the 10,001-value graph to SVG', async () => {
     const root = bigSum();

@@ -88,9 +88,16 @@ describe('toDot', () => {
 
       const fields = [...parsed.values.values()].map((n) => n.fields);
       for (const v of Object.values(values)) {
-        expect(fields).toContainEqual([v.label, `data ${v.data.toFixed(precision)}`, `grad ${v.grad.toFixed(precision)}`]);
+        expect(fields).toContainEqual([
+          v.label,
+          `data ${v.data.toFixed(precision)}`,
+          `grad ${v.grad.toFixed(precision)}`,
+        ]);
       }
-      for (const [, field] of fields) expect(field).toMatch(precision === 0 ? /^data -?\d+$/ : new RegExp(`^data -?\\d+\\.\\d{${precision}}$`));
+      for (const [, field] of fields)
+        expect(field).toMatch(
+          precision === 0 ? /^data -?\d+$/ : new RegExp(`^data -?\\d+\\.\\d{${precision}}$`),
+        );
     }
   });
 
@@ -139,7 +146,9 @@ describe('toDot', () => {
   it('colours values by the sign of grad, stronger for larger |grad|, when highlight is grad', () => {
     const { root } = neuronExample();
 
-    const nodes = new Map([...parseDot(toDot(root, { highlight: 'grad' })).values.values()].map((n) => [n.fields[0], n.fill]));
+    const nodes = new Map(
+      [...parseDot(toDot(root, { highlight: 'grad' })).values.values()].map((n) => [n.fields[0], n.fill]),
+    );
 
     expect(nodes.get('w2')).toBeUndefined(); // grad 0
     expect(nodes.get('x1')).toMatch(/^#d8432f[0-9a-f]{2}$/); // grad -1.5, the largest |grad|
@@ -156,7 +165,9 @@ describe('toDot', () => {
 
     const parsed = parseDot(toDot(root, { highlight: (v) => (leaves.has(v) ? 'gold' : undefined) }));
 
-    const filled = [...parsed.values.values()].filter((n) => n.fill !== undefined).map((n) => [n.fields[0], n.fill]);
+    const filled = [...parsed.values.values()]
+      .filter((n) => n.fill !== undefined)
+      .map((n) => [n.fields[0], n.fill]);
     expect(filled).toEqual([
       ['a', 'gold'],
       ['b', 'gold'],
@@ -164,7 +175,9 @@ describe('toDot', () => {
   });
 
   it('throws a TypeError naming the input when root is not a Value', () => {
-    expect(() => toDot(2 as unknown as Value)).toThrow(new TypeError('toDot: root must be a Value, got 2 (number)'));
+    expect(() => toDot(2 as unknown as Value)).toThrow(
+      new TypeError('toDot: root must be a Value, got 2 (number)'),
+    );
   });
 
   it.each([
@@ -188,7 +201,18 @@ describe('opLabel', () => {
   it('names each op as people write it', () => {
     const x = new Value(0.5);
 
-    const names = [x.add(1), x.mul(2), x.pow(2), x.div(4).children[1]!, x.relu(), x.tanh(), x.exp(), x.log(), x.sigmoid(), x].map(opLabel);
+    const names = [
+      x.add(1),
+      x.mul(2),
+      x.pow(2),
+      x.div(4).children[1]!,
+      x.relu(),
+      x.tanh(),
+      x.exp(),
+      x.log(),
+      x.sigmoid(),
+      x,
+    ].map(opLabel);
 
     expect(names).toEqual(['+', '*', '**2', '**-1', 'relu', 'tanh', 'exp', 'log', 'sigmoid', '']);
   });

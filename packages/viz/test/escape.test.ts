@@ -49,7 +49,9 @@ describe('record label escaping', () => {
     const svg = await toSvg(v, { title });
 
     const graphGroup = svg.slice(svg.indexOf('class="graph"'), svg.indexOf('class="node"'));
-    const texts = [...graphGroup.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => decodeXml(m[1]!).replaceAll('\u00a0', ' '));
+    const texts = [...graphGroup.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) =>
+      decodeXml(m[1]!).replaceAll('\u00a0', ' '),
+    );
     expect(texts).toEqual(title.split(/\r\n|\r|\n/));
   });
 });

@@ -10,7 +10,8 @@ import { parseDot } from './parse-dot.js';
 const untyped = (x: unknown): never => x as never;
 
 /** Every data, grad and label of a graph, in order: what drawing must never change. */
-const snapshot = (root: Value) => topologicalOrder(root).map((v) => ({ data: v.data, grad: v.grad, label: v.label }));
+const snapshot = (root: Value) =>
+  topologicalOrder(root).map((v) => ({ data: v.data, grad: v.grad, label: v.label }));
 
 /** The lecture's L = (a*b + c) * f, after backward. */
 function lecture(): Value {
@@ -37,10 +38,30 @@ interface Failure {
 }
 
 const failures: Failure[] = [
-  { what: 'toDot(null)', act: () => toDot(untyped(null)), error: TypeError, message: /^toDot: root must be a Value, got null$/ },
-  { what: 'graphStats(null)', act: () => graphStats(untyped(null)), error: TypeError, message: /^graphStats: root must be a Value, got null$/ },
-  { what: 'opLabel(null)', act: () => opLabel(untyped(null)), error: TypeError, message: /^opLabel: value must be a Value, got null$/ },
-  { what: 'opLabel of a string', act: () => opLabel(untyped('tanh')), error: TypeError, message: /^opLabel: value must be a Value, got "tanh"$/ },
+  {
+    what: 'toDot(null)',
+    act: () => toDot(untyped(null)),
+    error: TypeError,
+    message: /^toDot: root must be a Value, got null$/,
+  },
+  {
+    what: 'graphStats(null)',
+    act: () => graphStats(untyped(null)),
+    error: TypeError,
+    message: /^graphStats: root must be a Value, got null$/,
+  },
+  {
+    what: 'opLabel(null)',
+    act: () => opLabel(untyped(null)),
+    error: TypeError,
+    message: /^opLabel: value must be a Value, got null$/,
+  },
+  {
+    what: 'opLabel of a string',
+    act: () => opLabel(untyped('tanh')),
+    error: TypeError,
+    message: /^opLabel: value must be a Value, got "tanh"$/,
+  },
   {
     what: 'toDot of a Value from another copy of @mg/engine',
     act: () => toDot(foreign()),
@@ -75,13 +96,15 @@ const failures: Failure[] = [
       }
     },
     error: TypeError,
-    message: /^toDot: the grad of every value drawn must be a number, got "0\.5" \(Value\(data=2, grad=0\.5, label="a"\)\)$/,
+    message:
+      /^toDot: the grad of every value drawn must be a number, got "0\.5" \(Value\(data=2, grad=0\.5, label="a"\)\)$/,
   },
   {
     what: 'an unknown toDot option',
     act: (root) => toDot(root, untyped({ bogus: 1 })),
     error: TypeError,
-    message: /^toDot: unknown option "bogus"; the options are rankdir, precision, format, showGrad, title, maxNodes, overflow, highlight$/,
+    message:
+      /^toDot: unknown option "bogus"; the options are rankdir, precision, format, showGrad, title, maxNodes, overflow, highlight$/,
   },
   {
     what: 'a misspelt toDot option',
@@ -89,7 +112,12 @@ const failures: Failure[] = [
     error: TypeError,
     message: /^toDot: unknown option "rankDir" \(did you mean "rankdir"\?\); the options are /,
   },
-  { what: 'toDot options that are a string', act: (root) => toDot(root, untyped('TB')), error: TypeError, message: /^toDot: options must be an object, got "TB"$/ },
+  {
+    what: 'toDot options that are a string',
+    act: (root) => toDot(root, untyped('TB')),
+    error: TypeError,
+    message: /^toDot: options must be an object, got "TB"$/,
+  },
   {
     what: 'maxNodes given as a string',
     act: (root) => toDot(root, untyped({ maxNodes: '10' })),
@@ -124,7 +152,8 @@ const failures: Failure[] = [
     what: 'a highlight function returning a number',
     act: (root) => toDot(root, { highlight: untyped(() => 7) }),
     error: TypeError,
-    message: /^toDot: highlight\(Value\(data=-8, grad=1, label="L"\)\) must return a colour string or undefined, got 7 \(number\)$/,
+    message:
+      /^toDot: highlight\(Value\(data=-8, grad=1, label="L"\)\) must return a colour string or undefined, got 7 \(number\)$/,
   },
 ];
 
@@ -151,8 +180,12 @@ describe('failures', () => {
   });
 
   it('rejects (not throws) from toSvg, for a Value of another copy too', async () => {
-    await expect(toSvg(foreign())).rejects.toThrow(/^toSvg: input is a Value from another copy of @mg\/engine/);
-    await expect(toSvg(untyped(null))).rejects.toThrow(new TypeError('toSvg: input must be a Value or a DOT string, got null'));
+    await expect(toSvg(foreign())).rejects.toThrow(
+      /^toSvg: input is a Value from another copy of @mg\/engine/,
+    );
+    await expect(toSvg(untyped(null))).rejects.toThrow(
+      new TypeError('toSvg: input must be a Value or a DOT string, got null'),
+    );
   });
 });
 
@@ -164,10 +197,18 @@ describe("highlight: 'grad' with gradients a user has set to anything", () => {
     [a.grad, b.grad, c.grad, root.grad] = [Infinity, NaN, -2, 1];
 
     const fills = new Map(
-      [...toDot(root, { highlight: 'grad' }).matchAll(/fillcolor="([^"]*)", label="\{ (\w+) /g)].map((m) => [m[2]!, m[1]!]),
+      [...toDot(root, { highlight: 'grad' }).matchAll(/fillcolor="([^"]*)", label="\{ (\w+) /g)].map((m) => [
+        m[2]!,
+        m[1]!,
+      ]),
     );
 
-    expect(Object.fromEntries(fills)).toEqual({ root: '#2f7fd873', a: '#2f7fd8bf', b: '#b0b0b0', c: '#d8432fbf' });
+    expect(Object.fromEntries(fills)).toEqual({
+      root: '#2f7fd873',
+      a: '#2f7fd8bf',
+      b: '#b0b0b0',
+      c: '#d8432fbf',
+    });
     expect(parseDot(toDot(root, { highlight: 'grad' })).values.size).toBe(5);
   });
 });

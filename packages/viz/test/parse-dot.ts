@@ -52,14 +52,17 @@ export function parseDot(dot: string): ParsedDot {
     throw new Error(`not a toDot digraph:\n${dot}`);
   }
   const parsed: ParsedDot = { graph: '', values: new Map(), ops: new Map(), others: new Map(), edges: [] };
-  const record = new RegExp(String.raw`^  (v\d+) \[shape=record(?:, style=filled, fillcolor="([^"]*)")?, label=${STRING}\];$`);
+  const record = new RegExp(
+    String.raw`^  (v\d+) \[shape=record(?:, style=filled, fillcolor="([^"]*)")?, label=${STRING}\];$`,
+  );
   const op = new RegExp(String.raw`^  (v\d+_op) \[label=${STRING}\];$`);
   const other = new RegExp(String.raw`^  (\w+) \[.*label=${STRING}\];$`);
   const edge = /^ {2}(\w+) -> (\w+)(?: \[style=dashed\])?;$/;
   for (const line of lines.slice(1, -1)) {
     let m: RegExpExecArray | null;
     if (line.startsWith('  graph [')) parsed.graph = line;
-    else if ((m = record.exec(line))) parsed.values.set(m[1]!, { fields: recordFields(unquote(m[3]!)), fill: m[2] });
+    else if ((m = record.exec(line)))
+      parsed.values.set(m[1]!, { fields: recordFields(unquote(m[3]!)), fill: m[2] });
     else if ((m = op.exec(line))) parsed.ops.set(m[1]!, m[2]!);
     else if ((m = edge.exec(line))) parsed.edges.push({ from: m[1]!, to: m[2]! });
     else if ((m = other.exec(line))) parsed.others.set(m[1]!, m[2]!);

@@ -20,17 +20,26 @@ describe('README', () => {
       }
       return 'no error';
     })();
-    const note = /label="(.*)"\];$/m.exec(viz.toDot(root, { overflow: 'summary' }).split('\n').find((l) => l.startsWith('  more'))!)![1]!;
+    const note = /label="(.*)"\];$/m.exec(
+      viz
+        .toDot(root, { overflow: 'summary' })
+        .split('\n')
+        .find((l) => l.startsWith('  more'))!,
+    )![1]!;
 
     expect(blocks.map((b) => b.body)).toContain(`${error}\n`);
     expect(blocks.map((b) => b.body)).toContain(`${note.replace('\\n', '\n')}\n`);
   });
 
   it('shows the SVG that scripts/render-docs.ts writes, by an absolute URL into the repository (docs/ is not published)', () => {
-    const { repository } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { repository: { url: string; directory: string } };
+    const { repository } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+      repository: { url: string; directory: string };
+    };
     const repo = /github\.com\/([^/]+\/[^/.]+)/.exec(repository.url)![1]!;
 
-    expect(readme).toContain(`](https://raw.githubusercontent.com/${repo}/main/${repository.directory}/docs/neuron.svg)`);
+    expect(readme).toContain(
+      `](https://raw.githubusercontent.com/${repo}/main/${repository.directory}/docs/neuron.svg)`,
+    );
     expect(readme).not.toMatch(/\]\(\.{1,2}\//);
   });
 });

@@ -4,4 +4,6 @@ import { expressionExample, neuronExample, tanhExample } from '@mg/test-utils';
 export { neuronExample, tanhExample };
 export const lossExample = expressionExample;
 
-export const seeds = [tanhExample, neuronExample, expressionExample].map((example) => [example().title, example] as const);
+export const seeds = [tanhExample, neuronExample, expressionExample].map(
+  (example) => [example().title, example] as const,
+);

@@ -7,9 +7,21 @@ import { lossExample, neuronExample, seeds, tanhExample } from './seeds.js';
 describe('graphStats', () => {
   // Counted by hand from the expressions; depth is the number of ops from the deepest leaf to the root.
   it.each([
-    ['x, y, z = x + y, a = tanh(z), b = a * x', tanhExample, { values: 5, leaves: 2, ops: 3, edges: 8, depth: 3, opHistogram: { add: 1, tanh: 1, mul: 1 } }],
-    ['the neuron', neuronExample, { values: 10, leaves: 5, ops: 5, edges: 14, depth: 4, opHistogram: { mul: 2, add: 2, tanh: 1 } }],
-    ['L = (a*b + c) * f', lossExample, { values: 7, leaves: 4, ops: 3, edges: 9, depth: 3, opHistogram: { mul: 2, add: 1 } }],
+    [
+      'x, y, z = x + y, a = tanh(z), b = a * x',
+      tanhExample,
+      { values: 5, leaves: 2, ops: 3, edges: 8, depth: 3, opHistogram: { add: 1, tanh: 1, mul: 1 } },
+    ],
+    [
+      'the neuron',
+      neuronExample,
+      { values: 10, leaves: 5, ops: 5, edges: 14, depth: 4, opHistogram: { mul: 2, add: 2, tanh: 1 } },
+    ],
+    [
+      'L = (a*b + c) * f',
+      lossExample,
+      { values: 7, leaves: 4, ops: 3, edges: 9, depth: 3, opHistogram: { mul: 2, add: 1 } },
+    ],
   ])('counts %s', (_, example, expected) => {
     const { root } = example();
 
@@ -24,7 +36,11 @@ describe('graphStats', () => {
     const stats = graphStats(root);
 
     const parsed = parseDot(toDot(root));
-    expect([parsed.values.size, parsed.ops.size, parsed.edges.length]).toEqual([stats.values, stats.ops, stats.edges]);
+    expect([parsed.values.size, parsed.ops.size, parsed.edges.length]).toEqual([
+      stats.values,
+      stats.ops,
+      stats.edges,
+    ]);
   });
 
   it('counts a value used twice once, and each of its uses as an edge', () => {
@@ -34,7 +50,14 @@ describe('graphStats', () => {
 
     const stats = graphStats(c);
 
-    expect(stats).toEqual({ values: 4, leaves: 1, ops: 3, edges: 8, depth: 3, opHistogram: { add: 1, mul: 1, pow: 1 } });
+    expect(stats).toEqual({
+      values: 4,
+      leaves: 1,
+      ops: 3,
+      edges: 8,
+      depth: 3,
+      opHistogram: { add: 1, mul: 1, pow: 1 },
+    });
   });
 
   it('is a plain object that survives JSON', () => {

@@ -33,7 +33,9 @@ describe('toSvg', () => {
     await expect(toSvg('digraph { a -> }')).rejects.toThrow(
       `toSvg: Graphviz could not render the DOT: syntax error in line 1 near '}' (DOT starts "digraph { a -> }")`,
     );
-    await expect(toSvg('')).rejects.toThrow('toSvg: Graphviz could not render the DOT: no graph in the input');
+    await expect(toSvg('')).rejects.toThrow(
+      'toSvg: Graphviz could not render the DOT: no graph in the input',
+    );
   });
 
   it('renders again after a failed render', async () => {
@@ -43,8 +45,12 @@ describe('toSvg', () => {
   });
 
   it('rejects anything but a Value or a string, and options given with a DOT string', async () => {
-    await expect(toSvg(42 as unknown as string)).rejects.toThrow(new TypeError('toSvg: input must be a Value or a DOT string, got 42 (number)'));
-    await expect((toSvg as (dot: string, o: object) => Promise<string>)('digraph {}', { rankdir: 'TB' })).rejects.toThrow(TypeError);
+    await expect(toSvg(42 as unknown as string)).rejects.toThrow(
+      new TypeError('toSvg: input must be a Value or a DOT string, got 42 (number)'),
+    );
+    await expect(
+      (toSvg as (dot: string, o: object) => Promise<string>)('digraph {}', { rankdir: 'TB' }),
+    ).rejects.toThrow(TypeError);
   });
 
   it('rejects a graph over maxNodes the way toDot throws', async () => {

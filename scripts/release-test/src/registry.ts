@@ -25,11 +25,21 @@ export interface Registry {
  * longer serves, which its own package.json overrides, and 278 packages would weigh on every install.
  */
 async function ensureVerdaccio(): Promise<void> {
-  const wanted = (JSON.parse(readFileSync(join(verdaccioDir, 'package.json'), 'utf8')) as { dependencies: Record<string, string> })
-    .dependencies.verdaccio;
+  const wanted = (
+    JSON.parse(readFileSync(join(verdaccioDir, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+    }
+  ).dependencies.verdaccio;
   const installed = join(verdaccioDir, 'node_modules', 'verdaccio', 'package.json');
-  if (existsSync(installed) && (JSON.parse(readFileSync(installed, 'utf8')) as { version: string }).version === wanted) return;
-  await run('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: verdaccioDir, env: cleanEnv({}) });
+  if (
+    existsSync(installed) &&
+    (JSON.parse(readFileSync(installed, 'utf8')) as { version: string }).version === wanted
+  )
+    return;
+  await run('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund'], {
+    cwd: verdaccioDir,
+    env: cleanEnv({}),
+  });
 }
 
 /**
@@ -66,7 +76,11 @@ export async function startRegistry(root: string): Promise<Registry> {
     env: cleanEnv({}),
     stdio: ['pipe', 'pipe', 'pipe'],
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => { resolve(); }));
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      resolve();
+    }),
+  );
   const stop = (): void => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     child.stdin.end();
@@ -75,7 +89,9 @@ export async function startRegistry(root: string): Promise<Registry> {
 
   let log = '';
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => { reject(new Error(`Verdaccio did not start within 30 s:\n${log}`)); }, 30_000);
+    const timer = setTimeout(() => {
+      reject(new Error(`Verdaccio did not start within 30 s:\n${log}`));
+    }, 30_000);
     const onData = (chunk: Buffer): void => {
       log += chunk.toString();
       const match = /^\{"port":(\d+)\}$/m.exec(log);
@@ -104,7 +120,8 @@ export async function startRegistry(root: string): Promise<Registry> {
       body: JSON.stringify({ name, password: randomBytes(16).toString('hex') }),
     });
     const body = (await response.json()) as { token?: string };
-    if (!response.ok || body.token === undefined) throw new Error(`creating a registry user failed: ${response.status} ${JSON.stringify(body)}`);
+    if (!response.ok || body.token === undefined)
+      throw new Error(`creating a registry user failed: ${response.status} ${JSON.stringify(body)}`);
     return { url, token: body.token, stop, exited };
   } catch (error) {
     stop();

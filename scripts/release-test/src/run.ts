@@ -23,7 +23,11 @@ export async function run(command: string, args: readonly string[], options: Run
  *
  * @throws Error as {@link run} does
  */
-export async function runCapturing(command: string, args: readonly string[], options: RunOptions): Promise<{ stdout: string; stderr: string }> {
+export async function runCapturing(
+  command: string,
+  args: readonly string[],
+  options: RunOptions,
+): Promise<{ stdout: string; stderr: string }> {
   try {
     return await execFileAsync(command, args, {
       cwd: options.cwd,

@@ -3,7 +3,16 @@
 // project, as a user would, and uses it from Node (ESM and CommonJS), TypeScript and a browser bundle;
 // a user of the first release then upgrades @mg/nn alone. Everything happens in a temporary copy:
 // the repository's versions and changelogs are never touched.
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -49,15 +58,20 @@ const bump = (version: string, part: 'minor' | 'patch'): string => {
   const [major = 0, minor = 0, patch = 0] = version.split('.').map(Number);
   return part === 'minor' ? `${major}.${minor + 1}.0` : `${major}.${minor}.${patch + 1}`;
 };
-const peersOnEngine = (manifest: Manifest): boolean => manifest.peerDependencies?.['@mg/engine'] !== undefined;
+const peersOnEngine = (manifest: Manifest): boolean =>
+  manifest.peerDependencies?.['@mg/engine'] !== undefined;
 const changeset = (releases: Record<string, 'major' | 'minor' | 'patch'>): string =>
-  `---\n${Object.entries(releases).map(([name, type]) => `"${name}": ${type}`).join('\n')}\n---\n\nRelease test.\n`;
+  `---\n${Object.entries(releases)
+    .map(([name, type]) => `"${name}": ${type}`)
+    .join('\n')}\n---\n\nRelease test.\n`;
 // The first release gives every package a minor; the second only an engine minor and an nn patch,
 // so a user of the first can upgrade @mg/nn alone.
 const firstRelease = Object.fromEntries(published.map(({ manifest }) => [manifest.name, 'minor' as const]));
 const secondRelease = { '@mg/engine': 'minor', '@mg/nn': 'patch' } as const;
 const readsOutsideFile = (code: string): boolean =>
-  [...code.matchAll(/readFileSync\(\s*(['"][^'"]+['"])/g)].some(([, file]) => !code.includes(`writeFileSync(${file ?? ''}`));
+  [...code.matchAll(/readFileSync\(\s*(['"][^'"]+['"])/g)].some(
+    ([, file]) => !code.includes(`writeFileSync(${file ?? ''}`),
+  );
 
 let temp = '';
 let registry: Registry | undefined;
@@ -81,7 +95,15 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 /** Copies what a clone of the repository holds for the published packages, without builds or installs. */
 function copyWorkspace(to: string): void {
   const skip = new Set(['node_modules', 'dist', 'reports', '.turbo', 'out', 'coverage']);
-  for (const file of ['package.json', 'pnpm-workspace.yaml', 'pnpm-lock.yaml', 'turbo.json', 'tsconfig.base.json', 'tsup.shared.ts', 'LICENSE']) {
+  for (const file of [
+    'package.json',
+    'pnpm-workspace.yaml',
+    'pnpm-lock.yaml',
+    'turbo.json',
+    'tsconfig.base.json',
+    'tsup.shared.ts',
+    'LICENSE',
+  ]) {
     cpSync(join(repo, file), join(to, file));
   }
   cpSync(join(repo, '.changeset', 'config.json'), join(to, '.changeset', 'config.json'));
@@ -102,10 +124,18 @@ function copyWorkspace(to: string): void {
   }
 }
 
-async function registryDocument(name: string): Promise<{ status: number; body: { versions?: Record<string, Manifest & { dist: { tarball: string } }> } }> {
+async function registryDocument(name: string): Promise<{
+  status: number;
+  body: { versions?: Record<string, Manifest & { dist: { tarball: string } }> };
+}> {
   if (registry === undefined) throw new Error('registry not started');
   const response = await fetch(`${registry.url}${name.replace('/', '%2f')}`);
-  return { status: response.status, body: response.ok ? ((await response.json()) as { versions?: Record<string, Manifest & { dist: { tarball: string } }> }) : {} };
+  return {
+    status: response.status,
+    body: response.ok
+      ? ((await response.json()) as { versions?: Record<string, Manifest & { dist: { tarball: string } }> })
+      : {},
+  };
 }
 
 beforeAll(async () => {
@@ -115,19 +145,37 @@ beforeAll(async () => {
   // The workspace's npm config is its own: the registry URL and a token for it, nothing from ~/.npmrc.
   workspace = join(temp, 'workspace');
   copyWorkspace(workspace);
-  writeFileSync(join(workspace, '.npmrc'), `registry=${registry.url}\n${host}:_authToken=${registry.token}\n`);
+  writeFileSync(
+    join(workspace, '.npmrc'),
+    `registry=${registry.url}\n${host}:_authToken=${registry.token}\n`,
+  );
   env = cleanEnv({ NPM_CONFIG_USERCONFIG: join(workspace, '.npmrc'), npm_config_registry: registry.url });
 
   const git = (...args: string[]): Promise<string> => run('git', args, { cwd: workspace, env });
   await git('init', '--quiet', '--initial-branch=main');
   await git('-c', 'user.name=release test', '-c', 'user.email=release-test@localhost', 'add', '.');
-  await git('-c', 'user.name=release test', '-c', 'user.email=release-test@localhost', 'commit', '--quiet', '-m', 'clone');
+  await git(
+    '-c',
+    'user.name=release test',
+    '-c',
+    'user.email=release-test@localhost',
+    'commit',
+    '--quiet',
+    '-m',
+    'clone',
+  );
 
   try {
-    await run('pnpm', ['install', '--offline', '--frozen-lockfile', '--ignore-scripts'], { cwd: workspace, env });
+    await run('pnpm', ['install', '--offline', '--frozen-lockfile', '--ignore-scripts'], {
+      cwd: workspace,
+      env,
+    });
   } catch {
     // Someone changed a manifest without the lockfile yet: resolve again, from the store where possible.
-    await run('pnpm', ['install', '--prefer-offline', '--no-frozen-lockfile', '--ignore-scripts'], { cwd: workspace, env });
+    await run('pnpm', ['install', '--prefer-offline', '--no-frozen-lockfile', '--ignore-scripts'], {
+      cwd: workspace,
+      env,
+    });
   }
   await release(firstRelease);
 });
@@ -141,7 +189,11 @@ async function release(releases: Record<string, 'major' | 'minor' | 'patch'>): P
 }
 
 async function commit(message: string): Promise<void> {
-  const git = (...args: string[]): Promise<string> => run('git', ['-c', 'user.name=release test', '-c', 'user.email=release-test@localhost', ...args], { cwd: workspace, env });
+  const git = (...args: string[]): Promise<string> =>
+    run('git', ['-c', 'user.name=release test', '-c', 'user.email=release-test@localhost', ...args], {
+      cwd: workspace,
+      env,
+    });
   await git('add', '--all');
   await git('commit', '--quiet', '--allow-empty', '-m', message);
 }
@@ -155,8 +207,12 @@ async function plan(releases: Record<string, 'major' | 'minor' | 'patch'>): Prom
   } finally {
     rmSync(join(workspace, '.changeset', 'release-test-plan.md'));
   }
-  const { releases: planned } = JSON.parse(readFileSync(output, 'utf8')) as { releases: { name: string; type: string }[] };
-  return Object.fromEntries(planned.filter(({ type }) => type !== 'none').map(({ name, type }) => [name, type]));
+  const { releases: planned } = JSON.parse(readFileSync(output, 'utf8')) as {
+    releases: { name: string; type: string }[];
+  };
+  return Object.fromEntries(
+    planned.filter(({ type }) => type !== 'none').map(({ name, type }) => [name, type]),
+  );
 }
 
 afterAll(async () => {
@@ -198,20 +254,29 @@ describe('release', () => {
       expect(body.versions?.[version]?.dependencies?.['@mg/engine'], manifest.name).toBeUndefined();
       expect(body.versions?.[version]?.peerDependencies?.['@mg/engine'], manifest.name).toMatch(/^[\d^~]/);
     }
-    expect(dependents.map(({ manifest }) => manifest.name)).toEqual(expect.arrayContaining(['@mg/nn', '@mg/viz']));
+    expect(dependents.map(({ manifest }) => manifest.name)).toEqual(
+      expect.arrayContaining(['@mg/nn', '@mg/viz']),
+    );
   });
 
   // An engine minor leaving them alone is the second release, below.
   it('gives the packages that peer on @mg/engine a major for an engine major, which leaves their range', async () => {
-    const dependents = published.filter(({ manifest }) => peersOnEngine(manifest)).map(({ manifest }) => manifest.name);
+    const dependents = published
+      .filter(({ manifest }) => peersOnEngine(manifest))
+      .map(({ manifest }) => manifest.name);
 
     const major = await plan({ '@mg/engine': 'major' });
 
-    expect(major).toEqual({ '@mg/engine': 'major', ...Object.fromEntries(dependents.map((name) => [name, 'major'])) });
+    expect(major).toEqual({
+      '@mg/engine': 'major',
+      ...Object.fromEntries(dependents.map((name) => [name, 'major'])),
+    });
   });
 
   it('neither versions nor publishes the private apps', async () => {
-    for (const app of readdirSync(join(repo, 'apps')).filter((a) => existsSync(join(repo, 'apps', a, 'package.json')))) {
+    for (const app of readdirSync(join(repo, 'apps')).filter((a) =>
+      existsSync(join(repo, 'apps', a, 'package.json')),
+    )) {
       const before = readJson(join(repo, 'apps', app, 'package.json'));
       const after = readJson(join(workspace, 'apps', app, 'package.json'));
 
@@ -230,148 +295,223 @@ describe('release', () => {
       const tarball = join(temp, `${dir}.tgz`);
       writeFileSync(tarball, Buffer.from(await (await fetch(tarballUrl)).arrayBuffer()));
 
-      const files = (await run('tar', ['-tzf', tarball], { cwd: temp, env })).trim().split('\n').map((f) => f.replace(/^package\//, ''));
+      const files = (await run('tar', ['-tzf', tarball], { cwd: temp, env }))
+        .trim()
+        .split('\n')
+        .map((f) => f.replace(/^package\//, ''));
 
-      const unexpected = files.filter((f) => !/^(dist\/.+|README\.md|LICENSE|CHANGELOG\.md|package\.json)$/.test(f) || /\.test\.|(^|\/)test\//.test(f));
+      const unexpected = files.filter(
+        (f) =>
+          !/^(dist\/.+|README\.md|LICENSE|CHANGELOG\.md|package\.json)$/.test(f) ||
+          /\.test\.|(^|\/)test\//.test(f),
+      );
       expect(unexpected, manifest.name).toEqual([]);
-      expect(files.filter((f) => f.endsWith('.map') && !files.some((s) => s.startsWith('src/'))), manifest.name).toEqual([]);
-      expect(files, manifest.name).toEqual(expect.arrayContaining(['README.md', 'LICENSE', 'CHANGELOG.md', 'package.json']));
+      expect(
+        files.filter((f) => f.endsWith('.map') && !files.some((s) => s.startsWith('src/'))),
+        manifest.name,
+      ).toEqual([]);
+      expect(files, manifest.name).toEqual(
+        expect.arrayContaining(['README.md', 'LICENSE', 'CHANGELOG.md', 'package.json']),
+      );
     }
   });
 });
 
-describe.each(published.map(({ dir, manifest }) => ({ dir, name: manifest.name })))('$name installed alone', ({ dir, name }) => {
-  let project = '';
-  let consumerEnv: NodeJS.ProcessEnv = {};
+describe.each(published.map(({ dir, manifest }) => ({ dir, name: manifest.name })))(
+  '$name installed alone',
+  ({ dir, name }) => {
+    let project = '';
+    let consumerEnv: NodeJS.ProcessEnv = {};
 
-  // Every block of the README a user reads, the one inside the installed package (checked to be
-  // the repository's below): listed now from the repository's copy, run from the installed one.
-  const blocks = markdownBlocks(readFileSync(join(repo, 'packages', dir, 'README.md'), 'utf8')).filter((block) => skipReason(block) === undefined);
-  // Blocks that read a file they do not write (a model a Python step exported) cannot run in a
-  // fresh project: they must fail here, and run in their package's tests, which provide the file.
-  const failing = new Set(blocks.filter((block) => readsOutsideFile(block.code)).map((block) => `README.md:${block.line}`));
-  const installedBlock = (line: number): CodeBlock => {
-    const readme = join(project, 'node_modules', name, 'README.md');
-    if (!existsSync(readme)) throw new Error(`${name} ships no README.md`);
-    const block = markdownBlocks(readFileSync(readme, 'utf8')).find((b) => b.line === line);
-    if (block === undefined) throw new Error(`${name}'s installed README has no block at line ${line}`);
-    return block;
-  };
-  /** Runs a block's module file in the consumer project and checks what it prints and claims. */
-  const runBlock = async (block: CodeBlock, file: string, code: string): Promise<void> => {
-    // Each block in a folder of its own: the files one block writes are not there for another.
-    const folder = join(project, 'blocks', file.replace(/\W/g, '-'));
-    mkdirSync(folder, { recursive: true });
-    writeFileSync(join(folder, file), code);
-
-    const { stdout, stderr } = await runCapturing(process.execPath, [file], { cwd: folder, env: consumerEnv });
-
-    expect(claimsFromStderr(block.code, stderr).wrongClaims).toEqual([]);
-    if (block.output !== undefined) expect(normaliseOutput(stdout)).toBe(normaliseOutput(block.output));
-  };
-
-  beforeAll(async () => {
-    if (registry === undefined) throw new Error('registry not started');
-    project = join(temp, 'consumers', dir);
-    mkdirSync(project, { recursive: true });
-    writeFileSync(join(project, 'package.json'), `${JSON.stringify({ name: 'consumer', private: true, type: 'module' }, null, 2)}\n`);
-    // Only the @mg scope comes from the local registry; a package's other dependencies come from
-    // the machine's usual registry, as they would for a user.
-    writeFileSync(join(project, '.npmrc'), `@mg:registry=${registry.url}\n`);
-    consumerEnv = cleanEnv({});
-    const manifest = readJson(join(workspace, 'packages', dir, 'package.json'));
-    // What the README's blocks import besides the package and its peers (a runtime to hand a model
-    // to, say), at the version the package is tested with, as its README tells a user to install.
-    const imported = new Set(blocks.flatMap((block) => [...block.code.matchAll(/^import\s[^'"]*['"]([^'"]+)['"]/gm)].map((m) => m[1] ?? '')));
-    const extra = [...imported]
-      .filter((spec) => !spec.startsWith('node:') && !builtinModules.includes(spec) && !spec.startsWith('@mg/'))
-      .map((spec) => `${spec}@${manifest.devDependencies?.[spec] ?? manifest.dependencies?.[spec] ?? 'latest'}`);
-    // A TypeScript user of `node:` modules has Node's types.
-    if ([...imported].some((spec) => spec.startsWith('node:'))) extra.push(`@types/node@${rootManifest.devDependencies?.['@types/node'] ?? 'latest'}`);
-    await run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', `${name}@${manifest.version}`, ...extra], { cwd: project, env: consumerEnv });
-  });
-
-  it('installs from the registry with only its own dependencies and peers, the peers at their released versions', () => {
-    const manifest = readJson(join(workspace, 'packages', dir, 'package.json'));
-    const wanted = new Set([name, ...Object.keys(manifest.dependencies ?? {}), ...Object.keys(manifest.peerDependencies ?? {})]);
-
-    const installed = readdirSync(join(project, 'node_modules', '@mg')).map((p) => `@mg/${p}`);
-
-    expect(installed.filter((p) => !wanted.has(p))).toEqual([]);
-    expect(installed).toContain(name);
-    for (const peer of Object.keys(manifest.peerDependencies ?? {}).filter((p) => p.startsWith('@mg/'))) {
-      const released = published.find((p) => p.manifest.name === peer);
-      expect(readJson(join(project, 'node_modules', peer, 'package.json')).version, peer).toBe(readJson(join(workspace, 'packages', released?.dir ?? '', 'package.json')).version);
-    }
-  });
-
-  it('ships the README the repository has', () => {
-    expect(readFileSync(join(project, 'node_modules', name, 'README.md'), 'utf8')).toBe(readFileSync(join(repo, 'packages', dir, 'README.md'), 'utf8'));
-  });
-
-  describe.each(blocks.map((block) => ({ block, id: `README.md:${block.line}` })))('$id', ({ block, id }) => {
-    const test = failing.has(id) ? it.fails : it;
-
-    test('runs as an ES module, printing what the README shows', async () => {
-      await runBlock(block, `block-${block.line}.mjs`, await toNodeModule(installedBlock(block.line).code));
-    });
-
-    test('runs as CommonJS, printing what the README shows', async () => {
-      await runBlock(block, `block-${block.line}.cjs`, toCommonJs(await toNodeModule(installedBlock(block.line).code)));
-    });
-  });
-
-  it.each(['node16', 'bundler'] as const)('type-checks every README block that runs with moduleResolution %s', async (resolution) => {
-    const dirName = `ts-${resolution}`;
-    mkdirSync(join(project, dirName), { recursive: true });
-    const files = blocks.filter((block) => !failing.has(`README.md:${block.line}`)).map((block) => {
-      const file = `block-${block.line}.ts`;
-      writeFileSync(join(project, dirName, file), `${installedBlock(block.line).code}\nexport {};\n`);
-      return file;
-    });
-    const compilerOptions = {
-      strict: true,
-      noEmit: true,
-      skipLibCheck: false,
-      target: 'ES2022',
-      lib: ['ES2022', 'DOM'],
-      types: existsSync(join(project, 'node_modules', '@types', 'node')) ? ['node'] : [],
-      module: resolution === 'node16' ? 'Node16' : 'ESNext',
-      moduleResolution: resolution === 'node16' ? 'Node16' : 'Bundler',
+    // Every block of the README a user reads, the one inside the installed package (checked to be
+    // the repository's below): listed now from the repository's copy, run from the installed one.
+    const blocks = markdownBlocks(readFileSync(join(repo, 'packages', dir, 'README.md'), 'utf8')).filter(
+      (block) => skipReason(block) === undefined,
+    );
+    // Blocks that read a file they do not write (a model a Python step exported) cannot run in a
+    // fresh project: they must fail here, and run in their package's tests, which provide the file.
+    const failing = new Set(
+      blocks.filter((block) => readsOutsideFile(block.code)).map((block) => `README.md:${block.line}`),
+    );
+    const installedBlock = (line: number): CodeBlock => {
+      const readme = join(project, 'node_modules', name, 'README.md');
+      if (!existsSync(readme)) throw new Error(`${name} ships no README.md`);
+      const block = markdownBlocks(readFileSync(readme, 'utf8')).find((b) => b.line === line);
+      if (block === undefined) throw new Error(`${name}'s installed README has no block at line ${line}`);
+      return block;
     };
-    writeFileSync(join(project, dirName, 'tsconfig.json'), JSON.stringify({ compilerOptions, include: files }, null, 2));
+    /** Runs a block's module file in the consumer project and checks what it prints and claims. */
+    const runBlock = async (block: CodeBlock, file: string, code: string): Promise<void> => {
+      // Each block in a folder of its own: the files one block writes are not there for another.
+      const folder = join(project, 'blocks', file.replace(/\W/g, '-'));
+      mkdirSync(folder, { recursive: true });
+      writeFileSync(join(folder, file), code);
 
-    const output = await run(process.execPath, [tsc, '-p', dirName], { cwd: project, env: consumerEnv }).catch((error: unknown) => String(error));
+      const { stdout, stderr } = await runCapturing(process.execPath, [file], {
+        cwd: folder,
+        env: consumerEnv,
+      });
 
-    expect(files.length).toBeGreaterThan(0);
-    expect(output.trim()).toBe('');
-  });
+      expect(claimsFromStderr(block.code, stderr).wrongClaims).toEqual([]);
+      if (block.output !== undefined) expect(normaliseOutput(stdout)).toBe(normaliseOutput(block.output));
+    };
 
-  it('bundles for the browser without any Node built-in', async () => {
-    const entry = join(project, 'browser.js');
-    writeFileSync(entry, `export * from ${JSON.stringify(name)};\n`);
-    const nodeOnly = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
-
-    const result = await build({
-      entryPoints: [entry],
-      bundle: true,
-      platform: 'browser',
-      format: 'esm',
-      write: false,
-      metafile: true,
-      logLevel: 'silent',
-      outfile: join(project, 'out', 'browser.js'),
-      absWorkingDir: project,
+    beforeAll(async () => {
+      if (registry === undefined) throw new Error('registry not started');
+      project = join(temp, 'consumers', dir);
+      mkdirSync(project, { recursive: true });
+      writeFileSync(
+        join(project, 'package.json'),
+        `${JSON.stringify({ name: 'consumer', private: true, type: 'module' }, null, 2)}\n`,
+      );
+      // Only the @mg scope comes from the local registry; a package's other dependencies come from
+      // the machine's usual registry, as they would for a user.
+      writeFileSync(join(project, '.npmrc'), `@mg:registry=${registry.url}\n`);
+      consumerEnv = cleanEnv({});
+      const manifest = readJson(join(workspace, 'packages', dir, 'package.json'));
+      // What the README's blocks import besides the package and its peers (a runtime to hand a model
+      // to, say), at the version the package is tested with, as its README tells a user to install.
+      const imported = new Set(
+        blocks.flatMap((block) =>
+          [...block.code.matchAll(/^import\s[^'"]*['"]([^'"]+)['"]/gm)].map((m) => m[1] ?? ''),
+        ),
+      );
+      const extra = [...imported]
+        .filter(
+          (spec) => !spec.startsWith('node:') && !builtinModules.includes(spec) && !spec.startsWith('@mg/'),
+        )
+        .map(
+          (spec) =>
+            `${spec}@${manifest.devDependencies?.[spec] ?? manifest.dependencies?.[spec] ?? 'latest'}`,
+        );
+      // A TypeScript user of `node:` modules has Node's types.
+      if ([...imported].some((spec) => spec.startsWith('node:')))
+        extra.push(`@types/node@${rootManifest.devDependencies?.['@types/node'] ?? 'latest'}`);
+      await run(
+        'npm',
+        ['install', '--no-audit', '--no-fund', '--ignore-scripts', `${name}@${manifest.version}`, ...extra],
+        { cwd: project, env: consumerEnv },
+      );
     });
 
-    const imports = Object.values(result.metafile.inputs).flatMap((input) => input.imports.map((i) => i.path));
-    expect(imports.filter((path) => nodeOnly.has(path))).toEqual([]);
-    const text = result.outputFiles.map((file) => file.text).join('\n');
-    const specifiers = [...text.matchAll(/(?:require\(|import\(|from\s*)\s*["']([^"']+)["']/g)].map((m) => m[1]);
-    expect(specifiers.filter((s) => s !== undefined && nodeOnly.has(s))).toEqual([]);
-    expect(Object.keys(result.metafile.inputs).some((path) => path.includes(`node_modules/${name}/`))).toBe(true);
-  });
-});
+    it('installs from the registry with only its own dependencies and peers, the peers at their released versions', () => {
+      const manifest = readJson(join(workspace, 'packages', dir, 'package.json'));
+      const wanted = new Set([
+        name,
+        ...Object.keys(manifest.dependencies ?? {}),
+        ...Object.keys(manifest.peerDependencies ?? {}),
+      ]);
+
+      const installed = readdirSync(join(project, 'node_modules', '@mg')).map((p) => `@mg/${p}`);
+
+      expect(installed.filter((p) => !wanted.has(p))).toEqual([]);
+      expect(installed).toContain(name);
+      for (const peer of Object.keys(manifest.peerDependencies ?? {}).filter((p) => p.startsWith('@mg/'))) {
+        const released = published.find((p) => p.manifest.name === peer);
+        expect(readJson(join(project, 'node_modules', peer, 'package.json')).version, peer).toBe(
+          readJson(join(workspace, 'packages', released?.dir ?? '', 'package.json')).version,
+        );
+      }
+    });
+
+    it('ships the README the repository has', () => {
+      expect(readFileSync(join(project, 'node_modules', name, 'README.md'), 'utf8')).toBe(
+        readFileSync(join(repo, 'packages', dir, 'README.md'), 'utf8'),
+      );
+    });
+
+    describe.each(blocks.map((block) => ({ block, id: `README.md:${block.line}` })))(
+      '$id',
+      ({ block, id }) => {
+        const test = failing.has(id) ? it.fails : it;
+
+        test('runs as an ES module, printing what the README shows', async () => {
+          await runBlock(
+            block,
+            `block-${block.line}.mjs`,
+            await toNodeModule(installedBlock(block.line).code),
+          );
+        });
+
+        test('runs as CommonJS, printing what the README shows', async () => {
+          await runBlock(
+            block,
+            `block-${block.line}.cjs`,
+            toCommonJs(await toNodeModule(installedBlock(block.line).code)),
+          );
+        });
+      },
+    );
+
+    it.each(['node16', 'bundler'] as const)(
+      'type-checks every README block that runs with moduleResolution %s',
+      async (resolution) => {
+        const dirName = `ts-${resolution}`;
+        mkdirSync(join(project, dirName), { recursive: true });
+        const files = blocks
+          .filter((block) => !failing.has(`README.md:${block.line}`))
+          .map((block) => {
+            const file = `block-${block.line}.ts`;
+            writeFileSync(join(project, dirName, file), `${installedBlock(block.line).code}\nexport {};\n`);
+            return file;
+          });
+        const compilerOptions = {
+          strict: true,
+          noEmit: true,
+          skipLibCheck: false,
+          target: 'ES2022',
+          lib: ['ES2022', 'DOM'],
+          types: existsSync(join(project, 'node_modules', '@types', 'node')) ? ['node'] : [],
+          module: resolution === 'node16' ? 'Node16' : 'ESNext',
+          moduleResolution: resolution === 'node16' ? 'Node16' : 'Bundler',
+        };
+        writeFileSync(
+          join(project, dirName, 'tsconfig.json'),
+          JSON.stringify({ compilerOptions, include: files }, null, 2),
+        );
+
+        const output = await run(process.execPath, [tsc, '-p', dirName], {
+          cwd: project,
+          env: consumerEnv,
+        }).catch((error: unknown) => String(error));
+
+        expect(files.length).toBeGreaterThan(0);
+        expect(output.trim()).toBe('');
+      },
+    );
+
+    it('bundles for the browser without any Node built-in', async () => {
+      const entry = join(project, 'browser.js');
+      writeFileSync(entry, `export * from ${JSON.stringify(name)};\n`);
+      const nodeOnly = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
+
+      const result = await build({
+        entryPoints: [entry],
+        bundle: true,
+        platform: 'browser',
+        format: 'esm',
+        write: false,
+        metafile: true,
+        logLevel: 'silent',
+        outfile: join(project, 'out', 'browser.js'),
+        absWorkingDir: project,
+      });
+
+      const imports = Object.values(result.metafile.inputs).flatMap((input) =>
+        input.imports.map((i) => i.path),
+      );
+      expect(imports.filter((path) => nodeOnly.has(path))).toEqual([]);
+      const text = result.outputFiles.map((file) => file.text).join('\n');
+      const specifiers = [...text.matchAll(/(?:require\(|import\(|from\s*)\s*["']([^"']+)["']/g)].map(
+        (m) => m[1],
+      );
+      expect(specifiers.filter((s) => s !== undefined && nodeOnly.has(s))).toEqual([]);
+      expect(Object.keys(result.metafile.inputs).some((path) => path.includes(`node_modules/${name}/`))).toBe(
+        true,
+      );
+    });
+  },
+);
 
 describe('a user of the first release who upgrades @mg/nn alone', () => {
   const versionOf = (name: string): string => {
@@ -383,13 +523,17 @@ describe('a user of the first release who upgrades @mg/nn alone', () => {
   let consumerEnv: NodeJS.ProcessEnv = {};
   const before: Record<string, string> = {};
   const after: Record<string, string> = {};
-  const npm = (...args: string[]): Promise<string> => run('npm', ['--no-audit', '--no-fund', '--ignore-scripts', ...args], { cwd: project, env: consumerEnv });
+  const npm = (...args: string[]): Promise<string> =>
+    run('npm', ['--no-audit', '--no-fund', '--ignore-scripts', ...args], { cwd: project, env: consumerEnv });
 
   beforeAll(async () => {
     if (registry === undefined) throw new Error('registry not started');
     project = join(temp, 'consumers', 'upgrade');
     mkdirSync(project, { recursive: true });
-    writeFileSync(join(project, 'package.json'), `${JSON.stringify({ name: 'consumer', private: true, type: 'module' }, null, 2)}\n`);
+    writeFileSync(
+      join(project, 'package.json'),
+      `${JSON.stringify({ name: 'consumer', private: true, type: 'module' }, null, 2)}\n`,
+    );
     writeFileSync(join(project, '.npmrc'), `@mg:registry=${registry.url}\n`);
     consumerEnv = cleanEnv({});
     for (const { manifest } of published) before[manifest.name] = versionOf(manifest.name);
@@ -421,7 +565,9 @@ describe('a user of the first release who upgrades @mg/nn alone', () => {
       });
     })(join(project, 'node_modules'));
 
-    expect(readJson(join(project, 'node_modules', '@mg', 'nn', 'package.json')).version).toBe(after['@mg/nn']);
+    expect(readJson(join(project, 'node_modules', '@mg', 'nn', 'package.json')).version).toBe(
+      after['@mg/nn'],
+    );
     expect(engines).toEqual([join(project, 'node_modules', '@mg', 'engine')]);
     expect(readJson(join(engines[0] ?? '', 'package.json')).version).toBe(before['@mg/engine']);
   });

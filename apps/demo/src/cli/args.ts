@@ -116,7 +116,8 @@ export function parseCommand(argv: readonly string[], heapBytes?: number): Comma
     if (trainFlag !== undefined) throw new UsageError(`--${trainFlag} does not apply to examples`);
     return { kind: 'examples', out, json, verbose };
   }
-  if (sub !== undefined) throw new UsageError(`unknown command ${JSON.stringify(sub)} (the only one is "examples")`);
+  if (sub !== undefined)
+    throw new UsageError(`unknown command ${JSON.stringify(sub)} (the only one is "examples")`);
   const options: TrainCommand = {
     steps: whole(values.steps, 'steps', 100),
     seed: whole(values.seed, 'seed', 1337),
@@ -148,7 +149,10 @@ function whole(text: string | undefined, flag: 'steps' | 'seed' | 'samples', fal
   if (text === undefined) return fallback;
   const [min, max] = LIMITS[flag];
   const n = WHOLE.test(text) ? Number(text) : NaN;
-  if (!(n >= min && n <= max)) throw new UsageError(`--${flag} must be a whole number from ${min} to ${max}, got ${JSON.stringify(text)}`);
+  if (!(n >= min && n <= max))
+    throw new UsageError(
+      `--${flag} must be a whole number from ${min} to ${max}, got ${JSON.stringify(text)}`,
+    );
   return n;
 }
 
@@ -156,14 +160,23 @@ function decimal(text: string | undefined, flag: 'noise', fallback: number): num
   if (text === undefined) return fallback;
   const [min, max] = LIMITS[flag];
   const n = DECIMAL.test(text) ? Number(text) : NaN;
-  if (!(n >= min && n <= max)) throw new UsageError(`--${flag} must be a decimal number from ${min} to ${max}, got ${JSON.stringify(text)}`);
+  if (!(n >= min && n <= max))
+    throw new UsageError(
+      `--${flag} must be a decimal number from ${min} to ${max}, got ${JSON.stringify(text)}`,
+    );
   return n;
 }
 
-function choice<T extends string>(text: string | undefined, flag: string, fallback: T, allowed: readonly T[]): T {
+function choice<T extends string>(
+  text: string | undefined,
+  flag: string,
+  fallback: T,
+  allowed: readonly T[],
+): T {
   if (text === undefined) return fallback;
   const found = allowed.find((a) => a === text);
-  if (found === undefined) throw new UsageError(`--${flag} must be one of ${allowed.join(', ')}, got ${JSON.stringify(text)}`);
+  if (found === undefined)
+    throw new UsageError(`--${flag} must be one of ${allowed.join(', ')}, got ${JSON.stringify(text)}`);
   return found;
 }
 
@@ -172,7 +185,11 @@ function hidden(text: string | undefined): number[] {
   const [minSize, maxSize] = LIMITS.layerSize;
   const [minLayers, maxLayers] = LIMITS.layers;
   const sizes = text.split(',').map((s) => (WHOLE.test(s.trim()) ? Number(s) : NaN));
-  if (sizes.length < minLayers || sizes.length > maxLayers || !sizes.every((n) => n >= minSize && n <= maxSize)) {
+  if (
+    sizes.length < minLayers ||
+    sizes.length > maxLayers ||
+    !sizes.every((n) => n >= minSize && n <= maxSize)
+  ) {
     throw new UsageError(
       `--hidden must be ${minLayers} to ${maxLayers} comma-separated layer sizes, each a whole number from ${minSize} to ${maxSize}, such as 16,16; got ${JSON.stringify(text)}`,
     );

@@ -14,7 +14,12 @@ import { shown, type Output } from './output.js';
  * @param outShown - `out` as the user typed it, for messages
  * @throws UsageError when `out` cannot take the graphs
  */
-export async function examplesCommand(out: string, json: boolean, output: Output, outShown = out): Promise<void> {
+export async function examplesCommand(
+  out: string,
+  json: boolean,
+  output: Output,
+  outShown = out,
+): Promise<void> {
   const examples = seedExamples();
   const path = (name: string) => `examples/${name}`;
   const staging = prepareOut(
@@ -35,8 +40,12 @@ export async function examplesCommand(out: string, json: boolean, output: Output
       continue;
     }
     const width = Math.max(...example.values.map((v) => v.label.length));
-    const rows = example.values.map((v) => `  ${v.label.padEnd(width)}  data ${fixed(v.data)}  grad ${fixed(v.grad)}`);
-    output.write(`${example.name}: ${example.title}\n${rows.join('\n')}\n  wrote ${artifacts.join(', ')}\n\n`);
+    const rows = example.values.map(
+      (v) => `  ${v.label.padEnd(width)}  data ${fixed(v.data)}  grad ${fixed(v.grad)}`,
+    );
+    output.write(
+      `${example.name}: ${example.title}\n${rows.join('\n')}\n  wrote ${artifacts.join(', ')}\n\n`,
+    );
   }
 }
 

@@ -32,5 +32,9 @@ export async function graphFiles(name: string, root: Value, title: string): Prom
 export function neuronGraphFiles(model: MLP, X: Float64Array): Promise<OutputFile[]> {
   const point = activePoint(model, X);
   const root = neuronGraph(model, point);
-  return graphFiles('neuron-graph', root, `first hidden neuron at (${point[0].toFixed(4)}, ${point[1].toFixed(4)})`);
+  return graphFiles(
+    'neuron-graph',
+    root,
+    `first hidden neuron at (${point[0].toFixed(4)}, ${point[1].toFixed(4)})`,
+  );
 }

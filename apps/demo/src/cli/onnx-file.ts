@@ -27,9 +27,11 @@ export function prepareOnnxFile(path: string, shown: string): OnnxFile {
     throw new UsageError(`--onnx ${JSON.stringify(shown)} ${why}`);
   };
   const target = statSync(path, { throwIfNoEntry: false });
-  if (target !== undefined && !target.isFile()) refuse(target.isDirectory() ? 'is a folder, not a file' : 'is not a file');
+  if (target !== undefined && !target.isFile())
+    refuse(target.isDirectory() ? 'is a folder, not a file' : 'is not a file');
   const folder = statSync(dirname(path), { throwIfNoEntry: false });
-  if (folder === undefined || !folder.isDirectory()) refuse(`is in ${JSON.stringify(dirname(shown))}, which is not a folder`);
+  if (folder === undefined || !folder.isDirectory())
+    refuse(`is in ${JSON.stringify(dirname(shown))}, which is not a folder`);
   // Written aside and renamed over the file: the file holds the old model or the new one.
   const partial = join(dirname(path), `.${basename(path)}.partial-${process.pid}`);
   try {

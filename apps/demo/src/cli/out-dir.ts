@@ -1,4 +1,13 @@
-import { lstatSync, mkdirSync, mkdtempSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { UsageError } from './args.js';
 import type { OutputFile } from './artifacts.js';
@@ -39,8 +48,10 @@ export function prepareOut(dir: string, names: readonly string[], shown: string)
   if (kind === 'other') refuse('is not a folder');
   for (const name of kind === 'dir' ? names : []) {
     const parent = dirname(join(dir, name));
-    if (parent !== dir && !['none', 'dir'].includes(kindOf(parent))) refuse(`holds ${JSON.stringify(dirname(name))}, which is not a folder`);
-    if (!['none', 'file'].includes(kindOf(join(dir, name)))) refuse(`holds ${JSON.stringify(name)}, which is not a file`);
+    if (parent !== dir && !['none', 'dir'].includes(kindOf(parent)))
+      refuse(`holds ${JSON.stringify(dirname(name))}, which is not a folder`);
+    if (!['none', 'file'].includes(kindOf(join(dir, name))))
+      refuse(`holds ${JSON.stringify(name)}, which is not a file`);
   }
   // Probe now, by doing what the first write will do, and undo it: a run stopped while it trains
   // leaves nothing behind.
@@ -50,7 +61,8 @@ export function prepareOut(dir: string, names: readonly string[], shown: string)
   const written = new Map<string, string>();
   return {
     write(name, content) {
-      if (!names.includes(name)) throw new Error(`Staging.write: ${JSON.stringify(name)} is not one of the files this run declared`);
+      if (!names.includes(name))
+        throw new Error(`Staging.write: ${JSON.stringify(name)} is not one of the files this run declared`);
       if (staging === undefined) {
         created = openStaging(dir, refuse, shown);
         staging = created[created.length - 1];
@@ -129,7 +141,9 @@ function kindOf(path: string): 'none' | 'file' | 'dir' | 'other' | 'under-file' 
     if (stat.isDirectory()) return 'dir';
     if (stat.isFile()) return 'file';
     // A symbolic link to a folder is a fine place to write into.
-    return stat.isSymbolicLink() && statSync(path, { throwIfNoEntry: false })?.isDirectory() === true ? 'dir' : 'other';
+    return stat.isSymbolicLink() && statSync(path, { throwIfNoEntry: false })?.isDirectory() === true
+      ? 'dir'
+      : 'other';
   } catch (error) {
     if (isCode(error, 'ENOENT')) return 'none';
     if (isCode(error, 'ENOTDIR')) return 'under-file';

@@ -40,7 +40,9 @@ export function liveProgress(write: (text: string) => void, total: number): Prog
   return {
     step: (r) => {
       const bar = '#'.repeat(Math.round(((r.step + 1) / total) * 20)).padEnd(20, '.');
-      write(`\r[${bar}] step ${String(r.step).padStart(width)}/${total - 1}  loss ${r.loss.toFixed(6)}  accuracy ${percent(r.accuracy)}%\x1b[K`);
+      write(
+        `\r[${bar}] step ${String(r.step).padStart(width)}/${total - 1}  loss ${r.loss.toFixed(6)}  accuracy ${percent(r.accuracy)}%\x1b[K`,
+      );
     },
     done: (s) => {
       write(`\n${summaryText(s)}`);

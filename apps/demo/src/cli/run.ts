@@ -49,7 +49,10 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       io.error(`demo: ${error.message}\n\n${USAGE}\n`);
       return 2;
     }
-    const verbose = command !== undefined && command.kind !== 'help' && (command.kind === 'train' ? command.options.verbose : command.verbose);
+    const verbose =
+      command !== undefined &&
+      command.kind !== 'help' &&
+      (command.kind === 'train' ? command.options.verbose : command.verbose);
     io.error(`demo: ${describe(error)}${verbose ? '' : ' (--verbose shows where)'}\n`);
     if (verbose && error instanceof Error && error.stack !== undefined) io.error(`${error.stack}\n`);
     return 1;
@@ -58,6 +61,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
 
 /** `RangeError: message`, on one line. */
 function describe(error: unknown): string {
-  const text = error instanceof Error ? `${error.name}: ${error.message}` : `thrown ${typeof error}: ${String(error)}`;
+  const text =
+    error instanceof Error ? `${error.name}: ${error.message}` : `thrown ${typeof error}: ${String(error)}`;
   return text.replace(/\s*\n\s*/g, ' ');
 }

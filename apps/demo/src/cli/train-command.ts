@@ -26,13 +26,22 @@ export const TRAIN_FILES: readonly string[] = [
  * @param outShown - `out` as the user typed it, for messages
  * @throws UsageError before training when `out` cannot take the pictures, or `onnx` the model
  */
-export async function trainCommand(options: TrainCommand, output: Output, outShown = options.out): Promise<void> {
+export async function trainCommand(
+  options: TrainCommand,
+  output: Output,
+  outShown = options.out,
+): Promise<void> {
   const { steps, seed, samples, noise, dataset, hidden, engine, out, json } = options;
   const staging = prepareOut(out, TRAIN_FILES, outShown);
-  const onnxFile = options.onnx === undefined ? undefined : prepareOnnxFile(options.onnx, shown(options.onnx, output.base));
+  const onnxFile =
+    options.onnx === undefined ? undefined : prepareOnnxFile(options.onnx, shown(options.onnx, output.base));
   const data = makeDataset(dataset, { samples, noise, seed });
   const training = new Training(data, { seed, hidden, steps, engine });
-  const progress: Progress = json ? jsonProgress(output.write) : output.isTTY ? liveProgress(output.write, steps) : plainProgress(output.write);
+  const progress: Progress = json
+    ? jsonProgress(output.write)
+    : output.isTTY
+      ? liveProgress(output.write, steps)
+      : plainProgress(output.write);
   const records: StepRecord[] = [];
   const times: number[] = [];
   const start = performance.now();
@@ -49,12 +58,28 @@ export async function trainCommand(options: TrainCommand, output: Output, outSho
   const artifacts = await writeAll(staging, output.holdSignals, [
     () => {
       const grid = boundaryGrid(data.X, gridAcross(hidden));
-      return svgAndPng('decision-boundary', decisionBoundarySvg(data, grid, training.scores(grid.points), `${dataset}: ${model} after ${steps} steps`));
+      return svgAndPng(
+        'decision-boundary',
+        decisionBoundarySvg(
+          data,
+          grid,
+          training.scores(grid.points),
+          `${dataset}: ${model} after ${steps} steps`,
+        ),
+      );
     },
     () => svgAndPng('training-curves', curvesSvg(records, `${dataset}: ${model}, ${engine} engine`)),
     () => neuronGraphFiles(training.model, data.X),
   ]);
   if (onnxFile !== undefined) artifacts.push(onnxFile.write(training.model));
   const last = records[records.length - 1]!;
-  progress.done({ steps, loss: last.loss, accuracy: last.accuracy, engine, msPerStep: median(times), totalMs, artifacts: artifacts.map((a) => shown(a, output.base)) });
+  progress.done({
+    steps,
+    loss: last.loss,
+    accuracy: last.accuracy,
+    engine,
+    msPerStep: median(times),
+    totalMs,
+    artifacts: artifacts.map((a) => shown(a, output.base)),
+  });
 }

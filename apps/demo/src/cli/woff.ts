@@ -10,15 +10,21 @@ import { inflateSync } from 'node:zlib';
  */
 export function woffToSfnt(woff: Uint8Array): Uint8Array {
   const view = new DataView(woff.buffer, woff.byteOffset, woff.byteLength);
-  if (woff.byteLength < 44 || view.getUint32(0) !== 0x774f4646) throw new RangeError('woffToSfnt: not a WOFF 1.0 file (no "wOFF" signature)');
+  if (woff.byteLength < 44 || view.getUint32(0) !== 0x774f4646)
+    throw new RangeError('woffToSfnt: not a WOFF 1.0 file (no "wOFF" signature)');
   const flavor = view.getUint32(4);
   const numTables = view.getUint16(12);
   const tables = Array.from({ length: numTables }, (_, i) => {
     const at = 44 + 20 * i;
-    const [tag, offset, compLength, origLength, checksum] = [0, 4, 8, 12, 16].map((k) => view.getUint32(at + k)) as [number, number, number, number, number];
+    const [tag, offset, compLength, origLength, checksum] = [0, 4, 8, 12, 16].map((k) =>
+      view.getUint32(at + k),
+    ) as [number, number, number, number, number];
     const stored = woff.subarray(offset, offset + compLength);
     const data = compLength < origLength ? new Uint8Array(inflateSync(stored)) : stored;
-    if (data.byteLength !== origLength) throw new RangeError(`woffToSfnt: table ${i} unpacks to ${data.byteLength} bytes, expected ${origLength}`);
+    if (data.byteLength !== origLength)
+      throw new RangeError(
+        `woffToSfnt: table ${i} unpacks to ${data.byteLength} bytes, expected ${origLength}`,
+      );
     return { tag, checksum, data };
   });
   const headerSize = 12 + 16 * numTables;

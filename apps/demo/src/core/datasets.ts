@@ -71,10 +71,15 @@ export function makeMoons(samples: number, random: RandomState, options: Dataset
  * const { X, y } = makeCircles(100, new RandomState(0), { noise: 0.05, factor: 0.5 });
  * ```
  */
-export function makeCircles(samples: number, random: RandomState, options: DatasetOptions & { factor?: number } = {}): Dataset {
+export function makeCircles(
+  samples: number,
+  random: RandomState,
+  options: DatasetOptions & { factor?: number } = {},
+): Dataset {
   checkSamples(samples, 'makeCircles');
   const { factor = 0.8 } = options;
-  if (!(factor >= 0 && factor < 1)) throw new RangeError(`makeCircles: factor must be in [0, 1), got ${factor}`);
+  if (!(factor >= 0 && factor < 1))
+    throw new RangeError(`makeCircles: factor must be in [0, 1), got ${factor}`);
   const nOut = Math.floor(samples / 2);
   const nIn = samples - nOut;
   const X = new Float64Array(2 * samples);
@@ -106,10 +111,15 @@ export function makeCircles(samples: number, random: RandomState, options: Datas
  * const { X, y } = makeSpiral(200, new RandomState(0), { noise: 0.05 });
  * ```
  */
-export function makeSpiral(samples: number, random: RandomState, options: DatasetOptions & { turns?: number } = {}): Dataset {
+export function makeSpiral(
+  samples: number,
+  random: RandomState,
+  options: DatasetOptions & { turns?: number } = {},
+): Dataset {
   checkSamples(samples, 'makeSpiral');
   const { turns = 1 } = options;
-  if (!(turns > 0 && Number.isFinite(turns))) throw new RangeError(`makeSpiral: turns must be a positive number, got ${turns}`);
+  if (!(turns > 0 && Number.isFinite(turns)))
+    throw new RangeError(`makeSpiral: turns must be a positive number, got ${turns}`);
   const counts = [Math.floor(samples / 2), samples - Math.floor(samples / 2)] as const;
   const X = new Float64Array(2 * samples);
   const y = new Uint8Array(samples);
@@ -140,7 +150,10 @@ export function makeSpiral(samples: number, random: RandomState, options: Datase
  * const data = makeDataset('moons', { samples: 100, noise: 0.1, seed: 1337 }); // the notebook's data
  * ```
  */
-export function makeDataset(name: DatasetName, options: { samples: number; noise: number; seed: number }): Dataset {
+export function makeDataset(
+  name: DatasetName,
+  options: { samples: number; noise: number; seed: number },
+): Dataset {
   const random = new RandomState(options.seed);
   const { samples, noise } = options;
   switch (name) {
@@ -151,7 +164,9 @@ export function makeDataset(name: DatasetName, options: { samples: number; noise
     case 'spiral':
       return makeSpiral(samples, random, { noise });
     default:
-      throw new RangeError(`makeDataset: unknown dataset ${JSON.stringify(name)}, expected one of ${DATASET_NAMES.join(', ')}`);
+      throw new RangeError(
+        `makeDataset: unknown dataset ${JSON.stringify(name)}, expected one of ${DATASET_NAMES.join(', ')}`,
+      );
   }
 }
 
@@ -167,7 +182,8 @@ export function linspace(start: number, stop: number, n: number, endpoint: boole
 /** Shuffles the rows, then adds noise row by row: scikit-learn's order of draws. */
 function finish(data: Dataset, random: RandomState, options: DatasetOptions, where: string): Dataset {
   const { noise = 0, shuffle = true } = options;
-  if (!(noise >= 0 && Number.isFinite(noise))) throw new RangeError(`${where}: noise must be a finite number >= 0, got ${noise}`);
+  if (!(noise >= 0 && Number.isFinite(noise)))
+    throw new RangeError(`${where}: noise must be a finite number >= 0, got ${noise}`);
   let { X, y } = data;
   const n = y.length;
   if (shuffle) {

@@ -43,7 +43,12 @@ function xyzExample(): Example {
   const a = named(z.tanh(), 'a');
   const b = named(a.mul(x), 'b');
   b.backward();
-  return { name: 'tanh-xy', title: 'x = 2, y = 3; z = x + y; a = tanh(z); b = a * x', root: b, values: [x, y, z, a, b] };
+  return {
+    name: 'tanh-xy',
+    title: 'x = 2, y = 3; z = x + y; a = tanh(z); b = a * x',
+    root: b,
+    values: [x, y, z, a, b],
+  };
 }
 
 function neuronExample(): Example {
@@ -70,7 +75,12 @@ function expressionExample(): Example {
   const d = named(e.add(c), 'd');
   const L = named(d.mul(f), 'L');
   L.backward();
-  return { name: 'expression', title: 'e = a * b; d = e + c; L = d * f', root: L, values: [a, b, c, e, d, f, L] };
+  return {
+    name: 'expression',
+    title: 'e = a * b; d = e + c; L = d * f',
+    root: L,
+    values: [a, b, c, e, d, f, L],
+  };
 }
 
 /** The engine README's example (micrograd's README), its numbers checked against PyTorch. */

@@ -33,7 +33,8 @@ const MARGIN = { left: 56, right: 18, top: 34, bottom: 40 } as const;
  */
 export function boundaryGrid(X: Float64Array, across = 320): Grid {
   if (X.length < 2) throw new RangeError('boundaryGrid: no points');
-  if (!Number.isInteger(across) || across < 1) throw new RangeError(`boundaryGrid: across must be a positive integer, got ${across}`);
+  if (!Number.isInteger(across) || across < 1)
+    throw new RangeError(`boundaryGrid: across must be a positive integer, got ${across}`);
   let [xMin, xMax, yMin, yMax] = [Infinity, -Infinity, Infinity, -Infinity];
   for (let i = 0; i < X.length; i += 2) {
     xMin = Math.min(xMin, X[i]!);
@@ -73,10 +74,17 @@ export function boundaryGrid(X: Float64Array, across = 320): Grid {
  * const svg = decisionBoundarySvg(data, grid, training.scores(grid.points), 'moons, step 100');
  * ```
  */
-export function decisionBoundarySvg(data: Dataset, grid: Grid, scores: ArrayLike<number>, title = ''): string {
+export function decisionBoundarySvg(
+  data: Dataset,
+  grid: Grid,
+  scores: ArrayLike<number>,
+  title = '',
+): string {
   const { nx, ny } = grid;
   if (scores.length !== nx * ny) {
-    throw new RangeError(`decisionBoundarySvg: expected ${nx * ny} scores (one per grid cell), got ${scores.length}`);
+    throw new RangeError(
+      `decisionBoundarySvg: expected ${nx * ny} scores (one per grid cell), got ${scores.length}`,
+    );
   }
   const frame = new Frame(grid.xMin, grid.xMax, grid.yMin, grid.yMax);
   const cellW = frame.w / nx;
@@ -90,14 +98,18 @@ export function decisionBoundarySvg(data: Dataset, grid: Grid, scores: ArrayLike
       if (c < nx && Number(scores[r * nx + c]! > 0) === cls) continue;
       const x = MARGIN.left + start * cellW;
       const y = MARGIN.top + frame.h - (r + 1) * cellH;
-      regions.push(`<rect x="${fmt(x)}" y="${fmt(y)}" width="${fmt((c - start) * cellW + 0.5)}" height="${fmt(cellH + 0.5)}" fill="${REGION[cls as 0 | 1]}"/>`);
+      regions.push(
+        `<rect x="${fmt(x)}" y="${fmt(y)}" width="${fmt((c - start) * cellW + 0.5)}" height="${fmt(cellH + 0.5)}" fill="${REGION[cls as 0 | 1]}"/>`,
+      );
       start = c;
     }
   }
   const points: string[] = [];
   for (let i = 0; i < data.y.length; i++) {
     const cls = data.y[i]! === 1 ? 1 : 0;
-    points.push(`<circle cx="${fmt(frame.px(data.X[2 * i]!))}" cy="${fmt(frame.py(data.X[2 * i + 1]!))}" r="3.6" fill="${POINT[cls]}"/>`);
+    points.push(
+      `<circle cx="${fmt(frame.px(data.X[2 * i]!))}" cy="${fmt(frame.py(data.X[2 * i + 1]!))}" r="3.6" fill="${POINT[cls]}"/>`,
+    );
   }
   return svgDocument(
     title,
@@ -130,7 +142,10 @@ export function curvesSvg(records: readonly StepRecord[], title = ''): string {
   const gap = 34;
   const panelH = (HEIGHT - MARGIN.top - MARGIN.bottom - gap) / 2;
   const loss = new Frame(first, last, 0, maxLoss * 1.05, { top: MARGIN.top, height: panelH });
-  const accuracy = new Frame(first, last, Math.min(50, Math.floor(minAccuracy / 10) * 10), 100, { top: MARGIN.top + panelH + gap, height: panelH });
+  const accuracy = new Frame(first, last, Math.min(50, Math.floor(minAccuracy / 10) * 10), 100, {
+    top: MARGIN.top + panelH + gap,
+    height: panelH,
+  });
   const line = (frame: Frame, value: (r: StepRecord) => number, colour: string): string =>
     `<polyline fill="none" stroke="${colour}" stroke-width="1.8" stroke-linejoin="round" points="${records.map((r) => `${fmt(frame.px(r.step))},${fmt(frame.py(value(r)))}`).join(' ')}"/>`;
   return svgDocument(
@@ -171,7 +186,9 @@ class Frame {
 
   axes(labels: { xLabel: string; yLabel: string } = { xLabel: '', yLabel: '' }): string {
     const bottom = this.top + this.h;
-    const parts = [`<rect x="${MARGIN.left}" y="${fmt(this.top)}" width="${fmt(this.w)}" height="${fmt(this.h)}" fill="none" stroke="#222"/>`];
+    const parts = [
+      `<rect x="${MARGIN.left}" y="${fmt(this.top)}" width="${fmt(this.w)}" height="${fmt(this.h)}" fill="none" stroke="#222"/>`,
+    ];
     for (const t of ticks(this.x0, this.x1)) {
       const x = fmt(this.px(t.value));
       parts.push(`<line x1="${x}" y1="${fmt(bottom)}" x2="${x}" y2="${fmt(bottom + 4)}" stroke="#222"/>`);
@@ -183,10 +200,14 @@ class Frame {
       parts.push(`<text x="${MARGIN.left - 7}" y="${y}" dy="0.35em" text-anchor="end">${t.label}</text>`);
     }
     if (labels.xLabel !== '') {
-      parts.push(`<text x="${fmt(MARGIN.left + this.w / 2)}" y="${fmt(bottom + 32)}" text-anchor="middle">${escapeXml(labels.xLabel)}</text>`);
+      parts.push(
+        `<text x="${fmt(MARGIN.left + this.w / 2)}" y="${fmt(bottom + 32)}" text-anchor="middle">${escapeXml(labels.xLabel)}</text>`,
+      );
     }
     if (labels.yLabel !== '') {
-      parts.push(`<text transform="translate(14 ${fmt(this.top + this.h / 2)}) rotate(-90)" text-anchor="middle">${escapeXml(labels.yLabel)}</text>`);
+      parts.push(
+        `<text transform="translate(14 ${fmt(this.top + this.h / 2)}) rotate(-90)" text-anchor="middle">${escapeXml(labels.yLabel)}</text>`,
+      );
     }
     return parts.join('\n');
   }
@@ -203,7 +224,13 @@ function ticks(min: number, max: number): { value: number; label: string }[] {
   const out: { value: number; label: string }[] = [];
   for (let v = Math.ceil(min / step) * step; v <= max + step * 1e-9; v += step) {
     const value = Math.round(v / step) * step;
-    out.push({ value, label: value.toFixed(decimals).replace(/^-(0\.?0*)$/, '$1').replace('-', '\u2212') });
+    out.push({
+      value,
+      label: value
+        .toFixed(decimals)
+        .replace(/^-(0\.?0*)$/, '$1')
+        .replace('-', '\u2212'),
+    });
   }
   return out;
 }
@@ -212,7 +239,9 @@ function svgDocument(title: string, body: string): string {
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="DejaVu Sans, Helvetica, Arial, sans-serif" font-size="11" fill="#222">`,
     `<rect width="${WIDTH}" height="${HEIGHT}" fill="#fff"/>`,
-    title === '' ? '' : `<text x="${WIDTH / 2}" y="20" text-anchor="middle" font-size="13">${escapeXml(title)}</text>`,
+    title === ''
+      ? ''
+      : `<text x="${WIDTH / 2}" y="20" text-anchor="middle" font-size="13">${escapeXml(title)}</text>`,
     body,
     '</svg>',
     '',

@@ -57,8 +57,12 @@ export class Training {
    */
   constructor(data: Dataset, options: TrainingOptions) {
     const { seed, hidden, steps, engine = 'eager', alpha = 1e-4 } = options;
-    if (!ENGINES.includes(engine)) throw new RangeError(`new Training: engine must be 'eager' or 'compiled', got ${JSON.stringify(engine)}`);
-    if (!Number.isInteger(steps) || steps < 1) throw new RangeError(`new Training: steps must be a positive integer, got ${steps}`);
+    if (!ENGINES.includes(engine))
+      throw new RangeError(
+        `new Training: engine must be 'eager' or 'compiled', got ${JSON.stringify(engine)}`,
+      );
+    if (!Number.isInteger(steps) || steps < 1)
+      throw new RangeError(`new Training: steps must be a positive integer, got ${steps}`);
     if (!(alpha >= 0)) throw new RangeError(`new Training: alpha must be >= 0, got ${alpha}`);
     if (data.y.length === 0) throw new RangeError('new Training: the dataset is empty');
     this.engine = engine;
@@ -66,12 +70,16 @@ export class Training {
     const { X, y } = data;
     const rows = Array.from(y, (_, i) => [X[2 * i]!, X[2 * i + 1]!]);
     const labels = Array.from(y, (c) => 2 * c - 1);
-    this.trainer = new Trainer(this.model, { x: rows, y: labels }, {
-      loss: 'hinge',
-      alpha,
-      engine,
-      lr: (k) => 1.0 - (0.9 * k) / steps,
-    });
+    this.trainer = new Trainer(
+      this.model,
+      { x: rows, y: labels },
+      {
+        loss: 'hinge',
+        alpha,
+        engine,
+        lr: (k) => 1.0 - (0.9 * k) / steps,
+      },
+    );
   }
 
   /**
@@ -92,7 +100,8 @@ export class Training {
    * @throws RangeError when `points` has an odd length
    */
   scores(points: Float64Array): Float64Array {
-    if (points.length % 2 !== 0) throw new RangeError(`Training.scores: points must hold (x, y) pairs, got ${points.length} numbers`);
+    if (points.length % 2 !== 0)
+      throw new RangeError(`Training.scores: points must hold (x, y) pairs, got ${points.length} numbers`);
     const scorer = (this.scorer ??= compile((x) => this.model.forward(x), { inputs: 2 }));
     return scorer.predict(points);
   }

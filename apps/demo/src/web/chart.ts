@@ -11,7 +11,8 @@ const LOG = 3 as uPlot.Scale.Distr;
 const HEIGHT = 200;
 
 // uPlot passes null for a gap, whatever its types say.
-const fixed = (v: number | null, digits: number): string => (v !== null && Number.isFinite(v) ? v.toFixed(digits) : '–');
+const fixed = (v: number | null, digits: number): string =>
+  v !== null && Number.isFinite(v) ? v.toFixed(digits) : '–';
 const short = (v: number): string => String(Number(v.toPrecision(3)));
 
 /** Loss (left axis) and accuracy (right axis) per step, training and test, redrawn as steps arrive. */
@@ -37,7 +38,13 @@ export class Chart {
 
   /** Appends steps; call {@link Chart.draw} to show them. */
   add(rows: readonly StepRow[]): void {
-    const [steps, losses, tests, accuracies, testAccuracies] = this.columns as [number[], number[], number[], number[], number[]];
+    const [steps, losses, tests, accuracies, testAccuracies] = this.columns as [
+      number[],
+      number[],
+      number[],
+      number[],
+      number[],
+    ];
     for (const row of rows) {
       steps.push(row.step);
       losses.push(row.loss);
@@ -63,9 +70,21 @@ export class Chart {
 
   // uPlot draws NaN as a gap and a log axis cannot show 0 or less: those become gaps too.
   private data(): uPlot.AlignedData {
-    const [steps, losses, tests, accuracies, testAccuracies] = this.columns as [number[], number[], number[], number[], number[]];
+    const [steps, losses, tests, accuracies, testAccuracies] = this.columns as [
+      number[],
+      number[],
+      number[],
+      number[],
+      number[],
+    ];
     const visible = (v: number): number | null => (Number.isFinite(v) && (!this.log || v > 0) ? v : null);
-    return [steps, losses.map(visible), tests.map(visible), accuracies.map(visible), testAccuracies.map(visible)];
+    return [
+      steps,
+      losses.map(visible),
+      tests.map(visible),
+      accuracies.map(visible),
+      testAccuracies.map(visible),
+    ];
   }
 
   private make(): uPlot {
@@ -76,21 +95,49 @@ export class Chart {
       cursor: { drag: { x: false, y: false } },
       scales: {
         x: { time: false },
-        loss: this.log ? { distr: LOG } : { range: (_u, _min, max) => [0, Number.isFinite(max) && max > 0 ? max : 1] },
+        loss: this.log
+          ? { distr: LOG }
+          : { range: (_u, _min, max) => [0, Number.isFinite(max) && max > 0 ? max : 1] },
         acc: { range: [0, 100] },
       },
       axes: [
         // Whole steps only: no 0.5 ticks on a short run.
-        { label: 'step', size: 36, labelSize: 18, incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000], values: (_u, splits) => splits.map(String) },
-        { scale: 'loss', label: this.log ? 'loss (log)' : 'loss', size: 52, labelSize: 18, values: (_u, splits) => splits.map((v) => (Number.isFinite(v) ? short(v) : '')) },
+        {
+          label: 'step',
+          size: 36,
+          labelSize: 18,
+          incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000],
+          values: (_u, splits) => splits.map(String),
+        },
+        {
+          scale: 'loss',
+          label: this.log ? 'loss (log)' : 'loss',
+          size: 52,
+          labelSize: 18,
+          values: (_u, splits) => splits.map((v) => (Number.isFinite(v) ? short(v) : '')),
+        },
         { scale: 'acc', side: RIGHT, label: 'accuracy %', size: 44, labelSize: 18, grid: { show: false } },
       ],
       series: [
         { label: 'step' },
         { label: 'loss', scale: 'loss', stroke: '#b91c1c', width: 2, value: (_u, v) => fixed(v, 4) },
-        { label: 'test loss', scale: 'loss', stroke: '#b91c1c', dash: [5, 4], width: 1.5, value: (_u, v) => fixed(v, 4) },
+        {
+          label: 'test loss',
+          scale: 'loss',
+          stroke: '#b91c1c',
+          dash: [5, 4],
+          width: 1.5,
+          value: (_u, v) => fixed(v, 4),
+        },
         { label: 'accuracy', scale: 'acc', stroke: '#047857', width: 2, value: (_u, v) => `${fixed(v, 0)}%` },
-        { label: 'test accuracy', scale: 'acc', stroke: '#047857', dash: [5, 4], width: 1.5, value: (_u, v) => `${fixed(v, 0)}%` },
+        {
+          label: 'test accuracy',
+          scale: 'acc',
+          stroke: '#047857',
+          dash: [5, 4],
+          width: 1.5,
+          value: (_u, v) => `${fixed(v, 0)}%`,
+        },
       ],
     };
     const plot = new uPlot(options, this.data(), this.container);
@@ -105,6 +152,7 @@ export function chartSummary(first: StepRow | undefined, last: StepRow | undefin
   if (first === undefined || last === undefined) return 'No steps yet.';
   const pct = (v: number): string => `${(100 * v).toFixed(0)}%`;
   let text = `Steps 0 to ${last.step}: loss ${short(first.loss)} to ${short(last.loss)}, accuracy ${pct(first.accuracy)} to ${pct(last.accuracy)}`;
-  if (Number.isFinite(last.testLoss)) text += `; test loss ${short(first.testLoss)} to ${short(last.testLoss)}, test accuracy ${pct(first.testAccuracy)} to ${pct(last.testAccuracy)}`;
+  if (Number.isFinite(last.testLoss))
+    text += `; test loss ${short(first.testLoss)} to ${short(last.testLoss)}, test accuracy ${pct(first.testAccuracy)} to ${pct(last.testAccuracy)}`;
   return `${text}.`;
 }

@@ -78,7 +78,9 @@ export const HIDDEN_RANGE = `up to ${LIMITS.layers[1]} layers of ${LIMITS.layerS
 /** The schedule's learning rate at step `k`; past the last step it stays at the schedule's end. */
 export function learningRate(settings: Pick<Config, 'lr' | 'decay' | 'steps'>, k: number): number {
   // `lr * (...)` with lr = 1 is the notebook's `1.0 - 0.9*k/100` to the bit.
-  return settings.decay ? settings.lr * (1.0 - (0.9 * Math.min(k, settings.steps)) / settings.steps) : settings.lr;
+  return settings.decay
+    ? settings.lr * (1.0 - (0.9 * Math.min(k, settings.steps)) / settings.steps)
+    : settings.lr;
 }
 
 /** A configuration read from a link, and the link's parameters that were not usable. */
@@ -113,7 +115,13 @@ export function parseConfig(search: string): LinkConfig {
     if (raw === null) return fallback;
     const value = raw.trim() === '' ? NaN : Number(raw);
     const [lo, hi] = LIMITS[key];
-    if (Number.isFinite(value) && value >= lo && value <= hi && (!INTEGER_KEYS.has(key) || Number.isInteger(value))) return value;
+    if (
+      Number.isFinite(value) &&
+      value >= lo &&
+      value <= hi &&
+      (!INTEGER_KEYS.has(key) || Number.isInteger(value))
+    )
+      return value;
     ignore(key, `allowed: ${allowedRange(key)}`);
     return fallback;
   };
@@ -123,7 +131,21 @@ export function parseConfig(search: string): LinkConfig {
     if (parsed === null) ignore('hidden', `allowed: ${HIDDEN_RANGE}`);
     else hidden = parsed;
   }
-  const known = new Set(['dataset', 'samples', 'noise', 'seed', 'test', 'hidden', 'activation', 'lr', 'decay', 'steps', 'alpha', 'optimizer', 'engine']);
+  const known = new Set([
+    'dataset',
+    'samples',
+    'noise',
+    'seed',
+    'test',
+    'hidden',
+    'activation',
+    'lr',
+    'decay',
+    'steps',
+    'alpha',
+    'optimizer',
+    'engine',
+  ]);
   for (const key of new Set(params.keys())) if (!known.has(key)) ignore(key, 'not a setting');
   const decay = params.get('decay');
   if (decay !== null && decay !== '0' && decay !== '1') ignore('decay', 'allowed: 0, 1');
@@ -162,7 +184,8 @@ export function parseHidden(text: string | null): number[] | null {
   const parts = text.split(/[\s,x×]+/).filter((s) => s !== '');
   const sizes = parts.map(Number);
   const [lo, hi] = LIMITS.layerSize;
-  const ok = sizes.length <= LIMITS.layers[1] && sizes.every((s) => Number.isInteger(s) && s >= lo && s <= hi);
+  const ok =
+    sizes.length <= LIMITS.layers[1] && sizes.every((s) => Number.isInteger(s) && s >= lo && s <= hi);
   return ok ? sizes : null;
 }
 

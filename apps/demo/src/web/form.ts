@@ -38,7 +38,8 @@ export class SettingsForm {
     this.select('activation').value = c.activation;
     this.select('optimizer').value = c.optimizer;
     this.input('decay').checked = c.decay;
-    for (const radio of this.form.querySelectorAll<HTMLInputElement>('input[name="engine"]')) radio.checked = radio.value === c.engine;
+    for (const radio of this.form.querySelectorAll<HTMLInputElement>('input[name="engine"]'))
+      radio.checked = radio.value === c.engine;
     for (const key of [...NUMBER_KEYS, 'hidden'] as const) this.mark(key, null);
     this.showOutputs();
   }
@@ -50,14 +51,27 @@ export class SettingsForm {
       const input = this.input(key);
       const value = Number(input.value);
       const [lo, hi] = LIMITS[key];
-      const valid = input.value.trim() !== '' && Number.isFinite(value) && value >= lo && value <= hi && (!INTEGER_KEYS.has(key) || Number.isInteger(value));
-      this.mark(key, valid ? null : `${LABELS[key]} must be ${allowedRange(key)}; got ${input.value.trim() === '' ? 'nothing' : input.value}.`);
+      const valid =
+        input.value.trim() !== '' &&
+        Number.isFinite(value) &&
+        value >= lo &&
+        value <= hi &&
+        (!INTEGER_KEYS.has(key) || Number.isInteger(value));
+      this.mark(
+        key,
+        valid
+          ? null
+          : `${LABELS[key]} must be ${allowedRange(key)}; got ${input.value.trim() === '' ? 'nothing' : input.value}.`,
+      );
       if (!valid) invalid++;
       return value;
     };
     const hiddenText = this.input('hidden').value;
     const hidden = parseHidden(hiddenText);
-    this.mark('hidden', hidden === null ? `${LABELS.hidden}: ${HIDDEN_RANGE}; got ${JSON.stringify(hiddenText)}.` : null);
+    this.mark(
+      'hidden',
+      hidden === null ? `${LABELS.hidden}: ${HIDDEN_RANGE}; got ${JSON.stringify(hiddenText)}.` : null,
+    );
     const engine = this.form.querySelector<HTMLInputElement>('input[name="engine"]:checked')?.value;
     const config: Config = {
       dataset: this.select('dataset').value as Config['dataset'],

@@ -39,7 +39,10 @@ export class GraphPanel {
   show(report: Extract<Report, { type: 'graph' }>, where: [number, number]): void {
     const svg = new DOMParser().parseFromString(report.svg, 'image/svg+xml').documentElement;
     svg.setAttribute('role', 'img');
-    svg.setAttribute('aria-label', `Computation graph of the ${report.kind === 'neuron' ? 'first hidden neuron' : 'network'} at point ${report.point}`);
+    svg.setAttribute(
+      'aria-label',
+      `Computation graph of the ${report.kind === 'neuron' ? 'first hidden neuron' : 'network'} at point ${report.point}`,
+    );
     this.content.replaceChildren(document.importNode(svg, true));
     const same = this.shown !== null && this.shown.point === report.point && this.shown.kind === report.kind;
     // A redraw of the same graph as it trains keeps the reader's view; a new one starts readable.
@@ -47,13 +50,18 @@ export class GraphPanel {
     this.shown = { point: report.point, kind: report.kind };
     const [x, y] = where;
     let text = `Point ${report.point} at (${x.toFixed(3)}, ${y.toFixed(3)}), ${report.nodes} nodes`;
-    text += report.capped ? ': the nodes nearest the loss are drawn, the dashed node stands for the rest.' : '.';
-    if (report.kind === 'neuron' && !report.active) text += ' The neuron is inactive here (its sum is negative, so ReLU outputs 0 and passes no gradient): every grad is 0.';
+    text += report.capped
+      ? ': the nodes nearest the loss are drawn, the dashed node stands for the rest.'
+      : '.';
+    if (report.kind === 'neuron' && !report.active)
+      text +=
+        ' The neuron is inactive here (its sum is negative, so ReLU outputs 0 and passes no gradient): every grad is 0.';
     this.note.textContent = text;
     if (this.reveal) {
       this.reveal = false;
       const rect = this.viewport.getBoundingClientRect();
-      if (rect.top > window.innerHeight || rect.bottom < 0) this.panel.scrollIntoView({ block: 'start', behavior: 'smooth' });
+      if (rect.top > window.innerHeight || rect.bottom < 0)
+        this.panel.scrollIntoView({ block: 'start', behavior: 'smooth' });
     }
   }
 }

@@ -3,7 +3,13 @@
 export function bindKeys(actions: { toggle: () => void; step: () => void; reset: () => void }): void {
   document.addEventListener('keydown', (event) => {
     const target = event.target as HTMLElement;
-    if (event.ctrlKey || event.metaKey || event.altKey || target.closest('input, select, textarea, button, #graph') !== null) return;
+    if (
+      event.ctrlKey ||
+      event.metaKey ||
+      event.altKey ||
+      target.closest('input, select, textarea, button, #graph') !== null
+    )
+      return;
     if (event.key === ' ') {
       event.preventDefault();
       actions.toggle();

@@ -4,7 +4,8 @@ import type { StepRow } from './protocol.js';
 // Older rows go once a long run (Continue, Continue, ...) has this many: the chart keeps them all.
 const MAX_ROWS = 2000;
 
-export const percent = (accuracy: number): string => (Number.isFinite(accuracy) ? `${(100 * accuracy).toFixed(0)}%` : '–');
+export const percent = (accuracy: number): string =>
+  Number.isFinite(accuracy) ? `${(100 * accuracy).toFixed(0)}%` : '–';
 
 export class StepLog {
   constructor(private readonly body: HTMLElement) {}

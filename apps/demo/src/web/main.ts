@@ -24,8 +24,8 @@ const send = (command: Command): void => {
 };
 const policy = codePolicy();
 
-const form = new SettingsForm(($('#controls') as HTMLFormElement));
-const controls = new RunControls(($('#play') as HTMLButtonElement), ($('#step') as HTMLButtonElement));
+const form = new SettingsForm($('#controls') as HTMLFormElement);
+const controls = new RunControls($('#play') as HTMLButtonElement, $('#step') as HTMLButtonElement);
 const plot = new Plot($('#plot') as HTMLCanvasElement, () => {
   frame.redrawPlot();
 });
@@ -33,7 +33,7 @@ const cards = new StatusCards((id) => $(`#${id}`));
 const chart = new Chart($('#chart'));
 const network = new NetworkView($('#diagram'));
 const graph = new GraphPanel($('#side'), $('#graph'), $('#graph-canvas'), $('#graph-note'));
-const graphKind = ($('#graph-kind') as HTMLSelectElement);
+const graphKind = $('#graph-kind') as HTMLSelectElement;
 const runNote = $('#run-note');
 const warning = $('#warning');
 const errorBox = $('#error');
@@ -75,7 +75,11 @@ function showRisk(c: Config): void {
 function restart(next: Config, model?: MLPJSON): void {
   pending = next;
   const kind = graphKind.value as GraphKind;
-  send(model === undefined ? { type: 'reset', config: next, policy, kind } : { type: 'reset', config: next, policy, kind, model });
+  send(
+    model === undefined
+      ? { type: 'reset', config: next, policy, kind }
+      : { type: 'reset', config: next, policy, kind, model },
+  );
 }
 
 function commit(next: Config): void {
@@ -88,7 +92,8 @@ function commit(next: Config): void {
 function setState(state: 'idle' | 'playing' | 'done'): void {
   // Screen readers hear where a run stopped, not every one of its steps.
   if (controls.state === 'playing' && state !== 'playing' && frame.last !== undefined) {
-    $('#announce').textContent = `Stopped at step ${frame.last.step + 1}: loss ${frame.last.loss.toFixed(4)}.`;
+    $('#announce').textContent =
+      `Stopped at step ${frame.last.step + 1}: loss ${frame.last.loss.toFixed(4)}.`;
   }
   if (state !== 'playing') cards.pause();
   controls.set(state);
@@ -203,7 +208,9 @@ function onSettings(next: Config | null): void {
     return;
   }
   showError(null);
-  const changed = (Object.keys(next) as (keyof Config)[]).filter((key) => String(next[key]) !== String(config[key]));
+  const changed = (Object.keys(next) as (keyof Config)[]).filter(
+    (key) => String(next[key]) !== String(config[key]),
+  );
   if (changed.length === 0) return;
   if (changed.every((key) => (LIVE_KEYS as readonly string[]).includes(key))) {
     const { lr, decay, steps, alpha, optimizer } = next;
@@ -217,13 +224,25 @@ function onSettings(next: Config | null): void {
     say(`${changed.map(describe).join(', ')}: applies from step ${at}, without starting over.`);
     return;
   }
-  const what = changed.some((key) => key === 'hidden' || key === 'activation') ? 'The network changed' : changed.includes('engine') ? 'The engine changed' : 'The data changed';
+  const what = changed.some((key) => key === 'hidden' || key === 'activation')
+    ? 'The network changed'
+    : changed.includes('engine')
+      ? 'The engine changed'
+      : 'The data changed';
   restart(next);
   say(`${what}: training starts over from step 0.`);
 }
 
 function describe(key: keyof Config): string {
-  return { lr: 'learning rate', decay: 'decay', steps: 'step limit', alpha: 'L2 strength', optimizer: 'optimizer' }[key as string] ?? key;
+  return (
+    {
+      lr: 'learning rate',
+      decay: 'decay',
+      steps: 'step limit',
+      alpha: 'L2 strength',
+      optimizer: 'optimizer',
+    }[key as string] ?? key
+  );
 }
 
 form.onChange(onSettings);
@@ -271,7 +290,7 @@ bindModelButtons($('#controls'), {
   },
 });
 
-const canvas = ($('#plot') as HTMLCanvasElement);
+const canvas = $('#plot') as HTMLCanvasElement;
 canvas.addEventListener('click', (event) => {
   const point = plot.pointAt(event.clientX, event.clientY);
   if (point < 0) return;

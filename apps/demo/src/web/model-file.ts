@@ -34,19 +34,30 @@ export function configFor(text: string | MLPJSON, base: Config): { config: Confi
     }
   }
   const model = json as Partial<MLPJSON>;
-  if (model.format !== 'mg.mlp' || !Array.isArray(model.layers)) throw new Error('not an MLP saved by @mg/nn (format "mg.mlp")');
-  if (model.nin !== 2) throw new Error(`the model takes ${String(model.nin)} inputs; this page's points have 2`);
+  if (model.format !== 'mg.mlp' || !Array.isArray(model.layers))
+    throw new Error('not an MLP saved by @mg/nn (format "mg.mlp")');
+  if (model.nin !== 2)
+    throw new Error(`the model takes ${String(model.nin)} inputs; this page's points have 2`);
   const layers = model.layers;
   const last = layers[layers.length - 1];
   if (last?.neurons.length !== 1) throw new Error('the model must end in one output neuron (the score)');
   const hidden = layers.slice(0, -1).map((l) => l.neurons.length);
   const [lo, hi] = LIMITS.layerSize;
-  if (hidden.length > LIMITS.layers[1] || hidden.some((n) => n < lo || n > hi)) throw new Error(`hidden layers ${hidden.join(', ')}: this page trains up to ${LIMITS.layers[1]} layers of ${hi}`);
+  if (hidden.length > LIMITS.layers[1] || hidden.some((n) => n < lo || n > hi))
+    throw new Error(
+      `hidden layers ${hidden.join(', ')}: this page trains up to ${LIMITS.layers[1]} layers of ${hi}`,
+    );
   const activation = layers[0]!.activation;
-  if (hidden.length > 0 && (!ACTIVATIONS.includes(activation) || layers.slice(0, -1).some((l) => l.activation !== activation))) {
+  if (
+    hidden.length > 0 &&
+    (!ACTIVATIONS.includes(activation) || layers.slice(0, -1).some((l) => l.activation !== activation))
+  ) {
     throw new Error('the hidden layers must share one activation: relu, tanh or sigmoid');
   }
-  return { config: { ...base, hidden, activation: hidden.length > 0 ? activation : base.activation }, json: model as MLPJSON };
+  return {
+    config: { ...base, hidden, activation: hidden.length > 0 ? activation : base.activation },
+    json: model as MLPJSON,
+  };
 }
 
 /**

@@ -19,7 +19,11 @@ interface Node {
 function shade(t: number): [number, number, number] {
   const rgb = CLASS_RGB[t > 0 ? 1 : 0];
   const a = Math.min(1, Math.abs(t));
-  return [Math.round(255 + (rgb[0] - 255) * a), Math.round(255 + (rgb[1] - 255) * a), Math.round(255 + (rgb[2] - 255) * a)];
+  return [
+    Math.round(255 + (rgb[0] - 255) * a),
+    Math.round(255 + (rgb[1] - 255) * a),
+    Math.round(255 + (rgb[2] - 255) * a),
+  ];
 }
 
 export class NetworkView {
@@ -54,7 +58,10 @@ export class NetworkView {
     stage.className = 'stage';
     stage.style.height = `${height}px`;
     this.nodes = sizes.map((count, layer) => {
-      const x = columns === 1 ? width / 2 : this.cell.w / 2 + 24 + ((width - this.cell.w - 48) * layer) / (columns - 1);
+      const x =
+        columns === 1
+          ? width / 2
+          : this.cell.w / 2 + 24 + ((width - this.cell.w - 48) * layer) / (columns - 1);
       return Array.from({ length: count }, (_, index) => {
         const y = height / 2 + (index - (count - 1) / 2) * (this.cell.h + GAP);
         const element = this.nodeElement(layer, index, layer === 0 || layer === columns - 1);
@@ -162,7 +169,10 @@ export class NetworkView {
       for (const to of this.nodes[l]!) {
         for (const source of from) {
           const w = this.weights[offset++]!;
-          const related = h !== null && ((to.layer === h.layer && to.index === h.index) || (source.layer === h.layer && source.index === h.index));
+          const related =
+            h !== null &&
+            ((to.layer === h.layer && to.index === h.index) ||
+              (source.layer === h.layer && source.index === h.index));
           if (related) later.push([source, to, w]);
           else this.line(context, source, to, w / max, h === null ? 1 : 0.12);
         }
@@ -171,7 +181,14 @@ export class NetworkView {
     for (const [source, to, w] of later) this.line(context, source, to, w / max, 1, 1.6);
   }
 
-  private line(context: CanvasRenderingContext2D, a: Node, b: Node, t: number, fade: number, boost = 1): void {
+  private line(
+    context: CanvasRenderingContext2D,
+    a: Node,
+    b: Node,
+    t: number,
+    fade: number,
+    boost = 1,
+  ): void {
     const rgb = CLASS_RGB[t > 0 ? 1 : 0];
     context.strokeStyle = `rgba(${rgb.join(',')},${(0.2 + 0.7 * Math.abs(t)) * fade})`;
     context.lineWidth = (0.4 + 3.2 * Math.abs(t)) * boost;

@@ -44,7 +44,12 @@ export class PanZoom {
     viewport.addEventListener('pointerup', end);
     viewport.addEventListener('pointercancel', end);
     viewport.addEventListener('keydown', (event) => {
-      const moves: Record<string, [number, number]> = { ArrowLeft: [KEY_STEP, 0], ArrowRight: [-KEY_STEP, 0], ArrowUp: [0, KEY_STEP], ArrowDown: [0, -KEY_STEP] };
+      const moves: Record<string, [number, number]> = {
+        ArrowLeft: [KEY_STEP, 0],
+        ArrowRight: [-KEY_STEP, 0],
+        ArrowUp: [0, KEY_STEP],
+        ArrowDown: [0, -KEY_STEP],
+      };
       const move = moves[event.key];
       if (move !== undefined) this.moveBy(...move);
       else if (event.key === '+' || event.key === '=') this.zoom(1.25);

@@ -129,7 +129,10 @@ export class Plot {
   /** Where point `i` of `X` is, in canvas pixels (or client pixels, given the client size). */
   toCanvas(X: Float64Array, i: number, width: number, height: number): [number, number] {
     const g = this.grid!;
-    return [((X[2 * i]! - g.xMin) / (g.xMax - g.xMin)) * width, ((g.yMax - X[2 * i + 1]!) / (g.yMax - g.yMin)) * height];
+    return [
+      ((X[2 * i]! - g.xMin) / (g.xMax - g.xMin)) * width,
+      ((g.yMax - X[2 * i + 1]!) / (g.yMax - g.yMin)) * height,
+    ];
   }
 
   /** The training point `i` in client coordinates (for tests and for scrolling to it). */

@@ -6,7 +6,9 @@ import type { CodePolicy } from './protocol.js';
  * passes this on and the worker keeps to it.
  */
 export function codePolicy(): CodePolicy {
-  const policies = [...document.querySelectorAll<HTMLMetaElement>('meta[http-equiv="Content-Security-Policy" i]')].map((m) => m.content);
+  const policies = [
+    ...document.querySelectorAll<HTMLMetaElement>('meta[http-equiv="Content-Security-Policy" i]'),
+  ].map((m) => m.content);
   let allowed: CodePolicy = { eval: true, wasm: true };
   for (const policy of policies) {
     const directives = new Map(
@@ -19,7 +21,10 @@ export function codePolicy(): CodePolicy {
     if (scripts === undefined) continue;
     // Every policy must allow a thing for it to be allowed.
     const evalOk = scripts.includes("'unsafe-eval'");
-    allowed = { eval: allowed.eval && evalOk, wasm: allowed.wasm && (evalOk || scripts.includes("'wasm-unsafe-eval'")) };
+    allowed = {
+      eval: allowed.eval && evalOk,
+      wasm: allowed.wasm && (evalOk || scripts.includes("'wasm-unsafe-eval'")),
+    };
   }
   return allowed;
 }

@@ -81,7 +81,15 @@ export type Report =
       weights: Float32Array;
     }
   | { type: 'diverged'; step: number; message: string }
-  | { type: 'graph'; point: number; kind: GraphKind; svg: string; nodes: number; capped: boolean; active: boolean }
+  | {
+      type: 'graph';
+      point: number;
+      kind: GraphKind;
+      svg: string;
+      nodes: number;
+      capped: boolean;
+      active: boolean;
+    }
   | { type: 'model'; json: MLPJSON; load: string | null }
   | { type: 'onnx'; bytes: Uint8Array }
   | { type: 'error'; message: string };

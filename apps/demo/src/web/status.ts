@@ -12,7 +12,8 @@ export class StatusCards {
   constructor(private readonly card: (id: string) => HTMLElement) {}
 
   clear(): void {
-    for (const id of ['stat-loss', 'accuracy', 'test-loss', 'test-accuracy', 'speed']) this.card(id).textContent = '–';
+    for (const id of ['stat-loss', 'accuracy', 'test-loss', 'test-accuracy', 'speed'])
+      this.card(id).textContent = '–';
     this.card('stat-step').textContent = '0';
     this.shown.length = 0;
     this.total = 0;

@@ -32,7 +32,10 @@ export async function serveStatic(root: string, headers: Record<string, string> 
       return;
     }
     readFile(file).then(
-      (body) => response.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', ...headers }).end(body),
+      (body) =>
+        response
+          .writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', ...headers })
+          .end(body),
       () => response.writeHead(404, headers).end('not found'),
     );
   });

@@ -102,7 +102,11 @@ export function lower(tape: Tape, used: readonly number[]): Lowered {
   const { nodes, ends } = reorder(tape, used);
   const prefix = used.length === 0 ? 0 : ends[used.length - 1]!;
   const outputs = reorderedOutputs(tape, nodes);
-  const ordered: Tape = { nodes: nodes.map((n) => n.node), outputs: [...outputs, ...reorderedOutputs({ ...tape, outputs: tape.unused ?? [] }, nodes)], needsGrad: nodes.map(() => true) };
+  const ordered: Tape = {
+    nodes: nodes.map((n) => n.node),
+    outputs: [...outputs, ...reorderedOutputs({ ...tape, outputs: tape.unused ?? [] }, nodes)],
+    needsGrad: nodes.map(() => true),
+  };
   const chains = findChains(ordered);
   const absorbed = new Set<number>();
   for (const chain of chains.values()) {
@@ -140,7 +144,17 @@ export function lower(tape: Tape, used: readonly number[]): Lowered {
     const g = k < prefix ? gradCol[k]! : -1;
     nodeOf.push(k);
     if (chain === undefined) {
-      instrs.push({ kind: 'op', op: node.op, d: valueCol[k]!, g, a: ref(node.a), b: node.b >= 0 ? ref(node.b) : null, k: node.arg, ta: null, tb: null });
+      instrs.push({
+        kind: 'op',
+        op: node.op,
+        d: valueCol[k]!,
+        g,
+        a: ref(node.a),
+        b: node.b >= 0 ? ref(node.b) : null,
+        k: node.arg,
+        ta: null,
+        tb: null,
+      });
     } else {
       const terms = chain.muls.map((m) => {
         const mul = nodes[m]!.node as { a: number; b: number };
@@ -266,7 +280,10 @@ function reorder(tape: Tape, used: readonly number[]): { nodes: Placed[]; ends: 
   return {
     nodes: order.map((k) => {
       const n = nodes[k]!;
-      return { node: n.kind === 'op' ? { ...n, a: renumber(n.a), b: n.b >= 0 ? renumber(n.b) : -1 } : n, from: k };
+      return {
+        node: n.kind === 'op' ? { ...n, a: renumber(n.a), b: n.b >= 0 ? renumber(n.b) : -1 } : n,
+        from: k,
+      };
     }),
     ends: ends.slice(0, used.length),
   };

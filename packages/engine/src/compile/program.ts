@@ -122,11 +122,15 @@ export class Program {
       );
     }
     if (backend !== 'auto' && backend !== 'wasm' && backend !== 'interpreter') {
-      throw new TypeError(`compile: options.backend must be 'auto', 'wasm' or 'interpreter', got ${JSON.stringify(backend)}`);
+      throw new TypeError(
+        `compile: options.backend must be 'auto', 'wasm' or 'interpreter', got ${JSON.stringify(backend)}`,
+      );
     }
     const why = backend === 'interpreter' ? null : wasmUnavailable();
     if (backend === 'wasm' && why !== null) {
-      throw new Error(`compile: options.backend 'wasm' cannot run on this host (${why}); use 'interpreter' or 'auto'`);
+      throw new Error(
+        `compile: options.backend 'wasm' cannot run on this host (${why}); use 'interpreter' or 'auto'`,
+      );
     }
     this.chosen = backend === 'interpreter' || why !== null ? 'interpreter' : 'wasm';
     this.auto = backend === 'auto';
@@ -154,7 +158,14 @@ export class Program {
    */
   output(i: number, j = 0): number {
     if (this.ran === 0) throw new RangeError('Program.output: nothing has run yet');
-    if (!Number.isInteger(i) || i < 0 || i >= this.ran || !Number.isInteger(j) || j < 0 || j >= this.outputsPerSample) {
+    if (
+      !Number.isInteger(i) ||
+      i < 0 ||
+      i >= this.ran ||
+      !Number.isInteger(j) ||
+      j < 0 ||
+      j >= this.outputsPerSample
+    ) {
       throw new RangeError(
         `Program.output: no output ${j} of sample ${i} (the last run had ${this.ran} samples of ${this.outputsPerSample} outputs)`,
       );
@@ -242,7 +253,15 @@ export class Program {
     const count = this.load(batch, 'Program.predict');
     const O = new Float64Array(count * this.outputsPerSample);
     if (!this.forwardAll(count, O)) {
-      reference(this.sampleTape, NO_REDUCTION, count, this.X.subarray(0, count * this.inputs), this.P, this.G, 'outputs');
+      reference(
+        this.sampleTape,
+        NO_REDUCTION,
+        count,
+        this.X.subarray(0, count * this.inputs),
+        this.P,
+        this.G,
+        'outputs',
+      );
       throw new RangeError('compile: a value was not finite, but replaying it found none');
     }
     return O;
@@ -274,7 +293,13 @@ export class Program {
    * Runs tile `t` forward: its inputs in, its values checked, its outputs to `O` (unless null).
    * Lanes past the last sample repeat the tile's first sample, so they are finite when it is.
    */
-  private forwardTile(sample: SampleProgram, base: number, T: number, t: number, O: Float64Array | null): boolean {
+  private forwardTile(
+    sample: SampleProgram,
+    base: number,
+    T: number,
+    t: number,
+    O: Float64Array | null,
+  ): boolean {
     const { lowered, exec } = sample;
     const { inputs, outputsPerSample: m } = this;
     const M = exec.M;
@@ -340,7 +365,14 @@ export class Program {
     if (!this.forwardAll(plan.count, plan.O)) this.diagnose(plan, 'loss');
     this.O = plan.O;
     this.ran = plan.count;
-    const { loss, grads } = reference(this.sampleTape, plan.reduceTape, plan.count, this.X.subarray(0, plan.count * this.inputs), this.P, this.G);
+    const { loss, grads } = reference(
+      this.sampleTape,
+      plan.reduceTape,
+      plan.count,
+      this.X.subarray(0, plan.count * this.inputs),
+      this.P,
+      this.G,
+    );
     this.params.values.forEach((p, j) => (p.grad = grads[j]!));
     return loss;
   }
@@ -350,7 +382,15 @@ export class Program {
    * gradient that is not finite, naming its op and sample, as eager mode would.
    */
   private diagnose(plan: Plan, upTo: 'loss' | 'gradients'): never {
-    reference(this.sampleTape, plan.reduceTape, plan.count, this.X.subarray(0, plan.count * this.inputs), this.P, this.G, upTo);
+    reference(
+      this.sampleTape,
+      plan.reduceTape,
+      plan.count,
+      this.X.subarray(0, plan.count * this.inputs),
+      this.P,
+      this.G,
+      upTo,
+    );
     throw new RangeError('compile: a value or gradient was not finite, but replaying it found none');
   }
 
@@ -361,7 +401,9 @@ export class Program {
     if (typeof length !== 'number') throw new TypeError(`${where}: batch must be an array of numbers`);
     const count = inputs === 0 ? 1 : length / inputs;
     if (!Number.isInteger(count) || count < 1) {
-      throw new RangeError(`${where}: batch length ${length} is not a positive multiple of ${inputs} inputs per sample`);
+      throw new RangeError(
+        `${where}: batch length ${length} is not a positive multiple of ${inputs} inputs per sample`,
+      );
     }
     if (this.X.length < length) this.X = new Float64Array(length);
     for (let i = 0; i < length; i++) {
@@ -398,7 +440,9 @@ export class Program {
     this.readParameters();
     const reduction = new Reduction(reduceTape, m, count);
     const used = reduction.visits[0]!;
-    const uniform = used.length > 0 && reduction.visits.every((v) => v.length === used.length && v.every((j, s) => j === used[s]));
+    const uniform =
+      used.length > 0 &&
+      reduction.visits.every((v) => v.length === used.length && v.every((j, s) => j === used[s]));
     const sample = uniform && this.coverable(used) ? this.sampleProgram(used) : null;
     const R = new Float64Array(reduction.contributionParam.length);
     const O = new Float64Array(count * m);
@@ -406,8 +450,22 @@ export class Program {
     const order = sample === null ? null : ordering(reduction, count);
     const none = new Int32Array(0);
     const { before, after } = order ?? { before: none, after: none };
-    const { T, tiles } = order === null ? { T: count + (count & 1), tiles: 1 } : this.tiling(sample!.lowered, count);
-    plan = { count, reduceTape, reduction, sample, T, tiles, order: order?.direction ?? null, before, after, O, GX, R };
+    const { T, tiles } =
+      order === null ? { T: count + (count & 1), tiles: 1 } : this.tiling(sample!.lowered, count);
+    plan = {
+      count,
+      reduceTape,
+      reduction,
+      sample,
+      T,
+      tiles,
+      order: order?.direction ?? null,
+      before,
+      after,
+      O,
+      GX,
+      R,
+    };
     this.plans.set(count, plan);
     if (this.plans.size > PLANS) this.plans.delete(this.plans.keys().next().value!);
     return plan;
@@ -508,7 +566,8 @@ function ordering(
     const s = -1 - event;
     const block = Math.floor((e - start) / segments);
     const sample = direction === 'ascending' ? block : count - 1 - block;
-    if (Math.floor(s / segments) !== sample || s % segments !== segments - 1 - ((e - start) % segments)) return null;
+    if (Math.floor(s / segments) !== sample || s % segments !== segments - 1 - ((e - start) % segments))
+      return null;
   }
   return { direction, before: events.slice(0, start), after: events.slice(end) };
 }

@@ -86,7 +86,8 @@ export class Reduction {
     for (let k = 0; k < n; k++) {
       if (live[k] === 0 && this.code[k]! >= 0) this.dead[k] = 1;
       const x = this.index[k]!;
-      if (live[k] === 1 && this.code[k] === INPUT) this.visits[Math.floor(x / perSample)]!.push(x % perSample);
+      if (live[k] === 1 && this.code[k] === INPUT)
+        this.visits[Math.floor(x / perSample)]!.push(x % perSample);
     }
     // The schedule: the backward pass below, with contributions and samples in place of numbers.
     const events: number[] = [];
@@ -179,28 +180,51 @@ const OPS: readonly PrimitiveOp[] = ['add', 'mul', 'pow', 'exp', 'log', 'tanh', 
 /** `PRIMITIVES[op].forward`, by opcode. */
 export function apply(code: number, a: number, b: number, k: number): number {
   switch (code) {
-    case 0: return PRIMITIVES.add.forward(a, b);
-    case 1: return PRIMITIVES.mul.forward(a, b);
-    case 2: return PRIMITIVES.pow.forward(a, b, k);
-    case 3: return PRIMITIVES.exp.forward(a);
-    case 4: return PRIMITIVES.log.forward(a);
-    case 5: return PRIMITIVES.tanh.forward(a);
-    case 6: return PRIMITIVES.relu.forward(a);
-    default: return PRIMITIVES.sigmoid.forward(a);
+    case 0:
+      return PRIMITIVES.add.forward(a, b);
+    case 1:
+      return PRIMITIVES.mul.forward(a, b);
+    case 2:
+      return PRIMITIVES.pow.forward(a, b, k);
+    case 3:
+      return PRIMITIVES.exp.forward(a);
+    case 4:
+      return PRIMITIVES.log.forward(a);
+    case 5:
+      return PRIMITIVES.tanh.forward(a);
+    case 6:
+      return PRIMITIVES.relu.forward(a);
+    default:
+      return PRIMITIVES.sigmoid.forward(a);
   }
 }
 
 /** `PRIMITIVES[op].da` (or `.db`), by opcode. */
-export function derivative(code: number, a: number, b: number, k: number, y: number, second: boolean): number {
+export function derivative(
+  code: number,
+  a: number,
+  b: number,
+  k: number,
+  y: number,
+  second: boolean,
+): number {
   switch (code) {
-    case 0: return second ? PRIMITIVES.add.db() : PRIMITIVES.add.da();
-    case 1: return second ? PRIMITIVES.mul.db(a) : PRIMITIVES.mul.da(a, b);
-    case 2: return PRIMITIVES.pow.da(a, b, k);
-    case 3: return PRIMITIVES.exp.da(a, b, k, y);
-    case 4: return PRIMITIVES.log.da(a);
-    case 5: return PRIMITIVES.tanh.da(a, b, k, y);
-    case 6: return PRIMITIVES.relu.da(a, b, k, y);
-    default: return PRIMITIVES.sigmoid.da(a, b, k, y);
+    case 0:
+      return second ? PRIMITIVES.add.db() : PRIMITIVES.add.da();
+    case 1:
+      return second ? PRIMITIVES.mul.db(a) : PRIMITIVES.mul.da(a, b);
+    case 2:
+      return PRIMITIVES.pow.da(a, b, k);
+    case 3:
+      return PRIMITIVES.exp.da(a, b, k, y);
+    case 4:
+      return PRIMITIVES.log.da(a);
+    case 5:
+      return PRIMITIVES.tanh.da(a, b, k, y);
+    case 6:
+      return PRIMITIVES.relu.da(a, b, k, y);
+    default:
+      return PRIMITIVES.sigmoid.da(a, b, k, y);
   }
 }
 

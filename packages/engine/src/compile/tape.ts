@@ -27,4 +27,10 @@ export type TapeNode =
   /** A number fixed at trace time. */
   | { readonly kind: 'const'; readonly value: number }
   /** A primitive applied to earlier nodes `a` and `b` (`b` is -1 for unary ops). */
-  | { readonly kind: 'op'; readonly op: PrimitiveOp; readonly a: number; readonly b: number; readonly arg: number };
+  | {
+      readonly kind: 'op';
+      readonly op: PrimitiveOp;
+      readonly a: number;
+      readonly b: number;
+      readonly arg: number;
+    };

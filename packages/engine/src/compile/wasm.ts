@@ -35,7 +35,9 @@ export function wasmUnavailable(): string | null {
     probe.reserve(0, 2);
     probe.M.set([0.5, -2], 0);
     probe.forward(0, 2);
-    return probe.M[2] === Math.tanh(0.5) && probe.M[5] === 2 * Math.tanh(-2) ? null : 'WebAssembly computed a wrong number';
+    return probe.M[2] === Math.tanh(0.5) && probe.M[5] === 2 * Math.tanh(-2)
+      ? null
+      : 'WebAssembly computed a wrong number';
   } catch (e) {
     return `compiling WebAssembly failed: ${e instanceof Error ? e.message : String(e)}`;
   }
@@ -45,7 +47,17 @@ export function wasmUnavailable(): string | null {
 const PROBE: Lowered = {
   instrs: [
     { kind: 'op', op: 'tanh', d: 1, g: -1, a: { col: true, at: 0 }, b: null, k: 0, ta: null, tb: null },
-    { kind: 'op', op: 'add', d: 2, g: -1, a: { col: true, at: 1 }, b: { col: true, at: 1 }, k: 0, ta: null, tb: null },
+    {
+      kind: 'op',
+      op: 'add',
+      d: 2,
+      g: -1,
+      a: { col: true, at: 1 },
+      b: { col: true, at: 1 },
+      k: 0,
+      ta: null,
+      tb: null,
+    },
   ],
   backward: 0,
   values: 3,
@@ -188,7 +200,13 @@ export function generate(program: Lowered): { bytes: Uint8Array; offset: number 
 
   const imports = new Bytes().u32(5);
   imports.name('m').name('memory').byte(0x02).byte(0x00).u32(1);
-  CALLS.forEach((name) => imports.name('m').name(name).byte(0x00).u32(name === 'pow' ? 1 : 0));
+  CALLS.forEach((name) =>
+    imports
+      .name('m')
+      .name(name)
+      .byte(0x00)
+      .u32(name === 'pow' ? 1 : 0),
+  );
   const functions = new Bytes().u32(8).u32(2).u32(2).u32(3).u32(2).u32(2).u32(2).u32(2).u32(2);
   const exports = new Bytes().u32(4);
   exports.name('fold').byte(0x00).u32(FOLD);
@@ -198,16 +216,28 @@ export function generate(program: Lowered): { bytes: Uint8Array; offset: number 
 
   const ctx = { offset, tableAt };
   const bodies = [
-    body((c) => { forwardBody(c, program, ctx); }),
-    body((c) => { backwardBody(c, program, ctx); }),
+    body((c) => {
+      forwardBody(c, program, ctx);
+    }),
+    body((c) => {
+      backwardBody(c, program, ctx);
+    }),
     body(finiteBody),
-    body((c) => { termForwardBody(c, offset); }),
-    body((c) => { termBackwardBody(c, offset); }),
+    body((c) => {
+      termForwardBody(c, offset);
+    }),
+    body((c) => {
+      termBackwardBody(c, offset);
+    }),
     body((c) => {
       foldBody(c, offset, foldAt, groupParam.length);
     }),
-    body((c) => { chainForwardBody(c, offset); }),
-    body((c) => { chainBackwardBody(c, offset); }),
+    body((c) => {
+      chainForwardBody(c, offset);
+    }),
+    body((c) => {
+      chainBackwardBody(c, offset);
+    }),
   ];
   const code = new Bytes().u32(bodies.length);
   for (const b of bodies) code.sized(b);
@@ -322,9 +352,13 @@ function bind(c: Code, offset: number, r: Ref, p: number, f: number, v: number, 
   if (r.col) {
     column(c, offset, r.at);
     c.set(p);
-    return () => { load(c, p, simd); };
+    return () => {
+      load(c, p, simd);
+    };
   }
-  c.int(offset + r.at * 8).loadF64().set(f);
+  c.int(offset + r.at * 8)
+    .loadF64()
+    .set(f);
   if (simd) c.get(f).simd('f64x2.splat').set(v);
   return () => (simd ? c.get(v) : c.get(f));
 }
@@ -364,7 +398,12 @@ function forwardBody(c: Code, program: Lowered, { offset, tableAt }: Context): v
         c.get(BASE).get(T_).int(at).get(P[0]).op('call').u32(CHAIN_FORWARD);
       } else {
         for (let j = 0; j < instr.terms.length; j++) {
-          c.get(BASE).get(T_).int(at + j * ROW).get(P[0]).op('call').u32(TERM_FORWARD);
+          c.get(BASE)
+            .get(T_)
+            .int(at + j * ROW)
+            .get(P[0])
+            .op('call')
+            .u32(TERM_FORWARD);
         }
       }
     }
@@ -383,14 +422,18 @@ function backwardBody(c: Code, program: Lowered, { offset, tableAt }: Context): 
     const simd = simdOf(instr);
     column(c, offset, instr.g);
     c.set(P[3]);
-    const g = () => { load(c, P[3], simd); };
+    const g = () => {
+      load(c, P[3], simd);
+    };
     if (instr.kind === 'op') {
       const row: { da: readonly WasmWord[]; db?: readonly WasmWord[] } = PRIMITIVES[instr.op].wasm;
       column(c, offset, instr.d);
       c.set(P[0]);
       const a = bind(c, offset, instr.a, P[1], F[0], V[0], simd);
       const b = instr.b === null ? a : bind(c, offset, instr.b, P[2], F[1], V[1], simd);
-      const y = () => { load(c, P[0], simd); };
+      const y = () => {
+        load(c, P[0], simd);
+      };
       const ta = instr.ta!;
       const tb = instr.tb;
       column(c, offset, ta.at);
@@ -420,7 +463,13 @@ function backwardBody(c: Code, program: Lowered, { offset, tableAt }: Context): 
       if (n > 1 && instr.terms.every((t) => !t.u.col && t.v.col && t.tu.site && !t.tv.site)) {
         c.get(BASE).get(T_).int(at).get(P[3]).op('call').u32(CHAIN_BACKWARD);
       } else {
-        for (let t = n - 1; t >= 1; t--) c.get(BASE).get(T_).int(at + t * ROW).get(P[3]).op('call').u32(TERM_BACKWARD);
+        for (let t = n - 1; t >= 1; t--)
+          c.get(BASE)
+            .get(T_)
+            .int(at + t * ROW)
+            .get(P[3])
+            .op('call')
+            .u32(TERM_BACKWARD);
       }
       // The first sum passes its gradient to c: `g` itself for a single term, else `0 + g`.
       const tc = instr.tc!;
@@ -460,7 +509,10 @@ function finiteBody(c: Code): void {
 function termOperands(c: Code, offset: number): void {
   c.get(2).set(P[9]).get(3).set(P[8]);
   c.get(P[9]).loadI32(0).set(P[0]);
-  for (const [field, local, bit] of [[4, P[1], 1], [8, P[2], 2]] as const) {
+  for (const [field, local, bit] of [
+    [4, P[1], 1],
+    [8, P[2], 2],
+  ] as const) {
     c.get(P[9]).loadI32(field).set(local);
     column(c, offset, local, true);
     c.get(local).int(offset).op('i32.add');
@@ -509,7 +561,10 @@ function termForwardBody(c: Code, offset: number): void {
  */
 function termBackwardBody(c: Code, offset: number): void {
   termOperands(c, offset);
-  const targets = [[12, 16, P[3], P[4]], [20, 24, P[5], P[9]]] as const;
+  const targets = [
+    [12, 16, P[3], P[4]],
+    [20, 24, P[5], P[9]],
+  ] as const;
   for (const [modeField, columnField, mode, local] of targets) {
     c.get(P[9]).loadI32(modeField).set(mode);
     c.get(P[9]).loadI32(columnField).set(local);
@@ -537,7 +592,10 @@ function termBackwardBody(c: Code, offset: number): void {
     c.num(0);
     load(c, P[8], false);
     c.op('f64.add').set(F[0]);
-    for (const [factor, factorMask, mode, local] of [[P[2], P[7], P[3], P[4]], [P[1], P[6], P[5], P[9]]] as const) {
+    for (const [factor, factorMask, mode, local] of [
+      [P[2], P[7], P[3], P[4]],
+      [P[1], P[6], P[5], P[9]],
+    ] as const) {
       strided(c, factor, factorMask);
       c.get(F[0]).op('f64.mul').set(F[1]);
       here(c, local);
@@ -596,11 +654,22 @@ function foldBody(c: Code, offset: number, foldAt: number, groups: number): void
   };
   c.op('block').byte(0x40);
   c.op('loop').byte(0x40);
-  c.get(P[3]).int(foldAt + groups * 12).op('i32.ge_u').op('br_if').u32(1);
+  c.get(P[3])
+    .int(foldAt + groups * 12)
+    .op('i32.ge_u')
+    .op('br_if')
+    .u32(1);
   // Runs of four or two one-site parameters are summed side by side.
   const wide = (k: 2 | 4, otherwise: () => void) => {
-    c.get(P[3]).int(foldAt + (groups - k) * 12).op('i32.le_u');
-    for (let m = 0; m < k; m++) c.get(P[3]).loadI32(4 + 12 * m).int(1).op('i32.eq').op('i32.and');
+    c.get(P[3])
+      .int(foldAt + (groups - k) * 12)
+      .op('i32.le_u');
+    for (let m = 0; m < k; m++)
+      c.get(P[3])
+        .loadI32(4 + 12 * m)
+        .int(1)
+        .op('i32.eq')
+        .op('i32.and');
     c.op('if').byte(0x40);
     for (let m = 0; m < k; m++) {
       accumulator(() => c.get(P[3]).loadI32(12 * m), P[4]);
@@ -619,7 +688,10 @@ function foldBody(c: Code, offset: number, foldAt: number, groups: number): void
       accumulator(() => c.get(P[3]).loadI32(12 * m), P[4]);
       c.get(P[4]).get(WIDE_F[m]!).storeF64();
     }
-    c.get(P[3]).int(12 * k).op('i32.add').set(P[3]);
+    c.get(P[3])
+      .int(12 * k)
+      .op('i32.add')
+      .set(P[3]);
     c.op('else');
     otherwise();
     c.op('end');
@@ -670,7 +742,13 @@ function chainForwardBody(c: Code, offset: number): void {
     c.op('loop').byte(0x40);
     c.get(I).int(step).op('i32.add').get(END).op('i32.gt_u').op('br_if').u32(1);
     for (let k = 0; k < lanes; k++) {
-      c.get(P[7]).get(I).op('i32.add').simd('v128.load').u32(4).u32(k * 16).set(accumulators[k]!);
+      c.get(P[7])
+        .get(I)
+        .op('i32.add')
+        .simd('v128.load')
+        .u32(4)
+        .u32(k * 16)
+        .set(accumulators[k]!);
     }
     c.get(P[1]).get(I).op('i32.add').set(P[3]);
     c.get(P[6]).set(P[4]);
@@ -679,13 +757,22 @@ function chainForwardBody(c: Code, offset: number): void {
     c.get(P[4]).loadI32(8).get(P[2]).op('i32.mul').get(P[3]).op('i32.add').set(P[5]);
     for (let k = 0; k < lanes; k++) {
       c.get(accumulators[k]!).get(accumulators[4]);
-      c.get(P[5]).simd('v128.load').u32(4).u32(k * 16);
+      c.get(P[5])
+        .simd('v128.load')
+        .u32(4)
+        .u32(k * 16);
       c.simd('f64x2.mul').simd('f64x2.add').set(accumulators[k]!);
     }
     c.get(P[4]).int(ROW).op('i32.add').tee(P[4]).get(P[0]).op('i32.lt_u').op('br_if').u32(0);
     c.op('end');
     for (let k = 0; k < lanes; k++) {
-      c.get(P[7]).get(I).op('i32.add').get(accumulators[k]!).simd('v128.store').u32(4).u32(k * 16);
+      c.get(P[7])
+        .get(I)
+        .op('i32.add')
+        .get(accumulators[k]!)
+        .simd('v128.store')
+        .u32(4)
+        .u32(k * 16);
     }
     c.get(I).int(step).op('i32.add').set(I);
     c.op('br').u32(0);
@@ -722,7 +809,12 @@ function chainBackwardBody(c: Code, offset: number): void {
     c.get(I).int(step).op('i32.add').get(END).op('i32.gt_u').op('br_if').u32(1);
     for (let k = 0; k < lanes; k++) {
       c.num(0).simd('f64x2.splat');
-      c.get(P[7]).get(I).op('i32.add').simd('v128.load').u32(4).u32(k * 16);
+      c.get(P[7])
+        .get(I)
+        .op('i32.add')
+        .simd('v128.load')
+        .u32(4)
+        .u32(k * 16);
       c.simd('f64x2.add').set(gm[k]!);
     }
     c.get(P[1]).get(I).op('i32.add').set(P[3]);
@@ -734,13 +826,23 @@ function chainBackwardBody(c: Code, offset: number): void {
     address(24, P[9]);
     for (let k = 0; k < lanes; k++) {
       c.get(P[8]);
-      c.get(P[5]).simd('v128.load').u32(4).u32(k * 16);
+      c.get(P[5])
+        .simd('v128.load')
+        .u32(4)
+        .u32(k * 16);
       c.get(gm[k]!).simd('f64x2.mul');
-      c.simd('v128.store').u32(4).u32(k * 16);
+      c.simd('v128.store')
+        .u32(4)
+        .u32(k * 16);
       c.get(P[9]);
-      c.get(P[9]).simd('v128.load').u32(4).u32(k * 16);
+      c.get(P[9])
+        .simd('v128.load')
+        .u32(4)
+        .u32(k * 16);
       c.get(w).get(gm[k]!).simd('f64x2.mul').simd('f64x2.add');
-      c.simd('v128.store').u32(4).u32(k * 16);
+      c.simd('v128.store')
+        .u32(4)
+        .u32(k * 16);
     }
     c.get(P[4]).int(ROW).op('i32.sub').tee(P[4]).get(P[0]).op('i32.ge_u').op('br_if').u32(0);
     c.op('end');

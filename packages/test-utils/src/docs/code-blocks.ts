@@ -40,10 +40,21 @@ function fences(text: string): Fence[] {
     const [, indent = '', marker = '', lang = '', meta = ''] = open;
     const body: string[] = [];
     const start = i + 1;
-    for (i++; i < lines.length && !new RegExp(`^\\s*${marker[0] === '`' ? '`' : '~'}{${marker.length},}\\s*$`).test(lines[i] ?? ''); i++) {
+    for (
+      i++;
+      i < lines.length &&
+      !new RegExp(`^\\s*${marker[0] === '`' ? '`' : '~'}{${marker.length},}\\s*$`).test(lines[i] ?? '');
+      i++
+    ) {
       body.push((lines[i] ?? '').slice(indent.length));
     }
-    found.push({ lang: lang.toLowerCase(), meta: meta.split(/\s+/).filter(Boolean), body: body.join('\n'), line: start + 1, end: i + 1 });
+    found.push({
+      lang: lang.toLowerCase(),
+      meta: meta.split(/\s+/).filter(Boolean),
+      body: body.join('\n'),
+      line: start + 1,
+      end: i + 1,
+    });
   }
   return found;
 }

@@ -26,7 +26,8 @@ import { format, inspect } from 'node:util';
 import { transform } from 'esbuild';
 
 const VALUE_START = /^(?:-?\d|-?\.\d|(?:true|false|null|undefined|NaN|-?Infinity)\b|['"`[{])/;
-const NOT_AN_EXPRESSION = /^(?:const|let|var|import|export|return|if|else|for|while|do|switch|case|function|class|type|interface|throw|try|await\s+using)\b|^[{}]/;
+const NOT_AN_EXPRESSION =
+  /^(?:const|let|var|import|export|return|if|else|for|while|do|switch|case|function|class|type|interface|throw|try|await\s+using)\b|^[{}]/;
 const ASSIGNMENT = /^[\w$.[\]'"]+\s*(?:[-+*/%&|^]|\*\*|<<|>>>?|\?\?|&&|\|\|)?=(?!=)/;
 
 /** A statement's claim about its result, found in its trailing comment. */
@@ -70,7 +71,8 @@ export function instrumentClaims(code: string): { code: string; claims: Claim[] 
     // A `console.log(...)` without a comment may show what it prints on the comment lines below it.
     const below: string[] = [];
     if (print && parts === undefined) {
-      for (let j = index + 1; j < source.length && /^\s*\/\/ ?/.test(source[j] ?? ''); j++) below.push((source[j] ?? '').replace(/^\s*\/\/ ?/, ''));
+      for (let j = index + 1; j < source.length && /^\s*\/\/ ?/.test(source[j] ?? ''); j++)
+        below.push((source[j] ?? '').replace(/^\s*\/\/ ?/, ''));
     }
     const text = below.length > 0 ? below.join('\n') : comment;
     if (body === '' || text === '' || NOT_AN_EXPRESSION.test(body) || ASSIGNMENT.test(body)) return line;
@@ -104,7 +106,8 @@ const squeeze = (text: string): string => text.replace(/\s+/g, '').replace(/"/g,
 
 /** The leading value of a claim's text: a number or keyword, or a balanced quoted or bracketed literal. */
 function leadingValue(text: string): string {
-  const simple = /^(?:-?(?:\d[\d_]*\.?\d*|\.\d+)(?:e[-+]?\d+)?|true|false|null|undefined|NaN|-?Infinity)/i.exec(text);
+  const simple =
+    /^(?:-?(?:\d[\d_]*\.?\d*|\.\d+)(?:e[-+]?\d+)?|true|false|null|undefined|NaN|-?Infinity)/i.exec(text);
   if (simple && !/^['"`[{]/.test(text)) return simple[0];
   let depth = 0;
   let quote = '';
@@ -126,7 +129,8 @@ function leadingValue(text: string): string {
   return text;
 }
 
-const significantDigits = (literal: string): number => literal.replace(/^-/, '').replace(/e.*$/i, '').replace('.', '').replace(/^0+/, '').length;
+const significantDigits = (literal: string): number =>
+  literal.replace(/^-/, '').replace(/e.*$/i, '').replace('.', '').replace(/^0+/, '').length;
 
 /**
  * Checks a claim against what the statement gave: the printed line for `print` claims, the value
@@ -138,14 +142,22 @@ export function checkClaim(claim: Claim, actual: unknown): string | undefined {
   const where = `line ${claim.line} claims \`// ${claim.text.replace(/\n/g, '\n// ')}\``;
   if (claim.kind === 'print') {
     const printed = String(actual);
-    return normaliseOutput(printed) === normaliseOutput(claim.text) ? undefined : `${where} but prints ${JSON.stringify(printed)}`;
+    return normaliseOutput(printed) === normaliseOutput(claim.text)
+      ? undefined
+      : `${where} but prints ${JSON.stringify(printed)}`;
   }
   const expected = leadingValue(claim.text);
   const shown = show(actual);
   if (squeeze(shown) === squeeze(expected)) return undefined;
   if (typeof actual === 'number' && /^-?[\d.]/.test(expected)) {
     const digits = significantDigits(expected);
-    if (Number.isFinite(actual) && digits > 0 && digits <= 17 && Number(actual.toPrecision(digits)) === Number(expected)) return undefined;
+    if (
+      Number.isFinite(actual) &&
+      digits > 0 &&
+      digits <= 17 &&
+      Number(actual.toPrecision(digits)) === Number(expected)
+    )
+      return undefined;
   }
   return `${where} but the value is ${shown}`;
 }
@@ -189,8 +201,14 @@ export async function toJavaScript(code: string): Promise<string> {
  * Rewrites an ES module's static imports (as esbuild prints them) with `rewrite`, which gets the
  * import clause (undefined for a bare import) and the quoted specifier.
  */
-function rewriteImports(esm: string, rewrite: (clause: string | undefined, spec: string, line: string) => string): string {
-  return esm.replace(/^import\s+(?:(.+?)\s+from\s+)?("[^"]+"|'[^']+');?[ \t]*$/gm, (line, clause: string | undefined, spec: string) => rewrite(clause, spec, line));
+function rewriteImports(
+  esm: string,
+  rewrite: (clause: string | undefined, spec: string, line: string) => string,
+): string {
+  return esm.replace(
+    /^import\s+(?:(.+?)\s+from\s+)?("[^"]+"|'[^']+');?[ \t]*$/gm,
+    (line, clause: string | undefined, spec: string) => rewrite(clause, spec, line),
+  );
 }
 
 function bindings(clause: string, from: string): string {
@@ -212,15 +230,20 @@ export function toCommonJs(esm: string): string {
   const requires: string[] = [];
   const body = rewriteImports(esm, (clause, spec, line) => {
     if (clause === undefined) requires.push(`require(${spec});`);
-    else if (!clause.startsWith('{') && !clause.startsWith('* as ')) throw new Error(`toCommonJs: cannot translate ${JSON.stringify(line)}`);
+    else if (!clause.startsWith('{') && !clause.startsWith('* as '))
+      throw new Error(`toCommonJs: cannot translate ${JSON.stringify(line)}`);
     else requires.push(bindings(clause, `require(${spec})`));
     return '';
   }).trim();
-  const main = /\bawait\b/.test(body) ? `(async () => {\n${body}\n})().catch((error) => {\n  console.error(error);\n  process.exitCode = 1;\n});` : body;
+  const main = /\bawait\b/.test(body)
+    ? `(async () => {\n${body}\n})().catch((error) => {\n  console.error(error);\n  process.exitCode = 1;\n});`
+    : body;
   return `'use strict';\n${requires.join('\n')}\n${main}\n`;
 }
 
-const AsyncFunction = (async () => undefined).constructor as new (...args: string[]) => (...args: unknown[]) => Promise<void>;
+const AsyncFunction = (async () => undefined).constructor as new (
+  ...args: string[]
+) => (...args: unknown[]) => Promise<void>;
 
 /**
  * Runs a block in this process: its imports come from `options.modules` (or `options.load`), its
@@ -238,16 +261,22 @@ export async function runInProcess(code: string, options: RunOptions = {}): Prom
   const capture = { ...console, log, info: log };
   const load = async (spec: string): Promise<object> => {
     const module = options.modules?.[spec] ?? (await options.load?.(spec));
-    if (module === undefined) throw new Error(`the block imports ${JSON.stringify(spec)}, which the runner was not given`);
+    if (module === undefined)
+      throw new Error(`the block imports ${JSON.stringify(spec)}, which the runner was not given`);
     return module;
   };
   let imports = 0;
   const js = rewriteImports(await toJavaScript(instrumented), (clause, spec) => {
     imports++;
-    return clause === undefined ? `await __mgImport(${spec});` : bindings(clause, `await __mgImport(${spec})`);
+    return clause === undefined
+      ? `await __mgImport(${spec});`
+      : bindings(clause, `await __mgImport(${spec})`);
   }).replace(/^export\s*\{\s*\};?\s*$/m, '');
   // A block that imports is complete: it gets no names besides its own imports.
-  const globals = (imports > 0 ? {} : Object.assign({}, ...Object.values(options.globals ?? {}))) as Record<string, unknown>;
+  const globals = (imports > 0 ? {} : Object.assign({}, ...Object.values(options.globals ?? {}))) as Record<
+    string,
+    unknown
+  >;
   const names = Object.keys(globals).filter((name) => /^[A-Za-z_$][\w$]*$/.test(name));
   const record = (claim: Claim | undefined, actual: unknown): void => {
     const wrong = claim === undefined ? 'unknown claim' : checkClaim(claim, actual);
@@ -314,13 +343,20 @@ export function claimsFromStderr(code: string, stderr: string): { stderr: string
       seen.add(at);
       // A value claim's actual arrives already shown: a number becomes one again (for the rounding
       // rule), anything else is compared as the text it was shown as.
-      const value = /^-?(?:\d|\.\d|Infinity$|NaN$)/.test(actual) && show(Number(actual)) === actual ? Number(actual) : new Shown(actual);
-      const wrong = claim === undefined ? `unknown claim on line ${at}` : checkClaim(claim, claim.kind === 'value' ? value : actual);
+      const value =
+        /^-?(?:\d|\.\d|Infinity$|NaN$)/.test(actual) && show(Number(actual)) === actual
+          ? Number(actual)
+          : new Shown(actual);
+      const wrong =
+        claim === undefined
+          ? `unknown claim on line ${at}`
+          : checkClaim(claim, claim.kind === 'value' ? value : actual);
       if (wrong !== undefined) wrongClaims.push(wrong);
       return false;
     })
     .join('\n');
-  for (const claim of claims.filter((c) => !seen.has(c.line))) wrongClaims.push(`line ${claim.line} claims \`// ${claim.text}\` but never ran`);
+  for (const claim of claims.filter((c) => !seen.has(c.line)))
+    wrongClaims.push(`line ${claim.line} claims \`// ${claim.text}\` but never ran`);
   return { stderr: rest, wrongClaims };
 }
 

@@ -6,7 +6,8 @@ import { type CodeBlock, markdownBlocks, skipReason, tsdocExamples } from './cod
 import { normaliseOutput, type RunOptions, runInProcess } from './run-block.js';
 
 function title(block: CodeBlock): string {
-  const checks = block.output !== undefined ? 'prints what the README shows' : 'runs, and its comments state its results';
+  const checks =
+    block.output !== undefined ? 'prints what the README shows' : 'runs, and its comments state its results';
   return `${block.file}:${block.line} (${block.lang}) ${checks}`;
 }
 
@@ -24,7 +25,9 @@ function testBlock(block: CodeBlock, options: RunOptions): void {
     });
 
     // Claims count lines within the block; the message points into the file.
-    const wrong = run.wrongClaims.map((message) => message.replace(/^line (\d+)/, (_, n: string) => `${block.file}:${block.line + Number(n) - 1}`));
+    const wrong = run.wrongClaims.map((message) =>
+      message.replace(/^line (\d+)/, (_, n: string) => `${block.file}:${block.line + Number(n) - 1}`),
+    );
     expect(wrong).toEqual([]);
     if (block.output !== undefined) expect(normaliseOutput(run.stdout)).toBe(normaliseOutput(block.output));
   });

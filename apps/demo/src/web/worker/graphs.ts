@@ -44,15 +44,36 @@ function graphRoot(run: Run, point: number, kind: GraphKind): Value {
 }
 
 /** Draws the graph of `point` under the current weights. */
-export async function drawGraph(run: Run, point: number, kind: GraphKind): Promise<Extract<Report, { type: 'graph' }>> {
+export async function drawGraph(
+  run: Run,
+  point: number,
+  kind: GraphKind,
+): Promise<Extract<Report, { type: 'graph' }>> {
   const root = graphRoot(run, point, kind);
   const stats = graphStats(root);
   const nodes = stats.values + stats.ops;
   const step = run.completed;
-  const title = kind === 'neuron' ? `first hidden neuron at point ${point}, step ${step}` : `network and loss at point ${point}, step ${step}`;
-  const dot = toDot(root, { rankdir: 'LR', title, maxNodes: MAX_GRAPH_NODES, overflow: 'summary', highlight: 'grad' });
+  const title =
+    kind === 'neuron'
+      ? `first hidden neuron at point ${point}, step ${step}`
+      : `network and loss at point ${point}, step ${step}`;
+  const dot = toDot(root, {
+    rankdir: 'LR',
+    title,
+    maxNodes: MAX_GRAPH_NODES,
+    overflow: 'summary',
+    highlight: 'grad',
+  });
   // The trainer zeroes gradients before each backward; zeroing here too keeps them meaningful between steps.
   if (kind === 'network') run.model.zeroGrad();
   const svg = await toSvg(dot);
-  return { type: 'graph', point, kind, svg, nodes, capped: nodes > MAX_GRAPH_NODES, active: isActive(run, point) };
+  return {
+    type: 'graph',
+    point,
+    kind,
+    svg,
+    nodes,
+    capped: nodes > MAX_GRAPH_NODES,
+    active: isActive(run, point),
+  };
 }

@@ -57,7 +57,10 @@ function makeOptimizer(model: MLP, settings: LiveSettings): Optimizer {
 
 /** Rows `(x, y)` and labels ±1, as the Trainer and the notebook take them. */
 function samples(data: Dataset): { x: number[][]; y: number[] } {
-  return { x: Array.from(data.y, (_, i) => [data.X[2 * i]!, data.X[2 * i + 1]!]), y: Array.from(data.y, (c) => 2 * c - 1) };
+  return {
+    x: Array.from(data.y, (_, i) => [data.X[2 * i]!, data.X[2 * i + 1]!]),
+    y: Array.from(data.y, (c) => 2 * c - 1),
+  };
 }
 
 /**
@@ -98,7 +101,8 @@ export class Run {
     });
     const m = this.test.y.length;
     this.testBatch = new Float64Array(3 * m);
-    for (let i = 0; i < m; i++) this.testBatch.set([this.test.X[2 * i]!, this.test.X[2 * i + 1]!, 2 * this.test.y[i]! - 1], 3 * i);
+    for (let i = 0; i < m; i++)
+      this.testBatch.set([this.test.X[2 * i]!, this.test.X[2 * i + 1]!, 2 * this.test.y[i]! - 1], 3 * i);
     // The test loss is nn's hinge, averaged: the training loss without its L2 term.
     this.tester =
       m === 0
@@ -126,7 +130,8 @@ export class Run {
     const previous = this.settings;
     this.settings = { ...settings };
     // A new optimizer starts with fresh state (momentum, Adam's moments); the schedule above reads `settings`.
-    if (settings.optimizer !== previous.optimizer) this.trainer.setOptions({ optimizer: makeOptimizer(this.model, settings) });
+    if (settings.optimizer !== previous.optimizer)
+      this.trainer.setOptions({ optimizer: makeOptimizer(this.model, settings) });
     if (settings.alpha !== previous.alpha) this.trainer.setOptions({ alpha: settings.alpha });
   }
 
@@ -157,8 +162,16 @@ export class Run {
       throw error;
     }
     if (k === 0) this.firstLoss = info.loss;
-    const row = { step: k, loss: info.loss, accuracy: info.accuracy ?? 0, testLoss, testAccuracy, lr: info.lr };
-    if (!(info.loss <= EXPLOSION * Math.max(1, this.firstLoss))) throw new Divergence(k, this.suggestion(), `loss ${info.loss}`, row);
+    const row = {
+      step: k,
+      loss: info.loss,
+      accuracy: info.accuracy ?? 0,
+      testLoss,
+      testAccuracy,
+      lr: info.lr,
+    };
+    if (!(info.loss <= EXPLOSION * Math.max(1, this.firstLoss)))
+      throw new Divergence(k, this.suggestion(), `loss ${info.loss}`, row);
     return row;
   }
 
@@ -172,7 +185,9 @@ export class Run {
   /** A rate to try after a divergence: a tenth of this one, or less for a deep network. */
   private suggestion(): number {
     const { lr, optimizer } = this.settings;
-    return niceBelow(optimizer === 'adam' ? lr / 10 : Math.min(lr / 10, safeLearningRate(this.config.hidden)));
+    return niceBelow(
+      optimizer === 'adam' ? lr / 10 : Math.min(lr / 10, safeLearningRate(this.config.hidden)),
+    );
   }
 
   private testMetrics(): [number, number] {
@@ -181,14 +196,14 @@ export class Run {
       const loss = this.tester.evaluate(this.testBatch);
       const out = this.tester.outputs;
       let correct = 0;
-      for (let i = 0; i < this.test.y.length; i++) if (out[2 * i + 1]! > 0 === (this.test.y[i] === 1)) correct++;
+      for (let i = 0; i < this.test.y.length; i++)
+        if (out[2 * i + 1]! > 0 === (this.test.y[i] === 1)) correct++;
       return [loss, correct / this.test.y.length];
     } catch {
       // Weights on their way to diverging: the training step reports it.
       return [NaN, NaN];
     }
   }
-
 }
 
 export function pickLive(config: LiveSettings): LiveSettings {

@@ -32,7 +32,8 @@ export class Views {
     this.neuronGrid = boundaryGrid(run.train.X, NEURON_ACROSS);
     this.scorer = compile((p) => model.forward(p), { inputs: 2, backend });
     this.hiddenCount = model.layers.slice(0, -1).reduce((n, layer) => n + layer.nout, 0);
-    this.neurons = this.hiddenCount === 0 ? null : compile((p) => hiddenOutputs(model, p), { inputs: 2, backend });
+    this.neurons =
+      this.hiddenCount === 0 ? null : compile((p) => hiddenOutputs(model, p), { inputs: 2, backend });
   }
 
   /** Where compiled programs run on this host: `'wasm'` or `'interpreter'`. */
@@ -88,6 +89,7 @@ function transpose(outputs: Float64Array, m: number): Float32Array {
 
 function weights(model: MLP): Float32Array {
   const all: number[] = [];
-  for (const layer of model.layers) for (const neuron of layer.neurons) for (const w of neuron.w) all.push(w.data);
+  for (const layer of model.layers)
+    for (const neuron of layer.neurons) for (const w of neuron.w) all.push(w.data);
   return Float32Array.from(all);
 }

@@ -51,7 +51,14 @@ function post(report: Report, transfer: Transferable[] = []): void {
 function postView(s: Session): void {
   s.lastView = performance.now();
   const view = s.views.report();
-  if (view !== null) post(view, [view.scores.buffer, view.pointScores.buffer, view.testScores.buffer, view.neurons.buffer, view.weights.buffer]);
+  if (view !== null)
+    post(view, [
+      view.scores.buffer,
+      view.pointScores.buffer,
+      view.testScores.buffer,
+      view.neurons.buffer,
+      view.weights.buffer,
+    ]);
 }
 
 function graphLater(s: Session, force: boolean): void {
@@ -59,7 +66,12 @@ function graphLater(s: Session, force: boolean): void {
     s.selected = { point: activeIndex(s.run), kind: s.selected.kind };
   }
   const chosen = s.selected;
-  if (chosen === null || s.drawing || (!force && (!graphVisible || performance.now() - s.lastGraph < GRAPH_EVERY_MS))) return;
+  if (
+    chosen === null ||
+    s.drawing ||
+    (!force && (!graphVisible || performance.now() - s.lastGraph < GRAPH_EVERY_MS))
+  )
+    return;
   s.lastGraph = performance.now();
   s.drawing = true;
   drawGraph(s.run, chosen.point, chosen.kind).then(
