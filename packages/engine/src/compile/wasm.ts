@@ -640,8 +640,8 @@ function samples(c: Code, emit: () => void): void {
  * fold(base, T, count, at): for each parameter with sites, its accumulator `M[at + p]` plus
  * every site contribution of the tile's samples, sample after sample (descending when count
  * is negative), each sample's sites in backward order. Each parameter's sum is a chain of
- * dependent additions, so two one-site parameters are summed side by side to keep the
- * processor busy; neither sum's order changes.
+ * dependent additions, so runs of four (or two) one-site parameters are summed side by side
+ * to keep the processor busy; no sum's order changes.
  */
 function foldBody(c: Code, offset: number, foldAt: number, groups: number): void {
   const list = foldAt + groups * 12;
