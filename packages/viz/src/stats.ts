@@ -68,7 +68,8 @@ export function graphStats(root: Value, options?: GraphStatsOptions): GraphStats
   const depthOf = (v: Value): number => {
     const d = depth.get(v);
     // A topological order puts every child before its parents.
-    if (d === undefined) throw new Error(`mg internal error: ${String(v)} reached before its depth was known`);
+    if (d === undefined)
+      throw new Error(`mg internal error: ${String(v)} reached before its depth was known`);
     return d;
   };
   for (const v of topologicalOrder(root)) {
