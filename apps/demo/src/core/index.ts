@@ -12,5 +12,3 @@ export { boundaryGrid, curvesSvg, decisionBoundarySvg } from './plots.js';
 export type { Grid } from './plots.js';
 export { activePoint, neuronGraph } from './neuron-graph.js';
 export { median } from './median.js';
-export { seedExamples } from './examples.js';
-export type { Example } from './examples.js';
