@@ -1,4 +1,5 @@
 import { RandomState } from './random-state.js';
+import { at, pointAt } from './checked.js';
 
 /** A two-class dataset of points in the plane. */
 export interface Dataset {
@@ -191,15 +192,14 @@ function finish(data: Dataset, random: RandomState, options: DatasetOptions, whe
     const Xs = new Float64Array(2 * n);
     const ys = new Uint8Array(n);
     order.forEach((from, to) => {
-      Xs[2 * to] = X[2 * from]!;
-      Xs[2 * to + 1] = X[2 * from + 1]!;
-      ys[to] = y[from]!;
+      Xs.set(pointAt(X, from), 2 * to);
+      ys[to] = at(y, from);
     });
     X = Xs;
     y = ys;
   }
   // scikit-learn draws noise only when noise is given; 0 here means "not given".
-  if (noise > 0) for (let i = 0; i < X.length; i++) X[i] = X[i]! + random.normal(0, noise);
+  if (noise > 0) X = X.map((x) => x + random.normal(0, noise));
   return { X, y };
 }
 

@@ -10,5 +10,6 @@ export { ENGINES } from '@mg/nn';
 export type { Engine } from '@mg/nn';
 export { boundaryGrid, curvesSvg, decisionBoundarySvg } from './plots.js';
 export type { Grid } from './plots.js';
-export { activePoint, neuronGraph } from './neuron-graph.js';
+export { activePoint, firstNeuron, neuronGraph } from './neuron-graph.js';
+export { at, last, pointAt, present } from './checked.js';
 export { median } from './median.js';
