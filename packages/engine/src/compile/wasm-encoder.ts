@@ -91,7 +91,15 @@ export class Bytes {
   }
 
   bytes(bs: ArrayLike<number>): this {
-    for (let i = 0; i < bs.length; i++) this.byte(bs[i]!);
+    if (this.length + bs.length > this.buf.length) {
+      let size = this.buf.length * 2;
+      while (size < this.length + bs.length) size *= 2;
+      const grown = new Uint8Array(size);
+      grown.set(this.buf.subarray(0, this.length));
+      this.buf = grown;
+    }
+    this.buf.set(bs, this.length);
+    this.length += bs.length;
     return this;
   }
 

@@ -26,10 +26,19 @@ function api(): WasmApi | undefined {
 /**
  * Why this host cannot run the WebAssembly back end, or null when it can: no `WebAssembly`,
  * or compiling is refused (a Content-Security-Policy without `'wasm-unsafe-eval'`), or no
- * SIMD. Tried at each `compile`, on a tiny module that uses every feature the back end emits.
+ * SIMD. Tried on a tiny module that uses every feature the back end emits, once per
+ * `WebAssembly` object (a host's answer does not change; a replaced object is tried anew).
  */
 export function wasmUnavailable(): string | null {
-  if (api() === undefined) return 'there is no WebAssembly here';
+  const wasm = api();
+  if (wasm === undefined) return 'there is no WebAssembly here';
+  if (probed?.api !== wasm) probed = { api: wasm, why: probe() };
+  return probed.why;
+}
+
+let probed: { api: WasmApi; why: string | null } | undefined;
+
+function probe(): string | null {
   try {
     const probe = new WasmExecutor(PROBE);
     probe.reserve(0, 2);
@@ -243,9 +252,11 @@ export function generate(program: Lowered): { bytes: Uint8Array; offset: number 
   for (const b of bodies) code.sized(b);
 
   const data = new Bytes().u32(1).u32(0).byte(0x41).i32(0).byte(0x0b);
-  const table = new Bytes();
-  for (const x of rows) table.bytes([x & 0xff, (x >>> 8) & 0xff, (x >>> 16) & 0xff, (x >>> 24) & 0xff]);
-  data.sized(table);
+  const words = new DataView(new ArrayBuffer(rows.length * 4));
+  rows.forEach((x, i) => {
+    words.setInt32(i * 4, x, true);
+  });
+  data.sized(new Bytes().bytes(new Uint8Array(words.buffer)));
 
   const bytes = module([
     [1, types],
