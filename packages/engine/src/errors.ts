@@ -1,4 +1,5 @@
 import { Value, VALUE_BRAND } from './value.js';
+import { at } from './at.js';
 
 // Error helpers shared by the engine and, through the public index, by the packages built on it,
 // so every message in mg quotes its input the same way.
@@ -163,16 +164,18 @@ function closest(key: string, known: readonly string[]): string | undefined {
 
 /** Levenshtein distance, with a swap of two neighbours counted as one edit. */
 function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i]);
-  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+  // Row-major (a.length + 1) x (b.length + 1): d(i, j) is the distance from a's first i to b's first j.
+  const w = b.length + 1;
+  const d = Array.from({ length: (a.length + 1) * w }, (_, k) => (k < w ? k : k % w === 0 ? k / w : 0));
+  const cell = (i: number, j: number): number => at(d, i * w + j);
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let best = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      let best = Math.min(cell(i - 1, j) + 1, cell(i, j - 1) + 1, cell(i - 1, j - 1) + cost);
       if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-        best = Math.min(best, d[i - 2]![j - 2]! + 1);
-      d[i]![j] = best;
+        best = Math.min(best, cell(i - 2, j - 2) + 1);
+      d[i * w + j] = best;
     }
   }
-  return d[a.length]![b.length]!;
+  return cell(a.length, b.length);
 }

@@ -1,6 +1,7 @@
 import { Value } from './value.js';
 import { gradientsOf } from './graph.js';
 import { checkData, checkOptions, checkValue, describe, isArray } from './errors.js';
+import { at } from './at.js';
 
 /** Options for {@link gradcheck}. */
 export interface GradcheckOptions {
@@ -83,7 +84,7 @@ export function gradcheck(
     const h = eps * Math.max(1, Math.abs(x));
     const shifted = (d: number) => evaluate(inputs.map((v, j) => (j === index ? v + d : v)));
     const numeric = (shifted(h) - shifted(-h)) / (2 * h);
-    const analytic = gradients[index]!;
+    const analytic = at(gradients, index);
     const diff = Math.abs(analytic - numeric);
     const scale = Math.max(Math.abs(analytic), Math.abs(numeric));
     return {

@@ -1,6 +1,7 @@
 import { describeInput } from '@mg/engine';
 import type { LossKind } from './loss-table.js';
 import { PythonRandom } from './python-random.js';
+import { at } from './at.js';
 
 /** A training set: inputs and targets, one per sample. */
 export interface Dataset {
@@ -67,12 +68,12 @@ export function shuffler(n: number, seed: number): (step: number, size: number) 
     if (step === last && batch.length === size) return batch;
     for (let i = n - 1; i > 0; i--) {
       const j = Math.floor(rng.random() * (i + 1));
-      const t = order[i]!;
-      order[i] = order[j]!;
+      const t = at(order, i);
+      order[i] = at(order, j);
       order[j] = t;
     }
     if (batch.length !== size) batch = new Array<number>(size);
-    for (let i = 0; i < size; i++) batch[i] = order[i]!;
+    for (let i = 0; i < size; i++) batch[i] = at(order, i);
     last = step;
     return batch;
   };

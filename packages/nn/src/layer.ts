@@ -5,6 +5,7 @@ import { checkActivation, type Activation } from './activation.js';
 import { checkCount, resolveRandom, type Initializer, type RandomOptions } from './init.js';
 import { checkInputs } from './inputs.js';
 import { parseLayer, writeNumber, type LayerFileJSON, type LayerJSON } from './serialize.js';
+import { at } from './at.js';
 
 /** Options for a {@link Layer}. */
 export interface LayerOptions extends RandomOptions {
@@ -54,7 +55,7 @@ export class Layer extends Module {
 
   /** Inputs per neuron. */
   get nin(): number {
-    return this.neurons[0]!.nin;
+    return at(this.neurons, 0).nin;
   }
 
   /** Number of outputs. */
@@ -64,7 +65,7 @@ export class Layer extends Module {
 
   /** The activation shared by the layer's neurons. */
   get activation(): Activation {
-    return this.neurons[0]!.activation;
+    return at(this.neurons, 0).activation;
   }
 
   /**

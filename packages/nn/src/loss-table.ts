@@ -8,6 +8,7 @@ import {
   checkProbabilities,
   type LabelRule,
 } from './labels.js';
+import { at } from './at.js';
 
 /**
  * The losses {@link Trainer} knows, each the mean over the batch of per-sample terms:
@@ -39,14 +40,14 @@ export const LOSSES: Readonly<Record<LossName, LossKind>> = {
   hinge: {
     singleOutput: true,
     target: (y, _nout, what) => scalar(y, HINGE_LABEL, what),
-    terms: (out, t) => [hingeTerm(out[0]!, t[0]!)],
-    correct: (out, t) => t[0]! > 0 === out[0]! > 0,
+    terms: (out, t) => [hingeTerm(at(out, 0), at(t, 0))],
+    correct: (out, t) => at(t, 0) > 0 === at(out, 0) > 0,
   },
   bce: {
     singleOutput: true,
     target: (y, _nout, what) => scalar(y, BCE_LABEL, what),
-    terms: (out, t) => [bceTerm(out[0]!, t[0]!)],
-    correct: (out, t) => t[0]! > 0.5 === out[0]! > 0,
+    terms: (out, t) => [bceTerm(at(out, 0), at(t, 0))],
+    correct: (out, t) => at(t, 0) > 0.5 === at(out, 0) > 0,
   },
   mse: {
     singleOutput: false,
@@ -71,8 +72,8 @@ export const LOSSES: Readonly<Record<LossName, LossKind>> = {
       let best = 0;
       let want = 0;
       for (let j = 1; j < t.length; j++) {
-        if (out[j]! > out[best]!) best = j;
-        if (t[j]! > t[want]!) want = j;
+        if (at(out, j) > at(out, best)) best = j;
+        if (at(t, j) > at(t, want)) want = j;
       }
       return best === want;
     },

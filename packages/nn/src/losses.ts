@@ -1,5 +1,6 @@
 import { describeInput, sum, type Value } from '@mg/engine';
 import { BCE_LABEL, HINGE_LABEL, checkClassIndex, checkLabel, checkProbabilities } from './labels.js';
+import { at } from './at.js';
 
 // Every loss is built from the engine's primitives in the order micrograd's demo writes it in
 // Python, because floating-point sums depend on their order and the demo must reproduce the
@@ -78,7 +79,7 @@ export function hingeLoss(scores: readonly Value[], ys: readonly (Value | number
   ys.forEach((y, i) => {
     checkLabel(y, HINGE_LABEL, `hingeLoss: ys[${i}]`);
   });
-  return mean(scores.map((s, i) => hingeTerm(s, ys[i]!)));
+  return mean(scores.map((s, i) => hingeTerm(s, at(ys, i))));
 }
 
 /**
@@ -125,7 +126,7 @@ export function mseLoss(
   checkPairs(predictions, targets, 'mseLoss');
   const errors: Value[] = [];
   predictions.forEach((p, i) => {
-    const t = targets[i]!;
+    const t = at<Value | number | readonly (Value | number)[]>(targets, i);
     if (Array.isArray(p) !== Array.isArray(t)) {
       throw new TypeError(
         `mseLoss: sample ${i} mixes a row and a single value (prediction and target must have the same shape)`,
@@ -144,7 +145,7 @@ export function mseLoss(
  * samples and outputs is {@link mseLoss} (and the Trainer's `'mse'`).
  */
 export function squaredErrors(predictions: readonly Value[], targets: readonly (Value | number)[]): Value[] {
-  return predictions.map((p, j) => squaredError(p, targets[j]!));
+  return predictions.map((p, j) => squaredError(p, at(targets, j)));
 }
 
 /**
@@ -204,7 +205,7 @@ export function bceWithLogitsLoss(logits: readonly Value[], ys: readonly (Value 
   ys.forEach((y, i) => {
     checkLabel(y, BCE_LABEL, `bceWithLogitsLoss: ys[${i}]`);
   });
-  return mean(logits.map((z, i) => bceTerm(z, ys[i]!)));
+  return mean(logits.map((z, i) => bceTerm(z, at(ys, i))));
 }
 
 /**
@@ -226,10 +227,10 @@ export function bceWithLogitsLoss(logits: readonly Value[], ys: readonly (Value 
  */
 export function logSumExp(logits: readonly Value[]): Value {
   if (logits.length === 0) throw new RangeError('logSumExp: expected at least one Value, got an empty array');
-  let m = logits[0]!;
-  for (let k = 1; k < logits.length; k++) m = m.add(logits[k]!.sub(m).relu());
-  let s = logits[0]!.sub(m).exp();
-  for (let k = 1; k < logits.length; k++) s = s.add(logits[k]!.sub(m).exp());
+  let m = at(logits, 0);
+  for (let k = 1; k < logits.length; k++) m = m.add(at(logits, k).sub(m).relu());
+  let s = at(logits, 0).sub(m).exp();
+  for (let k = 1; k < logits.length; k++) s = s.add(at(logits, k).sub(m).exp());
   return m.add(s.log());
 }
 
@@ -258,7 +259,7 @@ export function softmaxCrossEntropy(
 ): Value {
   if (typeof target === 'number') {
     checkClassIndex(target, logits.length, 'softmaxCrossEntropy: target');
-    return logSumExp(logits).sub(logits[target]!);
+    return logSumExp(logits).sub(at(logits, target));
   }
   checkPairs(logits, target, 'softmaxCrossEntropy');
   checkProbabilities(target, 'softmaxCrossEntropy: target');
@@ -268,8 +269,8 @@ export function softmaxCrossEntropy(
 /** {@link softmaxCrossEntropy} of a probability row, without checking the row. */
 export function crossEntropyTerm(logits: readonly Value[], target: readonly (Value | number)[]): Value {
   const lse = logSumExp(logits);
-  let dot = logits[0]!.mul(target[0]!);
-  for (let k = 1; k < logits.length; k++) dot = dot.add(logits[k]!.mul(target[k]!));
+  let dot = at(logits, 0).mul(at(target, 0));
+  for (let k = 1; k < logits.length; k++) dot = dot.add(at(logits, k).mul(at(target, k)));
   return lse.sub(dot);
 }
 
@@ -297,10 +298,10 @@ export function crossEntropyLoss(
   checkPairs(logits, targets, 'crossEntropyLoss');
   return mean(
     logits.map((z, i) => {
-      const t = targets[i]!;
+      const t = at(targets, i);
       if (typeof t === 'number') {
         checkClassIndex(t, z.length, `crossEntropyLoss: targets[${i}]`);
-        return logSumExp(z).sub(z[t]!);
+        return logSumExp(z).sub(at(z, t));
       }
       checkPairs(z, t, `crossEntropyLoss: sample ${i}`);
       checkProbabilities(t, `crossEntropyLoss: targets[${i}]`);

@@ -6,6 +6,7 @@ import { checkActivation, type Activation } from './activation.js';
 import { parseMLP, type MLPJSON } from './serialize.js';
 import { checkCount, resolveRandom, type Initializer, type RandomOptions } from './init.js';
 import { checkInputs } from './inputs.js';
+import { at } from './at.js';
 
 /** Options for an {@link MLP}. */
 export interface MLPOptions extends RandomOptions {
@@ -66,7 +67,7 @@ export class MLP extends Module {
     const activations = layerActivations(given.activations, sizes.length - 1);
     this.layers = sizes.slice(1).map(
       (nout, i) =>
-        new Layer(sizes[i]!, nout, {
+        new Layer(at(sizes, i), nout, {
           rng,
           activation: activations?.[i] ?? (i === sizes.length - 2 ? outputActivation : activation),
           ...(init === undefined ? {} : { init: init as Initializer }),
@@ -79,12 +80,12 @@ export class MLP extends Module {
 
   /** The number of inputs. */
   get nin(): number {
-    return this.layers[0]!.nin;
+    return at(this.layers, 0).nin;
   }
 
   /** The number of outputs. */
   get nout(): number {
-    return this.layers[this.layers.length - 1]!.nout;
+    return at(this.layers, this.layers.length - 1).nout;
   }
 
   /**

@@ -4,6 +4,7 @@ import { activate, activationName, checkActivation, type Activation } from './ac
 import { checkCount, resolveInit, resolveRandom, type RandomOptions } from './init.js';
 import { checkInputs } from './inputs.js';
 import { parseNeuron, writeNumber, type NeuronFileJSON } from './serialize.js';
+import { at } from './at.js';
 
 /** Options for a {@link Neuron}. */
 export interface NeuronOptions extends RandomOptions {
@@ -127,7 +128,7 @@ export class Neuron extends Module {
 export function forwardNeuron(neuron: Neuron, x: readonly (Value | number)[]): Value {
   const w = neuron.w;
   let act = neuron.b;
-  for (let i = 0; i < w.length; i++) act = act.add(w[i]!.mul(x[i]!));
+  for (let i = 0; i < w.length; i++) act = act.add(at(w, i).mul(at(x, i)));
   return activate(neuron.activation, act);
 }
 
@@ -139,5 +140,5 @@ export function labelNeuron(neuron: Neuron, prefix: string): void {
 
 /** Writes `values` into `params` in order (the caller checked the counts). */
 export function assign(params: readonly Value[], values: readonly number[]): void {
-  params.forEach((p, i) => (p.data = values[i]!));
+  params.forEach((p, i) => (p.data = at(values, i)));
 }

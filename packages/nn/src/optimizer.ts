@@ -1,4 +1,5 @@
 import { checkValue, describeInput, type Value } from '@mg/engine';
+import { at } from './at.js';
 
 /**
  * One number of optimizer state per parameter (Adam's moments, SGD's momentum buffer). A step
@@ -82,17 +83,17 @@ export abstract class Optimizer {
     const { params, next, slots } = this;
     const t = this.taken + 1;
     for (let i = 0; i < params.length; i++) {
-      const p = params[i]!;
+      const p = at(params, i);
       const x = this.update(i, p.data, p.grad, t);
       if (!(x - x === 0)) this.refuse(i, 'its value', x);
       for (const slot of slots) {
-        const s = slot.next[i]!;
+        const s = at(slot.next, i);
         if (!(s - s === 0)) this.refuse(i, slot.name, s);
       }
       next[i] = x;
     }
     for (const slot of slots) slot.current.set(slot.next);
-    for (let i = 0; i < params.length; i++) params[i]!.data = next[i]!;
+    for (let i = 0; i < params.length; i++) at(params, i).data = at(next, i);
     this.taken = t;
   }
 
@@ -129,7 +130,7 @@ export abstract class Optimizer {
   protected abstract update(i: number, x: number, g: number, t: number): number;
 
   private refuse(i: number, what: string, bad: number): never {
-    const p = this.params[i]!;
+    const p = at(this.params, i);
     const label = p.label === '' ? '' : ` ${JSON.stringify(p.label)}`;
     throw new RangeError(
       `${this.name}.step: parameter ${i}${label} (value ${p.data}, grad ${p.grad}) would make ${what} ${bad}; nothing was updated`,

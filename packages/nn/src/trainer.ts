@@ -23,6 +23,7 @@ import {
   type TrainerOptions,
 } from './trainer-options.js';
 import { ENGINES, type Engine } from './engines.js';
+import { at } from './at.js';
 
 /** What one step measured before its update. */
 interface Measured {
@@ -236,7 +237,7 @@ export class Trainer<M extends TrainableModel = MLP> {
     const lr = this.schedule === null ? opt.lr : this.scheduled(this.schedule, k);
     const indices = this.batchIndices(k);
     const { params, saved } = this;
-    for (let j = 0; j < params.length; j++) saved[j] = params[j]!.grad;
+    for (let j = 0; j < params.length; j++) saved[j] = at(params, j).grad;
     const previousLr = opt.lr;
     let measured: Measured;
     try {
@@ -244,7 +245,7 @@ export class Trainer<M extends TrainableModel = MLP> {
       opt.lr = lr;
       opt.step();
     } catch (e) {
-      for (let j = 0; j < params.length; j++) params[j]!.grad = saved[j]!;
+      for (let j = 0; j < params.length; j++) at(params, j).grad = at(saved, j);
       opt.lr = previousLr;
       throw e;
     }
@@ -268,7 +269,7 @@ export class Trainer<M extends TrainableModel = MLP> {
 
   private zeroGrad(): void {
     const params = this.params;
-    for (let j = 0; j < params.length; j++) params[j]!.grad = 0;
+    for (const p of params) p.grad = 0;
   }
 
   private eagerStep(indices: readonly number[]): Measured {
@@ -276,11 +277,11 @@ export class Trainer<M extends TrainableModel = MLP> {
     const terms: Value[] = [];
     let correct = 0;
     for (const i of indices) {
-      const outputs = this.model.forward(this.rows[i]!);
-      const target = this.targets[i]!;
+      const outputs = this.model.forward(at(this.rows, i));
+      const target = at(this.targets, i);
       terms.push(...kind.terms(outputs, target));
       if (kind.correct === null) continue;
-      for (let j = 0; j < out.length; j++) out[j] = outputs[j]!.data;
+      for (let j = 0; j < out.length; j++) out[j] = at(outputs, j).data;
       if (kind.correct(out, target)) correct++;
     }
     const total = this.total(terms);
@@ -304,14 +305,14 @@ export class Trainer<M extends TrainableModel = MLP> {
   private compiledStep(indices: readonly number[]): Measured {
     const { nin } = this.model;
     const { kind, out, rows, targets } = this;
-    const width = nin + this.targets[0]!.length;
+    const width = nin + at(this.targets, 0).length;
     const size = indices.length * width;
     if (this.flat.length !== size) this.flat = new Float64Array(size);
     const flat = this.flat;
     for (let b = 0; b < indices.length; b++) {
-      const i = indices[b]!;
-      flat.set(rows[i]!, b * width);
-      flat.set(targets[i]!, b * width + nin);
+      const i = at(indices, b);
+      flat.set(at(rows, i), b * width);
+      flat.set(at(targets, i), b * width + nin);
     }
     const program = this.compiled(width);
     this.zeroGrad();
@@ -321,7 +322,7 @@ export class Trainer<M extends TrainableModel = MLP> {
       const first = this.termCount;
       for (let b = 0; b < indices.length; b++) {
         for (let j = 0; j < out.length; j++) out[j] = program.output(b, first + j);
-        if (kind.correct(out, targets[indices[b]!]!)) correct++;
+        if (kind.correct(out, at(targets, at(indices, b)))) correct++;
       }
     }
     return { loss, correct };

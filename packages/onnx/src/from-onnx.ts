@@ -11,6 +11,7 @@ import {
 } from './proto.js';
 import { show } from './format.js';
 import { WireError } from './wire.js';
+import { at } from './at.js';
 
 const ACTIVATIONS: Record<'Relu' | 'Tanh' | 'Sigmoid', Activation> = {
   Relu: 'relu',
@@ -20,6 +21,9 @@ const ACTIVATIONS: Record<'Relu' | 'Tanh' | 'Sigmoid', Activation> = {
 
 const SUPPORTED =
   'mg imports a chain of Gemm or MatMul(+Add) layers, each followed by at most one Relu, Tanh or Sigmoid (Identity and Flatten are skipped)';
+
+/** An initializer whose values {@link initializer} has read and checked. */
+type Weight = Tensor & { values: Float64Array };
 
 /** What the readers of a layer's weights check them against. */
 interface Weights {
@@ -93,14 +97,14 @@ export function fromOnnx(bytes: Uint8Array | ArrayBuffer): MLP {
 function readLayers(graph: Graph): MLPJSON {
   const tensors = new Map(graph.initializers.map((t) => [t.name, t]));
   const inputs = graph.inputs.filter((i) => !tensors.has(i.name));
-  if (inputs.length !== 1)
+  const [input] = inputs;
+  const [output] = graph.outputs;
+  if (input === undefined || inputs.length !== 1)
     throw new TypeError(
       `fromOnnx: the graph must have one input, got ${inputs.length} (${inputs.map((i) => show(i.name)).join(', ')})`,
     );
-  const input = inputs[0]!;
-  if (graph.outputs.length !== 1)
+  if (output === undefined || graph.outputs.length !== 1)
     throw new TypeError(`fromOnnx: the graph must have one output, got ${graph.outputs.length}`);
-  const output = graph.outputs[0]!;
   if (input.elemType !== FLOAT && input.elemType !== DOUBLE) {
     throw new TypeError(
       `fromOnnx: input ${show(input.name)} must be FLOAT or DOUBLE, got ${dataTypeName(input.elemType)}`,
@@ -128,13 +132,13 @@ function readLayers(graph: Graph): MLPJSON {
   let current = input.name;
   for (;;) {
     const next = consumers.get(current) ?? [];
-    if (next.length === 0) break;
+    const [node] = next;
+    if (node === undefined) break;
     if (next.length > 1) {
       throw new TypeError(
         `fromOnnx: ${show(current)} feeds ${next.length} nodes (${next.map(label).join(', ')}); ${SUPPORTED}`,
       );
     }
-    const node = next[0]!;
     if (visited.has(node))
       throw new TypeError(
         `fromOnnx: the graph loops back to node ${label(node)}; an ONNX graph must be acyclic`,
@@ -178,7 +182,7 @@ function readLayers(graph: Graph): MLPJSON {
       default:
         unsupported(node, `${node.opType} is not a layer mg has`);
     }
-    current = node.output[0]!;
+    current = at(node.output, 0);
   }
   const stray = graph.nodes.find((n) => !visited.has(n));
   if (stray !== undefined) unsupported(stray, `it is not on the chain from the input ${show(input.name)}`);
@@ -199,7 +203,7 @@ function readLayers(graph: Graph): MLPJSON {
   return {
     format: 'mg.mlp',
     version: 1,
-    nin: layers[0]!.nin,
+    nin: at(layers, 0).nin,
     layers: layers.map((l) => ({
       activation: l.activation ?? 'linear',
       neurons: Array.from({ length: l.nout }, (_, j) => ({
@@ -228,7 +232,7 @@ function gemm(node: Node, current: string, weights: Weights, nin: number | undef
   const [rows = 0, cols = 0] = b.dims;
   const layer = linear(
     node,
-    transB === 1 ? b.values! : transpose(b.values!, rows, cols),
+    transB === 1 ? b.values : transpose(b.values, rows, cols),
     transB === 1 ? cols : rows,
     transB === 1 ? rows : cols,
     nin,
@@ -244,7 +248,7 @@ function matMul(node: Node, current: string, weights: Weights, nin: number | und
     unsupported(node, `its first input is ${show(a)}, not the previous layer's output ${show(current)}`);
   const b = initializer(node, bName, weights, 2);
   const [rows = 0, cols = 0] = b.dims;
-  return linear(node, transpose(b.values!, rows, cols), rows, cols, nin, b.name);
+  return linear(node, transpose(b.values, rows, cols), rows, cols, nin, b.name);
 }
 
 function addBias(node: Node, current: string, weights: Weights, last: PendingLayer | undefined): void {
@@ -275,16 +279,16 @@ function linear(
 
 function bias(node: Node, name: string, weights: Weights, nout: number): Float64Array {
   const t = initializer(node, name, weights, 1);
-  if (t.values!.length !== nout || (t.dims.length === 2 && t.dims[0] !== 1)) {
+  if (t.values.length !== nout || (t.dims.length === 2 && t.dims[0] !== 1)) {
     throw new RangeError(
       `fromOnnx: bias ${show(name)} (node ${label(node)}) has shape ${shape(t.dims)}, expected [${nout}] for a layer of ${nout} neurons`,
     );
   }
-  return t.values!;
+  return t.values;
 }
 
 /** The initializer `name` with finite FLOAT or DOUBLE values, of rank `rank` (a bias may also be [1, n]). */
-function initializer(node: Node, name: string | undefined, weights: Weights, rank: 1 | 2): Tensor {
+function initializer(node: Node, name: string | undefined, weights: Weights, rank: 1 | 2): Weight {
   const t = name === undefined ? undefined : weights.tensors.get(name);
   if (t === undefined) unsupported(node, `its input ${show(name)} is not a stored weight (an initializer)`);
   if (t.external === true)
@@ -319,7 +323,7 @@ function initializer(node: Node, name: string | undefined, weights: Weights, ran
     throw new RangeError(
       `fromOnnx: weight ${show(t.name)} holds ${t.values[bad]} at index ${bad}; mg models have finite weights`,
     );
-  return t;
+  return { ...t, values: t.values };
 }
 
 function attribute(node: Node, name: string, fallback: number): number {
@@ -331,7 +335,7 @@ function attribute(node: Node, name: string, fallback: number): number {
 
 function transpose(values: Float64Array, rows: number, cols: number): Float64Array {
   const out = new Float64Array(values.length);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = values[r * cols + c]!;
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = at(values, r * cols + c);
   return out;
 }
 

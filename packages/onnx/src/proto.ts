@@ -133,9 +133,9 @@ function encodeTensor(t: Tensor): Writer {
   const width = t.dataType === DOUBLE ? 8 : 4;
   const raw = new Uint8Array(values.length * width);
   const view = new DataView(raw.buffer);
-  for (let i = 0; i < values.length; i++) {
-    if (width === 8) view.setFloat64(i * 8, values[i]!, true);
-    else view.setFloat32(i * 4, values[i]!, true);
+  for (const [i, x] of values.entries()) {
+    if (width === 8) view.setFloat64(i * 8, x, true);
+    else view.setFloat32(i * 4, x, true);
   }
   return w.bytes(9, raw);
 }

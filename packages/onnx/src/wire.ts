@@ -113,8 +113,9 @@ export function readFields(bytes: Uint8Array, root: Uint8Array): Field[] {
     let value = 0;
     let scale = 1;
     for (let i = 0; i < 10; i++) {
-      if (at >= bytes.length) throw new WireError(`truncated varint at byte ${base + at}`);
-      const b = bytes[at++]!;
+      const b = bytes[at];
+      if (b === undefined) throw new WireError(`truncated varint at byte ${base + at}`);
+      at++;
       value += (b & 0x7f) * scale;
       scale *= 0x80;
       if (b < 0x80) return value;

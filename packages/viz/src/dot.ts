@@ -110,9 +110,11 @@ export function toDot(root: Value, options?: DotOptions): string {
     }
     shown = 0;
     // The note for the rest is a node too.
-    for (let nodes = 1; shown < order.length; shown++) {
-      nodes += nodesOf(order[shown]!);
+    let nodes = 1;
+    for (const v of order) {
+      nodes += nodesOf(v);
       if (nodes > o.maxNodes) break;
+      shown++;
     }
     whole = count(root);
   }

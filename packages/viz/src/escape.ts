@@ -29,8 +29,7 @@ export function escapeRecordField(text: string): string {
     .map((line) => {
       const chars = Array.from(controlFree(line));
       let out = '';
-      for (let i = 0; i < chars.length; i++) {
-        const c = chars[i]!;
+      for (const [i, c] of chars.entries()) {
         if (c === '\\') out += '\\\\';
         else if (c === '"') out += '\\"';
         else if (RECORD_SPECIAL.test(c)) out += `\\${c}`;

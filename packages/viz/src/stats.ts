@@ -65,6 +65,13 @@ export function graphStats(root: Value, options?: GraphStatsOptions): GraphStats
   }
   const stats: GraphStats = { values: 0, leaves: 0, ops: 0, edges: 0, depth: 0, opHistogram: {} };
   const depth = new Map<Value, number>();
+  const depthOf = (v: Value): number => {
+    const d = depth.get(v);
+    // A topological order puts every child before its parents.
+    if (d === undefined)
+      throw new Error(`mg internal error: ${String(v)} reached before its depth was known`);
+    return d;
+  };
   for (const v of topologicalOrder(root)) {
     stats.values++;
     if (v.op === '') {
@@ -76,9 +83,9 @@ export function graphStats(root: Value, options?: GraphStatsOptions): GraphStats
     stats.edges += v.children.length + 1;
     stats.opHistogram[v.op] = (stats.opHistogram[v.op] ?? 0) + 1;
     let d = 0;
-    for (const child of v.children) d = Math.max(d, depth.get(child)!);
+    for (const child of v.children) d = Math.max(d, depthOf(child));
     depth.set(v, d + 1);
   }
-  stats.depth = depth.get(root)!;
+  stats.depth = depthOf(root);
   return stats;
 }

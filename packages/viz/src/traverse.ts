@@ -24,9 +24,10 @@ export function breadthFirst(root: Value, maxNodes = Infinity): Visit {
   const order: Value[] = [root];
   const index = new Map<Value, number>([[root, 0]]);
   let nodes = nodesOf(root);
-  for (let i = 0; i < order.length; i++) {
+  // The loop also visits the nodes it appends.
+  for (const v of order) {
     if (nodes > maxNodes) return { order, index, fits: false };
-    for (const child of order[i]!.children) {
+    for (const child of v.children) {
       if (!index.has(child)) {
         index.set(child, order.length);
         order.push(child);
