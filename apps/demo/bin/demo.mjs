@@ -13,7 +13,7 @@ const bundle = join(demo, 'node_modules', '.cache', 'mg-demo', 'cli.mjs');
 const inputs = [
   join(demo, 'src', 'cli'),
   join(demo, 'src', 'core'),
-  ...['engine', 'nn', 'onnx', 'viz'].flatMap((name) => [
+  ...['engine', 'nn', 'onnx', 'test-utils', 'viz'].flatMap((name) => [
     join(root, 'packages', name, 'src'),
     join(root, 'packages', name, 'package.json'),
   ]),

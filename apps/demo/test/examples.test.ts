@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seedExamples, type Example } from '../src/core/examples.js';
+import { seedExamples, type Example } from '../src/cli/examples.js';
 
 function byLabel(example: Example): Record<string, { data: number; grad: number }> {
   return Object.fromEntries(example.values.map((v) => [v.label, { data: v.data, grad: v.grad }]));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Value } from '../src/index.js';
+import { readmeExample } from '@mg/test-utils';
 import { expectRelativelyClose } from './close.js';
 
 // micrograd's test/test_engine.py, checked there against PyTorch.
@@ -18,23 +19,10 @@ describe('micrograd reference cases', () => {
   });
 
   it('more ops: the README example matches PyTorch within 1e-12', () => {
-    const a = new Value(-4.0);
-    const b = new Value(2.0);
-    let c = a.add(b);
-    let d = a.mul(b).add(b.pow(3));
-    c = c.add(c.add(1));
-    c = c.add(new Value(1).add(c).add(a.neg()));
-    d = d.add(d.mul(2).add(b.add(a).relu()));
-    d = d.add(new Value(3).mul(d).add(b.sub(a).relu()));
-    const e = c.sub(d);
-    const f = e.pow(2);
-    let g = f.div(2.0);
-    g = g.add(new Value(10.0).div(f));
+    const { a, b, g } = readmeExample().values;
 
-    g.backward();
-
-    expectRelativelyClose(g.data, 24.70408163265306);
-    expectRelativelyClose(a.grad, 138.83381924198252);
-    expectRelativelyClose(b.grad, 645.5772594752186);
+    expectRelativelyClose(g!.data, 24.70408163265306);
+    expectRelativelyClose(a!.grad, 138.83381924198252);
+    expectRelativelyClose(b!.grad, 645.5772594752186);
   });
 });

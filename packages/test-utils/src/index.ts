@@ -10,6 +10,7 @@ export {
   tanhExample,
 } from './fixtures/lecture.js';
 export { median } from './fixtures/median.js';
+export { readmeExample } from './fixtures/readme.js';
 export {
   type Activation,
   type DemoWorkload,

@@ -146,24 +146,25 @@ const WHOLE = /^\d+$/;
 const DECIMAL = /^(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 
 function whole(text: string | undefined, flag: 'steps' | 'seed' | 'samples', fallback: number): number {
-  if (text === undefined) return fallback;
-  const [min, max] = LIMITS[flag];
-  const n = WHOLE.test(text) ? Number(text) : NaN;
-  if (!(n >= min && n <= max))
-    throw new UsageError(
-      `--${flag} must be a whole number from ${min} to ${max}, got ${JSON.stringify(text)}`,
-    );
-  return n;
+  return bounded(text, flag, fallback, WHOLE, 'a whole number');
 }
 
 function decimal(text: string | undefined, flag: 'noise', fallback: number): number {
+  return bounded(text, flag, fallback, DECIMAL, 'a decimal number');
+}
+
+function bounded(
+  text: string | undefined,
+  flag: 'steps' | 'seed' | 'samples' | 'noise',
+  fallback: number,
+  pattern: RegExp,
+  kind: string,
+): number {
   if (text === undefined) return fallback;
   const [min, max] = LIMITS[flag];
-  const n = DECIMAL.test(text) ? Number(text) : NaN;
+  const n = pattern.test(text) ? Number(text) : NaN;
   if (!(n >= min && n <= max))
-    throw new UsageError(
-      `--${flag} must be a decimal number from ${min} to ${max}, got ${JSON.stringify(text)}`,
-    );
+    throw new UsageError(`--${flag} must be ${kind} from ${min} to ${max}, got ${JSON.stringify(text)}`);
   return n;
 }
 

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { seedExamples } from '../core/examples.js';
+import { seedExamples } from './examples.js';
 import { graphFileNames, graphFiles } from './graphs.js';
 import { prepareOut, writeAll } from './out-dir.js';
 import { shown, type Output } from './output.js';

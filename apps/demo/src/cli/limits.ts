@@ -39,12 +39,13 @@ export function gridAcross(hidden: readonly number[]): number {
 
 /** The weights and neurons of an MLP 2-...-1. */
 function size(hidden: readonly number[]): { weights: number; neurons: number } {
-  const sizes = [2, ...hidden, 1];
   let weights = 0;
   let neurons = 0;
-  for (let i = 1; i < sizes.length; i++) {
-    weights += sizes[i - 1]! * sizes[i]!;
-    neurons += sizes[i]!;
+  let fanIn = 2;
+  for (const width of [...hidden, 1]) {
+    weights += fanIn * width;
+    neurons += width;
+    fanIn = width;
   }
   return { weights, neurons };
 }

@@ -10,6 +10,7 @@ import { prepareOnnxFile } from './onnx-file.js';
 import { prepareOut, writeAll } from './out-dir.js';
 import { shown, type Output } from './output.js';
 import { jsonProgress, liveProgress, plainProgress, type Progress } from './progress.js';
+import { last } from '../core/checked.js';
 
 /** The files a training run writes into its output folder. */
 export const TRAIN_FILES: readonly string[] = [
@@ -72,11 +73,11 @@ export async function trainCommand(
     () => neuronGraphFiles(training.model, data.X),
   ]);
   if (onnxFile !== undefined) artifacts.push(onnxFile.write(training.model));
-  const last = records[records.length - 1]!;
+  const final = last(records);
   progress.done({
     steps,
-    loss: last.loss,
-    accuracy: last.accuracy,
+    loss: final.loss,
+    accuracy: final.accuracy,
     engine,
     msPerStep: median(times),
     totalMs,

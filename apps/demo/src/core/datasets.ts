@@ -1,4 +1,5 @@
 import { RandomState } from './random-state.js';
+import { at, pointAt } from './checked.js';
 
 /** A two-class dataset of points in the plane. */
 export interface Dataset {
@@ -39,22 +40,12 @@ export interface DatasetOptions {
  */
 export function makeMoons(samples: number, random: RandomState, options: DatasetOptions = {}): Dataset {
   checkSamples(samples, 'makeMoons');
-  const nOut = Math.floor(samples / 2);
-  const nIn = samples - nOut;
-  const tOut = linspace(0, Math.PI, nOut, true);
-  const tIn = linspace(0, Math.PI, nIn, true);
-  const X = new Float64Array(2 * samples);
-  const y = new Uint8Array(samples);
-  tOut.forEach((t, i) => {
-    X[2 * i] = Math.cos(t);
-    X[2 * i + 1] = Math.sin(t);
-  });
-  tIn.forEach((t, i) => {
-    X[2 * (nOut + i)] = 1 - Math.cos(t);
-    X[2 * (nOut + i) + 1] = 1 - Math.sin(t) - 0.5;
-    y[nOut + i] = 1;
-  });
-  return finish({ X, y }, random, options, 'makeMoons');
+  const data = twoClasses(samples, (n, label) =>
+    linspace(0, Math.PI, n, true).map((t) =>
+      label === 0 ? [Math.cos(t), Math.sin(t)] : [1 - Math.cos(t), 1 - Math.sin(t) - 0.5],
+    ),
+  );
+  return finish(data, random, options, 'makeMoons');
 }
 
 /**
@@ -80,20 +71,12 @@ export function makeCircles(
   const { factor = 0.8 } = options;
   if (!(factor >= 0 && factor < 1))
     throw new RangeError(`makeCircles: factor must be in [0, 1), got ${factor}`);
-  const nOut = Math.floor(samples / 2);
-  const nIn = samples - nOut;
-  const X = new Float64Array(2 * samples);
-  const y = new Uint8Array(samples);
-  linspace(0, 2 * Math.PI, nOut, false).forEach((t, i) => {
-    X[2 * i] = Math.cos(t);
-    X[2 * i + 1] = Math.sin(t);
-  });
-  linspace(0, 2 * Math.PI, nIn, false).forEach((t, i) => {
-    X[2 * (nOut + i)] = Math.cos(t) * factor;
-    X[2 * (nOut + i) + 1] = Math.sin(t) * factor;
-    y[nOut + i] = 1;
-  });
-  return finish({ X, y }, random, options, 'makeCircles');
+  const data = twoClasses(samples, (n, label) =>
+    linspace(0, 2 * Math.PI, n, false).map((t) =>
+      label === 0 ? [Math.cos(t), Math.sin(t)] : [Math.cos(t) * factor, Math.sin(t) * factor],
+    ),
+  );
+  return finish(data, random, options, 'makeCircles');
 }
 
 /**
@@ -120,21 +103,14 @@ export function makeSpiral(
   const { turns = 1 } = options;
   if (!(turns > 0 && Number.isFinite(turns)))
     throw new RangeError(`makeSpiral: turns must be a positive number, got ${turns}`);
-  const counts = [Math.floor(samples / 2), samples - Math.floor(samples / 2)] as const;
-  const X = new Float64Array(2 * samples);
-  const y = new Uint8Array(samples);
-  let row = 0;
-  counts.forEach((count, label) => {
+  const data = twoClasses(samples, (n, label) =>
     // Start a little off the centre, where the two arms would otherwise meet.
-    linspace(0.1, 1, count, true).forEach((r) => {
+    linspace(0.1, 1, n, true).map((r) => {
       const t = 2 * Math.PI * turns * r + Math.PI * label;
-      X[2 * row] = r * Math.cos(t);
-      X[2 * row + 1] = r * Math.sin(t);
-      y[row] = label;
-      row++;
-    });
-  });
-  return finish({ X, y }, random, options, 'makeSpiral');
+      return [r * Math.cos(t), r * Math.sin(t)];
+    }),
+  );
+  return finish(data, random, options, 'makeSpiral');
 }
 
 /**
@@ -179,6 +155,21 @@ export function linspace(start: number, stop: number, n: number, endpoint: boole
   return out;
 }
 
+/**
+ * scikit-learn's layout before shuffling: `floor(samples / 2)` points of class 0, then the rest of
+ * class 1.
+ *
+ * @param part - the points of one class, given how many
+ */
+function twoClasses(samples: number, part: (n: number, label: 0 | 1) => [number, number][]): Dataset {
+  const nOut = Math.floor(samples / 2);
+  const points = [...part(nOut, 0), ...part(samples - nOut, 1)];
+  return {
+    X: Float64Array.from(points.flat()),
+    y: Uint8Array.from(points, (_, i) => (i < nOut ? 0 : 1)),
+  };
+}
+
 /** Shuffles the rows, then adds noise row by row: scikit-learn's order of draws. */
 function finish(data: Dataset, random: RandomState, options: DatasetOptions, where: string): Dataset {
   const { noise = 0, shuffle = true } = options;
@@ -191,15 +182,14 @@ function finish(data: Dataset, random: RandomState, options: DatasetOptions, whe
     const Xs = new Float64Array(2 * n);
     const ys = new Uint8Array(n);
     order.forEach((from, to) => {
-      Xs[2 * to] = X[2 * from]!;
-      Xs[2 * to + 1] = X[2 * from + 1]!;
-      ys[to] = y[from]!;
+      Xs.set(pointAt(X, from), 2 * to);
+      ys[to] = at(y, from);
     });
     X = Xs;
     y = ys;
   }
   // scikit-learn draws noise only when noise is given; 0 here means "not given".
-  if (noise > 0) for (let i = 0; i < X.length; i++) X[i] = X[i]! + random.normal(0, noise);
+  if (noise > 0) X = X.map((x) => x + random.normal(0, noise));
   return { X, y };
 }
 

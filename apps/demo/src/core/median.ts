@@ -1,3 +1,5 @@
+import { at } from './checked.js';
+
 /**
  * The median of some numbers: the middle one, or the mean of the two middle ones.
  *
@@ -13,5 +15,5 @@ export function median(xs: readonly number[]): number {
   if (xs.length === 0) return 0;
   const sorted = [...xs].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  return sorted.length % 2 === 1 ? at(sorted, mid) : (at(sorted, mid - 1) + at(sorted, mid)) / 2;
 }

@@ -1,5 +1,6 @@
 import { topologicalOrder, Value } from '@mg/engine';
 import { Neuron, type MLP } from '@mg/nn';
+import { at, pointAt } from './checked.js';
 
 /**
  * The first point of `X` at which the model's first hidden neuron is active (its weighted sum is
@@ -12,11 +13,13 @@ import { Neuron, type MLP } from '@mg/nn';
  */
 export function activePoint(model: MLP, X: Float64Array): [number, number] {
   if (X.length < 2) throw new RangeError('activePoint: X holds no point');
-  const { w, b } = model.layers[0]!.neurons[0]!;
-  for (let i = 0; i + 1 < X.length; i += 2) {
-    if (b.data + w[0]!.data * X[i]! + w[1]!.data * X[i + 1]! > 0) return [X[i]!, X[i + 1]!];
+  const { w, b } = firstNeuron(model);
+  const [w1, w2] = [at(w, 0).data, at(w, 1).data];
+  for (let i = 0; 2 * i + 1 < X.length; i++) {
+    const [x1, x2] = pointAt(X, i);
+    if (b.data + w1 * x1 + w2 * x2 > 0) return [x1, x2];
   }
-  return [X[0]!, X[1]!];
+  return pointAt(X, 0);
 }
 
 /**
@@ -34,7 +37,7 @@ export function activePoint(model: MLP, X: Float64Array): [number, number] {
  * ```
  */
 export function neuronGraph(model: MLP, point: readonly [number, number]): Value {
-  const neuron = model.layers[0]!.neurons[0]!;
+  const neuron = firstNeuron(model);
   // A standalone neuron labels its parameters as the lecture does: w1, w2, b.
   const copy = Neuron.fromJSON(neuron.toJSON());
   const x = point.map((v, i) => new Value(v, { label: `x${i + 1}` }));
@@ -45,9 +48,19 @@ export function neuronGraph(model: MLP, point: readonly [number, number]): Value
     if (v.label !== '' || a === undefined || b === undefined) continue;
     v.label = v.op === 'mul' ? `${a.label}${b.label}` : `${a.label} + ${b.label}`;
   }
-  const n = copy.activation === 'linear' ? out : out.children[0]!;
+  const n = copy.activation === 'linear' ? out : at(out.children, 0);
   n.label = 'n';
   out.label = 'out';
   out.backward();
   return out;
+}
+
+/**
+ * The first neuron of the model's first layer, the one the graphs draw.
+ *
+ * @param model - an MLP (every MLP has at least one layer of at least one neuron)
+ * @returns that neuron
+ */
+export function firstNeuron(model: MLP): Neuron {
+  return at(at(model.layers, 0).neurons, 0);
 }

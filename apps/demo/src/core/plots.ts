@@ -1,5 +1,6 @@
 import type { Dataset } from './datasets.js';
 import type { StepRecord } from './train.js';
+import { at, last as lastOf, pointAt, present } from './checked.js';
 
 /** A regular grid of points over a rectangle, at which a model is scored to draw its boundary. */
 export interface Grid {
@@ -36,11 +37,12 @@ export function boundaryGrid(X: Float64Array, across = 320): Grid {
   if (!Number.isInteger(across) || across < 1)
     throw new RangeError(`boundaryGrid: across must be a positive integer, got ${across}`);
   let [xMin, xMax, yMin, yMax] = [Infinity, -Infinity, Infinity, -Infinity];
-  for (let i = 0; i < X.length; i += 2) {
-    xMin = Math.min(xMin, X[i]!);
-    xMax = Math.max(xMax, X[i]!);
-    yMin = Math.min(yMin, X[i + 1]!);
-    yMax = Math.max(yMax, X[i + 1]!);
+  for (let i = 0; 2 * i + 1 < X.length; i++) {
+    const [x, y] = pointAt(X, i);
+    xMin = Math.min(xMin, x);
+    xMax = Math.max(xMax, x);
+    yMin = Math.min(yMin, y);
+    yMax = Math.max(yMax, y);
   }
   [xMin, xMax, yMin, yMax] = [xMin - 1, xMax + 1, yMin - 1, yMax + 1];
   const cell = (xMax - xMin) / across;
@@ -94,8 +96,8 @@ export function decisionBoundarySvg(
   for (let r = 0; r < ny; r++) {
     let start = 0;
     for (let c = 1; c <= nx; c++) {
-      const cls = Number(scores[r * nx + start]! > 0);
-      if (c < nx && Number(scores[r * nx + c]! > 0) === cls) continue;
+      const cls = Number(at(scores, r * nx + start) > 0);
+      if (c < nx && Number(at(scores, r * nx + c) > 0) === cls) continue;
       const x = MARGIN.left + start * cellW;
       const y = MARGIN.top + frame.h - (r + 1) * cellH;
       regions.push(
@@ -105,11 +107,10 @@ export function decisionBoundarySvg(
     }
   }
   const points: string[] = [];
-  for (let i = 0; i < data.y.length; i++) {
-    const cls = data.y[i]! === 1 ? 1 : 0;
-    points.push(
-      `<circle cx="${fmt(frame.px(data.X[2 * i]!))}" cy="${fmt(frame.py(data.X[2 * i + 1]!))}" r="3.6" fill="${POINT[cls]}"/>`,
-    );
+  for (const [i, label] of data.y.entries()) {
+    const cls = label === 1 ? 1 : 0;
+    const [x, y] = pointAt(data.X, i);
+    points.push(`<circle cx="${fmt(frame.px(x))}" cy="${fmt(frame.py(y))}" r="3.6" fill="${POINT[cls]}"/>`);
   }
   return svgDocument(
     title,
@@ -135,8 +136,8 @@ export function decisionBoundarySvg(
  */
 export function curvesSvg(records: readonly StepRecord[], title = ''): string {
   if (records.length === 0) throw new RangeError('curvesSvg: no records to plot');
-  const last = Math.max(1, records[records.length - 1]!.step);
-  const first = records[0]!.step;
+  const last = Math.max(1, lastOf(records).step);
+  const first = at(records, 0).step;
   const maxLoss = Math.max(...records.map((r) => r.loss));
   const minAccuracy = Math.min(...records.map((r) => r.accuracy * 100));
   const gap = 34;
@@ -219,7 +220,10 @@ function ticks(min: number, max: number): { value: number; label: string }[] {
   if (!(span > 0)) return [{ value: min, label: String(min) }];
   const raw = span / 6;
   const power = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 2.5, 5, 10].map((m) => m * power).find((s) => s >= raw)!;
+  const step = present(
+    [1, 2, 2.5, 5, 10].map((m) => m * power).find((s) => s >= raw),
+    `tick step for span ${span}`,
+  );
   const decimals = Math.max(0, -Math.floor(Math.log10(step) + 1e-9) + (step / power === 2.5 ? 1 : 0));
   const out: { value: number; label: string }[] = [];
   for (let v = Math.ceil(min / step) * step; v <= max + step * 1e-9; v += step) {

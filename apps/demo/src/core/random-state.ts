@@ -123,8 +123,9 @@ export class RandomState {
   shuffle<T>(items: MutableArrayLike<T>): void {
     for (let i = items.length - 1; i > 0; i--) {
       const j = this.randomInterval(i);
-      const t = items[i]!;
-      items[i] = items[j]!;
+      // Both indices are in range, so both reads are Ts (T itself may include undefined).
+      const t = items[i] as T;
+      items[i] = items[j] as T;
       items[j] = t;
     }
   }

@@ -1,6 +1,7 @@
 import { compile, type Program } from '@mg/engine';
 import { ENGINES, MLP, Trainer, type Engine } from '@mg/nn';
 import type { Dataset } from './datasets.js';
+import { pointAt } from './checked.js';
 
 /** Options for a {@link Training}. */
 export interface TrainingOptions {
@@ -68,7 +69,7 @@ export class Training {
     this.engine = engine;
     this.model = new MLP(2, [...hidden, 1], { seed });
     const { X, y } = data;
-    const rows = Array.from(y, (_, i) => [X[2 * i]!, X[2 * i + 1]!]);
+    const rows = Array.from(y, (_, i) => pointAt(X, i));
     const labels = Array.from(y, (c) => 2 * c - 1);
     this.trainer = new Trainer(
       this.model,

@@ -18,7 +18,8 @@ const short = (v: number): string => String(Number(v.toPrecision(3)));
 /** Loss (left axis) and accuracy (right axis) per step, training and test, redrawn as steps arrive. */
 export class Chart {
   private plot: uPlot;
-  private readonly columns: number[][] = [[], [], [], [], []];
+  // Steps, losses, test losses, accuracies, test accuracies: uPlot's columns, x first.
+  private readonly columns: [number[], number[], number[], number[], number[]] = [[], [], [], [], []];
   private log = false;
 
   constructor(private readonly container: HTMLElement) {
@@ -38,13 +39,7 @@ export class Chart {
 
   /** Appends steps; call {@link Chart.draw} to show them. */
   add(rows: readonly StepRow[]): void {
-    const [steps, losses, tests, accuracies, testAccuracies] = this.columns as [
-      number[],
-      number[],
-      number[],
-      number[],
-      number[],
-    ];
+    const [steps, losses, tests, accuracies, testAccuracies] = this.columns;
     for (const row of rows) {
       steps.push(row.step);
       losses.push(row.loss);
@@ -70,13 +65,7 @@ export class Chart {
 
   // uPlot draws NaN as a gap and a log axis cannot show 0 or less: those become gaps too.
   private data(): uPlot.AlignedData {
-    const [steps, losses, tests, accuracies, testAccuracies] = this.columns as [
-      number[],
-      number[],
-      number[],
-      number[],
-      number[],
-    ];
+    const [steps, losses, tests, accuracies, testAccuracies] = this.columns;
     const visible = (v: number): number | null => (Number.isFinite(v) && (!this.log || v > 0) ? v : null);
     return [
       steps,

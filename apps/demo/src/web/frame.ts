@@ -5,6 +5,7 @@ import type { NetworkView } from './network.js';
 import type { Plot } from './plot.js';
 import type { Report, StepRow } from './protocol.js';
 import type { StatusCards } from './status.js';
+import { last } from '../core/checked.js';
 
 // The Steps table is the costliest thing to repaint (every row moves down when one arrives), so
 // while training it takes new rows at most this often; the chart and cards take them every frame.
@@ -77,7 +78,7 @@ export class FrameDrawer {
     this.rows = [];
     if (rows.length > 0) {
       this.first ??= rows[0];
-      this.last = rows[rows.length - 1]!;
+      this.last = last(rows);
       this.logRows.push(...rows);
       chart.add(rows);
       chart.draw();

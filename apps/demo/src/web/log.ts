@@ -32,7 +32,7 @@ export class StepLog {
       fragment.prepend(tr);
     }
     this.body.prepend(fragment);
-    while (this.body.childElementCount > MAX_ROWS) this.body.lastElementChild!.remove();
+    while (this.body.childElementCount > MAX_ROWS) this.body.lastElementChild?.remove();
   }
 
   clear(): void {

@@ -15,8 +15,10 @@ import { codePolicy } from './policy.js';
 import { FrameDrawer } from './frame.js';
 import type { Command, GraphKind, Report } from './protocol.js';
 import { StatusCards } from './status.js';
+import { pointAt, present } from '../core/checked.js';
 
-const $ = (selector: string): HTMLElement => document.querySelector<HTMLElement>(selector)!;
+const $ = (selector: string): HTMLElement =>
+  present(document.querySelector<HTMLElement>(selector), `element ${selector} in index.html`);
 
 const worker = new Worker(new URL('./worker/worker.ts', import.meta.url), { type: 'module' });
 const send = (command: Command): void => {
@@ -151,7 +153,7 @@ worker.onmessage = (event: MessageEvent<Report>) => {
         frame.redrawPlot();
       }
       if (report.point === plot.selected && report.kind === graphKind.value) {
-        graph.show(report, [trainX[2 * report.point]!, trainX[2 * report.point + 1]!]);
+        graph.show(report, pointAt(trainX, report.point));
       }
       return;
     case 'model':

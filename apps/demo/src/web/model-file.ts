@@ -1,6 +1,7 @@
 // Saving the trained model as @mg/nn's MLP JSON, and reading one back into a configuration.
 import type { MLPJSON } from '@mg/nn';
 import { ACTIVATIONS, LIMITS, type Config } from './config.js';
+import { at, present } from '../core/checked.js';
 
 /** Offers a model as a file download: @mg/nn's JSON, or ONNX bytes. */
 export function download(model: MLPJSON | Uint8Array<ArrayBuffer>, name: string): void {
@@ -47,7 +48,7 @@ export function configFor(text: string | MLPJSON, base: Config): { config: Confi
     throw new Error(
       `hidden layers ${hidden.join(', ')}: this page trains up to ${LIMITS.layers[1]} layers of ${hi}`,
     );
-  const activation = layers[0]!.activation;
+  const activation = at(layers, 0).activation;
   if (
     hidden.length > 0 &&
     (!ACTIVATIONS.includes(activation) || layers.slice(0, -1).some((l) => l.activation !== activation))
@@ -73,7 +74,8 @@ export function bindModelButtons(
     error: (message: string) => void;
   },
 ): void {
-  const element = (id: string): HTMLElement => box.querySelector<HTMLElement>(`#${id}`)!;
+  const element = (id: string): HTMLElement =>
+    present(box.querySelector<HTMLElement>(`#${id}`), `element #${id} in the model box`);
   const input = element('load-file') as HTMLInputElement;
   element('save').addEventListener('click', () => {
     on.save('json');

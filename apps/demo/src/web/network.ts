@@ -2,6 +2,7 @@
 // columns by layer, over lines for the weights whose thickness and colour show their size and sign.
 import { CLASS_RGB } from './plot.js';
 import type { GridShape } from './protocol.js';
+import { at, present } from '../core/checked.js';
 
 const GAP = 4;
 const MAX_COLUMN_PX = 560;
@@ -94,7 +95,7 @@ export class NetworkView {
         offset += cells;
         let max = 0;
         for (const v of values) max = Math.max(max, Math.abs(v));
-        this.paint(node.element as HTMLCanvasElement, (i) => (max === 0 ? 0 : values[i]! / max));
+        this.paint(node.element as HTMLCanvasElement, (i) => (max === 0 ? 0 : at(values, i) / max));
       }
     }
     this.drawLinks();
@@ -114,8 +115,9 @@ export class NetworkView {
     }
     const canvas = document.createElement('canvas');
     canvas.className = 'node';
-    canvas.width = this.grid!.nx;
-    canvas.height = this.grid!.ny;
+    const { nx, ny } = present(this.grid, 'grid for a hidden neuron');
+    canvas.width = nx;
+    canvas.height = ny;
     canvas.style.width = `${this.cell.w}px`;
     canvas.style.height = `${this.cell.h}px`;
     canvas.tabIndex = 0;
@@ -138,7 +140,7 @@ export class NetworkView {
     for (const column of this.nodes) for (const node of column) node.element.classList.remove('active');
     this.highlight = target;
     if (target !== null) {
-      this.nodes[target.layer]![target.index]!.element.classList.add('active');
+      at(at(this.nodes, target.layer), target.index).element.classList.add('active');
       const incoming = this.incoming(target.layer, target.index);
       const lo = Math.min(...incoming);
       const hi = Math.max(...incoming);
@@ -150,13 +152,13 @@ export class NetworkView {
   /** Neuron `index` of layer `layer`'s weights from the previous layer. */
   private incoming(layer: number, index: number): number[] {
     let offset = 0;
-    for (let l = 1; l < layer; l++) offset += this.sizes[l]! * this.sizes[l - 1]!;
-    const fanIn = this.sizes[layer - 1]!;
+    for (let l = 1; l < layer; l++) offset += at(this.sizes, l) * at(this.sizes, l - 1);
+    const fanIn = at(this.sizes, layer - 1);
     return Array.from(this.weights.subarray(offset + index * fanIn, offset + (index + 1) * fanIn));
   }
 
   private drawLinks(): void {
-    const context = this.links.getContext('2d')!;
+    const context = present(this.links.getContext('2d'), 'canvas 2d context');
     context.clearRect(0, 0, this.links.width, this.links.height);
     if (this.weights.length === 0) return;
     let max = 0;
@@ -164,11 +166,10 @@ export class NetworkView {
     const h = this.highlight;
     let offset = 0;
     const later: [Node, Node, number][] = [];
-    for (let l = 1; l < this.nodes.length; l++) {
-      const from = this.nodes[l - 1]!;
-      for (const to of this.nodes[l]!) {
+    for (const [l, from] of this.nodes.slice(0, -1).entries()) {
+      for (const to of at(this.nodes, l + 1)) {
         for (const source of from) {
-          const w = this.weights[offset++]!;
+          const w = at(this.weights, offset++);
           const related =
             h !== null &&
             ((to.layer === h.layer && to.index === h.index) ||
@@ -199,7 +200,7 @@ export class NetworkView {
   }
 
   private drawInputs(): void {
-    const grid = this.grid!;
+    const grid = present(this.grid, 'grid for the inputs');
     for (const node of this.nodes[0] ?? []) {
       const canvas = node.element as HTMLCanvasElement;
       canvas.width = grid.nx;
@@ -214,8 +215,8 @@ export class NetworkView {
 
   /** Fills a picture from values in [-1, 1], cell `i` row-major from the bottom-left. */
   private paint(canvas: HTMLCanvasElement, value: (i: number) => number): void {
-    const { nx, ny } = this.grid!;
-    const context = canvas.getContext('2d')!;
+    const { nx, ny } = present(this.grid, 'grid to paint');
+    const context = present(canvas.getContext('2d'), 'canvas 2d context');
     const image = context.createImageData(nx, ny);
     for (let r = 0; r < ny; r++) {
       for (let c = 0; c < nx; c++) {

@@ -1,6 +1,7 @@
 // The notebook's picture, live: decision regions under the points, coloured by class.
 
 import type { GridShape } from './protocol.js';
+import { at, pointAt, present } from '../core/checked.js';
 
 // Class 0 and class 1, as RGB: a blue and an orange that stay apart for colour-blind readers.
 export const CLASS_RGB = [
@@ -48,16 +49,18 @@ export class Plot {
   setScores(scores: Float32Array, pointScores: Float32Array, testScores: Float32Array): void {
     const grid = this.grid;
     if (grid === null) return;
-    const context = this.cells.getContext('2d')!;
+    const context = present(this.cells.getContext('2d'), 'canvas 2d context');
     const image = context.createImageData(grid.nx, grid.ny);
     for (let r = 0; r < grid.ny; r++) {
       for (let c = 0; c < grid.nx; c++) {
-        const s = scores[r * grid.nx + c]!;
-        const rgb = CLASS_RGB[s > 0 ? 1 : 0];
+        const s = at(scores, r * grid.nx + c);
+        const [red, green, blue] = CLASS_RGB[s > 0 ? 1 : 0];
         // Confident regions are deeper; the boundary itself fades towards white.
         const strength = 0.18 + 0.37 * Math.tanh(Math.abs(s));
         const o = 4 * ((grid.ny - 1 - r) * grid.nx + c);
-        for (let k = 0; k < 3; k++) image.data[o + k] = Math.round(255 + (rgb[k]! - 255) * strength);
+        image.data[o] = Math.round(255 + (red - 255) * strength);
+        image.data[o + 1] = Math.round(255 + (green - 255) * strength);
+        image.data[o + 2] = Math.round(255 + (blue - 255) * strength);
         image.data[o + 3] = 255;
       }
     }
@@ -75,7 +78,7 @@ export class Plot {
     const height = Math.round(canvas.clientHeight * ratio);
     if (grid === null || width === 0 || height === 0) return;
     if (canvas.width !== width || canvas.height !== height) [canvas.width, canvas.height] = [width, height];
-    const context = canvas.getContext('2d')!;
+    const context = present(canvas.getContext('2d'), 'canvas 2d context');
     context.imageSmoothingEnabled = true;
     context.imageSmoothingQuality = 'high';
     context.drawImage(this.cells, 0, 0, width, height);
@@ -85,13 +88,13 @@ export class Plot {
       const [px, py] = this.toCanvas(this.testX, i, width, height);
       context.beginPath();
       context.rect(px - radius * 0.85, py - radius * 0.85, radius * 1.7, radius * 1.7);
-      this.paint(context, this.testY[i]!, this.testScores[i]!, ratio);
+      this.paint(context, at(this.testY, i), at(this.testScores, i), ratio);
     }
     for (let i = 0; i < this.y.length; i++) {
       const [px, py] = this.toCanvas(this.X, i, width, height);
       context.beginPath();
       context.arc(px, py, radius, 0, 2 * Math.PI);
-      this.paint(context, this.y[i]!, this.pointScores[i]!, ratio);
+      this.paint(context, at(this.y, i), at(this.pointScores, i), ratio);
     }
     if (this.selected >= 0 && this.selected < this.y.length) {
       const [px, py] = this.toCanvas(this.X, this.selected, width, height);
@@ -128,11 +131,9 @@ export class Plot {
 
   /** Where point `i` of `X` is, in canvas pixels (or client pixels, given the client size). */
   toCanvas(X: Float64Array, i: number, width: number, height: number): [number, number] {
-    const g = this.grid!;
-    return [
-      ((X[2 * i]! - g.xMin) / (g.xMax - g.xMin)) * width,
-      ((g.yMax - X[2 * i + 1]!) / (g.yMax - g.yMin)) * height,
-    ];
+    const g = present(this.grid, 'grid to place points on');
+    const [x, y] = pointAt(X, i);
+    return [((x - g.xMin) / (g.xMax - g.xMin)) * width, ((g.yMax - y) / (g.yMax - g.yMin)) * height];
   }
 
   /** The training point `i` in client coordinates (for tests and for scrolling to it). */

@@ -1,6 +1,7 @@
 // The cards over the plot: step, losses, accuracies, and how many steps a second the page shows.
 import { percent } from './log.js';
 import type { StepRow } from './protocol.js';
+import { at, last as lastOf } from '../core/checked.js';
 
 // Steps per second over this much recent time.
 const WINDOW_MS = 2000;
@@ -32,8 +33,8 @@ export class StatusCards {
   frame(time: number, steps: number): void {
     this.total += steps;
     this.shown.push({ time, steps: this.total });
-    while (this.shown.length > 2 && time - this.shown[0]!.time > WINDOW_MS) this.shown.shift();
-    if (time - this.shown[0]!.time >= 250) this.showRate();
+    while (this.shown.length > 2 && time - at(this.shown, 0).time > WINDOW_MS) this.shown.shift();
+    if (time - at(this.shown, 0).time >= 250) this.showRate();
   }
 
   /** Training stopped: the next frames start a new measurement. */
@@ -44,8 +45,8 @@ export class StatusCards {
   }
 
   private showRate(): void {
-    const first = this.shown[0]!;
-    const last = this.shown[this.shown.length - 1]!;
+    const first = at(this.shown, 0);
+    const last = lastOf(this.shown);
     if (last.time === first.time) return;
     const rate = ((last.steps - first.steps) * 1000) / (last.time - first.time);
     this.card('speed').textContent = rate >= 10 ? rate.toFixed(0) : rate.toFixed(1);

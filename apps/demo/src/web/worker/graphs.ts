@@ -2,7 +2,7 @@
 import { Value } from '@mg/engine';
 import { hinge } from '@mg/nn';
 import { graphStats, toDot, toSvg } from '@mg/viz';
-import { activePoint, neuronGraph } from '../../core/index.js';
+import { activePoint, at, firstNeuron, neuronGraph, pointAt } from '../../core/index.js';
 import type { GraphKind, Report } from '../protocol.js';
 import type { Run } from './run.js';
 
@@ -20,9 +20,9 @@ export function activeIndex(run: Run): number {
 
 /** Whether the first hidden neuron passes gradient at training point `point` (tanh and sigmoid always do). */
 export function isActive(run: Run, point: number): boolean {
-  const neuron = run.model.layers[0]!.neurons[0]!;
-  const { X } = run.train;
-  const sum = neuron.b.data + neuron.w[0]!.data * X[2 * point]! + neuron.w[1]!.data * X[2 * point + 1]!;
+  const neuron = firstNeuron(run.model);
+  const [x1, x2] = pointAt(run.train.X, point);
+  const sum = neuron.b.data + at(neuron.w, 0).data * x1 + at(neuron.w, 1).data * x2;
   // Every activation the page offers passes gradient where its input is positive; only ReLU stops it below.
   return sum > 0 || neuron.activation !== 'relu';
 }
@@ -30,12 +30,12 @@ export function isActive(run: Run, point: number): boolean {
 /** The chosen point's graph: the first hidden neuron, or the whole network with that point's loss. */
 function graphRoot(run: Run, point: number, kind: GraphKind): Value {
   const { X, y } = run.train;
-  const xy: [number, number] = [X[2 * point]!, X[2 * point + 1]!];
+  const xy = pointAt(X, point);
   if (kind === 'neuron') return neuronGraph(run.model, xy);
   const inputs = xy.map((v, i) => new Value(v, { label: `x${i + 1}` }));
-  const score = run.model.forward(inputs)[0]!;
+  const score = at(run.model.forward(inputs), 0);
   score.label = 'score';
-  const label = 2 * y[point]! - 1;
+  const label = 2 * at(y, point) - 1;
   const loss = hinge(score, label);
   loss.label = `loss (y = ${label})`;
   run.model.zeroGrad();

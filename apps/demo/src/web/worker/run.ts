@@ -2,7 +2,7 @@
 // change while it runs.
 import { compile, type CompileOptions, type Program } from '@mg/engine';
 import { Adam, MLP, SGD, Trainer, hinge, mean, type Optimizer } from '@mg/nn';
-import { makeDataset, type Dataset } from '../../core/index.js';
+import { at, makeDataset, pointAt, type Dataset } from '../../core/index.js';
 import { learningRate, niceBelow, safeLearningRate, type Config, type LiveSettings } from '../config.js';
 import type { StepRow } from '../protocol.js';
 
@@ -58,7 +58,7 @@ function makeOptimizer(model: MLP, settings: LiveSettings): Optimizer {
 /** Rows `(x, y)` and labels ±1, as the Trainer and the notebook take them. */
 function samples(data: Dataset): { x: number[][]; y: number[] } {
   return {
-    x: Array.from(data.y, (_, i) => [data.X[2 * i]!, data.X[2 * i + 1]!]),
+    x: Array.from(data.y, (_, i) => pointAt(data.X, i)),
     y: Array.from(data.y, (c) => 2 * c - 1),
   };
 }
@@ -102,17 +102,17 @@ export class Run {
     const m = this.test.y.length;
     this.testBatch = new Float64Array(3 * m);
     for (let i = 0; i < m; i++)
-      this.testBatch.set([this.test.X[2 * i]!, this.test.X[2 * i + 1]!, 2 * this.test.y[i]! - 1], 3 * i);
+      this.testBatch.set([...pointAt(this.test.X, i), 2 * at(this.test.y, i) - 1], 3 * i);
     // The test loss is nn's hinge, averaged: the training loss without its L2 term.
     this.tester =
       m === 0
         ? null
         : compile(
             (xs) => {
-              const score = this.model.forward(xs.slice(0, 2))[0]!;
-              return [hinge(score, xs[2]!), score];
+              const score = at(this.model.forward(xs.slice(0, 2)), 0);
+              return [hinge(score, at(xs, 2)), score];
             },
-            { inputs: 3, backend, reduce: (outs) => mean(outs.map((o) => o[0]!)) },
+            { inputs: 3, backend, reduce: (outs) => mean(outs.map((o) => at(o, 0))) },
           );
   }
 
@@ -179,7 +179,7 @@ export class Run {
   testScores(): Float32Array {
     if (this.tester === null) return new Float32Array(0);
     const out = this.tester.predict(this.testBatch);
-    return Float32Array.from({ length: this.test.y.length }, (_, i) => out[2 * i + 1]!);
+    return Float32Array.from({ length: this.test.y.length }, (_, i) => at(out, 2 * i + 1));
   }
 
   /** A rate to try after a divergence: a tenth of this one, or less for a deep network. */
@@ -197,7 +197,7 @@ export class Run {
       const out = this.tester.outputs;
       let correct = 0;
       for (let i = 0; i < this.test.y.length; i++)
-        if (out[2 * i + 1]! > 0 === (this.test.y[i] === 1)) correct++;
+        if (at(out, 2 * i + 1) > 0 === (this.test.y[i] === 1)) correct++;
       return [loss, correct / this.test.y.length];
     } catch {
       // Weights on their way to diverging: the training step reports it.

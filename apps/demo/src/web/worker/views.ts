@@ -83,7 +83,9 @@ function hiddenOutputs(model: MLP, input: Value[]): Value[] {
 function transpose(outputs: Float64Array, m: number): Float32Array {
   const n = outputs.length / m;
   const out = new Float32Array(outputs.length);
-  for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) out[j * n + i] = outputs[i * m + j]!;
+  outputs.forEach((v, k) => {
+    out[(k % m) * n + Math.floor(k / m)] = v;
+  });
   return out;
 }
 
