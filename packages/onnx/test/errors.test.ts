@@ -41,6 +41,8 @@ const tensor = (name: string, dims: number[], values: number[], dataType = DOUBL
   values: Float64Array.from(values),
 });
 const transB = { name: 'transB', type: 2, value: 1 };
+/** One Gemm layer, y = x·wᵀ + b: the graph most of these tests spoil one weight of. */
+const gemmLayer = [node('Gemm', ['x', 'w', 'b'], 'y', [transB])];
 
 describe('fromOnnx', () => {
   it.each([
@@ -117,21 +119,13 @@ describe('fromOnnx', () => {
   });
 
   it('checks the first layer against the declared input width', () => {
-    const bytes = graph(
-      3,
-      [node('Gemm', ['x', 'w', 'b'], 'y', [transB])],
-      [tensor('w', [1, 2], [1, 2]), tensor('b', [1], [0])],
-    );
+    const bytes = graph(3, gemmLayer, [tensor('w', [1, 2], [1, 2]), tensor('b', [1], [0])]);
 
     expect(() => fromOnnx(bytes)).toThrow('takes 2 inputs, but the previous layer gives 3');
   });
 
   it('quotes a bias whose size is not the layer size', () => {
-    const bytes = graph(
-      2,
-      [node('Gemm', ['x', 'w', 'b'], 'y', [transB])],
-      [tensor('w', [2, 2], [1, 2, 3, 4]), tensor('b', [3], [0, 0, 0])],
-    );
+    const bytes = graph(2, gemmLayer, [tensor('w', [2, 2], [1, 2, 3, 4]), tensor('b', [3], [0, 0, 0])]);
 
     expect(() => fromOnnx(bytes)).toThrow(
       'fromOnnx: bias "b" (node "Gemm_y" (Gemm)) has shape [3], expected [2] for a layer of 2 neurons',
@@ -139,11 +133,7 @@ describe('fromOnnx', () => {
   });
 
   it('names the data type of weights that are not FLOAT or DOUBLE', () => {
-    const bytes = graph(
-      2,
-      [node('Gemm', ['x', 'w', 'b'], 'y', [transB])],
-      [{ name: 'w', dataType: 7, dims: [1, 2] }, tensor('b', [1], [0])],
-    );
+    const bytes = graph(2, gemmLayer, [{ name: 'w', dataType: 7, dims: [1, 2] }, tensor('b', [1], [0])]);
 
     expect(() => fromOnnx(bytes)).toThrow(
       'fromOnnx: weight "w" has data type INT64 (7); mg imports FLOAT and DOUBLE weights',
@@ -151,9 +141,10 @@ describe('fromOnnx', () => {
   });
 
   it('refuses weights of another type than the input, and inputs that are not FLOAT or DOUBLE', () => {
-    const layer = [node('Gemm', ['x', 'w', 'b'], 'y', [transB])];
-    const mixed = graph(2, layer, [tensor('w', [1, 2], [1, 2], FLOAT), tensor('b', [1], [0])]);
-    const integers = graph(2, layer, [tensor('w', [1, 2], [1, 2]), tensor('b', [1], [0])], { inputType: 7 });
+    const mixed = graph(2, gemmLayer, [tensor('w', [1, 2], [1, 2], FLOAT), tensor('b', [1], [0])]);
+    const integers = graph(2, gemmLayer, [tensor('w', [1, 2], [1, 2]), tensor('b', [1], [0])], {
+      inputType: 7,
+    });
 
     expect(() => fromOnnx(mixed)).toThrow(
       'fromOnnx: weight "w" is FLOAT (1) but input "x" is DOUBLE (11); these layers compute in one type',
@@ -162,11 +153,10 @@ describe('fromOnnx', () => {
   });
 
   it('refuses weights kept in an external file', () => {
-    const bytes = graph(
-      2,
-      [node('Gemm', ['x', 'w', 'b'], 'y', [transB])],
-      [{ name: 'w', dataType: DOUBLE, dims: [1, 2], external: true }, tensor('b', [1], [0])],
-    );
+    const bytes = graph(2, gemmLayer, [
+      { name: 'w', dataType: DOUBLE, dims: [1, 2], external: true },
+      tensor('b', [1], [0]),
+    ]);
 
     expect(() => fromOnnx(bytes)).toThrow(
       'fromOnnx: weight "w" is stored in an external file, which fromOnnx cannot read; save the model with its weights inside',
@@ -174,12 +164,9 @@ describe('fromOnnx', () => {
   });
 
   it('checks the last layer against the declared output width', () => {
-    const bytes = graph(
-      2,
-      [node('Gemm', ['x', 'w', 'b'], 'y', [transB])],
-      [tensor('w', [1, 2], [1, 2]), tensor('b', [1], [0])],
-      { outputWidth: 3 },
-    );
+    const bytes = graph(2, gemmLayer, [tensor('w', [1, 2], [1, 2]), tensor('b', [1], [0])], {
+      outputWidth: 3,
+    });
 
     expect(() => fromOnnx(bytes)).toThrow(
       'fromOnnx: output "y" is declared with 3 columns, but the last layer has 1 neurons',
@@ -187,11 +174,7 @@ describe('fromOnnx', () => {
   });
 
   it('quotes a weight that is not finite and where it is', () => {
-    const bytes = graph(
-      2,
-      [node('Gemm', ['x', 'w', 'b'], 'y', [transB])],
-      [tensor('w', [1, 2], [1, Number.NaN]), tensor('b', [1], [0])],
-    );
+    const bytes = graph(2, gemmLayer, [tensor('w', [1, 2], [1, Number.NaN]), tensor('b', [1], [0])]);
 
     expect(() => fromOnnx(bytes)).toThrow(
       'fromOnnx: weight "w" holds NaN at index 1; mg models have finite weights',
@@ -243,12 +226,7 @@ describe('fromOnnx', () => {
   });
 
   it('rejects opsets before 7, whose Gemm differs', () => {
-    const bytes = graph(
-      2,
-      [node('Gemm', ['x', 'w', 'b'], 'y', [transB])],
-      [tensor('w', [1, 2], [1, 2]), tensor('b', [1], [0])],
-      { opset: 6 },
-    );
+    const bytes = graph(2, gemmLayer, [tensor('w', [1, 2], [1, 2]), tensor('b', [1], [0])], { opset: 6 });
 
     expect(() => fromOnnx(bytes)).toThrow(
       'fromOnnx: the model must import the default ONNX opset, version 7 or later, got 6',

@@ -33,14 +33,20 @@ function maxRelativeError(got: number[][], want: number[][]): number {
   return worst;
 }
 
+/** One seeded model per output activation, with `hidden` on every hidden layer. */
+function modelsWithHidden(nin: number, nouts: number[], hidden: Activation) {
+  return activations.map((output) => {
+    const layerActivations = nouts.map((_, i) => (i === nouts.length - 1 ? output : hidden));
+    return { layerActivations, model: seededModel(nin, nouts, layerActivations, 7 * nin + nouts.length) };
+  });
+}
+
 describe('toOnnx in ONNX Runtime', () => {
   describe.each(shapes)('MLP($nin, $nouts)', ({ nin, nouts }) => {
     it.each(activations)(
       'computes what mg computes, to 1e-12 relative, in float64 with %s hidden layers and each output activation',
       async (hidden) => {
-        for (const output of activations) {
-          const layerActivations = nouts.map((_, i) => (i === nouts.length - 1 ? output : hidden));
-          const model = seededModel(nin, nouts, layerActivations, 7 * nin + nouts.length);
+        for (const { layerActivations, model } of modelsWithHidden(nin, nouts, hidden)) {
           const x = seededInputs(ROWS, nin, 11);
 
           const got = await runOrt(toOnnx(model), x);
@@ -55,9 +61,7 @@ describe('toOnnx in ONNX Runtime', () => {
     it.each(activations)(
       'computes what mg computes with float32 weights, to float32 rounding, with %s hidden layers',
       async (hidden) => {
-        for (const output of activations) {
-          const layerActivations = nouts.map((_, i) => (i === nouts.length - 1 ? output : hidden));
-          const model = seededModel(nin, nouts, layerActivations, 7 * nin + nouts.length);
+        for (const { layerActivations, model } of modelsWithHidden(nin, nouts, hidden)) {
           const x = seededInputs(ROWS, nin, 11).map((row) => row.map(Math.fround));
           // The reference is the float32 model computed exactly (to double precision) by mg.
           const rounded = MLP.fromJSON(

@@ -8,7 +8,7 @@ import {
 import { escapeRecordField, quote } from './escape.js';
 import { fillColors, type Highlight } from './highlight.js';
 import { opLabel } from './op-label.js';
-import { breadthFirst, nodesOf } from './traverse.js';
+import { breadthFirst, checkMaxNodes, nodesOf } from './traverse.js';
 
 /** Options of {@link toDot} (and of {@link toSvg} when it draws a `Value`). */
 export interface DotOptions {
@@ -211,15 +211,7 @@ function resolve(options: DotOptions | undefined): Resolved {
   if (title !== undefined && typeof title !== 'string') {
     throw new TypeError(`toDot: title must be a string, got ${describe(title)}`);
   }
-  if (!(
-    typeof maxNodes === 'number' &&
-    (Number.isInteger(maxNodes) || maxNodes === Infinity) &&
-    maxNodes >= 3
-  )) {
-    throw new (typeof maxNodes === 'number' ? RangeError : TypeError)(
-      `toDot: maxNodes must be an integer of at least 3 (or Infinity), got ${describe(maxNodes)}`,
-    );
-  }
+  checkMaxNodes(maxNodes, 3, 'toDot');
   if (overflow !== 'error' && overflow !== 'summary') {
     throw new RangeError(`toDot: overflow must be 'error' or 'summary', got ${describe(overflow)}`);
   }

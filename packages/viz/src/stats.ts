@@ -1,5 +1,5 @@
-import { checkOptions, checkValue, describeInput, topologicalOrder, type Op, type Value } from '@mg/engine';
-import { breadthFirst } from './traverse.js';
+import { checkOptions, checkValue, topologicalOrder, type Op, type Value } from '@mg/engine';
+import { breadthFirst, checkMaxNodes } from './traverse.js';
 
 /** The size and shape of a computation graph, as {@link toDot} draws it. A plain object. */
 export interface GraphStats {
@@ -49,15 +49,7 @@ const OPTION_KEYS = ['maxNodes'] as const;
 export function graphStats(root: Value, options?: GraphStatsOptions): GraphStats {
   checkValue(root, 'graphStats: root');
   const { maxNodes = Infinity } = checkOptions(options, OPTION_KEYS, 'graphStats');
-  if (!(
-    typeof maxNodes === 'number' &&
-    (Number.isInteger(maxNodes) || maxNodes === Infinity) &&
-    maxNodes >= 1
-  )) {
-    throw new (typeof maxNodes === 'number' ? RangeError : TypeError)(
-      `graphStats: maxNodes must be an integer of at least 1 (or Infinity), got ${describeInput(maxNodes)}`,
-    );
-  }
+  checkMaxNodes(maxNodes, 1, 'graphStats');
   if (maxNodes !== Infinity && !breadthFirst(root, maxNodes).fits) {
     throw new RangeError(
       `graphStats: the graph has more than maxNodes (${maxNodes}) nodes (values plus ops)`,

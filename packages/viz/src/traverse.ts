@@ -1,4 +1,20 @@
-import type { Value } from '@mg/engine';
+import { describeInput, type Value } from '@mg/engine';
+
+/**
+ * Throws unless `maxNodes` is an integer of at least `least`, or Infinity: a TypeError for a
+ * non-number, else a RangeError. `where` names the function for the message.
+ */
+export function checkMaxNodes(maxNodes: unknown, least: number, where: string): asserts maxNodes is number {
+  if (!(
+    typeof maxNodes === 'number' &&
+    (Number.isInteger(maxNodes) || maxNodes === Infinity) &&
+    maxNodes >= least
+  )) {
+    throw new (typeof maxNodes === 'number' ? RangeError : TypeError)(
+      `${where}: maxNodes must be an integer of at least ${least} (or Infinity), got ${describeInput(maxNodes)}`,
+    );
+  }
+}
 
 /** The values under `root` in breadth-first order from it (operands left to right), and each one's position. */
 export interface Visit {
