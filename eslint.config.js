@@ -4,8 +4,7 @@ import tseslint from 'typescript-eslint';
 
 // Non-null assertions (`xs[i]!`) are for the kernels: hot loops over typed arrays whose indices
 // are proven in range, where a check per element would cost. Everywhere else code is type-safe.
-// Switch on once the remaining `!` outside these files are gone.
-const ONLY_KERNELS_ASSERT_NON_NULL = false;
+const ONLY_KERNELS_ASSERT_NON_NULL = true;
 const kernels = [
   'packages/engine/src/compile/**',
   'packages/engine/src/graph.ts',
