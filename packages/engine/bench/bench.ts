@@ -4,14 +4,14 @@
 //   tsx bench/bench.ts [--steps N] [--warmup N] [case ...]
 import { performance } from 'node:perf_hooks';
 import { topologicalOrder } from '../src/index.js';
-import { createWorkload, hingeLoss, sgdUpdate, type Workload } from './workload.js';
+import { type DemoWorkload, demoLoss, demoWorkload, median, sgdUpdate } from '@mg/test-utils';
 import { compiledCases } from './compiled.js';
 
 /** One way of running a training step; `prepare` may do setup work that is not timed. */
 export interface BenchCase {
   name: string;
   /** Returns the step function (it returns the loss) and the number of graph nodes a step makes. */
-  prepare(workload: Workload): { step: (index: number) => number; nodes: number };
+  prepare(workload: DemoWorkload): { step: (index: number) => number; nodes: number };
   /** Warm-up steps this case needs at least (a JIT's tiers take a while to settle). */
   warmup?: number;
 }
@@ -19,12 +19,12 @@ export interface BenchCase {
 const eager: BenchCase = {
   name: 'eager',
   prepare(workload) {
-    const nodes = topologicalOrder(hingeLoss(workload)).length;
+    const nodes = topologicalOrder(demoLoss(workload)).length;
     return {
       nodes,
       step(index) {
         for (const p of workload.parameters) p.grad = 0;
-        const loss = hingeLoss(workload);
+        const loss = demoLoss(workload);
         loss.backward();
         sgdUpdate(workload.parameters, index % 100);
         return loss.data;
@@ -51,14 +51,8 @@ interface Row {
   finalLoss: number;
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
-
 function run(c: BenchCase, steps: number, warmup: number): Row {
-  const workload = createWorkload();
+  const workload = demoWorkload();
   const { step, nodes } = c.prepare(workload);
   const times: number[] = [];
   const cpuTimes: number[] = [];

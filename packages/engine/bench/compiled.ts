@@ -2,7 +2,7 @@
 // built on the first step, so "first step" includes tracing and code generation.
 import { compile, topologicalOrder, type Backend, type Program } from '../src/index.js';
 import type { BenchCase } from './bench.js';
-import { hingeLoss, pySum, sgdUpdate } from './workload.js';
+import { demoLoss, pySum, sgdUpdate } from '@mg/test-utils';
 
 function compiledCase(backend: Backend): BenchCase {
   return {
@@ -14,7 +14,7 @@ function compiledCase(backend: Backend): BenchCase {
       let program: Program | null = null;
       return {
         // The eager graph's size: the work a step replays, so nodes/s compares with eager.
-        nodes: topologicalOrder(hingeLoss(workload)).length,
+        nodes: topologicalOrder(demoLoss(workload)).length,
         step(index) {
           // Per sample, as the notebook: relu(1 + -y * score); then the mean and the L2 term.
           program ??= compile(([x0, x1, y]) => model.forward([x0!, x1!])[0]!.mul(y!.neg()).add(1).relu(), {

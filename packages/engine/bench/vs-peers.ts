@@ -6,7 +6,7 @@
 //   tsx bench/vs-peers.ts [--hidden 16,16] [--samples 100] [--steps 100] [--backend wasm|interpreter]
 import { performance } from 'node:perf_hooks';
 import { compile, type Backend } from '../src/index.js';
-import { BenchMLP, pySum, seeded, twoMoons } from './workload.js';
+import { EngineMLP, median as medianOf, pySum, seeded, twoMoons } from '@mg/test-utils';
 
 function option(name: string, fallback: string): string {
   const i = process.argv.indexOf(name);
@@ -19,7 +19,7 @@ const steps = Number(option('--steps', '100'));
 const backend = option('--backend', 'wasm') as Backend;
 
 const rand = seeded(1337);
-const model = new BenchMLP(2, [...hidden, 1], rand);
+const model = new EngineMLP(2, [...hidden, 1], { rand });
 const parameters = model.parameters();
 const { xs, ys } = twoMoons(samples, 0.1, rand);
 const batch = Float64Array.from(xs.flatMap((row, i) => [...row, ys[i]!]));
@@ -47,11 +47,7 @@ for (let k = 0; k < steps; k++) {
   if (k === 0) first = loss;
 }
 const total = performance.now() - start;
-const sorted = [...times].sort((a, b) => a - b);
-const median =
-  sorted.length % 2 === 1
-    ? sorted[sorted.length >> 1]!
-    : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
+const median = medianOf(times);
 console.log(
   JSON.stringify({
     impl: `mg-${program.backend}`,

@@ -1,7 +1,7 @@
 // Small models and losses built with engine ops only, in micrograd's operand order, shared by
 // the compiled-mode tests: each exists once as an eager graph and once as a traced function.
 import { Value } from '../src/index.js';
-import { pySum } from '../bench/workload.js';
+import { pySum } from '@mg/test-utils';
 
 export { pySum };
 
