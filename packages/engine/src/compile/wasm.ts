@@ -80,9 +80,13 @@ const PROBE: Lowered = {
   siteParam: new Int32Array(0),
   siteSegment: new Int32Array(0),
   segments: 0,
+  siteColumn: new Int32Array(0),
+  siteX: new Int32Array(0),
+  siteG: new Int32Array(0),
   groupParam: new Int32Array(0),
   groupStart: new Int32Array([0]),
   groupColumns: new Int32Array(0),
+  neurons: new Int32Array(0),
 };
 
 /**
@@ -106,6 +110,7 @@ export class WasmExecutor implements Executor {
     backward(base: number, T: number): void;
     finite(from: number, to: number): number;
     fold(base: number, T: number, count: number, at: number): void;
+    neurons(base: number, T: number, count: number, at: number): void;
   };
 
   constructor(program: Lowered) {
@@ -139,6 +144,7 @@ export class WasmExecutor implements Executor {
 
   fold(base: number, T: number, count: number, descending: boolean, at: number): void {
     this.run.fold(base, T, descending ? -count : count, at);
+    this.run.neurons(base, T, descending ? -count : count, at);
   }
 
   allFinite(from: number, to: number): boolean {
@@ -180,6 +186,8 @@ const TERM_BACKWARD = 8;
 const FOLD = 9;
 const CHAIN_FORWARD = 10;
 const CHAIN_BACKWARD = 11;
+const NEURONS = 12;
+const CHAIN_BACKWARD_VIRTUAL = 13;
 
 /** The module for a lowered program, and where its memory's numbers start (after the term tables). */
 export function generate(program: Lowered): { bytes: Uint8Array; offset: number } {
@@ -198,6 +206,10 @@ export function generate(program: Lowered): { bytes: Uint8Array; offset: number 
   const { groupParam, groupStart, groupColumns } = program;
   groupParam.forEach((param, q) => rows.push(param, groupStart[q + 1]! - groupStart[q]!, groupStart[q]!));
   rows.push(...groupColumns);
+  // Then the neurons whose weights' sites the fold computes.
+  const neuronsAt = rows.length * 4;
+  rows.push(...program.neurons);
+  const neuronsEnd = rows.length * 4;
   const offset = Math.ceil((rows.length * 4) / 16) * 16 + 16;
 
   const four = [I32, I32, I32, I32];
@@ -216,8 +228,9 @@ export function generate(program: Lowered): { bytes: Uint8Array; offset: number 
       .byte(0x00)
       .u32(name === 'pow' ? 1 : 0),
   );
-  const functions = new Bytes().u32(8).u32(2).u32(2).u32(3).u32(2).u32(2).u32(2).u32(2).u32(2);
-  const exports = new Bytes().u32(4);
+  const functions = new Bytes().u32(10).u32(2).u32(2).u32(3).u32(2).u32(2).u32(2).u32(2).u32(2).u32(2).u32(2);
+  const exports = new Bytes().u32(5);
+  exports.name('neurons').byte(0x00).u32(NEURONS);
   exports.name('fold').byte(0x00).u32(FOLD);
   exports.name('forward').byte(0x00).u32(FORWARD);
   exports.name('backward').byte(0x00).u32(BACKWARD);
@@ -245,7 +258,13 @@ export function generate(program: Lowered): { bytes: Uint8Array; offset: number 
       chainForwardBody(c, offset);
     }),
     body((c) => {
-      chainBackwardBody(c, offset);
+      chainBackwardBody(c, offset, false);
+    }),
+    body((c) => {
+      neuronsBody(c, offset, neuronsAt, neuronsEnd);
+    }, NEURON_LOCALS),
+    body((c) => {
+      chainBackwardBody(c, offset, true);
     }),
   ];
   const code = new Bytes().u32(bodies.length);
@@ -274,10 +293,10 @@ function termRow({ u, v, tu, tv }: Term): number[] {
   return [(u.col ? 1 : 0) | (v.col ? 2 : 0), at(u), at(v), tu.site ? 1 : 0, tu.at, tv.site ? 1 : 0, tv.at];
 }
 
-function body(emit: (c: Code) => void): Bytes {
+function body(emit: (c: Code) => void, extra: readonly [number, number][] = []): Bytes {
   const c = new Code();
-  c.u32(LOCALS.length);
-  for (const [count, type] of LOCALS) c.u32(count).byte(type);
+  c.u32(LOCALS.length + extra.length);
+  for (const [count, type] of [...LOCALS, ...extra]) c.u32(count).byte(type);
   emit(c);
   c.op('end');
   return c;
@@ -471,6 +490,12 @@ function backwardBody(c: Code, program: Lowered, { offset, tableAt }: Context): 
     } else {
       const at = tableAt.get(instr)!;
       const n = instr.terms.length;
+      if (instr.terms.every((t) => t.tu.site && t.tu.at < 0)) {
+        // A neuron whose weights' contributions the fold computes: every term, then the bias.
+        c.get(BASE).get(T_).int(at).get(P[3]).op('call').u32(CHAIN_BACKWARD_VIRTUAL);
+        startBackward(c, offset, instr.tc!, n, g);
+        continue;
+      }
       if (n > 1 && instr.terms.every((t) => !t.u.col && t.v.col && t.tu.site && !t.tv.site)) {
         c.get(BASE).get(T_).int(at).get(P[3]).op('call').u32(CHAIN_BACKWARD);
       } else {
@@ -482,20 +507,26 @@ function backwardBody(c: Code, program: Lowered, { offset, tableAt }: Context): 
             .op('call')
             .u32(TERM_BACKWARD);
       }
-      // The first sum passes its gradient to c: `g` itself for a single term, else `0 + g`.
-      const tc = instr.tc!;
-      column(c, offset, tc.at);
-      c.set(P[4]);
-      loop(c, 16, () => {
-        contribute(c, tc, P[4], true, () => {
-          if (n > 1) c.num(0).simd('f64x2.splat');
-          g();
-          if (n > 1) c.simd('f64x2.add');
-        });
-      });
+      startBackward(c, offset, instr.tc!, n, g);
       c.get(BASE).get(T_).int(at).get(P[3]).op('call').u32(TERM_BACKWARD);
     }
   }
+}
+
+/**
+ * A chain of `n` terms passes the first sum's gradient to its start `c` (target `tc`): `g`
+ * itself for a single term, else `0 + g`.
+ */
+function startBackward(c: Code, offset: number, tc: Target, n: number, g: () => void): void {
+  column(c, offset, tc.at);
+  c.set(P[4]);
+  loop(c, 16, () => {
+    contribute(c, tc, P[4], true, () => {
+      if (n > 1) c.num(0).simd('f64x2.splat');
+      g();
+      if (n > 1) c.simd('f64x2.add');
+    });
+  });
 }
 
 /** finite(from, to): 1 when every number in the byte range is finite (sums `x - x`: 0 unless one is not). */
@@ -799,12 +830,17 @@ function chainForwardBody(c: Code, offset: number): void {
  * parameter's weight (a site) times a column (a gradient added into), eight samples at a time:
  * `gm = 0 + g[i]` is computed once per sample (every term's is the same number), the site gets
  * `x * gm` and x's gradient `gx + w * gm`, term after term in the order of one pass per term.
+ * The `virtual` variant runs every term down to the first and stores no sites (the fold
+ * computes them: see {@link neuronsBody}).
  */
-function chainBackwardBody(c: Code, offset: number): void {
-  // P6 = the first row, P7 = g; P0: the second row (where the loop stops); P1: the tile's first
-  // sample address; P2: T * 8; P3: P1 + I; P4: the row; P5, P8, P9: x, site and gx addresses.
+function chainBackwardBody(c: Code, offset: number, virtual: boolean): void {
+  // P6 = the first row, P7 = g; P0: the row where the loop stops (the second, or the first when
+  // `virtual`); P1: the tile's first sample address; P2: T * 8; P3: P1 + I; P4: the row; P5,
+  // P8, P9: x, site and gx addresses.
   c.get(2).set(P[6]).get(3).set(P[7]);
-  c.get(P[6]).int(ROW).op('i32.add').set(P[0]);
+  c.get(P[6]);
+  if (!virtual) c.int(ROW).op('i32.add');
+  c.set(P[0]);
   c.get(BASE).int(3).op('i32.shl').int(offset).op('i32.add').set(P[1]);
   c.get(T_).int(3).op('i32.shl').tee(P[2]).set(END);
   c.int(0).set(I);
@@ -832,19 +868,23 @@ function chainBackwardBody(c: Code, offset: number): void {
     c.get(P[6]).get(P[6]).loadI32(28).int(1).op('i32.sub').int(5).op('i32.shl').op('i32.add').set(P[4]);
     c.op('loop').byte(0x40);
     c.get(P[4]).loadI32(4).int(offset).op('i32.add').loadF64().simd('f64x2.splat').set(w);
-    address(8, P[5]);
-    address(16, P[8]);
     address(24, P[9]);
+    if (!virtual) {
+      address(8, P[5]);
+      address(16, P[8]);
+    }
     for (let k = 0; k < lanes; k++) {
-      c.get(P[8]);
-      c.get(P[5])
-        .simd('v128.load')
-        .u32(4)
-        .u32(k * 16);
-      c.get(gm[k]!).simd('f64x2.mul');
-      c.simd('v128.store')
-        .u32(4)
-        .u32(k * 16);
+      if (!virtual) {
+        c.get(P[8]);
+        c.get(P[5])
+          .simd('v128.load')
+          .u32(4)
+          .u32(k * 16);
+        c.get(gm[k]!).simd('f64x2.mul');
+        c.simd('v128.store')
+          .u32(4)
+          .u32(k * 16);
+      }
       c.get(P[9]);
       c.get(P[9])
         .simd('v128.load')
@@ -855,7 +895,10 @@ function chainBackwardBody(c: Code, offset: number): void {
         .u32(4)
         .u32(k * 16);
     }
-    c.get(P[4]).int(ROW).op('i32.sub').tee(P[4]).get(P[0]).op('i32.ge_u').op('br_if').u32(0);
+    // while the row was past the last one to run (unsigned: the first row may be at address 0)
+    c.get(P[4]).get(P[0]).op('i32.gt_u');
+    c.get(P[4]).int(ROW).op('i32.sub').set(P[4]);
+    c.op('br_if').u32(0);
     c.op('end');
     c.get(I).int(step).op('i32.add').set(I);
     c.op('br').u32(0);
@@ -864,4 +907,122 @@ function chainBackwardBody(c: Code, offset: number): void {
   };
   block(4);
   block(1);
+}
+
+/** Locals of {@link neuronsBody} past the shared ones: column addresses, accumulators, gm, a scalar sum. */
+const NEURON_LOCALS: [number, number][] = [
+  [16, I32],
+  [9, V128],
+  [1, F64],
+];
+const XA = Array.from({ length: 16 }, (_, k) => 30 + k);
+const ACC = Array.from({ length: 8 }, (_, k) => 46 + k);
+const GM = 54;
+const SUM = 55;
+
+/**
+ * neurons(base, T, count, at): the fold of the weights whose sites the backward pass did not
+ * store. For each neuron (a row `[g, n, p0, x0, ...]`), each weight's accumulator `M[at + p]`
+ * gets `x[i] * (0 + g[i])` added for the tile's first `count` samples, in ascending order (or
+ * descending when count is negative): exactly eager mode's `w.grad += x * out.grad`, sample
+ * after sample. Sixteen weights go side by side, two per `f64x2` (a lane is a weight, so no
+ * sum's order changes), to keep the processor busy: each sum is a chain of dependent additions.
+ */
+function neuronsBody(c: Code, offset: number, neuronsAt: number, neuronsEnd: number): void {
+  // P1 = at, P2 = descending, END = count * 8; P3: the row; P4: its end; P5: the current term
+  // (param, x) pair; P8: g's column address.
+  c.get(3).set(P[1]);
+  c.get(2).int(0).op('i32.lt_s').set(P[2]);
+  c.get(2).set(P[0]);
+  c.get(P[2]).op('if').byte(0x40).int(0).get(P[0]).op('i32.sub').set(P[0]).op('end');
+  c.get(P[0]).int(3).op('i32.shl').set(END);
+  c.int(neuronsAt).set(P[3]);
+  /** Pushes the byte address of weight `p`'s accumulator, `p` read at `field` of the pair list. */
+  const accumulator = (field: number) => {
+    c.get(P[1]).get(P[5]).loadI32(field).op('i32.add').int(3).op('i32.shl').int(offset).op('i32.add');
+  };
+  const xColumn = (field: number, local: number) => {
+    c.get(P[5]).loadI32(field).set(local);
+    column(c, offset, local, true);
+    c.set(local);
+  };
+  const lane = (name: 'v128.load64_lane' | 'v128.store64_lane', k: 0 | 1) =>
+    c.simd(name).u32(3).u32(0).byte(k);
+  /** Weights `2 * pairs` at a time, while that many are left in the row. */
+  const pairs = (count: number) => {
+    c.op('block').byte(0x40);
+    c.op('loop').byte(0x40);
+    c.get(P[5])
+      .int(count * 16)
+      .op('i32.add')
+      .get(P[4])
+      .op('i32.gt_u')
+      .op('br_if')
+      .u32(1);
+    for (let k = 0; k < count; k++) {
+      accumulator(k * 16 + 8);
+      accumulator(k * 16);
+      c.loadF64().simd('f64x2.splat');
+      lane('v128.load64_lane', 1);
+      c.set(ACC[k]!);
+      xColumn(k * 16 + 4, XA[2 * k]!);
+      xColumn(k * 16 + 12, XA[2 * k + 1]!);
+    }
+    samples(c, () => {
+      c.num(0).get(P[8]).get(I).op('i32.add').loadF64().op('f64.add').simd('f64x2.splat').set(GM);
+      for (let k = 0; k < count; k++) {
+        c.get(ACC[k]!);
+        here(c, XA[2 * k + 1]!);
+        here(c, XA[2 * k]!)
+          .simd('v128.load64_zero')
+          .u32(3)
+          .u32(0);
+        lane('v128.load64_lane', 1);
+        c.get(GM).simd('f64x2.mul').simd('f64x2.add').set(ACC[k]!);
+      }
+    });
+    for (let k = 0; k < count; k++) {
+      accumulator(k * 16);
+      c.get(ACC[k]!);
+      lane('v128.store64_lane', 0);
+      accumulator(k * 16 + 8);
+      c.get(ACC[k]!);
+      lane('v128.store64_lane', 1);
+    }
+    c.get(P[5])
+      .int(count * 16)
+      .op('i32.add')
+      .set(P[5]);
+    c.op('br').u32(0);
+    c.op('end');
+    c.op('end');
+  };
+  c.op('block').byte(0x40);
+  c.op('loop').byte(0x40);
+  c.get(P[3]).int(neuronsEnd).op('i32.ge_u').op('br_if').u32(1);
+  c.get(P[3]).loadI32(0).set(P[8]);
+  column(c, offset, P[8], true);
+  c.set(P[8]);
+  c.get(P[3]).int(8).op('i32.add').tee(P[5]);
+  c.get(P[3]).loadI32(4).int(3).op('i32.shl').op('i32.add').set(P[4]);
+  pairs(8);
+  pairs(1);
+  // An odd weight out: one scalar sum.
+  c.get(P[5]).get(P[4]).op('i32.lt_u').op('if').byte(0x40);
+  accumulator(0);
+  c.loadF64().set(SUM);
+  xColumn(4, XA[0]!);
+  samples(c, () => {
+    c.get(SUM);
+    here(c, XA[0]!).loadF64();
+    c.num(0).get(P[8]).get(I).op('i32.add').loadF64().op('f64.add');
+    c.op('f64.mul').op('f64.add').set(SUM);
+  });
+  accumulator(0);
+  c.get(SUM).storeF64();
+  c.op('end');
+  c.get(P[4]).set(P[3]);
+  c.op('br').u32(0);
+  c.op('end');
+  c.op('end');
 }
