@@ -152,56 +152,97 @@ export class Reduction {
     this.segments = segments;
     this.events = Int32Array.from(events);
     this.contributionParam = Int32Array.from(params);
+
+    // What the passes below visit, precomputed: they run every step.
+    const paramOf = (k: number) => (this.code[k] === PARAM ? this.index[k]! : -1);
+    const steps: number[] = [];
+    const backSteps: number[] = [];
+    const leaves = { param: [] as number[], input: [] as number[] };
+    for (let k = 0; k < n; k++) {
+      const c = this.code[k]!;
+      if (c === CONST) this.values[k] = this.index[k]!;
+      else if (c === PARAM) leaves.param.push(k);
+      else if (c === INPUT) leaves.input.push(k);
+      else if (c >= 0) steps.push(k);
+      if ((c === INPUT && live[k] === 1) || (c >= 0 && this.dead[k] === 0)) backSteps.push(k);
+    }
+    this.steps = Int32Array.from(steps);
+    this.backSteps = Int32Array.from(backSteps.reverse());
+    this.paramNodes = Int32Array.from(leaves.param);
+    this.paramIndex = Int32Array.from(leaves.param, (k) => this.index[k]!);
+    this.inputNodes = Int32Array.from(leaves.input);
+    this.inputIndex = Int32Array.from(leaves.input, (k) => this.index[k]!);
+    this.paramA = Int32Array.from(this.A, (a, k) =>
+      this.code[k]! >= 0 && a >= 0 && this.code[k] !== CHAIN ? paramOf(a) : -1,
+    );
+    this.paramB = Int32Array.from(this.B, (b) => (b >= 0 ? paramOf(b) : -1));
+    this.chainParamC = Int32Array.from(chainC, paramOf);
+    this.termParamU = Int32Array.from(termU, paramOf);
+    this.termParamV = Int32Array.from(termV, paramOf);
   }
+
+  /** Op nodes and chain tops, in order; live ones and sample outputs, last first; leaves by kind. */
+  private readonly steps: Int32Array;
+  private readonly backSteps: Int32Array;
+  private readonly paramNodes: Int32Array;
+  private readonly paramIndex: Int32Array;
+  private readonly inputNodes: Int32Array;
+  private readonly inputIndex: Int32Array;
+  /** Per operand: the parameter it is, or -1 (its contributions are then recorded, not added). */
+  private readonly paramA: Int32Array;
+  private readonly paramB: Int32Array;
+  private readonly chainParamC: Int32Array;
+  private readonly termParamU: Int32Array;
+  private readonly termParamV: Int32Array;
 
   /**
    * The loss for the samples' outputs `O` (sample-major) and the parameters' values `P`.
    * Returns NaN when any value on the way is not finite (eager mode would have thrown).
    */
   forward(O: Float64Array, P: Float64Array): number {
-    const { values: V, code, A, B, K, index } = this;
-    let finite = true;
-    for (let k = 0; k < code.length; k++) {
+    const { values: V, code, A, B, K, steps, paramNodes, paramIndex, inputNodes, inputIndex } = this;
+    for (let j = 0; j < paramNodes.length; j++) V[paramNodes[j]!] = P[paramIndex[j]!]!;
+    for (let j = 0; j < inputNodes.length; j++) V[inputNodes[j]!] = O[inputIndex[j]!]!;
+    // Sums y - y of every op's value: 0 unless one is not finite (parameters and outputs are).
+    let check = 0;
+    for (let j = 0; j < steps.length; j++) {
+      const k = steps[j]!;
       const c = code[k]!;
-      let y: number;
-      if (c === ABSORBED) continue;
-      if (c === INPUT) y = O[index[k]!]!;
-      else if (c === PARAM) y = P[index[k]!]!;
-      else if (c === CONST) y = index[k]!;
-      else if (c === CHAIN) y = this.chainForward(A[k]!);
-      else y = apply(c, V[A[k]!]!, B[k]! >= 0 ? V[B[k]!]! : 0, K[k]!);
+      const y =
+        c === CHAIN ? this.chainForward(A[k]!) : apply(c, V[A[k]!]!, B[k]! >= 0 ? V[B[k]!]! : 0, K[k]!);
       V[k] = y;
-      finite &&= y - y === 0;
+      check += y - y;
     }
-    return finite ? V[this.root]! : NaN;
+    return check === 0 ? V[this.root]! : NaN;
   }
 
   /**
    * Back-propagates the last {@link Reduction.forward}: writes each sample output's gradient
    * into `GX`, adds its first `direct` parameter contributions (those eager mode makes before
-   * any sample's: see {@link Reduction.events}) into the parameters' gradient sums `G`, and
+   * any sample's: see {@link Reduction.events}) into the parameters' gradient sums `sums`, and
    * writes the others, in order, into `R`. Returns false when a gradient is not finite.
    */
   backward(GX: Float64Array, R: Float64Array, sums: Float64Array, direct: number): boolean {
-    this.R = R;
-    this.sums = sums;
-    this.direct = direct;
-    const { values: V, grads: G, code, A, B, K, index } = this;
+    const { values: V, grads: G, code, A, B, K, index, backSteps, paramA, paramB } = this;
     G.fill(0);
     let r = 0;
-    let finite = true;
-    if (code[this.root] === PARAM) this.give(r++, 1);
-    else G[this.root] = G[this.root]! + 1;
-    for (let k = code.length - 1; k >= 0; k--) {
+    let check = 0;
+    const root = this.root;
+    if (code[root] === PARAM) {
+      if (direct > 0) sums[index[root]!]! += 1;
+      else R[0] = 1;
+      r++;
+    } else G[root] = G[root]! + 1;
+    for (let j = 0; j < backSteps.length; j++) {
+      const k = backSteps[j]!;
       const c = code[k]!;
       if (c === INPUT) {
         GX[index[k]!] = G[k]!;
         continue;
       }
-      if (c < 0 || this.dead[k] === 1) continue;
       if (c === CHAIN) {
-        r = this.chainBackward(A[k]!, G[k]!, r);
-        finite &&= this.chainFinite;
+        r = this.chainBackward(A[k]!, G[k]!, r, R, sums, direct);
+        check += this.chainCheck;
         continue;
       }
       const g = G[k]!;
@@ -210,24 +251,29 @@ export class Reduction {
       const av = V[a]!;
       const bv = b >= 0 ? V[b]! : 0;
       const da = derivative(c, av, bv, K[k]!, V[k]!, false) * g;
-      if (code[a] === PARAM) this.give(r++, da);
-      else G[a] = G[a]! + da;
-      finite &&= da - da === 0 && G[a]! - G[a]! === 0;
+      check += da - da;
+      const pa = paramA[k]!;
+      if (pa < 0) check += (G[a] = G[a]! + da) - G[a];
+      else if (r++ < direct) sums[pa]! += da;
+      else R[r - 1] = da;
       if (b >= 0) {
         const db = derivative(c, av, bv, K[k]!, V[k]!, true) * g;
-        if (code[b] === PARAM) this.give(r++, db);
-        else G[b] = G[b]! + db;
-        finite &&= db - db === 0 && G[b]! - G[b]! === 0;
+        check += db - db;
+        const pb = paramB[k]!;
+        if (pb < 0) check += (G[b] = G[b]! + db) - G[b];
+        else if (r++ < direct) sums[pb]! += db;
+        else R[r - 1] = db;
       }
     }
-    return finite;
+    return check === 0;
   }
 
   /** A chain's value: `((c + u0*v0) + u1*v1) + ...`, as eager mode adds it. */
   private chainForward(q: number): number {
     const { values: V, termU, termV, chainStart } = this;
     let sum = V[this.chainC[q]!]!;
-    for (let t = chainStart[q]!; t < chainStart[q + 1]!; t++) sum = sum + V[termU[t]!]! * V[termV[t]!]!;
+    const end = chainStart[q + 1]!;
+    for (let t = chainStart[q]!; t < end; t++) sum = sum + V[termU[t]!]! * V[termV[t]!]!;
     return sum;
   }
 
@@ -235,48 +281,51 @@ export class Reduction {
    * Eager mode's steps back through a chain whose top has gradient `g`: last term first, each
    * product's operands get `v * (0 + g)` and `u * (0 + g)`; `c` gets the first sum's gradient
    * (`g` itself for one term) before the first term. Parameters' contributions are numbered
-   * from `r` on (see {@link Reduction.give}); returns where they end, and sets
-   * {@link Reduction.chainFinite}.
+   * from `r` on, added into `sums` below `direct`, else recorded in `R`; returns where they
+   * end, and sets {@link Reduction.chainCheck}.
    */
-  private chainBackward(q: number, g: number, r: number): number {
-    const { values: V, grads: G, code, termU, termV, chainStart } = this;
+  private chainBackward(
+    q: number,
+    g: number,
+    r: number,
+    R: Float64Array,
+    sums: Float64Array,
+    direct: number,
+  ): number {
+    const { values: V, grads: G, termU, termV, termParamU, termParamV, chainStart } = this;
     const first = chainStart[q]!;
     const gm = 0 + g;
     // Sums x - x of every number written: 0 unless one is not finite.
-    let check = 0;
+    let check = gm - gm;
     for (let t = chainStart[q + 1]! - 1; t >= first; t--) {
       if (t === first) {
         const c = this.chainC[q]!;
+        const pc = this.chainParamC[q]!;
         const dc = chainStart[q + 1]! - first === 1 ? g : gm;
-        if (code[c] === PARAM) this.give(r++, dc);
-        else check += (G[c] = G[c]! + dc) - G[c];
+        if (pc < 0) check += (G[c] = G[c]! + dc) - G[c];
+        else if (r++ < direct) sums[pc]! += dc;
+        else R[r - 1] = dc;
       }
       const u = termU[t]!;
       const v = termV[t]!;
       const du = PRIMITIVES.mul.da(V[u]!, V[v]!) * gm;
-      check += du - du;
-      if (code[u] === PARAM) this.give(r++, du);
-      else check += (G[u] = G[u]! + du) - G[u];
       const dv = PRIMITIVES.mul.db(V[u]!) * gm;
-      check += dv - dv;
-      if (code[v] === PARAM) this.give(r++, dv);
-      else check += (G[v] = G[v]! + dv) - G[v];
+      check += du - du + (dv - dv);
+      const pu = termParamU[t]!;
+      if (pu < 0) check += (G[u] = G[u]! + du) - G[u];
+      else if (r++ < direct) sums[pu]! += du;
+      else R[r - 1] = du;
+      const pv = termParamV[t]!;
+      if (pv < 0) check += (G[v] = G[v]! + dv) - G[v];
+      else if (r++ < direct) sums[pv]! += dv;
+      else R[r - 1] = dv;
     }
-    this.chainFinite = check === 0 && gm - gm === 0;
+    this.chainCheck = check;
     return r;
   }
 
-  /** Whether the last {@link Reduction.chainBackward} wrote only finite numbers. */
-  private chainFinite = true;
-  private R: Float64Array = new Float64Array(0);
-  private sums: Float64Array = new Float64Array(0);
-  private direct = 0;
-
-  /** Contribution `r`, `x`: added into its parameter's gradient sum when eager mode adds it before any sample's, else recorded. */
-  private give(r: number, x: number): void {
-    if (r < this.direct) this.sums[this.contributionParam[r]!]! += x;
-    else this.R[r] = x;
-  }
+  /** The sum of `x - x` over what the last {@link Reduction.chainBackward} wrote: 0 unless one is not finite. */
+  private chainCheck = 0;
 }
 
 const INPUT = -1;
