@@ -1006,7 +1006,7 @@ function neuronsBody(c: Code, offset: number, neuronsAt: number, neuronsEnd: num
   c.get(P[3]).int(8).op('i32.add').tee(P[5]);
   c.get(P[3]).loadI32(4).int(3).op('i32.shl').op('i32.add').set(P[4]);
   pairs(4);
-  pairs(4);
+  pairs(1);
   // An odd weight out: one scalar sum.
   c.get(P[5]).get(P[4]).op('i32.lt_u').op('if').byte(0x40);
   accumulator(0);
