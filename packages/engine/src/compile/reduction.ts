@@ -179,7 +179,17 @@ export class Reduction {
     this.chainParamC = Int32Array.from(chainC, paramOf);
     this.termParamU = Int32Array.from(termU, paramOf);
     this.termParamV = Int32Array.from(termV, paramOf);
+    this.parametersOnly = Uint8Array.from(chainC, (c, q) => {
+      let only = paramOf(c) < 0;
+      for (let t = chainStart[q]!; t < chainStart[q + 1]!; t++) {
+        only &&= this.termParamU[t]! >= 0 && this.termParamV[t]! >= 0;
+      }
+      return only ? 1 : 0;
+    });
   }
+
+  /** Per chain: 1 when every term is a product of parameters and `c` is not one (an L2 term). */
+  private readonly parametersOnly: Uint8Array;
 
   /** Op nodes and chain tops, in order; live ones and sample outputs, last first; leaves by kind. */
   private readonly steps: Int32Array;
@@ -294,14 +304,31 @@ export class Reduction {
   ): number {
     const { values: V, grads: G, termU, termV, termParamU, termParamV, chainStart } = this;
     const first = chainStart[q]!;
+    const end = chainStart[q + 1]!;
     const gm = 0 + g;
     // Sums x - x of every number written: 0 unless one is not finite.
     let check = gm - gm;
-    for (let t = chainStart[q + 1]! - 1; t >= first; t--) {
+    if (this.parametersOnly[q] === 1 && r + 2 * (end - first) <= direct) {
+      // An L2 term, say: every contribution goes straight into its parameter's sum.
+      const c = this.chainC[q]!;
+      for (let t = end - 1; t >= first; t--) {
+        if (t === first) check += (G[c] = G[c]! + (end - first === 1 ? g : gm)) - G[c];
+        const xu = V[termU[t]!]!;
+        const xv = V[termV[t]!]!;
+        const du = PRIMITIVES.mul.da(xu, xv) * gm;
+        const dv = PRIMITIVES.mul.db(xu) * gm;
+        sums[termParamU[t]!]! += du;
+        sums[termParamV[t]!]! += dv;
+        check += du - du + (dv - dv);
+      }
+      this.chainCheck = check;
+      return r + 2 * (end - first);
+    }
+    for (let t = end - 1; t >= first; t--) {
       if (t === first) {
         const c = this.chainC[q]!;
         const pc = this.chainParamC[q]!;
-        const dc = chainStart[q + 1]! - first === 1 ? g : gm;
+        const dc = end - first === 1 ? g : gm;
         if (pc < 0) check += (G[c] = G[c]! + dc) - G[c];
         else if (r++ < direct) sums[pc]! += dc;
         else R[r - 1] = dc;
