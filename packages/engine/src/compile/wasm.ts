@@ -87,6 +87,7 @@ const PROBE: Lowered = {
   groupStart: new Int32Array([0]),
   groupColumns: new Int32Array(0),
   neurons: new Int32Array(0),
+  widest: 0,
 };
 
 /**
@@ -118,7 +119,8 @@ export class WasmExecutor implements Executor {
     const { bytes, offset } = generate(program);
     this.bytes = bytes;
     this.offset = offset;
-    this.columns = program.columns;
+    // The fold's scratch area (a layer's inputs, sample-major) follows the columns.
+    this.columns = program.columns + program.widest;
     this.memory = new wasm.Memory({ initial: Math.ceil((offset + 16) / PAGE) });
     const instance = new wasm.Instance(new wasm.Module(bytes), {
       m: { memory: this.memory, exp: Math.exp, log: Math.log, tanh: Math.tanh, pow: Math.pow },
@@ -194,10 +196,11 @@ const CHAIN_BACKWARD_VIRTUAL = 13;
 const VARIANTS = 14;
 
 /**
- * Bytes 0-15 of memory: where the fold's groups start and end, and where the neurons' rows
- * start and end, for the kernels, which are the same for every program.
+ * Bytes 0-31 of memory: where the fold's groups start and end, where the neurons' rows start
+ * and end, and the column where the fold's scratch area starts, for the kernels, which are the
+ * same for every program.
  */
-const HEADER = 16;
+const HEADER = 32;
 
 /** The module for a lowered program, and where its memory's numbers start (after the term tables). */
 export function generate(program: Lowered): { bytes: Uint8Array; offset: number } {
@@ -214,7 +217,7 @@ export function generate(program: Lowered): { bytes: Uint8Array; offset: number 
   // Header, then a record per instruction (see {@link record}), then the chains' term tables,
   // 8 i32 per term: kind (bit 0: u is a column, bit 1: v is), u, v (a column, or a scalar's byte
   // address), tu mode (1: store, a site; 0: add), tu column, tv mode, tv column.
-  const rows: number[] = [0, 0, 0, 0];
+  const rows: number[] = [0, 0, 0, 0, program.columns, 0, 0, 0];
   const recordAt = new Map<Instr, number>();
   for (const instr of instrs) {
     recordAt.set(instr, rows.length * 4);
@@ -1080,121 +1083,190 @@ function chainBackwardBody(c: Code, virtual: boolean): void {
   block(1);
 }
 
-/** Locals of {@link neuronsBody} past the shared ones: column addresses, accumulators, gm, a scalar sum. */
+/** Locals of {@link neuronsBody} past the shared ones. */
 const NEURON_LOCALS: [number, number][] = [
   [16, I32],
   [9, V128],
   [1, F64],
 ];
-const XA = Array.from({ length: 16 }, (_, k) => 30 + k);
 const ACC = Array.from({ length: 8 }, (_, k) => 46 + k);
 const GM = 54;
 const SUM = 55;
+// neuronsBody's i32 locals, by name.
+const AT = P[1];
+const DESC = P[2];
+const LAYER = P[3];
+const STRIDE = P[4];
+const XS = P[5];
+const SCRATCH = P[6];
+const NEURON = P[7];
+const G_AT = P[8];
+const J = P[9];
+const Q = 30;
+const LEFT = 31;
+const LAST = 32;
+const TMP = 33;
 
 /**
  * neurons(base, T, count, at): the fold of the weights whose sites the backward pass did not
- * store. For each neuron (a row `[g, n, p0, x0, ...]`), each weight's accumulator `M[at + p]`
- * gets `x[i] * (0 + g[i])` added for the tile's first `count` samples, in ascending order (or
- * descending when count is negative): exactly eager mode's `w.grad += x * out.grad`, sample
- * after sample. Sixteen weights go side by side, two per `f64x2` (a lane is a weight, so no
- * sum's order changes), to keep the processor busy: each sum is a chain of dependent additions.
+ * store. Per layer (a row `[J, N, x0 .. x(J-1)]`, then per neuron `[g, p0 .. p(J-1)]`, see
+ * lower.ts), each weight's accumulator `M[at + p]` gets `x[i] * (0 + g[i])` added for the
+ * tile's first `count` samples, in ascending order (or descending when count is negative):
+ * exactly eager mode's `w.grad += x * out.grad`, sample after sample. The layer's inputs are
+ * first copied sample-major into a scratch area (`x0[i] .. x(J-1)[i]` side by side, from the
+ * column in the header's fifth word), so that sixteen weights go side by side, two per
+ * `f64x2` (a lane is a weight, so no sum's order changes) read with one load per pair: each
+ * sum is a chain of dependent additions, and many of them keep the processor busy.
  */
 function neuronsBody(c: Code): void {
-  // P1 = at, P2 = descending, END = count * 8; P3: the row; P4: its end; P5: the current term
-  // (param, x) pair; P8: g's column address.
-  c.get(3).set(P[1]);
-  c.get(2).int(0).op('i32.lt_s').set(P[2]);
-  c.get(2).set(P[0]);
-  c.get(P[2]).op('if').byte(0x40).int(0).get(P[0]).op('i32.sub').set(P[0]).op('end');
-  c.get(P[0]).int(3).op('i32.shl').set(END);
-  // P6, P7: where the neurons' rows start and end, from the header.
-  c.int(0).loadI32(8).tee(P[6]).set(P[3]);
-  c.int(0).loadI32(12).set(P[7]);
-  /** Pushes the byte address of weight `p`'s accumulator, `p` read at `field` of the pair list. */
+  c.get(3).set(AT);
+  c.get(2).int(0).op('i32.lt_s').set(DESC);
+  c.get(2).set(TMP);
+  c.get(DESC).op('if').byte(0x40).int(0).get(TMP).op('i32.sub').set(TMP).op('end');
+  c.get(TMP).int(3).op('i32.shl').set(END);
+  c.int(0).loadI32(16).set(TMP);
+  column(c, TMP, true);
+  c.set(SCRATCH);
+  c.int(0).loadI32(8).set(LAYER);
+  c.int(0).loadI32(12).set(LAST);
+  /** Pushes the byte address of the accumulator of the weight whose parameter is at `field` past NEURON + 4 + J / 2. */
   const accumulator = (field: number) => {
-    c.get(P[1]).get(P[5]).loadI32(field).op('i32.add').int(3).op('i32.shl');
-  };
-  const xColumn = (field: number, local: number) => {
-    c.get(P[5]).loadI32(field).set(local);
-    column(c, local, true);
-    c.set(local);
+    c.get(AT)
+      .get(NEURON)
+      .get(J)
+      .int(1)
+      .op('i32.shr_u')
+      .op('i32.add')
+      .loadI32(4 + field)
+      .op('i32.add');
+    c.int(3).op('i32.shl');
   };
   const lane = (name: 'v128.load64_lane' | 'v128.store64_lane', k: 0 | 1) =>
     c.simd(name).u32(3).u32(0).byte(k);
-  /** Weights `2 * pairs` at a time, while that many are left in the row. */
+  /** Sample after sample (descending when DESC): I the sample's byte offset in a column, Q its row of the scratch area plus J. */
+  const samples = (emit: () => void) => {
+    c.get(DESC).op('if').byte(0x40);
+    c.get(END).int(8).op('i32.sub').set(I);
+    c.get(SCRATCH)
+      .get(J)
+      .op('i32.add')
+      .get(I)
+      .int(3)
+      .op('i32.shr_u')
+      .get(STRIDE)
+      .op('i32.mul')
+      .op('i32.add')
+      .set(Q);
+    c.op('loop').byte(0x40);
+    emit();
+    c.get(Q).get(STRIDE).op('i32.sub').set(Q);
+    c.get(I).int(8).op('i32.sub').tee(I).int(0).op('i32.ge_s').op('br_if').u32(0);
+    c.op('end');
+    c.op('else');
+    c.int(0).set(I);
+    c.get(SCRATCH).get(J).op('i32.add').set(Q);
+    c.op('loop').byte(0x40);
+    emit();
+    c.get(Q).get(STRIDE).op('i32.add').set(Q);
+    c.get(I).int(8).op('i32.add').tee(I).get(END).op('i32.lt_u').op('br_if').u32(0);
+    c.op('end');
+    c.op('end');
+  };
+  const gm = () => {
+    c.num(0).get(G_AT).get(I).op('i32.add').loadF64().op('f64.add');
+  };
+  /** Weights J/8 .. J/8 + 2 * count - 1 of the neuron at NEURON, while that many are left. */
   const pairs = (count: number) => {
     c.op('block').byte(0x40);
     c.op('loop').byte(0x40);
-    c.get(P[5])
+    c.get(J)
       .int(count * 16)
       .op('i32.add')
-      .get(P[4])
+      .get(STRIDE)
       .op('i32.gt_u')
       .op('br_if')
       .u32(1);
     for (let k = 0; k < count; k++) {
-      accumulator(k * 16 + 8);
-      accumulator(k * 16);
+      accumulator(k * 8 + 4);
+      accumulator(k * 8);
       c.loadF64().simd('f64x2.splat');
       lane('v128.load64_lane', 1);
       c.set(ACC[k]!);
-      xColumn(k * 16 + 4, XA[2 * k]!);
-      xColumn(k * 16 + 12, XA[2 * k + 1]!);
     }
-    samples(c, () => {
-      c.num(0).get(P[8]).get(I).op('i32.add').loadF64().op('f64.add').simd('f64x2.splat').set(GM);
+    samples(() => {
+      gm();
+      c.simd('f64x2.splat').set(GM);
       for (let k = 0; k < count; k++) {
-        c.get(ACC[k]!);
-        here(c, XA[2 * k + 1]!);
-        here(c, XA[2 * k]!)
-          .simd('v128.load64_zero')
+        c.get(ACC[k]!).get(Q);
+        c.simd('v128.load')
           .u32(3)
-          .u32(0);
-        lane('v128.load64_lane', 1);
+          .u32(k * 16);
         c.get(GM).simd('f64x2.mul').simd('f64x2.add').set(ACC[k]!);
       }
     });
     for (let k = 0; k < count; k++) {
-      accumulator(k * 16);
+      accumulator(k * 8);
       c.get(ACC[k]!);
       lane('v128.store64_lane', 0);
-      accumulator(k * 16 + 8);
+      accumulator(k * 8 + 4);
       c.get(ACC[k]!);
       lane('v128.store64_lane', 1);
     }
-    c.get(P[5])
+    c.get(J)
       .int(count * 16)
       .op('i32.add')
-      .set(P[5]);
+      .set(J);
     c.op('br').u32(0);
     c.op('end');
     c.op('end');
   };
+
   c.op('block').byte(0x40);
   c.op('loop').byte(0x40);
-  c.get(P[3]).get(P[7]).op('i32.ge_u').op('br_if').u32(1);
-  c.get(P[3]).loadI32(0).set(P[8]);
-  column(c, P[8], true);
-  c.set(P[8]);
-  c.get(P[3]).int(8).op('i32.add').tee(P[5]);
-  c.get(P[3]).loadI32(4).int(3).op('i32.shl').op('i32.add').set(P[4]);
-  pairs(4);
+  c.get(LAYER).get(LAST).op('i32.ge_u').op('br_if').u32(1);
+  c.get(LAYER).loadI32(0).int(3).op('i32.shl').set(STRIDE);
+  c.get(LAYER).loadI32(4).set(LEFT);
+  c.get(LAYER).int(8).op('i32.add').set(XS);
+  // The layer's inputs, sample-major: scratch[i * J + j] = x_j[i].
+  c.int(0).set(J);
+  c.op('loop').byte(0x40);
+  c.get(XS).get(J).int(1).op('i32.shr_u').op('i32.add').loadI32(0).set(TMP);
+  column(c, TMP, true);
+  c.set(TMP);
+  c.get(SCRATCH).get(J).op('i32.add').set(Q);
+  c.int(0).set(I);
+  c.op('loop').byte(0x40);
+  c.get(Q).get(TMP).get(I).op('i32.add').loadF64().storeF64();
+  c.get(Q).get(STRIDE).op('i32.add').set(Q);
+  c.get(I).int(8).op('i32.add').tee(I).get(END).op('i32.lt_u').op('br_if').u32(0);
+  c.op('end');
+  c.get(J).int(8).op('i32.add').tee(J).get(STRIDE).op('i32.lt_u').op('br_if').u32(0);
+  c.op('end');
+  // Its neurons.
+  c.get(XS).get(STRIDE).int(1).op('i32.shr_u').op('i32.add').set(NEURON);
+  c.op('loop').byte(0x40);
+  c.get(NEURON).loadI32(0).set(TMP);
+  column(c, TMP, true);
+  c.set(G_AT);
+  c.int(0).set(J);
+  pairs(7);
   pairs(1);
   // An odd weight out: one scalar sum.
-  c.get(P[5]).get(P[4]).op('i32.lt_u').op('if').byte(0x40);
+  c.get(J).get(STRIDE).op('i32.lt_u').op('if').byte(0x40);
   accumulator(0);
   c.loadF64().set(SUM);
-  xColumn(4, XA[0]!);
-  samples(c, () => {
-    c.get(SUM);
-    here(c, XA[0]!).loadF64();
-    c.num(0).get(P[8]).get(I).op('i32.add').loadF64().op('f64.add');
+  samples(() => {
+    c.get(SUM).get(Q).loadF64();
+    gm();
     c.op('f64.mul').op('f64.add').set(SUM);
   });
   accumulator(0);
   c.get(SUM).storeF64();
   c.op('end');
-  c.get(P[4]).set(P[3]);
+  c.get(NEURON).int(4).op('i32.add').get(STRIDE).int(1).op('i32.shr_u').op('i32.add').set(NEURON);
+  c.get(LEFT).int(1).op('i32.sub').tee(LEFT).op('br_if').u32(0);
+  c.op('end');
+  c.get(NEURON).set(LAYER);
   c.op('br').u32(0);
   c.op('end');
   c.op('end');
