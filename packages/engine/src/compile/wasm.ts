@@ -1249,7 +1249,7 @@ function neuronsBody(c: Code): void {
   column(c, TMP, true);
   c.set(G_AT);
   c.int(0).set(J);
-  pairs(7);
+  pairs(6);
   pairs(1);
   // An odd weight out: one scalar sum.
   c.get(J).get(STRIDE).op('i32.lt_u').op('if').byte(0x40);
