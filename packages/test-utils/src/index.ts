@@ -13,14 +13,19 @@ export { median } from './fixtures/median.js';
 export { readmeExample } from './fixtures/readme.js';
 export {
   type Activation,
+  compileDemoLoss,
+  demoBatch,
   type DemoWorkload,
+  type DemoWorkloadOptions,
   demoLoss,
   demoWorkload,
   EngineMLP,
   type EngineMLPOptions,
   hingeLoss,
   pySum,
+  type ScoreModel,
   seeded,
   sgdUpdate,
+  totalLoss,
   twoMoons,
 } from './fixtures/workloads.js';
