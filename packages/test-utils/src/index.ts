@@ -11,6 +11,7 @@ export {
 } from './fixtures/lecture.js';
 export { median } from './fixtures/median.js';
 export { readmeExample } from './fixtures/readme.js';
+export { thrownBy } from './fixtures/thrown.js';
 export {
   type Activation,
   compileDemoLoss,
