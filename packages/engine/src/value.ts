@@ -24,9 +24,26 @@ const LEAF: readonly Value[] = Object.freeze([]);
 // constants made inside the function from parameters captured from outside it.
 let traceCollector: Set<Value> | null = null;
 
-/** @internal Starts (a Set) or stops (null) recording new Values for a compile trace. */
-export function collectNewValues(into: Set<Value> | null): void {
-  traceCollector = into;
+// And every Value whose `.data` the traced function reads: reading a parameter's is an error
+// the tracer reports once it knows which captured Values are parameters.
+let readCollector: Set<Value> | null = null;
+
+/**
+ * @internal Starts (Sets) or stops (null) recording, for a compile trace, the Values made and
+ * the Values whose `.data` is read.
+ */
+export function collectNewValues(made: Set<Value> | null, read: Set<Value> | null = null): void {
+  traceCollector = made;
+  readCollector = read;
+}
+
+/** @internal The error for reading `.data` of a traced value (an input, a parameter, or a result computed from them). */
+export function tracedDataError(v: Value): TraceError {
+  return new TraceError(
+    `compile: cannot read .data of a traced value (${v.op === '' ? 'an input or parameter' : `the result of ${v.op}`}): ` +
+      'its number is not known while tracing, so control flow that depends on data cannot be compiled; ' +
+      'use an op such as relu instead of an if, or run this function eagerly',
+  );
 }
 
 /**
@@ -102,13 +119,8 @@ export class Value {
 
   /** The scalar this value holds. Setting it checks that the new number is finite. */
   get data(): number {
-    if (this._symbolic) {
-      throw new TraceError(
-        `compile: cannot read .data of a traced value (${this.op === '' ? 'an input or parameter' : `the result of ${this.op}`}): ` +
-          'its number is not known while tracing, so control flow that depends on data cannot be compiled; ' +
-          'use an op such as relu instead of an if, or run this function eagerly',
-      );
-    }
+    if (this._symbolic) throw tracedDataError(this);
+    if (readCollector !== null) readCollector.add(this);
     return this._data;
   }
 

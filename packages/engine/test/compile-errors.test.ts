@@ -25,6 +25,32 @@ describe('compile tracing limits', () => {
     expect(w.data).toBe(2);
   });
 
+  it('throws when the function branches on .data of a value computed from parameters alone', () => {
+    const w = new Value(2);
+
+    const build = () =>
+      compile(
+        ([x]) => {
+          const w2 = w.mul(w);
+          return w2.data > 1 ? x!.mul(w2) : x!;
+        },
+        { inputs: 1 },
+      );
+
+    expect(build).toThrow(/cannot read \.data of a traced value \(the result of mul\)/);
+  });
+
+  it('lets the function read .data of a captured Value it uses only as a number', () => {
+    const scale = new Value(3);
+    const w = new Value(2);
+
+    const program = compile(([x]) => x!.mul(w).mul(scale.data), { inputs: 1 });
+
+    expect(program.parameters).toEqual([w]);
+    expect(program.run([5])).toBe(30);
+    expect(w.grad).toBe(15);
+  });
+
   it('refuses a Value computed outside the traced function, naming its op', () => {
     const w = new Value(3);
     const w2 = w.mul(2);

@@ -47,6 +47,18 @@ export class Interpreter implements Executor {
       }
       M[at + groupParam[q]!] = acc;
     }
+    // Neurons' weights: `x * (0 + g)`, sample after sample.
+    const { neurons } = this.program;
+    for (let r = 0; r < neurons.length; r += 2 + 2 * neurons[r + 1]!) {
+      const g = base + neurons[r]! * T;
+      for (let j = r + 2; j < r + 2 + 2 * neurons[r + 1]!; j += 2) {
+        const x = base + neurons[j + 1]! * T;
+        let acc = M[at + neurons[j]!]!;
+        if (descending) for (let i = count - 1; i >= 0; i--) acc += M[x + i]! * (0 + M[g + i]!);
+        else for (let i = 0; i < count; i++) acc += M[x + i]! * (0 + M[g + i]!);
+        M[at + neurons[j]!] = acc;
+      }
+    }
   }
 
   forward(base: number, T: number): void {
@@ -200,8 +212,13 @@ export class Interpreter implements Executor {
       const du = base + tu.at * T;
       const dv = base + tv.at * T;
       if (tu.site && !tv.site && !u.col && v.col) {
-        // A weight times an activation: the common case.
+        // A weight times an activation: the common case. The fold computes the weight's
+        // contribution itself when it has no site column.
         const s = M[pu]!;
+        if (tu.at < 0) {
+          for (let i = 0; i < T; i++) M[dv + i] = M[dv + i]! + s * (0 + M[g + i]!);
+          continue;
+        }
         for (let i = 0; i < T; i++) {
           const gm = 0 + M[g + i]!;
           M[du + i] = M[pv + i]! * gm;

@@ -16,7 +16,7 @@ export type Ref = { readonly col: true; readonly at: number } | { readonly col: 
  */
 export interface Target {
   readonly site: boolean;
-  /** A column index. */
+  /** A column index; -1 for a site the fold computes itself (see {@link Lowered.siteColumn}). */
   readonly at: number;
 }
 
@@ -81,12 +81,27 @@ export interface Lowered {
   readonly siteSegment: Int32Array;
   readonly segments: number;
   /**
-   * The sites grouped by parameter, for the fold: group `q` adds into parameter
+   * Per site: its column, or -1 for a site the backward pass does not store because the fold
+   * computes it from columns that are still there: `x * (0 + g)` with `x` the value column
+   * `siteX` and `g` the gradient column `siteG` (a neuron's weight; see {@link Lowered.neurons}).
+   */
+  readonly siteColumn: Int32Array;
+  readonly siteX: Int32Array;
+  readonly siteG: Int32Array;
+  /**
+   * The stored sites grouped by parameter, for the fold: group `q` adds into parameter
    * `groupParam[q]` the site columns `groupColumns[groupStart[q] .. groupStart[q + 1]]`, in order.
    */
   readonly groupParam: Int32Array;
   readonly groupStart: Int32Array;
   readonly groupColumns: Int32Array;
+  /**
+   * The weights whose sites are not stored, by neuron: `[g, n, p0, x0, ..., p(n-1), x(n-1)]`
+   * per neuron, `g` its gradient column, `p` a weight (a parameter with this one site) and `x`
+   * the value column it multiplies. The fold adds `x * (0 + g)` into each weight, sample after
+   * sample, as eager mode adds `w.grad += x * out.grad`.
+   */
+  readonly neurons: Int32Array;
 }
 
 /**
@@ -170,11 +185,12 @@ export function lower(tape: Tape, used: readonly number[]): Lowered {
   const siteParam: number[] = [];
   const siteSegment: number[] = [];
   let segment = 0;
+  // Site targets hold the site's number until columns are given to the stored ones, below.
   const target = (operand: number): Target => {
     const n = nodes[operand]!.node;
     if (n.kind !== 'param') return { site: false, at: gradCol[operand]! };
     siteSegment.push(segment);
-    return { site: true, at: grads + siteParam.push(n.index) - 1 };
+    return { site: true, at: siteParam.push(n.index) - 1 };
   };
   for (let i = backward - 1; i >= 0; i--) {
     const k = nodeOf[i]!;
@@ -198,11 +214,55 @@ export function lower(tape: Tape, used: readonly number[]): Lowered {
     }
   }
 
+  // Neurons whose weights need no stored sites: every term a weight used nowhere else times a
+  // column, so the fold can compute each site from the column and the neuron's gradient. Their
+  // backward pass then visits the last term down to the first and the bias last, which changes
+  // no sample's order unless the bias's gradient column is also one of the terms' (excluded).
+  const sitesOf = new Int32Array(siteParam.length === 0 ? 0 : Math.max(...siteParam) + 1);
+  for (const param of siteParam) sitesOf[param]!++;
+  const siteColumn = new Int32Array(siteParam.length).fill(-2);
+  const siteX = new Int32Array(siteParam.length).fill(-1);
+  const siteG = new Int32Array(siteParam.length).fill(-1);
+  const neurons: number[] = [];
+  instrs.forEach((instr, i) => {
+    if (i >= backward || instr.kind !== 'chain') return;
+    const weights = instr.terms.every(
+      (t) =>
+        !t.u.col &&
+        t.v.col &&
+        t.tu.site &&
+        !t.tv.site &&
+        sitesOf[siteParam[t.tu.at]!] === 1 &&
+        (instr.tc!.site || t.tv.at !== instr.tc!.at),
+    );
+    if (!weights) return;
+    neurons.push(instr.g, instr.terms.length);
+    for (const t of instr.terms) {
+      neurons.push(siteParam[t.tu.at]!, t.v.at);
+      siteColumn[t.tu.at] = -1;
+      siteX[t.tu.at] = t.v.at;
+      siteG[t.tu.at] = instr.g;
+    }
+  });
+  let stored = grads;
+  for (let site = 0; site < siteParam.length; site++)
+    if (siteColumn[site] === -2) siteColumn[site] = stored++;
+  const place = (t: Target | null): Target | null => (t?.site ? { site: true, at: siteColumn[t.at]! } : t);
+  instrs.forEach((instr, i) => {
+    if (instr.kind === 'op') instrs[i] = { ...instr, ta: place(instr.ta), tb: place(instr.tb) };
+    else {
+      const terms = instr.terms.map((t) => ({ ...t, tu: place(t.tu)!, tv: place(t.tv)! }));
+      instrs[i] = { ...instr, tc: place(instr.tc), terms };
+    }
+  });
+
   const groups = new Map<number, number[]>();
   siteParam.forEach((param, site) => {
+    const column = siteColumn[site]!;
+    if (column < 0) return;
     const list = groups.get(param);
-    if (list === undefined) groups.set(param, [grads + site]);
-    else list.push(grads + site);
+    if (list === undefined) groups.set(param, [column]);
+    else list.push(column);
   });
   const groupStart = [0];
   for (const list of groups.values()) groupStart.push(groupStart.at(-1)! + list.length);
@@ -213,7 +273,7 @@ export function lower(tape: Tape, used: readonly number[]): Lowered {
     backward,
     values,
     grads,
-    columns: grads + siteParam.length,
+    columns: stored,
     consts: Float64Array.from(consts),
     inputColumns: Int32Array.from(inputs, ([, k]) => valueCol[k]!),
     inputIndex: Int32Array.from(inputs, ([n]) => (n as { index: number }).index),
@@ -222,9 +282,13 @@ export function lower(tape: Tape, used: readonly number[]): Lowered {
     siteParam: Int32Array.from(siteParam),
     siteSegment: Int32Array.from(siteSegment),
     segments: used.length,
+    siteColumn,
+    siteX,
+    siteG,
     groupParam: Int32Array.from(groups.keys()),
     groupStart: Int32Array.from(groupStart),
     groupColumns: Int32Array.from([...groups.values()].flat()),
+    neurons: Int32Array.from(neurons),
   };
 }
 

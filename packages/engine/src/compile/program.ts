@@ -185,7 +185,6 @@ export class Program {
     const plan = this.plan(count);
     const params = this.params.values;
     const G = this.G;
-    for (let p = 0; p < params.length; p++) G[p] = params[p]!.grad;
     const sample = plan.sample;
     if (sample === null) return this.replay(plan);
 
@@ -197,11 +196,10 @@ export class Program {
     this.O = O;
     this.ran = count;
     const loss = finite ? reduction.forward(O, this.P) : NaN;
-    if (!(loss - loss === 0) || !reduction.backward(GX, R)) this.diagnose(plan, 'gradients');
-
     const { before, after } = plan;
+    if (!(loss - loss === 0) || !reduction.backward(GX, R, G, before.length))
+      this.diagnose(plan, 'gradients');
     const param = reduction.contributionParam;
-    for (let j = 0; j < before.length; j++) G[param[before[j]!]!]! += R[before[j]!]!;
     // The ordered fold adds into accumulators in the back end's memory, after the parameters.
     const at = lowered.consts.length + params.length;
     exec.M.set(G.subarray(0, params.length), at);
@@ -220,8 +218,7 @@ export class Program {
     }
     if (plan.order !== null) G.set(exec.M.subarray(at, at + params.length));
     for (let j = 0; j < after.length; j++) G[param[after[j]!]!]! += R[after[j]!]!;
-    for (let p = 0; p < params.length; p++) finite &&= G[p]! - G[p]! === 0;
-    if (!finite) this.diagnose(plan, 'gradients');
+    if (!finite || !allFinite(G, params.length)) this.diagnose(plan, 'gradients');
     for (let p = 0; p < params.length; p++) params[p]!.grad = G[p]!;
     return loss;
   }
@@ -339,12 +336,11 @@ export class Program {
   /** The general fold (one tile holds the whole batch): every addition in eager mode's order. */
   private foldEvents(plan: Plan, sample: SampleProgram, base: number): void {
     const { events, contributionParam, segments } = plan.reduction;
-    const { siteParam, grads } = sample.lowered;
+    const { siteParam, siteColumn, siteX, siteG } = sample.lowered;
     const { segmentFrom, segmentTo } = sample;
     const M = sample.exec.M;
     const G = this.G;
     const { R, T } = plan;
-    const sites = base + grads * T;
     for (let e = 0; e < events.length; e++) {
       const event = events[e]!;
       if (event >= 0) {
@@ -355,7 +351,11 @@ export class Program {
       const i = Math.floor(s / segments);
       const segment = s % segments;
       for (let site = segmentFrom[segment]!; site < segmentTo[segment]!; site++) {
-        G[siteParam[site]!]! += M[sites + site * T + i]!;
+        const column = siteColumn[site]!;
+        G[siteParam[site]!]! +=
+          column >= 0
+            ? M[base + column * T + i]!
+            : M[base + siteX[site]! * T + i]! * (0 + M[base + siteG[site]! * T + i]!);
       }
     }
   }
@@ -388,7 +388,8 @@ export class Program {
       plan.count,
       this.X.subarray(0, plan.count * this.inputs),
       this.P,
-      this.G,
+      // The parameters' own gradients: `G` may hold part of this run's sums already.
+      Float64Array.from(this.params.values, (p) => p.grad),
       upTo,
     );
     throw new RangeError('compile: a value or gradient was not finite, but replaying it found none');
@@ -418,13 +419,19 @@ export class Program {
     return count;
   }
 
+  /** The parameters' values into `P` and their gradients into `G` (where `run` starts from), in one pass. */
   private readParameters(): void {
     const params = this.params.values;
     if (this.P.length < params.length) {
       this.P = new Float64Array(params.length);
       this.G = new Float64Array(params.length);
     }
-    for (let p = 0; p < params.length; p++) this.P[p] = params[p]!._data;
+    const { P, G } = this;
+    for (let p = 0; p < params.length; p++) {
+      const v = params[p]!;
+      P[p] = v._data;
+      G[p] = v.grad;
+    }
   }
 
   /** The plan for a batch size: kept in a small cache (least recently used go first). */
@@ -570,6 +577,13 @@ function ordering(
       return null;
   }
   return { direction, before: events.slice(0, start), after: events.slice(end) };
+}
+
+/** Whether `X[0, n)` are all finite (sums `x - x`: 0 unless one is not). */
+function allFinite(X: Float64Array, n: number): boolean {
+  let acc = 0;
+  for (let i = 0; i < n; i++) acc += X[i]! - X[i]!;
+  return acc === 0;
 }
 
 function asArray(out: Value | Value[]): Value[] {

@@ -1,4 +1,5 @@
 import { PRIMITIVES, type PrimitiveOp } from '../ops.js';
+import { findChains } from './fuse.js';
 import type { Tape } from './tape.js';
 
 /**
@@ -36,6 +37,15 @@ export class Reduction {
   private readonly root: number;
   /** 1 for ops the loss does not depend on (computed, not back-propagated). */
   private readonly dead: Uint8Array;
+  /**
+   * Fused dot-product chains (an L2 term's sum of squares, say), as in the samples' programs:
+   * chain `q` starts from node `chainC[q]` and adds the products of nodes `termU[t]` and
+   * `termV[t]` for `t` in `[chainStart[q], chainStart[q + 1])`; its top node's `A` holds `q`.
+   */
+  private readonly chainC: Int32Array;
+  private readonly chainStart: Int32Array;
+  private readonly termU: Int32Array;
+  private readonly termV: Int32Array;
 
   constructor(
     readonly tape: Tape,
@@ -83,6 +93,30 @@ export class Reduction {
       live[this.A[k]!] = 1;
       if (this.B[k]! >= 0) live[this.B[k]!] = 1;
     }
+    // Chains are fused where that changes no number and no order of events: no sample's
+    // output lies inside one (its gradient would be handed back at another point).
+    const chainC: number[] = [];
+    const chainStart = [0];
+    const termU: number[] = [];
+    const termV: number[] = [];
+    for (const chain of findChains(tape).values()) {
+      let inside = false;
+      for (let q = chain.first + 1; q < chain.top && !inside; q++) inside = nodes[q]!.kind === 'input';
+      if (inside) continue;
+      for (const m of chain.muls) {
+        termU.push(this.A[m]!);
+        termV.push(this.B[m]!);
+        this.code[m] = ABSORBED;
+      }
+      for (const a of chain.adds) if (a !== chain.top) this.code[a] = ABSORBED;
+      this.code[chain.top] = CHAIN;
+      this.A[chain.top] = chainC.push(chain.c) - 1;
+      chainStart.push(termU.length);
+    }
+    this.chainC = Int32Array.from(chainC);
+    this.chainStart = Int32Array.from(chainStart);
+    this.termU = Int32Array.from(termU);
+    this.termV = Int32Array.from(termV);
     for (let k = 0; k < n; k++) {
       if (live[k] === 0 && this.code[k]! >= 0) this.dead[k] = 1;
       const x = this.index[k]!;
@@ -103,6 +137,13 @@ export class Reduction {
         const x = this.index[k]!;
         const sample = Math.floor(x / perSample);
         events.push(-1 - (sample * segments + this.visits[sample]!.indexOf(x % perSample)));
+      } else if (this.code[k] === CHAIN && this.dead[k] === 0) {
+        const q = this.A[k]!;
+        for (let t = chainStart[q + 1]! - 1; t >= chainStart[q]!; t--) {
+          if (t === chainStart[q]) contribute(chainC[q]!);
+          contribute(termU[t]!);
+          contribute(termV[t]!);
+        }
       } else if (this.code[k]! >= 0 && this.dead[k] === 0) {
         contribute(this.A[k]!);
         if (this.B[k]! >= 0) contribute(this.B[k]!);
@@ -111,70 +152,188 @@ export class Reduction {
     this.segments = segments;
     this.events = Int32Array.from(events);
     this.contributionParam = Int32Array.from(params);
+
+    // What the passes below visit, precomputed: they run every step.
+    const paramOf = (k: number) => (this.code[k] === PARAM ? this.index[k]! : -1);
+    const steps: number[] = [];
+    const backSteps: number[] = [];
+    const leaves = { param: [] as number[], input: [] as number[] };
+    for (let k = 0; k < n; k++) {
+      const c = this.code[k]!;
+      if (c === CONST) this.values[k] = this.index[k]!;
+      else if (c === PARAM) leaves.param.push(k);
+      else if (c === INPUT) leaves.input.push(k);
+      else if (c >= 0) steps.push(k);
+      if ((c === INPUT && live[k] === 1) || (c >= 0 && this.dead[k] === 0)) backSteps.push(k);
+    }
+    this.steps = Int32Array.from(steps);
+    this.backSteps = Int32Array.from(backSteps.reverse());
+    this.paramNodes = Int32Array.from(leaves.param);
+    this.paramIndex = Int32Array.from(leaves.param, (k) => this.index[k]!);
+    this.inputNodes = Int32Array.from(leaves.input);
+    this.inputIndex = Int32Array.from(leaves.input, (k) => this.index[k]!);
+    this.paramA = Int32Array.from(this.A, (a, k) =>
+      this.code[k]! >= 0 && a >= 0 && this.code[k] !== CHAIN ? paramOf(a) : -1,
+    );
+    this.paramB = Int32Array.from(this.B, (b) => (b >= 0 ? paramOf(b) : -1));
+    this.chainParamC = Int32Array.from(chainC, paramOf);
+    this.termParamU = Int32Array.from(termU, paramOf);
+    this.termParamV = Int32Array.from(termV, paramOf);
   }
+
+  /** Op nodes and chain tops, in order; live ones and sample outputs, last first; leaves by kind. */
+  private readonly steps: Int32Array;
+  private readonly backSteps: Int32Array;
+  private readonly paramNodes: Int32Array;
+  private readonly paramIndex: Int32Array;
+  private readonly inputNodes: Int32Array;
+  private readonly inputIndex: Int32Array;
+  /** Per operand: the parameter it is, or -1 (its contributions are then recorded, not added). */
+  private readonly paramA: Int32Array;
+  private readonly paramB: Int32Array;
+  private readonly chainParamC: Int32Array;
+  private readonly termParamU: Int32Array;
+  private readonly termParamV: Int32Array;
 
   /**
    * The loss for the samples' outputs `O` (sample-major) and the parameters' values `P`.
    * Returns NaN when any value on the way is not finite (eager mode would have thrown).
    */
   forward(O: Float64Array, P: Float64Array): number {
-    const { values: V, code, A, B, K, index } = this;
-    let finite = true;
-    for (let k = 0; k < code.length; k++) {
+    const { values: V, code, A, B, K, steps, paramNodes, paramIndex, inputNodes, inputIndex } = this;
+    for (let j = 0; j < paramNodes.length; j++) V[paramNodes[j]!] = P[paramIndex[j]!]!;
+    for (let j = 0; j < inputNodes.length; j++) V[inputNodes[j]!] = O[inputIndex[j]!]!;
+    // Sums y - y of every op's value: 0 unless one is not finite (parameters and outputs are).
+    let check = 0;
+    for (let j = 0; j < steps.length; j++) {
+      const k = steps[j]!;
       const c = code[k]!;
-      let y: number;
-      if (c === INPUT) y = O[index[k]!]!;
-      else if (c === PARAM) y = P[index[k]!]!;
-      else if (c === CONST) y = index[k]!;
-      else y = apply(c, V[A[k]!]!, B[k]! >= 0 ? V[B[k]!]! : 0, K[k]!);
+      const y =
+        c === CHAIN ? this.chainForward(A[k]!) : apply(c, V[A[k]!]!, B[k]! >= 0 ? V[B[k]!]! : 0, K[k]!);
       V[k] = y;
-      finite &&= y - y === 0;
+      check += y - y;
     }
-    return finite ? V[this.root]! : NaN;
+    return check === 0 ? V[this.root]! : NaN;
   }
 
   /**
    * Back-propagates the last {@link Reduction.forward}: writes each sample output's gradient
-   * into `GX` and the reduction's own parameter contributions, in order, into `R`. Returns
-   * false when a gradient is not finite.
+   * into `GX`, adds its first `direct` parameter contributions (those eager mode makes before
+   * any sample's: see {@link Reduction.events}) into the parameters' gradient sums `sums`, and
+   * writes the others, in order, into `R`. Returns false when a gradient is not finite.
    */
-  backward(GX: Float64Array, R: Float64Array): boolean {
-    const { values: V, grads: G, code, A, B, K, index } = this;
+  backward(GX: Float64Array, R: Float64Array, sums: Float64Array, direct: number): boolean {
+    const { values: V, grads: G, code, A, B, K, index, backSteps, paramA, paramB } = this;
     G.fill(0);
     let r = 0;
-    let finite = true;
-    if (code[this.root] === PARAM) R[r++] = 1;
-    else G[this.root] = G[this.root]! + 1;
-    for (let k = code.length - 1; k >= 0; k--) {
+    let check = 0;
+    const root = this.root;
+    if (code[root] === PARAM) {
+      if (direct > 0) sums[index[root]!]! += 1;
+      else R[0] = 1;
+      r++;
+    } else G[root] = G[root]! + 1;
+    for (let j = 0; j < backSteps.length; j++) {
+      const k = backSteps[j]!;
       const c = code[k]!;
       if (c === INPUT) {
         GX[index[k]!] = G[k]!;
         continue;
       }
-      if (c < 0 || this.dead[k] === 1) continue;
+      if (c === CHAIN) {
+        r = this.chainBackward(A[k]!, G[k]!, r, R, sums, direct);
+        check += this.chainCheck;
+        continue;
+      }
       const g = G[k]!;
       const a = A[k]!;
       const b = B[k]!;
       const av = V[a]!;
       const bv = b >= 0 ? V[b]! : 0;
       const da = derivative(c, av, bv, K[k]!, V[k]!, false) * g;
-      if (code[a] === PARAM) R[r++] = da;
-      else G[a] = G[a]! + da;
-      finite &&= da - da === 0 && G[a]! - G[a]! === 0;
+      check += da - da;
+      const pa = paramA[k]!;
+      if (pa < 0) check += (G[a] = G[a]! + da) - G[a];
+      else if (r++ < direct) sums[pa]! += da;
+      else R[r - 1] = da;
       if (b >= 0) {
         const db = derivative(c, av, bv, K[k]!, V[k]!, true) * g;
-        if (code[b] === PARAM) R[r++] = db;
-        else G[b] = G[b]! + db;
-        finite &&= db - db === 0 && G[b]! - G[b]! === 0;
+        check += db - db;
+        const pb = paramB[k]!;
+        if (pb < 0) check += (G[b] = G[b]! + db) - G[b];
+        else if (r++ < direct) sums[pb]! += db;
+        else R[r - 1] = db;
       }
     }
-    return finite;
+    return check === 0;
   }
+
+  /** A chain's value: `((c + u0*v0) + u1*v1) + ...`, as eager mode adds it. */
+  private chainForward(q: number): number {
+    const { values: V, termU, termV, chainStart } = this;
+    let sum = V[this.chainC[q]!]!;
+    const end = chainStart[q + 1]!;
+    for (let t = chainStart[q]!; t < end; t++) sum = sum + V[termU[t]!]! * V[termV[t]!]!;
+    return sum;
+  }
+
+  /**
+   * Eager mode's steps back through a chain whose top has gradient `g`: last term first, each
+   * product's operands get `v * (0 + g)` and `u * (0 + g)`; `c` gets the first sum's gradient
+   * (`g` itself for one term) before the first term. Parameters' contributions are numbered
+   * from `r` on, added into `sums` below `direct`, else recorded in `R`; returns where they
+   * end, and sets {@link Reduction.chainCheck}.
+   */
+  private chainBackward(
+    q: number,
+    g: number,
+    r: number,
+    R: Float64Array,
+    sums: Float64Array,
+    direct: number,
+  ): number {
+    const { values: V, grads: G, termU, termV, termParamU, termParamV, chainStart } = this;
+    const first = chainStart[q]!;
+    const gm = 0 + g;
+    // Sums x - x of every number written: 0 unless one is not finite.
+    let check = gm - gm;
+    for (let t = chainStart[q + 1]! - 1; t >= first; t--) {
+      if (t === first) {
+        const c = this.chainC[q]!;
+        const pc = this.chainParamC[q]!;
+        const dc = chainStart[q + 1]! - first === 1 ? g : gm;
+        if (pc < 0) check += (G[c] = G[c]! + dc) - G[c];
+        else if (r++ < direct) sums[pc]! += dc;
+        else R[r - 1] = dc;
+      }
+      const u = termU[t]!;
+      const v = termV[t]!;
+      const du = PRIMITIVES.mul.da(V[u]!, V[v]!) * gm;
+      const dv = PRIMITIVES.mul.db(V[u]!) * gm;
+      check += du - du + (dv - dv);
+      const pu = termParamU[t]!;
+      if (pu < 0) check += (G[u] = G[u]! + du) - G[u];
+      else if (r++ < direct) sums[pu]! += du;
+      else R[r - 1] = du;
+      const pv = termParamV[t]!;
+      if (pv < 0) check += (G[v] = G[v]! + dv) - G[v];
+      else if (r++ < direct) sums[pv]! += dv;
+      else R[r - 1] = dv;
+    }
+    this.chainCheck = check;
+    return r;
+  }
+
+  /** The sum of `x - x` over what the last {@link Reduction.chainBackward} wrote: 0 unless one is not finite. */
+  private chainCheck = 0;
 }
 
 const INPUT = -1;
 const PARAM = -2;
 const CONST = -3;
+/** A fused chain's top (see {@link Reduction.chainStart}), and the nodes inside it. */
+const CHAIN = 100;
+const ABSORBED = -4;
 const OPS: readonly PrimitiveOp[] = ['add', 'mul', 'pow', 'exp', 'log', 'tanh', 'relu', 'sigmoid'];
 
 /** `PRIMITIVES[op].forward`, by opcode. */

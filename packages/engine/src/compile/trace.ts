@@ -1,4 +1,4 @@
-import { Value, collectNewValues } from '../value.js';
+import { Value, collectNewValues, tracedDataError } from '../value.js';
 import type { Tape, TapeNode } from './tape.js';
 import { TraceError } from '../trace-error.js';
 
@@ -6,6 +6,10 @@ import { TraceError } from '../trace-error.js';
 export class ParameterSet {
   readonly values: Value[] = [];
   private readonly index = new Map<Value, number>();
+
+  has(v: Value): boolean {
+    return this.index.has(v);
+  }
 
   add(v: Value): number {
     let i = this.index.get(v);
@@ -19,26 +23,15 @@ export class ParameterSet {
 }
 
 /**
- * Runs `fn` on `count` symbolic inputs and records the graph it builds.
+ * Runs `fn` once on `count` symbolic inputs and records the graph it builds.
  *
  * Leaves made inside `fn` are constants; leaves captured from outside are parameters (added
- * to `params`). The function runs twice when it captured new parameters: the second time
- * with every parameter symbolic too, so that reading `.data` of any traced value throws
- * (control flow that depends on data cannot be compiled, as in JAX).
+ * to `params`). Parameters found before are symbolic while `fn` runs, so reading their `.data`
+ * throws at once; a parameter found by this trace is only known once an op uses it, so reading
+ * its `.data` (or that of anything computed from parameters alone) is found afterwards and
+ * throws the same error: control flow that depends on data cannot be compiled, as in JAX.
  */
 export function trace(
-  fn: (inputs: Value[]) => Value[],
-  count: number,
-  params: ParameterSet,
-  inputsNeedGrad: boolean,
-): Tape {
-  const known = params.values.length;
-  let tape = record(fn, count, params, inputsNeedGrad);
-  if (params.values.length > known) tape = record(fn, count, params, inputsNeedGrad);
-  return tape;
-}
-
-function record(
   fn: (inputs: Value[]) => Value[],
   count: number,
   params: ParameterSet,
@@ -50,10 +43,11 @@ function record(
     return x;
   });
   const created = new Set<Value>();
+  const read = new Set<Value>();
   const marked = params.values.filter((p) => !p._symbolic);
   let outputs: Value[];
   for (const p of marked) p._symbolic = true;
-  collectNewValues(created);
+  collectNewValues(created, read);
   try {
     outputs = fn(inputs);
   } finally {
@@ -65,7 +59,37 @@ function record(
       throw new TraceError(`compile: the traced function must return Values, got ${typeof o} at output ${i}`);
     }
   });
+  const tape = record(inputs, outputs, created, params, inputsNeedGrad);
+  for (const v of read) if (dependsOnParameter(v, created, params)) throw tracedDataError(v);
+  return tape;
+}
 
+/** Whether `v` is a parameter or was computed inside the traced function from one. */
+function dependsOnParameter(v: Value, created: Set<Value>, params: ParameterSet): boolean {
+  const stack = [v];
+  const seen = new Set(stack);
+  while (stack.length > 0) {
+    const u = stack.pop()!;
+    if (params.has(u)) return true;
+    if (!created.has(u)) continue;
+    for (const child of u.children) {
+      if (!seen.has(child)) {
+        seen.add(child);
+        stack.push(child);
+      }
+    }
+  }
+  return false;
+}
+
+/** The tape of the graph from `outputs` (and of the other ops `fn` made), as eager mode orders it. */
+function record(
+  inputs: Value[],
+  outputs: Value[],
+  created: Set<Value>,
+  params: ParameterSet,
+  inputsNeedGrad: boolean,
+): Tape {
   const inputIndex = new Map(inputs.map((x, i) => [x, i]));
   const position = new Map<Value, number>();
   const nodes: TapeNode[] = [];

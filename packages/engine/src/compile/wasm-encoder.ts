@@ -54,6 +54,9 @@ export const OP = {
 export const SIMD = {
   'v128.load': 0x00,
   'v128.store': 0x0b,
+  'v128.load64_lane': 0x57,
+  'v128.store64_lane': 0x5b,
+  'v128.load64_zero': 0x5d,
   'f64x2.splat': 0x14,
   'f64x2.extract_lane': 0x21,
   'f64x2.eq': 0x47,

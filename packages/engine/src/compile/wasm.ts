@@ -80,9 +80,13 @@ const PROBE: Lowered = {
   siteParam: new Int32Array(0),
   siteSegment: new Int32Array(0),
   segments: 0,
+  siteColumn: new Int32Array(0),
+  siteX: new Int32Array(0),
+  siteG: new Int32Array(0),
   groupParam: new Int32Array(0),
   groupStart: new Int32Array([0]),
   groupColumns: new Int32Array(0),
+  neurons: new Int32Array(0),
 };
 
 /**
@@ -106,6 +110,7 @@ export class WasmExecutor implements Executor {
     backward(base: number, T: number): void;
     finite(from: number, to: number): number;
     fold(base: number, T: number, count: number, at: number): void;
+    neurons(base: number, T: number, count: number, at: number): void;
   };
 
   constructor(program: Lowered) {
@@ -129,16 +134,19 @@ export class WasmExecutor implements Executor {
     if (this.M.buffer !== this.memory.buffer) this.M = this.view();
   }
 
+  // The module's functions take addresses from 0, in numbers: M's are past the tables.
   forward(base: number, T: number): void {
-    this.run.forward(base, T);
+    this.run.forward(base + this.offset / 8, T);
   }
 
   backward(base: number, T: number): void {
-    this.run.backward(base, T);
+    this.run.backward(base + this.offset / 8, T);
   }
 
   fold(base: number, T: number, count: number, descending: boolean, at: number): void {
-    this.run.fold(base, T, descending ? -count : count, at);
+    const signed = descending ? -count : count;
+    this.run.fold(base + this.offset / 8, T, signed, at + this.offset / 8);
+    this.run.neurons(base + this.offset / 8, T, signed, at + this.offset / 8);
   }
 
   allFinite(from: number, to: number): boolean {
@@ -180,26 +188,66 @@ const TERM_BACKWARD = 8;
 const FOLD = 9;
 const CHAIN_FORWARD = 10;
 const CHAIN_BACKWARD = 11;
+const NEURONS = 12;
+const CHAIN_BACKWARD_VIRTUAL = 13;
+
+/**
+ * Bytes 0-15 of memory: where the fold's groups start and end, and where the neurons' rows
+ * start and end, for the kernels, which are the same for every program.
+ */
+const HEADER = 16;
 
 /** The module for a lowered program, and where its memory's numbers start (after the term tables). */
 export function generate(program: Lowered): { bytes: Uint8Array; offset: number } {
+  const { groupParam, groupStart, groupColumns, neurons } = program;
+  const terms = program.instrs.reduce((n, instr) => n + (instr.kind === 'chain' ? instr.terms.length : 0), 0);
+  const words = HEADER / 4 + terms * 8 + groupParam.length * 3 + groupColumns.length + neurons.length;
+  const offset = Math.ceil((words * 4) / 16) * 16 + 16;
   // Term table, 8 i32 per term: kind (bit 0: u is a column, bit 1: v is), u, v (a column, or a
-  // scalar's byte offset past M), tu mode (1: store, a site; 0: add), tu column, tv mode, tv column.
-  const rows: number[] = [];
+  // scalar's byte address), tu mode (1: store, a site; 0: add), tu column, tv mode, tv column.
+  const rows: number[] = [0, 0, 0, 0];
   const tableAt = new Map<Instr, number>();
   for (const instr of program.instrs) {
     if (instr.kind !== 'chain') continue;
     tableAt.set(instr, rows.length * 4);
     // The first row's last word holds the chain's number of terms, for the blocked loop.
-    instr.terms.forEach((t, j) => rows.push(...termRow(t), j === 0 ? instr.terms.length : 0));
+    instr.terms.forEach((t, j) => rows.push(...termRow(t, offset), j === 0 ? instr.terms.length : 0));
   }
   // Then the fold's groups (parameter, sites, first site) and their site columns.
-  const foldAt = rows.length * 4;
-  const { groupParam, groupStart, groupColumns } = program;
+  rows[0] = rows.length * 4;
   groupParam.forEach((param, q) => rows.push(param, groupStart[q + 1]! - groupStart[q]!, groupStart[q]!));
+  rows[1] = rows.length * 4;
   rows.push(...groupColumns);
-  const offset = Math.ceil((rows.length * 4) / 16) * 16 + 16;
+  // Then the neurons whose weights' sites the fold computes.
+  rows[2] = rows.length * 4;
+  rows.push(...neurons);
+  rows[3] = rows.length * 4;
 
+  const code = new Bytes().u32(2 + kernels().length);
+  code.sized(
+    body((c) => {
+      forwardBody(c, program, offset, tableAt);
+    }),
+  );
+  code.sized(
+    body((c) => {
+      backwardBody(c, program, offset, tableAt);
+    }),
+  );
+  for (const k of kernels()) code.sized(k);
+
+  const data = new Bytes().u32(1).u32(0).byte(0x41).i32(0).byte(0x0b);
+  const table = new DataView(new ArrayBuffer(rows.length * 4));
+  rows.forEach((x, i) => {
+    table.setInt32(i * 4, x, true);
+  });
+  data.sized(new Bytes().bytes(new Uint8Array(table.buffer)));
+  const bytes = module([...preamble(), [10, code], [11, data]]);
+  return { bytes, offset };
+}
+
+/** The sections before the code: types, imports, functions, exports (the same for every program). */
+function preamble(): [number, Bytes][] {
   const four = [I32, I32, I32, I32];
   const types = new Bytes().u32(4);
   types.byte(0x60).u32(1).byte(F64).u32(1).byte(F64); // 0: f64 -> f64
@@ -216,84 +264,69 @@ export function generate(program: Lowered): { bytes: Uint8Array; offset: number 
       .byte(0x00)
       .u32(name === 'pow' ? 1 : 0),
   );
-  const functions = new Bytes().u32(8).u32(2).u32(2).u32(3).u32(2).u32(2).u32(2).u32(2).u32(2);
-  const exports = new Bytes().u32(4);
+  const functions = new Bytes().u32(10).u32(2).u32(2).u32(3).u32(2).u32(2).u32(2).u32(2).u32(2).u32(2).u32(2);
+  const exports = new Bytes().u32(5);
+  exports.name('neurons').byte(0x00).u32(NEURONS);
   exports.name('fold').byte(0x00).u32(FOLD);
   exports.name('forward').byte(0x00).u32(FORWARD);
   exports.name('backward').byte(0x00).u32(BACKWARD);
   exports.name('finite').byte(0x00).u32(FINITE);
-
-  const ctx = { offset, tableAt };
-  const bodies = [
-    body((c) => {
-      forwardBody(c, program, ctx);
-    }),
-    body((c) => {
-      backwardBody(c, program, ctx);
-    }),
-    body(finiteBody),
-    body((c) => {
-      termForwardBody(c, offset);
-    }),
-    body((c) => {
-      termBackwardBody(c, offset);
-    }),
-    body((c) => {
-      foldBody(c, offset, foldAt, groupParam.length);
-    }),
-    body((c) => {
-      chainForwardBody(c, offset);
-    }),
-    body((c) => {
-      chainBackwardBody(c, offset);
-    }),
-  ];
-  const code = new Bytes().u32(bodies.length);
-  for (const b of bodies) code.sized(b);
-
-  const data = new Bytes().u32(1).u32(0).byte(0x41).i32(0).byte(0x0b);
-  const words = new DataView(new ArrayBuffer(rows.length * 4));
-  rows.forEach((x, i) => {
-    words.setInt32(i * 4, x, true);
-  });
-  data.sized(new Bytes().bytes(new Uint8Array(words.buffer)));
-
-  const bytes = module([
+  return [
     [1, types],
     [2, imports],
     [3, functions],
     [7, exports],
-    [10, code],
-    [11, data],
-  ]);
-  return { bytes, offset };
+  ];
 }
 
-function termRow({ u, v, tu, tv }: Term): number[] {
-  const at = (r: Ref) => (r.col ? r.at : r.at * 8);
+let kernelBodies: Bytes[] | undefined;
+
+/**
+ * The functions every module shares, from `finite` on (in function index order): they take
+ * absolute addresses (the executor adds where `M` starts) and read the tables' bounds from the
+ * header, so they are generated once.
+ */
+function kernels(): Bytes[] {
+  kernelBodies ??= [
+    body(finiteBody),
+    body(termForwardBody),
+    body(termBackwardBody),
+    body(foldBody),
+    body(chainForwardBody),
+    body((c) => {
+      chainBackwardBody(c, false);
+    }),
+    body(neuronsBody, NEURON_LOCALS),
+    body((c) => {
+      chainBackwardBody(c, true);
+    }),
+  ];
+  return kernelBodies;
+}
+
+function termRow({ u, v, tu, tv }: Term, offset: number): number[] {
+  const at = (r: Ref) => (r.col ? r.at : offset + r.at * 8);
   return [(u.col ? 1 : 0) | (v.col ? 2 : 0), at(u), at(v), tu.site ? 1 : 0, tu.at, tv.site ? 1 : 0, tv.at];
 }
 
-function body(emit: (c: Code) => void): Bytes {
+function body(emit: (c: Code) => void, extra: readonly [number, number][] = []): Bytes {
   const c = new Code();
-  c.u32(LOCALS.length);
-  for (const [count, type] of LOCALS) c.u32(count).byte(type);
+  c.u32(LOCALS.length + extra.length);
+  for (const [count, type] of [...LOCALS, ...extra]) c.u32(count).byte(type);
   emit(c);
   c.op('end');
   return c;
 }
 
-interface Context {
-  readonly offset: number;
-  readonly tableAt: Map<Instr, number>;
-}
-
-/** Pushes the byte address of a column: `col` itself, or (when `dynamic`) the column in local `col`. */
-function column(c: Code, offset: number, col: number, dynamic = false): void {
+/**
+ * Pushes the byte address of a column: `col` itself, or (when `dynamic`) the column in local
+ * `col`. `BASE` is absolute: where the tile's columns start, counted in numbers from address 0.
+ */
+function column(c: Code, col: number, dynamic = false): void {
   c.get(T_);
   if (dynamic) c.get(col);
   else c.int(col);
-  c.op('i32.mul').get(BASE).op('i32.add').int(3).op('i32.shl').int(offset).op('i32.add');
+  c.op('i32.mul').get(BASE).op('i32.add').int(3).op('i32.shl');
 }
 
 /** `for (i = 0; i < T * 8; i += step) body` in bytes (T is at least 2 and even). */
@@ -361,7 +394,7 @@ function spell(c: Code, words: readonly WasmWord[], operands: Operands, k: numbe
  */
 function bind(c: Code, offset: number, r: Ref, p: number, f: number, v: number, simd: boolean): () => void {
   if (r.col) {
-    column(c, offset, r.at);
+    column(c, r.at);
     c.set(p);
     return () => {
       load(c, p, simd);
@@ -383,9 +416,9 @@ function contribute(c: Code, t: Target, p: number, simd: boolean, value: () => v
   store(c, simd);
 }
 
-function forwardBody(c: Code, program: Lowered, { offset, tableAt }: Context): void {
+function forwardBody(c: Code, program: Lowered, offset: number, tableAt: Map<Instr, number>): void {
   for (const instr of program.instrs) {
-    column(c, offset, instr.d);
+    column(c, instr.d);
     c.set(P[0]);
     if (instr.kind === 'op') {
       const words = PRIMITIVES[instr.op].wasm.forward;
@@ -427,18 +460,18 @@ function simdOf(instr: Instr): boolean {
   return vectorisable(row.da) && (row.db === undefined || vectorisable(row.db));
 }
 
-function backwardBody(c: Code, program: Lowered, { offset, tableAt }: Context): void {
+function backwardBody(c: Code, program: Lowered, offset: number, tableAt: Map<Instr, number>): void {
   for (let j = program.backward - 1; j >= 0; j--) {
     const instr = program.instrs[j]!;
     const simd = simdOf(instr);
-    column(c, offset, instr.g);
+    column(c, instr.g);
     c.set(P[3]);
     const g = () => {
       load(c, P[3], simd);
     };
     if (instr.kind === 'op') {
       const row: { da: readonly WasmWord[]; db?: readonly WasmWord[] } = PRIMITIVES[instr.op].wasm;
-      column(c, offset, instr.d);
+      column(c, instr.d);
       c.set(P[0]);
       const a = bind(c, offset, instr.a, P[1], F[0], V[0], simd);
       const b = instr.b === null ? a : bind(c, offset, instr.b, P[2], F[1], V[1], simd);
@@ -447,10 +480,10 @@ function backwardBody(c: Code, program: Lowered, { offset, tableAt }: Context): 
       };
       const ta = instr.ta!;
       const tb = instr.tb;
-      column(c, offset, ta.at);
+      column(c, ta.at);
       c.set(P[4]);
       if (tb !== null) {
-        column(c, offset, tb.at);
+        column(c, tb.at);
         c.set(P[5]);
       }
       loop(c, simd ? 16 : 8, () => {
@@ -471,6 +504,12 @@ function backwardBody(c: Code, program: Lowered, { offset, tableAt }: Context): 
     } else {
       const at = tableAt.get(instr)!;
       const n = instr.terms.length;
+      if (instr.terms.every((t) => t.tu.site && t.tu.at < 0)) {
+        // A neuron whose weights' contributions the fold computes: every term, then the bias.
+        c.get(BASE).get(T_).int(at).get(P[3]).op('call').u32(CHAIN_BACKWARD_VIRTUAL);
+        startBackward(c, instr.tc!, n, g);
+        continue;
+      }
       if (n > 1 && instr.terms.every((t) => !t.u.col && t.v.col && t.tu.site && !t.tv.site)) {
         c.get(BASE).get(T_).int(at).get(P[3]).op('call').u32(CHAIN_BACKWARD);
       } else {
@@ -482,20 +521,26 @@ function backwardBody(c: Code, program: Lowered, { offset, tableAt }: Context): 
             .op('call')
             .u32(TERM_BACKWARD);
       }
-      // The first sum passes its gradient to c: `g` itself for a single term, else `0 + g`.
-      const tc = instr.tc!;
-      column(c, offset, tc.at);
-      c.set(P[4]);
-      loop(c, 16, () => {
-        contribute(c, tc, P[4], true, () => {
-          if (n > 1) c.num(0).simd('f64x2.splat');
-          g();
-          if (n > 1) c.simd('f64x2.add');
-        });
-      });
+      startBackward(c, instr.tc!, n, g);
       c.get(BASE).get(T_).int(at).get(P[3]).op('call').u32(TERM_BACKWARD);
     }
   }
+}
+
+/**
+ * A chain of `n` terms passes the first sum's gradient to its start `c` (target `tc`): `g`
+ * itself for a single term, else `0 + g`.
+ */
+function startBackward(c: Code, tc: Target, n: number, g: () => void): void {
+  column(c, tc.at);
+  c.set(P[4]);
+  loop(c, 16, () => {
+    contribute(c, tc, P[4], true, () => {
+      if (n > 1) c.num(0).simd('f64x2.splat');
+      g();
+      if (n > 1) c.simd('f64x2.add');
+    });
+  });
 }
 
 /** finite(from, to): 1 when every number in the byte range is finite (sums `x - x`: 0 unless one is not). */
@@ -517,7 +562,7 @@ function finiteBody(c: Code): void {
  * Reads a term's row (its address in local 2): P0 = kind, P1 = u's address, P2 = v's (a
  * column's, or a scalar's). Then moves the row address to P9 and the chain's column to P8.
  */
-function termOperands(c: Code, offset: number): void {
+function termOperands(c: Code): void {
   c.get(2).set(P[9]).get(3).set(P[8]);
   c.get(P[9]).loadI32(0).set(P[0]);
   for (const [field, local, bit] of [
@@ -525,8 +570,8 @@ function termOperands(c: Code, offset: number): void {
     [8, P[2], 2],
   ] as const) {
     c.get(P[9]).loadI32(field).set(local);
-    column(c, offset, local, true);
-    c.get(local).int(offset).op('i32.add');
+    column(c, local, true);
+    c.get(local);
     c.get(P[0]).int(bit).op('i32.and').op('select').set(local);
   }
 }
@@ -542,8 +587,8 @@ function strided(c: Code, address: number, mask: number): void {
 }
 
 /** One term of a chain, forward: `d[i] = d[i] + u[i] * v[i]` (the chain's column in P8). */
-function termForwardBody(c: Code, offset: number): void {
-  termOperands(c, offset);
+function termForwardBody(c: Code): void {
+  termOperands(c);
   c.get(P[0]).int(2).op('i32.eq').op('if').byte(0x40);
   // A scalar weight times a column: two samples at a time.
   c.get(P[1]).loadF64().simd('f64x2.splat').set(V[0]);
@@ -570,8 +615,8 @@ function termForwardBody(c: Code, offset: number): void {
  * One term of a chain, backward (the chain's gradient column in P8): with `gm = 0 + g[i]`,
  * u's gradient gets `v * gm` and v's gets `u * gm`, each stored (a site) or added.
  */
-function termBackwardBody(c: Code, offset: number): void {
-  termOperands(c, offset);
+function termBackwardBody(c: Code): void {
+  termOperands(c);
   const targets = [
     [12, 16, P[3], P[4]],
     [20, 24, P[5], P[9]],
@@ -579,7 +624,7 @@ function termBackwardBody(c: Code, offset: number): void {
   for (const [modeField, columnField, mode, local] of targets) {
     c.get(P[9]).loadI32(modeField).set(mode);
     c.get(P[9]).loadI32(columnField).set(local);
-    column(c, offset, local, true);
+    column(c, local, true);
     c.set(local);
   }
   // A scalar weight (a site) times a column (a gradient): two samples at a time.
@@ -643,37 +688,37 @@ function samples(c: Code, emit: () => void): void {
  * dependent additions, so runs of four (or two) one-site parameters are summed side by side
  * to keep the processor busy; no sum's order changes.
  */
-function foldBody(c: Code, offset: number, foldAt: number, groups: number): void {
-  const list = foldAt + groups * 12;
+function foldBody(c: Code): void {
+  // P5, P6: where the groups start and end (the site column list follows them), from the header.
+  c.int(0).loadI32(0).set(P[5]);
+  c.int(0).loadI32(4).set(P[6]);
   c.get(3).set(P[1]);
   c.get(2).int(0).op('i32.lt_s').set(P[2]);
   c.get(2).set(P[0]);
   c.get(P[2]).op('if').byte(0x40).int(0).get(P[0]).op('i32.sub').set(P[0]).op('end');
   c.get(P[0]).int(3).op('i32.shl').set(END);
-  c.int(foldAt).set(P[3]);
+  c.get(P[5]).set(P[3]);
   const accumulator = (param: () => void, local: number) => {
     c.get(P[1]);
     param();
-    c.op('i32.add').int(3).op('i32.shl').int(offset).op('i32.add').set(local);
+    c.op('i32.add').int(3).op('i32.shl').set(local);
   };
   /** The byte address of the site column listed at index (pushed by `index`). */
   const siteColumn = (index: () => void) => {
     c.get(T_);
     index();
-    c.int(2).op('i32.shl').int(list).op('i32.add').loadI32(0);
-    c.op('i32.mul').get(BASE).op('i32.add').int(3).op('i32.shl').int(offset).op('i32.add');
+    c.int(2).op('i32.shl').get(P[6]).op('i32.add').loadI32(0);
+    c.op('i32.mul').get(BASE).op('i32.add').int(3).op('i32.shl');
   };
   c.op('block').byte(0x40);
   c.op('loop').byte(0x40);
-  c.get(P[3])
-    .int(foldAt + groups * 12)
-    .op('i32.ge_u')
-    .op('br_if')
-    .u32(1);
+  c.get(P[3]).get(P[6]).op('i32.ge_u').op('br_if').u32(1);
   // Runs of four or two one-site parameters are summed side by side.
   const wide = (k: 2 | 4, otherwise: () => void) => {
     c.get(P[3])
-      .int(foldAt + (groups - k) * 12)
+      .get(P[6])
+      .int(k * 12)
+      .op('i32.sub')
       .op('i32.le_u');
     for (let m = 0; m < k; m++)
       c.get(P[3])
@@ -737,12 +782,12 @@ function foldBody(c: Code, offset: number, foldAt: number, groups: number): void
  * the rest. Each sample's additions are the same, in the same order, as one pass per term;
  * only the memory traffic for `d` goes.
  */
-function chainForwardBody(c: Code, offset: number): void {
+function chainForwardBody(c: Code): void {
   // The parameters row and d share locals with I and END: P6 = the first row, P7 = d.
   // P0: end of the rows; P1: the tile's first sample address (I added per block); P2: T * 8.
   c.get(2).set(P[6]).get(3).set(P[7]);
   c.get(P[6]).get(P[6]).loadI32(28).int(5).op('i32.shl').op('i32.add').set(P[0]);
-  c.get(BASE).int(3).op('i32.shl').int(offset).op('i32.add').set(P[1]);
+  c.get(BASE).int(3).op('i32.shl').set(P[1]);
   c.get(T_).int(3).op('i32.shl').tee(P[2]).set(END);
   c.int(0).set(I);
   const accumulators = [V[0], V[1], V[2], 19, 20] as const;
@@ -764,7 +809,7 @@ function chainForwardBody(c: Code, offset: number): void {
     c.get(P[1]).get(I).op('i32.add').set(P[3]);
     c.get(P[6]).set(P[4]);
     c.op('loop').byte(0x40);
-    c.get(P[4]).loadI32(4).int(offset).op('i32.add').loadF64().simd('f64x2.splat').set(accumulators[4]);
+    c.get(P[4]).loadI32(4).loadF64().simd('f64x2.splat').set(accumulators[4]);
     c.get(P[4]).loadI32(8).get(P[2]).op('i32.mul').get(P[3]).op('i32.add').set(P[5]);
     for (let k = 0; k < lanes; k++) {
       c.get(accumulators[k]!).get(accumulators[4]);
@@ -799,13 +844,18 @@ function chainForwardBody(c: Code, offset: number): void {
  * parameter's weight (a site) times a column (a gradient added into), eight samples at a time:
  * `gm = 0 + g[i]` is computed once per sample (every term's is the same number), the site gets
  * `x * gm` and x's gradient `gx + w * gm`, term after term in the order of one pass per term.
+ * The `virtual` variant runs every term down to the first and stores no sites (the fold
+ * computes them: see {@link neuronsBody}).
  */
-function chainBackwardBody(c: Code, offset: number): void {
-  // P6 = the first row, P7 = g; P0: the second row (where the loop stops); P1: the tile's first
-  // sample address; P2: T * 8; P3: P1 + I; P4: the row; P5, P8, P9: x, site and gx addresses.
+function chainBackwardBody(c: Code, virtual: boolean): void {
+  // P6 = the first row, P7 = g; P0: the row where the loop stops (the second, or the first when
+  // `virtual`); P1: the tile's first sample address; P2: T * 8; P3: P1 + I; P4: the row; P5,
+  // P8, P9: x, site and gx addresses.
   c.get(2).set(P[6]).get(3).set(P[7]);
-  c.get(P[6]).int(ROW).op('i32.add').set(P[0]);
-  c.get(BASE).int(3).op('i32.shl').int(offset).op('i32.add').set(P[1]);
+  c.get(P[6]);
+  if (!virtual) c.int(ROW).op('i32.add');
+  c.set(P[0]);
+  c.get(BASE).int(3).op('i32.shl').set(P[1]);
   c.get(T_).int(3).op('i32.shl').tee(P[2]).set(END);
   c.int(0).set(I);
   const gm = [V[0], V[1], V[2], 19] as const;
@@ -831,20 +881,24 @@ function chainBackwardBody(c: Code, offset: number): void {
     c.get(P[1]).get(I).op('i32.add').set(P[3]);
     c.get(P[6]).get(P[6]).loadI32(28).int(1).op('i32.sub').int(5).op('i32.shl').op('i32.add').set(P[4]);
     c.op('loop').byte(0x40);
-    c.get(P[4]).loadI32(4).int(offset).op('i32.add').loadF64().simd('f64x2.splat').set(w);
-    address(8, P[5]);
-    address(16, P[8]);
+    c.get(P[4]).loadI32(4).loadF64().simd('f64x2.splat').set(w);
     address(24, P[9]);
+    if (!virtual) {
+      address(8, P[5]);
+      address(16, P[8]);
+    }
     for (let k = 0; k < lanes; k++) {
-      c.get(P[8]);
-      c.get(P[5])
-        .simd('v128.load')
-        .u32(4)
-        .u32(k * 16);
-      c.get(gm[k]!).simd('f64x2.mul');
-      c.simd('v128.store')
-        .u32(4)
-        .u32(k * 16);
+      if (!virtual) {
+        c.get(P[8]);
+        c.get(P[5])
+          .simd('v128.load')
+          .u32(4)
+          .u32(k * 16);
+        c.get(gm[k]!).simd('f64x2.mul');
+        c.simd('v128.store')
+          .u32(4)
+          .u32(k * 16);
+      }
       c.get(P[9]);
       c.get(P[9])
         .simd('v128.load')
@@ -855,7 +909,10 @@ function chainBackwardBody(c: Code, offset: number): void {
         .u32(4)
         .u32(k * 16);
     }
-    c.get(P[4]).int(ROW).op('i32.sub').tee(P[4]).get(P[0]).op('i32.ge_u').op('br_if').u32(0);
+    // while the row was past the last one to run (unsigned: the first row may be at address 0)
+    c.get(P[4]).get(P[0]).op('i32.gt_u');
+    c.get(P[4]).int(ROW).op('i32.sub').set(P[4]);
+    c.op('br_if').u32(0);
     c.op('end');
     c.get(I).int(step).op('i32.add').set(I);
     c.op('br').u32(0);
@@ -864,4 +921,124 @@ function chainBackwardBody(c: Code, offset: number): void {
   };
   block(4);
   block(1);
+}
+
+/** Locals of {@link neuronsBody} past the shared ones: column addresses, accumulators, gm, a scalar sum. */
+const NEURON_LOCALS: [number, number][] = [
+  [16, I32],
+  [9, V128],
+  [1, F64],
+];
+const XA = Array.from({ length: 16 }, (_, k) => 30 + k);
+const ACC = Array.from({ length: 8 }, (_, k) => 46 + k);
+const GM = 54;
+const SUM = 55;
+
+/**
+ * neurons(base, T, count, at): the fold of the weights whose sites the backward pass did not
+ * store. For each neuron (a row `[g, n, p0, x0, ...]`), each weight's accumulator `M[at + p]`
+ * gets `x[i] * (0 + g[i])` added for the tile's first `count` samples, in ascending order (or
+ * descending when count is negative): exactly eager mode's `w.grad += x * out.grad`, sample
+ * after sample. Sixteen weights go side by side, two per `f64x2` (a lane is a weight, so no
+ * sum's order changes), to keep the processor busy: each sum is a chain of dependent additions.
+ */
+function neuronsBody(c: Code): void {
+  // P1 = at, P2 = descending, END = count * 8; P3: the row; P4: its end; P5: the current term
+  // (param, x) pair; P8: g's column address.
+  c.get(3).set(P[1]);
+  c.get(2).int(0).op('i32.lt_s').set(P[2]);
+  c.get(2).set(P[0]);
+  c.get(P[2]).op('if').byte(0x40).int(0).get(P[0]).op('i32.sub').set(P[0]).op('end');
+  c.get(P[0]).int(3).op('i32.shl').set(END);
+  // P6, P7: where the neurons' rows start and end, from the header.
+  c.int(0).loadI32(8).tee(P[6]).set(P[3]);
+  c.int(0).loadI32(12).set(P[7]);
+  /** Pushes the byte address of weight `p`'s accumulator, `p` read at `field` of the pair list. */
+  const accumulator = (field: number) => {
+    c.get(P[1]).get(P[5]).loadI32(field).op('i32.add').int(3).op('i32.shl');
+  };
+  const xColumn = (field: number, local: number) => {
+    c.get(P[5]).loadI32(field).set(local);
+    column(c, local, true);
+    c.set(local);
+  };
+  const lane = (name: 'v128.load64_lane' | 'v128.store64_lane', k: 0 | 1) =>
+    c.simd(name).u32(3).u32(0).byte(k);
+  /** Weights `2 * pairs` at a time, while that many are left in the row. */
+  const pairs = (count: number) => {
+    c.op('block').byte(0x40);
+    c.op('loop').byte(0x40);
+    c.get(P[5])
+      .int(count * 16)
+      .op('i32.add')
+      .get(P[4])
+      .op('i32.gt_u')
+      .op('br_if')
+      .u32(1);
+    for (let k = 0; k < count; k++) {
+      accumulator(k * 16 + 8);
+      accumulator(k * 16);
+      c.loadF64().simd('f64x2.splat');
+      lane('v128.load64_lane', 1);
+      c.set(ACC[k]!);
+      xColumn(k * 16 + 4, XA[2 * k]!);
+      xColumn(k * 16 + 12, XA[2 * k + 1]!);
+    }
+    samples(c, () => {
+      c.num(0).get(P[8]).get(I).op('i32.add').loadF64().op('f64.add').simd('f64x2.splat').set(GM);
+      for (let k = 0; k < count; k++) {
+        c.get(ACC[k]!);
+        here(c, XA[2 * k + 1]!);
+        here(c, XA[2 * k]!)
+          .simd('v128.load64_zero')
+          .u32(3)
+          .u32(0);
+        lane('v128.load64_lane', 1);
+        c.get(GM).simd('f64x2.mul').simd('f64x2.add').set(ACC[k]!);
+      }
+    });
+    for (let k = 0; k < count; k++) {
+      accumulator(k * 16);
+      c.get(ACC[k]!);
+      lane('v128.store64_lane', 0);
+      accumulator(k * 16 + 8);
+      c.get(ACC[k]!);
+      lane('v128.store64_lane', 1);
+    }
+    c.get(P[5])
+      .int(count * 16)
+      .op('i32.add')
+      .set(P[5]);
+    c.op('br').u32(0);
+    c.op('end');
+    c.op('end');
+  };
+  c.op('block').byte(0x40);
+  c.op('loop').byte(0x40);
+  c.get(P[3]).get(P[7]).op('i32.ge_u').op('br_if').u32(1);
+  c.get(P[3]).loadI32(0).set(P[8]);
+  column(c, P[8], true);
+  c.set(P[8]);
+  c.get(P[3]).int(8).op('i32.add').tee(P[5]);
+  c.get(P[3]).loadI32(4).int(3).op('i32.shl').op('i32.add').set(P[4]);
+  pairs(4);
+  pairs(1);
+  // An odd weight out: one scalar sum.
+  c.get(P[5]).get(P[4]).op('i32.lt_u').op('if').byte(0x40);
+  accumulator(0);
+  c.loadF64().set(SUM);
+  xColumn(4, XA[0]!);
+  samples(c, () => {
+    c.get(SUM);
+    here(c, XA[0]!).loadF64();
+    c.num(0).get(P[8]).get(I).op('i32.add').loadF64().op('f64.add');
+    c.op('f64.mul').op('f64.add').set(SUM);
+  });
+  accumulator(0);
+  c.get(SUM).storeF64();
+  c.op('end');
+  c.get(P[4]).set(P[3]);
+  c.op('br').u32(0);
+  c.op('end');
+  c.op('end');
 }
