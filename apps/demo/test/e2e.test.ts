@@ -272,6 +272,12 @@ describe('demo web page', () => {
       'Hidden layers: up to 4 layers of 1 to 64 neurons; got "128, 128".',
     );
     expect(await page.getAttribute('input[name="hidden"]', 'aria-invalid')).toBe('true');
+    const steps = page.getByRole('spinbutton', { name: 'Steps' });
+    await steps.fill('0');
+    await steps.blur();
+    expect(await text('#steps-error')).toBe('Steps must be 1 to 1000, a whole number; got 0.');
+    expect(await steps.getAttribute('aria-invalid')).toBe('true');
+    expect(await steps.getAttribute('aria-describedby')).toBe('steps-error');
     expect(await text('#stat-step')).toBe('1 / 100');
     expect(problems).toEqual([]);
   });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { thrownBy } from '@mg/test-utils';
 import { DEFAULTS, type Config } from '../src/web/config.js';
 import { Divergence, Run, testSet } from '../src/web/worker/run.js';
 
@@ -52,12 +53,9 @@ describe('the web page run', () => {
   it('throws a Divergence naming the step and a lower rate when a deep network blows up', () => {
     const run = new Run(config({ hidden: [64, 64, 64, 64], lr: 10, engine: 'compiled' }), 'interpreter');
 
-    let error: unknown;
-    try {
+    const error = thrownBy(() => {
       for (let k = 0; k < 20; k++) run.step();
-    } catch (e) {
-      error = e;
-    }
+    });
 
     expect(error).toBeInstanceOf(Divergence);
     expect((error as Divergence).message).toMatch(

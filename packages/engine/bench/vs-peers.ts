@@ -5,8 +5,8 @@
 //
 //   tsx bench/vs-peers.ts [--hidden 16,16] [--samples 100] [--steps 100] [--backend wasm|interpreter]
 import { performance } from 'node:perf_hooks';
-import { compile, type Backend } from '../src/index.js';
-import { EngineMLP, median as medianOf, pySum, seeded, twoMoons } from '@mg/test-utils';
+import type { Backend } from '../src/index.js';
+import { compileDemoLoss, demoBatch, demoWorkload, median as medianOf, sgdUpdate } from '@mg/test-utils';
 
 function option(name: string, fallback: string): string {
   const i = process.argv.indexOf(name);
@@ -18,31 +18,21 @@ const samples = Number(option('--samples', '100'));
 const steps = Number(option('--steps', '100'));
 const backend = option('--backend', 'wasm') as Backend;
 
-const rand = seeded(1337);
-const model = new EngineMLP(2, [...hidden, 1], { rand });
-const parameters = model.parameters();
-const { xs, ys } = twoMoons(samples, 0.1, rand);
-const batch = Float64Array.from(xs.flatMap((row, i) => [...row, ys[i]!]));
+const workload = demoWorkload({ hidden, samples });
+const { parameters } = workload;
+const batch = demoBatch(workload);
 
 const times: number[] = [];
 let loss = NaN;
 let first = NaN;
 const start = performance.now();
-const program = compile(([x0, x1, y]) => model.forward([x0!, x1!])[0]!.mul(y!.neg()).add(1).relu(), {
-  inputs: 3,
-  backend,
-  reduce: (outs) =>
-    pySum(outs.map(([l]) => l!))
-      .mul(1 / outs.length)
-      .add(pySum(parameters.map((p) => p.mul(p))).mul(1e-4)),
-});
+const program = compileDemoLoss(workload.model, { backend });
 const compiled = performance.now() - start;
 for (let k = 0; k < steps; k++) {
   const t0 = performance.now();
   for (const p of parameters) p.grad = 0;
   loss = program.run(batch);
-  const lr = 1 - (0.9 * k) / steps;
-  for (const p of parameters) p.data -= lr * p.grad;
+  sgdUpdate(parameters, k, steps);
   times.push(performance.now() - t0 + (k === 0 ? compiled : 0));
   if (k === 0) first = loss;
 }

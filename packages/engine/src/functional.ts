@@ -8,6 +8,30 @@ import { checkOperand, checkValue, describe, isArray } from './errors.js';
 // are the same as micrograd's.
 
 /**
+ * micrograd's reflected operators: for a number `x` left of a Value `y`, Python runs `x op y` as
+ * `y.__rop__(x)`, which builds these nodes (`1 - y` is `(-y) + 1`, `1 / y` is `(y ** -1) * 1`).
+ */
+const REFLECTED = {
+  add: (y: Value, x: Value): Value => y.add(x),
+  sub: (y: Value, x: Value): Value => y.neg().add(x),
+  mul: (y: Value, x: Value): Value => y.mul(x),
+  // `pow` would refuse a zero too, but in its own words: this names the division, as `a.div(0)` does.
+  div: (y: Value, x: Value): Value => {
+    if (!y._symbolic && y._data === 0) {
+      throw new RangeError(`div: division by zero (${describe(x)} / ${describe(y)})`);
+    }
+    return y.pow(-1).mul(x);
+  },
+} as const;
+
+/** `a op b` as Python runs it: `a.op(b)` for a Value first, the reflected form for a number first. */
+function binary(op: keyof typeof REFLECTED, a: Value | number, b: Value | number): Value {
+  if (a instanceof Value) return a[op](b);
+  const x = checkOperand(a, op, 'a');
+  return REFLECTED[op](checkOperand(b, op, 'b'), x);
+}
+
+/**
  * `a + b`. With a number first, micrograd's `2 + y` (`y.__radd__(2)`): `y + 2`.
  *
  * @param a - a Value or a number
@@ -21,9 +45,7 @@ import { checkOperand, checkValue, describe, isArray } from './errors.js';
  * ```
  */
 export function add(a: Value | number, b: Value | number): Value {
-  if (a instanceof Value) return a.add(b);
-  const x = checkOperand(a, 'add', 'a');
-  return checkOperand(b, 'add', 'b').add(x);
+  return binary('add', a, b);
 }
 
 /**
@@ -43,9 +65,7 @@ export function add(a: Value | number, b: Value | number): Value {
  * ```
  */
 export function sub(a: Value | number, b: Value | number): Value {
-  if (a instanceof Value) return a.sub(b);
-  const x = checkOperand(a, 'sub', 'a');
-  return checkOperand(b, 'sub', 'b').neg().add(x);
+  return binary('sub', a, b);
 }
 
 /**
@@ -62,9 +82,7 @@ export function sub(a: Value | number, b: Value | number): Value {
  * ```
  */
 export function mul(a: Value | number, b: Value | number): Value {
-  if (a instanceof Value) return a.mul(b);
-  const x = checkOperand(a, 'mul', 'a');
-  return checkOperand(b, 'mul', 'b').mul(x);
+  return binary('mul', a, b);
 }
 
 /**
@@ -84,13 +102,7 @@ export function mul(a: Value | number, b: Value | number): Value {
  * ```
  */
 export function div(a: Value | number, b: Value | number): Value {
-  if (a instanceof Value) return a.div(b);
-  const n = checkOperand(a, 'div', 'a');
-  const d = checkOperand(b, 'div', 'b');
-  if (!d._symbolic && d._data === 0) {
-    throw new RangeError(`div: division by zero (${describe(n)} / ${describe(d)})`);
-  }
-  return d.pow(-1).mul(n);
+  return binary('div', a, b);
 }
 
 /**

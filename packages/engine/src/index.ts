@@ -1,12 +1,8 @@
-export { Value } from './value.js';
-export type { ValueOptions } from './value.js';
+export { Value, type ValueOptions } from './value.js';
 export type { Op, PrimitiveOp } from './ops.js';
 export { topologicalOrder } from './graph.js';
-export { add, sub, mul, div, sum, dot, valueAndGrad } from './functional.js';
-export type { ValueAndGrad } from './functional.js';
-export { gradcheck } from './gradcheck.js';
-export type { GradcheckOptions, GradcheckEntry, GradcheckResult } from './gradcheck.js';
+export { add, sub, mul, div, sum, dot, valueAndGrad, type ValueAndGrad } from './functional.js';
+export { gradcheck, type GradcheckOptions, type GradcheckEntry, type GradcheckResult } from './gradcheck.js';
 export { describe as describeInput, checkValue, checkOptions } from './errors.js';
 export { TraceError } from './trace-error.js';
-export { compile, Program } from './compile/program.js';
-export type { Backend, CompileOptions } from './compile/program.js';
+export { compile, Program, type Backend, type CompileOptions } from './compile/program.js';

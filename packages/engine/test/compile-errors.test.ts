@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { TraceError, Value, compile } from '../src/index.js';
+import { thrownBy } from '@mg/test-utils';
 
 afterEach(() => {
   vi.unstubAllGlobals();
@@ -184,12 +185,8 @@ describe('TraceError', () => {
     ];
 
     for (const refuse of refusals) {
-      let caught: unknown;
-      try {
-        refuse();
-      } catch (e) {
-        caught = e;
-      }
+      const caught = thrownBy(refuse);
+
       expect(caught).toBeInstanceOf(TraceError);
       expect(caught).toBeInstanceOf(TypeError);
       expect((caught as Error).name).toBe('TraceError');

@@ -48,13 +48,6 @@ export class TinyMLP {
   }
 }
 
-/** The demo notebook's loss: mean hinge `relu(1 + -y*score)` plus `alpha * sum(p*p)`. */
-export function hingeTotal(losses: Value[], params: Value[], alpha: number): Value {
-  const data = pySum(losses).mul(1.0 / losses.length);
-  const reg = pySum(params.map((p) => p.mul(p))).mul(alpha);
-  return data.add(reg);
-}
-
 /** `count` points of two interleaved half circles with labels ±1 (deterministic). */
 export function moons(count: number, seed: number): { x: [number, number]; y: number }[] {
   const rand = lcg(seed);

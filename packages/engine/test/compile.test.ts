@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Value, compile, type Backend } from '../src/index.js';
-import { TinyMLP, hingeTotal, moons, pySum } from './compile-workloads.js';
+import { compileDemoLoss, totalLoss } from '@mg/test-utils';
+import { TinyMLP, moons, pySum } from './compile-workloads.js';
 
 const backends: Backend[] = ['wasm', 'interpreter'];
 
@@ -15,21 +16,12 @@ describe('compile', () => {
       const model = new TinyMLP([2, 16, 16, 1], ['relu', 'relu', 'linear'], 1337);
       const params = model.parameters();
       const eagerLosses = data.map(({ x, y }) => model.forward(x)[0]!.mul(-y).add(1).relu());
-      const eager = hingeTotal(eagerLosses, params, 1e-4);
+      const eager = totalLoss(eagerLosses, params, 1e-4);
       eager.backward();
       const eagerGrads = grads(params);
       for (const p of params) p.grad = 0;
 
-      const program = compile(([x0, x1, y]) => model.forward([x0!, x1!])[0]!.mul(y!.neg()).add(1).relu(), {
-        inputs: 3,
-        reduce: (outs) =>
-          hingeTotal(
-            outs.map(([l]) => l!),
-            params,
-            1e-4,
-          ),
-        backend,
-      });
+      const program = compileDemoLoss(model, { backend });
       const loss = program.run(data.flatMap(({ x, y }) => [...x, y]));
 
       expect(program.backend).toBe(backend);
@@ -89,16 +81,7 @@ describe('compile', () => {
       const model = new TinyMLP([2, 8, 1], ['tanh', 'linear'], 5);
       const params = model.parameters();
       const data = moons(40, 3);
-      const program = compile(([x0, x1, y]) => model.forward([x0!, x1!])[0]!.mul(y!.neg()).add(1).relu(), {
-        inputs: 3,
-        reduce: (outs) =>
-          hingeTotal(
-            outs.map(([l]) => l!),
-            params,
-            1e-3,
-          ),
-        backend,
-      });
+      const program = compileDemoLoss(model, { backend, alpha: 1e-3 });
       const batch = data.flatMap(({ x, y }) => [...x, y]);
       const losses: number[] = [];
       for (let k = 0; k < 20; k++) {

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { Value, div, dot, gradcheck, sub, sum, topologicalOrder, valueAndGrad } from '../src/index.js';
+import { thrownBy } from '@mg/test-utils';
 
 // Every failure: the exact error class, the shape of its message (naming the argument and
 // quoting the value), and the state it leaves: deep-equal to the state before the call.
@@ -276,12 +277,7 @@ describe('failures', () => {
     const { act, state } = arrange();
     const before: unknown = structuredClone(state());
 
-    let thrown: unknown;
-    try {
-      act();
-    } catch (e) {
-      thrown = e;
-    }
+    const thrown = thrownBy(act);
 
     expect(thrown).toBeInstanceOf(Error);
     expect((thrown as Error).constructor).toBe(error);

@@ -1,12 +1,9 @@
 export { MT19937 } from './mt19937.js';
 export { PythonRandom } from './python-random.js';
 export { Module } from './module.js';
-export { Neuron } from './neuron.js';
-export type { NeuronOptions } from './neuron.js';
-export { Layer } from './layer.js';
-export type { LayerOptions } from './layer.js';
-export { MLP } from './mlp.js';
-export type { MLPOptions } from './mlp.js';
+export { Neuron, type NeuronOptions } from './neuron.js';
+export { Layer, type LayerOptions } from './layer.js';
+export { MLP, type MLPOptions } from './mlp.js';
 export type { Activation } from './activation.js';
 export type { Initializer, RandomOptions } from './init.js';
 // The engine's sum is Python's (micrograd's order); re-exported so the losses' building blocks come from one place.
@@ -24,14 +21,10 @@ export {
   crossEntropyLoss,
   l2,
 } from './losses.js';
-export { LOSSES } from './loss-table.js';
-export type { LossKind, LossName } from './loss-table.js';
-export { Optimizer } from './optimizer.js';
-export type { StateSlot } from './optimizer.js';
-export { SGD } from './sgd.js';
-export type { SGDOptions } from './sgd.js';
-export { Adam, AdamW } from './adam.js';
-export type { AdamOptions } from './adam.js';
+export { LOSSES, type LossKind, type LossName } from './loss-table.js';
+export { Optimizer, type StateSlot } from './optimizer.js';
+export { SGD, type SGDOptions } from './sgd.js';
+export { Adam, AdamW, type AdamOptions } from './adam.js';
 export type {
   MLPJSON,
   LayerJSON,
@@ -40,8 +33,7 @@ export type {
   NeuronFileJSON,
   JSONNumber,
 } from './serialize.js';
-export { ENGINES } from './engines.js';
-export type { Engine } from './engines.js';
+export { ENGINES, type Engine } from './engines.js';
 export type { Dataset } from './data.js';
 export { Trainer } from './trainer.js';
 export type {
@@ -51,5 +43,4 @@ export type {
   TrainableModel,
   TrainerOptions,
 } from './trainer-options.js';
-export { fit } from './fit.js';
-export type { FitResult } from './fit.js';
+export { fit, type FitResult } from './fit.js';

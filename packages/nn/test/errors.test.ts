@@ -2,6 +2,7 @@
 // failure left everything as it was (a snapshot taken before equals one taken after).
 import { describe, expect, it } from 'vitest';
 import { Value } from '@mg/engine';
+import { thrownBy } from '@mg/test-utils';
 import {
   Adam,
   AdamW,
@@ -569,14 +570,9 @@ describe('every refusal', () => {
       const { act, state } = make();
       const before = state();
 
-      let error: unknown = null;
-      try {
-        act();
-      } catch (e) {
-        error = e;
-      }
+      const error = thrownBy(act);
 
-      expect(error).not.toBeNull();
+      expect(error).toBeInstanceOf(Error);
       expect((error as Error).constructor).toBe(type);
       if (typeof message === 'string') expect((error as Error).message).toBe(message);
       else expect((error as Error).message).toMatch(message);

@@ -1,3 +1,2 @@
-export { toOnnx } from './to-onnx.js';
-export type { OnnxDType, ToOnnxOptions } from './to-onnx.js';
+export { toOnnx, type OnnxDType, type ToOnnxOptions } from './to-onnx.js';
 export { fromOnnx } from './from-onnx.js';

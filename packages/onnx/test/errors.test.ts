@@ -2,47 +2,9 @@ import { MLP } from '@mg/nn';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fromOnnx, toOnnx } from '../src/index.js';
-import { DOUBLE, encodeModel, FLOAT, type Node, type Tensor } from '../src/proto.js';
+import { DOUBLE, FLOAT } from '../src/proto.js';
+import { gemmLayer, graph, node, tensor, transB } from './graphs.js';
 import { runOrt, seededInputs } from './models.js';
-
-/** A model with a hand-written graph: input x [N, nin] and output y, both double. */
-function graph(
-  nin: number,
-  nodes: Node[],
-  initializers: Tensor[],
-  options: { opset?: number; inputType?: number; outputWidth?: number } = {},
-): Uint8Array {
-  return encodeModel({
-    irVersion: 8,
-    opsets: [{ domain: '', version: options.opset ?? 17 }],
-    producerName: 'test',
-    producerVersion: '0',
-    docString: '',
-    graph: {
-      name: 'g',
-      docString: '',
-      nodes,
-      initializers,
-      inputs: [{ name: 'x', elemType: options.inputType ?? DOUBLE, shape: ['N', nin] }],
-      outputs: [{ name: 'y', elemType: options.inputType ?? DOUBLE, shape: ['N', options.outputWidth] }],
-    },
-  });
-}
-const node = (
-  opType: string,
-  input: string[],
-  output: string,
-  attributes: Node['attributes'] = [],
-): Node => ({ name: `${opType}_${output}`, opType, domain: '', input, output: [output], attributes });
-const tensor = (name: string, dims: number[], values: number[], dataType = DOUBLE): Tensor => ({
-  name,
-  dataType,
-  dims,
-  values: Float64Array.from(values),
-});
-const transB = { name: 'transB', type: 2, value: 1 };
-/** One Gemm layer, y = x·wᵀ + b: the graph most of these tests spoil one weight of. */
-const gemmLayer = [node('Gemm', ['x', 'w', 'b'], 'y', [transB])];
 
 describe('fromOnnx', () => {
   it.each([

@@ -1,15 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { fromOnnx } from '../src/index.js';
-import { encodeModel, FLOAT } from '../src/proto.js';
+import { FLOAT } from '../src/proto.js';
 import { readFields, Writer } from '../src/wire.js';
+import { gemmLayer, graph, tensor } from './graphs.js';
 import { runOrt } from './models.js';
 
 /** `model` with one more initializer, given as a hand-written TensorProto, in its graph (field 7). */
-function withInitializer(model: Uint8Array, tensor: Writer): Uint8Array {
-  const graph = readFields(model, model).find((f) => f.field === 7)!.bytes;
-  const extended = new Uint8Array([...graph, ...new Writer().message(5, tensor).finish()]);
-  const rest = model.subarray(0, graph.byteOffset - model.byteOffset - lengthPrefix(graph.length) - 1);
-  const tail = model.subarray(graph.byteOffset - model.byteOffset + graph.length);
+function withInitializer(model: Uint8Array, initializer: Writer): Uint8Array {
+  const graphField = readFields(model, model).find((f) => f.field === 7)!.bytes;
+  const extended = new Uint8Array([...graphField, ...new Writer().message(5, initializer).finish()]);
+  const rest = model.subarray(
+    0,
+    graphField.byteOffset - model.byteOffset - lengthPrefix(graphField.length) - 1,
+  );
+  const tail = model.subarray(graphField.byteOffset - model.byteOffset + graphField.length);
   return new Uint8Array([...rest, ...new Writer().bytes(7, extended).finish(), ...tail]);
 }
 
@@ -35,29 +39,9 @@ function floatDataModel(packed: boolean): Uint8Array {
   } else {
     for (const v of values) weight.float(4, v);
   }
-  const model = encodeModel({
-    irVersion: 8,
-    opsets: [{ domain: '', version: 17 }],
-    producerName: 'test',
-    producerVersion: '0',
-    docString: '',
-    graph: {
-      name: 'g',
-      docString: '',
-      nodes: [
-        {
-          name: 'gemm',
-          opType: 'Gemm',
-          domain: '',
-          input: ['x', 'w', 'b'],
-          output: ['y'],
-          attributes: [{ name: 'transB', type: 2, value: 1 }],
-        },
-      ],
-      initializers: [{ name: 'b', dataType: FLOAT, dims: [2], values: Float64Array.from([0.25, -0.5]) }],
-      inputs: [{ name: 'x', elemType: FLOAT, shape: ['N', 3] }],
-      outputs: [{ name: 'y', elemType: FLOAT, shape: ['N', 2] }],
-    },
+  const model = graph(3, gemmLayer, [tensor('b', [2], [0.25, -0.5], FLOAT)], {
+    inputType: FLOAT,
+    outputWidth: 2,
   });
   return withInitializer(model, weight);
 }

@@ -11,16 +11,22 @@ export {
 } from './fixtures/lecture.js';
 export { median } from './fixtures/median.js';
 export { readmeExample } from './fixtures/readme.js';
+export { thrownBy } from './fixtures/thrown.js';
 export {
   type Activation,
+  compileDemoLoss,
+  demoBatch,
   type DemoWorkload,
+  type DemoWorkloadOptions,
   demoLoss,
   demoWorkload,
   EngineMLP,
   type EngineMLPOptions,
   hingeLoss,
   pySum,
+  type ScoreModel,
   seeded,
   sgdUpdate,
+  totalLoss,
   twoMoons,
 } from './fixtures/workloads.js';

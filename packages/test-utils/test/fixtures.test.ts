@@ -2,6 +2,8 @@ import { topologicalOrder } from '@mg/engine';
 import { describe, expect, it } from 'vitest';
 import {
   bigSum,
+  compileDemoLoss,
+  demoBatch,
   demoLoss,
   demoWorkload,
   EngineMLP,
@@ -93,9 +95,28 @@ describe('demo workload', () => {
   });
 
   it('is the same for the same seed and differs for another', () => {
-    expect(demoWorkload(7).xs).toEqual(demoWorkload(7).xs);
-    expect(demoWorkload(8).xs).not.toEqual(demoWorkload(7).xs);
+    expect(demoWorkload({ seed: 7 }).xs).toEqual(demoWorkload({ seed: 7 }).xs);
+    expect(demoWorkload({ seed: 8 }).xs).not.toEqual(demoWorkload({ seed: 7 }).xs);
   });
+});
+
+describe('compileDemoLoss', () => {
+  it.each(['wasm', 'interpreter'] as const)(
+    '%s: gives demoLoss and its gradients to the bit on demoBatch',
+    (backend) => {
+      const workload = demoWorkload({ hidden: [4, 4], samples: 10 });
+      const eager = demoLoss(workload);
+      eager.backward();
+      const grads = workload.parameters.map((p) => p.grad);
+      for (const p of workload.parameters) p.grad = 0;
+
+      const loss = compileDemoLoss(workload.model, { backend }).run(demoBatch(workload));
+
+      expect(workload.parameters).toHaveLength(2 * 4 + 4 + 4 * 4 + 4 + 4 + 1);
+      expect(loss).toBe(eager.data);
+      expect(workload.parameters.map((p) => p.grad)).toEqual(grads);
+    },
+  );
 });
 
 describe('EngineMLP', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { Value, topologicalOrder } from '@mg/engine';
+import { thrownBy } from '@mg/test-utils';
 import { graphStats, opLabel, toDot, toSvg } from '../src/index.js';
 import { parseDot } from './parse-dot.js';
 
@@ -166,12 +167,7 @@ describe('failures', () => {
     const root = lecture();
     const before = structuredClone(snapshot(root));
 
-    let thrown: unknown;
-    try {
-      act(root);
-    } catch (e) {
-      thrown = e;
-    }
+    const thrown = thrownBy(() => act(root));
 
     expect(thrown).toBeInstanceOf(Error);
     expect((thrown as Error).constructor).toBe(error);

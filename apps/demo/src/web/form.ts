@@ -1,21 +1,115 @@
 // The settings form: shows a configuration, reads one back, and says inline what is out of range.
-import { HIDDEN_RANGE, allowedRange, parseHidden, INTEGER_KEYS, LIMITS, type Config } from './config.js';
+import {
+  ACTIVATIONS,
+  HIDDEN_RANGE,
+  INTEGER_KEYS,
+  LIMITS,
+  OPTIMIZERS,
+  allowedRange,
+  parseHidden,
+  type Config,
+} from './config.js';
+import { DATASET_NAMES } from '../core/index.js';
+
+// index.html places each setting as `<label data-setting="key">`; its control comes from these
+// tables, which take their bounds and values from config.ts: the page offers what a link may hold.
 
 type NumberKey = 'samples' | 'noise' | 'seed' | 'test' | 'lr' | 'steps' | 'alpha';
-const NUMBER_KEYS: readonly NumberKey[] = ['samples', 'noise', 'seed', 'test', 'lr', 'steps', 'alpha'];
-const LABELS: Record<NumberKey | 'hidden', string> = {
-  samples: 'Points',
-  noise: 'Noise',
-  seed: 'Seed',
-  test: 'Test points',
-  lr: 'Learning rate',
-  steps: 'Steps',
-  alpha: 'L2 strength',
-  hidden: 'Hidden layers',
+
+interface NumberField {
+  label: string;
+  /** The data's settings are sliders that show their value; the others, boxes that say what is out of range. */
+  control: 'range' | 'number';
+  /** The input's `step`: `'any'` for a box that takes any decimal. */
+  step: string;
+  /** Shown after a slider's value. */
+  unit?: string;
+}
+
+const NUMBER_FIELDS: Record<NumberKey, NumberField> = {
+  samples: { label: 'Points', control: 'range', step: '1' },
+  noise: { label: 'Noise', control: 'range', step: '0.01' },
+  test: { label: 'Test points (% of training)', control: 'range', step: '5', unit: '%' },
+  seed: { label: 'Seed', control: 'number', step: '1' },
+  lr: { label: 'Learning rate', control: 'number', step: 'any' },
+  steps: { label: 'Steps', control: 'number', step: '1' },
+  alpha: { label: 'L2 strength', control: 'number', step: 'any' },
 };
+const NUMBER_KEYS = Object.keys(NUMBER_FIELDS) as NumberKey[];
+const isNumberKey = (key: string | undefined): key is NumberKey => NUMBER_KEYS.some((k) => k === key);
+
+type ChoiceKey = 'dataset' | 'activation' | 'optimizer';
+
+interface ChoiceField {
+  label: string;
+  values: readonly string[];
+  /** An option's text where it is not its value. */
+  text?: Record<string, string>;
+}
+
+const CHOICE_FIELDS: Record<ChoiceKey, ChoiceField> = {
+  dataset: { label: 'Dataset', values: DATASET_NAMES },
+  activation: { label: 'Activation', values: ACTIVATIONS, text: { relu: 'ReLU' } },
+  optimizer: {
+    label: 'Optimizer',
+    values: OPTIMIZERS,
+    text: { sgd: 'SGD', momentum: 'SGD with momentum 0.9', adam: 'Adam' },
+  },
+};
+const isChoiceKey = (key: string | undefined): key is ChoiceKey => key !== undefined && key in CHOICE_FIELDS;
+
+const HIDDEN_LABEL = 'Hidden layers';
+
+function fillField(label: HTMLLabelElement): void {
+  const key = label.dataset.setting;
+  if (isNumberKey(key)) fillNumberField(label, key);
+  else if (isChoiceKey(key)) fillChoiceField(label, key);
+  else
+    throw new Error(
+      `internal error: index.html places a setting that does not exist: ${JSON.stringify(key)}`,
+    );
+}
+
+function fillNumberField(label: HTMLLabelElement, key: NumberKey): void {
+  const { label: text, control, step } = NUMBER_FIELDS[key];
+  const [min, max] = LIMITS[key];
+  const input = Object.assign(document.createElement('input'), {
+    name: key,
+    type: control,
+    min: String(min),
+    max: String(max),
+    step,
+  });
+  label.append(`${text} `);
+  if (control === 'range') {
+    // Only sliders get an id, for their output's `for`: ids are page-wide (the step log is #steps).
+    input.id = key;
+    const output = Object.assign(document.createElement('output'), { name: `${key}-out` });
+    output.htmlFor.value = key;
+    label.append(output);
+  } else {
+    const error = Object.assign(document.createElement('small'), {
+      className: 'error',
+      id: `${key}-error`,
+      hidden: true,
+    });
+    input.inputMode = INTEGER_KEYS.has(key) ? 'numeric' : 'decimal';
+    input.setAttribute('aria-describedby', error.id);
+    label.after(error);
+  }
+  label.append(input);
+}
+
+function fillChoiceField(label: HTMLLabelElement, key: ChoiceKey): void {
+  const { label: text, values, text: optionText } = CHOICE_FIELDS[key];
+  const select = Object.assign(document.createElement('select'), { name: key });
+  select.append(...values.map((value) => new Option(optionText?.[value] ?? value, value)));
+  label.append(`${text} `, select);
+}
 
 export class SettingsForm {
   constructor(private readonly form: HTMLFormElement) {
+    for (const label of form.querySelectorAll<HTMLLabelElement>('label[data-setting]')) fillField(label);
     form.addEventListener('input', () => {
       this.showOutputs();
     });
@@ -61,7 +155,7 @@ export class SettingsForm {
         key,
         valid
           ? null
-          : `${LABELS[key]} must be ${allowedRange(key)}; got ${input.value.trim() === '' ? 'nothing' : input.value}.`,
+          : `${NUMBER_FIELDS[key].label} must be ${allowedRange(key)}; got ${input.value.trim() === '' ? 'nothing' : input.value}.`,
       );
       if (!valid) invalid++;
       return value;
@@ -70,7 +164,7 @@ export class SettingsForm {
     const hidden = parseHidden(hiddenText);
     this.mark(
       'hidden',
-      hidden === null ? `${LABELS.hidden}: ${HIDDEN_RANGE}; got ${JSON.stringify(hiddenText)}.` : null,
+      hidden === null ? `${HIDDEN_LABEL}: ${HIDDEN_RANGE}; got ${JSON.stringify(hiddenText)}.` : null,
     );
     const engine = this.form.querySelector<HTMLInputElement>('input[name="engine"]:checked')?.value;
     const config: Config = {
@@ -101,9 +195,10 @@ export class SettingsForm {
   }
 
   private showOutputs(): void {
-    for (const output of this.form.querySelectorAll<HTMLOutputElement>('output')) {
-      const input = this.input(output.htmlFor.value);
-      output.value = output.htmlFor.value === 'test' ? `${input.value}%` : input.value;
+    for (const key of NUMBER_KEYS) {
+      const output = this.form.elements.namedItem(`${key}-out`);
+      if (output instanceof HTMLOutputElement)
+        output.value = `${this.input(key).value}${NUMBER_FIELDS[key].unit ?? ''}`;
     }
   }
 
