@@ -273,8 +273,8 @@ export class Reduction {
   forward(O: Float64Array, P: Float64Array): number {
     const { values: V, code, A, B, K, steps, paramNodes, paramIndex, inputNodes, inputIndex } = this;
     this.P = P;
-    for (let j = 0; j < paramNodes.length; j++) V[paramNodes[j]!] = P[paramIndex[j]!]!;
-    for (let j = 0; j < inputNodes.length; j++) V[inputNodes[j]!] = O[inputIndex[j]!]!;
+    gather(V, paramNodes, P, paramIndex);
+    gather(V, inputNodes, O, inputIndex);
     // Sums y - y of every op's value: 0 unless one is not finite (parameters and outputs are).
     let check = 0;
     for (let j = 0; j < steps.length; j++) {
@@ -440,11 +440,8 @@ export class Reduction {
 
   /** A sum of outputs' value, `((c + o0) + o1) + ...`, as eager mode adds it. */
   private sumForward(q: number): number {
-    const { values: V, sumTerms, sumStart } = this;
-    let sum = V[this.sumC[q]!]!;
-    const end = sumStart[q + 1]!;
-    for (let t = sumStart[q]!; t < end; t++) sum = PRIMITIVES.add.forward(sum, V[sumTerms[t]!]!);
-    return sum;
+    const { values: V, sumStart } = this;
+    return sumOf(V, V[this.sumC[q]!]!, this.sumTerms, sumStart[q]!, sumStart[q + 1]!);
   }
 
   /**
@@ -471,6 +468,20 @@ export class Reduction {
 
   /** The sum of `x - x` over what the last {@link Reduction.chainBackward} wrote: 0 unless one is not finite. */
   private chainCheck = 0;
+}
+
+// Loops over many nodes live in small functions of their own: V8 optimises them at once,
+// and on-stack replacement inside the passes above would leave those deoptimising each call.
+
+/** `to[at[j]] = from[index[j]]` for every j. */
+function gather(to: Float64Array, at: Int32Array, from: Float64Array, index: Int32Array): void {
+  for (let j = 0; j < at.length; j++) to[at[j]!] = from[index[j]!]!;
+}
+
+/** `((sum + V[terms[from]]) + ...) + V[terms[to - 1]]`, with add's own spelling. */
+function sumOf(V: Float64Array, sum: number, terms: Int32Array, from: number, to: number): number {
+  for (let t = from; t < to; t++) sum = PRIMITIVES.add.forward(sum, V[terms[t]!]!);
+  return sum;
 }
 
 const INPUT = -1;
