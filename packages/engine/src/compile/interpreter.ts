@@ -49,15 +49,22 @@ export class Interpreter implements Executor {
     }
     // Neurons' weights: `x * (0 + g)`, sample after sample.
     const { neurons } = this.program;
-    for (let r = 0; r < neurons.length; r += 2 + 2 * neurons[r + 1]!) {
-      const g = base + neurons[r]! * T;
-      for (let j = r + 2; j < r + 2 + 2 * neurons[r + 1]!; j += 2) {
-        const x = base + neurons[j + 1]! * T;
-        let acc = M[at + neurons[j]!]!;
-        if (descending) for (let i = count - 1; i >= 0; i--) acc += M[x + i]! * (0 + M[g + i]!);
-        else for (let i = 0; i < count; i++) acc += M[x + i]! * (0 + M[g + i]!);
-        M[at + neurons[j]!] = acc;
+    for (let r = 0; r < neurons.length;) {
+      const J = neurons[r]!;
+      const N = neurons[r + 1]!;
+      const xs = r + 2;
+      for (let n = 0, row = xs + J; n < N; n++, row += 1 + J) {
+        const g = base + neurons[row]! * T;
+        for (let j = 0; j < J; j++) {
+          const x = base + neurons[xs + j]! * T;
+          const w = at + neurons[row + 1 + j]!;
+          let acc = M[w]!;
+          if (descending) for (let i = count - 1; i >= 0; i--) acc += M[x + i]! * (0 + M[g + i]!);
+          else for (let i = 0; i < count; i++) acc += M[x + i]! * (0 + M[g + i]!);
+          M[w] = acc;
+        }
       }
+      r = xs + J + N * (1 + J);
     }
   }
 

@@ -96,12 +96,15 @@ export interface Lowered {
   readonly groupStart: Int32Array;
   readonly groupColumns: Int32Array;
   /**
-   * The weights whose sites are not stored, by neuron: `[g, n, p0, x0, ..., p(n-1), x(n-1)]`
-   * per neuron, `g` its gradient column, `p` a weight (a parameter with this one site) and `x`
-   * the value column it multiplies. The fold adds `x * (0 + g)` into each weight, sample after
-   * sample, as eager mode adds `w.grad += x * out.grad`.
+   * The weights whose sites are not stored, by layer (neurons with the same inputs): `[J, N,
+   * x0 .. x(J-1)]`, then per neuron `[g, p0 .. p(J-1)]`: `x` the inputs' value columns, `g` the
+   * neuron's gradient column, `p` its weights (parameters with this one site each). The fold
+   * adds `x * (0 + g)` into each weight, sample after sample, as eager mode adds
+   * `w.grad += x * out.grad`.
    */
   readonly neurons: Int32Array;
+  /** The most inputs a layer of {@link Lowered.neurons} has (the WebAssembly fold transposes them). */
+  readonly widest: number;
 }
 
 /**
@@ -223,7 +226,7 @@ export function lower(tape: Tape, used: readonly number[]): Lowered {
   const siteColumn = new Int32Array(siteParam.length).fill(-2);
   const siteX = new Int32Array(siteParam.length).fill(-1);
   const siteG = new Int32Array(siteParam.length).fill(-1);
-  const neurons: number[] = [];
+  const layers = new Map<string, { xs: number[]; rows: number[][] }>();
   instrs.forEach((instr, i) => {
     if (i >= backward || instr.kind !== 'chain') return;
     const weights = instr.terms.every(
@@ -236,9 +239,12 @@ export function lower(tape: Tape, used: readonly number[]): Lowered {
         (instr.tc!.site || t.tv.at !== instr.tc!.at),
     );
     if (!weights) return;
-    neurons.push(instr.g, instr.terms.length);
+    const xs = instr.terms.map((t) => t.v.at);
+    const key = xs.join(',');
+    const layer = layers.get(key) ?? { xs, rows: [] };
+    layers.set(key, layer);
+    layer.rows.push([instr.g, ...instr.terms.map((t) => siteParam[t.tu.at]!)]);
     for (const t of instr.terms) {
-      neurons.push(siteParam[t.tu.at]!, t.v.at);
       siteColumn[t.tu.at] = -1;
       siteX[t.tu.at] = t.v.at;
       siteG[t.tu.at] = instr.g;
@@ -288,7 +294,10 @@ export function lower(tape: Tape, used: readonly number[]): Lowered {
     groupParam: Int32Array.from(groups.keys()),
     groupStart: Int32Array.from(groupStart),
     groupColumns: Int32Array.from([...groups.values()].flat()),
-    neurons: Int32Array.from(neurons),
+    neurons: Int32Array.from(
+      [...layers.values()].flatMap(({ xs, rows }) => [xs.length, rows.length, ...xs, ...rows.flat()]),
+    ),
+    widest: Math.max(0, ...[...layers.values()].map(({ xs }) => xs.length)),
   };
 }
 

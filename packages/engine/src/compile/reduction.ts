@@ -155,6 +155,14 @@ export class Reduction {
 
     // What the passes below visit, precomputed: they run every step.
     const paramOf = (k: number) => (this.code[k] === PARAM ? this.index[k]! : -1);
+    const onlyParameters = (q: number) => {
+      let only = paramOf(chainC[q]!) < 0;
+      for (let t = chainStart[q]!; t < chainStart[q + 1]!; t++) {
+        only &&= paramOf(termU[t]!) >= 0 && paramOf(termV[t]!) >= 0;
+      }
+      return only;
+    };
+    this.parametersOnly = Uint8Array.from(chainC, (_, q) => (onlyParameters(q) ? 1 : 0));
     const steps: number[] = [];
     const backSteps: number[] = [];
     const leaves = { param: [] as number[], input: [] as number[] };
@@ -167,9 +175,21 @@ export class Reduction {
       if ((c === INPUT && live[k] === 1) || (c >= 0 && this.dead[k] === 0)) backSteps.push(k);
     }
     this.steps = Int32Array.from(steps);
+    // The nodes that receive gradients (every other node's is never read).
+    const receivers = new Set<number>([this.root, ...chainC, ...termU, ...termV]);
+    for (const k of steps) receivers.add(this.A[k]!).add(this.B[k]!);
+    receivers.delete(-1);
+    this.receivers = Int32Array.from(receivers);
     this.backSteps = Int32Array.from(backSteps.reverse());
-    this.paramNodes = Int32Array.from(leaves.param);
-    this.paramIndex = Int32Array.from(leaves.param, (k) => this.index[k]!);
+    // Parameters that only chains' terms read are not copied into V: chains read them from `P`.
+    const read = new Set<number>([this.root, ...chainC]);
+    for (let k = 0; k < n; k++) {
+      if (this.code[k]! < 0 || this.code[k] === CHAIN) continue;
+      read.add(this.A[k]!).add(this.B[k]!);
+    }
+    const loaded = leaves.param.filter((k) => read.has(k));
+    this.paramNodes = Int32Array.from(loaded);
+    this.paramIndex = Int32Array.from(loaded, (k) => this.index[k]!);
     this.inputNodes = Int32Array.from(leaves.input);
     this.inputIndex = Int32Array.from(leaves.input, (k) => this.index[k]!);
     this.paramA = Int32Array.from(this.A, (a, k) =>
@@ -181,8 +201,12 @@ export class Reduction {
     this.termParamV = Int32Array.from(termV, paramOf);
   }
 
+  /** Per chain: 1 when every term is a product of parameters and `c` is not one (an L2 term). */
+  private readonly parametersOnly: Uint8Array;
+
   /** Op nodes and chain tops, in order; live ones and sample outputs, last first; leaves by kind. */
   private readonly steps: Int32Array;
+  private readonly receivers: Int32Array;
   private readonly backSteps: Int32Array;
   private readonly paramNodes: Int32Array;
   private readonly paramIndex: Int32Array;
@@ -201,6 +225,7 @@ export class Reduction {
    */
   forward(O: Float64Array, P: Float64Array): number {
     const { values: V, code, A, B, K, steps, paramNodes, paramIndex, inputNodes, inputIndex } = this;
+    this.P = P;
     for (let j = 0; j < paramNodes.length; j++) V[paramNodes[j]!] = P[paramIndex[j]!]!;
     for (let j = 0; j < inputNodes.length; j++) V[inputNodes[j]!] = O[inputIndex[j]!]!;
     // Sums y - y of every op's value: 0 unless one is not finite (parameters and outputs are).
@@ -209,7 +234,7 @@ export class Reduction {
       const k = steps[j]!;
       const c = code[k]!;
       const y =
-        c === CHAIN ? this.chainForward(A[k]!) : apply(c, V[A[k]!]!, B[k]! >= 0 ? V[B[k]!]! : 0, K[k]!);
+        c === CHAIN ? this.chainForward(A[k]!, P) : apply(c, V[A[k]!]!, B[k]! >= 0 ? V[B[k]!]! : 0, K[k]!);
       V[k] = y;
       check += y - y;
     }
@@ -223,8 +248,8 @@ export class Reduction {
    * writes the others, in order, into `R`. Returns false when a gradient is not finite.
    */
   backward(GX: Float64Array, R: Float64Array, sums: Float64Array, direct: number): boolean {
-    const { values: V, grads: G, code, A, B, K, index, backSteps, paramA, paramB } = this;
-    G.fill(0);
+    const { values: V, grads: G, code, A, B, K, index, backSteps, paramA, paramB, receivers } = this;
+    for (let j = 0; j < receivers.length; j++) G[receivers[j]!] = 0;
     let r = 0;
     let check = 0;
     const root = this.root;
@@ -268,12 +293,21 @@ export class Reduction {
     return check === 0;
   }
 
-  /** A chain's value: `((c + u0*v0) + u1*v1) + ...`, as eager mode adds it. */
-  private chainForward(q: number): number {
+  /** A chain's value: `((c + u0*v0) + u1*v1) + ...`, as eager mode adds it (products of parameters read from `P`). */
+  private chainForward(q: number, P: Float64Array): number {
     const { values: V, termU, termV, chainStart } = this;
     let sum = V[this.chainC[q]!]!;
     const end = chainStart[q + 1]!;
-    for (let t = chainStart[q]!; t < end; t++) sum = sum + V[termU[t]!]! * V[termV[t]!]!;
+    if (this.parametersOnly[q] === 1) {
+      const { termParamU: pu, termParamV: pv } = this;
+      for (let t = chainStart[q]!; t < end; t++) sum = sum + PRIMITIVES.mul.forward(P[pu[t]!]!, P[pv[t]!]!);
+      return sum;
+    }
+    const { termParamU: pu, termParamV: pv } = this;
+    for (let t = chainStart[q]!; t < end; t++) {
+      const xu = pu[t]! < 0 ? V[termU[t]!]! : P[pu[t]!]!;
+      sum = sum + PRIMITIVES.mul.forward(xu, pv[t]! < 0 ? V[termV[t]!]! : P[pv[t]!]!);
+    }
     return sum;
   }
 
@@ -292,30 +326,55 @@ export class Reduction {
     sums: Float64Array,
     direct: number,
   ): number {
-    const { values: V, grads: G, termU, termV, termParamU, termParamV, chainStart } = this;
+    const { values: V, grads: G, P, termU, termV, termParamU, termParamV, chainStart } = this;
     const first = chainStart[q]!;
+    const end = chainStart[q + 1]!;
     const gm = 0 + g;
     // Sums x - x of every number written: 0 unless one is not finite.
     let check = gm - gm;
-    for (let t = chainStart[q + 1]! - 1; t >= first; t--) {
+    if (this.parametersOnly[q] === 1 && r + 2 * (end - first) <= direct) {
+      // An L2 term, say: every contribution goes straight into its parameter's sum.
+      const c = this.chainC[q]!;
+      for (let t = end - 1; t >= first; t--) {
+        if (t === first) check += (G[c] = G[c]! + (end - first === 1 ? g : gm)) - G[c];
+        const pu = termParamU[t]!;
+        const pv = termParamV[t]!;
+        const xu = P[pu]!;
+        const du = PRIMITIVES.mul.da(xu, P[pv]!) * gm;
+        const dv = PRIMITIVES.mul.db(xu) * gm;
+        if (pu === pv) {
+          // p * p: both additions in a register, in the same order.
+          sums[pu] = sums[pu]! + du + dv;
+        } else {
+          sums[pu]! += du;
+          sums[pv]! += dv;
+        }
+        check += du - du + (dv - dv);
+      }
+      this.chainCheck = check;
+      return r + 2 * (end - first);
+    }
+    for (let t = end - 1; t >= first; t--) {
       if (t === first) {
         const c = this.chainC[q]!;
         const pc = this.chainParamC[q]!;
-        const dc = chainStart[q + 1]! - first === 1 ? g : gm;
+        const dc = end - first === 1 ? g : gm;
         if (pc < 0) check += (G[c] = G[c]! + dc) - G[c];
         else if (r++ < direct) sums[pc]! += dc;
         else R[r - 1] = dc;
       }
       const u = termU[t]!;
       const v = termV[t]!;
-      const du = PRIMITIVES.mul.da(V[u]!, V[v]!) * gm;
-      const dv = PRIMITIVES.mul.db(V[u]!) * gm;
-      check += du - du + (dv - dv);
       const pu = termParamU[t]!;
+      const pv = termParamV[t]!;
+      // A parameter's number is in P (only the parameters other ops read are copied into V).
+      const xu = pu < 0 ? V[u]! : P[pu]!;
+      const du = PRIMITIVES.mul.da(xu, pv < 0 ? V[v]! : P[pv]!) * gm;
+      const dv = PRIMITIVES.mul.db(xu) * gm;
+      check += du - du + (dv - dv);
       if (pu < 0) check += (G[u] = G[u]! + du) - G[u];
       else if (r++ < direct) sums[pu]! += du;
       else R[r - 1] = du;
-      const pv = termParamV[t]!;
       if (pv < 0) check += (G[v] = G[v]! + dv) - G[v];
       else if (r++ < direct) sums[pv]! += dv;
       else R[r - 1] = dv;
@@ -323,6 +382,9 @@ export class Reduction {
     this.chainCheck = check;
     return r;
   }
+
+  /** The parameters' values of the last {@link Reduction.forward}. */
+  private P: Float64Array = new Float64Array(0);
 
   /** The sum of `x - x` over what the last {@link Reduction.chainBackward} wrote: 0 unless one is not finite. */
   private chainCheck = 0;

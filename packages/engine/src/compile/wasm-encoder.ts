@@ -42,6 +42,7 @@ export const OP = {
   'i32.mul': 0x6c,
   'i32.and': 0x71,
   'i32.shl': 0x74,
+  'i32.shr_u': 0x76,
   'f64.abs': 0x99,
   'f64.neg': 0x9a,
   'f64.add': 0xa0,

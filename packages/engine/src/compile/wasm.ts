@@ -1,6 +1,6 @@
-import { PRIMITIVES, type WasmWord } from '../ops.js';
+import { PRIMITIVES, type PrimitiveOp, type WasmWord } from '../ops.js';
 import type { Executor } from './executor.js';
-import type { Instr, Lowered, Ref, Target, Term } from './lower.js';
+import type { Instr, Lowered, Ref, Term } from './lower.js';
 import { Bytes, Code, F64, I32, V128, module, type SIMD } from './wasm-encoder.js';
 
 /** The parts of the WebAssembly API the back end uses (the engine's types do not assume a DOM or Node). */
@@ -87,6 +87,7 @@ const PROBE: Lowered = {
   groupStart: new Int32Array([0]),
   groupColumns: new Int32Array(0),
   neurons: new Int32Array(0),
+  widest: 0,
 };
 
 /**
@@ -118,7 +119,8 @@ export class WasmExecutor implements Executor {
     const { bytes, offset } = generate(program);
     this.bytes = bytes;
     this.offset = offset;
-    this.columns = program.columns;
+    // The fold's scratch area (a layer's inputs, sample-major) follows the columns.
+    this.columns = program.columns + program.widest;
     this.memory = new wasm.Memory({ initial: Math.ceil((offset + 16) / PAGE) });
     const instance = new wasm.Instance(new wasm.Module(bytes), {
       m: { memory: this.memory, exp: Math.exp, log: Math.log, tanh: Math.tanh, pow: Math.pow },
@@ -190,24 +192,39 @@ const CHAIN_FORWARD = 10;
 const CHAIN_BACKWARD = 11;
 const NEURONS = 12;
 const CHAIN_BACKWARD_VIRTUAL = 13;
+/** The first of a module's variants (see {@link Variants}). */
+const VARIANTS = 14;
 
 /**
- * Bytes 0-15 of memory: where the fold's groups start and end, and where the neurons' rows
- * start and end, for the kernels, which are the same for every program.
+ * Bytes 0-31 of memory: where the fold's groups start and end, where the neurons' rows start
+ * and end, and the column where the fold's scratch area starts, for the kernels, which are the
+ * same for every program.
  */
-const HEADER = 16;
+const HEADER = 32;
 
 /** The module for a lowered program, and where its memory's numbers start (after the term tables). */
 export function generate(program: Lowered): { bytes: Uint8Array; offset: number } {
-  const { groupParam, groupStart, groupColumns, neurons } = program;
-  const terms = program.instrs.reduce((n, instr) => n + (instr.kind === 'chain' ? instr.terms.length : 0), 0);
-  const words = HEADER / 4 + terms * 8 + groupParam.length * 3 + groupColumns.length + neurons.length;
+  const { instrs, groupParam, groupStart, groupColumns, neurons } = program;
+  const terms = instrs.reduce((n, instr) => n + (instr.kind === 'chain' ? instr.terms.length : 0), 0);
+  const words =
+    HEADER / 4 +
+    instrs.length * RECORD +
+    terms * 8 +
+    groupParam.length * 3 +
+    groupColumns.length +
+    neurons.length;
   const offset = Math.ceil((words * 4) / 16) * 16 + 16;
-  // Term table, 8 i32 per term: kind (bit 0: u is a column, bit 1: v is), u, v (a column, or a
-  // scalar's byte address), tu mode (1: store, a site; 0: add), tu column, tv mode, tv column.
-  const rows: number[] = [0, 0, 0, 0];
+  // Header, then a record per instruction (see {@link record}), then the chains' term tables,
+  // 8 i32 per term: kind (bit 0: u is a column, bit 1: v is), u, v (a column, or a scalar's byte
+  // address), tu mode (1: store, a site; 0: add), tu column, tv mode, tv column.
+  const rows: number[] = [0, 0, 0, 0, program.columns, 0, 0, 0];
+  const recordAt = new Map<Instr, number>();
+  for (const instr of instrs) {
+    recordAt.set(instr, rows.length * 4);
+    rows.push(...record(instr, offset));
+  }
   const tableAt = new Map<Instr, number>();
-  for (const instr of program.instrs) {
+  for (const instr of instrs) {
     if (instr.kind !== 'chain') continue;
     tableAt.set(instr, rows.length * 4);
     // The first row's last word holds the chain's number of terms, for the blocked loop.
@@ -223,18 +240,16 @@ export function generate(program: Lowered): { bytes: Uint8Array; offset: number 
   rows.push(...neurons);
   rows[3] = rows.length * 4;
 
-  const code = new Bytes().u32(2 + kernels().length);
-  code.sized(
-    body((c) => {
-      forwardBody(c, program, offset, tableAt);
-    }),
-  );
-  code.sized(
-    body((c) => {
-      backwardBody(c, program, offset, tableAt);
-    }),
-  );
-  for (const k of kernels()) code.sized(k);
+  // The program's own code is two lists of calls; the functions they call are shared.
+  const variants = new Variants();
+  const forward = body((c) => {
+    forwardBody(c, program, recordAt, tableAt, variants);
+  });
+  const backward = body((c) => {
+    backwardBody(c, program, recordAt, tableAt, variants);
+  });
+  const code = new Bytes().u32(2 + kernels().length + variants.bodies.length);
+  for (const b of [forward, backward, ...kernels(), ...variants.bodies]) code.sized(b);
 
   const data = new Bytes().u32(1).u32(0).byte(0x41).i32(0).byte(0x0b);
   const table = new DataView(new ArrayBuffer(rows.length * 4));
@@ -242,12 +257,62 @@ export function generate(program: Lowered): { bytes: Uint8Array; offset: number 
     table.setInt32(i * 4, x, true);
   });
   data.sized(new Bytes().bytes(new Uint8Array(table.buffer)));
-  const bytes = module([...preamble(), [10, code], [11, data]]);
+  const bytes = module([...preamble(variants.bodies.length), [10, code], [11, data]]);
   return { bytes, offset };
 }
 
+/** Words per instruction record: d, a, b, g, ta, tb (columns, or scalars' byte addresses), pad, k (an f64). */
+const RECORD = 10;
+
+function record(instr: Instr, offset: number): number[] {
+  const at = (r: Ref | null) => (r === null ? 0 : r.col ? r.at : offset + r.at * 8);
+  const k = new Int32Array(new Float64Array([instr.kind === 'op' ? instr.k : 0]).buffer);
+  if (instr.kind === 'op') {
+    return [
+      instr.d,
+      at(instr.a),
+      at(instr.b),
+      instr.g,
+      instr.ta?.at ?? 0,
+      instr.tb?.at ?? 0,
+      0,
+      0,
+      k[0]!,
+      k[1]!,
+    ];
+  }
+  return [instr.d, at(instr.c), 0, instr.g, instr.tc?.at ?? 0, 0, 0, 0, 0, 0];
+}
+
+/**
+ * The shared functions one program calls, each made once per process for one op and its
+ * operands' kinds (a column or a scalar) and targets' modes (add, or store a site), and given
+ * a function index in this module in the order first asked for.
+ */
+class Variants {
+  readonly bodies: Bytes[] = [];
+  private readonly index = new Map<string, number>();
+
+  /** The function index of the variant `key`, made by `make` the first time any module asks. */
+  call(c: Code, key: string, make: () => Bytes, record: number): void {
+    let i = this.index.get(key);
+    if (i === undefined) {
+      let made = madeVariants.get(key);
+      if (made === undefined) {
+        made = make();
+        madeVariants.set(key, made);
+      }
+      i = VARIANTS + this.bodies.push(made) - 1;
+      this.index.set(key, i);
+    }
+    c.get(BASE).get(T_).int(record).int(0).op('call').u32(i);
+  }
+}
+
+const madeVariants = new Map<string, Bytes>();
+
 /** The sections before the code: types, imports, functions, exports (the same for every program). */
-function preamble(): [number, Bytes][] {
+function preamble(variants: number): [number, Bytes][] {
   const four = [I32, I32, I32, I32];
   const types = new Bytes().u32(4);
   types.byte(0x60).u32(1).byte(F64).u32(1).byte(F64); // 0: f64 -> f64
@@ -264,7 +329,19 @@ function preamble(): [number, Bytes][] {
       .byte(0x00)
       .u32(name === 'pow' ? 1 : 0),
   );
-  const functions = new Bytes().u32(10).u32(2).u32(2).u32(3).u32(2).u32(2).u32(2).u32(2).u32(2).u32(2).u32(2);
+  const functions = new Bytes()
+    .u32(10 + variants)
+    .u32(2)
+    .u32(2)
+    .u32(3)
+    .u32(2)
+    .u32(2)
+    .u32(2)
+    .u32(2)
+    .u32(2)
+    .u32(2)
+    .u32(2);
+  for (let v = 0; v < variants; v++) functions.u32(2);
   const exports = new Bytes().u32(5);
   exports.name('neurons').byte(0x00).u32(NEURONS);
   exports.name('fold').byte(0x00).u32(FOLD);
@@ -367,11 +444,13 @@ function vectorisable(words: readonly WasmWord[]): boolean {
 
 type Operands = Partial<Record<'a' | 'b' | 'y', () => void>>;
 
-/** Emits a spelling from ops.ts: stack code over the operands. */
-function spell(c: Code, words: readonly WasmWord[], operands: Operands, k: number, simd: boolean): void {
+/** Emits a spelling from ops.ts: stack code over the operands (`k` is the record's). */
+function spell(c: Code, words: readonly WasmWord[], operands: Operands, simd: boolean): void {
   for (const w of words) {
-    if (typeof w === 'number' || w === 'k') {
-      c.num(w === 'k' ? k : w);
+    if (w === 'k') {
+      exponent(c, simd);
+    } else if (typeof w === 'number') {
+      c.num(w);
       if (simd) c.simd('f64x2.splat');
     } else if (w === 'a' || w === 'b' || w === 'y') {
       operands[w]!();
@@ -388,157 +467,238 @@ function spell(c: Code, words: readonly WasmWord[], operands: Operands, k: numbe
   }
 }
 
+/** Record fields (byte offsets) and the local that holds the record's address in a variant. */
+const FIELD = { d: 0, a: 4, b: 8, g: 12, ta: 16, tb: 20, k: 32 } as const;
+const RECORD_AT = P[9];
+
+/** Loads the column address in record field `field` into local `p`. */
+function columnOf(c: Code, field: number, p: number): void {
+  c.get(RECORD_AT).loadI32(field).set(p);
+  column(c, p, true);
+  c.set(p);
+}
+
 /**
- * Binds an operand for a loop: a column's address into local `p`, or a scalar into `f` (and,
- * splatted, into `v`). Returns the code that pushes it for the current sample(s).
+ * Binds an operand in record field `field` for a loop: a column's address into local `p`, or
+ * a scalar (`col` false) into `f` (and, splatted, into `v`). Returns the code that pushes it
+ * for the current sample(s).
  */
-function bind(c: Code, offset: number, r: Ref, p: number, f: number, v: number, simd: boolean): () => void {
-  if (r.col) {
-    column(c, r.at);
-    c.set(p);
+function bind(
+  c: Code,
+  field: number,
+  col: boolean,
+  p: number,
+  f: number,
+  v: number,
+  simd: boolean,
+): () => void {
+  if (col) {
+    columnOf(c, field, p);
     return () => {
       load(c, p, simd);
     };
   }
-  c.int(offset + r.at * 8)
-    .loadF64()
-    .set(f);
+  c.get(RECORD_AT).loadI32(field).loadF64().set(f);
   if (simd) c.get(f).simd('f64x2.splat').set(v);
   return () => (simd ? c.get(v) : c.get(f));
 }
 
+/** Pushes the record's `k` (pow's exponent), splatted for SIMD. */
+function exponent(c: Code, simd: boolean): void {
+  c.get(RECORD_AT).int(FIELD.k).op('i32.add').loadF64();
+  if (simd) c.simd('f64x2.splat');
+}
+
+/** A variant's body: the record's address (third parameter) into {@link RECORD_AT}, then `emit`. */
+function variant(emit: (c: Code) => void): Bytes {
+  return body((c) => {
+    c.get(I).set(RECORD_AT);
+    emit(c);
+  });
+}
+
 /** Stores (a site) or adds (a gradient) what `value` pushes, for the current sample(s). */
-function contribute(c: Code, t: Target, p: number, simd: boolean, value: () => void): void {
+function contribute(c: Code, site: boolean, p: number, simd: boolean, value: () => void): void {
   here(c, p);
-  if (!t.site) load(c, p, simd);
+  if (!site) load(c, p, simd);
   value();
-  if (!t.site) arith(c, 'add', simd);
+  if (!site) arith(c, 'add', simd);
   store(c, simd);
 }
 
-function forwardBody(c: Code, program: Lowered, offset: number, tableAt: Map<Instr, number>): void {
+function forwardBody(
+  c: Code,
+  program: Lowered,
+  recordAt: Map<Instr, number>,
+  tableAt: Map<Instr, number>,
+  variants: Variants,
+): void {
   for (const instr of program.instrs) {
+    const rec = recordAt.get(instr)!;
+    if (instr.kind === 'op') {
+      const { op, a, b } = instr;
+      variants.call(c, `forward ${op} ${a.col} ${b?.col}`, () => opForward(op, a.col, b?.col ?? null), rec);
+      continue;
+    }
+    variants.call(c, `start ${instr.c.col}`, () => chainStart(instr.c.col), rec);
     column(c, instr.d);
     c.set(P[0]);
-    if (instr.kind === 'op') {
-      const words = PRIMITIVES[instr.op].wasm.forward;
-      const simd = vectorisable(words);
-      const a = bind(c, offset, instr.a, P[1], F[0], V[0], simd);
-      const b = instr.b === null ? a : bind(c, offset, instr.b, P[2], F[1], V[1], simd);
-      loop(c, simd ? 16 : 8, () => {
-        here(c, P[0]);
-        spell(c, words, { a, b }, instr.k, simd);
-        store(c, simd);
-      });
+    const at = tableAt.get(instr)!;
+    if (instr.terms.every((t) => !t.u.col && t.v.col)) {
+      c.get(BASE).get(T_).int(at).get(P[0]).op('call').u32(CHAIN_FORWARD);
     } else {
-      const start = bind(c, offset, instr.c, P[1], F[0], V[0], true);
-      loop(c, 16, () => {
-        here(c, P[0]);
-        start();
-        c.storeV128();
-      });
-      const at = tableAt.get(instr)!;
-      if (instr.terms.every((t) => !t.u.col && t.v.col)) {
-        c.get(BASE).get(T_).int(at).get(P[0]).op('call').u32(CHAIN_FORWARD);
-      } else {
-        for (let j = 0; j < instr.terms.length; j++) {
-          c.get(BASE)
-            .get(T_)
-            .int(at + j * ROW)
-            .get(P[0])
-            .op('call')
-            .u32(TERM_FORWARD);
-        }
+      for (let j = 0; j < instr.terms.length; j++) {
+        c.get(BASE)
+          .get(T_)
+          .int(at + j * ROW)
+          .get(P[0])
+          .op('call')
+          .u32(TERM_FORWARD);
       }
     }
   }
 }
 
-function simdOf(instr: Instr): boolean {
-  if (instr.kind === 'chain') return true;
-  const row: { da: readonly WasmWord[]; db?: readonly WasmWord[] } = PRIMITIVES[instr.op].wasm;
+/** An op over a tile: `d = op(a, b)`, each operand a column or a scalar. */
+function opForward(op: PrimitiveOp, aCol: boolean, bCol: boolean | null): Bytes {
+  const words = PRIMITIVES[op].wasm.forward;
+  const simd = vectorisable(words);
+  return variant((c) => {
+    columnOf(c, FIELD.d, P[0]);
+    const a = bind(c, FIELD.a, aCol, P[1], F[0], V[0], simd);
+    const b = bCol === null ? a : bind(c, FIELD.b, bCol, P[2], F[1], V[1], simd);
+    loop(c, simd ? 16 : 8, () => {
+      here(c, P[0]);
+      spell(c, words, { a, b }, simd);
+      store(c, simd);
+    });
+  });
+}
+
+/** A chain's start: `d = c` (a column or a scalar), the terms are added next. */
+function chainStart(cCol: boolean): Bytes {
+  return variant((c) => {
+    columnOf(c, FIELD.d, P[0]);
+    const start = bind(c, FIELD.a, cCol, P[1], F[0], V[0], true);
+    loop(c, 16, () => {
+      here(c, P[0]);
+      start();
+      c.storeV128();
+    });
+  });
+}
+
+function simdOf(op: PrimitiveOp): boolean {
+  const row: { da: readonly WasmWord[]; db?: readonly WasmWord[] } = PRIMITIVES[op].wasm;
   return vectorisable(row.da) && (row.db === undefined || vectorisable(row.db));
 }
 
-function backwardBody(c: Code, program: Lowered, offset: number, tableAt: Map<Instr, number>): void {
+function backwardBody(
+  c: Code,
+  program: Lowered,
+  recordAt: Map<Instr, number>,
+  tableAt: Map<Instr, number>,
+  variants: Variants,
+): void {
   for (let j = program.backward - 1; j >= 0; j--) {
     const instr = program.instrs[j]!;
-    const simd = simdOf(instr);
+    const rec = recordAt.get(instr)!;
+    if (instr.kind === 'op') {
+      const { op, a, b } = instr;
+      const ta = instr.ta!.site;
+      const tb = instr.tb?.site ?? null;
+      const key = `backward ${op} ${a.col} ${b?.col} ${ta} ${tb}`;
+      variants.call(c, key, () => opBackward(op, a.col, b?.col ?? null, ta, tb), rec);
+      continue;
+    }
     column(c, instr.g);
     c.set(P[3]);
-    const g = () => {
-      load(c, P[3], simd);
+    const at = tableAt.get(instr)!;
+    const n = instr.terms.length;
+    const start = () => {
+      const site = instr.tc!.site;
+      variants.call(c, `passes ${site} ${n > 1}`, () => startBackward(site, n > 1), rec);
     };
-    if (instr.kind === 'op') {
-      const row: { da: readonly WasmWord[]; db?: readonly WasmWord[] } = PRIMITIVES[instr.op].wasm;
-      column(c, instr.d);
-      c.set(P[0]);
-      const a = bind(c, offset, instr.a, P[1], F[0], V[0], simd);
-      const b = instr.b === null ? a : bind(c, offset, instr.b, P[2], F[1], V[1], simd);
-      const y = () => {
-        load(c, P[0], simd);
-      };
-      const ta = instr.ta!;
-      const tb = instr.tb;
-      column(c, ta.at);
-      c.set(P[4]);
-      if (tb !== null) {
-        column(c, tb.at);
-        c.set(P[5]);
-      }
-      loop(c, simd ? 16 : 8, () => {
-        contribute(c, ta, P[4], simd, () => {
-          spell(c, row.da, { a, b, y }, instr.k, simd);
-          g();
-          arith(c, 'mul', simd);
-        });
-        if (tb !== null && row.db !== undefined) {
-          const db = row.db;
-          contribute(c, tb, P[5], simd, () => {
-            spell(c, db, { a, b, y }, instr.k, simd);
-            g();
-            arith(c, 'mul', simd);
-          });
-        }
-      });
-    } else {
-      const at = tableAt.get(instr)!;
-      const n = instr.terms.length;
-      if (instr.terms.every((t) => t.tu.site && t.tu.at < 0)) {
-        // A neuron whose weights' contributions the fold computes: every term, then the bias.
-        c.get(BASE).get(T_).int(at).get(P[3]).op('call').u32(CHAIN_BACKWARD_VIRTUAL);
-        startBackward(c, instr.tc!, n, g);
-        continue;
-      }
-      if (n > 1 && instr.terms.every((t) => !t.u.col && t.v.col && t.tu.site && !t.tv.site)) {
-        c.get(BASE).get(T_).int(at).get(P[3]).op('call').u32(CHAIN_BACKWARD);
-      } else {
-        for (let t = n - 1; t >= 1; t--)
-          c.get(BASE)
-            .get(T_)
-            .int(at + t * ROW)
-            .get(P[3])
-            .op('call')
-            .u32(TERM_BACKWARD);
-      }
-      startBackward(c, instr.tc!, n, g);
-      c.get(BASE).get(T_).int(at).get(P[3]).op('call').u32(TERM_BACKWARD);
+    if (instr.terms.every((t) => t.tu.site && t.tu.at < 0)) {
+      // A neuron whose weights' contributions the fold computes: every term, then the bias.
+      c.get(BASE).get(T_).int(at).get(P[3]).op('call').u32(CHAIN_BACKWARD_VIRTUAL);
+      start();
+      continue;
     }
+    if (n > 1 && instr.terms.every((t) => !t.u.col && t.v.col && t.tu.site && !t.tv.site)) {
+      c.get(BASE).get(T_).int(at).get(P[3]).op('call').u32(CHAIN_BACKWARD);
+    } else {
+      for (let t = n - 1; t >= 1; t--)
+        c.get(BASE)
+          .get(T_)
+          .int(at + t * ROW)
+          .get(P[3])
+          .op('call')
+          .u32(TERM_BACKWARD);
+    }
+    start();
+    c.get(BASE).get(T_).int(at).get(P[3]).op('call').u32(TERM_BACKWARD);
   }
 }
 
 /**
- * A chain of `n` terms passes the first sum's gradient to its start `c` (target `tc`): `g`
- * itself for a single term, else `0 + g`.
+ * An op's backward pass over a tile: `ta += da * g` and `tb += db * g` (or stored, for a
+ * parameter's site), each operand a column or a scalar.
  */
-function startBackward(c: Code, tc: Target, n: number, g: () => void): void {
-  column(c, tc.at);
-  c.set(P[4]);
-  loop(c, 16, () => {
-    contribute(c, tc, P[4], true, () => {
-      if (n > 1) c.num(0).simd('f64x2.splat');
-      g();
-      if (n > 1) c.simd('f64x2.add');
+function opBackward(
+  op: PrimitiveOp,
+  aCol: boolean,
+  bCol: boolean | null,
+  taSite: boolean,
+  tbSite: boolean | null,
+): Bytes {
+  const row: { da: readonly WasmWord[]; db?: readonly WasmWord[] } = PRIMITIVES[op].wasm;
+  const simd = simdOf(op);
+  return variant((c) => {
+    columnOf(c, FIELD.g, P[3]);
+    columnOf(c, FIELD.d, P[0]);
+    const g = () => {
+      load(c, P[3], simd);
+    };
+    const a = bind(c, FIELD.a, aCol, P[1], F[0], V[0], simd);
+    const b = bCol === null ? a : bind(c, FIELD.b, bCol, P[2], F[1], V[1], simd);
+    const y = () => {
+      load(c, P[0], simd);
+    };
+    columnOf(c, FIELD.ta, P[4]);
+    if (tbSite !== null) columnOf(c, FIELD.tb, P[5]);
+    loop(c, simd ? 16 : 8, () => {
+      contribute(c, taSite, P[4], simd, () => {
+        spell(c, row.da, { a, b, y }, simd);
+        g();
+        arith(c, 'mul', simd);
+      });
+      if (tbSite !== null && row.db !== undefined) {
+        const db = row.db;
+        contribute(c, tbSite, P[5], simd, () => {
+          spell(c, db, { a, b, y }, simd);
+          g();
+          arith(c, 'mul', simd);
+        });
+      }
+    });
+  });
+}
+
+/**
+ * A chain passes the first sum's gradient (column `g`) to its start (target `ta`, stored when
+ * `site`): `g` itself for a single term, else (`plusZero`) `0 + g`.
+ */
+function startBackward(site: boolean, plusZero: boolean): Bytes {
+  return variant((c) => {
+    columnOf(c, FIELD.g, P[3]);
+    columnOf(c, FIELD.ta, P[4]);
+    loop(c, 16, () => {
+      contribute(c, site, P[4], true, () => {
+        if (plusZero) c.num(0).simd('f64x2.splat');
+        load(c, P[3], true);
+        if (plusZero) c.simd('f64x2.add');
+      });
     });
   });
 }
@@ -923,121 +1083,190 @@ function chainBackwardBody(c: Code, virtual: boolean): void {
   block(1);
 }
 
-/** Locals of {@link neuronsBody} past the shared ones: column addresses, accumulators, gm, a scalar sum. */
+/** Locals of {@link neuronsBody} past the shared ones. */
 const NEURON_LOCALS: [number, number][] = [
   [16, I32],
   [9, V128],
   [1, F64],
 ];
-const XA = Array.from({ length: 16 }, (_, k) => 30 + k);
 const ACC = Array.from({ length: 8 }, (_, k) => 46 + k);
 const GM = 54;
 const SUM = 55;
+// neuronsBody's i32 locals, by name.
+const AT = P[1];
+const DESC = P[2];
+const LAYER = P[3];
+const STRIDE = P[4];
+const XS = P[5];
+const SCRATCH = P[6];
+const NEURON = P[7];
+const G_AT = P[8];
+const J = P[9];
+const Q = 30;
+const LEFT = 31;
+const LAST = 32;
+const TMP = 33;
 
 /**
  * neurons(base, T, count, at): the fold of the weights whose sites the backward pass did not
- * store. For each neuron (a row `[g, n, p0, x0, ...]`), each weight's accumulator `M[at + p]`
- * gets `x[i] * (0 + g[i])` added for the tile's first `count` samples, in ascending order (or
- * descending when count is negative): exactly eager mode's `w.grad += x * out.grad`, sample
- * after sample. Sixteen weights go side by side, two per `f64x2` (a lane is a weight, so no
- * sum's order changes), to keep the processor busy: each sum is a chain of dependent additions.
+ * store. Per layer (a row `[J, N, x0 .. x(J-1)]`, then per neuron `[g, p0 .. p(J-1)]`, see
+ * lower.ts), each weight's accumulator `M[at + p]` gets `x[i] * (0 + g[i])` added for the
+ * tile's first `count` samples, in ascending order (or descending when count is negative):
+ * exactly eager mode's `w.grad += x * out.grad`, sample after sample. The layer's inputs are
+ * first copied sample-major into a scratch area (`x0[i] .. x(J-1)[i]` side by side, from the
+ * column in the header's fifth word), so that sixteen weights go side by side, two per
+ * `f64x2` (a lane is a weight, so no sum's order changes) read with one load per pair: each
+ * sum is a chain of dependent additions, and many of them keep the processor busy.
  */
 function neuronsBody(c: Code): void {
-  // P1 = at, P2 = descending, END = count * 8; P3: the row; P4: its end; P5: the current term
-  // (param, x) pair; P8: g's column address.
-  c.get(3).set(P[1]);
-  c.get(2).int(0).op('i32.lt_s').set(P[2]);
-  c.get(2).set(P[0]);
-  c.get(P[2]).op('if').byte(0x40).int(0).get(P[0]).op('i32.sub').set(P[0]).op('end');
-  c.get(P[0]).int(3).op('i32.shl').set(END);
-  // P6, P7: where the neurons' rows start and end, from the header.
-  c.int(0).loadI32(8).tee(P[6]).set(P[3]);
-  c.int(0).loadI32(12).set(P[7]);
-  /** Pushes the byte address of weight `p`'s accumulator, `p` read at `field` of the pair list. */
+  c.get(3).set(AT);
+  c.get(2).int(0).op('i32.lt_s').set(DESC);
+  c.get(2).set(TMP);
+  c.get(DESC).op('if').byte(0x40).int(0).get(TMP).op('i32.sub').set(TMP).op('end');
+  c.get(TMP).int(3).op('i32.shl').set(END);
+  c.int(0).loadI32(16).set(TMP);
+  column(c, TMP, true);
+  c.set(SCRATCH);
+  c.int(0).loadI32(8).set(LAYER);
+  c.int(0).loadI32(12).set(LAST);
+  /** Pushes the byte address of the accumulator of the weight whose parameter is at `field` past NEURON + 4 + J / 2. */
   const accumulator = (field: number) => {
-    c.get(P[1]).get(P[5]).loadI32(field).op('i32.add').int(3).op('i32.shl');
-  };
-  const xColumn = (field: number, local: number) => {
-    c.get(P[5]).loadI32(field).set(local);
-    column(c, local, true);
-    c.set(local);
+    c.get(AT)
+      .get(NEURON)
+      .get(J)
+      .int(1)
+      .op('i32.shr_u')
+      .op('i32.add')
+      .loadI32(4 + field)
+      .op('i32.add');
+    c.int(3).op('i32.shl');
   };
   const lane = (name: 'v128.load64_lane' | 'v128.store64_lane', k: 0 | 1) =>
     c.simd(name).u32(3).u32(0).byte(k);
-  /** Weights `2 * pairs` at a time, while that many are left in the row. */
+  /** Sample after sample (descending when DESC): I the sample's byte offset in a column, Q its row of the scratch area plus J. */
+  const samples = (emit: () => void) => {
+    c.get(DESC).op('if').byte(0x40);
+    c.get(END).int(8).op('i32.sub').set(I);
+    c.get(SCRATCH)
+      .get(J)
+      .op('i32.add')
+      .get(I)
+      .int(3)
+      .op('i32.shr_u')
+      .get(STRIDE)
+      .op('i32.mul')
+      .op('i32.add')
+      .set(Q);
+    c.op('loop').byte(0x40);
+    emit();
+    c.get(Q).get(STRIDE).op('i32.sub').set(Q);
+    c.get(I).int(8).op('i32.sub').tee(I).int(0).op('i32.ge_s').op('br_if').u32(0);
+    c.op('end');
+    c.op('else');
+    c.int(0).set(I);
+    c.get(SCRATCH).get(J).op('i32.add').set(Q);
+    c.op('loop').byte(0x40);
+    emit();
+    c.get(Q).get(STRIDE).op('i32.add').set(Q);
+    c.get(I).int(8).op('i32.add').tee(I).get(END).op('i32.lt_u').op('br_if').u32(0);
+    c.op('end');
+    c.op('end');
+  };
+  const gm = () => {
+    c.num(0).get(G_AT).get(I).op('i32.add').loadF64().op('f64.add');
+  };
+  /** Weights J/8 .. J/8 + 2 * count - 1 of the neuron at NEURON, while that many are left. */
   const pairs = (count: number) => {
     c.op('block').byte(0x40);
     c.op('loop').byte(0x40);
-    c.get(P[5])
+    c.get(J)
       .int(count * 16)
       .op('i32.add')
-      .get(P[4])
+      .get(STRIDE)
       .op('i32.gt_u')
       .op('br_if')
       .u32(1);
     for (let k = 0; k < count; k++) {
-      accumulator(k * 16 + 8);
-      accumulator(k * 16);
+      accumulator(k * 8 + 4);
+      accumulator(k * 8);
       c.loadF64().simd('f64x2.splat');
       lane('v128.load64_lane', 1);
       c.set(ACC[k]!);
-      xColumn(k * 16 + 4, XA[2 * k]!);
-      xColumn(k * 16 + 12, XA[2 * k + 1]!);
     }
-    samples(c, () => {
-      c.num(0).get(P[8]).get(I).op('i32.add').loadF64().op('f64.add').simd('f64x2.splat').set(GM);
+    samples(() => {
+      gm();
+      c.simd('f64x2.splat').set(GM);
       for (let k = 0; k < count; k++) {
-        c.get(ACC[k]!);
-        here(c, XA[2 * k + 1]!);
-        here(c, XA[2 * k]!)
-          .simd('v128.load64_zero')
+        c.get(ACC[k]!).get(Q);
+        c.simd('v128.load')
           .u32(3)
-          .u32(0);
-        lane('v128.load64_lane', 1);
+          .u32(k * 16);
         c.get(GM).simd('f64x2.mul').simd('f64x2.add').set(ACC[k]!);
       }
     });
     for (let k = 0; k < count; k++) {
-      accumulator(k * 16);
+      accumulator(k * 8);
       c.get(ACC[k]!);
       lane('v128.store64_lane', 0);
-      accumulator(k * 16 + 8);
+      accumulator(k * 8 + 4);
       c.get(ACC[k]!);
       lane('v128.store64_lane', 1);
     }
-    c.get(P[5])
+    c.get(J)
       .int(count * 16)
       .op('i32.add')
-      .set(P[5]);
+      .set(J);
     c.op('br').u32(0);
     c.op('end');
     c.op('end');
   };
+
   c.op('block').byte(0x40);
   c.op('loop').byte(0x40);
-  c.get(P[3]).get(P[7]).op('i32.ge_u').op('br_if').u32(1);
-  c.get(P[3]).loadI32(0).set(P[8]);
-  column(c, P[8], true);
-  c.set(P[8]);
-  c.get(P[3]).int(8).op('i32.add').tee(P[5]);
-  c.get(P[3]).loadI32(4).int(3).op('i32.shl').op('i32.add').set(P[4]);
-  pairs(4);
+  c.get(LAYER).get(LAST).op('i32.ge_u').op('br_if').u32(1);
+  c.get(LAYER).loadI32(0).int(3).op('i32.shl').set(STRIDE);
+  c.get(LAYER).loadI32(4).set(LEFT);
+  c.get(LAYER).int(8).op('i32.add').set(XS);
+  // The layer's inputs, sample-major: scratch[i * J + j] = x_j[i].
+  c.int(0).set(J);
+  c.op('loop').byte(0x40);
+  c.get(XS).get(J).int(1).op('i32.shr_u').op('i32.add').loadI32(0).set(TMP);
+  column(c, TMP, true);
+  c.set(TMP);
+  c.get(SCRATCH).get(J).op('i32.add').set(Q);
+  c.int(0).set(I);
+  c.op('loop').byte(0x40);
+  c.get(Q).get(TMP).get(I).op('i32.add').loadF64().storeF64();
+  c.get(Q).get(STRIDE).op('i32.add').set(Q);
+  c.get(I).int(8).op('i32.add').tee(I).get(END).op('i32.lt_u').op('br_if').u32(0);
+  c.op('end');
+  c.get(J).int(8).op('i32.add').tee(J).get(STRIDE).op('i32.lt_u').op('br_if').u32(0);
+  c.op('end');
+  // Its neurons.
+  c.get(XS).get(STRIDE).int(1).op('i32.shr_u').op('i32.add').set(NEURON);
+  c.op('loop').byte(0x40);
+  c.get(NEURON).loadI32(0).set(TMP);
+  column(c, TMP, true);
+  c.set(G_AT);
+  c.int(0).set(J);
+  pairs(6);
   pairs(1);
   // An odd weight out: one scalar sum.
-  c.get(P[5]).get(P[4]).op('i32.lt_u').op('if').byte(0x40);
+  c.get(J).get(STRIDE).op('i32.lt_u').op('if').byte(0x40);
   accumulator(0);
   c.loadF64().set(SUM);
-  xColumn(4, XA[0]!);
-  samples(c, () => {
-    c.get(SUM);
-    here(c, XA[0]!).loadF64();
-    c.num(0).get(P[8]).get(I).op('i32.add').loadF64().op('f64.add');
+  samples(() => {
+    c.get(SUM).get(Q).loadF64();
+    gm();
     c.op('f64.mul').op('f64.add').set(SUM);
   });
   accumulator(0);
   c.get(SUM).storeF64();
   c.op('end');
-  c.get(P[4]).set(P[3]);
+  c.get(NEURON).int(4).op('i32.add').get(STRIDE).int(1).op('i32.shr_u').op('i32.add').set(NEURON);
+  c.get(LEFT).int(1).op('i32.sub').tee(LEFT).op('br_if').u32(0);
+  c.op('end');
+  c.get(NEURON).set(LAYER);
   c.op('br').u32(0);
   c.op('end');
   c.op('end');
