@@ -11,6 +11,8 @@
  * `backward` for each tile of samples, and reads outputs and site contributions back.
  */
 export interface Executor {
+  /** Numbers per sample in a tile: the program's columns, and any scratch space the back end needs. */
+  readonly columns: number;
   /** The memory; a new array after {@link Executor.reserve} grows it. */
   readonly M: Float64Array;
   /** Makes room for every column of a tile of `T` samples past `base` (keeps the scalars). */

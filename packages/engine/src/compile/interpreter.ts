@@ -11,7 +11,11 @@ import type { Instr, Lowered, Ref, Target } from './lower.js';
 export class Interpreter implements Executor {
   M = new Float64Array(0);
 
-  constructor(private readonly program: Lowered) {}
+  readonly columns: number;
+
+  constructor(private readonly program: Lowered) {
+    this.columns = program.columns;
+  }
 
   reserve(base: number, T: number): void {
     const need = base + this.program.columns * T;

@@ -44,6 +44,9 @@ export function setTileBudget(numbers: number): void {
 /** Stands for the reduction where only the samples' outputs are replayed. */
 const NO_REDUCTION: Tape = { nodes: [], outputs: [], needsGrad: [] };
 
+/** Numbers one tile's columns should take at most, to stay in cache (1 MB). */
+const CACHE = 1 << 17;
+
 /** Batch sizes whose plans (reduction and buffers) are kept: least recently used go first. */
 const PLANS = 8;
 
@@ -66,6 +69,8 @@ interface Plan {
   /** Samples per tile (even), tiles, and the order in which the fold visits samples, or null for the general fold. */
   readonly T: number;
   readonly tiles: number;
+  /** Whether every tile keeps its own columns (else tiles share them and recompute their forward pass). */
+  readonly kept: boolean;
   readonly order: 'ascending' | 'descending' | null;
   /** The reduction's contributions before and after the samples' (ordered folds only). */
   readonly before: Int32Array;
@@ -189,10 +194,13 @@ export class Program {
     if (sample === null) return this.replay(plan);
 
     const { lowered, exec } = sample;
-    const { T, tiles, O, GX, R, reduction } = plan;
-    const base = this.prepare(sample, T);
+    const { T, tiles, kept, O, GX, R, reduction } = plan;
+    const base = this.prepare(sample, kept ? T * tiles : T);
+    // Kept tiles each have their own columns; otherwise they share one set and the backward
+    // pass recomputes each tile's forward pass.
+    const tileAt = (t: number) => (kept ? base + t * exec.columns * T : base);
     let finite = true;
-    for (let t = 0; t < tiles; t++) finite = this.forwardTile(sample, base, T, t, O) && finite;
+    for (let t = 0; t < tiles; t++) finite = this.forwardTile(sample, tileAt(t), T, t, O) && finite;
     this.O = O;
     this.ran = count;
     const loss = finite ? reduction.forward(O, this.P) : NaN;
@@ -206,15 +214,16 @@ export class Program {
     const last = tiles - 1;
     for (let step = 0; step < tiles; step++) {
       const t = plan.order === 'descending' ? last - step : step;
-      if (tiles > 1) finite = this.forwardTile(sample, base, T, t, null) && finite;
+      const b = tileAt(t);
+      if (!kept) finite = this.forwardTile(sample, b, T, t, null) && finite;
       const M = exec.M;
-      const gradsAt = base + lowered.values * T;
-      M.fill(0, gradsAt, base + lowered.grads * T);
-      for (const { output, column } of lowered.seeds) this.spread(M, base + column * T, GX, t * T, T, output);
-      exec.backward(base, T);
-      finite = exec.allFinite(gradsAt, base + lowered.grads * T) && finite;
-      if (plan.order === null) this.foldEvents(plan, sample, base);
-      else exec.fold(base, T, Math.min(T, count - t * T), plan.order === 'descending', at);
+      const gradsAt = b + lowered.values * T;
+      M.fill(0, gradsAt, b + lowered.grads * T);
+      for (const { output, column } of lowered.seeds) this.spread(M, b + column * T, GX, t * T, T, output);
+      exec.backward(b, T);
+      finite = exec.allFinite(gradsAt, b + lowered.grads * T) && finite;
+      if (plan.order === null) this.foldEvents(plan, sample, b);
+      else exec.fold(b, T, Math.min(T, count - t * T), plan.order === 'descending', at);
     }
     if (plan.order !== null) G.set(exec.M.subarray(at, at + params.length));
     for (let j = 0; j < after.length; j++) G[param[after[j]!]!]! += R[after[j]!]!;
@@ -267,14 +276,17 @@ export class Program {
   /** Forward over every tile, outputs into `O`; false when a value is not finite. */
   private forwardAll(count: number, O: Float64Array): boolean {
     const sample = this.programs.values().next().value ?? this.sampleProgram([]);
-    const { T, tiles } = this.tiling(sample.lowered, count);
+    const { T, tiles } = this.tiling(sample, count);
     const base = this.prepare(sample, T);
     let finite = true;
     for (let t = 0; t < tiles; t++) finite = this.forwardTile(sample, base, T, t, O) && finite;
     return finite;
   }
 
-  /** Copies constants and parameters into the back end's memory; returns where its columns start. */
+  /**
+   * Copies constants and parameters into the back end's memory, with room for the columns of
+   * `T` samples; returns where the columns start.
+   */
   private prepare(sample: SampleProgram, T: number): number {
     const { lowered, exec } = sample;
     const consts = lowered.consts.length;
@@ -457,8 +469,8 @@ export class Program {
     const order = sample === null ? null : ordering(reduction, count);
     const none = new Int32Array(0);
     const { before, after } = order ?? { before: none, after: none };
-    const { T, tiles } =
-      order === null ? { T: count + (count & 1), tiles: 1 } : this.tiling(sample!.lowered, count);
+    const { T, tiles, kept } =
+      order === null ? { T: count + (count & 1), tiles: 1, kept: true } : this.tiling(sample!, count);
     plan = {
       count,
       reduceTape,
@@ -466,6 +478,7 @@ export class Program {
       sample,
       T,
       tiles,
+      kept,
       order: order?.direction ?? null,
       before,
       after,
@@ -478,12 +491,23 @@ export class Program {
     return plan;
   }
 
-  /** Samples per tile and tiles for a batch: as few tiles as the memory budget allows, of even size. */
-  private tiling(lowered: Lowered, count: number): { T: number; tiles: number } {
-    const most = Math.max(2, Math.floor(tileBudget / Math.max(1, lowered.columns)) & ~1);
-    const tiles = Math.ceil(count / most);
-    const T = Math.ceil(count / tiles);
-    return { T: T + (T & 1), tiles };
+  /**
+   * Samples per tile (even) and tiles for a batch. Tiles are sized so that one tile's columns
+   * stay in the processor's cache (about a megabyte) and are all kept (`kept`) when the whole
+   * batch fits the memory budget; otherwise as few tiles as the budget allows share one set of
+   * columns, each recomputing its forward pass for its backward pass.
+   */
+  private tiling(sample: SampleProgram, count: number): { T: number; tiles: number; kept: boolean } {
+    const columns = Math.max(1, sample.exec.columns);
+    const split = (most: number) => {
+      const tiles = Math.ceil(count / most);
+      const T = Math.ceil(count / tiles);
+      return { T: T + (T & 1), tiles };
+    };
+    const small = split(Math.max(2, Math.floor(Math.min(CACHE, tileBudget) / columns) & ~1));
+    if (small.tiles * small.T * columns <= tileBudget) return { ...small, kept: true };
+    const large = split(Math.max(2, Math.floor(tileBudget / columns) & ~1));
+    return { ...large, kept: large.tiles === 1 };
   }
 
   /**

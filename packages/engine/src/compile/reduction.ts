@@ -46,6 +46,10 @@ export class Reduction {
   private readonly chainStart: Int32Array;
   private readonly termU: Int32Array;
   private readonly termV: Int32Array;
+  /** Fused sums of samples' outputs: sum `q` is `sumC[q]` plus `sumTerms[sumStart[q] ..]`; its top's `A` holds `q`. */
+  private readonly sumC: Int32Array;
+  private readonly sumStart: Int32Array;
+  private readonly sumTerms: Int32Array;
 
   constructor(
     readonly tape: Tape,
@@ -117,6 +121,45 @@ export class Reduction {
     this.chainStart = Int32Array.from(chainStart);
     this.termU = Int32Array.from(termU);
     this.termV = Int32Array.from(termV);
+
+    // Sums of samples' outputs, `((c + o0) + o1) + ...` (a mean's numerator), are fused too:
+    // each running sum used once, every term an output (so nothing else lies inside), `c` not
+    // a parameter (the sum makes no contribution whose place could move).
+    const uses = new Int32Array(n);
+    uses[this.root]!++;
+    for (let k = 0; k < n; k++) {
+      if (this.code[k]! < 0 || this.code[k] === CHAIN) continue;
+      uses[this.A[k]!]!++;
+      if (this.B[k]! >= 0) uses[this.B[k]!]!++;
+    }
+    const sumC: number[] = [];
+    const sumStart = [0];
+    const sumTerms: number[] = [];
+    const open = new Map<number, { c: number; terms: number[]; adds: number[] }>();
+    for (let k = 0; k < n; k++) {
+      if (this.code[k] !== OPS.indexOf('add') || this.code[this.B[k]!] !== INPUT) continue;
+      const a = this.A[k]!;
+      const running = open.get(a);
+      if (running !== undefined && uses[a] === 1) {
+        open.delete(a);
+        running.terms.push(this.B[k]!);
+        running.adds.push(k);
+        open.set(k, running);
+      } else if (this.code[a] !== PARAM) {
+        open.set(k, { c: a, terms: [this.B[k]!], adds: [k] });
+      }
+    }
+    for (const [top, { c, terms, adds }] of open) {
+      if (terms.length < 2) continue;
+      for (const k of adds) if (k !== top) this.code[k] = ABSORBED;
+      this.code[top] = SUM;
+      this.A[top] = sumC.push(c) - 1;
+      sumTerms.push(...terms);
+      sumStart.push(sumTerms.length);
+    }
+    this.sumC = Int32Array.from(sumC);
+    this.sumStart = Int32Array.from(sumStart);
+    this.sumTerms = Int32Array.from(sumTerms);
     for (let k = 0; k < n; k++) {
       if (live[k] === 0 && this.code[k]! >= 0) this.dead[k] = 1;
       const x = this.index[k]!;
@@ -137,6 +180,8 @@ export class Reduction {
         const x = this.index[k]!;
         const sample = Math.floor(x / perSample);
         events.push(-1 - (sample * segments + this.visits[sample]!.indexOf(x % perSample)));
+      } else if (this.code[k] === SUM) {
+        // A sum of outputs makes no contribution of its own.
       } else if (this.code[k] === CHAIN && this.dead[k] === 0) {
         const q = this.A[k]!;
         for (let t = chainStart[q + 1]! - 1; t >= chainStart[q]!; t--) {
@@ -176,15 +221,17 @@ export class Reduction {
     }
     this.steps = Int32Array.from(steps);
     // The nodes that receive gradients (every other node's is never read).
-    const receivers = new Set<number>([this.root, ...chainC, ...termU, ...termV]);
-    for (const k of steps) receivers.add(this.A[k]!).add(this.B[k]!);
+    const receivers = new Set<number>([this.root, ...chainC, ...termU, ...termV, ...sumC, ...sumTerms]);
+    for (const k of steps) {
+      if (this.code[k] !== CHAIN && this.code[k] !== SUM) receivers.add(this.A[k]!).add(this.B[k]!);
+    }
     receivers.delete(-1);
     this.receivers = Int32Array.from(receivers);
     this.backSteps = Int32Array.from(backSteps.reverse());
     // Parameters that only chains' terms read are not copied into V: chains read them from `P`.
-    const read = new Set<number>([this.root, ...chainC]);
+    const read = new Set<number>([this.root, ...chainC, ...sumC]);
     for (let k = 0; k < n; k++) {
-      if (this.code[k]! < 0 || this.code[k] === CHAIN) continue;
+      if (this.code[k]! < 0 || this.code[k] === CHAIN || this.code[k] === SUM) continue;
       read.add(this.A[k]!).add(this.B[k]!);
     }
     const loaded = leaves.param.filter((k) => read.has(k));
@@ -193,7 +240,7 @@ export class Reduction {
     this.inputNodes = Int32Array.from(leaves.input);
     this.inputIndex = Int32Array.from(leaves.input, (k) => this.index[k]!);
     this.paramA = Int32Array.from(this.A, (a, k) =>
-      this.code[k]! >= 0 && a >= 0 && this.code[k] !== CHAIN ? paramOf(a) : -1,
+      this.code[k]! >= 0 && a >= 0 && this.code[k] !== CHAIN && this.code[k] !== SUM ? paramOf(a) : -1,
     );
     this.paramB = Int32Array.from(this.B, (b) => (b >= 0 ? paramOf(b) : -1));
     this.chainParamC = Int32Array.from(chainC, paramOf);
@@ -226,15 +273,19 @@ export class Reduction {
   forward(O: Float64Array, P: Float64Array): number {
     const { values: V, code, A, B, K, steps, paramNodes, paramIndex, inputNodes, inputIndex } = this;
     this.P = P;
-    for (let j = 0; j < paramNodes.length; j++) V[paramNodes[j]!] = P[paramIndex[j]!]!;
-    for (let j = 0; j < inputNodes.length; j++) V[inputNodes[j]!] = O[inputIndex[j]!]!;
+    gather(V, paramNodes, P, paramIndex);
+    gather(V, inputNodes, O, inputIndex);
     // Sums y - y of every op's value: 0 unless one is not finite (parameters and outputs are).
     let check = 0;
     for (let j = 0; j < steps.length; j++) {
       const k = steps[j]!;
       const c = code[k]!;
       const y =
-        c === CHAIN ? this.chainForward(A[k]!, P) : apply(c, V[A[k]!]!, B[k]! >= 0 ? V[B[k]!]! : 0, K[k]!);
+        c === CHAIN
+          ? this.chainForward(A[k]!, P)
+          : c === SUM
+            ? this.sumForward(A[k]!)
+            : apply(c, V[A[k]!]!, B[k]! >= 0 ? V[B[k]!]! : 0, K[k]!);
       V[k] = y;
       check += y - y;
     }
@@ -263,6 +314,10 @@ export class Reduction {
       const c = code[k]!;
       if (c === INPUT) {
         GX[index[k]!] = G[k]!;
+        continue;
+      }
+      if (c === SUM) {
+        check += this.sumBackward(A[k]!, G[k]!);
         continue;
       }
       if (c === CHAIN) {
@@ -383,6 +438,31 @@ export class Reduction {
     return r;
   }
 
+  /** A sum of outputs' value, `((c + o0) + o1) + ...`, as eager mode adds it. */
+  private sumForward(q: number): number {
+    const { values: V, sumStart } = this;
+    return sumOf(V, V[this.sumC[q]!]!, this.sumTerms, sumStart[q]!, sumStart[q + 1]!);
+  }
+
+  /**
+   * Eager mode's steps back through a sum of outputs whose top has gradient `g`: each add
+   * passes `1 * g` to its output and `0 + 1 * g` to the running sum below it (which starts from
+   * 0), the first add `1 * g` to `c`. Returns the sum of `x - x` over the gradients written.
+   */
+  private sumBackward(q: number, g: number): number {
+    const { grads: G, sumTerms, sumStart } = this;
+    const first = sumStart[q]!;
+    let check = 0;
+    for (let t = sumStart[q + 1]! - 1; t >= first; t--) {
+      const o = sumTerms[t]!;
+      check += (G[o] = G[o]! + PRIMITIVES.add.db() * g) - G[o];
+      if (t > first) g = 0 + PRIMITIVES.add.da() * g;
+    }
+    const c = this.sumC[q]!;
+    check += (G[c] = G[c]! + PRIMITIVES.add.da() * g) - G[c];
+    return check;
+  }
+
   /** The parameters' values of the last {@link Reduction.forward}. */
   private P: Float64Array = new Float64Array(0);
 
@@ -390,11 +470,27 @@ export class Reduction {
   private chainCheck = 0;
 }
 
+// Loops over many nodes live in small functions of their own: V8 optimises them at once,
+// and on-stack replacement inside the passes above would leave those deoptimising each call.
+
+/** `to[at[j]] = from[index[j]]` for every j. */
+function gather(to: Float64Array, at: Int32Array, from: Float64Array, index: Int32Array): void {
+  for (let j = 0; j < at.length; j++) to[at[j]!] = from[index[j]!]!;
+}
+
+/** `((sum + V[terms[from]]) + ...) + V[terms[to - 1]]`, with add's own spelling. */
+function sumOf(V: Float64Array, sum: number, terms: Int32Array, from: number, to: number): number {
+  for (let t = from; t < to; t++) sum = PRIMITIVES.add.forward(sum, V[terms[t]!]!);
+  return sum;
+}
+
 const INPUT = -1;
 const PARAM = -2;
 const CONST = -3;
 /** A fused chain's top (see {@link Reduction.chainStart}), and the nodes inside it. */
 const CHAIN = 100;
+/** A fused sum of outputs' top (see {@link Reduction.sumStart}). */
+const SUM = 101;
 const ABSORBED = -4;
 const OPS: readonly PrimitiveOp[] = ['add', 'mul', 'pow', 'exp', 'log', 'tanh', 'relu', 'sigmoid'];
 

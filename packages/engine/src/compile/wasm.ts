@@ -105,7 +105,7 @@ export class WasmExecutor implements Executor {
   private readonly memory: WasmMemory;
   /** Where `M` starts in the memory: the term tables come first. */
   private readonly offset: number;
-  private readonly columns: number;
+  readonly columns: number;
   private readonly run: {
     forward(base: number, T: number): void;
     backward(base: number, T: number): void;
@@ -705,14 +705,36 @@ function startBackward(site: boolean, plusZero: boolean): Bytes {
 
 /** finite(from, to): 1 when every number in the byte range is finite (sums `x - x`: 0 unless one is not). */
 function finiteBody(c: Code): void {
-  c.num(0).simd('f64x2.splat').set(V[0]);
-  c.get(0).get(1).op('i32.lt_u').op('if').byte(0x40);
+  // Four sums side by side over 64 bytes at a time (one sum is a chain of dependent additions),
+  // then 16 bytes at a time for the rest.
+  const sums = [V[0], V[1], V[2], 19] as const;
+  for (const v of sums) c.num(0).simd('f64x2.splat').set(v);
   c.get(0).set(P[0]);
-  c.op('loop').byte(0x40);
-  c.get(V[0]).get(P[0]).loadV128().get(P[0]).loadV128().simd('f64x2.sub').simd('f64x2.add').set(V[0]);
-  c.get(P[0]).int(16).op('i32.add').tee(P[0]).get(1).op('i32.lt_u').op('br_if').u32(0);
-  c.op('end');
-  c.op('end');
+  const add = (v: number, offset: number) => {
+    c.get(v);
+    c.get(P[0]).simd('v128.load').u32(4).u32(offset);
+    c.get(P[0]).simd('v128.load').u32(4).u32(offset);
+    c.simd('f64x2.sub').simd('f64x2.add').set(v);
+  };
+  const chunks = (bytes: number, emit: () => void) => {
+    c.op('block').byte(0x40);
+    c.op('loop').byte(0x40);
+    c.get(P[0]).int(bytes).op('i32.add').get(1).op('i32.gt_u').op('br_if').u32(1);
+    emit();
+    c.get(P[0]).int(bytes).op('i32.add').set(P[0]);
+    c.op('br').u32(0);
+    c.op('end');
+    c.op('end');
+  };
+  chunks(64, () => {
+    sums.forEach((v, k) => {
+      add(v, k * 16);
+    });
+  });
+  chunks(16, () => {
+    add(V[0], 0);
+  });
+  c.get(V[0]).get(V[1]).simd('f64x2.add').get(V[2]).get(19).simd('f64x2.add').simd('f64x2.add').set(V[0]);
   c.get(V[0]).simd('f64x2.extract_lane').byte(0);
   c.get(V[0]).simd('f64x2.extract_lane').byte(1);
   c.op('f64.add').num(0).op('f64.eq');
