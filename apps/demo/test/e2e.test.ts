@@ -199,7 +199,8 @@ describe('demo web page', () => {
   });
 
   it('stops a diverging run cleanly, says why, and warns before it starts', async () => {
-    await open('?hidden=64,64,64,64&lr=10');
+    // Deep enough to blow up on the first step, small enough that the step is quick.
+    await open('?hidden=32,32,32&lr=10');
     expect(await text('#warning')).toMatch(/likely to diverge at learning rate 10/);
 
     await page.click('#play');
@@ -450,11 +451,11 @@ describe('demo web page', () => {
 
   it("fits a phone: no sideways scrolling, tab order as shown, the tapped point's graph in view", async () => {
     await page.setViewportSize(PHONE);
-    await open();
+    await open('?steps=10');
     await page.keyboard.press('Tab');
     const firstStop = await page.evaluate(() => document.activeElement?.id);
     await page.click('#play');
-    await waitForStep('100 / 100');
+    await waitForStep('10 / 10');
 
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     const logOverflow = await page.locator('.log-wrap').evaluate((e) => e.scrollWidth - e.clientWidth);

@@ -1,4 +1,4 @@
-// Small models and losses built with engine ops only, in micrograd's operand order, shared by
+// Small models and data built with engine ops only, in micrograd's operand order, shared by
 // the compiled-mode tests: each exists once as an eager graph and once as a traced function.
 import { Value } from '../src/index.js';
 import { pySum } from '@mg/test-utils';

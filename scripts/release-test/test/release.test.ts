@@ -344,190 +344,193 @@ describe('release', () => {
   });
 });
 
-describe.each(published.map(({ dir, manifest }) => ({ dir, name: manifest.name })))(
-  '$name installed alone',
+// The packages side by side (they share nothing but the registry), each one's checks in order.
+describe.concurrent.each(published.map(({ dir, manifest }) => ({ dir, name: manifest.name })))(
+  '$name',
   ({ dir, name }) => {
-    let project = '';
+    describe('installed alone', { concurrent: false }, () => {
+      let project = '';
 
-    // Every block of the README a user reads, the one inside the installed package (checked to be
-    // the repository's below): listed now from the repository's copy, run from the installed one.
-    const blocks = markdownBlocks(readFileSync(join(repo, 'packages', dir, 'README.md'), 'utf8')).filter(
-      (block) => skipReason(block) === undefined,
-    );
-    // Blocks that read a file they do not write (a model a Python step exported) cannot run in a
-    // fresh project: they must fail here, and run in their package's tests, which provide the file.
-    const failing = new Set(
-      blocks.filter((block) => readsOutsideFile(block.code)).map((block) => `README.md:${block.line}`),
-    );
-    const installedBlock = (line: number): CodeBlock => {
-      const readme = join(project, 'node_modules', name, 'README.md');
-      if (!existsSync(readme)) throw new Error(`${name} ships no README.md`);
-      const block = markdownBlocks(readFileSync(readme, 'utf8')).find((b) => b.line === line);
-      if (block === undefined) throw new Error(`${name}'s installed README has no block at line ${line}`);
-      return block;
-    };
-    /** Runs a block's module file in the consumer project and checks what it prints and claims. */
-    const runBlock = async (block: CodeBlock, file: string, code: string): Promise<void> => {
-      // Each block in a folder of its own: the files one block writes are not there for another.
-      const folder = join(project, 'blocks', file.replace(/\W/g, '-'));
-      mkdirSync(folder, { recursive: true });
-      writeFileSync(join(folder, file), code);
-
-      const { stdout, stderr } = await runCapturing(process.execPath, [file], {
-        cwd: folder,
-        env: consumerEnv,
-      });
-
-      expect(claimsFromStderr(block.code, stderr).wrongClaims).toEqual([]);
-      if (block.output !== undefined) expect(normaliseOutput(stdout)).toBe(normaliseOutput(block.output));
-    };
-
-    beforeAll(async () => {
-      project = consumerProject(dir);
-      const manifest = readJson(join(workspace, 'packages', dir, 'package.json'));
-      // What the README's blocks import besides the package and its peers (a runtime to hand a model
-      // to, say), at the version the package is tested with, as its README tells a user to install.
-      const imported = new Set(
-        blocks.flatMap((block) =>
-          [...block.code.matchAll(/^import\s[^'"]*['"]([^'"]+)['"]/gm)].map((m) => m[1] ?? ''),
-        ),
+      // Every block of the README a user reads, the one inside the installed package (checked to be
+      // the repository's below): listed now from the repository's copy, run from the installed one.
+      const blocks = markdownBlocks(readFileSync(join(repo, 'packages', dir, 'README.md'), 'utf8')).filter(
+        (block) => skipReason(block) === undefined,
       );
-      const extra = [...imported]
-        .filter(
-          (spec) => !spec.startsWith('node:') && !builtinModules.includes(spec) && !spec.startsWith('@mg/'),
-        )
-        .map(
-          (spec) =>
-            `${spec}@${manifest.devDependencies?.[spec] ?? manifest.dependencies?.[spec] ?? 'latest'}`,
-        );
-      // A TypeScript user of `node:` modules has Node's types.
-      if ([...imported].some((spec) => spec.startsWith('node:')))
-        extra.push(`@types/node@${rootManifest.devDependencies?.['@types/node'] ?? 'latest'}`);
-      await run(
-        'npm',
-        ['install', '--no-audit', '--no-fund', '--ignore-scripts', `${name}@${manifest.version}`, ...extra],
-        { cwd: project, env: consumerEnv },
+      // Blocks that read a file they do not write (a model a Python step exported) cannot run in a
+      // fresh project: they must fail here, and run in their package's tests, which provide the file.
+      const failing = new Set(
+        blocks.filter((block) => readsOutsideFile(block.code)).map((block) => `README.md:${block.line}`),
       );
-    });
+      const installedBlock = (line: number): CodeBlock => {
+        const readme = join(project, 'node_modules', name, 'README.md');
+        if (!existsSync(readme)) throw new Error(`${name} ships no README.md`);
+        const block = markdownBlocks(readFileSync(readme, 'utf8')).find((b) => b.line === line);
+        if (block === undefined) throw new Error(`${name}'s installed README has no block at line ${line}`);
+        return block;
+      };
+      /** Runs a block's module file in the consumer project and checks what it prints and claims. */
+      const runBlock = async (block: CodeBlock, file: string, code: string): Promise<void> => {
+        // Each block in a folder of its own: the files one block writes are not there for another.
+        const folder = join(project, 'blocks', file.replace(/\W/g, '-'));
+        mkdirSync(folder, { recursive: true });
+        writeFileSync(join(folder, file), code);
 
-    it('installs from the registry with only its own dependencies and peers, the peers at their released versions', () => {
-      const manifest = readJson(join(workspace, 'packages', dir, 'package.json'));
-      const wanted = new Set([
-        name,
-        ...Object.keys(manifest.dependencies ?? {}),
-        ...Object.keys(manifest.peerDependencies ?? {}),
-      ]);
-
-      const installed = readdirSync(join(project, 'node_modules', '@mg')).map((p) => `@mg/${p}`);
-
-      expect(installed.filter((p) => !wanted.has(p))).toEqual([]);
-      expect(installed).toContain(name);
-      for (const peer of Object.keys(manifest.peerDependencies ?? {}).filter((p) => p.startsWith('@mg/'))) {
-        const released = published.find((p) => p.manifest.name === peer);
-        expect(readJson(join(project, 'node_modules', peer, 'package.json')).version, peer).toBe(
-          readJson(join(workspace, 'packages', released?.dir ?? '', 'package.json')).version,
-        );
-      }
-    });
-
-    it('ships the README the repository has', () => {
-      expect(readFileSync(join(project, 'node_modules', name, 'README.md'), 'utf8')).toBe(
-        readFileSync(join(repo, 'packages', dir, 'README.md'), 'utf8'),
-      );
-    });
-
-    describe.each(blocks.map((block) => ({ block, id: `README.md:${block.line}` })))(
-      '$id',
-      ({ block, id }) => {
-        const test = failing.has(id) ? it.fails : it;
-
-        test('runs as an ES module, printing what the README shows', async () => {
-          await runBlock(
-            block,
-            `block-${block.line}.mjs`,
-            await toNodeModule(installedBlock(block.line).code),
-          );
-        });
-
-        test('runs as CommonJS, printing what the README shows', async () => {
-          await runBlock(
-            block,
-            `block-${block.line}.cjs`,
-            toCommonJs(await toNodeModule(installedBlock(block.line).code)),
-          );
-        });
-      },
-    );
-
-    it.each(['node16', 'bundler'] as const)(
-      'type-checks every README block that runs with moduleResolution %s',
-      async (resolution) => {
-        const dirName = `ts-${resolution}`;
-        mkdirSync(join(project, dirName), { recursive: true });
-        const files = blocks
-          .filter((block) => !failing.has(`README.md:${block.line}`))
-          .map((block) => {
-            const file = `block-${block.line}.ts`;
-            writeFileSync(join(project, dirName, file), `${installedBlock(block.line).code}\nexport {};\n`);
-            return file;
-          });
-        const compilerOptions = {
-          strict: true,
-          noEmit: true,
-          // Every declaration file a user's compiler reads is checked (the package's own above all),
-          // except TypeScript's bundled lib files, which no package here can break.
-          skipLibCheck: false,
-          skipDefaultLibCheck: true,
-          target: 'ES2022',
-          lib: ['ES2022', 'DOM'],
-          types: existsSync(join(project, 'node_modules', '@types', 'node')) ? ['node'] : [],
-          module: resolution === 'node16' ? 'Node16' : 'ESNext',
-          moduleResolution: resolution === 'node16' ? 'Node16' : 'Bundler',
-        };
-        writeFileSync(
-          join(project, dirName, 'tsconfig.json'),
-          JSON.stringify({ compilerOptions, include: files }, null, 2),
-        );
-
-        const output = await run(process.execPath, [tsc, '-p', dirName], {
-          cwd: project,
+        const { stdout, stderr } = await runCapturing(process.execPath, [file], {
+          cwd: folder,
           env: consumerEnv,
-        }).catch((error: unknown) => String(error));
+        });
 
-        expect(files.length).toBeGreaterThan(0);
-        expect(output.trim()).toBe('');
-      },
-    );
+        expect(claimsFromStderr(block.code, stderr).wrongClaims).toEqual([]);
+        if (block.output !== undefined) expect(normaliseOutput(stdout)).toBe(normaliseOutput(block.output));
+      };
 
-    it('bundles for the browser without any Node built-in', async () => {
-      const entry = join(project, 'browser.js');
-      writeFileSync(entry, `export * from ${JSON.stringify(name)};\n`);
-      const nodeOnly = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
-
-      const result = await build({
-        entryPoints: [entry],
-        bundle: true,
-        platform: 'browser',
-        format: 'esm',
-        write: false,
-        metafile: true,
-        logLevel: 'silent',
-        outfile: join(project, 'out', 'browser.js'),
-        absWorkingDir: project,
+      beforeAll(async () => {
+        project = consumerProject(dir);
+        const manifest = readJson(join(workspace, 'packages', dir, 'package.json'));
+        // What the README's blocks import besides the package and its peers (a runtime to hand a model
+        // to, say), at the version the package is tested with, as its README tells a user to install.
+        const imported = new Set(
+          blocks.flatMap((block) =>
+            [...block.code.matchAll(/^import\s[^'"]*['"]([^'"]+)['"]/gm)].map((m) => m[1] ?? ''),
+          ),
+        );
+        const extra = [...imported]
+          .filter(
+            (spec) => !spec.startsWith('node:') && !builtinModules.includes(spec) && !spec.startsWith('@mg/'),
+          )
+          .map(
+            (spec) =>
+              `${spec}@${manifest.devDependencies?.[spec] ?? manifest.dependencies?.[spec] ?? 'latest'}`,
+          );
+        // A TypeScript user of `node:` modules has Node's types.
+        if ([...imported].some((spec) => spec.startsWith('node:')))
+          extra.push(`@types/node@${rootManifest.devDependencies?.['@types/node'] ?? 'latest'}`);
+        await run(
+          'npm',
+          ['install', '--no-audit', '--no-fund', '--ignore-scripts', `${name}@${manifest.version}`, ...extra],
+          { cwd: project, env: consumerEnv },
+        );
       });
 
-      const imports = Object.values(result.metafile.inputs).flatMap((input) =>
-        input.imports.map((i) => i.path),
+      it('installs from the registry with only its own dependencies and peers, the peers at their released versions', () => {
+        const manifest = readJson(join(workspace, 'packages', dir, 'package.json'));
+        const wanted = new Set([
+          name,
+          ...Object.keys(manifest.dependencies ?? {}),
+          ...Object.keys(manifest.peerDependencies ?? {}),
+        ]);
+
+        const installed = readdirSync(join(project, 'node_modules', '@mg')).map((p) => `@mg/${p}`);
+
+        expect(installed.filter((p) => !wanted.has(p))).toEqual([]);
+        expect(installed).toContain(name);
+        for (const peer of Object.keys(manifest.peerDependencies ?? {}).filter((p) => p.startsWith('@mg/'))) {
+          const released = published.find((p) => p.manifest.name === peer);
+          expect(readJson(join(project, 'node_modules', peer, 'package.json')).version, peer).toBe(
+            readJson(join(workspace, 'packages', released?.dir ?? '', 'package.json')).version,
+          );
+        }
+      });
+
+      it('ships the README the repository has', () => {
+        expect(readFileSync(join(project, 'node_modules', name, 'README.md'), 'utf8')).toBe(
+          readFileSync(join(repo, 'packages', dir, 'README.md'), 'utf8'),
+        );
+      });
+
+      describe.each(blocks.map((block) => ({ block, id: `README.md:${block.line}` })))(
+        '$id',
+        ({ block, id }) => {
+          const test = failing.has(id) ? it.fails : it;
+
+          test('runs as an ES module, printing what the README shows', async () => {
+            await runBlock(
+              block,
+              `block-${block.line}.mjs`,
+              await toNodeModule(installedBlock(block.line).code),
+            );
+          });
+
+          test('runs as CommonJS, printing what the README shows', async () => {
+            await runBlock(
+              block,
+              `block-${block.line}.cjs`,
+              toCommonJs(await toNodeModule(installedBlock(block.line).code)),
+            );
+          });
+        },
       );
-      expect(imports.filter((path) => nodeOnly.has(path))).toEqual([]);
-      const text = result.outputFiles.map((file) => file.text).join('\n');
-      const specifiers = [...text.matchAll(/(?:require\(|import\(|from\s*)\s*["']([^"']+)["']/g)].map(
-        (m) => m[1],
+
+      it.each(['node16', 'bundler'] as const)(
+        'type-checks every README block that runs with moduleResolution %s',
+        async (resolution) => {
+          const dirName = `ts-${resolution}`;
+          mkdirSync(join(project, dirName), { recursive: true });
+          const files = blocks
+            .filter((block) => !failing.has(`README.md:${block.line}`))
+            .map((block) => {
+              const file = `block-${block.line}.ts`;
+              writeFileSync(join(project, dirName, file), `${installedBlock(block.line).code}\nexport {};\n`);
+              return file;
+            });
+          const compilerOptions = {
+            strict: true,
+            noEmit: true,
+            // Every declaration file a user's compiler reads is checked (the package's own above all),
+            // except TypeScript's bundled lib files, which no package here can break.
+            skipLibCheck: false,
+            skipDefaultLibCheck: true,
+            target: 'ES2022',
+            lib: ['ES2022', 'DOM'],
+            types: existsSync(join(project, 'node_modules', '@types', 'node')) ? ['node'] : [],
+            module: resolution === 'node16' ? 'Node16' : 'ESNext',
+            moduleResolution: resolution === 'node16' ? 'Node16' : 'Bundler',
+          };
+          writeFileSync(
+            join(project, dirName, 'tsconfig.json'),
+            JSON.stringify({ compilerOptions, include: files }, null, 2),
+          );
+
+          const output = await run(process.execPath, [tsc, '-p', dirName], {
+            cwd: project,
+            env: consumerEnv,
+          }).catch((error: unknown) => String(error));
+
+          expect(files.length).toBeGreaterThan(0);
+          expect(output.trim()).toBe('');
+        },
       );
-      expect(specifiers.filter((s) => s !== undefined && nodeOnly.has(s))).toEqual([]);
-      expect(Object.keys(result.metafile.inputs).some((path) => path.includes(`node_modules/${name}/`))).toBe(
-        true,
-      );
+
+      it('bundles for the browser without any Node built-in', async () => {
+        const entry = join(project, 'browser.js');
+        writeFileSync(entry, `export * from ${JSON.stringify(name)};\n`);
+        const nodeOnly = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
+
+        const result = await build({
+          entryPoints: [entry],
+          bundle: true,
+          platform: 'browser',
+          format: 'esm',
+          write: false,
+          metafile: true,
+          logLevel: 'silent',
+          outfile: join(project, 'out', 'browser.js'),
+          absWorkingDir: project,
+        });
+
+        const imports = Object.values(result.metafile.inputs).flatMap((input) =>
+          input.imports.map((i) => i.path),
+        );
+        expect(imports.filter((path) => nodeOnly.has(path))).toEqual([]);
+        const text = result.outputFiles.map((file) => file.text).join('\n');
+        const specifiers = [...text.matchAll(/(?:require\(|import\(|from\s*)\s*["']([^"']+)["']/g)].map(
+          (m) => m[1],
+        );
+        expect(specifiers.filter((s) => s !== undefined && nodeOnly.has(s))).toEqual([]);
+        expect(
+          Object.keys(result.metafile.inputs).some((path) => path.includes(`node_modules/${name}/`)),
+        ).toBe(true);
+      });
     });
   },
 );
