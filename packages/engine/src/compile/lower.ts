@@ -1,6 +1,7 @@
 import type { PrimitiveOp } from '../ops.js';
 import { findChains } from './fuse.js';
 import type { Tape, TapeNode } from './tape.js';
+import { postOrder } from './walk.js';
 
 /**
  * Where an operand lives. A column holds one number per sample (`col` is its index in the
@@ -324,28 +325,18 @@ function reorder(tape: Tape, used: readonly number[]): { nodes: Placed[]; ends: 
   const roots = [...used, ...others].map((j) => tape.outputs[j]!).concat(tape.unused ?? []);
   for (const root of roots) {
     if (position[root]! < 0) {
-      const stack = [root];
-      const next = [0];
-      const seen = new Set([root]);
-      while (stack.length > 0) {
-        const top = stack.length - 1;
-        const k = stack[top]!;
-        const n = nodes[k]!;
-        const i = next[top]!;
-        const child = n.kind !== 'op' ? -1 : i === 0 ? n.a : i === 1 ? n.b : -1;
-        if (child >= 0) {
-          next[top] = i + 1;
-          if (position[child]! < 0 && !seen.has(child)) {
-            seen.add(child);
-            stack.push(child);
-            next.push(0);
-          }
-        } else {
-          stack.pop();
-          next.pop();
+      postOrder(
+        root,
+        (k, i) => {
+          const n = nodes[k]!;
+          const child = n.kind !== 'op' ? -1 : i === 0 ? n.a : i === 1 ? n.b : -1;
+          return child >= 0 ? child : undefined;
+        },
+        (k) => position[k]! >= 0,
+        (k) => {
           position[k] = order.push(k) - 1;
-        }
-      }
+        },
+      );
     }
     ends.push(order.length);
   }

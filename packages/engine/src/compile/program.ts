@@ -419,12 +419,23 @@ export class Program {
       );
     }
     if (this.X.length < length) this.X = new Float64Array(length);
-    for (let i = 0; i < length; i++) {
-      const x = batch[i]!;
-      if (typeof x !== 'number' || !(x - x === 0)) {
-        throw new TypeError(`${where}: batch[${i}] must be a finite number, got ${String(x)}`);
+    const X = this.X;
+    // A Float64Array holds numbers only: copied at once, then checked in one sum (x - x is 0
+    // unless x is not finite); the slower pass below finds the culprit.
+    let check = NaN;
+    if (batch instanceof Float64Array) {
+      X.set(batch);
+      check = 0;
+      for (let i = 0; i < length; i++) check += X[i]! - X[i]!;
+    }
+    if (!(check === 0)) {
+      for (let i = 0; i < length; i++) {
+        const x = batch[i]!;
+        if (typeof x !== 'number' || !(x - x === 0)) {
+          throw new TypeError(`${where}: batch[${i}] must be a finite number, got ${String(x)}`);
+        }
+        X[i] = x;
       }
-      this.X[i] = x;
     }
     this.count = count;
     this.readParameters();

@@ -1,5 +1,6 @@
 import { Value, collectNewValues, tracedDataError } from '../value.js';
 import type { Tape, TapeNode } from './tape.js';
+import { postOrder } from './walk.js';
 import { TraceError } from '../trace-error.js';
 
 /** The parameters of a program: found while tracing, in order of first use. */
@@ -132,28 +133,12 @@ function record(
   const dead = [...created].filter((v) => v.op !== '' && !inputIndex.has(v));
   for (const out of [...outputs, ...dead]) {
     if (position.has(out)) continue;
-    const stack: Value[] = [out];
-    const next: number[] = [0];
-    const seen = new Set<Value>([out]);
-    while (stack.length > 0) {
-      const top = stack.length - 1;
-      const v = stack[top]!;
-      const i = next[top]!;
-      const inside = created.has(v) && !inputIndex.has(v);
-      if (inside && i < v.children.length) {
-        next[top] = i + 1;
-        const child = v.children[i]!;
-        if (!position.has(child) && !seen.has(child)) {
-          seen.add(child);
-          stack.push(child);
-          next.push(0);
-        }
-      } else {
-        stack.pop();
-        next.pop();
-        place(v);
-      }
-    }
+    postOrder(
+      out,
+      (v, i) => (created.has(v) && !inputIndex.has(v) ? v.children[i] : undefined),
+      (v) => position.has(v),
+      place,
+    );
     if (!outputs.includes(out)) unused.push(position.get(out)!);
   }
   return { nodes, outputs: outputs.map((o) => position.get(o)!), needsGrad, unused };

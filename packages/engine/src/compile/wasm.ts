@@ -182,18 +182,32 @@ const LOCALS: [number, number][] = [
 const WIDE_F = [22, 23, 24, 25] as const;
 const WIDE_P = [26, 27, 28, 29] as const;
 const ROW = 32;
-const FORWARD = 4;
-const BACKWARD = 5;
-const FINITE = 6;
-const TERM_FORWARD = 7;
-const TERM_BACKWARD = 8;
-const FOLD = 9;
-const CHAIN_FORWARD = 10;
-const CHAIN_BACKWARD = 11;
-const NEURONS = 12;
-const CHAIN_BACKWARD_VIRTUAL = 13;
+/**
+ * The functions every module has, in index order after the imports: the program's own two,
+ * then the kernels (see {@link kernels}); `finite` returns an i32, the others nothing.
+ */
+const FUNCTIONS = [
+  'forward',
+  'backward',
+  'finite',
+  'termForward',
+  'termBackward',
+  'fold',
+  'chainForward',
+  'chainBackward',
+  'neurons',
+  'chainBackwardVirtual',
+] as const;
+type FunctionName = (typeof FUNCTIONS)[number];
+const EXPORTED: readonly FunctionName[] = ['forward', 'backward', 'finite', 'fold', 'neurons'];
+
+/** The index of one of {@link FUNCTIONS}. */
+function fn(name: FunctionName): number {
+  return CALLS.length + FUNCTIONS.indexOf(name);
+}
+
 /** The first of a module's variants (see {@link Variants}). */
-const VARIANTS = 14;
+const VARIANTS = CALLS.length + FUNCTIONS.length;
 
 /**
  * Bytes 0-31 of memory: where the fold's groups start and end, where the neurons' rows start
@@ -329,25 +343,11 @@ function preamble(variants: number): [number, Bytes][] {
       .byte(0x00)
       .u32(name === 'pow' ? 1 : 0),
   );
-  const functions = new Bytes()
-    .u32(10 + variants)
-    .u32(2)
-    .u32(2)
-    .u32(3)
-    .u32(2)
-    .u32(2)
-    .u32(2)
-    .u32(2)
-    .u32(2)
-    .u32(2)
-    .u32(2);
+  const functions = new Bytes().u32(FUNCTIONS.length + variants);
+  for (const name of FUNCTIONS) functions.u32(name === 'finite' ? 3 : 2);
   for (let v = 0; v < variants; v++) functions.u32(2);
-  const exports = new Bytes().u32(5);
-  exports.name('neurons').byte(0x00).u32(NEURONS);
-  exports.name('fold').byte(0x00).u32(FOLD);
-  exports.name('forward').byte(0x00).u32(FORWARD);
-  exports.name('backward').byte(0x00).u32(BACKWARD);
-  exports.name('finite').byte(0x00).u32(FINITE);
+  const exports = new Bytes().u32(EXPORTED.length);
+  for (const name of EXPORTED) exports.name(name).byte(0x00).u32(fn(name));
   return [
     [1, types],
     [2, imports],
@@ -364,20 +364,23 @@ let kernelBodies: Bytes[] | undefined;
  * header, so they are generated once.
  */
 function kernels(): Bytes[] {
-  kernelBodies ??= [
-    body(finiteBody),
-    body(termForwardBody),
-    body(termBackwardBody),
-    body(foldBody),
-    body(chainForwardBody),
-    body((c) => {
-      chainBackwardBody(c, false);
-    }),
-    body(neuronsBody, NEURON_LOCALS),
-    body((c) => {
-      chainBackwardBody(c, true);
-    }),
-  ];
+  const made: Record<Exclude<FunctionName, 'forward' | 'backward'>, () => Bytes> = {
+    finite: () => body(finiteBody),
+    termForward: () => body(termForwardBody),
+    termBackward: () => body(termBackwardBody),
+    fold: () => body(foldBody),
+    chainForward: () => body(chainForwardBody),
+    chainBackward: () =>
+      body((c) => {
+        chainBackwardBody(c, false);
+      }),
+    neurons: () => body(neuronsBody, NEURON_LOCALS),
+    chainBackwardVirtual: () =>
+      body((c) => {
+        chainBackwardBody(c, true);
+      }),
+  };
+  kernelBodies ??= FUNCTIONS.slice(2).map((name) => made[name as keyof typeof made]());
   return kernelBodies;
 }
 
@@ -545,7 +548,7 @@ function forwardBody(
     c.set(P[0]);
     const at = tableAt.get(instr)!;
     if (instr.terms.every((t) => !t.u.col && t.v.col)) {
-      c.get(BASE).get(T_).int(at).get(P[0]).op('call').u32(CHAIN_FORWARD);
+      c.get(BASE).get(T_).int(at).get(P[0]).op('call').u32(fn('chainForward'));
     } else {
       for (let j = 0; j < instr.terms.length; j++) {
         c.get(BASE)
@@ -553,7 +556,7 @@ function forwardBody(
           .int(at + j * ROW)
           .get(P[0])
           .op('call')
-          .u32(TERM_FORWARD);
+          .u32(fn('termForward'));
       }
     }
   }
@@ -621,12 +624,12 @@ function backwardBody(
     };
     if (instr.terms.every((t) => t.tu.site && t.tu.at < 0)) {
       // A neuron whose weights' contributions the fold computes: every term, then the bias.
-      c.get(BASE).get(T_).int(at).get(P[3]).op('call').u32(CHAIN_BACKWARD_VIRTUAL);
+      c.get(BASE).get(T_).int(at).get(P[3]).op('call').u32(fn('chainBackwardVirtual'));
       start();
       continue;
     }
     if (n > 1 && instr.terms.every((t) => !t.u.col && t.v.col && t.tu.site && !t.tv.site)) {
-      c.get(BASE).get(T_).int(at).get(P[3]).op('call').u32(CHAIN_BACKWARD);
+      c.get(BASE).get(T_).int(at).get(P[3]).op('call').u32(fn('chainBackward'));
     } else {
       for (let t = n - 1; t >= 1; t--)
         c.get(BASE)
@@ -634,10 +637,10 @@ function backwardBody(
           .int(at + t * ROW)
           .get(P[3])
           .op('call')
-          .u32(TERM_BACKWARD);
+          .u32(fn('termBackward'));
     }
     start();
-    c.get(BASE).get(T_).int(at).get(P[3]).op('call').u32(TERM_BACKWARD);
+    c.get(BASE).get(T_).int(at).get(P[3]).op('call').u32(fn('termBackward'));
   }
 }
 
