@@ -129,8 +129,8 @@ function copyWorkspace(to: string): void {
 }
 
 /**
- * A fresh project for a user, as `npm init` makes one. Only the @mg scope comes from the local
- * registry; a package's other dependencies come from the machine's usual registry, as for a user.
+ * A fresh project for a user. Only the @mg scope comes from the local registry; a package's other
+ * dependencies come from the machine's usual registry, as they would for a user.
  */
 function consumerProject(name: string): string {
   if (registry === undefined) throw new Error('registry not started');
