@@ -206,6 +206,11 @@ function fn(name: FunctionName): number {
   return CALLS.length + FUNCTIONS.indexOf(name);
 }
 
+/** Calls a chain kernel for the tile: its term table (or one term's row) at `table`, the column address in `local`. */
+function kernel(c: Code, name: FunctionName, table: number, local: number): void {
+  c.get(BASE).get(T_).int(table).get(local).op('call').u32(fn(name));
+}
+
 /** The first of a module's variants (see {@link Variants}). */
 const VARIANTS = CALLS.length + FUNCTIONS.length;
 
@@ -550,18 +555,8 @@ function forwardBody(c: Code, { program, recordAt, tableAt, variants }: Emitting
     column(c, instr.d);
     c.set(P[0]);
     const at = tableAt.get(instr)!;
-    if (instr.terms.every((t) => !t.u.col && t.v.col)) {
-      c.get(BASE).get(T_).int(at).get(P[0]).op('call').u32(fn('chainForward'));
-    } else {
-      for (let j = 0; j < instr.terms.length; j++) {
-        c.get(BASE)
-          .get(T_)
-          .int(at + j * ROW)
-          .get(P[0])
-          .op('call')
-          .u32(fn('termForward'));
-      }
-    }
+    if (instr.terms.every((t) => !t.u.col && t.v.col)) kernel(c, 'chainForward', at, P[0]);
+    else for (let j = 0; j < instr.terms.length; j++) kernel(c, 'termForward', at + j * ROW, P[0]);
   }
 }
 
@@ -621,23 +616,17 @@ function backwardBody(c: Code, { program, recordAt, tableAt, variants }: Emittin
     };
     if (instr.terms.every((t) => t.tu.site && t.tu.at < 0)) {
       // A neuron whose weights' contributions the fold computes: every term, then the bias.
-      c.get(BASE).get(T_).int(at).get(P[3]).op('call').u32(fn('chainBackwardVirtual'));
+      kernel(c, 'chainBackwardVirtual', at, P[3]);
       start();
       continue;
     }
     if (n > 1 && instr.terms.every((t) => !t.u.col && t.v.col && t.tu.site && !t.tv.site)) {
-      c.get(BASE).get(T_).int(at).get(P[3]).op('call').u32(fn('chainBackward'));
+      kernel(c, 'chainBackward', at, P[3]);
     } else {
-      for (let t = n - 1; t >= 1; t--)
-        c.get(BASE)
-          .get(T_)
-          .int(at + t * ROW)
-          .get(P[3])
-          .op('call')
-          .u32(fn('termBackward'));
+      for (let t = n - 1; t >= 1; t--) kernel(c, 'termBackward', at + t * ROW, P[3]);
     }
     start();
-    c.get(BASE).get(T_).int(at).get(P[3]).op('call').u32(fn('termBackward'));
+    kernel(c, 'termBackward', at, P[3]);
   }
 }
 
