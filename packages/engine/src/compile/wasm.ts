@@ -174,13 +174,13 @@ const V = [16, 17, 18] as const;
 const LOCALS: [number, number][] = [
   [10, I32],
   [2, F64],
-  [6, V128],
+  [8, V128],
   [4, F64],
   [4, I32],
 ];
 /** Locals of the fold's side-by-side sums: accumulators and site column addresses. */
-const WIDE_F = [22, 23, 24, 25] as const;
-const WIDE_P = [26, 27, 28, 29] as const;
+const WIDE_F = [24, 25, 26, 27] as const;
+const WIDE_P = [28, 29, 30, 31] as const;
 const ROW = 32;
 /**
  * The functions every module has, in index order after the imports: the program's own two,
@@ -958,7 +958,7 @@ function chainForwardBody(c: Code): void {
   // P0: end of the rows; P1: the tile's first sample address (I added per block); P2: T * 8.
   c.get(2).set(P[6]).get(3).set(P[7]);
   c.get(P[6]).get(P[6]).loadI32(28).int(5).op('i32.shl').op('i32.add').set(P[0]);
-  const accumulators = [V[0], V[1], V[2], 19, 20] as const;
+  const accumulators = [V[0], V[1], V[2], 19, 20, 21, 22] as const;
   sampleBlocks(c, (lanes) => {
     for (let k = 0; k < lanes; k++) {
       c.get(P[7])
@@ -972,10 +972,10 @@ function chainForwardBody(c: Code): void {
     c.get(P[1]).get(I).op('i32.add').set(P[3]);
     c.get(P[6]).set(P[4]);
     c.op('loop').byte(0x40);
-    c.get(P[4]).loadI32(4).loadF64().simd('f64x2.splat').set(accumulators[4]);
+    c.get(P[4]).loadI32(4).loadF64().simd('f64x2.splat').set(accumulators[WIDE]);
     c.get(P[4]).loadI32(8).get(P[2]).op('i32.mul').get(P[3]).op('i32.add').set(P[5]);
     for (let k = 0; k < lanes; k++) {
-      c.get(accumulators[k]!).get(accumulators[4]);
+      c.get(accumulators[k]!).get(accumulators[WIDE]);
       c.get(P[5])
         .simd('v128.load')
         .u32(4)
@@ -996,16 +996,19 @@ function chainForwardBody(c: Code): void {
   });
 }
 
+/** `f64x2` vectors of samples the blocked kernels keep in registers at a time (more spill). */
+const WIDE = 6;
+
 /**
- * The blocked kernels' loop over a tile's samples: `emit(4)` for eight samples at a time while
- * that many are left, then `emit(1)` for two at a time. P1: the tile's first sample address;
+ * The blocked kernels' loop over a tile's samples: `emit(WIDE)` for 2 * WIDE samples at a
+ * time while that many are left, then `emit(1)` for two at a time. P1: the tile's first sample address;
  * P2 and END: T * 8; I: the block's first sample, in bytes.
  */
-function sampleBlocks(c: Code, emit: (lanes: 1 | 4) => void): void {
+function sampleBlocks(c: Code, emit: (lanes: number) => void): void {
   c.get(BASE).int(3).op('i32.shl').set(P[1]);
   c.get(T_).int(3).op('i32.shl').tee(P[2]).set(END);
   c.int(0).set(I);
-  for (const lanes of [4, 1] as const) {
+  for (const lanes of [WIDE, 1] as const) {
     const step = lanes * 16;
     // while (I + step <= END)
     c.op('block').byte(0x40);
@@ -1035,8 +1038,8 @@ function chainBackwardBody(c: Code, virtual: boolean): void {
   c.get(P[6]);
   if (!virtual) c.int(ROW).op('i32.add');
   c.set(P[0]);
-  const gm = [V[0], V[1], V[2], 19] as const;
-  const w = 20;
+  const gm = [V[0], V[1], V[2], 19, 20, 21] as const;
+  const w = 22;
   const address = (field: number, local: number) => {
     c.get(P[4]).loadI32(field).get(P[2]).op('i32.mul').get(P[3]).op('i32.add').set(local);
   };
@@ -1096,9 +1099,9 @@ const NEURON_LOCALS: [number, number][] = [
   [9, V128],
   [1, F64],
 ];
-const ACC = Array.from({ length: 8 }, (_, k) => 46 + k);
-const GM = 54;
-const SUM = 55;
+const ACC = Array.from({ length: 8 }, (_, k) => 48 + k);
+const GM = 56;
+const SUM = 57;
 // neuronsBody's i32 locals, by name.
 const AT = P[1];
 const DESC = P[2];
@@ -1109,10 +1112,10 @@ const SCRATCH = P[6];
 const NEURON = P[7];
 const G_AT = P[8];
 const J = P[9];
-const Q = 30;
-const LEFT = 31;
-const LAST = 32;
-const TMP = 33;
+const Q = 32;
+const LEFT = 33;
+const LAST = 34;
+const TMP = 35;
 
 /**
  * neurons(base, T, count, at): the fold of the weights whose sites the backward pass did not
