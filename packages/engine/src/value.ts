@@ -63,12 +63,8 @@ export function tracedDataError(v: Value): TraceError {
  * ```
  */
 export class Value {
-  /**
-   * @internal The number behind `data`; read directly on hot paths. Declared, not defined: a
-   * class field would start as `undefined`, and V8 would then keep every number written to it
-   * in a new heap box (one allocation per op and per update) instead of in place.
-   */
-  declare _data: number;
+  /** @internal The number behind `data`; read directly on hot paths. */
+  _data: number;
   /** d(root)/d(this) after `root.backward()`; 0 until then. */
   grad = 0;
   #label: string;

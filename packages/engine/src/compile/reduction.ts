@@ -326,23 +326,18 @@ export class Reduction {
         continue;
       }
       const g = G[k]!;
-      const a = A[k]!;
       const b = B[k]!;
-      const av = V[a]!;
+      const av = V[A[k]!]!;
       const bv = b >= 0 ? V[b]! : 0;
-      const da = derivative(c, av, bv, K[k]!, V[k]!, false) * g;
-      check += da - da;
-      const pa = paramA[k]!;
-      if (pa < 0) check += (G[a] = G[a]! + da) - G[a];
-      else if (r++ < direct) sums[pa]! += da;
-      else R[r - 1] = da;
-      if (b >= 0) {
-        const db = derivative(c, av, bv, K[k]!, V[k]!, true) * g;
-        check += db - db;
-        const pb = paramB[k]!;
-        if (pb < 0) check += (G[b] = G[b]! + db) - G[b];
-        else if (r++ < direct) sums[pb]! += db;
-        else R[r - 1] = db;
+      // Operand a, then b: a node's gradient, or a parameter's contribution.
+      for (let second = 0; second < (b >= 0 ? 2 : 1); second++) {
+        const operand = second === 0 ? A[k]! : b;
+        const p = second === 0 ? paramA[k]! : paramB[k]!;
+        const d = derivative(c, av, bv, K[k]!, V[k]!, second === 1) * g;
+        check += d - d;
+        if (p < 0) check += (G[operand] = G[operand]! + d) - G[operand];
+        else if (r++ < direct) sums[p]! += d;
+        else R[r - 1] = d;
       }
     }
     return check === 0;

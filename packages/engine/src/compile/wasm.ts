@@ -206,6 +206,11 @@ function fn(name: FunctionName): number {
   return CALLS.length + FUNCTIONS.indexOf(name);
 }
 
+/** Calls a chain kernel for the tile: its term table (or one term's row) at `table`, the column address in `local`. */
+function kernel(c: Code, name: FunctionName, table: number, local: number): void {
+  c.get(BASE).get(T_).int(table).get(local).op('call').u32(fn(name));
+}
+
 /** The first of a module's variants (see {@link Variants}). */
 const VARIANTS = CALLS.length + FUNCTIONS.length;
 
@@ -256,11 +261,12 @@ export function generate(program: Lowered): { bytes: Uint8Array; offset: number 
 
   // The program's own code is two lists of calls; the functions they call are shared.
   const variants = new Variants();
+  const emitting = { program, recordAt, tableAt, variants };
   const forward = body((c) => {
-    forwardBody(c, program, recordAt, tableAt, variants);
+    forwardBody(c, emitting);
   });
   const backward = body((c) => {
-    backwardBody(c, program, recordAt, tableAt, variants);
+    backwardBody(c, emitting);
   });
   const code = new Bytes().u32(2 + kernels().length + variants.bodies.length);
   for (const b of [forward, backward, ...kernels(), ...variants.bodies]) code.sized(b);
@@ -273,6 +279,14 @@ export function generate(program: Lowered): { bytes: Uint8Array; offset: number 
   data.sized(new Bytes().bytes(new Uint8Array(table.buffer)));
   const bytes = module([...preamble(variants.bodies.length), [10, code], [11, data]]);
   return { bytes, offset };
+}
+
+/** A program's module being made: its instructions' records and chains' tables (byte addresses), the variants it calls. */
+interface Emitting {
+  readonly program: Lowered;
+  readonly recordAt: Map<Instr, number>;
+  readonly tableAt: Map<Instr, number>;
+  readonly variants: Variants;
 }
 
 /** Words per instruction record: d, a, b, g, ta, tb (columns, or scalars' byte addresses), pad, k (an f64). */
@@ -529,13 +543,7 @@ function contribute(c: Code, site: boolean, p: number, simd: boolean, value: () 
   store(c, simd);
 }
 
-function forwardBody(
-  c: Code,
-  program: Lowered,
-  recordAt: Map<Instr, number>,
-  tableAt: Map<Instr, number>,
-  variants: Variants,
-): void {
+function forwardBody(c: Code, { program, recordAt, tableAt, variants }: Emitting): void {
   for (const instr of program.instrs) {
     const rec = recordAt.get(instr)!;
     if (instr.kind === 'op') {
@@ -547,18 +555,8 @@ function forwardBody(
     column(c, instr.d);
     c.set(P[0]);
     const at = tableAt.get(instr)!;
-    if (instr.terms.every((t) => !t.u.col && t.v.col)) {
-      c.get(BASE).get(T_).int(at).get(P[0]).op('call').u32(fn('chainForward'));
-    } else {
-      for (let j = 0; j < instr.terms.length; j++) {
-        c.get(BASE)
-          .get(T_)
-          .int(at + j * ROW)
-          .get(P[0])
-          .op('call')
-          .u32(fn('termForward'));
-      }
-    }
+    if (instr.terms.every((t) => !t.u.col && t.v.col)) kernel(c, 'chainForward', at, P[0]);
+    else for (let j = 0; j < instr.terms.length; j++) kernel(c, 'termForward', at + j * ROW, P[0]);
   }
 }
 
@@ -596,13 +594,7 @@ function simdOf(op: PrimitiveOp): boolean {
   return vectorisable(row.da) && (row.db === undefined || vectorisable(row.db));
 }
 
-function backwardBody(
-  c: Code,
-  program: Lowered,
-  recordAt: Map<Instr, number>,
-  tableAt: Map<Instr, number>,
-  variants: Variants,
-): void {
+function backwardBody(c: Code, { program, recordAt, tableAt, variants }: Emitting): void {
   for (let j = program.backward - 1; j >= 0; j--) {
     const instr = program.instrs[j]!;
     const rec = recordAt.get(instr)!;
@@ -624,23 +616,17 @@ function backwardBody(
     };
     if (instr.terms.every((t) => t.tu.site && t.tu.at < 0)) {
       // A neuron whose weights' contributions the fold computes: every term, then the bias.
-      c.get(BASE).get(T_).int(at).get(P[3]).op('call').u32(fn('chainBackwardVirtual'));
+      kernel(c, 'chainBackwardVirtual', at, P[3]);
       start();
       continue;
     }
     if (n > 1 && instr.terms.every((t) => !t.u.col && t.v.col && t.tu.site && !t.tv.site)) {
-      c.get(BASE).get(T_).int(at).get(P[3]).op('call').u32(fn('chainBackward'));
+      kernel(c, 'chainBackward', at, P[3]);
     } else {
-      for (let t = n - 1; t >= 1; t--)
-        c.get(BASE)
-          .get(T_)
-          .int(at + t * ROW)
-          .get(P[3])
-          .op('call')
-          .u32(fn('termBackward'));
+      for (let t = n - 1; t >= 1; t--) kernel(c, 'termBackward', at + t * ROW, P[3]);
     }
     start();
-    c.get(BASE).get(T_).int(at).get(P[3]).op('call').u32(fn('termBackward'));
+    kernel(c, 'termBackward', at, P[3]);
   }
 }
 
@@ -972,16 +958,8 @@ function chainForwardBody(c: Code): void {
   // P0: end of the rows; P1: the tile's first sample address (I added per block); P2: T * 8.
   c.get(2).set(P[6]).get(3).set(P[7]);
   c.get(P[6]).get(P[6]).loadI32(28).int(5).op('i32.shl').op('i32.add').set(P[0]);
-  c.get(BASE).int(3).op('i32.shl').set(P[1]);
-  c.get(T_).int(3).op('i32.shl').tee(P[2]).set(END);
-  c.int(0).set(I);
   const accumulators = [V[0], V[1], V[2], 19, 20] as const;
-  const block = (lanes: 1 | 4) => {
-    const step = lanes * 16;
-    // while (I + step <= END)
-    c.op('block').byte(0x40);
-    c.op('loop').byte(0x40);
-    c.get(I).int(step).op('i32.add').get(END).op('i32.gt_u').op('br_if').u32(1);
+  sampleBlocks(c, (lanes) => {
     for (let k = 0; k < lanes; k++) {
       c.get(P[7])
         .get(I)
@@ -1015,13 +993,30 @@ function chainForwardBody(c: Code): void {
         .u32(4)
         .u32(k * 16);
     }
+  });
+}
+
+/**
+ * The blocked kernels' loop over a tile's samples: `emit(4)` for eight samples at a time while
+ * that many are left, then `emit(1)` for two at a time. P1: the tile's first sample address;
+ * P2 and END: T * 8; I: the block's first sample, in bytes.
+ */
+function sampleBlocks(c: Code, emit: (lanes: 1 | 4) => void): void {
+  c.get(BASE).int(3).op('i32.shl').set(P[1]);
+  c.get(T_).int(3).op('i32.shl').tee(P[2]).set(END);
+  c.int(0).set(I);
+  for (const lanes of [4, 1] as const) {
+    const step = lanes * 16;
+    // while (I + step <= END)
+    c.op('block').byte(0x40);
+    c.op('loop').byte(0x40);
+    c.get(I).int(step).op('i32.add').get(END).op('i32.gt_u').op('br_if').u32(1);
+    emit(lanes);
     c.get(I).int(step).op('i32.add').set(I);
     c.op('br').u32(0);
     c.op('end');
     c.op('end');
-  };
-  block(4);
-  block(1);
+  }
 }
 
 /**
@@ -1040,19 +1035,12 @@ function chainBackwardBody(c: Code, virtual: boolean): void {
   c.get(P[6]);
   if (!virtual) c.int(ROW).op('i32.add');
   c.set(P[0]);
-  c.get(BASE).int(3).op('i32.shl').set(P[1]);
-  c.get(T_).int(3).op('i32.shl').tee(P[2]).set(END);
-  c.int(0).set(I);
   const gm = [V[0], V[1], V[2], 19] as const;
   const w = 20;
   const address = (field: number, local: number) => {
     c.get(P[4]).loadI32(field).get(P[2]).op('i32.mul').get(P[3]).op('i32.add').set(local);
   };
-  const block = (lanes: 1 | 4) => {
-    const step = lanes * 16;
-    c.op('block').byte(0x40);
-    c.op('loop').byte(0x40);
-    c.get(I).int(step).op('i32.add').get(END).op('i32.gt_u').op('br_if').u32(1);
+  sampleBlocks(c, (lanes) => {
     for (let k = 0; k < lanes; k++) {
       c.num(0).simd('f64x2.splat');
       c.get(P[7])
@@ -1099,13 +1087,7 @@ function chainBackwardBody(c: Code, virtual: boolean): void {
     c.get(P[4]).int(ROW).op('i32.sub').set(P[4]);
     c.op('br_if').u32(0);
     c.op('end');
-    c.get(I).int(step).op('i32.add').set(I);
-    c.op('br').u32(0);
-    c.op('end');
-    c.op('end');
-  };
-  block(4);
-  block(1);
+  });
 }
 
 /** Locals of {@link neuronsBody} past the shared ones. */
