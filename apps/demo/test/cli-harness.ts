@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { onTestFinished } from 'vitest';
 import { run, type Io } from '../src/cli/run.js';
 
 export interface Run {
@@ -12,8 +13,14 @@ export interface Run {
   stderr: string;
 }
 
-/** A fresh folder to run the CLI from. */
-export const scratch = (): string => mkdtempSync(join(tmpdir(), 'mg-demo-'));
+/** A fresh folder to run the CLI from, removed when the test that asked for it ends. */
+export function scratch(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'mg-demo-'));
+  onTestFinished(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return dir;
+}
 
 /**
  * Runs the CLI in this process, as a user in `cwd` with stdout piped.
