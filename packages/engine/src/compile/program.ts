@@ -228,7 +228,7 @@ export class Program {
     if (plan.order !== null) G.set(exec.M.subarray(at, at + params.length));
     for (let j = 0; j < after.length; j++) G[param[after[j]!]!]! += R[after[j]!]!;
     if (!finite || !allFinite(G, params.length)) this.diagnose(plan, 'gradients');
-    for (let p = 0; p < params.length; p++) params[p]!.grad = G[p]!;
+    writeGradients(params, G);
     return loss;
   }
 
@@ -321,9 +321,7 @@ export class Program {
     exec.forward(base, T);
     if (O !== null) {
       lowered.outputs.forEach((r, j) => {
-        const from = r.col ? base + r.at * T : r.at;
-        const step = r.col ? 1 : 0;
-        for (let i = 0; i < count; i++) O[(first + i) * m + j] = M[from + i * step]!;
+        copyOut(O, first * m + j, m, M, r.col ? base + r.at * T : r.at, r.col ? 1 : 0, count);
       });
     }
     return exec.allFinite(base, base + lowered.values * T);
@@ -425,8 +423,7 @@ export class Program {
     let check = NaN;
     if (batch instanceof Float64Array) {
       X.set(batch);
-      check = 0;
-      for (let i = 0; i < length; i++) check += X[i]! - X[i]!;
+      check = allFinite(X, length) ? 0 : NaN;
     }
     if (!(check === 0)) {
       for (let i = 0; i < length; i++) {
@@ -612,6 +609,27 @@ function ordering(
       return null;
   }
   return { direction, before: events.slice(0, start), after: events.slice(end) };
+}
+
+// Loops that run every step live in small functions of their own, which V8 optimises within
+// a few steps; in the large methods above they would stay unoptimised for longer.
+
+/** `O[at + i * stride] = M[from + i * step]` for the tile's `count` samples. */
+function copyOut(
+  O: Float64Array,
+  at: number,
+  stride: number,
+  M: Float64Array,
+  from: number,
+  step: number,
+  count: number,
+): void {
+  for (let i = 0; i < count; i++) O[at + i * stride] = M[from + i * step]!;
+}
+
+/** Each parameter's `grad` from `G`. */
+function writeGradients(params: readonly Value[], G: Float64Array): void {
+  for (let p = 0; p < params.length; p++) params[p]!.grad = G[p]!;
 }
 
 /** Whether `X[0, n)` are all finite (sums `x - x`: 0 unless one is not). */

@@ -217,7 +217,7 @@ export class Reduction {
       else if (c === PARAM) leaves.param.push(k);
       else if (c === INPUT) leaves.input.push(k);
       else if (c >= 0) steps.push(k);
-      if ((c === INPUT && live[k] === 1) || (c >= 0 && this.dead[k] === 0)) backSteps.push(k);
+      if (c >= 0 && this.dead[k] === 0) backSteps.push(k);
     }
     this.steps = Int32Array.from(steps);
     // The nodes that receive gradients (every other node's is never read).
@@ -251,7 +251,7 @@ export class Reduction {
   /** Per chain: 1 when every term is a product of parameters and `c` is not one (an L2 term). */
   private readonly parametersOnly: Uint8Array;
 
-  /** Op nodes and chain tops, in order; live ones and sample outputs, last first; leaves by kind. */
+  /** Op nodes and chain tops, in order; live ones, last first; leaves by kind. */
   private readonly steps: Int32Array;
   private readonly receivers: Int32Array;
   private readonly backSteps: Int32Array;
@@ -312,10 +312,6 @@ export class Reduction {
     for (let j = 0; j < backSteps.length; j++) {
       const k = backSteps[j]!;
       const c = code[k]!;
-      if (c === INPUT) {
-        GX[index[k]!] = G[k]!;
-        continue;
-      }
       if (c === SUM) {
         check += this.sumBackward(A[k]!, G[k]!);
         continue;
@@ -340,6 +336,8 @@ export class Reduction {
         else R[r - 1] = d;
       }
     }
+    // Each output's gradient is complete once the loop is done (nothing else adds into it).
+    gather(GX, this.inputIndex, G, this.inputNodes);
     return check === 0;
   }
 
