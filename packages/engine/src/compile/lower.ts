@@ -222,7 +222,7 @@ export function lower(tape: Tape, used: readonly number[]): Lowered {
   // column, so the fold can compute each site from the column and the neuron's gradient. Their
   // backward pass then visits the last term down to the first and the bias last, which changes
   // no sample's order unless the bias's gradient column is also one of the terms' (excluded).
-  const sitesOf = new Int32Array(siteParam.length === 0 ? 0 : Math.max(...siteParam) + 1);
+  const sitesOf = new Int32Array(siteParam.reduce((most, param) => Math.max(most, param + 1), 0));
   for (const param of siteParam) sitesOf[param]!++;
   const siteColumn = new Int32Array(siteParam.length).fill(-2);
   const siteX = new Int32Array(siteParam.length).fill(-1);

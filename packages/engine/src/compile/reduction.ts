@@ -154,7 +154,7 @@ export class Reduction {
       for (const k of adds) if (k !== top) this.code[k] = ABSORBED;
       this.code[top] = SUM;
       this.A[top] = sumC.push(c) - 1;
-      sumTerms.push(...terms);
+      for (const t of terms) sumTerms.push(t);
       sumStart.push(sumTerms.length);
     }
     this.sumC = Int32Array.from(sumC);

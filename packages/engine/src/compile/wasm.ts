@@ -253,10 +253,10 @@ export function generate(program: Lowered): { bytes: Uint8Array; offset: number 
   rows[0] = rows.length * 4;
   groupParam.forEach((param, q) => rows.push(param, groupStart[q + 1]! - groupStart[q]!, groupStart[q]!));
   rows[1] = rows.length * 4;
-  rows.push(...groupColumns);
+  for (const column of groupColumns) rows.push(column);
   // Then the neurons whose weights' sites the fold computes.
   rows[2] = rows.length * 4;
-  rows.push(...neurons);
+  for (const word of neurons) rows.push(word);
   rows[3] = rows.length * 4;
 
   // The program's own code is two lists of calls; the functions they call are shared.
