@@ -1259,7 +1259,10 @@ function neuronsBody(c: Code): void {
   column(c, TMP, true);
   c.set(G_AT);
   c.int(0).set(J);
+  // Then the rest in the widest blocks that fit: a lone pair's sum waits on itself each sample.
   pairs(6);
+  pairs(4);
+  pairs(2);
   pairs(1);
   // An odd weight out: one scalar sum.
   c.get(J).get(STRIDE).op('i32.lt_u').op('if').byte(0x40);
