@@ -75,6 +75,16 @@ describe.each(backends)('compiled mode, %s back end, equals eager mode bit for b
     );
   });
 
+  it('with a running sum of outputs that an L2 chain also starts from', () => {
+    const reduce = (outs: Value[][]) => {
+      const firstTwo = outs[0]![0]!.add(outs[1]![0]!);
+      const all = outs.slice(2).reduce((s, o) => s.add(o[0]!), firstTwo);
+      const l2 = params.reduce((s, p) => s.add(p.mul(p)), firstTwo);
+      return all.add(l2.mul(1e-3));
+    };
+    expectSame(both(backend, params, (x) => model.forward(x), reduce, 2, rows));
+  });
+
   it('with an L2 term before or after a mean', () => {
     const l2 = () => pySum(params.map((p) => p.mul(p))).mul(1e-3);
     const mean = (outs: Value[][]) => pySum(outs.map((o) => o[0]!.tanh())).div(outs.length);

@@ -128,7 +128,16 @@ export class Reduction {
     const uses = new Int32Array(n);
     uses[this.root]!++;
     for (let k = 0; k < n; k++) {
-      if (this.code[k]! < 0 || this.code[k] === CHAIN) continue;
+      if (this.code[k]! < 0) continue;
+      if (this.code[k] === CHAIN) {
+        const q = this.A[k]!;
+        uses[chainC[q]!]!++;
+        for (let t = chainStart[q]!; t < chainStart[q + 1]!; t++) {
+          uses[termU[t]!]!++;
+          uses[termV[t]!]!++;
+        }
+        continue;
+      }
       uses[this.A[k]!]!++;
       if (this.B[k]! >= 0) uses[this.B[k]!]!++;
     }
