@@ -21,7 +21,7 @@ interface Spec {
   reduction: number;
 }
 
-const REDUCTIONS = 9;
+const REDUCTIONS = 11;
 
 export function randomSpec(rand: () => number): Spec {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
@@ -135,6 +135,15 @@ function reduce(kind: number, outs: Value[][], params: readonly Value[]): Value 
       return pySum(outs.map((o, i) => (i === Math.floor(outs.length / 2) ? o[0]!.add(l2()) : o[0]!)));
     case 7:
       return pySum(outs.map((o) => o[m - 1]!.mul(o[m - 1]!))).mul(0.5);
+    case 8: {
+      // A running sum of outputs that an L2 chain also starts from.
+      const start = first.length > 1 ? first[0]!.add(first[1]!) : first[0]!;
+      const all = first.slice(2).reduce((s, o) => s.add(o), start);
+      return all.add(params.reduce((s, p) => s.add(p.mul(p)), start).mul(1e-2));
+    }
+    case 9:
+      // A dot-product chain whose terms are outputs times parameters, after an L2 term.
+      return first.reduce((s, o, i) => s.add(o.mul(params[i % params.length]!)), l2());
     default:
       return pySum(outs.flatMap((o, i) => (i % 2 === 0 ? [o[0]!, o[m - 1]!] : [o[m - 1]!, o[0]!])));
   }
