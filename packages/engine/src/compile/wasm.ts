@@ -321,7 +321,7 @@ class Variants {
   readonly bodies: Bytes[] = [];
   private readonly index = new Map<string, number>();
 
-  /** The function index of the variant `key`, made by `make` the first time any module asks. */
+  /** Emits a call of variant `key` on the record at `record` (`make` makes it the first time any module asks). */
   call(c: Code, key: string, make: () => Bytes, record: number): void {
     let i = this.index.get(key);
     if (i === undefined) {
