@@ -356,9 +356,7 @@ export class Reduction {
     let sum = V[this.chainC[q]!]!;
     const end = chainStart[q + 1]!;
     if (this.parametersOnly[q] === 1) {
-      const { termParamU: pu, termParamV: pv } = this;
-      for (let t = chainStart[q]!; t < end; t++) sum = sum + PRIMITIVES.mul.forward(P[pu[t]!]!, P[pv[t]!]!);
-      return sum;
+      return productsForward(P, sum, this.termParamU, this.termParamV, chainStart[q]!, end);
     }
     const { termParamU: pu, termParamV: pv } = this;
     for (let t = chainStart[q]!; t < end; t++) {
@@ -391,23 +389,11 @@ export class Reduction {
     let check = gm - gm;
     if (this.parametersOnly[q] === 1 && r + 2 * (end - first) <= direct) {
       // An L2 term, say: every contribution goes straight into its parameter's sum.
+      // Terms last to first; c's contribution (to a node, not a parameter) comes before the
+      // first term's, and no term's goes to c, so it can be made after the loop.
+      check += productsBackward(P, sums, termParamU, termParamV, first, end, gm);
       const c = this.chainC[q]!;
-      for (let t = end - 1; t >= first; t--) {
-        if (t === first) check += (G[c] = G[c]! + (end - first === 1 ? g : gm)) - G[c];
-        const pu = termParamU[t]!;
-        const pv = termParamV[t]!;
-        const xu = P[pu]!;
-        const du = PRIMITIVES.mul.da(xu, P[pv]!) * gm;
-        const dv = PRIMITIVES.mul.db(xu) * gm;
-        if (pu === pv) {
-          // p * p: both additions in a register, in the same order.
-          sums[pu] = sums[pu]! + du + dv;
-        } else {
-          sums[pu]! += du;
-          sums[pv]! += dv;
-        }
-        check += du - du + (dv - dv);
-      }
+      check += (G[c] = G[c]! + (end - first === 1 ? g : gm)) - G[c];
       this.chainCheck = check;
       return r + 2 * (end - first);
     }
@@ -478,6 +464,51 @@ export class Reduction {
 /** `to[at[j]] = from[index[j]]` for every j. */
 function gather(to: Float64Array, at: Int32Array, from: Float64Array, index: Int32Array): void {
   for (let j = 0; j < at.length; j++) to[at[j]!] = from[index[j]!]!;
+}
+
+/** `((sum + P[u[from]] * P[v[from]]) + ...)`: a chain of products of parameters (an L2 term). */
+function productsForward(
+  P: Float64Array,
+  sum: number,
+  u: Int32Array,
+  v: Int32Array,
+  from: number,
+  to: number,
+): number {
+  for (let t = from; t < to; t++) sum = sum + PRIMITIVES.mul.forward(P[u[t]!]!, P[v[t]!]!);
+  return sum;
+}
+
+/**
+ * Back through a chain of products of parameters, last term first: `P[v] * gm` into `u`'s sum,
+ * then `P[u] * gm` into `v`'s. Returns the sum of `x - x` over the contributions.
+ */
+function productsBackward(
+  P: Float64Array,
+  sums: Float64Array,
+  u: Int32Array,
+  v: Int32Array,
+  from: number,
+  to: number,
+  gm: number,
+): number {
+  let check = 0;
+  for (let t = to - 1; t >= from; t--) {
+    const pu = u[t]!;
+    const pv = v[t]!;
+    const xu = P[pu]!;
+    const du = PRIMITIVES.mul.da(xu, P[pv]!) * gm;
+    const dv = PRIMITIVES.mul.db(xu) * gm;
+    if (pu === pv) {
+      // p * p: both additions in a register, in the same order.
+      sums[pu] = sums[pu]! + du + dv;
+    } else {
+      sums[pu]! += du;
+      sums[pv]! += dv;
+    }
+    check += du - du + (dv - dv);
+  }
+  return check;
 }
 
 /** `((sum + V[terms[from]]) + ...) + V[terms[to - 1]]`, with add's own spelling. */
