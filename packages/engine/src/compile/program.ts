@@ -320,9 +320,10 @@ export class Program {
     }
     exec.forward(base, T);
     if (O !== null) {
-      lowered.outputs.forEach((r, j) => {
+      for (let j = 0; j < lowered.outputs.length; j++) {
+        const r = lowered.outputs[j]!;
         copyOut(O, first * m + j, m, M, r.col ? base + r.at * T : r.at, r.col ? 1 : 0, count);
-      });
+      }
     }
     return exec.allFinite(base, base + lowered.values * T);
   }

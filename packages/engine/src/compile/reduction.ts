@@ -35,8 +35,6 @@ export class Reduction {
   /** Per node: the parameter (`index`) or output (`input`) index, or the constant. */
   private readonly index: Float64Array;
   private readonly root: number;
-  /** 1 for ops the loss does not depend on (computed, not back-propagated). */
-  private readonly dead: Uint8Array;
   /**
    * Fused dot-product chains (an L2 term's sum of squares, say), as in the samples' programs:
    * chain `q` starts from node `chainC[q]` and adds the products of nodes `termU[t]` and
@@ -66,7 +64,6 @@ export class Reduction {
     this.K = new Float64Array(n);
     this.index = new Float64Array(n);
     this.root = tape.outputs[0]!;
-    this.dead = new Uint8Array(n);
     this.visits = Array.from({ length: samples }, () => []);
     nodes.forEach((node, k) => {
       switch (node.kind) {
@@ -169,8 +166,10 @@ export class Reduction {
     this.sumC = Int32Array.from(sumC);
     this.sumStart = Int32Array.from(sumStart);
     this.sumTerms = Int32Array.from(sumTerms);
+    // 1 for ops the loss does not depend on (computed, not back-propagated).
+    const dead = new Uint8Array(n);
     for (let k = 0; k < n; k++) {
-      if (live[k] === 0 && this.code[k]! >= 0) this.dead[k] = 1;
+      if (live[k] === 0 && this.code[k]! >= 0) dead[k] = 1;
       const x = this.index[k]!;
       if (live[k] === 1 && this.code[k] === INPUT)
         this.visits[Math.floor(x / perSample)]!.push(x % perSample);
@@ -191,14 +190,14 @@ export class Reduction {
         events.push(-1 - (sample * segments + this.visits[sample]!.indexOf(x % perSample)));
       } else if (this.code[k] === SUM) {
         // A sum of outputs makes no contribution of its own.
-      } else if (this.code[k] === CHAIN && this.dead[k] === 0) {
+      } else if (this.code[k] === CHAIN && dead[k] === 0) {
         const q = this.A[k]!;
         for (let t = chainStart[q + 1]! - 1; t >= chainStart[q]!; t--) {
           if (t === chainStart[q]) contribute(chainC[q]!);
           contribute(termU[t]!);
           contribute(termV[t]!);
         }
-      } else if (this.code[k]! >= 0 && this.dead[k] === 0) {
+      } else if (this.code[k]! >= 0 && dead[k] === 0) {
         contribute(this.A[k]!);
         if (this.B[k]! >= 0) contribute(this.B[k]!);
       }
@@ -226,7 +225,7 @@ export class Reduction {
       else if (c === PARAM) leaves.param.push(k);
       else if (c === INPUT) leaves.input.push(k);
       else if (c >= 0) steps.push(k);
-      if (c >= 0 && this.dead[k] === 0) backSteps.push(k);
+      if (c >= 0 && dead[k] === 0) backSteps.push(k);
     }
     this.steps = Int32Array.from(steps);
     // The nodes that receive gradients (every other node's is never read).
