@@ -4,7 +4,8 @@ import { PRIMITIVES, type PrimitiveOp } from '../src/ops.js';
 import { Value, compile } from '../src/index.js';
 import { lower } from '../src/compile/lower.js';
 import { ParameterSet, trace } from '../src/compile/trace.js';
-import { generate } from '../src/compile/wasm.js';
+import { BOOK_BYTES, BOOK_INDEX } from '../src/compile/wasm-book.js';
+import { emitBook, generate } from '../src/compile/wasm.js';
 import { TinyMLP } from './compile-workloads.js';
 
 function forward(op: PrimitiveOp, x: number, k: number): number {
@@ -40,6 +41,27 @@ describe('the WebAssembly back end', () => {
     // A fused neuron is one instruction: 33 chains and 32 ReLUs, plus the hinge's few ops.
     expect(lowered.instrs.filter((i) => i.kind === 'chain')).toHaveLength(33);
     expect(bytes.length).toBeLessThan(40_000);
+  });
+
+  it('reads its shared functions from a code book that holds what the emitters make', () => {
+    // When this fails, an emitter (or a spelling in ops.ts) changed: `pnpm --filter @mg/engine book`.
+    const emitted = emitBook();
+    const book = Buffer.from(BOOK_BYTES, 'base64');
+    expect(BOOK_INDEX.map(([key]) => key)).toEqual(emitted.map(([key]) => key));
+    let at = 0;
+    for (const [key, body] of emitted) {
+      expect(book.subarray(at, at + body.length).equals(body), `the book's ${key}`).toBe(true);
+      at += body.length;
+    }
+    expect(at).toBe(book.length);
+    // Every variant of every op is in it: each primitive forward on a column, backward adding.
+    for (const op of Object.keys(PRIMITIVES)) {
+      const b = PRIMITIVES[op as PrimitiveOp].arity === 2 ? 'true' : 'null';
+      expect(emitted.map(([key]) => key)).toContain(`forward ${op} true ${b}`);
+      expect(emitted.map(([key]) => key)).toContain(
+        `backward ${op} true ${b} false ${b === 'null' ? 'null' : 'false'}`,
+      );
+    }
   });
 
   it('spells every primitive as its JavaScript function computes it, on edge cases', () => {

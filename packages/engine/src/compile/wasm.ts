@@ -1,6 +1,7 @@
 import { PRIMITIVES, type PrimitiveOp, type WasmWord } from '../ops.js';
 import type { Executor } from './executor.js';
 import type { Instr, Lowered, Ref, Term } from './lower.js';
+import { BOOK_BYTES, BOOK_INDEX } from './wasm-book.js';
 import { Bytes, Code, F64, I32, V128, module, type SIMD } from './wasm-encoder.js';
 
 /** The parts of the WebAssembly API the back end uses (the engine's types do not assume a DOM or Node). */
@@ -312,32 +313,71 @@ function record(instr: Instr, offset: number): number[] {
   return [instr.d, at(instr.c), 0, instr.g, instr.tc?.at ?? 0, 0, 0, 0, 0, 0];
 }
 
+/** A shared function a program calls: its key (in the code book) and how to emit it. */
+interface Variant {
+  readonly key: string;
+  readonly make: () => Bytes;
+}
+
+/** The variants, by what they do (see the functions that emit them). */
+const VARIANT = {
+  forward: (op: PrimitiveOp, a: boolean, b: boolean | null): Variant => ({
+    key: `forward ${op} ${a} ${b}`,
+    make: () => opForward(op, a, b),
+  }),
+  start: (col: boolean): Variant => ({ key: `start ${col}`, make: () => chainStart(col) }),
+  backward: (op: PrimitiveOp, a: boolean, b: boolean | null, ta: boolean, tb: boolean | null): Variant => ({
+    key: `backward ${op} ${a} ${b} ${ta} ${tb}`,
+    make: () => opBackward(op, a, b, ta, tb),
+  }),
+  passes: (site: boolean, plusZero: boolean): Variant => ({
+    key: `passes ${site} ${plusZero}`,
+    make: () => startBackward(site, plusZero),
+  }),
+};
+
 /**
- * The shared functions one program calls, each made once per process for one op and its
- * operands' kinds (a column or a scalar) and targets' modes (add, or store a site), and given
- * a function index in this module in the order first asked for.
+ * Every variant a program can call: each op with each kind of operand (a column or a scalar)
+ * and each mode of target (add, store a site, or none for an operand without a gradient).
+ */
+function everyVariant(): Variant[] {
+  const both = [true, false];
+  const all: Variant[] = [];
+  for (const op of Object.keys(PRIMITIVES) as PrimitiveOp[]) {
+    for (const a of both) {
+      for (const b of PRIMITIVES[op].arity === 2 ? both : [null]) {
+        all.push(VARIANT.forward(op, a, b));
+        for (const ta of both) {
+          for (const tb of b === null ? [null] : [true, false, null])
+            all.push(VARIANT.backward(op, a, b, ta, tb));
+        }
+      }
+    }
+  }
+  for (const col of both) all.push(VARIANT.start(col));
+  for (const site of both) for (const plusZero of both) all.push(VARIANT.passes(site, plusZero));
+  return all;
+}
+
+/**
+ * The shared functions one program calls, each taken from the code book (or made, once per
+ * process, if the book lacks it) and given a function index in this module in the order first
+ * asked for.
  */
 class Variants {
   readonly bodies: Bytes[] = [];
   private readonly index = new Map<string, number>();
 
-  /** Emits a call of variant `key` on the record at `record` (`make` makes it the first time any module asks). */
-  call(c: Code, key: string, make: () => Bytes, record: number): void {
-    let i = this.index.get(key);
+  /** Emits a call of `variant` on the record at `record`. */
+  call(c: Code, variant: Variant, record: number): void {
+    let i = this.index.get(variant.key);
     if (i === undefined) {
-      let made = madeVariants.get(key);
-      if (made === undefined) {
-        made = make();
-        madeVariants.set(key, made);
-      }
-      i = VARIANTS + this.bodies.push(made) - 1;
-      this.index.set(key, i);
+      i = VARIANTS + this.bodies.push(shared(variant.key, variant.make)) - 1;
+      this.index.set(variant.key, i);
     }
     c.get(BASE).get(T_).int(record).int(0).op('call').u32(i);
   }
 }
-
-const madeVariants = new Map<string, Bytes>();
 
 /** The sections before the code: types, imports, functions, exports (the same for every program). */
 function preamble(variants: number): [number, Bytes][] {
@@ -370,32 +410,80 @@ function preamble(variants: number): [number, Bytes][] {
   ];
 }
 
+/** The kernels, from `finite` on (in function index order), and how to emit each. */
+const KERNELS: Record<Exclude<FunctionName, 'forward' | 'backward'>, () => Bytes> = {
+  finite: () => body(finiteBody),
+  termForward: () => body(termForwardBody),
+  termBackward: () => body(termBackwardBody),
+  fold: () => body(foldBody),
+  chainForward: () => body(chainForwardBody),
+  chainBackward: () =>
+    body((c) => {
+      chainBackwardBody(c, false);
+    }),
+  neurons: () => body(neuronsBody, NEURON_LOCALS),
+  chainBackwardVirtual: () =>
+    body((c) => {
+      chainBackwardBody(c, true);
+    }),
+};
+const KERNEL_NAMES = FUNCTIONS.slice(2) as (keyof typeof KERNELS)[];
+
 let kernelBodies: Bytes[] | undefined;
 
 /**
  * The functions every module shares, from `finite` on (in function index order): they take
  * absolute addresses (the executor adds where `M` starts) and read the tables' bounds from the
- * header, so they are generated once.
+ * header, so one body serves every program.
  */
 function kernels(): Bytes[] {
-  const made: Record<Exclude<FunctionName, 'forward' | 'backward'>, () => Bytes> = {
-    finite: () => body(finiteBody),
-    termForward: () => body(termForwardBody),
-    termBackward: () => body(termBackwardBody),
-    fold: () => body(foldBody),
-    chainForward: () => body(chainForwardBody),
-    chainBackward: () =>
-      body((c) => {
-        chainBackwardBody(c, false);
-      }),
-    neurons: () => body(neuronsBody, NEURON_LOCALS),
-    chainBackwardVirtual: () =>
-      body((c) => {
-        chainBackwardBody(c, true);
-      }),
-  };
-  kernelBodies ??= FUNCTIONS.slice(2).map((name) => made[name as keyof typeof made]());
+  kernelBodies ??= KERNEL_NAMES.map((name) => shared(name, KERNELS[name]));
   return kernelBodies;
+}
+
+/**
+ * Every shared function (kernels by name, then variants by key) emitted afresh: what the code
+ * book in `wasm-book.ts` holds, so that a process need not run the emitters (cold JavaScript
+ * takes milliseconds to emit the kernels). A test checks the book against this.
+ */
+export function emitBook(): [string, Uint8Array][] {
+  return [
+    ...KERNEL_NAMES.map((name): [string, Uint8Array] => [name, KERNELS[name]().view()]),
+    ...everyVariant().map((v): [string, Uint8Array] => [v.key, v.make().view()]),
+  ];
+}
+
+/** A shared function's body: the code book's, else emitted; either once per process. */
+function shared(key: string, make: () => Bytes): Bytes {
+  let made = bodies.get(key);
+  if (made === undefined) {
+    made = fromBook(key) ?? make();
+    bodies.set(key, made);
+  }
+  return made;
+}
+
+const bodies = new Map<string, Bytes>();
+let opened: { text: string; at: Map<string, [number, number]> } | undefined;
+
+/** An entry of the code book, or undefined (not in it, or no `atob` on this host to read it). */
+function fromBook(key: string): Bytes | undefined {
+  if (opened === undefined) {
+    const atob = (globalThis as { atob?: (text: string) => string }).atob;
+    const at = new Map<string, [number, number]>();
+    let start = 0;
+    for (const [name, length] of BOOK_INDEX) {
+      at.set(name, [start, length]);
+      start += length;
+    }
+    opened = { text: atob === undefined ? '' : atob(BOOK_BYTES), at };
+  }
+  const entry = opened.at.get(key);
+  if (entry === undefined || opened.text === '') return undefined;
+  const [start, length] = entry;
+  const bytes = new Uint8Array(length);
+  for (let i = 0; i < length; i++) bytes[i] = opened.text.charCodeAt(start + i);
+  return new Bytes().bytes(bytes);
 }
 
 function termRow({ u, v, tu, tv }: Term, offset: number): number[] {
@@ -548,10 +636,10 @@ function forwardBody(c: Code, { program, recordAt, tableAt, variants }: Emitting
     const rec = recordAt.get(instr)!;
     if (instr.kind === 'op') {
       const { op, a, b } = instr;
-      variants.call(c, `forward ${op} ${a.col} ${b?.col}`, () => opForward(op, a.col, b?.col ?? null), rec);
+      variants.call(c, VARIANT.forward(op, a.col, b?.col ?? null), rec);
       continue;
     }
-    variants.call(c, `start ${instr.c.col}`, () => chainStart(instr.c.col), rec);
+    variants.call(c, VARIANT.start(instr.c.col), rec);
     column(c, instr.d);
     c.set(P[0]);
     const at = tableAt.get(instr)!;
@@ -602,8 +690,7 @@ function backwardBody(c: Code, { program, recordAt, tableAt, variants }: Emittin
       const { op, a, b } = instr;
       const ta = instr.ta!.site;
       const tb = instr.tb?.site ?? null;
-      const key = `backward ${op} ${a.col} ${b?.col} ${ta} ${tb}`;
-      variants.call(c, key, () => opBackward(op, a.col, b?.col ?? null, ta, tb), rec);
+      variants.call(c, VARIANT.backward(op, a.col, b?.col ?? null, ta, tb), rec);
       continue;
     }
     column(c, instr.g);
@@ -611,8 +698,7 @@ function backwardBody(c: Code, { program, recordAt, tableAt, variants }: Emittin
     const at = tableAt.get(instr)!;
     const n = instr.terms.length;
     const start = () => {
-      const site = instr.tc!.site;
-      variants.call(c, `passes ${site} ${n > 1}`, () => startBackward(site, n > 1), rec);
+      variants.call(c, VARIANT.passes(instr.tc!.site, n > 1), rec);
     };
     if (instr.terms.every((t) => t.tu.site && t.tu.at < 0)) {
       // A neuron whose weights' contributions the fold computes: every term, then the bias.
