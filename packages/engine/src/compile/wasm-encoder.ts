@@ -13,6 +13,7 @@ export const OP = {
   br: 0x0c,
   br_if: 0x0d,
   call: 0x10,
+  call_indirect: 0x11,
   select: 0x1b,
   'local.get': 0x20,
   'local.set': 0x21,

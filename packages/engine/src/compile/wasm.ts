@@ -1,7 +1,7 @@
 import { PRIMITIVES, type PrimitiveOp, type WasmWord } from '../ops.js';
 import type { Executor } from './executor.js';
 import type { Instr, Lowered, Ref, Term } from './lower.js';
-import { BOOK_BYTES, BOOK_INDEX } from './wasm-book.js';
+import { BOOK } from './wasm-book.js';
 import { Bytes, Code, F64, I32, V128, module, type SIMD } from './wasm-encoder.js';
 
 /** The parts of the WebAssembly API the back end uses (the engine's types do not assume a DOM or Node). */
@@ -92,17 +92,17 @@ const PROBE: Lowered = {
 };
 
 /**
- * The WebAssembly back end: one module per lowered program, generated once. Each instruction
- * becomes a loop over the tile's samples, two samples per SIMD operation where the op has no
- * call into JavaScript (the lanes are separate samples, so each sample's operations stay
- * eager mode's, in eager mode's order). A chain's terms are rows of a table in memory, run by
- * one shared function per direction, so the module grows with the number of instructions,
- * not of weights: a few kilobytes for the demo's network.
+ * The WebAssembly back end: one module for every program, compiled once per process, and an
+ * instance of it per program, whose memory starts with the program's tables (see
+ * {@link layout}). Each instruction is a call of a function that loops over the tile's
+ * samples, two samples per SIMD operation where the op has no call into JavaScript (the lanes
+ * are separate samples, so each sample's operations stay eager mode's, in eager mode's
+ * order). A chain's terms are rows of a table, run by one shared function per direction.
  */
 export class WasmExecutor implements Executor {
   M: Float64Array;
-  /** The module's bytes, for tests that read it back. */
-  readonly bytes: Uint8Array;
+  /** The program's tables (the first words of its memory), for tests that read them back. */
+  readonly table: Int32Array;
   private readonly memory: WasmMemory;
   /** Where `M` starts in the memory: the term tables come first. */
   private readonly offset: number;
@@ -117,13 +117,15 @@ export class WasmExecutor implements Executor {
 
   constructor(program: Lowered) {
     const wasm = api()!;
-    const { bytes, offset } = generate(program);
-    this.bytes = bytes;
+    const module = sharedModule(wasm);
+    const { table, offset } = layout(program);
+    this.table = table;
     this.offset = offset;
     // The fold's scratch area (a layer's inputs, sample-major) follows the columns.
     this.columns = program.columns + program.widest;
     this.memory = new wasm.Memory({ initial: Math.ceil((offset + 16) / PAGE) });
-    const instance = new wasm.Instance(new wasm.Module(bytes), {
+    new Int32Array(this.memory.buffer, 0, table.length).set(table);
+    const instance = new wasm.Instance(module, {
       m: { memory: this.memory, exp: Math.exp, log: Math.log, tanh: Math.tanh, pow: Math.pow },
     });
     this.run = instance.exports as unknown as WasmExecutor['run'];
@@ -161,8 +163,8 @@ export class WasmExecutor implements Executor {
   }
 }
 
-// Every generated function takes four i32 parameters (forward and backward use the first two,
-// base and T; finite uses from and to; the term functions take (base, T, row, column) and copy
+// Every function of the module takes four i32 parameters (forward and backward use the first
+// two, base and T; finite uses from and to; the term functions take (base, T, row, column) and copy
 // the last two to locals) and has the same locals, so the helpers below share their indices.
 const BASE = 0;
 const T_ = 1;
@@ -207,92 +209,85 @@ function fn(name: FunctionName): number {
   return CALLS.length + FUNCTIONS.indexOf(name);
 }
 
-/** Calls a chain kernel for the tile: its term table (or one term's row) at `table`, the column address in `local`. */
-function kernel(c: Code, name: FunctionName, table: number, local: number): void {
-  c.get(BASE).get(T_).int(table).get(local).op('call').u32(fn(name));
-}
-
-/** The first of a module's variants (see {@link Variants}). */
+/** The first of the module's variants (see {@link everyVariant}). */
 const VARIANTS = CALLS.length + FUNCTIONS.length;
 
 /**
- * Bytes 0-31 of memory: where the fold's groups start and end, where the neurons' rows start
- * and end, and the column where the fold's scratch area starts, for the kernels, which are the
- * same for every program.
+ * Bytes 0-31 of memory, for the module's functions, which are the same for every program:
+ * where the fold's groups start and end, where the neurons' rows start and end, the column
+ * where the fold's scratch area starts, where the forward pass's list of calls starts, where
+ * the backward pass's starts and where it ends.
  */
 const HEADER = 32;
 
-/** The module for a lowered program, and where its memory's numbers start (after the term tables). */
-export function generate(program: Lowered): { bytes: Uint8Array; offset: number } {
+/**
+ * A lowered program's tables, the first words of its module's memory, and where its numbers
+ * (`M`) start after them. The module's code is the same for every program (see
+ * {@link sharedModule}); only these tables differ.
+ */
+export function layout(program: Lowered): { table: Int32Array; offset: number } {
   const { instrs, groupParam, groupStart, groupColumns, neurons } = program;
-  const terms = instrs.reduce((n, instr) => n + (instr.kind === 'chain' ? instr.terms.length : 0), 0);
-  const words =
-    HEADER / 4 +
-    instrs.length * RECORD +
-    terms * 8 +
-    groupParam.length * 3 +
-    groupColumns.length +
-    neurons.length;
-  const offset = Math.ceil((words * 4) / 16) * 16 + 16;
-  // Header, then a record per instruction (see {@link record}), then the chains' term tables,
-  // 8 i32 per term: kind (bit 0: u is a column, bit 1: v is), u, v (a column, or a scalar's byte
-  // address), tu mode (1: store, a site; 0: add), tu column, tv mode, tv column.
-  const rows: number[] = [0, 0, 0, 0, program.columns, 0, 0, 0];
+  // Header (see {@link HEADER}), then a record per instruction (see {@link record}), then the
+  // chains' term tables, 8 i32 per term: kind (bit 0: u is a column, bit 1: v is), u, v (a
+  // column, or a scalar's byte address), tu mode (1: store, a site; 0: add), tu column, tv
+  // mode, tv column; then the fold's tables, the neurons', and the two lists of calls.
+  const rows: number[] = [];
   const recordAt = new Map<Instr, number>();
-  for (const instr of instrs) {
-    recordAt.set(instr, rows.length * 4);
-    rows.push(...record(instr, offset));
-  }
   const tableAt = new Map<Instr, number>();
-  for (const instr of instrs) {
-    if (instr.kind !== 'chain') continue;
-    tableAt.set(instr, rows.length * 4);
-    // The first row's last word holds the chain's number of terms, for the blocked loop.
-    instr.terms.forEach((t, j) => rows.push(...termRow(t, offset), j === 0 ? instr.terms.length : 0));
-  }
-  // Then the fold's groups (parameter, sites, first site) and their site columns.
-  rows[0] = rows.length * 4;
-  groupParam.forEach((param, q) => rows.push(param, groupStart[q + 1]! - groupStart[q]!, groupStart[q]!));
-  rows[1] = rows.length * 4;
-  for (const column of groupColumns) rows.push(column);
-  // Then the neurons whose weights' sites the fold computes.
-  rows[2] = rows.length * 4;
-  for (const word of neurons) rows.push(word);
-  rows[3] = rows.length * 4;
-
-  // The program's own code is two lists of calls; the functions they call are shared.
-  const variants = new Variants();
-  const emitting = { program, recordAt, tableAt, variants };
-  const forward = body((c) => {
-    forwardBody(c, emitting);
-  });
-  const backward = body((c) => {
-    backwardBody(c, emitting);
-  });
-  const code = new Bytes().u32(2 + kernels().length + variants.bodies.length);
-  for (const b of [forward, backward, ...kernels(), ...variants.bodies]) code.sized(b);
-
-  const data = new Bytes().u32(1).u32(0).byte(0x41).i32(0).byte(0x0b);
-  const table = new DataView(new ArrayBuffer(rows.length * 4));
-  rows.forEach((x, i) => {
-    table.setInt32(i * 4, x, true);
-  });
-  data.sized(new Bytes().bytes(new Uint8Array(table.buffer)));
-  const bytes = module([...preamble(variants.bodies.length), [10, code], [11, data]]);
-  return { bytes, offset };
+  // Addresses of scalars in M depend on where M starts, so the rows are made twice: first
+  // to count them, then with the offset.
+  const rowsFor = (offset: number) => {
+    rows.length = 0;
+    for (let w = 0; w < HEADER / 4; w++) rows.push(w === 4 ? program.columns : 0);
+    for (const instr of instrs) {
+      recordAt.set(instr, rows.length * 4);
+      rows.push(...record(instr, offset));
+    }
+    for (const instr of instrs) {
+      if (instr.kind !== 'chain') continue;
+      tableAt.set(instr, rows.length * 4);
+      // The first row's last word holds the chain's number of terms, for the blocked loop.
+      instr.terms.forEach((t, j) => rows.push(...termRow(t, offset), j === 0 ? instr.terms.length : 0));
+    }
+    // Then the fold's groups (parameter, sites, first site) and their site columns.
+    rows[0] = rows.length * 4;
+    groupParam.forEach((param, q) => rows.push(param, groupStart[q + 1]! - groupStart[q]!, groupStart[q]!));
+    rows[1] = rows.length * 4;
+    for (const column of groupColumns) rows.push(column);
+    // Then the neurons whose weights' sites the fold computes.
+    rows[2] = rows.length * 4;
+    for (const word of neurons) rows.push(word);
+    rows[3] = rows.length * 4;
+    // Then the program's own code: the forward and the backward pass as lists of calls.
+    const emitting = { program, recordAt, tableAt, rows };
+    rows[5] = rows.length * 4;
+    forwardCalls(emitting);
+    rows[6] = rows.length * 4;
+    backwardCalls(emitting);
+    rows[7] = rows.length * 4;
+    return Math.ceil((rows.length * 4) / 16) * 16 + 16;
+  };
+  const offset = rowsFor(rowsFor(0));
+  return { table: Int32Array.from(rows), offset };
 }
 
-/** A program's module being made: its instructions' records and chains' tables (byte addresses), the variants it calls. */
+/** A program's tables being made: its instructions' records and chains' tables (byte addresses), the rows so far. */
 interface Emitting {
   readonly program: Lowered;
   readonly recordAt: Map<Instr, number>;
   readonly tableAt: Map<Instr, number>;
-  readonly variants: Variants;
+  readonly rows: number[];
 }
 
-/** Words per instruction record: d, a, b, g, ta, tb (columns, or scalars' byte addresses), pad, k (an f64). */
-const RECORD = 10;
+/**
+ * Appends a call to a program's list: function `index` with (base, T, `arg`, the address of
+ * column `col` in the tile). Variants take their record as `arg` and ignore the last.
+ */
+function call({ rows }: Emitting, index: number, arg: number, col = 0): void {
+  rows.push(index, arg, col);
+}
 
+/** An instruction's record, ten words: d, a, b, g, ta, tb (columns, or scalars' byte addresses), pad, k (an f64). */
 function record(instr: Instr, offset: number): number[] {
   const at = (r: Ref | null) => (r === null ? 0 : r.col ? r.at : offset + r.at * 8);
   const k = new Int32Array(new Float64Array([instr.kind === 'op' ? instr.k : 0]).buffer);
@@ -359,28 +354,24 @@ function everyVariant(): Variant[] {
   return all;
 }
 
-/**
- * The shared functions one program calls, each taken from the code book (or made, once per
- * process, if the book lacks it) and given a function index in this module in the order first
- * asked for.
- */
-class Variants {
-  readonly bodies: Bytes[] = [];
-  private readonly index = new Map<string, number>();
+let variantIndex: Map<string, number> | undefined;
 
-  /** Emits a call of `variant` on the record at `record`. */
-  call(c: Code, variant: Variant, record: number): void {
-    let i = this.index.get(variant.key);
-    if (i === undefined) {
-      i = VARIANTS + this.bodies.push(shared(variant.key, variant.make)) - 1;
-      this.index.set(variant.key, i);
-    }
-    c.get(BASE).get(T_).int(record).int(0).op('call').u32(i);
-  }
+/** The function index of a variant in the module (they follow the kernels, in {@link everyVariant}'s order). */
+function variantAt(variant: Variant): number {
+  variantIndex ??= new Map(everyVariant().map((v, i) => [v.key, VARIANTS + i]));
+  return variantIndex.get(variant.key)!;
 }
 
-/** The sections before the code: types, imports, functions, exports (the same for every program). */
-function preamble(variants: number): [number, Bytes][] {
+/**
+ * The module every program runs, emitted afresh: JavaScript's `Math` functions and the memory
+ * imported; `forward` and `backward`, which run a program's lists of calls; the kernels; every
+ * variant; and a table of all functions for those calls. The code book (`wasm-book.ts`) holds
+ * these bytes, so that a process need not run the emitters (cold JavaScript took milliseconds
+ * to emit them); a test checks the book against this.
+ */
+export function emitModule(): Uint8Array {
+  const variants = everyVariant();
+  const count = CALLS.length + FUNCTIONS.length + variants.length;
   const four = [I32, I32, I32, I32];
   const types = new Bytes().u32(4);
   types.byte(0x60).u32(1).byte(F64).u32(1).byte(F64); // 0: f64 -> f64
@@ -397,17 +388,60 @@ function preamble(variants: number): [number, Bytes][] {
       .byte(0x00)
       .u32(name === 'pow' ? 1 : 0),
   );
-  const functions = new Bytes().u32(FUNCTIONS.length + variants);
+  const functions = new Bytes().u32(FUNCTIONS.length + variants.length);
   for (const name of FUNCTIONS) functions.u32(name === 'finite' ? 3 : 2);
-  for (let v = 0; v < variants; v++) functions.u32(2);
+  for (let v = 0; v < variants.length; v++) functions.u32(2);
+  // A table of every function (imports too, so that an index is the function's own).
+  const table = new Bytes().u32(1).byte(0x70).byte(0x00).u32(count);
   const exports = new Bytes().u32(EXPORTED.length);
   for (const name of EXPORTED) exports.name(name).byte(0x00).u32(fn(name));
-  return [
+  const elements = new Bytes().u32(1).u32(0).byte(0x41).i32(0).byte(0x0b).u32(count);
+  for (let i = 0; i < count; i++) elements.u32(i);
+  const code = new Bytes().u32(FUNCTIONS.length + variants.length);
+  const bodies = [
+    body((c) => {
+      dispatchBody(c, 20);
+    }),
+    body((c) => {
+      dispatchBody(c, 24);
+    }),
+    ...KERNEL_NAMES.map((name) => KERNELS[name]()),
+    ...variants.map((v) => v.make()),
+  ];
+  for (const b of bodies) code.sized(b);
+  return module([
     [1, types],
     [2, imports],
     [3, functions],
+    [4, table],
     [7, exports],
-  ];
+    [9, elements],
+    [10, code],
+  ]);
+}
+
+/**
+ * `forward` (the list's bounds in header bytes 20 and 24) and `backward` (24 and 28): each
+ * entry of the list, three words (a function's index, an argument, a column), becomes
+ * `f(base, T, argument, the column's byte address in the tile)`.
+ */
+function dispatchBody(c: Code, bounds: number): void {
+  c.int(0).loadI32(bounds).set(I);
+  c.int(0)
+    .loadI32(bounds + 4)
+    .set(END);
+  c.op('block').byte(0x40);
+  c.op('loop').byte(0x40);
+  c.get(I).get(END).op('i32.ge_u').op('br_if').u32(1);
+  c.get(BASE).get(T_);
+  c.get(I).loadI32(4);
+  c.get(T_).get(I).loadI32(8).op('i32.mul').get(BASE).op('i32.add').int(3).op('i32.shl');
+  c.get(I).loadI32(0);
+  c.op('call_indirect').u32(2).byte(0x00);
+  c.get(I).int(12).op('i32.add').set(I);
+  c.op('br').u32(0);
+  c.op('end');
+  c.op('end');
 }
 
 /** The kernels, from `finite` on (in function index order), and how to emit each. */
@@ -429,61 +463,22 @@ const KERNELS: Record<Exclude<FunctionName, 'forward' | 'backward'>, () => Bytes
 };
 const KERNEL_NAMES = FUNCTIONS.slice(2) as (keyof typeof KERNELS)[];
 
-let kernelBodies: Bytes[] | undefined;
-
-/**
- * The functions every module shares, from `finite` on (in function index order): they take
- * absolute addresses (the executor adds where `M` starts) and read the tables' bounds from the
- * header, so one body serves every program.
- */
-function kernels(): Bytes[] {
-  kernelBodies ??= KERNEL_NAMES.map((name) => shared(name, KERNELS[name]));
-  return kernelBodies;
+/** The module's bytes: the code book's, or (on a host without `atob` to read it) emitted. */
+export function moduleBytes(): Uint8Array {
+  const atob = (globalThis as { atob?: (text: string) => string }).atob;
+  if (atob === undefined) return emitModule();
+  const text = atob(BOOK);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return bytes;
 }
 
-/**
- * Every shared function (kernels by name, then variants by key) emitted afresh: what the code
- * book in `wasm-book.ts` holds, so that a process need not run the emitters (cold JavaScript
- * takes milliseconds to emit the kernels). A test checks the book against this.
- */
-export function emitBook(): [string, Uint8Array][] {
-  return [
-    ...KERNEL_NAMES.map((name): [string, Uint8Array] => [name, KERNELS[name]().view()]),
-    ...everyVariant().map((v): [string, Uint8Array] => [v.key, v.make().view()]),
-  ];
-}
+let compiled: { api: WasmApi; module: object } | undefined;
 
-/** A shared function's body: the code book's, else emitted; either once per process. */
-function shared(key: string, make: () => Bytes): Bytes {
-  let made = bodies.get(key);
-  if (made === undefined) {
-    made = fromBook(key) ?? make();
-    bodies.set(key, made);
-  }
-  return made;
-}
-
-const bodies = new Map<string, Bytes>();
-let opened: { text: string; at: Map<string, [number, number]> } | undefined;
-
-/** An entry of the code book, or undefined (not in it, or no `atob` on this host to read it). */
-function fromBook(key: string): Bytes | undefined {
-  if (opened === undefined) {
-    const atob = (globalThis as { atob?: (text: string) => string }).atob;
-    const at = new Map<string, [number, number]>();
-    let start = 0;
-    for (const [name, length] of BOOK_INDEX) {
-      at.set(name, [start, length]);
-      start += length;
-    }
-    opened = { text: atob === undefined ? '' : atob(BOOK_BYTES), at };
-  }
-  const entry = opened.at.get(key);
-  if (entry === undefined || opened.text === '') return undefined;
-  const [start, length] = entry;
-  const bytes = new Uint8Array(length);
-  for (let i = 0; i < length; i++) bytes[i] = opened.text.charCodeAt(start + i);
-  return new Bytes().bytes(bytes);
+/** The module, compiled once per `WebAssembly` object. */
+function sharedModule(wasm: WasmApi): object {
+  if (compiled?.api !== wasm) compiled = { api: wasm, module: new wasm.Module(moduleBytes()) };
+  return compiled.module;
 }
 
 function termRow({ u, v, tu, tv }: Term, offset: number): number[] {
@@ -631,20 +626,19 @@ function contribute(c: Code, site: boolean, p: number, simd: boolean, value: () 
   store(c, simd);
 }
 
-function forwardBody(c: Code, { program, recordAt, tableAt, variants }: Emitting): void {
+function forwardCalls(e: Emitting): void {
+  const { program, recordAt, tableAt } = e;
   for (const instr of program.instrs) {
     const rec = recordAt.get(instr)!;
     if (instr.kind === 'op') {
       const { op, a, b } = instr;
-      variants.call(c, VARIANT.forward(op, a.col, b?.col ?? null), rec);
+      call(e, variantAt(VARIANT.forward(op, a.col, b?.col ?? null)), rec);
       continue;
     }
-    variants.call(c, VARIANT.start(instr.c.col), rec);
-    column(c, instr.d);
-    c.set(P[0]);
+    call(e, variantAt(VARIANT.start(instr.c.col)), rec);
     const at = tableAt.get(instr)!;
-    if (instr.terms.every((t) => !t.u.col && t.v.col)) kernel(c, 'chainForward', at, P[0]);
-    else for (let j = 0; j < instr.terms.length; j++) kernel(c, 'termForward', at + j * ROW, P[0]);
+    if (instr.terms.every((t) => !t.u.col && t.v.col)) call(e, fn('chainForward'), at, instr.d);
+    else for (let j = 0; j < instr.terms.length; j++) call(e, fn('termForward'), at + j * ROW, instr.d);
   }
 }
 
@@ -682,37 +676,35 @@ function simdOf(op: PrimitiveOp): boolean {
   return vectorisable(row.da) && (row.db === undefined || vectorisable(row.db));
 }
 
-function backwardBody(c: Code, { program, recordAt, tableAt, variants }: Emitting): void {
+function backwardCalls(e: Emitting): void {
+  const { program, recordAt, tableAt } = e;
   for (let j = program.backward - 1; j >= 0; j--) {
     const instr = program.instrs[j]!;
     const rec = recordAt.get(instr)!;
     if (instr.kind === 'op') {
       const { op, a, b } = instr;
-      const ta = instr.ta!.site;
-      const tb = instr.tb?.site ?? null;
-      variants.call(c, VARIANT.backward(op, a.col, b?.col ?? null, ta, tb), rec);
+      const variant = VARIANT.backward(op, a.col, b?.col ?? null, instr.ta!.site, instr.tb?.site ?? null);
+      call(e, variantAt(variant), rec);
       continue;
     }
-    column(c, instr.g);
-    c.set(P[3]);
     const at = tableAt.get(instr)!;
     const n = instr.terms.length;
     const start = () => {
-      variants.call(c, VARIANT.passes(instr.tc!.site, n > 1), rec);
+      call(e, variantAt(VARIANT.passes(instr.tc!.site, n > 1)), rec);
     };
     if (instr.terms.every((t) => t.tu.site && t.tu.at < 0)) {
       // A neuron whose weights' contributions the fold computes: every term, then the bias.
-      kernel(c, 'chainBackwardVirtual', at, P[3]);
+      call(e, fn('chainBackwardVirtual'), at, instr.g);
       start();
       continue;
     }
     if (n > 1 && instr.terms.every((t) => !t.u.col && t.v.col && t.tu.site && !t.tv.site)) {
-      kernel(c, 'chainBackward', at, P[3]);
+      call(e, fn('chainBackward'), at, instr.g);
     } else {
-      for (let t = n - 1; t >= 1; t--) kernel(c, 'termBackward', at + t * ROW, P[3]);
+      for (let t = n - 1; t >= 1; t--) call(e, fn('termBackward'), at + t * ROW, instr.g);
     }
     start();
-    kernel(c, 'termBackward', at, P[3]);
+    call(e, fn('termBackward'), at, instr.g);
   }
 }
 
