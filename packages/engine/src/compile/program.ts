@@ -566,8 +566,8 @@ export class Program {
     try {
       return new WasmExecutor(lowered);
     } catch (e) {
-      // Under 'auto', a program this host will not instantiate (say, the memory for its
-      // tables is refused) runs on the interpreter instead, with the same numbers.
+      // Under 'auto', a module this host will not compile (say, too large for a browser's
+      // main thread) runs on the interpreter instead, with the same numbers.
       if (!this.auto) throw e;
       this.chosen = 'interpreter';
       return new Interpreter(lowered);

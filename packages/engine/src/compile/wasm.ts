@@ -1194,6 +1194,13 @@ const Q = 32;
 const LEFT = 33;
 const LAST = 34;
 const TMP = 35;
+/** Steps from one sample to the next (8 or -8 bytes in a column, a row of the scratch area), samples left. */
+const DI = 36;
+const DQ = 37;
+const LEFT_SAMPLES = 38;
+/** The first sample's byte offset in a column, and its row's in the scratch area. */
+const I0 = 39;
+const ROW0 = 40;
 
 /**
  * neurons(base, T, count, at): the fold of the weights whose sites the backward pass did not
@@ -1212,6 +1219,8 @@ function neuronsBody(c: Code): void {
   c.get(2).set(TMP);
   c.get(DESC).op('if').byte(0x40).int(0).get(TMP).op('i32.sub').set(TMP).op('end');
   c.get(TMP).int(3).op('i32.shl').set(END);
+  c.int(-8).int(8).get(DESC).op('select').set(DI);
+  c.get(END).int(8).op('i32.sub').int(0).get(DESC).op('select').set(I0);
   c.int(0).loadI32(16).set(TMP);
   column(c, TMP, true);
   c.set(SCRATCH);
@@ -1233,31 +1242,14 @@ function neuronsBody(c: Code): void {
     c.simd(name).u32(3).u32(0).byte(k);
   /** Sample after sample (descending when DESC): I the sample's byte offset in a column, Q its row of the scratch area plus J. */
   const samples = (emit: () => void) => {
-    c.get(DESC).op('if').byte(0x40);
-    c.get(END).int(8).op('i32.sub').set(I);
-    c.get(SCRATCH)
-      .get(J)
-      .op('i32.add')
-      .get(I)
-      .int(3)
-      .op('i32.shr_u')
-      .get(STRIDE)
-      .op('i32.mul')
-      .op('i32.add')
-      .set(Q);
+    c.get(I0).set(I);
+    c.get(SCRATCH).get(J).op('i32.add').get(ROW0).op('i32.add').set(Q);
+    c.get(END).int(3).op('i32.shr_u').set(LEFT_SAMPLES);
     c.op('loop').byte(0x40);
     emit();
-    c.get(Q).get(STRIDE).op('i32.sub').set(Q);
-    c.get(I).int(8).op('i32.sub').tee(I).int(0).op('i32.ge_s').op('br_if').u32(0);
-    c.op('end');
-    c.op('else');
-    c.int(0).set(I);
-    c.get(SCRATCH).get(J).op('i32.add').set(Q);
-    c.op('loop').byte(0x40);
-    emit();
-    c.get(Q).get(STRIDE).op('i32.add').set(Q);
-    c.get(I).int(8).op('i32.add').tee(I).get(END).op('i32.lt_u').op('br_if').u32(0);
-    c.op('end');
+    c.get(Q).get(DQ).op('i32.add').set(Q);
+    c.get(I).get(DI).op('i32.add').set(I);
+    c.get(LEFT_SAMPLES).int(1).op('i32.sub').tee(LEFT_SAMPLES).op('br_if').u32(0);
     c.op('end');
   };
   const gm = () => {
@@ -1314,6 +1306,19 @@ function neuronsBody(c: Code): void {
   c.get(LAYER).get(LAST).op('i32.ge_u').op('br_if').u32(1);
   c.get(LAYER).loadI32(0).int(3).op('i32.shl').set(STRIDE);
   c.get(LAYER).loadI32(4).set(LEFT);
+  // Descending: from the last sample back, a column's 8 bytes and a scratch row at a time.
+  c.int(0).get(STRIDE).op('i32.sub').get(STRIDE).get(DESC).op('select').set(DQ);
+  c.get(END)
+    .int(3)
+    .op('i32.shr_u')
+    .int(1)
+    .op('i32.sub')
+    .get(STRIDE)
+    .op('i32.mul')
+    .int(0)
+    .get(DESC)
+    .op('select')
+    .set(ROW0);
   c.get(LAYER).int(8).op('i32.add').set(XS);
   // The layer's inputs, sample-major: scratch[i * J + j] = x_j[i].
   c.int(0).set(J);
@@ -1339,7 +1344,6 @@ function neuronsBody(c: Code): void {
   c.int(0).set(J);
   // Then the rest in the widest blocks that fit: a lone pair's sum waits on itself each sample.
   pairs(6);
-  pairs(4);
   pairs(2);
   pairs(1);
   // An odd weight out: one scalar sum.
