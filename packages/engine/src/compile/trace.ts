@@ -73,7 +73,8 @@ function dependsOnParameter(v: Value, created: Set<Value>, params: ParameterSet)
     const u = stack.pop()!;
     if (params.has(u)) return true;
     if (!created.has(u)) continue;
-    for (const child of u.children) {
+    for (const child of [u._a, u._b]) {
+      if (child === null) continue;
       if (!seen.has(child)) {
         seen.add(child);
         stack.push(child);
@@ -114,8 +115,8 @@ function record(
     } else if (v.op === '') {
       node = { kind: 'const', value: v._data };
     } else {
-      const a = position.get(v.children[0]!)!;
-      const b = v.children.length > 1 ? position.get(v.children[1]!)! : -1;
+      const a = position.get(v._a!)!;
+      const b = v._b === null ? -1 : position.get(v._b)!;
       node = { kind: 'op', op: v.op, a, b, arg: v.arg };
       grad = needsGrad[a]! || (b >= 0 && needsGrad[b]!);
     }
@@ -129,17 +130,16 @@ function record(
   // values made outside the function.
   // Then from every other op made inside the function, in the order it was made: eager mode
   // computes (and checks) values that no output uses, so compiled mode does too.
+  // (Inputs are made before `created` starts collecting, so they are leaves here.)
+  const operand = (v: Value, i: number): Value | undefined =>
+    i < 2 && created.has(v) ? ((i === 0 ? v._a : v._b) ?? undefined) : undefined;
+  const placed = (v: Value) => position.has(v);
+  for (const out of outputs) if (!placed(out)) postOrder(out, operand, placed, place);
   const unused: number[] = [];
-  const dead = [...created].filter((v) => v.op !== '' && !inputIndex.has(v));
-  for (const out of [...outputs, ...dead]) {
-    if (position.has(out)) continue;
-    postOrder(
-      out,
-      (v, i) => (created.has(v) && !inputIndex.has(v) ? v.children[i] : undefined),
-      (v) => position.has(v),
-      place,
-    );
-    if (!outputs.includes(out)) unused.push(position.get(out)!);
+  for (const v of created) {
+    if (v.op === '' || placed(v)) continue;
+    postOrder(v, operand, placed, place);
+    unused.push(position.get(v)!);
   }
   return { nodes, outputs: outputs.map((o) => position.get(o)!), needsGrad, unused };
 }

@@ -1,7 +1,9 @@
 /**
  * Places `root` and every node below it not placed yet, depth first, operands left to right,
  * each after its operands: micrograd's (and eager mode's) topological order. Iterative, so a
- * graph of any depth is safe.
+ * graph of any depth is safe. The graph must be acyclic (Values and tapes are): then a node
+ * not placed yet is never on the stack already (it would be its own ancestor), so no set of
+ * nodes seen is needed.
  *
  * @param operand - a node's `i`-th operand, or undefined past the last (a leaf has none)
  * @param placed - whether a node is placed already (by this walk or an earlier one)
@@ -15,7 +17,6 @@ export function postOrder<T>(
 ): void {
   const stack = [root];
   const next = [0];
-  const seen = new Set([root]);
   while (stack.length > 0) {
     const top = stack.length - 1;
     const node = stack[top]!;
@@ -23,8 +24,7 @@ export function postOrder<T>(
     const child = operand(node, i);
     if (child !== undefined) {
       next[top] = i + 1;
-      if (!placed(child) && !seen.has(child)) {
-        seen.add(child);
+      if (!placed(child)) {
         stack.push(child);
         next.push(0);
       }
