@@ -132,7 +132,7 @@ describe.each(backends)('compiled mode, %s back end, equals eager mode bit for b
     expectSame(both(backend, params, (x) => model.forward(x), descending, 2, data));
   });
 
-  it('tile by tile with every tile kept, when a batch is larger than a tile that stays in cache', () => {
+  it('tile by tile, each in cache and recomputed, when a batch is larger than a tile that stays in cache', () => {
     const rand = lcg(11);
     const data = Array.from({ length: 9001 * 2 }, () => rand() * 2 - 1);
     const ascending = (outs: Value[][]) =>
@@ -143,12 +143,32 @@ describe.each(backends)('compiled mode, %s back end, equals eager mode bit for b
     const program = compile((x) => model.forward(x), { inputs: 2, backend, reduce: ascending });
     program.run(data);
     const plans = (program as unknown as { plans: Map<number, { tiles: number; kept: boolean }> }).plans;
-    expect(plans.get(9001)).toMatchObject({ kept: true });
+    expect(plans.get(9001)).toMatchObject({ kept: false });
     expect(plans.get(9001)!.tiles).toBeGreaterThan(1);
 
     expectSame(both(backend, params, (x) => model.forward(x), ascending, 2, data));
     expectSame(both(backend, params, (x) => model.forward(x), descending, 2, data));
   }, 60_000);
+
+  it('tile by tile with every tile kept, when a sample fills much of the cache', () => {
+    // A cache of 64 numbers holds fewer than a block of samples' columns: tiles are kept.
+    setTileBudget(1 << 23, 64);
+    const rand = lcg(12);
+    const data = Array.from({ length: 301 * 2 }, () => rand() * 2 - 1);
+    const ascending = (outs: Value[][]) =>
+      pySum(outs.map((o) => o[0]!))
+        .div(outs.length)
+        .add(pySum(params.map((p) => p.mul(p))));
+    const descending = (outs: Value[][]) => pySum([...outs].reverse().map((o) => o[1]!)).mul(0.5);
+    const program = compile((x) => model.forward(x), { inputs: 2, backend, reduce: ascending });
+    program.run(data);
+    const plans = (program as unknown as { plans: Map<number, { tiles: number; kept: boolean }> }).plans;
+    expect(plans.get(301)).toMatchObject({ kept: true });
+    expect(plans.get(301)!.tiles).toBeGreaterThan(1);
+
+    expectSame(both(backend, params, (x) => model.forward(x), ascending, 2, data));
+    expectSame(both(backend, params, (x) => model.forward(x), descending, 2, data));
+  });
 
   it('for a batch of 100,000 samples', () => {
     const w = new Value(0.75);

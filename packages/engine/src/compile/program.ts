@@ -37,15 +37,22 @@ export interface CompileOptions {
  */
 let tileBudget = 1 << 23;
 
-/** @internal For tests: the memory budget of one tile, in numbers (small budgets make many tiles). */
-export function setTileBudget(numbers: number): void {
+/** Numbers one tile's columns should take at most, to stay in cache (1 MB). */
+let tileCache = 1 << 17;
+
+/**
+ * @internal For tests: the memory budget of one tile and the size of a tile that stays in
+ * cache, in numbers (small budgets make many tiles).
+ */
+export function setTileBudget(numbers: number, cache = 1 << 17): void {
   tileBudget = numbers;
+  tileCache = cache;
 }
+
+/** Samples the WebAssembly kernels take at a time (a tile of fewer runs them at half speed). */
+const BLOCK = 12;
 /** Stands for the reduction where only the samples' outputs are replayed. */
 const NO_REDUCTION: Tape = { nodes: [], outputs: [], needsGrad: [] };
-
-/** Numbers one tile's columns should take at most, to stay in cache (1 MB). */
-const CACHE = 1 << 17;
 
 /** Batch sizes whose plans (reduction and buffers) are kept: least recently used go first. */
 const PLANS = 8;
@@ -502,9 +509,12 @@ export class Program {
 
   /**
    * Samples per tile (even) and tiles for a batch. Tiles are sized so that one tile's columns
-   * stay in the processor's cache (about a megabyte) and are all kept (`kept`) when the whole
-   * batch fits the memory budget; otherwise as few tiles as the budget allows share one set of
-   * columns, each recomputing its forward pass for its backward pass.
+   * stay in the processor's cache (about a megabyte). Where such a tile holds a block of
+   * samples for the kernels, the tiles share one set of columns and each recomputes its
+   * forward pass for its backward pass: a forward pass in cache costs less than reading back
+   * columns that left it. Otherwise (a sample's columns fill much of the cache) every tile
+   * keeps its own columns (`kept`) while the batch fits the memory budget, and past that as
+   * few tiles as the budget allows share one set, recomputing.
    */
   private tiling(sample: SampleProgram, count: number): { T: number; tiles: number; kept: boolean } {
     const columns = Math.max(1, sample.exec.columns);
@@ -513,7 +523,10 @@ export class Program {
       const T = Math.ceil(count / tiles);
       return { T: T + (T & 1), tiles };
     };
-    const small = split(Math.max(2, Math.floor(Math.min(CACHE, tileBudget) / columns) & ~1));
+    const fit = Math.floor(Math.min(tileCache, tileBudget) / columns) & ~1;
+    const small = split(Math.max(2, fit));
+    if (small.tiles === 1) return { ...small, kept: true };
+    if (fit >= BLOCK) return { ...small, kept: false };
     if (small.tiles * small.T * columns <= tileBudget) return { ...small, kept: true };
     const large = split(Math.max(2, Math.floor(tileBudget / columns) & ~1));
     return { ...large, kept: large.tiles === 1 };
