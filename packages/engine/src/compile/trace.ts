@@ -39,7 +39,7 @@ export function trace(
   inputsNeedGrad: boolean,
 ): Tape {
   const inputs = Array.from({ length: count }, (_, i) => {
-    const x = new Value(0, { label: `input ${i}` });
+    const x = new Value(0, `input ${i}`);
     x._symbolic = true;
     return x;
   });
