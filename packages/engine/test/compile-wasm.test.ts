@@ -5,7 +5,7 @@ import { Value, compile } from '../src/index.js';
 import { lower } from '../src/compile/lower.js';
 import { ParameterSet, trace } from '../src/compile/trace.js';
 import { BOOK } from '../src/compile/wasm-book.js';
-import { emitModule, layout, moduleBytes } from '../src/compile/wasm.js';
+import { emitModule, layout, moduleBytes, pairs } from '../src/compile/wasm.js';
 import { TinyMLP } from './compile-workloads.js';
 
 function forward(op: PrimitiveOp, x: number, k: number): number {
@@ -46,6 +46,29 @@ describe('the WebAssembly back end', () => {
     // Eight words per term, a record per instruction, and the two lists of calls.
     expect(table.length).toBeGreaterThan(8 * terms);
     expect(table.length * 4).toBeLessThan(24_000);
+  });
+
+  it('runs the backward passes of the neurons of a layer two at a time', () => {
+    // Each hidden layer's 16 neurons make 8 pairs; the output neuron has no partner.
+    expect(pairs(lowered).size).toBe(16);
+    const program = compile(([x0, x1, y]) => [model.forward([x0!, x1!])[0]!.mul(y!.neg()).add(1).relu()], {
+      inputs: 3,
+      backend: 'wasm',
+    });
+    const batch = [0.5, -1.5, 1, -0.25, 2, -1, 1.25, 0.75, 1];
+    for (const p of program.parameters) p.grad = 0;
+    program.run(batch);
+    const compiled = program.parameters.map((p) => p.grad);
+    for (const p of program.parameters) p.grad = 0;
+    let loss = new Value(0);
+    for (let i = 0; i < batch.length; i += 3) {
+      const [x0, x1, y] = batch.slice(i, i + 3).map((v) => new Value(v));
+      loss = loss.add(model.forward([x0!, x1!])[0]!.mul(y!.neg()).add(1).relu());
+    }
+    loss.backward();
+    program.parameters.forEach((p, k) => {
+      expect(Object.is(p.grad, compiled[k]), `parameter ${k}`).toBe(true);
+    });
   });
 
   it('reads the module from a code book that holds what the emitters make', () => {

@@ -200,6 +200,7 @@ const FUNCTIONS = [
   'chainBackward',
   'neurons',
   'chainBackwardVirtual',
+  'pairBackward',
 ] as const;
 type FunctionName = (typeof FUNCTIONS)[number];
 const EXPORTED: readonly FunctionName[] = ['forward', 'backward', 'finite', 'fold', 'neurons'];
@@ -234,6 +235,7 @@ export function layout(program: Lowered): { table: Int32Array; offset: number } 
   const rows: number[] = [];
   const recordAt = new Map<Instr, number>();
   const tableAt = new Map<Instr, number>();
+  const paired = pairs(program);
   // Addresses of scalars in M depend on where M starts, so the rows are made twice: first
   // to count them, then with the offset.
   const rowsFor = (offset: number) => {
@@ -258,8 +260,13 @@ export function layout(program: Lowered): { table: Int32Array; offset: number } 
     rows[2] = rows.length * 4;
     for (const word of neurons) rows.push(word);
     rows[3] = rows.length * 4;
+    // Then the pairs of neurons whose backward passes run as one: tables and gradient columns.
+    for (const [first, pair] of paired) {
+      pair.at = rows.length * 4;
+      rows.push(tableAt.get(first)!, first.g, tableAt.get(pair.second)!, pair.second.g);
+    }
     // Then the program's own code: the forward and the backward pass as lists of calls.
-    const emitting = { program, recordAt, tableAt, rows };
+    const emitting = { program, recordAt, tableAt, paired, rows };
     rows[5] = rows.length * 4;
     forwardCalls(emitting);
     rows[6] = rows.length * 4;
@@ -276,6 +283,7 @@ interface Emitting {
   readonly program: Lowered;
   readonly recordAt: Map<Instr, number>;
   readonly tableAt: Map<Instr, number>;
+  readonly paired: Map<Instr, Pair>;
   readonly rows: number[];
 }
 
@@ -460,6 +468,7 @@ const KERNELS: Record<Exclude<FunctionName, 'forward' | 'backward'>, () => Bytes
     body((c) => {
       chainBackwardBody(c, true);
     }),
+  pairBackward: () => body(pairBackwardBody, PAIR_LOCALS),
 };
 const KERNEL_NAMES = FUNCTIONS.slice(2) as (keyof typeof KERNELS)[];
 
@@ -677,7 +686,10 @@ function simdOf(op: PrimitiveOp): boolean {
 }
 
 function backwardCalls(e: Emitting): void {
-  const { program, recordAt, tableAt } = e;
+  const { program, recordAt, tableAt, paired } = e;
+  const passes = (instr: Extract<Instr, { kind: 'chain' }>) => {
+    call(e, variantAt(VARIANT.passes(instr.tc!.site, instr.terms.length > 1)), recordAt.get(instr)!);
+  };
   for (let j = program.backward - 1; j >= 0; j--) {
     const instr = program.instrs[j]!;
     const rec = recordAt.get(instr)!;
@@ -687,15 +699,30 @@ function backwardCalls(e: Emitting): void {
       call(e, variantAt(variant), rec);
       continue;
     }
+    const pair = paired.get(instr);
+    if (pair !== undefined) {
+      // The op between the two neurons first (it touches nothing they do), then both.
+      const { op, a, b } = pair.between;
+      const variant = VARIANT.backward(
+        op,
+        a.col,
+        b?.col ?? null,
+        pair.between.ta!.site,
+        pair.between.tb?.site ?? null,
+      );
+      call(e, variantAt(variant), recordAt.get(pair.between)!);
+      call(e, fn('pairBackward'), pair.at);
+      passes(instr);
+      passes(pair.second);
+      j -= 2;
+      continue;
+    }
     const at = tableAt.get(instr)!;
     const n = instr.terms.length;
-    const start = () => {
-      call(e, variantAt(VARIANT.passes(instr.tc!.site, n > 1)), rec);
-    };
-    if (instr.terms.every((t) => t.tu.site && t.tu.at < 0)) {
+    if (virtual(instr)) {
       // A neuron whose weights' contributions the fold computes: every term, then the bias.
       call(e, fn('chainBackwardVirtual'), at, instr.g);
-      start();
+      passes(instr);
       continue;
     }
     if (n > 1 && instr.terms.every((t) => !t.u.col && t.v.col && t.tu.site && !t.tv.site)) {
@@ -703,9 +730,63 @@ function backwardCalls(e: Emitting): void {
     } else {
       for (let t = n - 1; t >= 1; t--) call(e, fn('termBackward'), at + t * ROW, instr.g);
     }
-    start();
+    passes(instr);
     call(e, fn('termBackward'), at, instr.g);
   }
+}
+
+/** A neuron whose weights' contributions the fold computes (no sites stored for them). */
+function virtual(instr: Instr): boolean {
+  return instr.kind === 'chain' && instr.terms.every((t) => t.tu.site && t.tu.at < 0);
+}
+
+/** Two neurons whose backward passes run as one (see {@link pairs}), by the first. */
+interface Pair {
+  readonly between: Extract<Instr, { kind: 'op' }>;
+  readonly second: Extract<Instr, { kind: 'chain' }>;
+  /** Where the pair's record is (set by {@link layout}). */
+  at: number;
+}
+
+/**
+ * Neurons of a layer whose backward passes can run as one ({@link pairBackwardBody}): in
+ * backward order a neuron, one op, then a neuron over the same inputs, whose terms add into
+ * the same distinct gradient columns and whose biases are parameters. The op moves first when
+ * it reads nothing the first neuron writes and writes nothing it reads or writes; every
+ * column then receives the same additions in the same order.
+ */
+export function pairs(program: Lowered): Map<Instr, Pair> {
+  const paired = new Map<Instr, Pair>();
+  const { instrs } = program;
+  for (let j = program.backward - 1; j >= 2; j--) {
+    const first = instrs[j]!;
+    const between = instrs[j - 1]!;
+    const second = instrs[j - 2]!;
+    if (first.kind !== 'chain' || second.kind !== 'chain' || between.kind !== 'op') continue;
+    if (!virtual(first) || !virtual(second)) continue;
+    const n = first.terms.length;
+    const targets = first.terms.map((t) => t.tv.at);
+    if (
+      second.terms.length !== n ||
+      !first.tc!.site ||
+      !second.tc!.site ||
+      first.terms.some((t) => t.tv.site) ||
+      new Set(targets).size !== n ||
+      second.terms.some((t, k) => t.v.at !== first.terms[k]!.v.at || t.tv.site || t.tv.at !== targets[k])
+    ) {
+      continue;
+    }
+    // The first neuron reads its gradient column and writes its targets and its bias's site.
+    const writes = new Set([...targets, first.tc!.at]);
+    const opReads = [between.d, between.g, ...[between.a, between.b].flatMap((r) => (r?.col ? [r.at] : []))];
+    const opWrites = [between.ta, between.tb].flatMap((t) => (t === null ? [] : [t.at]));
+    if (opReads.some((c) => writes.has(c)) || opWrites.some((c) => writes.has(c) || c === first.g)) continue;
+    // The second neuron's pass moves before the first's bias: neither touches the other.
+    if (writes.has(first.g) || writes.has(second.g) || targets.includes(second.tc!.at)) continue;
+    paired.set(first, { between, second, at: 0 });
+    j -= 2;
+  }
+  return paired;
 }
 
 /**
@@ -1082,11 +1163,11 @@ const WIDE = 6;
  * time while that many are left, then `emit(1)` for two at a time. P1: the tile's first sample address;
  * P2 and END: T * 8; I: the block's first sample, in bytes.
  */
-function sampleBlocks(c: Code, emit: (lanes: number) => void): void {
+function sampleBlocks(c: Code, emit: (lanes: number) => void, wide = WIDE): void {
   c.get(BASE).int(3).op('i32.shl').set(P[1]);
   c.get(T_).int(3).op('i32.shl').tee(P[2]).set(END);
   c.int(0).set(I);
-  for (const lanes of [WIDE, 1] as const) {
+  for (const lanes of [wide, 1]) {
     const step = lanes * 16;
     // while (I + step <= END)
     c.op('block').byte(0x40);
@@ -1169,6 +1250,76 @@ function chainBackwardBody(c: Code, virtual: boolean): void {
     c.op('br_if').u32(0);
     c.op('end');
   });
+}
+
+/** Locals of {@link pairBackwardBody} past the shared ones: the two weights. */
+const PAIR_LOCALS: [number, number][] = [[2, V128]];
+
+/**
+ * pairBackward(base, T, pair): two neurons' backward passes in one (a record `[table, g,
+ * table, g]`: each neuron's term table and gradient column; see {@link pairs}), terms last to
+ * first, four pairs of samples at a time: each input's gradient gets the first neuron's
+ * contribution, then the second's, `(gx + w * gm) + w' * gm'`, as the two passes one after
+ * the other add them, with one load and one store instead of two.
+ */
+function pairBackwardBody(c: Code): void {
+  // P6: the first neuron's first row, P7 and P8: the two gradient columns' addresses, P0: the
+  // second's table minus the first's; P1, P2, P3, P4, P9 as in chainBackwardBody.
+  const lanes4 = 4;
+  const gm = [V[0], V[1], V[2], 19] as const;
+  const gm2 = [20, 21, 22, 23] as const;
+  const [w, w2] = [32, 33] as const;
+  const gradient = (field: number, local: number) => {
+    c.get(2).loadI32(field).get(T_).op('i32.mul').get(BASE).op('i32.add').int(3).op('i32.shl').set(local);
+  };
+  gradient(4, P[7]);
+  gradient(12, P[8]);
+  c.get(2).loadI32(8).get(2).loadI32(0).op('i32.sub').set(P[0]);
+  c.get(2).loadI32(0).set(P[6]);
+  sampleBlocks(
+    c,
+    (lanes) => {
+      for (const [column, sums] of [
+        [P[7], gm],
+        [P[8], gm2],
+      ] as const) {
+        for (let k = 0; k < lanes; k++) {
+          c.num(0).simd('f64x2.splat');
+          c.get(column)
+            .get(I)
+            .op('i32.add')
+            .simd('v128.load')
+            .u32(4)
+            .u32(k * 16);
+          c.simd('f64x2.add').set(sums[k]!);
+        }
+      }
+      c.get(P[1]).get(I).op('i32.add').set(P[3]);
+      c.get(P[6]).get(P[6]).loadI32(28).int(1).op('i32.sub').int(5).op('i32.shl').op('i32.add').set(P[4]);
+      c.op('loop').byte(0x40);
+      c.get(P[4]).loadI32(4).loadF64().simd('f64x2.splat').set(w);
+      c.get(P[4]).get(P[0]).op('i32.add').loadI32(4).loadF64().simd('f64x2.splat').set(w2);
+      c.get(P[4]).loadI32(24).get(P[2]).op('i32.mul').get(P[3]).op('i32.add').set(P[9]);
+      for (let k = 0; k < lanes; k++) {
+        c.get(P[9]);
+        c.get(P[9])
+          .simd('v128.load')
+          .u32(4)
+          .u32(k * 16);
+        c.get(w).get(gm[k]!).simd('f64x2.mul').simd('f64x2.add');
+        c.get(w2).get(gm2[k]!).simd('f64x2.mul').simd('f64x2.add');
+        c.simd('v128.store')
+          .u32(4)
+          .u32(k * 16);
+      }
+      // while the row was past the first (unsigned: the first row may be at address 0)
+      c.get(P[4]).get(P[6]).op('i32.gt_u');
+      c.get(P[4]).int(ROW).op('i32.sub').set(P[4]);
+      c.op('br_if').u32(0);
+      c.op('end');
+    },
+    lanes4,
+  );
 }
 
 /** Locals of {@link neuronsBody} past the shared ones. */
