@@ -5,7 +5,7 @@ import { Value, compile } from '../src/index.js';
 import { lower } from '../src/compile/lower.js';
 import { ParameterSet, trace } from '../src/compile/trace.js';
 import { BOOK } from '../src/compile/wasm-book.js';
-import { emitModule, layout, moduleBytes, pairs } from '../src/compile/wasm.js';
+import { emitModule, forwardPairs, layout, moduleBytes, pairs } from '../src/compile/wasm.js';
 import { TinyMLP } from './compile-workloads.js';
 
 function forward(op: PrimitiveOp, x: number, k: number): number {
@@ -48,8 +48,9 @@ describe('the WebAssembly back end', () => {
     expect(table.length * 4).toBeLessThan(24_000);
   });
 
-  it('runs the backward passes of the neurons of a layer two at a time', () => {
+  it('runs the neurons of a layer two at a time, forward and backward', () => {
     // Each hidden layer's 16 neurons make 8 pairs; the output neuron has no partner.
+    expect(forwardPairs(lowered).size).toBe(16);
     expect(pairs(lowered).size).toBe(16);
     const program = compile(([x0, x1, y]) => [model.forward([x0!, x1!])[0]!.mul(y!.neg()).add(1).relu()], {
       inputs: 3,

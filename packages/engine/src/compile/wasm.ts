@@ -201,6 +201,7 @@ const FUNCTIONS = [
   'neurons',
   'chainBackwardVirtual',
   'pairBackward',
+  'pairForward',
 ] as const;
 type FunctionName = (typeof FUNCTIONS)[number];
 const EXPORTED: readonly FunctionName[] = ['forward', 'backward', 'finite', 'fold', 'neurons'];
@@ -236,6 +237,7 @@ export function layout(program: Lowered): { table: Int32Array; offset: number } 
   const recordAt = new Map<Instr, number>();
   const tableAt = new Map<Instr, number>();
   const paired = pairs(program);
+  const pairedForward = forwardPairs(program);
   // Addresses of scalars in M depend on where M starts, so the rows are made twice: first
   // to count them, then with the offset.
   const rowsFor = (offset: number) => {
@@ -260,13 +262,17 @@ export function layout(program: Lowered): { table: Int32Array; offset: number } 
     rows[2] = rows.length * 4;
     for (const word of neurons) rows.push(word);
     rows[3] = rows.length * 4;
-    // Then the pairs of neurons whose backward passes run as one: tables and gradient columns.
+    // Then the pairs of neurons that run as one: tables and value (or gradient) columns.
+    for (const [first, pair] of pairedForward) {
+      pair.at = rows.length * 4;
+      rows.push(tableAt.get(first)!, first.d, tableAt.get(pair.second)!, pair.second.d);
+    }
     for (const [first, pair] of paired) {
       pair.at = rows.length * 4;
       rows.push(tableAt.get(first)!, first.g, tableAt.get(pair.second)!, pair.second.g);
     }
     // Then the program's own code: the forward and the backward pass as lists of calls.
-    const emitting = { program, recordAt, tableAt, paired, rows };
+    const emitting = { program, recordAt, tableAt, paired, pairedForward, rows };
     rows[5] = rows.length * 4;
     forwardCalls(emitting);
     rows[6] = rows.length * 4;
@@ -284,6 +290,7 @@ interface Emitting {
   readonly recordAt: Map<Instr, number>;
   readonly tableAt: Map<Instr, number>;
   readonly paired: Map<Instr, Pair>;
+  readonly pairedForward: Map<Instr, Pair>;
   readonly rows: number[];
 }
 
@@ -469,6 +476,7 @@ const KERNELS: Record<Exclude<FunctionName, 'forward' | 'backward'>, () => Bytes
       chainBackwardBody(c, true);
     }),
   pairBackward: () => body(pairBackwardBody, PAIR_LOCALS),
+  pairForward: () => body(pairForwardBody, PAIR_LOCALS),
 };
 const KERNEL_NAMES = FUNCTIONS.slice(2) as (keyof typeof KERNELS)[];
 
@@ -636,8 +644,9 @@ function contribute(c: Code, site: boolean, p: number, simd: boolean, value: () 
 }
 
 function forwardCalls(e: Emitting): void {
-  const { program, recordAt, tableAt } = e;
-  for (const instr of program.instrs) {
+  const { program, recordAt, tableAt, pairedForward } = e;
+  for (let j = 0; j < program.instrs.length; j++) {
+    const instr = program.instrs[j]!;
     const rec = recordAt.get(instr)!;
     if (instr.kind === 'op') {
       const { op, a, b } = instr;
@@ -645,10 +654,44 @@ function forwardCalls(e: Emitting): void {
       continue;
     }
     call(e, variantAt(VARIANT.start(instr.c.col)), rec);
+    const pair = pairedForward.get(instr);
+    if (pair !== undefined) {
+      // The second neuron moves up past the op between (its columns are all ready).
+      call(e, variantAt(VARIANT.start(pair.second.c.col)), recordAt.get(pair.second)!);
+      call(e, fn('pairForward'), pair.at);
+      const { op, a, b } = pair.between;
+      call(e, variantAt(VARIANT.forward(op, a.col, b?.col ?? null)), recordAt.get(pair.between)!);
+      j += 2;
+      continue;
+    }
     const at = tableAt.get(instr)!;
     if (instr.terms.every((t) => !t.u.col && t.v.col)) call(e, fn('chainForward'), at, instr.d);
-    else for (let j = 0; j < instr.terms.length; j++) call(e, fn('termForward'), at + j * ROW, instr.d);
+    else for (let k = 0; k < instr.terms.length; k++) call(e, fn('termForward'), at + k * ROW, instr.d);
   }
+}
+
+/**
+ * Neurons that run forward as one ({@link pairForwardBody}): a chain of scalar weights times
+ * columns, one op, then a chain of scalar weights times the same columns in the same order
+ * whose start is a scalar (a bias). The second moves before the op: every column is written
+ * once and the second's are all ready before the first, so no value changes.
+ */
+export function forwardPairs(program: Lowered): Map<Instr, Pair> {
+  const paired = new Map<Instr, Pair>();
+  const { instrs } = program;
+  const weighted = (instr: Instr) => instr.kind === 'chain' && instr.terms.every((t) => !t.u.col && t.v.col);
+  for (let j = 0; j + 2 < instrs.length; j++) {
+    const first = instrs[j]!;
+    const between = instrs[j + 1]!;
+    const second = instrs[j + 2]!;
+    if (first.kind !== 'chain' || second.kind !== 'chain' || between.kind !== 'op') continue;
+    if (!weighted(first) || !weighted(second) || second.c.col) continue;
+    const n = first.terms.length;
+    if (second.terms.length !== n || second.terms.some((t, k) => t.v.at !== first.terms[k]!.v.at)) continue;
+    paired.set(first, { between, second, at: 0 });
+    j += 2;
+  }
+  return paired;
 }
 
 /** An op over a tile: `d = op(a, b)`, each operand a column or a scalar. */
@@ -740,7 +783,7 @@ function virtual(instr: Instr): boolean {
   return instr.kind === 'chain' && instr.terms.every((t) => t.tu.site && t.tu.at < 0);
 }
 
-/** Two neurons whose backward passes run as one (see {@link pairs}), by the first. */
+/** Two neurons that run as one (see {@link pairs} and {@link forwardPairs}), by the first. */
 interface Pair {
   readonly between: Extract<Instr, { kind: 'op' }>;
   readonly second: Extract<Instr, { kind: 'chain' }>;
@@ -1155,6 +1198,80 @@ function chainForwardBody(c: Code): void {
   });
 }
 
+/**
+ * pairForward(base, T, pair): two neurons over the same inputs at once (a record `[table, d,
+ * table, d]`: each one's term table and column; see {@link forwardPairs}), four pairs of
+ * samples at a time: each input is loaded once for both running sums. Each sample's additions
+ * are the same, in the same order, as {@link chainForwardBody}'s.
+ */
+function pairForwardBody(c: Code): void {
+  // P6: the first neuron's first row, P0: past its last, P9: the second's table minus the
+  // first's; P7, P8: the two columns' addresses; P1, P2, P3, P4, P5 as in chainForwardBody.
+  const sums = [V[0], V[1], V[2], 19] as const;
+  const sums2 = [20, 21, 22, 23] as const;
+  const [w, w2, x] = [32, 33, 34] as const;
+  for (const [field, local] of [
+    [4, P[7]],
+    [12, P[8]],
+  ] as const) {
+    c.get(2).loadI32(field).get(T_).op('i32.mul').get(BASE).op('i32.add').int(3).op('i32.shl').set(local);
+  }
+  c.get(2).loadI32(8).get(2).loadI32(0).op('i32.sub').set(P[9]);
+  c.get(2).loadI32(0).set(P[6]);
+  c.get(P[6]).get(P[6]).loadI32(28).int(5).op('i32.shl').op('i32.add').set(P[0]);
+  sampleBlocks(
+    c,
+    (lanes) => {
+      for (const [column, into] of [
+        [P[7], sums],
+        [P[8], sums2],
+      ] as const) {
+        for (let k = 0; k < lanes; k++) {
+          c.get(column)
+            .get(I)
+            .op('i32.add')
+            .simd('v128.load')
+            .u32(4)
+            .u32(k * 16)
+            .set(into[k]!);
+        }
+      }
+      c.get(P[1]).get(I).op('i32.add').set(P[3]);
+      c.get(P[6]).set(P[4]);
+      c.op('loop').byte(0x40);
+      c.get(P[4]).loadI32(4).loadF64().simd('f64x2.splat').set(w);
+      c.get(P[4]).get(P[9]).op('i32.add').loadI32(4).loadF64().simd('f64x2.splat').set(w2);
+      c.get(P[4]).loadI32(8).get(P[2]).op('i32.mul').get(P[3]).op('i32.add').set(P[5]);
+      for (let k = 0; k < lanes; k++) {
+        c.get(P[5])
+          .simd('v128.load')
+          .u32(4)
+          .u32(k * 16)
+          .set(x);
+        c.get(sums[k]!).get(w).get(x).simd('f64x2.mul').simd('f64x2.add').set(sums[k]!);
+        c.get(sums2[k]!).get(w2).get(x).simd('f64x2.mul').simd('f64x2.add').set(sums2[k]!);
+      }
+      c.get(P[4]).int(ROW).op('i32.add').tee(P[4]).get(P[0]).op('i32.lt_u').op('br_if').u32(0);
+      c.op('end');
+      for (const [column, from] of [
+        [P[7], sums],
+        [P[8], sums2],
+      ] as const) {
+        for (let k = 0; k < lanes; k++) {
+          c.get(column)
+            .get(I)
+            .op('i32.add')
+            .get(from[k]!)
+            .simd('v128.store')
+            .u32(4)
+            .u32(k * 16);
+        }
+      }
+    },
+    4,
+  );
+}
+
 /** `f64x2` vectors of samples the blocked kernels keep in registers at a time (more spill). */
 const WIDE = 6;
 
@@ -1252,8 +1369,8 @@ function chainBackwardBody(c: Code, virtual: boolean): void {
   });
 }
 
-/** Locals of {@link pairBackwardBody} past the shared ones: the two weights. */
-const PAIR_LOCALS: [number, number][] = [[2, V128]];
+/** Locals of {@link pairBackwardBody} and {@link pairForwardBody} past the shared ones: two weights, an input. */
+const PAIR_LOCALS: [number, number][] = [[3, V128]];
 
 /**
  * pairBackward(base, T, pair): two neurons' backward passes in one (a record `[table, g,
