@@ -132,7 +132,9 @@ describe.each(backends)('compiled mode, %s back end, equals eager mode bit for b
     expectSame(both(backend, params, (x) => model.forward(x), descending, 2, data));
   });
 
-  it('tile by tile, each in cache and recomputed, when a batch is larger than a tile that stays in cache', () => {
+  it('tile by tile, each in cache and recomputed, when a batch takes several times the cache', () => {
+    // A cache of 2^14 numbers: a tile holds a few hundred samples, the batch many times that.
+    setTileBudget(1 << 23, 1 << 14);
     const rand = lcg(11);
     const data = Array.from({ length: 9001 * 2 }, () => rand() * 2 - 1);
     const ascending = (outs: Value[][]) =>
@@ -148,6 +150,19 @@ describe.each(backends)('compiled mode, %s back end, equals eager mode bit for b
 
     expectSame(both(backend, params, (x) => model.forward(x), ascending, 2, data));
     expectSame(both(backend, params, (x) => model.forward(x), descending, 2, data));
+  }, 60_000);
+
+  it('tile by tile with every tile kept, when the batch takes a few times the cache', () => {
+    const rand = lcg(13);
+    const data = Array.from({ length: 9001 * 2 }, () => rand() * 2 - 1);
+    const reduce = (outs: Value[][]) => pySum(outs.map((o) => o[0]!)).div(outs.length);
+    const program = compile((x) => model.forward(x), { inputs: 2, backend, reduce });
+    program.run(data);
+    const plans = (program as unknown as { plans: Map<number, { tiles: number; kept: boolean }> }).plans;
+    expect(plans.get(9001)).toMatchObject({ kept: true });
+    expect(plans.get(9001)!.tiles).toBeGreaterThan(1);
+
+    expectSame(both(backend, params, (x) => model.forward(x), reduce, 2, data));
   }, 60_000);
 
   it('tile by tile with every tile kept, when a sample fills much of the cache', () => {

@@ -509,12 +509,12 @@ export class Program {
 
   /**
    * Samples per tile (even) and tiles for a batch. Tiles are sized so that one tile's columns
-   * stay in the processor's cache (about a megabyte). Where such a tile holds a block of
-   * samples for the kernels, the tiles share one set of columns and each recomputes its
-   * forward pass for its backward pass: a forward pass in cache costs less than reading back
-   * columns that left it. Otherwise (a sample's columns fill much of the cache) every tile
-   * keeps its own columns (`kept`) while the batch fits the memory budget, and past that as
-   * few tiles as the budget allows share one set, recomputing.
+   * stay in the processor's cache (about a megabyte). When the batch's columns are several
+   * times that (and a tile holds a block of samples for the kernels), the tiles share one set
+   * of columns and each recomputes its forward pass for its backward pass: a forward pass in
+   * cache costs less than reading back columns from memory. Otherwise every tile keeps its
+   * own columns (`kept`) while the batch fits the memory budget, and past that as few tiles
+   * as the budget allows share one set, recomputing.
    */
   private tiling(sample: SampleProgram, count: number): { T: number; tiles: number; kept: boolean } {
     const columns = Math.max(1, sample.exec.columns);
@@ -526,8 +526,9 @@ export class Program {
     const fit = Math.floor(Math.min(tileCache, tileBudget) / columns) & ~1;
     const small = split(Math.max(2, fit));
     if (small.tiles === 1) return { ...small, kept: true };
-    if (fit >= BLOCK) return { ...small, kept: false };
-    if (small.tiles * small.T * columns <= tileBudget) return { ...small, kept: true };
+    const total = small.tiles * small.T * columns;
+    if (fit >= BLOCK && total > 4 * tileCache) return { ...small, kept: false };
+    if (total <= tileBudget) return { ...small, kept: true };
     const large = split(Math.max(2, Math.floor(tileBudget / columns) & ~1));
     return { ...large, kept: large.tiles === 1 };
   }
