@@ -228,10 +228,17 @@ export class Reduction {
       if (c >= 0 && dead[k] === 0) backSteps.push(k);
     }
     this.steps = Int32Array.from(steps);
-    // The nodes that receive gradients (every other node's is never read).
-    const receivers = new Set<number>([this.root, ...chainC, ...termU, ...termV, ...sumC, ...sumTerms]);
+    // The nodes that receive gradients (every other node's is never read; a parameter's
+    // contributions go to its sum or to R, not to its node).
+    const receivers = new Set<number>([this.root, ...sumC, ...sumTerms]);
+    const receives = (k: number) => {
+      if (k >= 0 && this.code[k] !== PARAM) receivers.add(k);
+    };
+    for (const k of [...chainC, ...termU, ...termV]) receives(k);
     for (const k of steps) {
-      if (this.code[k] !== CHAIN && this.code[k] !== SUM) receivers.add(this.A[k]!).add(this.B[k]!);
+      if (this.code[k] === CHAIN || this.code[k] === SUM) continue;
+      receives(this.A[k]!);
+      receives(this.B[k]!);
     }
     receivers.delete(-1);
     this.receivers = Int32Array.from(receivers);
