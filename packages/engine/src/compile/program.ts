@@ -306,8 +306,10 @@ export class Program {
   }
 
   /**
-   * Runs tile `t` forward: its inputs in, its values checked, its outputs to `O` (unless null).
-   * Lanes past the last sample repeat the tile's first sample, so they are finite when it is.
+   * Runs tile `t` forward: its inputs in, its values checked, its outputs to `O`. With `O`
+   * null it recomputes a tile for its backward pass: the same numbers as the pass that checked
+   * them, so they are not checked again. Lanes past the last sample repeat the tile's first
+   * sample, so they are finite when it is.
    */
   private forwardTile(
     sample: SampleProgram,
@@ -332,7 +334,7 @@ export class Program {
         copyOut(O, first * m + j, m, M, r.col ? base + r.at * T : r.at, r.col ? 1 : 0, count);
       }
     }
-    return exec.allFinite(base, base + lowered.values * T);
+    return O === null || exec.allFinite(base, base + lowered.values * T);
   }
 
   /** Writes `S[(first + i) * width + j]` for each sample of a tile into a column, padding with the first. */
