@@ -10,11 +10,19 @@ type Step =
   | { op: 'add' | 'mul' | 'sub' | 'div'; a: number; b: number }
   | { op: 'tanh' | 'relu' | 'sigmoid' | 'exp' | 'log' | 'neg' | 'logp'; a: number }
   | { op: 'pow'; a: number; k: number }
-  | { op: 'neuron'; a: number; terms: [number, number][] };
+  | { op: 'neuron'; a: number; terms: [number, number][] }
+  // Neurons over the same inputs, each with weights and a bias of its own (from `fresh`) and an
+  // op after it (an activation, or one that also reads an input: `x` is that input's place
+  // in `xs`), summed: the shape the back ends run two neurons at a time.
+  | { op: 'layer'; xs: number[]; neurons: { bias: number; weights: number[]; act: Act; x: number }[] };
+
+type Act = 'relu' | 'tanh' | 'mulx' | 'addx';
 
 interface Spec {
   inputs: number;
   params: number;
+  /** Parameters used once each, by layers: after `params` in the program's list. */
+  fresh: number;
   consts: number[];
   steps: Step[];
   outputs: number[];
@@ -30,6 +38,7 @@ export function randomSpec(rand: () => number): Spec {
   const consts = Array.from({ length: Math.floor(rand() * 3) }, () => pick([-1, 0.5, 2, 1e-3, -0, 3.25]));
   const leaves = inputs + params + consts.length;
   const steps: Step[] = [];
+  let fresh = 0;
   const count = 2 + Math.floor(rand() * 10);
   // Operands favour recent results, so graphs are deep as well as wide.
   const operand = () => {
@@ -56,6 +65,8 @@ export function randomSpec(rand: () => number): Spec {
       'neuron',
       'neuron',
       'neuron',
+      'layer',
+      'layer',
     ] as const);
     if (op === 'add' || op === 'mul' || op === 'sub' || op === 'div')
       steps.push({ op, a: operand(), b: operand() });
@@ -65,6 +76,15 @@ export function randomSpec(rand: () => number): Spec {
         rand() < 0.8 ? [param(), operand()] : [operand(), param()],
       );
       steps.push({ op, a: rand() < 0.7 ? param() : operand(), terms });
+    } else if (op === 'layer') {
+      const xs = [...new Set(Array.from({ length: 1 + Math.floor(rand() * 4) }, operand))];
+      const neurons = Array.from({ length: 2 + Math.floor(rand() * 3) }, () => ({
+        bias: fresh++,
+        weights: xs.map(() => fresh++),
+        act: pick(['relu', 'relu', 'tanh', 'mulx', 'addx'] as const),
+        x: Math.floor(rand() * xs.length),
+      }));
+      steps.push({ op, xs, neurons });
     } else steps.push({ op, a: operand() });
   }
   // Most outputs are ops of their own (the batch-major schedule); some are anything at all
@@ -78,12 +98,25 @@ export function randomSpec(rand: () => number): Spec {
       ? Math.floor(rand() * last)
       : last - 1 - Math.floor(rand() * Math.min(4, steps.length));
   });
-  return { inputs, params, consts, steps, outputs, reduction: Math.floor(rand() * REDUCTIONS) };
+  return { inputs, params, fresh, consts, steps, outputs, reduction: Math.floor(rand() * REDUCTIONS) };
 }
 
 function build(spec: Spec, xs: readonly Value[], params: readonly Value[]): Value[] {
-  const pool: Value[] = [...xs, ...params, ...spec.consts.map((c) => new Value(c))];
+  const fresh = params.slice(spec.params);
+  const pool: Value[] = [...xs, ...params.slice(0, spec.params), ...spec.consts.map((c) => new Value(c))];
   for (const step of spec.steps) {
+    if (step.op === 'layer') {
+      const inputs = step.xs.map((k) => pool[k]!);
+      const outs = step.neurons.map(({ bias, weights, act, x }) => {
+        let s = fresh[bias]!;
+        weights.forEach((w, k) => (s = s.add(fresh[w]!.mul(inputs[k]!))));
+        if (act === 'mulx') return s.mul(inputs[x]!);
+        if (act === 'addx') return s.add(inputs[x]!);
+        return s[act]();
+      });
+      pool.push(outs.slice(1).reduce((sum, o) => sum.add(o), outs[0]!));
+      continue;
+    }
     const a = pool[step.a]!;
     switch (step.op) {
       case 'add':
@@ -154,7 +187,7 @@ type Outcome = { loss: number; grads: number[]; outputs: number[] } | { error: s
 function fuzz(backend: Backend, seed: number, runs: number): void {
   const rand = lcg(seed);
   const spec = randomSpec(rand);
-  const params = Array.from({ length: spec.params }, () => new Value(rand() * 2 - 1));
+  const params = Array.from({ length: spec.params + spec.fresh }, () => new Value(rand() * 2 - 1));
   const fn = (xs: Value[]) => build(spec, xs, params);
   let program: Program;
   try {
