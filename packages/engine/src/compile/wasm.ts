@@ -374,7 +374,9 @@ let variantIndex: Map<string, number> | undefined;
 /** The function index of a variant in the module (they follow the kernels, in {@link everyVariant}'s order). */
 function variantAt(variant: Variant): number {
   variantIndex ??= new Map(everyVariant().map((v, i) => [v.key, VARIANTS + i]));
-  return variantIndex.get(variant.key)!;
+  const at = variantIndex.get(variant.key);
+  if (at === undefined) throw new Error(`compile: the WebAssembly module has no function "${variant.key}"`);
+  return at;
 }
 
 /**
@@ -825,7 +827,8 @@ export function pairs(program: Lowered): Map<Instr, Pair> {
     const opWrites = [between.ta, between.tb].flatMap((t) => (t === null ? [] : [t.at]));
     if (opReads.some((c) => writes.has(c)) || opWrites.some((c) => writes.has(c) || c === first.g)) continue;
     // The second neuron's pass moves before the first's bias: neither touches the other.
-    if (writes.has(first.g) || writes.has(second.g) || targets.includes(second.tc!.at)) continue;
+    if (writes.has(first.g) || writes.has(second.g)) continue;
+    if (targets.includes(first.tc!.at) || targets.includes(second.tc!.at)) continue;
     paired.set(first, { between, second, at: 0 });
     j -= 2;
   }
