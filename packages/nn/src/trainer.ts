@@ -81,6 +81,8 @@ export class Trainer<M extends TrainableModel = MLP> {
   private program: Program | null = null;
   private termCount = 0;
   private flat = new Float64Array(0);
+  /** The batch `flat` holds (the rows are the trainer's own copies, so the same batch gives the same numbers). */
+  private flatFor: readonly number[] | null = null;
   /** The gradients before the step in progress, restored when it fails. */
   private readonly saved: Float64Array;
   /** One sample's outputs, for the loss's `correct`. */
@@ -307,12 +309,19 @@ export class Trainer<M extends TrainableModel = MLP> {
     const { kind, out, rows, targets } = this;
     const width = nin + at(this.targets, 0).length;
     const size = indices.length * width;
-    if (this.flat.length !== size) this.flat = new Float64Array(size);
+    if (this.flat.length !== size) {
+      this.flat = new Float64Array(size);
+      this.flatFor = null;
+    }
     const flat = this.flat;
-    for (let b = 0; b < indices.length; b++) {
-      const i = at(indices, b);
-      flat.set(at(rows, i), b * width);
-      flat.set(at(targets, i), b * width + nin);
+    // A full batch is the same every step: its numbers are laid out once.
+    if (indices !== this.flatFor) {
+      for (let b = 0; b < indices.length; b++) {
+        const i = at(indices, b);
+        flat.set(at(rows, i), b * width);
+        flat.set(at(targets, i), b * width + nin);
+      }
+      this.flatFor = indices === this.every ? indices : null;
     }
     const program = this.compiled(width);
     this.zeroGrad();
@@ -320,8 +329,10 @@ export class Trainer<M extends TrainableModel = MLP> {
     let correct = 0;
     if (kind.correct !== null) {
       const first = this.termCount;
+      const outputs = program.outputs;
+      const m = program.outputsPerSample;
       for (let b = 0; b < indices.length; b++) {
-        for (let j = 0; j < out.length; j++) out[j] = program.output(b, first + j);
+        for (let j = 0; j < out.length; j++) out[j] = at(outputs, b * m + first + j);
         if (kind.correct(out, at(targets, at(indices, b)))) correct++;
       }
     }
