@@ -238,49 +238,54 @@ export function layout(program: Lowered): { table: Int32Array; offset: number } 
   const tableAt = new Map<Instr, number>();
   const paired = pairs(program);
   const pairedForward = forwardPairs(program);
-  // Addresses of scalars in M depend on where M starts, so the rows are made twice: first
-  // to count them, then with the offset.
-  const rowsFor = (offset: number) => {
-    rows.length = 0;
-    for (let w = 0; w < HEADER / 4; w++) rows.push(w === 4 ? program.columns : 0);
-    for (const instr of instrs) {
-      recordAt.set(instr, rows.length * 4);
-      rows.push(...record(instr, offset));
-    }
-    for (const instr of instrs) {
-      if (instr.kind !== 'chain') continue;
-      tableAt.set(instr, rows.length * 4);
-      // The first row's last word holds the chain's number of terms, for the blocked loop.
-      instr.terms.forEach((t, j) => rows.push(...termRow(t, offset), j === 0 ? instr.terms.length : 0));
-    }
-    // Then the fold's groups (parameter, sites, first site) and their site columns.
-    rows[0] = rows.length * 4;
-    groupParam.forEach((param, q) => rows.push(param, groupStart[q + 1]! - groupStart[q]!, groupStart[q]!));
-    rows[1] = rows.length * 4;
-    for (const column of groupColumns) rows.push(column);
-    // Then the neurons whose weights' sites the fold computes.
-    rows[2] = rows.length * 4;
-    for (const word of neurons) rows.push(word);
-    rows[3] = rows.length * 4;
-    // Then the pairs of neurons that run as one: tables and value (or gradient) columns.
-    for (const [first, pair] of pairedForward) {
-      pair.at = rows.length * 4;
-      rows.push(tableAt.get(first)!, first.d, tableAt.get(pair.second)!, pair.second.d);
-    }
-    for (const [first, pair] of paired) {
-      pair.at = rows.length * 4;
-      rows.push(tableAt.get(first)!, first.g, tableAt.get(pair.second)!, pair.second.g);
-    }
-    // Then the program's own code: the forward and the backward pass as lists of calls.
-    const emitting = { program, recordAt, tableAt, paired, pairedForward, rows };
-    rows[5] = rows.length * 4;
-    forwardCalls(emitting);
-    rows[6] = rows.length * 4;
-    backwardCalls(emitting);
-    rows[7] = rows.length * 4;
-    return Math.ceil((rows.length * 4) / 16) * 16 + 16;
-  };
-  const offset = rowsFor(rowsFor(0));
+  // Scalars' byte addresses depend on where M starts, after the rows: they are written as
+  // offsets from M (the words listed in `scalars`), and M's start is added once it is known.
+  const scalars: number[] = [];
+  for (let w = 0; w < HEADER / 4; w++) rows.push(w === 4 ? program.columns : 0);
+  for (const instr of instrs) {
+    recordAt.set(instr, rows.length * 4);
+    const [a, b] = instr.kind === 'op' ? [instr.a, instr.b] : [instr.c, null];
+    if (!a.col) scalars.push(rows.length + 1);
+    if (b !== null && !b.col) scalars.push(rows.length + 2);
+    rows.push(...record(instr));
+  }
+  for (const instr of instrs) {
+    if (instr.kind !== 'chain') continue;
+    tableAt.set(instr, rows.length * 4);
+    // The first row's last word holds the chain's number of terms, for the blocked loop.
+    instr.terms.forEach((t, j) => {
+      if (!t.u.col) scalars.push(rows.length + 1);
+      if (!t.v.col) scalars.push(rows.length + 2);
+      rows.push(...termRow(t), j === 0 ? instr.terms.length : 0);
+    });
+  }
+  // Then the fold's groups (parameter, sites, first site) and their site columns.
+  rows[0] = rows.length * 4;
+  groupParam.forEach((param, q) => rows.push(param, groupStart[q + 1]! - groupStart[q]!, groupStart[q]!));
+  rows[1] = rows.length * 4;
+  for (const column of groupColumns) rows.push(column);
+  // Then the neurons whose weights' sites the fold computes.
+  rows[2] = rows.length * 4;
+  for (const word of neurons) rows.push(word);
+  rows[3] = rows.length * 4;
+  // Then the pairs of neurons that run as one: tables and value (or gradient) columns.
+  for (const [first, pair] of pairedForward) {
+    pair.at = rows.length * 4;
+    rows.push(tableAt.get(first)!, first.d, tableAt.get(pair.second)!, pair.second.d);
+  }
+  for (const [first, pair] of paired) {
+    pair.at = rows.length * 4;
+    rows.push(tableAt.get(first)!, first.g, tableAt.get(pair.second)!, pair.second.g);
+  }
+  // Then the program's own code: the forward and the backward pass as lists of calls.
+  const emitting = { program, recordAt, tableAt, paired, pairedForward, rows };
+  rows[5] = rows.length * 4;
+  forwardCalls(emitting);
+  rows[6] = rows.length * 4;
+  backwardCalls(emitting);
+  rows[7] = rows.length * 4;
+  const offset = Math.ceil((rows.length * 4) / 16) * 16 + 16;
+  for (const word of scalars) rows[word] = rows[word]! + offset;
   return { table: Int32Array.from(rows), offset };
 }
 
@@ -302,9 +307,9 @@ function call({ rows }: Emitting, index: number, arg: number, col = 0): void {
   rows.push(index, arg, col);
 }
 
-/** An instruction's record, ten words: d, a, b, g, ta, tb (columns, or scalars' byte addresses), pad, k (an f64). */
-function record(instr: Instr, offset: number): number[] {
-  const at = (r: Ref | null) => (r === null ? 0 : r.col ? r.at : offset + r.at * 8);
+/** An instruction's record, ten words: d, a, b, g, ta, tb (columns, or scalars' byte offsets in M: {@link layout} adds where M starts), pad, k (an f64). */
+function record(instr: Instr): number[] {
+  const at = (r: Ref | null) => (r === null ? 0 : r.col ? r.at : r.at * 8);
   const k = new Int32Array(new Float64Array([instr.kind === 'op' ? instr.k : 0]).buffer);
   if (instr.kind === 'op') {
     return [
@@ -500,8 +505,8 @@ function sharedModule(wasm: WasmApi): object {
   return compiled.module;
 }
 
-function termRow({ u, v, tu, tv }: Term, offset: number): number[] {
-  const at = (r: Ref) => (r.col ? r.at : offset + r.at * 8);
+function termRow({ u, v, tu, tv }: Term): number[] {
+  const at = (r: Ref) => (r.col ? r.at : r.at * 8);
   return [(u.col ? 1 : 0) | (v.col ? 2 : 0), at(u), at(v), tu.site ? 1 : 0, tu.at, tv.site ? 1 : 0, tv.at];
 }
 
