@@ -118,12 +118,12 @@ export interface Lowered {
  * where its reduction reaches that output. Chains are fused where fuse.ts proves it exact.
  */
 export function lower(tape: Tape, used: readonly number[]): Lowered {
-  const { nodes, ends } = reorder(tape, used);
+  const { nodes, ends, position } = reorder(tape, used);
   const prefix = used.length === 0 ? 0 : ends[used.length - 1]!;
-  const outputs = reorderedOutputs(tape, nodes);
+  const outputs = tape.outputs.map((k) => position[k]!);
   const ordered: Tape = {
     nodes: nodes.map((n) => n.node),
-    outputs: [...outputs, ...reorderedOutputs({ ...tape, outputs: tape.unused ?? [] }, nodes)],
+    outputs: [...outputs, ...(tape.unused ?? []).map((k) => position[k]!)],
     needsGrad: nodes.map(() => true),
   };
   const chains = findChains(ordered);
@@ -305,18 +305,21 @@ export function lower(tape: Tape, used: readonly number[]): Lowered {
 /** A placeholder target for instructions outside the backward pass. */
 const NOWHERE: Target = { site: false, at: -1 };
 
-/** A tape node with its position in the original tape. */
+/** A tape node in its new place (its operands renumbered). */
 interface Placed {
   readonly node: TapeNode;
-  readonly from: number;
 }
 
 /**
  * The tape's nodes in eager mode's order when the outputs `used` are reached in that order:
  * depth first, operands left to right, from each used output, then from the other outputs.
- * `ends[s]` is where the nodes first reached from `used[s]` end.
+ * `ends[s]` is where the nodes first reached from `used[s]` end; `position[k]` is where the
+ * tape's node `k` went (-1 for a node no output reaches).
  */
-function reorder(tape: Tape, used: readonly number[]): { nodes: Placed[]; ends: number[] } {
+function reorder(
+  tape: Tape,
+  used: readonly number[],
+): { nodes: Placed[]; ends: number[]; position: Int32Array } {
   const { nodes } = tape;
   const position = new Int32Array(nodes.length).fill(-1);
   const order: number[] = [];
@@ -344,16 +347,9 @@ function reorder(tape: Tape, used: readonly number[]): { nodes: Placed[]; ends: 
   return {
     nodes: order.map((k) => {
       const n = nodes[k]!;
-      return {
-        node: n.kind === 'op' ? { ...n, a: renumber(n.a), b: n.b >= 0 ? renumber(n.b) : -1 } : n,
-        from: k,
-      };
+      return { node: n.kind === 'op' ? { ...n, a: renumber(n.a), b: n.b >= 0 ? renumber(n.b) : -1 } : n };
     }),
     ends: ends.slice(0, used.length),
+    position,
   };
-}
-
-function reorderedOutputs(tape: Tape, nodes: readonly Placed[]): number[] {
-  const at = new Map(nodes.map((n, k) => [n.from, k]));
-  return tape.outputs.map((k) => at.get(k)!);
 }
