@@ -595,9 +595,9 @@ function spell(c: Code, words: readonly WasmWord[], operands: Operands, simd: bo
 const FIELD = { d: 0, a: 4, b: 8, g: 12, ta: 16, tb: 20, k: 32 } as const;
 const RECORD_AT = P[9];
 
-/** Loads the column address in record field `field` into local `p`. */
-function columnOf(c: Code, field: number, p: number): void {
-  c.get(RECORD_AT).loadI32(field).set(p);
+/** Loads the column address in record field `field` into local `p` (the record's address in local `record`). */
+function columnOf(c: Code, field: number, p: number, record: number = RECORD_AT): void {
+  c.get(record).loadI32(field).set(p);
   column(c, p, true);
   c.set(p);
 }
@@ -1171,19 +1171,14 @@ function chainForwardBody(c: Code): void {
   const accumulators = [V[0], V[1], V[2], 19, 20, 21, 22] as const;
   sampleBlocks(c, (lanes) => {
     for (let k = 0; k < lanes; k++) {
-      c.get(P[7])
-        .get(I)
-        .op('i32.add')
-        .simd('v128.load')
-        .u32(4)
-        .u32(k * 16)
-        .set(accumulators[k]!);
+      blockLoad(c, P[7], k);
+      c.set(accumulators[k]!);
     }
     c.get(P[1]).get(I).op('i32.add').set(P[3]);
     c.get(P[6]).set(P[4]);
     c.op('loop').byte(0x40);
-    c.get(P[4]).loadI32(4).loadF64().simd('f64x2.splat').set(accumulators[WIDE]);
-    c.get(P[4]).loadI32(8).get(P[2]).op('i32.mul').get(P[3]).op('i32.add').set(P[5]);
+    termWeight(c, accumulators[WIDE]);
+    termColumn(c, 8, P[5]);
     for (let k = 0; k < lanes; k++) {
       c.get(accumulators[k]!).get(accumulators[WIDE]);
       c.get(P[5])
@@ -1194,15 +1189,7 @@ function chainForwardBody(c: Code): void {
     }
     c.get(P[4]).int(ROW).op('i32.add').tee(P[4]).get(P[0]).op('i32.lt_u').op('br_if').u32(0);
     c.op('end');
-    for (let k = 0; k < lanes; k++) {
-      c.get(P[7])
-        .get(I)
-        .op('i32.add')
-        .get(accumulators[k]!)
-        .simd('v128.store')
-        .u32(4)
-        .u32(k * 16);
-    }
+    for (let k = 0; k < lanes; k++) blockStore(c, P[7], k, accumulators[k]!);
   });
 }
 
@@ -1218,12 +1205,8 @@ function pairForwardBody(c: Code): void {
   const sums = [V[0], V[1], V[2], 19] as const;
   const sums2 = [20, 21, 22, 23] as const;
   const [w, w2, x] = [32, 33, 34] as const;
-  for (const [field, local] of [
-    [4, P[7]],
-    [12, P[8]],
-  ] as const) {
-    c.get(2).loadI32(field).get(T_).op('i32.mul').get(BASE).op('i32.add').int(3).op('i32.shl').set(local);
-  }
+  columnOf(c, 4, P[7], 2);
+  columnOf(c, 12, P[8], 2);
   c.get(2).loadI32(8).get(2).loadI32(0).op('i32.sub').set(P[9]);
   c.get(2).loadI32(0).set(P[6]);
   c.get(P[6]).get(P[6]).loadI32(28).int(5).op('i32.shl').op('i32.add').set(P[0]);
@@ -1235,21 +1218,16 @@ function pairForwardBody(c: Code): void {
         [P[8], sums2],
       ] as const) {
         for (let k = 0; k < lanes; k++) {
-          c.get(column)
-            .get(I)
-            .op('i32.add')
-            .simd('v128.load')
-            .u32(4)
-            .u32(k * 16)
-            .set(into[k]!);
+          blockLoad(c, column, k);
+          c.set(into[k]!);
         }
       }
       c.get(P[1]).get(I).op('i32.add').set(P[3]);
       c.get(P[6]).set(P[4]);
       c.op('loop').byte(0x40);
-      c.get(P[4]).loadI32(4).loadF64().simd('f64x2.splat').set(w);
-      c.get(P[4]).get(P[9]).op('i32.add').loadI32(4).loadF64().simd('f64x2.splat').set(w2);
-      c.get(P[4]).loadI32(8).get(P[2]).op('i32.mul').get(P[3]).op('i32.add').set(P[5]);
+      termWeight(c, w);
+      termWeight(c, w2, P[9]);
+      termColumn(c, 8, P[5]);
       for (let k = 0; k < lanes; k++) {
         c.get(P[5])
           .simd('v128.load')
@@ -1265,19 +1243,66 @@ function pairForwardBody(c: Code): void {
         [P[7], sums],
         [P[8], sums2],
       ] as const) {
-        for (let k = 0; k < lanes; k++) {
-          c.get(column)
-            .get(I)
-            .op('i32.add')
-            .get(from[k]!)
-            .simd('v128.store')
-            .u32(4)
-            .u32(k * 16);
-        }
+        for (let k = 0; k < lanes; k++) blockStore(c, column, k, from[k]!);
       }
     },
     4,
   );
+}
+
+// The blocked kernels' pieces: a block of samples is `lanes` f64x2 vectors from sample I on.
+
+/** Pushes vector `k` of the block in the column whose address is in `local`. */
+function blockLoad(c: Code, local: number, k: number): void {
+  c.get(local)
+    .get(I)
+    .op('i32.add')
+    .simd('v128.load')
+    .u32(4)
+    .u32(k * 16);
+}
+
+/** Stores local `value` as vector `k` of the block in the column whose address is in `local`. */
+function blockStore(c: Code, local: number, k: number, value: number): void {
+  c.get(local)
+    .get(I)
+    .op('i32.add')
+    .get(value)
+    .simd('v128.store')
+    .u32(4)
+    .u32(k * 16);
+}
+
+/** `0 + g` for vector `k` of the block in the gradient column whose address is in `local`, into `into`. */
+function gmBlock(c: Code, local: number, k: number, into: number): void {
+  c.num(0).simd('f64x2.splat');
+  blockLoad(c, local, k);
+  c.simd('f64x2.add').set(into);
+}
+
+/** Vector `k` at the address in `local` (already at the block) becomes what `emit` pushes, given it on the stack. */
+function blockUpdate(c: Code, local: number, k: number, emit: () => void): void {
+  c.get(local);
+  c.get(local)
+    .simd('v128.load')
+    .u32(4)
+    .u32(k * 16);
+  emit();
+  c.simd('v128.store')
+    .u32(4)
+    .u32(k * 16);
+}
+
+/** A term row's weight (the scalar at the address in its field 4), splatted into `into`; the row at P4, plus `delta` if given. */
+function termWeight(c: Code, into: number, delta?: number): void {
+  c.get(P[4]);
+  if (delta !== undefined) c.get(delta).op('i32.add');
+  c.loadI32(4).loadF64().simd('f64x2.splat').set(into);
+}
+
+/** The block's address in the column of the row at P4's field `field` (P2: T * 8, P3: the block's first sample address). */
+function termColumn(c: Code, field: number, into: number): void {
+  c.get(P[4]).loadI32(field).get(P[2]).op('i32.mul').get(P[3]).op('i32.add').set(into);
 }
 
 /** `f64x2` vectors of samples the blocked kernels keep in registers at a time (more spill). */
@@ -1324,28 +1349,16 @@ function chainBackwardBody(c: Code, virtual: boolean): void {
   c.set(P[0]);
   const gm = [V[0], V[1], V[2], 19, 20, 21] as const;
   const w = 22;
-  const address = (field: number, local: number) => {
-    c.get(P[4]).loadI32(field).get(P[2]).op('i32.mul').get(P[3]).op('i32.add').set(local);
-  };
   sampleBlocks(c, (lanes) => {
-    for (let k = 0; k < lanes; k++) {
-      c.num(0).simd('f64x2.splat');
-      c.get(P[7])
-        .get(I)
-        .op('i32.add')
-        .simd('v128.load')
-        .u32(4)
-        .u32(k * 16);
-      c.simd('f64x2.add').set(gm[k]!);
-    }
+    for (let k = 0; k < lanes; k++) gmBlock(c, P[7], k, gm[k]!);
     c.get(P[1]).get(I).op('i32.add').set(P[3]);
     c.get(P[6]).get(P[6]).loadI32(28).int(1).op('i32.sub').int(5).op('i32.shl').op('i32.add').set(P[4]);
     c.op('loop').byte(0x40);
-    c.get(P[4]).loadI32(4).loadF64().simd('f64x2.splat').set(w);
-    address(24, P[9]);
+    termWeight(c, w);
+    termColumn(c, 24, P[9]);
     if (!virtual) {
-      address(8, P[5]);
-      address(16, P[8]);
+      termColumn(c, 8, P[5]);
+      termColumn(c, 16, P[8]);
     }
     for (let k = 0; k < lanes; k++) {
       if (!virtual) {
@@ -1359,15 +1372,9 @@ function chainBackwardBody(c: Code, virtual: boolean): void {
           .u32(4)
           .u32(k * 16);
       }
-      c.get(P[9]);
-      c.get(P[9])
-        .simd('v128.load')
-        .u32(4)
-        .u32(k * 16);
-      c.get(w).get(gm[k]!).simd('f64x2.mul').simd('f64x2.add');
-      c.simd('v128.store')
-        .u32(4)
-        .u32(k * 16);
+      blockUpdate(c, P[9], k, () => {
+        c.get(w).get(gm[k]!).simd('f64x2.mul').simd('f64x2.add');
+      });
     }
     // while the row was past the last one to run (unsigned: the first row may be at address 0)
     c.get(P[4]).get(P[0]).op('i32.gt_u');
@@ -1394,11 +1401,8 @@ function pairBackwardBody(c: Code): void {
   const gm = [V[0], V[1], V[2], 19] as const;
   const gm2 = [20, 21, 22, 23] as const;
   const [w, w2] = [32, 33] as const;
-  const gradient = (field: number, local: number) => {
-    c.get(2).loadI32(field).get(T_).op('i32.mul').get(BASE).op('i32.add').int(3).op('i32.shl').set(local);
-  };
-  gradient(4, P[7]);
-  gradient(12, P[8]);
+  columnOf(c, 4, P[7], 2);
+  columnOf(c, 12, P[8], 2);
   c.get(2).loadI32(8).get(2).loadI32(0).op('i32.sub').set(P[0]);
   c.get(2).loadI32(0).set(P[6]);
   sampleBlocks(
@@ -1408,34 +1412,19 @@ function pairBackwardBody(c: Code): void {
         [P[7], gm],
         [P[8], gm2],
       ] as const) {
-        for (let k = 0; k < lanes; k++) {
-          c.num(0).simd('f64x2.splat');
-          c.get(column)
-            .get(I)
-            .op('i32.add')
-            .simd('v128.load')
-            .u32(4)
-            .u32(k * 16);
-          c.simd('f64x2.add').set(sums[k]!);
-        }
+        for (let k = 0; k < lanes; k++) gmBlock(c, column, k, sums[k]!);
       }
       c.get(P[1]).get(I).op('i32.add').set(P[3]);
       c.get(P[6]).get(P[6]).loadI32(28).int(1).op('i32.sub').int(5).op('i32.shl').op('i32.add').set(P[4]);
       c.op('loop').byte(0x40);
-      c.get(P[4]).loadI32(4).loadF64().simd('f64x2.splat').set(w);
-      c.get(P[4]).get(P[0]).op('i32.add').loadI32(4).loadF64().simd('f64x2.splat').set(w2);
-      c.get(P[4]).loadI32(24).get(P[2]).op('i32.mul').get(P[3]).op('i32.add').set(P[9]);
+      termWeight(c, w);
+      termWeight(c, w2, P[0]);
+      termColumn(c, 24, P[9]);
       for (let k = 0; k < lanes; k++) {
-        c.get(P[9]);
-        c.get(P[9])
-          .simd('v128.load')
-          .u32(4)
-          .u32(k * 16);
-        c.get(w).get(gm[k]!).simd('f64x2.mul').simd('f64x2.add');
-        c.get(w2).get(gm2[k]!).simd('f64x2.mul').simd('f64x2.add');
-        c.simd('v128.store')
-          .u32(4)
-          .u32(k * 16);
+        blockUpdate(c, P[9], k, () => {
+          c.get(w).get(gm[k]!).simd('f64x2.mul').simd('f64x2.add');
+          c.get(w2).get(gm2[k]!).simd('f64x2.mul').simd('f64x2.add');
+        });
       }
       // while the row was past the first (unsigned: the first row may be at address 0)
       c.get(P[4]).get(P[6]).op('i32.gt_u');
