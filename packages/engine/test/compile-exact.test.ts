@@ -132,57 +132,40 @@ describe.each(backends)('compiled mode, %s back end, equals eager mode bit for b
     expectSame(both(backend, params, (x) => model.forward(x), descending, 2, data));
   });
 
+  /**
+   * Runs `count` random samples, checks the schedule their batch gets (`kept` or recomputed,
+   * in several tiles), then compiled = eager under each reduction.
+   */
+  const tiled = (count: number, seed: number, kept: boolean, reduces: ((outs: Value[][]) => Value)[]) => {
+    const rand = lcg(seed);
+    const data = Array.from({ length: count * 2 }, () => rand() * 2 - 1);
+    const program = compile((x) => model.forward(x), { inputs: 2, backend, reduce: reduces[0]! });
+    program.run(data);
+    const plans = (program as unknown as { plans: Map<number, { tiles: number; kept: boolean }> }).plans;
+    expect(plans.get(count)).toMatchObject({ kept });
+    expect(plans.get(count)!.tiles).toBeGreaterThan(1);
+    for (const reduce of reduces) expectSame(both(backend, params, (x) => model.forward(x), reduce, 2, data));
+  };
+  const meanAndL2 = (outs: Value[][]) =>
+    pySum(outs.map((o) => o[0]!))
+      .div(outs.length)
+      .add(pySum(params.map((p) => p.mul(p))));
+  const descendingHalf = (outs: Value[][]) => pySum([...outs].reverse().map((o) => o[1]!)).mul(0.5);
+
   it('tile by tile, each in cache and recomputed, when a batch takes several times the cache', () => {
     // A cache of 2^14 numbers: a tile holds a few hundred samples, the batch many times that.
     setTileBudget(1 << 23, 1 << 14);
-    const rand = lcg(11);
-    const data = Array.from({ length: 9001 * 2 }, () => rand() * 2 - 1);
-    const ascending = (outs: Value[][]) =>
-      pySum(outs.map((o) => o[0]!))
-        .div(outs.length)
-        .add(pySum(params.map((p) => p.mul(p))));
-    const descending = (outs: Value[][]) => pySum([...outs].reverse().map((o) => o[1]!)).mul(0.5);
-    const program = compile((x) => model.forward(x), { inputs: 2, backend, reduce: ascending });
-    program.run(data);
-    const plans = (program as unknown as { plans: Map<number, { tiles: number; kept: boolean }> }).plans;
-    expect(plans.get(9001)).toMatchObject({ kept: false });
-    expect(plans.get(9001)!.tiles).toBeGreaterThan(1);
-
-    expectSame(both(backend, params, (x) => model.forward(x), ascending, 2, data));
-    expectSame(both(backend, params, (x) => model.forward(x), descending, 2, data));
+    tiled(9001, 11, false, [meanAndL2, descendingHalf]);
   }, 60_000);
 
   it('tile by tile with every tile kept, when the batch takes a few times the cache', () => {
-    const rand = lcg(13);
-    const data = Array.from({ length: 9001 * 2 }, () => rand() * 2 - 1);
-    const reduce = (outs: Value[][]) => pySum(outs.map((o) => o[0]!)).div(outs.length);
-    const program = compile((x) => model.forward(x), { inputs: 2, backend, reduce });
-    program.run(data);
-    const plans = (program as unknown as { plans: Map<number, { tiles: number; kept: boolean }> }).plans;
-    expect(plans.get(9001)).toMatchObject({ kept: true });
-    expect(plans.get(9001)!.tiles).toBeGreaterThan(1);
-
-    expectSame(both(backend, params, (x) => model.forward(x), reduce, 2, data));
+    tiled(9001, 13, true, [(outs) => pySum(outs.map((o) => o[0]!)).div(outs.length)]);
   }, 60_000);
 
   it('tile by tile with every tile kept, when a sample fills much of the cache', () => {
     // A cache of 64 numbers holds fewer than a block of samples' columns: tiles are kept.
     setTileBudget(1 << 23, 64);
-    const rand = lcg(12);
-    const data = Array.from({ length: 301 * 2 }, () => rand() * 2 - 1);
-    const ascending = (outs: Value[][]) =>
-      pySum(outs.map((o) => o[0]!))
-        .div(outs.length)
-        .add(pySum(params.map((p) => p.mul(p))));
-    const descending = (outs: Value[][]) => pySum([...outs].reverse().map((o) => o[1]!)).mul(0.5);
-    const program = compile((x) => model.forward(x), { inputs: 2, backend, reduce: ascending });
-    program.run(data);
-    const plans = (program as unknown as { plans: Map<number, { tiles: number; kept: boolean }> }).plans;
-    expect(plans.get(301)).toMatchObject({ kept: true });
-    expect(plans.get(301)!.tiles).toBeGreaterThan(1);
-
-    expectSame(both(backend, params, (x) => model.forward(x), ascending, 2, data));
-    expectSame(both(backend, params, (x) => model.forward(x), descending, 2, data));
+    tiled(301, 12, true, [meanAndL2, descendingHalf]);
   });
 
   it('for a batch of 100,000 samples', () => {
