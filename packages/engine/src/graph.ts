@@ -53,6 +53,23 @@ function savedGrads(n: number): Float64Array {
 /** See {@link Value.backward}. All or nothing: when it throws, every `grad` is as it was. */
 export function backward(root: Value): void {
   const order = topologicalOrder(root);
+  const old = saveAndZero(order);
+  root.grad += 1;
+  try {
+    propagateAll(order);
+  } catch (error) {
+    restore(order, old);
+    throw error;
+  }
+}
+
+// The passes over every node are small functions of their own. A long loop inside `backward`
+// itself is compiled on the stack (on-stack replacement) before the code after it has ever run;
+// V8 kept that code and left it at `root.grad` on every later call (its deoptimisation trace
+// showed one per step).
+
+/** Saves every node's gradient and zeroes those of non-leaves (leaves accumulate). */
+function saveAndZero(order: readonly Value[]): Float64Array {
   const n = order.length;
   const old = savedGrads(n);
   for (let i = 0; i < n; i++) {
@@ -60,13 +77,17 @@ export function backward(root: Value): void {
     old[i] = v.grad;
     if (v.op !== '') v.grad = 0;
   }
-  root.grad += 1;
-  try {
-    for (let i = n - 1; i >= 0; i--) propagate(order[i]!);
-  } catch (error) {
-    for (let i = 0; i < n; i++) order[i]!.grad = old[i]!;
-    throw error;
-  }
+  return old;
+}
+
+/** Each node's contribution to its operands, last node first. */
+function propagateAll(order: readonly Value[]): void {
+  for (let i = order.length - 1; i >= 0; i--) propagate(order[i]!);
+}
+
+/** Every node's gradient as {@link saveAndZero} found it. */
+function restore(order: readonly Value[], old: Float64Array): void {
+  for (let i = 0; i < order.length; i++) order[i]!.grad = old[i]!;
 }
 
 /**

@@ -254,6 +254,12 @@ export class Value {
 // the CPU time of the benchmark's training step by about a third (less for the GC to copy).
 Object.assign(Value.prototype, { _children: null, arg: 0, _symbolic: false });
 Object.defineProperty(Value.prototype, VALUE_BRAND, { value: true });
+// V8 gives a field the representation of the first number stored in it, so `grad = 0` makes an
+// integer field until some gradient is a fraction. That change, made inside a hot loop over
+// thousands of parameters (a compiled run writing their gradients), left the loop's optimised
+// code deoptimising on every call after. One fraction stored here makes it a double field from
+// the start.
+new Value(0).grad = 0.5;
 // Node's console.log shows a Value as micrograd's repr does, not as its fields (the label is a
 // private field it would not show). The symbol is a plain registered one: browsers ignore it.
 Object.defineProperty(Value.prototype, Symbol.for('nodejs.util.inspect.custom'), {
