@@ -36,38 +36,53 @@ export function findChains(tape: Tape): Map<number, Chain> {
   }
   for (const k of tape.outputs) uses[k]!++;
 
-  const open = new Map<number, Chain>();
-  nodes.forEach((n, k) => {
-    if (n.kind !== 'op' || n.op !== 'add') return;
+  // `open[k]` is 1 + the number of the chain whose running sum node `k` is, or 0.
+  const found: Chain[] = [];
+  const open = new Int32Array(nodes.length);
+  for (let k = 0; k < nodes.length; k++) {
+    const n = nodes[k]!;
+    if (n.kind !== 'op' || n.op !== 'add') continue;
     const m = n.b;
     const mul = nodes[m];
     // The product must come right before the sum: then it was first reached through it.
-    if (m !== k - 1 || mul?.kind !== 'op' || mul.op !== 'mul' || uses[m] !== 1) return;
-    const running = open.get(n.a);
-    if (running !== undefined && uses[n.a] === 1) {
-      open.delete(n.a);
-      running.muls.push(m);
-      running.adds.push(k);
-      running.top = k;
-      open.set(k, running);
+    if (m !== k - 1 || mul?.kind !== 'op' || mul.op !== 'mul' || uses[m] !== 1) continue;
+    const running = open[n.a]! - 1;
+    if (running >= 0 && uses[n.a] === 1) {
+      open[n.a] = 0;
+      const chain = found[running]!;
+      chain.muls.push(m);
+      chain.adds.push(k);
+      chain.top = k;
+      open[k] = running + 1;
     } else {
-      open.set(k, { first: k, top: k, c: n.a, muls: [m], adds: [k] });
+      open[k] = found.push({ first: k, top: k, c: n.a, muls: [m], adds: [k] });
     }
-  });
+  }
 
+  // Per node, the number of the last chain it is a member of, or an operand of a term of
+  // (marks instead of two sets per chain: a large model's tape has thousands of chains).
+  const member = new Int32Array(nodes.length);
+  const touched = new Int32Array(nodes.length);
   const chains = new Map<number, Chain>();
-  for (const chain of open.values()) {
-    const members = new Set([...chain.muls, ...chain.adds]);
-    const touched = new Set([chain.c]);
+  let mark = 0;
+  for (let top = 0; top < nodes.length; top++) {
+    if (open[top] === 0) continue;
+    const chain = found[open[top]! - 1]!;
+    mark++;
+    for (const m of chain.muls) member[m] = mark;
+    for (const a of chain.adds) member[a] = mark;
+    touched[chain.c] = mark;
     for (const m of chain.muls) {
       const n = nodes[m]!;
-      if (n.kind === 'op') touched.add(n.a).add(n.b);
+      if (n.kind !== 'op') continue;
+      touched[n.a] = mark;
+      touched[n.b] = mark;
     }
     let safe = true;
     for (let q = chain.first + 1; safe && q < chain.top; q++) {
       const n = nodes[q]!;
-      if (members.has(q) || n.kind !== 'op') continue;
-      safe = !touched.has(n.a) && !(n.b >= 0 && touched.has(n.b));
+      if (member[q] === mark || n.kind !== 'op') continue;
+      safe = touched[n.a] !== mark && !(n.b >= 0 && touched[n.b] === mark);
     }
     if (safe) chains.set(chain.top, chain);
   }

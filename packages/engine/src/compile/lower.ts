@@ -347,7 +347,8 @@ function reorder(
   return {
     nodes: order.map((k) => {
       const n = nodes[k]!;
-      return { node: n.kind === 'op' ? { ...n, a: renumber(n.a), b: n.b >= 0 ? renumber(n.b) : -1 } : n };
+      if (n.kind !== 'op') return { node: n };
+      return { node: { kind: 'op', op: n.op, a: renumber(n.a), b: n.b >= 0 ? renumber(n.b) : -1, arg: n.arg } };
     }),
     ends: ends.slice(0, used.length),
     position,
