@@ -132,19 +132,28 @@ describe.each(backends)('compiled mode, %s back end, equals eager mode bit for b
     expectSame(both(backend, params, (x) => model.forward(x), descending, 2, data));
   });
 
+  type Schedule = 'kept' | 'recomputed' | 'fused';
   /**
-   * Runs `count` random samples, checks the schedule their batch gets (`kept` or recomputed,
-   * in several tiles), then compiled = eager under each reduction.
+   * Runs `count` random samples, checks the schedule each reduction's batch gets (in several
+   * tiles), then compiled = eager under each reduction.
    */
-  const tiled = (count: number, seed: number, kept: boolean, reduces: ((outs: Value[][]) => Value)[]) => {
+  const tiled = (
+    count: number,
+    seed: number,
+    schedule: Schedule,
+    reduces: ((outs: Value[][]) => Value)[],
+  ) => {
     const rand = lcg(seed);
     const data = Array.from({ length: count * 2 }, () => rand() * 2 - 1);
-    const program = compile((x) => model.forward(x), { inputs: 2, backend, reduce: reduces[0]! });
-    program.run(data);
-    const plans = (program as unknown as { plans: Map<number, { tiles: number; kept: boolean }> }).plans;
-    expect(plans.get(count)).toMatchObject({ kept });
-    expect(plans.get(count)!.tiles).toBeGreaterThan(1);
-    for (const reduce of reduces) expectSame(both(backend, params, (x) => model.forward(x), reduce, 2, data));
+    for (const reduce of reduces) {
+      const program = compile((x) => model.forward(x), { inputs: 2, backend, reduce });
+      program.run(data);
+      const plans = (program as unknown as { plans: Map<number, { tiles: number; schedule: Schedule }> })
+        .plans;
+      expect(plans.get(count)).toMatchObject({ schedule });
+      expect(plans.get(count)!.tiles).toBeGreaterThan(1);
+      expectSame(both(backend, params, (x) => model.forward(x), reduce, 2, data));
+    }
   };
   const meanAndL2 = (outs: Value[][]) =>
     pySum(outs.map((o) => o[0]!))
@@ -152,20 +161,32 @@ describe.each(backends)('compiled mode, %s back end, equals eager mode bit for b
       .add(pySum(params.map((p) => p.mul(p))));
   const descendingHalf = (outs: Value[][]) => pySum([...outs].reverse().map((o) => o[1]!)).mul(0.5);
 
-  it('tile by tile, each in cache and recomputed, when a batch takes several times the cache', () => {
+  it('tile by tile, each forward and backward in one pass, when a linear reduction takes several times the cache', () => {
     // A cache of 2^14 numbers: a tile holds a few hundred samples, the batch many times that.
     setTileBudget(1 << 23, 1 << 14);
-    tiled(9001, 11, false, [meanAndL2, descendingHalf]);
+    const scaledTwice = (outs: Value[][]) =>
+      pySum(outs.map((o) => o[0]!))
+        .mul(new Value(3).pow(-1))
+        .mul(2);
+    tiled(9001, 11, 'fused', [meanAndL2, descendingHalf, scaledTwice]);
+  }, 60_000);
+
+  it('tile by tile, each in cache and recomputed, when a reduction reads outputs (squares, an activation)', () => {
+    setTileBudget(1 << 23, 1 << 14);
+    const squares = (outs: Value[][]) => pySum(outs.map((o) => o[0]!.mul(o[0]!))).div(outs.length);
+    const hinge = (outs: Value[][]) => pySum(outs.map((o) => o[1]!)).tanh();
+    const weighted = (outs: Value[][]) => pySum(outs.map((o) => o[0]!)).mul(params[0]!);
+    tiled(9001, 14, 'recomputed', [squares, hinge, weighted]);
   }, 60_000);
 
   it('tile by tile with every tile kept, when the batch takes a few times the cache', () => {
-    tiled(9001, 13, true, [(outs) => pySum(outs.map((o) => o[0]!)).div(outs.length)]);
+    tiled(9001, 13, 'kept', [(outs) => pySum(outs.map((o) => o[0]!)).div(outs.length)]);
   }, 60_000);
 
   it('tile by tile with every tile kept, when a sample fills much of the cache', () => {
     // A cache of 64 numbers holds fewer than a block of samples' columns: tiles are kept.
     setTileBudget(1 << 23, 64);
-    tiled(301, 12, true, [meanAndL2, descendingHalf]);
+    tiled(301, 12, 'kept', [meanAndL2, descendingHalf]);
   });
 
   it('for a batch of 100,000 samples', () => {
@@ -208,6 +229,55 @@ describe.each(backends)('compiled mode, %s back end, throws where eager mode thr
       /the gradient of pow\(0\) with exponent 0\.5 is not finite \(sample 1, node/,
     );
     expect(w.grad).toBe(0);
+  });
+
+  describe('in one pass per tile (a linear reduction over shared tiles)', () => {
+    // A cache of 2^10 numbers: a tile holds about a hundred samples, the batch many times that.
+    const w = new Value(0.5);
+    const fn = ([x]: Value[]) => [w.mul(x!).tanh().mul(x!)];
+    const schedule = (program: object, count: number) =>
+      (program as { plans: Map<number, { schedule: string }> }).plans.get(count)!.schedule;
+
+    it('when a value in a late tile is not finite: no gradient changes', () => {
+      setTileBudget(1 << 23, 1 << 10);
+      const batch = Array.from({ length: 3000 }, (_, i) => Math.cos(i));
+      const square = ([x]: Value[]) => [x!.mul(x!).mul(w)];
+      const program = compile(square, {
+        inputs: 1,
+        backend,
+        reduce: (outs) => pySum(outs.map((o) => o[0]!)),
+      });
+      program.run(batch);
+      expect(schedule(program, 3000)).toBe('fused');
+      w.grad = 0.25;
+      batch[2900] = 1e200;
+
+      expect(() => program.run(batch)).toThrow(
+        /the result of mul\(1e\+200, 1e\+200\) is not finite \(sample 2900,/,
+      );
+      expect(w.grad).toBe(0.25);
+    });
+
+    it("when a constant factor's gradient overflows though the loss is finite", () => {
+      setTileBudget(1 << 23, 1 << 10);
+      const batch = Array.from({ length: 3000 }, (_, i) => 1e8 + i);
+      // (sum * 1e-300) * 1e300: the gradient of 1e-300 is sum * 1e300, which overflows.
+      const reduce = (outs: Value[][]) =>
+        pySum(outs.map((o) => o[0]!))
+          .mul(1e-300)
+          .mul(1e300);
+      const eager = reduce(batch.map((x) => fn([new Value(x)])));
+      expect(Number.isFinite(eager.data)).toBe(true);
+      expect(() => {
+        eager.backward();
+      }).toThrow(RangeError);
+      w.grad = 0.25;
+      const program = compile(fn, { inputs: 1, backend, reduce });
+
+      expect(() => program.run(batch)).toThrow(/gradient of .* is not finite/);
+      expect(schedule(program, 3000)).toBe('fused');
+      expect(w.grad).toBe(0.25);
+    });
   });
 
   it('when a value no output uses is not finite', () => {

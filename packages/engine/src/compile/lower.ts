@@ -348,7 +348,9 @@ function reorder(
     nodes: order.map((k) => {
       const n = nodes[k]!;
       if (n.kind !== 'op') return { node: n };
-      return { node: { kind: 'op', op: n.op, a: renumber(n.a), b: n.b >= 0 ? renumber(n.b) : -1, arg: n.arg } };
+      return {
+        node: { kind: 'op', op: n.op, a: renumber(n.a), b: n.b >= 0 ? renumber(n.b) : -1, arg: n.arg },
+      };
     }),
     ends: ends.slice(0, used.length),
     position,

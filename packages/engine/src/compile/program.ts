@@ -76,8 +76,15 @@ interface Plan {
   /** Samples per tile (even), tiles, and the order in which the fold visits samples, or null for the general fold. */
   readonly T: number;
   readonly tiles: number;
-  /** Whether every tile keeps its own columns (else tiles share them and recompute their forward pass). */
-  readonly kept: boolean;
+  /**
+   * How tiles use memory: each keeps its own columns (`kept`), or they share one set of
+   * columns, each tile recomputing its forward pass for its backward pass (`recomputed`), or
+   * running forward and backward in one pass (`fused`: the reduction is linear in the
+   * outputs, so its backward pass can run before the samples').
+   */
+  readonly schedule: 'kept' | 'recomputed' | 'fused';
+  /** Gradient sums that {@link Program.fused}'s check of the reduction adds into and nobody reads. */
+  readonly scratch: Float64Array | null;
   readonly order: 'ascending' | 'descending' | null;
   /** The reduction's contributions before and after the samples' (ordered folds only). */
   readonly before: Int32Array;
@@ -195,48 +202,107 @@ export class Program {
   run(batch: ArrayLike<number>): number {
     const count = this.load(batch, 'Program.run');
     const plan = this.plan(count);
-    const params = this.params.values;
-    const G = this.G;
     const sample = plan.sample;
     if (sample === null) return this.replay(plan);
+    const loss = plan.schedule === 'fused' ? this.fused(plan, sample) : this.tiled(plan, sample);
+    writeGradients(this.params.values, this.G);
+    return loss;
+  }
 
-    const { lowered, exec } = sample;
-    const { T, tiles, kept, O, GX, R, reduction } = plan;
+  /**
+   * Every tile forward, the reduction forward and backward, then every tile backward in the
+   * order the reduction reaches the samples. Kept tiles each have their own columns; otherwise
+   * they share one set and the backward pass recomputes each tile's forward pass.
+   */
+  private tiled(plan: Plan, sample: SampleProgram): number {
+    const { exec } = sample;
+    const { T, tiles, O, GX, R, reduction, before } = plan;
+    const kept = plan.schedule === 'kept';
     const base = this.prepare(sample, kept ? T * tiles : T);
-    // Kept tiles each have their own columns; otherwise they share one set and the backward
-    // pass recomputes each tile's forward pass.
     const tileAt = (t: number) => (kept ? base + t * exec.columns * T : base);
     let finite = true;
     for (let t = 0; t < tiles; t++) finite = this.forwardTile(sample, tileAt(t), T, t, O) && finite;
     this.O = O;
-    this.ran = count;
+    this.ran = plan.count;
     const loss = finite ? reduction.forward(O, this.P) : NaN;
-    const { before, after } = plan;
-    if (!(loss - loss === 0) || !reduction.backward(GX, R, G, before.length))
+    if (!(loss - loss === 0) || !reduction.backward(GX, R, this.G, before.length))
       this.diagnose(plan, 'gradients');
-    const param = reduction.contributionParam;
-    // The ordered fold adds into accumulators in the back end's memory, after the parameters.
-    const at = lowered.consts.length + params.length;
-    exec.M.set(G.subarray(0, params.length), at);
+    const at = this.startFold(sample);
     const last = tiles - 1;
     for (let step = 0; step < tiles; step++) {
       const t = plan.order === 'descending' ? last - step : step;
       const b = tileAt(t);
       if (!kept) finite = this.forwardTile(sample, b, T, t, null) && finite;
-      const M = exec.M;
-      const gradsAt = b + lowered.values * T;
-      M.fill(0, gradsAt, b + lowered.grads * T);
-      for (const { output, column } of lowered.seeds) this.spread(M, b + column * T, GX, t * T, T, output);
-      exec.backward(b, T);
-      finite = exec.allFinite(gradsAt, b + lowered.grads * T) && finite;
-      if (plan.order === null) this.foldEvents(plan, sample, b);
-      else exec.fold(b, T, Math.min(T, count - t * T), plan.order === 'descending', at);
+      finite = this.backwardTile(plan, sample, b, t, at) && finite;
     }
-    if (plan.order !== null) G.set(exec.M.subarray(at, at + params.length));
-    for (let j = 0; j < after.length; j++) G[param[after[j]!]!]! += R[after[j]!]!;
-    if (!finite || !allFinite(G, params.length)) this.diagnose(plan, 'gradients');
-    writeGradients(params, G);
+    this.endFold(plan, sample, at, finite);
     return loss;
+  }
+
+  /**
+   * A reduction linear in the outputs (see {@link Reduction.linear}) runs its backward pass
+   * first, with zeros for the outputs it does not read; then each tile runs forward, backward
+   * and its fold in one pass over one set of columns, in the order the reduction reaches the
+   * samples. The loss and its backward pass then run again on the real outputs: the loss to
+   * return, the backward pass to check what it computes from outputs (a constant factor's
+   * gradient) as eager mode does. Its other numbers are the first pass's, and are not used.
+   */
+  private fused(plan: Plan, sample: SampleProgram): number {
+    const { T, tiles, O, GX, R, reduction, before } = plan;
+    const base = this.prepare(sample, T);
+    O.fill(0);
+    reduction.forward(O, this.P);
+    if (!reduction.backward(GX, R, this.G, before.length)) this.diagnose(plan, 'gradients');
+    const at = this.startFold(sample);
+    let finite = true;
+    const last = tiles - 1;
+    for (let step = 0; step < tiles; step++) {
+      const t = plan.order === 'descending' ? last - step : step;
+      finite = this.forwardTile(sample, base, T, t, O) && finite;
+      finite = this.backwardTile(plan, sample, base, t, at) && finite;
+    }
+    this.O = O;
+    this.ran = plan.count;
+    const loss = finite ? reduction.forward(O, this.P) : NaN;
+    const scratch = plan.scratch!.fill(0);
+    if (!(loss - loss === 0) || !reduction.backward(GX, R, scratch, before.length))
+      this.diagnose(plan, 'gradients');
+    this.endFold(plan, sample, at, finite);
+    return loss;
+  }
+
+  /** The gradient sums into the back end's memory, after the parameters, for the fold; returns where. */
+  private startFold(sample: SampleProgram): number {
+    const n = this.params.values.length;
+    const at = sample.lowered.consts.length + n;
+    sample.exec.M.set(this.G.subarray(0, n), at);
+    return at;
+  }
+
+  /** Tile `t` backward from its outputs' gradients, checked, then folded; false if a gradient is not finite. */
+  private backwardTile(plan: Plan, sample: SampleProgram, b: number, t: number, at: number): boolean {
+    const { lowered, exec } = sample;
+    const { T, GX } = plan;
+    const M = exec.M;
+    const gradsAt = b + lowered.values * T;
+    M.fill(0, gradsAt, b + lowered.grads * T);
+    for (const { output, column } of lowered.seeds) this.spread(M, b + column * T, GX, t * T, T, output);
+    exec.backward(b, T);
+    const finite = exec.allFinite(gradsAt, b + lowered.grads * T);
+    if (plan.order === null) this.foldEvents(plan, sample, b);
+    else exec.fold(b, T, Math.min(T, this.count - t * T), plan.order === 'descending', at);
+    return finite;
+  }
+
+  /** The sums back from the fold, the reduction's contributions after the samples', checked. */
+  private endFold(plan: Plan, sample: SampleProgram, at: number, finite: boolean): void {
+    const G = this.G;
+    const n = this.params.values.length;
+    const { after, R } = plan;
+    const param = plan.reduction.contributionParam;
+    if (plan.order !== null) G.set(sample.exec.M.subarray(at, at + n));
+    for (let j = 0; j < after.length; j++) G[param[after[j]!]!]! += R[after[j]!]!;
+    if (!finite || !allFinite(G, n)) this.diagnose(plan, 'gradients');
   }
 
   /**
@@ -489,6 +555,7 @@ export class Program {
     const { before, after } = order ?? { before: none, after: none };
     const { T, tiles, kept } =
       order === null ? { T: count + (count & 1), tiles: 1, kept: true } : this.tiling(sample!, count);
+    const schedule = kept ? 'kept' : reduction.linear ? 'fused' : 'recomputed';
     plan = {
       count,
       reduceTape,
@@ -496,7 +563,8 @@ export class Program {
       sample,
       T,
       tiles,
-      kept,
+      schedule,
+      scratch: schedule === 'fused' ? new Float64Array(this.params.values.length) : null,
       order: order?.direction ?? null,
       before,
       after,

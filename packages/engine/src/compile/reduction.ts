@@ -25,6 +25,13 @@ export class Reduction {
    */
   readonly events: Int32Array;
   readonly contributionParam: Int32Array;
+  /**
+   * Whether the loss is linear in the samples' outputs, so that its backward pass reads no
+   * output's value: every op on an output is an `add`, or a `mul` by a constant (a sum, a
+   * mean). Then the outputs' gradients and the reduction's contributions are known before
+   * the samples run, and each tile can run forward and backward in one pass.
+   */
+  readonly linear: boolean;
   /** The loss's value after {@link Reduction.forward}. */
   private readonly values: Float64Array;
   private readonly grads: Float64Array;
@@ -203,6 +210,7 @@ export class Reduction {
       }
     }
     this.segments = segments;
+    this.linear = linearInOutputs(tape);
     this.events = Int32Array.from(events);
     this.contributionParam = Int32Array.from(params);
 
@@ -475,6 +483,32 @@ function mapInts(source: ArrayLike<number>, f: (x: number, k: number) => number)
   const out = new Int32Array(source.length);
   for (let k = 0; k < source.length; k++) out[k] = f(source[k]!, k);
   return out;
+}
+
+/** See {@link Reduction.linear}. */
+function linearInOutputs({ nodes }: Tape): boolean {
+  // Per node: 1 if it depends on an output, 2 if on a parameter (and no output), 0 if on constants alone.
+  const on = new Uint8Array(nodes.length);
+  for (let k = 0; k < nodes.length; k++) {
+    const node = nodes[k]!;
+    if (node.kind !== 'op') {
+      on[k] = node.kind === 'input' ? 1 : node.kind === 'param' ? 2 : 0;
+      continue;
+    }
+    const a = on[node.a]!;
+    const b = node.b >= 0 ? on[node.b]! : 0;
+    if (a !== 1 && b !== 1) {
+      on[k] = Math.max(a, b);
+      continue;
+    }
+    on[k] = 1;
+    if (node.op === 'add') continue;
+    // A product's gradient to one factor is the other's value: a factor made of constants alone
+    // receives it (and only checks it), and gives the output's a number known beforehand.
+    if (node.op === 'mul' && (a === 1 ? b : a) === 0) continue;
+    return false;
+  }
+  return true;
 }
 
 /** `to[at[j]] = from[index[j]]` for every j. */
