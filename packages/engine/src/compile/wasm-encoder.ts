@@ -42,6 +42,7 @@ export const OP = {
   'i32.sub': 0x6b,
   'i32.mul': 0x6c,
   'i32.and': 0x71,
+  'i32.or': 0x72,
   'i32.shl': 0x74,
   'i32.shr_u': 0x76,
   'f64.abs': 0x99,

@@ -1436,6 +1436,68 @@ function pairBackwardBody(c: Code): void {
   );
 }
 
+/**
+ * A layer of two inputs (a first layer over points in the plane) gives each neuron a single
+ * pair of weights, whose sum would wait on itself every sample: its neurons go six at a time
+ * instead, each pair in its own `f64x2` with its own gradient column, the sample's two inputs
+ * loaded once for all six. Leaves NEURON and LEFT at the neurons left over (fewer than six).
+ */
+function twoInputNeurons(c: Code, samples: (emit: () => void) => void): void {
+  const WIDE = 6;
+  const RECORD = 12;
+  /** The byte address of the accumulator of weight `w` of the group's neuron `k`. */
+  const accumulator = (k: number, w: number) => {
+    c.get(AT)
+      .get(NEURON)
+      .loadI32(k * RECORD + 4 + 4 * w)
+      .op('i32.add')
+      .int(3)
+      .op('i32.shl');
+  };
+  const lane = (name: 'v128.load64_lane' | 'v128.store64_lane', k: 0 | 1) =>
+    c.simd(name).u32(3).u32(0).byte(k);
+  c.op('block').byte(0x40);
+  c.op('loop').byte(0x40);
+  c.get(STRIDE).int(16).op('i32.ne').get(LEFT).int(WIDE).op('i32.lt_u').op('i32.or').op('br_if').u32(1);
+  for (let k = 0; k < WIDE; k++) {
+    c.get(NEURON)
+      .loadI32(k * RECORD)
+      .set(TMP);
+    column(c, TMP, true);
+    c.set(GROUP_G[k]!);
+    accumulator(k, 1);
+    accumulator(k, 0);
+    c.loadF64().simd('f64x2.splat');
+    lane('v128.load64_lane', 1);
+    c.set(ACC[k]!);
+  }
+  c.int(0).set(J);
+  samples(() => {
+    c.get(Q).simd('v128.load').u32(3).u32(0).set(GM);
+    for (let k = 0; k < WIDE; k++) {
+      c.get(ACC[k]!).get(GM);
+      c.num(0).get(GROUP_G[k]!).get(I).op('i32.add').loadF64().op('f64.add').simd('f64x2.splat');
+      c.simd('f64x2.mul').simd('f64x2.add').set(ACC[k]!);
+    }
+  });
+  for (let k = 0; k < WIDE; k++) {
+    accumulator(k, 0);
+    c.get(ACC[k]!);
+    lane('v128.store64_lane', 0);
+    accumulator(k, 1);
+    c.get(ACC[k]!);
+    lane('v128.store64_lane', 1);
+  }
+  c.get(NEURON)
+    .int(WIDE * RECORD)
+    .op('i32.add')
+    .set(NEURON);
+  c.get(LEFT).int(WIDE).op('i32.sub').set(LEFT);
+  c.op('br').u32(0);
+  c.op('end');
+  c.op('end');
+}
+
 /** Locals of {@link neuronsBody} past the shared ones. */
 const NEURON_LOCALS: [number, number][] = [
   [16, I32],
@@ -1466,6 +1528,8 @@ const LEFT_SAMPLES = 38;
 /** The first sample's byte offset in a column, and its row's in the scratch area. */
 const I0 = 39;
 const ROW0 = 40;
+/** The gradient columns' addresses of {@link twoInputNeurons}' six neurons. */
+const GROUP_G = [41, 42, 43, 44, 45, 46] as const;
 
 /**
  * neurons(base, T, count, at): the fold of the weights whose sites the backward pass did not
@@ -1602,6 +1666,8 @@ function neuronsBody(c: Code): void {
   c.op('end');
   // Its neurons.
   c.get(XS).get(STRIDE).int(1).op('i32.shr_u').op('i32.add').set(NEURON);
+  twoInputNeurons(c, samples);
+  c.get(LEFT).op('if').byte(0x40);
   c.op('loop').byte(0x40);
   c.get(NEURON).loadI32(0).set(TMP);
   column(c, TMP, true);
@@ -1625,6 +1691,7 @@ function neuronsBody(c: Code): void {
   c.op('end');
   c.get(NEURON).int(4).op('i32.add').get(STRIDE).int(1).op('i32.shr_u').op('i32.add').set(NEURON);
   c.get(LEFT).int(1).op('i32.sub').tee(LEFT).op('br_if').u32(0);
+  c.op('end');
   c.op('end');
   c.get(NEURON).set(LAYER);
   c.op('br').u32(0);
