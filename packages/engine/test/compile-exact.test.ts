@@ -258,6 +258,25 @@ describe.each(backends)('compiled mode, %s back end, throws where eager mode thr
       expect(w.grad).toBe(0.25);
     });
 
+    it('when the reduction overflows (a mean of huge outputs), and runs the next batch as if it had not', () => {
+      setTileBudget(1 << 23, 1 << 10);
+      const identity = ([x]: Value[]) => [x!.mul(w)];
+      const mean = (outs: Value[][]) => pySum(outs.map((o) => o[0]!)).mul(1 / outs.length);
+      const program = compile(identity, { inputs: 1, backend, reduce: mean });
+      const huge = Array.from({ length: 3000 }, () => 1e308);
+      w.grad = 0.25;
+
+      expect(() => program.run(huge)).toThrow(/add\(.*\) is not finite/);
+      expect(schedule(program, 3000)).toBe('fused');
+      expect(w.grad).toBe(0.25);
+      const batch = Array.from({ length: 3000 }, (_, i) => Math.sin(i));
+      const eager = mean(batch.map((x) => identity([new Value(x)])));
+      eager.backward();
+      const expected = [eager.data, w.grad];
+      w.grad = 0.25;
+      expectSame({ eager: expected, compiled: [program.run(batch), w.grad] });
+    });
+
     it("when a constant factor's gradient overflows though the loss is finite", () => {
       setTileBudget(1 << 23, 1 << 10);
       const batch = Array.from({ length: 3000 }, (_, i) => 1e8 + i);

@@ -1,5 +1,6 @@
 import { PRIMITIVES } from '../ops.js';
 import type { Executor } from './executor.js';
+import { allFinite } from './finite.js';
 import type { Instr, Lowered, Ref, Target } from './lower.js';
 
 /**
@@ -26,10 +27,7 @@ export class Interpreter implements Executor {
   }
 
   allFinite(from: number, to: number): boolean {
-    const { M } = this;
-    let acc = 0;
-    for (let i = from; i < to; i++) acc += M[i]! - M[i]!;
-    return acc === 0;
+    return allFinite(this.M, from, to);
   }
 
   fold(base: number, T: number, count: number, descending: boolean, at: number): void {

@@ -1,6 +1,7 @@
 import { Value } from '../value.js';
 import { TraceError } from '../trace-error.js';
 import type { Executor } from './executor.js';
+import { allFinite } from './finite.js';
 import { Interpreter } from './interpreter.js';
 import { lower, type Lowered } from './lower.js';
 import { Reduction } from './reduction.js';
@@ -243,15 +244,16 @@ export class Program {
    * A reduction linear in the outputs (see {@link Reduction.linear}) runs its backward pass
    * first, with zeros for the outputs it does not read; then each tile runs forward, backward
    * and its fold in one pass over one set of columns, in the order the reduction reaches the
-   * samples. The loss and its backward pass then run again on the real outputs: the loss to
-   * return, the backward pass to check what it computes from outputs (a constant factor's
-   * gradient) as eager mode does. Its other numbers are the first pass's, and are not used.
+   * samples. The loss then runs on the real outputs, and what the backward pass computes from
+   * outputs (a constant factor's gradient) is checked as eager mode does: by the products
+   * themselves when they are all it computes (a mean's `sum * (1/n)`), else by the whole
+   * backward pass again (its other numbers are the first pass's, and are not used).
    */
   private fused(plan: Plan, sample: SampleProgram): number {
     const { T, tiles, O, GX, R, reduction, before } = plan;
     const base = this.prepare(sample, T);
-    O.fill(0);
-    reduction.forward(O, this.P);
+    if (reduction.factors !== null) reduction.forwardParameters(this.P);
+    else reduction.forward(O.fill(0), this.P);
     if (!reduction.backward(GX, R, this.G, before.length)) this.diagnose(plan, 'gradients');
     const at = this.startFold(sample);
     let finite = true;
@@ -264,9 +266,11 @@ export class Program {
     this.O = O;
     this.ran = plan.count;
     const loss = finite ? reduction.forward(O, this.P) : NaN;
-    const scratch = plan.scratch!.fill(0);
-    if (!(loss - loss === 0) || !reduction.backward(GX, R, scratch, before.length))
-      this.diagnose(plan, 'gradients');
+    const checked =
+      reduction.factors !== null
+        ? reduction.checkFactors()
+        : reduction.backward(GX, R, plan.scratch!.fill(0), before.length);
+    if (!(loss - loss === 0) || !checked) this.diagnose(plan, 'gradients');
     this.endFold(plan, sample, at, finite);
     return loss;
   }
@@ -302,7 +306,7 @@ export class Program {
     const param = plan.reduction.contributionParam;
     if (plan.order !== null) G.set(sample.exec.M.subarray(at, at + n));
     for (let j = 0; j < after.length; j++) G[param[after[j]!]!]! += R[after[j]!]!;
-    if (!finite || !allFinite(G, n)) this.diagnose(plan, 'gradients');
+    if (!finite || !allFinite(G, 0, n)) this.diagnose(plan, 'gradients');
   }
 
   /**
@@ -414,7 +418,7 @@ export class Program {
     width = this.outputsPerSample,
     count = Math.min(T, this.count - first),
   ): void {
-    for (let i = 0; i < count; i++) M[to + i] = S[(first + i) * width + j]!;
+    for (let i = 0, k = first * width + j; i < count; i++, k += width) M[to + i] = S[k]!;
     const pad = S[first * width + j]!;
     for (let i = count; i < T; i++) M[to + i] = pad;
   }
@@ -499,7 +503,7 @@ export class Program {
     let check = NaN;
     if (batch instanceof Float64Array) {
       X.set(batch);
-      check = allFinite(X, length) ? 0 : NaN;
+      check = allFinite(X, 0, length) ? 0 : NaN;
     }
     if (!(check === 0)) {
       for (let i = 0; i < length; i++) {
@@ -715,13 +719,6 @@ function copyOut(
 /** Each parameter's `grad` from `G`. */
 function writeGradients(params: readonly Value[], G: Float64Array): void {
   for (let p = 0; p < params.length; p++) params[p]!.grad = G[p]!;
-}
-
-/** Whether `X[0, n)` are all finite (sums `x - x`: 0 unless one is not). */
-function allFinite(X: Float64Array, n: number): boolean {
-  let acc = 0;
-  for (let i = 0; i < n; i++) acc += X[i]! - X[i]!;
-  return acc === 0;
 }
 
 function asArray(out: Value | Value[]): Value[] {

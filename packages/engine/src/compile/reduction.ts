@@ -210,7 +210,27 @@ export class Reduction {
       }
     }
     this.segments = segments;
-    this.linear = linearInOutputs(tape);
+    const { on, linear } = dependence(tape);
+    this.linear = linear;
+    // Products of an output's value and a constant used nowhere else: all that a linear loss's
+    // backward pass computes from outputs, when that is all (see Reduction.checkFactors).
+    const factors: number[] = [];
+    let quick = linear;
+    for (let k = 0; k < n && quick; k++) {
+      const node = nodes[k]!;
+      if (node.kind !== 'op' || node.op !== 'mul' || on[k] !== 1) continue;
+      const [o, f] = on[node.a] === 1 ? [node.a, node.b] : [node.b, node.a];
+      const c = this.code[k]!;
+      quick =
+        c >= 0 &&
+        c !== CHAIN &&
+        c !== SUM &&
+        this.code[o] !== ABSORBED &&
+        nodes[f]!.kind === 'const' &&
+        uses[f] === 1;
+      factors.push(k, o);
+    }
+    this.factors = quick ? Int32Array.from(factors) : null;
     this.events = Int32Array.from(events);
     this.contributionParam = Int32Array.from(params);
 
@@ -236,6 +256,7 @@ export class Reduction {
       if (c >= 0 && dead[k] === 0) backSteps.push(k);
     }
     this.steps = Int32Array.from(steps);
+    this.parameterSteps = Int32Array.from(steps.filter((k) => on[k] !== 1));
     // The nodes that receive gradients (every other node's is never read; a parameter's
     // contributions go to its sum or to R, not to its node).
     const receivers = new Set<number>([this.root, ...sumC, ...sumTerms]);
@@ -271,6 +292,14 @@ export class Reduction {
     this.termParamV = mapInts(termV, paramOf);
   }
 
+  /**
+   * For a linear loss whose products of outputs and constants are all plain nodes, each by a
+   * constant used once: those products' nodes and their output's operand, side by side; else null.
+   */
+  readonly factors: Int32Array | null;
+  /** The steps that depend on no output (parameters' terms, constants). */
+  private readonly parameterSteps: Int32Array;
+
   /** Per chain: 1 when every term is a product of parameters and `c` is not one (an L2 term). */
   private readonly parametersOnly: Uint8Array;
 
@@ -294,10 +323,43 @@ export class Reduction {
    * Returns NaN when any value on the way is not finite (eager mode would have thrown).
    */
   forward(O: Float64Array, P: Float64Array): number {
-    const { values: V, code, A, B, K, steps, paramNodes, paramIndex, inputNodes, inputIndex } = this;
+    gather(this.values, this.inputNodes, O, this.inputIndex);
+    return this.run(this.steps, P);
+  }
+
+  /**
+   * What a linear loss's backward pass needs before the samples run (see
+   * {@link Reduction.factors}): the values that depend on no output, and 0 for the outputs'
+   * operands of the products by constants (whose gradients {@link Reduction.checkFactors}
+   * checks afterwards).
+   */
+  forwardParameters(P: Float64Array): void {
+    this.run(this.parameterSteps, P);
+    const factors = this.factors!;
+    for (let j = 0; j < factors.length; j += 2) this.values[factors[j + 1]!] = 0;
+  }
+
+  /**
+   * After {@link Reduction.forward} on the real outputs: whether each product of an output's
+   * value and a constant gives the constant a finite gradient (eager mode checks it), the
+   * product's own gradient being the one the last {@link Reduction.backward} found.
+   */
+  checkFactors(): boolean {
+    const { values: V, grads: G } = this;
+    const factors = this.factors!;
+    let check = 0;
+    for (let j = 0; j < factors.length; j += 2) {
+      const d = PRIMITIVES.mul.db(V[factors[j + 1]!]!) * G[factors[j]!]!;
+      check += d - d;
+    }
+    return check === 0;
+  }
+
+  /** Runs `steps` forward (parameters read from `P`); returns the root's value, or NaN when one is not finite. */
+  private run(steps: Int32Array, P: Float64Array): number {
+    const { values: V, code, A, B, K, paramNodes, paramIndex } = this;
     this.P = P;
     gather(V, paramNodes, P, paramIndex);
-    gather(V, inputNodes, O, inputIndex);
     // Sums y - y of every op's value: 0 unless one is not finite (parameters and outputs are).
     let check = 0;
     for (let j = 0; j < steps.length; j++) {
@@ -454,15 +516,28 @@ export class Reduction {
   private sumBackward(q: number, g: number): number {
     const { grads: G, sumTerms, sumStart } = this;
     const first = sumStart[q]!;
-    let check = 0;
-    for (let t = sumStart[q + 1]! - 1; t >= first; t--) {
+    const last = sumStart[q + 1]! - 1;
+    const top = sumTerms[last]!;
+    let check = (G[top] = G[top]! + PRIMITIVES.add.db() * g) - G[top];
+    // Below the top every add passes on the same number: `0 + 1 * g` is `g` again once `g` has
+    // been through it (it only turns -0 into 0), so the loop carries no chain from term to term.
+    const below = last > first ? 0 + PRIMITIVES.add.da() * g : g;
+    const d = PRIMITIVES.add.db() * below;
+    let check2 = 0;
+    let t = last - 1;
+    for (; t - 1 >= first; t -= 2) {
       const o = sumTerms[t]!;
-      check += (G[o] = G[o]! + PRIMITIVES.add.db() * g) - G[o];
-      if (t > first) g = 0 + PRIMITIVES.add.da() * g;
+      const p = sumTerms[t - 1]!;
+      check += (G[o] = G[o]! + d) - G[o];
+      check2 += (G[p] = G[p]! + d) - G[p];
+    }
+    if (t >= first) {
+      const o = sumTerms[t]!;
+      check += (G[o] = G[o]! + d) - G[o];
     }
     const c = this.sumC[q]!;
-    check += (G[c] = G[c]! + PRIMITIVES.add.da() * g) - G[c];
-    return check;
+    check += (G[c] = G[c]! + PRIMITIVES.add.da() * below) - G[c];
+    return check + check2;
   }
 
   /** The parameters' values of the last {@link Reduction.forward}. */
@@ -485,10 +560,13 @@ function mapInts(source: ArrayLike<number>, f: (x: number, k: number) => number)
   return out;
 }
 
-/** See {@link Reduction.linear}. */
-function linearInOutputs({ nodes }: Tape): boolean {
-  // Per node: 1 if it depends on an output, 2 if on a parameter (and no output), 0 if on constants alone.
+/**
+ * What each node depends on: 1 on an output, 2 on a parameter (and no output), 0 on constants
+ * alone; and whether the loss is linear in the outputs (see {@link Reduction.linear}).
+ */
+function dependence({ nodes }: Tape): { on: Uint8Array; linear: boolean } {
   const on = new Uint8Array(nodes.length);
+  let linear = true;
   for (let k = 0; k < nodes.length; k++) {
     const node = nodes[k]!;
     if (node.kind !== 'op') {
@@ -506,9 +584,9 @@ function linearInOutputs({ nodes }: Tape): boolean {
     // A product's gradient to one factor is the other's value: a factor made of constants alone
     // receives it (and only checks it), and gives the output's a number known beforehand.
     if (node.op === 'mul' && (a === 1 ? b : a) === 0) continue;
-    return false;
+    linear = false;
   }
-  return true;
+  return { on, linear };
 }
 
 /** `to[at[j]] = from[index[j]]` for every j. */
