@@ -203,7 +203,7 @@ export function lower(tape: Tape, used: readonly number[]): Lowered {
     const instr = instrs[i]!;
     if (instr.kind === 'op') {
       const ta = target(n.a);
-      instrs[i] = { ...instr, ta, tb: n.b >= 0 ? target(n.b) : null };
+      instrs[i] = opWith(instr, ta, n.b >= 0 ? target(n.b) : null);
     } else {
       const chain = chains.get(k)!;
       const terms = [...instr.terms];
@@ -212,9 +212,9 @@ export function lower(tape: Tape, used: readonly number[]): Lowered {
         if (j === 0) tc = target(chain.c);
         const mul = nodes[chain.muls[j]!]!.node as { a: number; b: number };
         const tu = target(mul.a);
-        terms[j] = { ...terms[j]!, tu, tv: target(mul.b) };
+        terms[j] = termWith(terms[j]!, tu, target(mul.b));
       }
-      instrs[i] = { ...instr, tc, terms };
+      instrs[i] = chainWith(instr, tc, terms);
     }
   }
 
@@ -227,7 +227,10 @@ export function lower(tape: Tape, used: readonly number[]): Lowered {
   const siteColumn = new Int32Array(siteParam.length).fill(-2);
   const siteX = new Int32Array(siteParam.length).fill(-1);
   const siteG = new Int32Array(siteParam.length).fill(-1);
-  const layers = new Map<string, { xs: number[]; rows: number[][] }>();
+  // Neurons over the same input columns form a layer (found by their first column, then compared).
+  const layers: { xs: number[]; rows: number[][] }[] = [];
+  const byFirst = new Map<number, { xs: number[]; rows: number[][] }[]>();
+  const sameColumns = (a: number[], b: number[]) => a.length === b.length && a.every((x, j) => x === b[j]);
   instrs.forEach((instr, i) => {
     if (i >= backward || instr.kind !== 'chain') return;
     const weights = instr.terms.every(
@@ -241,10 +244,17 @@ export function lower(tape: Tape, used: readonly number[]): Lowered {
     );
     if (!weights) return;
     const xs = instr.terms.map((t) => t.v.at);
-    const key = xs.join(',');
-    const layer = layers.get(key) ?? { xs, rows: [] };
-    layers.set(key, layer);
-    layer.rows.push([instr.g, ...instr.terms.map((t) => siteParam[t.tu.at]!)]);
+    const candidates = byFirst.get(xs[0]!) ?? [];
+    byFirst.set(xs[0]!, candidates);
+    let layer = candidates.find((l) => sameColumns(l.xs, xs));
+    if (layer === undefined) {
+      layer = { xs, rows: [] };
+      candidates.push(layer);
+      layers.push(layer);
+    }
+    const row = [instr.g];
+    for (const t of instr.terms) row.push(siteParam[t.tu.at]!);
+    layer.rows.push(row);
     for (const t of instr.terms) {
       siteColumn[t.tu.at] = -1;
       siteX[t.tu.at] = t.v.at;
@@ -256,10 +266,10 @@ export function lower(tape: Tape, used: readonly number[]): Lowered {
     if (siteColumn[site] === -2) siteColumn[site] = stored++;
   const place = (t: Target | null): Target | null => (t?.site ? { site: true, at: siteColumn[t.at]! } : t);
   instrs.forEach((instr, i) => {
-    if (instr.kind === 'op') instrs[i] = { ...instr, ta: place(instr.ta), tb: place(instr.tb) };
+    if (instr.kind === 'op') instrs[i] = opWith(instr, place(instr.ta), place(instr.tb));
     else {
-      const terms = instr.terms.map((t) => ({ ...t, tu: place(t.tu)!, tv: place(t.tv)! }));
-      instrs[i] = { ...instr, tc: place(instr.tc), terms };
+      const terms = instr.terms.map((t) => termWith(t, place(t.tu)!, place(t.tv)!));
+      instrs[i] = chainWith(instr, place(instr.tc), terms);
     }
   });
 
@@ -275,6 +285,19 @@ export function lower(tape: Tape, used: readonly number[]): Lowered {
   for (const list of groups.values()) groupStart.push(groupStart.at(-1)! + list.length);
 
   const inputs = nodes.map(({ node }, k) => [node, k] as const).filter(([n]) => n.kind === 'input');
+  // Each layer's row: its number of inputs and of neurons, its input columns, then per neuron its
+  // gradient column and its weights' parameters (pushed one by one: a large layer is tens of
+  // thousands of numbers, too many to spread into a call).
+  const neurons: number[] = [];
+  const groupColumns: number[] = [];
+  let widest = 0;
+  for (const { xs, rows } of layers) {
+    neurons.push(xs.length, rows.length);
+    for (const x of xs) neurons.push(x);
+    for (const row of rows) for (const word of row) neurons.push(word);
+    widest = Math.max(widest, xs.length);
+  }
+  for (const list of groups.values()) for (const column of list) groupColumns.push(column);
   return {
     instrs,
     backward,
@@ -294,12 +317,27 @@ export function lower(tape: Tape, used: readonly number[]): Lowered {
     siteG,
     groupParam: Int32Array.from(groups.keys()),
     groupStart: Int32Array.from(groupStart),
-    groupColumns: Int32Array.from([...groups.values()].flat()),
-    neurons: Int32Array.from(
-      [...layers.values()].flatMap(({ xs, rows }) => [xs.length, rows.length, ...xs, ...rows.flat()]),
-    ),
-    widest: Math.max(0, ...[...layers.values()].map(({ xs }) => xs.length)),
+    groupColumns: Int32Array.from(groupColumns),
+    neurons: Int32Array.from(neurons),
+    widest,
   };
+}
+
+// Instructions and terms with new targets, spelt out (object spread is a slow path in V8, and a
+// large network has tens of thousands of terms).
+type OpInstr = Extract<Instr, { kind: 'op' }>;
+type ChainInstr = Extract<Instr, { kind: 'chain' }>;
+
+function opWith(i: OpInstr, ta: Target | null, tb: Target | null): OpInstr {
+  return { kind: 'op', op: i.op, d: i.d, g: i.g, a: i.a, b: i.b, k: i.k, ta, tb };
+}
+
+function chainWith(i: ChainInstr, tc: Target | null, terms: Term[]): ChainInstr {
+  return { kind: 'chain', d: i.d, g: i.g, c: i.c, tc, terms };
+}
+
+function termWith(t: Term, tu: Target, tv: Target): Term {
+  return { u: t.u, v: t.v, tu, tv };
 }
 
 /** A placeholder target for instructions outside the backward pass. */
