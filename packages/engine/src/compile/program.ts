@@ -616,13 +616,13 @@ export class Program {
     const { nodes, outputs } = this.sampleTape;
     const roots = used.map((j) => outputs[j]!);
     if (new Set(roots).size !== roots.length) return false;
-    const operands = new Set<number>();
+    const operand = new Uint8Array(nodes.length);
     for (const n of nodes) {
       if (n.kind !== 'op') continue;
-      operands.add(n.a);
-      if (n.b >= 0) operands.add(n.b);
+      operand[n.a] = 1;
+      if (n.b >= 0) operand[n.b] = 1;
     }
-    return roots.every((k) => nodes[k]!.kind === 'op' && !operands.has(k));
+    return roots.every((k) => nodes[k]!.kind === 'op' && operand[k] === 0);
   }
 
   private sampleProgram(used: readonly number[]): SampleProgram {
