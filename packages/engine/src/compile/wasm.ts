@@ -1436,6 +1436,11 @@ function pairBackwardBody(c: Code): void {
   );
 }
 
+/** Loads or stores lane `k` of the vector on the stack from or to the 8 bytes at the address below it. */
+function lane(c: Code, name: 'v128.load64_lane' | 'v128.store64_lane', k: 0 | 1): void {
+  c.simd(name).u32(3).u32(0).byte(k);
+}
+
 /**
  * A layer of two inputs (a first layer over points in the plane) gives each neuron a single
  * pair of weights, whose sum would wait on itself every sample: its neurons go six at a time
@@ -1454,8 +1459,6 @@ function twoInputNeurons(c: Code, samples: (emit: () => void) => void): void {
       .int(3)
       .op('i32.shl');
   };
-  const lane = (name: 'v128.load64_lane' | 'v128.store64_lane', k: 0 | 1) =>
-    c.simd(name).u32(3).u32(0).byte(k);
   c.op('block').byte(0x40);
   c.op('loop').byte(0x40);
   c.get(STRIDE).int(16).op('i32.ne').get(LEFT).int(WIDE).op('i32.lt_u').op('i32.or').op('br_if').u32(1);
@@ -1468,7 +1471,7 @@ function twoInputNeurons(c: Code, samples: (emit: () => void) => void): void {
     accumulator(k, 1);
     accumulator(k, 0);
     c.loadF64().simd('f64x2.splat');
-    lane('v128.load64_lane', 1);
+    lane(c, 'v128.load64_lane', 1);
     c.set(ACC[k]!);
   }
   c.int(0).set(J);
@@ -1483,10 +1486,10 @@ function twoInputNeurons(c: Code, samples: (emit: () => void) => void): void {
   for (let k = 0; k < WIDE; k++) {
     accumulator(k, 0);
     c.get(ACC[k]!);
-    lane('v128.store64_lane', 0);
+    lane(c, 'v128.store64_lane', 0);
     accumulator(k, 1);
     c.get(ACC[k]!);
-    lane('v128.store64_lane', 1);
+    lane(c, 'v128.store64_lane', 1);
   }
   c.get(NEURON)
     .int(WIDE * RECORD)
@@ -1567,8 +1570,6 @@ function neuronsBody(c: Code): void {
       .op('i32.add');
     c.int(3).op('i32.shl');
   };
-  const lane = (name: 'v128.load64_lane' | 'v128.store64_lane', k: 0 | 1) =>
-    c.simd(name).u32(3).u32(0).byte(k);
   /** Sample after sample (descending when DESC): I the sample's byte offset in a column, Q its row of the scratch area plus J. */
   const samples = (emit: () => void) => {
     c.get(I0).set(I);
@@ -1599,7 +1600,7 @@ function neuronsBody(c: Code): void {
       accumulator(k * 8 + 4);
       accumulator(k * 8);
       c.loadF64().simd('f64x2.splat');
-      lane('v128.load64_lane', 1);
+      lane(c, 'v128.load64_lane', 1);
       c.set(ACC[k]!);
     }
     samples(() => {
@@ -1616,10 +1617,10 @@ function neuronsBody(c: Code): void {
     for (let k = 0; k < count; k++) {
       accumulator(k * 8);
       c.get(ACC[k]!);
-      lane('v128.store64_lane', 0);
+      lane(c, 'v128.store64_lane', 0);
       accumulator(k * 8 + 4);
       c.get(ACC[k]!);
-      lane('v128.store64_lane', 1);
+      lane(c, 'v128.store64_lane', 1);
     }
     c.get(J)
       .int(count * 16)
