@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { Value, compile, type Backend, type Program } from '../src/index.js';
+import { setTileBudget } from '../src/compile/program.js';
 import { lcg, pySum } from './compile-workloads.js';
 
 // Random graphs, outputs and reductions, run eagerly and compiled on the same parameters:
@@ -184,7 +185,11 @@ function reduce(kind: number, outs: Value[][], params: readonly Value[]): Value 
 
 type Outcome = { loss: number; grads: number[]; outputs: number[] } | { error: string };
 
-function fuzz(backend: Backend, seed: number, runs: number): void {
+/** Schedules the tiled runs below were given, by name. */
+const schedules = new Map<string, number>();
+
+/** Runs `runs` batches of `least` to `least + spread - 1` samples. */
+function fuzz(backend: Backend, seed: number, runs: number, least = 1, spread = 6): void {
   const rand = lcg(seed);
   const spec = randomSpec(rand);
   const params = Array.from({ length: spec.params + spec.fresh }, () => new Value(rand() * 2 - 1));
@@ -205,7 +210,7 @@ function fuzz(backend: Backend, seed: number, runs: number): void {
   }
 
   for (let run = 0; run < runs; run++) {
-    const count = 1 + Math.floor(rand() * 6);
+    const count = least + Math.floor(rand() * spread);
     const batch = Array.from({ length: count * spec.inputs }, () => (rand() < 0.05 ? 0 : rand() * 4 - 2));
     const start = params.map(() => (rand() < 0.5 ? 0 : rand() - 0.5));
 
@@ -228,6 +233,11 @@ function fuzz(backend: Backend, seed: number, runs: number): void {
     try {
       const loss = program.run(batch);
       compiled = { loss, grads: params.map((p) => p.grad), outputs: Array.from(program.outputs) };
+      const plan = (
+        program as unknown as { plans: Map<number, { tiles: number; schedule: string }> }
+      ).plans.get(count);
+      if (plan !== undefined && plan.tiles > 1)
+        schedules.set(plan.schedule, (schedules.get(plan.schedule) ?? 0) + 1);
     } catch (e) {
       if (!(e instanceof RangeError)) throw e;
       compiled = { error: e.message };
@@ -262,5 +272,26 @@ describe('compiled mode against eager mode on random graphs', () => {
       },
       60_000,
     );
+  });
+
+  describe('in tiles that share one set of columns (fused or recomputed)', () => {
+    // A cache of 2^9 numbers: a batch of a few hundred samples takes many tiles.
+    afterEach(() => {
+      setTileBudget(1 << 23);
+    });
+    describe.each(['wasm', 'interpreter'] as Backend[])('the %s back end', (backend) => {
+      it.each(Array.from({ length: Number(process.env.FUZZ_TILED ?? 20) }, (_, i) => 2000 + i))(
+        'program %i: 6 runs of 300 to 599 samples, same numbers bit for bit',
+        (seed) => {
+          setTileBudget(1 << 23, 1 << 9);
+          fuzz(backend, seed, 6, 300, 300);
+        },
+        60_000,
+      );
+    });
+    it('gave both schedules', () => {
+      expect(schedules.get('fused')).toBeGreaterThan(0);
+      expect(schedules.get('recomputed')).toBeGreaterThan(0);
+    });
   });
 });
