@@ -310,8 +310,9 @@ function call({ rows }: Emitting, index: number, arg: number, col = 0): void {
 /** An instruction's record, ten words: d, a, b, g, ta, tb (columns, or scalars' byte offsets in M: {@link layout} adds where M starts), pad, k (an f64). */
 function record(instr: Instr): number[] {
   const at = (r: Ref | null) => (r === null ? 0 : r.col ? r.at : r.at * 8);
-  const k = new Int32Array(new Float64Array([instr.kind === 'op' ? instr.k : 0]).buffer);
   if (instr.kind === 'op') {
+    K_F64[0] = instr.k;
+    const k = K_WORDS;
     return [
       instr.d,
       at(instr.a),
@@ -327,6 +328,10 @@ function record(instr: Instr): number[] {
   }
   return [instr.d, at(instr.c), 0, instr.g, instr.tc?.at ?? 0, 0, 0, 0, 0, 0];
 }
+
+/** One f64 and its two 32-bit words, for {@link record} (made once: typed arrays are slow to create). */
+const K_F64 = new Float64Array(1);
+const K_WORDS = new Int32Array(K_F64.buffer);
 
 /** A shared function a program calls: its key (in the code book) and how to emit it. */
 interface Variant {
