@@ -28,4 +28,14 @@ export interface Executor {
   fold(base: number, T: number, count: number, descending: boolean, at: number): void;
   /** True when every number in `M[from, to)` is finite. */
   allFinite(from: number, to: number): boolean;
+  /**
+   * The reduction's chains of products of parameters (an L2 term), where the back end runs
+   * them (see {@link Products}): a table of `count` terms at `M[table]` (two int32 parameter
+   * indices per number), the number before it in and out, parameters from `M[p]`, their
+   * gradient sums from `M[sums]`.
+   */
+  readonly products?: {
+    forward(table: number, count: number, p: number): void;
+    backward(table: number, count: number, p: number, sums: number): void;
+  };
 }

@@ -4,7 +4,7 @@ import type { Executor } from './executor.js';
 import { allFinite } from './finite.js';
 import { Interpreter } from './interpreter.js';
 import { lower, type Lowered } from './lower.js';
-import { Reduction } from './reduction.js';
+import { Reduction, type ProductKernels } from './reduction.js';
 import { reference } from './reference.js';
 import type { Tape } from './tape.js';
 import { ParameterSet, trace } from './trace.js';
@@ -65,6 +65,8 @@ interface SampleProgram {
   /** Site range of each segment. */
   readonly segmentFrom: Int32Array;
   readonly segmentTo: Int32Array;
+  /** The plan whose table of products is in the back end's memory now (see {@link Plan.products}). */
+  tableOf: Plan | null;
 }
 
 /** Everything one batch size needs. */
@@ -86,6 +88,11 @@ interface Plan {
   readonly schedule: 'kept' | 'recomputed' | 'fused';
   /** Gradient sums that {@link Program.fused}'s check of the reduction adds into and nobody reads. */
   readonly scratch: Float64Array | null;
+  /**
+   * The reduction's chains of products of parameters run by the back end (ordered folds only):
+   * their table, put after the gradient sums, and the loops that run them; else null.
+   */
+  readonly products: { table: Int32Array; kernels: ProductKernels; numbers: number } | null;
   readonly order: 'ascending' | 'descending' | null;
   /** The reduction's contributions before and after the samples' (ordered folds only). */
   readonly before: Int32Array;
@@ -219,16 +226,20 @@ export class Program {
     const { exec } = sample;
     const { T, tiles, O, GX, R, reduction, before } = plan;
     const kept = plan.schedule === 'kept';
-    const base = this.prepare(sample, kept ? T * tiles : T);
+    const base = this.prepare(sample, kept ? T * tiles : T, plan);
     const tileAt = (t: number) => (kept ? base + t * exec.columns * T : base);
+    const kernels = plan.products?.kernels ?? null;
     let finite = true;
     for (let t = 0; t < tiles; t++) finite = this.forwardTile(sample, tileAt(t), T, t, O) && finite;
     this.O = O;
     this.ran = plan.count;
-    const loss = finite ? reduction.forward(O, this.P) : NaN;
-    if (!(loss - loss === 0) || !reduction.backward(GX, R, this.G, before.length))
-      this.diagnose(plan, 'gradients');
+    const loss = finite ? reduction.forward(O, this.P, kernels) : NaN;
     const at = this.startFold(sample);
+    if (
+      !(loss - loss === 0) ||
+      !reduction.backward(GX, R, this.sums(plan, sample, at), before.length, kernels)
+    )
+      this.diagnose(plan, 'gradients');
     const last = tiles - 1;
     for (let step = 0; step < tiles; step++) {
       const t = plan.order === 'descending' ? last - step : step;
@@ -251,11 +262,13 @@ export class Program {
    */
   private fused(plan: Plan, sample: SampleProgram): number {
     const { T, tiles, O, GX, R, reduction, before } = plan;
-    const base = this.prepare(sample, T);
-    if (reduction.factors !== null) reduction.forwardParameters(this.P);
-    else reduction.forward(O.fill(0), this.P);
-    if (!reduction.backward(GX, R, this.G, before.length)) this.diagnose(plan, 'gradients');
+    const base = this.prepare(sample, T, plan);
+    const kernels = plan.products?.kernels ?? null;
+    if (reduction.factors !== null) reduction.forwardParameters(this.P, kernels);
+    else reduction.forward(O.fill(0), this.P, kernels);
     const at = this.startFold(sample);
+    if (!reduction.backward(GX, R, this.sums(plan, sample, at), before.length, kernels))
+      this.diagnose(plan, 'gradients');
     let finite = true;
     const last = tiles - 1;
     for (let step = 0; step < tiles; step++) {
@@ -265,7 +278,7 @@ export class Program {
     }
     this.O = O;
     this.ran = plan.count;
-    const loss = finite ? reduction.forward(O, this.P) : NaN;
+    const loss = finite ? reduction.forward(O, this.P, kernels) : NaN;
     const checked =
       reduction.factors !== null
         ? reduction.checkFactors()
@@ -273,6 +286,14 @@ export class Program {
     if (!(loss - loss === 0) || !checked) this.diagnose(plan, 'gradients');
     this.endFold(plan, sample, at, finite);
     return loss;
+  }
+
+  /**
+   * Where the reduction adds its contributions to the gradient sums: the back end's memory for
+   * the ordered folds (which add into it next), `G` for the general fold.
+   */
+  private sums(plan: Plan, sample: SampleProgram, at: number): Float64Array {
+    return plan.order === null ? this.G : sample.exec.M.subarray(at, at + this.params.values.length);
   }
 
   /** The gradient sums into the back end's memory, after the parameters, for the fold; returns where. */
@@ -354,7 +375,7 @@ export class Program {
   private forwardAll(count: number, O: Float64Array): boolean {
     const sample = this.programs.values().next().value ?? this.sampleProgram([]);
     const { T, tiles } = this.tiling(sample, count);
-    const base = this.prepare(sample, T);
+    const base = this.prepare(sample, T, null);
     let finite = true;
     for (let t = 0; t < tiles; t++) finite = this.forwardTile(sample, base, T, t, O) && finite;
     return finite;
@@ -364,15 +385,57 @@ export class Program {
    * Copies constants and parameters into the back end's memory, with room for the columns of
    * `T` samples; returns where the columns start.
    */
-  private prepare(sample: SampleProgram, T: number): number {
+  private prepare(sample: SampleProgram, T: number, plan: Plan | null): number {
     const { lowered, exec } = sample;
     const consts = lowered.consts.length;
     const n = this.params.values.length;
-    const base = (consts + 2 * n + 1) & ~1;
+    // The reduction's table of products, if the back end runs them, after the gradient sums.
+    const products = plan?.products ?? null;
+    const base = (consts + 2 * n + (products?.numbers ?? 0) + 1) & ~1;
     exec.reserve(base, T);
     exec.M.set(lowered.consts, 0);
     exec.M.set(this.P.subarray(0, n), consts);
+    if (products !== null && sample.tableOf !== plan) {
+      const M = exec.M;
+      new Int32Array(M.buffer, M.byteOffset + (consts + 2 * n) * 8, products.table.length).set(
+        products.table,
+      );
+    }
+    // Columns of a pass without this table may cover it.
+    sample.tableOf = products === null ? null : plan;
     return base;
+  }
+
+  /**
+   * The loops of the reduction's chains of products of parameters, where the back end runs
+   * them: their numbers and terms are put after the gradient sums by {@link Program.prepare}.
+   */
+  private products(sample: SampleProgram, reduction: Reduction): Plan['products'] {
+    const { exec, lowered } = sample;
+    const run = exec.products;
+    const table = reduction.productTable();
+    if (run === undefined || table === null) return null;
+    const consts = lowered.consts.length;
+    // Parameters, then their sums, then the table (as Program.prepare lays them out).
+    const params = this.params.values;
+    const at = (q: number) => consts + 2 * params.length + table.at[q]!;
+    return {
+      table: table.words,
+      numbers: table.words.length / 2,
+      kernels: {
+        forward: (q, sum) => {
+          const slot = at(q);
+          exec.M[slot] = sum;
+          run.forward(slot + 1, reduction.chainTerms(q), consts);
+          return exec.M[slot];
+        },
+        backward: (q, gm) => {
+          const slot = at(q);
+          exec.M[slot] = gm;
+          run.backward(slot + 1, reduction.chainTerms(q), consts, consts + params.length);
+        },
+      },
+    };
   }
 
   /**
@@ -560,6 +623,7 @@ export class Program {
     const { T, tiles, kept } =
       order === null ? { T: count + (count & 1), tiles: 1, kept: true } : this.tiling(sample!, count);
     const schedule = kept ? 'kept' : reduction.linear ? 'fused' : 'recomputed';
+    const products = sample === null || order === null ? null : this.products(sample, reduction);
     plan = {
       count,
       reduceTape,
@@ -569,6 +633,7 @@ export class Program {
       tiles,
       schedule,
       scratch: schedule === 'fused' ? new Float64Array(this.params.values.length) : null,
+      products,
       order: order?.direction ?? null,
       before,
       after,
@@ -644,6 +709,7 @@ export class Program {
       exec,
       segmentFrom,
       segmentTo,
+      tableOf: null,
     };
     this.programs.set(key, program);
     return program;

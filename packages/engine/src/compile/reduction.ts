@@ -322,7 +322,8 @@ export class Reduction {
    * The loss for the samples' outputs `O` (sample-major) and the parameters' values `P`.
    * Returns NaN when any value on the way is not finite (eager mode would have thrown).
    */
-  forward(O: Float64Array, P: Float64Array): number {
+  forward(O: Float64Array, P: Float64Array, kernels: ProductKernels | null = null): number {
+    this.kernels = kernels;
     gather(this.values, this.inputNodes, O, this.inputIndex);
     return this.run(this.steps, P);
   }
@@ -333,7 +334,8 @@ export class Reduction {
    * operands of the products by constants (whose gradients {@link Reduction.checkFactors}
    * checks afterwards).
    */
-  forwardParameters(P: Float64Array): void {
+  forwardParameters(P: Float64Array, kernels: ProductKernels | null = null): void {
+    this.kernels = kernels;
     this.run(this.parameterSteps, P);
     const factors = this.factors!;
     for (let j = 0; j < factors.length; j += 2) this.values[factors[j + 1]!] = 0;
@@ -383,7 +385,14 @@ export class Reduction {
    * any sample's: see {@link Reduction.events}) into the parameters' gradient sums `sums`, and
    * writes the others, in order, into `R`. Returns false when a gradient is not finite.
    */
-  backward(GX: Float64Array, R: Float64Array, sums: Float64Array, direct: number): boolean {
+  backward(
+    GX: Float64Array,
+    R: Float64Array,
+    sums: Float64Array,
+    direct: number,
+    kernels: ProductKernels | null = null,
+  ): boolean {
+    this.kernels = kernels;
     const { values: V, grads: G, code, A, B, K, index, backSteps, paramA, paramB, receivers } = this;
     for (let j = 0; j < receivers.length; j++) G[receivers[j]!] = 0;
     let r = 0;
@@ -432,6 +441,7 @@ export class Reduction {
     let sum = V[this.chainC[q]!]!;
     const end = chainStart[q + 1]!;
     if (this.parametersOnly[q] === 1) {
+      if (this.kernels !== null) return this.kernels.forward(q, sum);
       return productsForward(P, sum, this.termParamU, this.termParamV, chainStart[q]!, end);
     }
     const { termParamU: pu, termParamV: pv } = this;
@@ -467,7 +477,10 @@ export class Reduction {
       // An L2 term, say: every contribution goes straight into its parameter's sum.
       // Terms last to first; c's contribution (to a node, not a parameter) comes before the
       // first term's, and no term's goes to c, so it can be made after the loop.
-      check += productsBackward(P, sums, termParamU, termParamV, first, end, gm);
+      // The back end's loop adds into the same sums (its own memory); a contribution that is not
+      // finite makes its sum so, which the final check of every sum finds.
+      if (this.kernels !== null) this.kernels.backward(q, gm);
+      else check += productsBackward(P, sums, termParamU, termParamV, first, end, gm);
       const c = this.chainC[q]!;
       check += (G[c] = G[c]! + (end - first === 1 ? g : gm)) - G[c];
       this.chainCheck = check;
@@ -540,6 +553,33 @@ export class Reduction {
     return check + check2;
   }
 
+  /**
+   * The chains of products of parameters as a back end runs them (see {@link ProductKernels}):
+   * int32 words, per such chain two words for a number (its running sum or gradient) and then
+   * two per term (the parameters `u` and `v`); `at[q]` is where chain `q`'s number is, in
+   * numbers (pairs of words), or -1. Null when there is no such chain.
+   */
+  productTable(): { words: Int32Array; at: Int32Array } | null {
+    const { chainStart, termParamU, termParamV, parametersOnly } = this;
+    const at = new Int32Array(parametersOnly.length).fill(-1);
+    const words: number[] = [];
+    for (let q = 0; q < parametersOnly.length; q++) {
+      if (parametersOnly[q] !== 1) continue;
+      at[q] = words.length / 2;
+      words.push(0, 0);
+      for (let t = chainStart[q]!; t < chainStart[q + 1]!; t++) words.push(termParamU[t]!, termParamV[t]!);
+    }
+    return words.length === 0 ? null : { words: Int32Array.from(words), at };
+  }
+
+  /** Terms of chain `q`. */
+  chainTerms(q: number): number {
+    return this.chainStart[q + 1]! - this.chainStart[q]!;
+  }
+
+  /** The back end's loops for the products of parameters in the current pass, or null for this file's. */
+  private kernels: ProductKernels | null = null;
+
   /** The parameters' values of the last {@link Reduction.forward}. */
   private P: Float64Array = new Float64Array(0);
 
@@ -549,6 +589,17 @@ export class Reduction {
 
 // Loops over many nodes live in small functions of their own: V8 optimises them at once,
 // and on-stack replacement inside the passes above would leave those deoptimising each call.
+
+/**
+ * A chain of products of parameters (an L2 term) run by the back end, with the numbers of
+ * {@link productsForward} and {@link productsBackward} (see {@link Reduction.productTable}):
+ * `forward` returns `((sum + u0*v0) + u1*v1) + ...`; `backward` adds each term's contributions
+ * into the gradient sums the backward pass was given (they must be the back end's memory).
+ */
+export interface ProductKernels {
+  forward(q: number, sum: number): number;
+  backward(q: number, gm: number): void;
+}
 
 /**
  * `Int32Array.from(source, f)` as a plain loop: the built-in with a mapping function takes a

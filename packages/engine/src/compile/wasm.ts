@@ -113,6 +113,8 @@ export class WasmExecutor implements Executor {
     finite(from: number, to: number): number;
     fold(base: number, T: number, count: number, at: number): void;
     neurons(base: number, T: number, count: number, at: number): void;
+    productsForward(table: number, count: number, p: number, sums: number): void;
+    productsBackward(table: number, count: number, p: number, sums: number): void;
   };
 
   constructor(program: Lowered) {
@@ -156,6 +158,20 @@ export class WasmExecutor implements Executor {
 
   allFinite(from: number, to: number): boolean {
     return this.run.finite(this.offset + from * 8, this.offset + to * 8) === 1;
+  }
+
+  readonly products = {
+    forward: (table: number, count: number, p: number): void => {
+      this.run.productsForward(this.byte(table), count, this.byte(p), 0);
+    },
+    backward: (table: number, count: number, p: number, sums: number): void => {
+      this.run.productsBackward(this.byte(table), count, this.byte(p), this.byte(sums));
+    },
+  };
+
+  /** The byte address of `M[i]`. */
+  private byte(i: number): number {
+    return this.offset + i * 8;
   }
 
   private view(): Float64Array {
@@ -202,9 +218,19 @@ const FUNCTIONS = [
   'chainBackwardVirtual',
   'pairBackward',
   'pairForward',
+  'productsForward',
+  'productsBackward',
 ] as const;
 type FunctionName = (typeof FUNCTIONS)[number];
-const EXPORTED: readonly FunctionName[] = ['forward', 'backward', 'finite', 'fold', 'neurons'];
+const EXPORTED: readonly FunctionName[] = [
+  'forward',
+  'backward',
+  'finite',
+  'fold',
+  'neurons',
+  'productsForward',
+  'productsBackward',
+];
 
 /** The index of one of {@link FUNCTIONS}. */
 function fn(name: FunctionName): number {
@@ -489,6 +515,14 @@ const KERNELS: Record<Exclude<FunctionName, 'forward' | 'backward'>, () => Bytes
     }),
   pairBackward: () => body(pairBackwardBody, PAIR_LOCALS),
   pairForward: () => body(pairForwardBody, PAIR_LOCALS),
+  productsForward: () =>
+    body((c) => {
+      productsBody(c, false);
+    }),
+  productsBackward: () =>
+    body((c) => {
+      productsBody(c, true);
+    }),
 };
 const KERNEL_NAMES = FUNCTIONS.slice(2) as (keyof typeof KERNELS)[];
 
@@ -1439,6 +1473,63 @@ function pairBackwardBody(c: Code): void {
     },
     lanes4,
   );
+}
+
+/**
+ * The reduction's chains of products of parameters (an L2 term), as `reduction.ts` runs them in
+ * JavaScript, on the same numbers. Arguments (byte addresses): `table` of `count` terms, each two
+ * i32 parameter indices `u, v`, with an f64 just before it; the parameters `p`; their gradient
+ * sums `sums`.
+ *
+ * - productsForward(table, count, p, _): the f64 before the table goes from `sum` to
+ *   `((sum + p[u0] * p[v0]) + p[u1] * p[v1]) + ...`.
+ * - productsBackward(table, count, p, sums): with `gm` the f64 before the table, from the last
+ *   term to the first, `p[v] * gm` is added into `sums[u]`, then `p[u] * gm` into `sums[v]`
+ *   (eager mode's `u.grad += v * g; v.grad += u * g`).
+ */
+function productsBody(c: Code, backward: boolean): void {
+  const [E, AT_SUM, K] = [P[0], P[1], P[2]];
+  const [ACC, XU] = [F[0], F[1]];
+  /** Pushes the byte address of `p[index]` (local 2) or `sums[index]` (local 3), the index at `E + offset`. */
+  const element = (local: 2 | 3, offset: 0 | 4) => {
+    c.get(local).get(E).loadI32(offset).int(3).op('i32.shl').op('i32.add');
+  };
+  c.get(0).int(8).op('i32.sub').loadF64().set(ACC);
+  c.get(1).set(K);
+  c.op('block').byte(0x40);
+  c.op('loop').byte(0x40);
+  c.get(K).op('i32.eqz').op('br_if').u32(1);
+  c.get(K).int(1).op('i32.sub').set(K);
+  // Term K backward (last to first), term count - 1 - K forward (first to last).
+  c.get(0);
+  if (backward) c.get(K);
+  else c.get(1).get(K).op('i32.sub').int(1).op('i32.sub');
+  c.int(3).op('i32.shl').op('i32.add').set(E);
+  if (backward) {
+    element(2, 0);
+    c.loadF64().set(XU);
+    // sums[u] += p[v] * gm, then sums[v] += p[u] * gm (the same sum twice when u is v).
+    for (const target of [0, 4] as const) {
+      element(3, target);
+      c.tee(AT_SUM).get(AT_SUM).loadF64();
+      if (target === 0) {
+        element(2, 4);
+        c.loadF64();
+      } else c.get(XU);
+      c.get(ACC).op('f64.mul').op('f64.add').storeF64();
+    }
+  } else {
+    c.get(ACC);
+    element(2, 0);
+    c.loadF64();
+    element(2, 4);
+    c.loadF64();
+    c.op('f64.mul').op('f64.add').set(ACC);
+  }
+  c.op('br').u32(0);
+  c.op('end');
+  c.op('end');
+  if (!backward) c.get(0).int(8).op('i32.sub').get(ACC).storeF64();
 }
 
 /** Loads or stores lane `k` of the vector on the stack from or to the 8 bytes at the address below it. */
