@@ -30,9 +30,9 @@ export interface Executor {
   allFinite(from: number, to: number): boolean;
   /**
    * The reduction's chains of products of parameters (an L2 term), where the back end runs
-   * them (see {@link Products}): a table of `count` terms at `M[table]` (two int32 parameter
-   * indices per number), the number before it in and out, parameters from `M[p]`, their
-   * gradient sums from `M[sums]`.
+   * them (`ProductKernels` in reduction.ts): a table of `count` terms at `M[table]` (two int32
+   * parameter indices per number), the number before it in and out, parameters from `M[p]`,
+   * their gradient sums from `M[sums]`.
    */
   readonly products?: {
     forward(table: number, count: number, p: number): void;
