@@ -68,6 +68,19 @@ export interface Lowered {
   readonly values: number;
   readonly grads: number;
   readonly columns: number;
+  /**
+   * Value columns `[0, checkedValues)` and gradient columns `[values, values + checkedGrads)`
+   * are the ones a run checks for numbers that are not finite; no other column can hold one
+   * that these would not show. A value is checked when it is an output, or no op reads it, or
+   * an op reads it that can turn a NaN or an infinity into a finite number (exp, tanh, relu,
+   * sigmoid, pow): every other op (add, mul, log, a chain) makes its own value not finite, and
+   * so on down to a checked column. A gradient that is not finite makes every gradient it is
+   * added into so (`d * g` is NaN or infinite), down to the leaves: inputs' and constants'
+   * columns are checked here, parameters' sums when the run ends. (Inputs' values are checked
+   * when the batch is loaded.)
+   */
+  readonly checkedValues: number;
+  readonly checkedGrads: number;
   /** The sample's constants: scalar addresses `[0, consts.length)`; parameter `p` is at `consts.length + p`. */
   readonly consts: Float64Array;
   /** Per input column: the column and the index of the sample's number it holds. */
@@ -135,19 +148,38 @@ export function lower(tape: Tape, used: readonly number[]): Lowered {
 
   // Columns: values of inputs and unfused ops; gradients of every non-parameter node of the
   // backward pass (constants and inputs too: eager mode computes and checks theirs).
+  // The columns a run checks come first (see Lowered.checkedValues).
   const valueCol = new Int32Array(nodes.length).fill(-1);
   const gradCol = new Int32Array(nodes.length).fill(-1);
   const constAt = new Int32Array(nodes.length).fill(-1);
   const consts: number[] = [];
+  const checked = checkedValues(ordered.nodes, ordered.outputs);
   let values = 0;
+  for (const pass of [1, 0]) {
+    nodes.forEach(({ node }, k) => {
+      if (checked[k] !== pass) return;
+      if (node.kind === 'input' || (node.kind === 'op' && !absorbed.has(k))) valueCol[k] = values++;
+    });
+  }
+  const checkedValueColumns = nodes.reduce(
+    (count, _, k) => count + (checked[k] === 1 && valueCol[k]! >= 0 ? 1 : 0),
+    0,
+  );
   nodes.forEach(({ node }, k) => {
-    if (node.kind === 'input' || (node.kind === 'op' && !absorbed.has(k))) valueCol[k] = values++;
-    else if (node.kind === 'const') constAt[k] = consts.push(node.value) - 1;
+    if (node.kind === 'const') constAt[k] = consts.push(node.value) - 1;
   });
   let grads = values;
-  nodes.forEach(({ node }, k) => {
-    if (k < prefix && node.kind !== 'param' && !absorbed.has(k)) gradCol[k] = grads++;
-  });
+  const leaf = (node: TapeNode) => node.kind === 'input' || node.kind === 'const';
+  for (const leaves of [true, false]) {
+    nodes.forEach(({ node }, k) => {
+      if (k < prefix && node.kind !== 'param' && !absorbed.has(k) && leaf(node) === leaves)
+        gradCol[k] = grads++;
+    });
+  }
+  const checkedGradColumns = nodes.reduce(
+    (count, { node }, k) => count + (gradCol[k]! >= 0 && leaf(node) ? 1 : 0),
+    0,
+  );
   const ref = (k: number): Ref => {
     const n = nodes[k]!.node;
     if (n.kind === 'param') return { col: false, at: consts.length + n.index };
@@ -304,6 +336,8 @@ export function lower(tape: Tape, used: readonly number[]): Lowered {
     values,
     grads,
     columns: stored,
+    checkedValues: checkedValueColumns,
+    checkedGrads: checkedGradColumns,
     consts: Float64Array.from(consts),
     inputColumns: Int32Array.from(inputs, ([, k]) => valueCol[k]!),
     inputIndex: Int32Array.from(inputs, ([n]) => (n as { index: number }).index),
@@ -339,6 +373,34 @@ function chainWith(i: ChainInstr, tc: Target | null, terms: Term[]): ChainInstr 
 function termWith(t: Term, tu: Target, tv: Target): Term {
   return { u: t.u, v: t.v, tu, tv };
 }
+
+/**
+ * Per node: 1 when its value must be checked (see {@link Lowered.checkedValues}): an output, a
+ * node no op reads, or one an op reads that can turn a number that is not finite into one that
+ * is. Inputs are 0 (the batch is checked when it is loaded).
+ */
+function checkedValues(nodes: readonly TapeNode[], outputs: readonly number[]): Uint8Array {
+  const checked = new Uint8Array(nodes.length);
+  const read = new Uint8Array(nodes.length);
+  for (const node of nodes) {
+    if (node.kind !== 'op') continue;
+    read[node.a] = 1;
+    if (node.b >= 0) read[node.b] = 1;
+    if (ABSORBING.has(node.op)) {
+      checked[node.a] = 1;
+      if (node.b >= 0) checked[node.b] = 1;
+    }
+  }
+  for (const k of outputs) checked[k] = 1;
+  nodes.forEach((node, k) => {
+    if (read[k] === 0) checked[k] = 1;
+    if (node.kind === 'input') checked[k] = 0;
+  });
+  return checked;
+}
+
+/** Ops whose value can be finite when an operand's is not (`tanh(Infinity)` is 1, `relu(NaN)` 0). */
+const ABSORBING = new Set<PrimitiveOp>(['exp', 'tanh', 'relu', 'sigmoid', 'pow']);
 
 /** A placeholder target for instructions outside the backward pass. */
 const NOWHERE: Target = { site: false, at: -1 };

@@ -313,7 +313,7 @@ export class Program {
     M.fill(0, gradsAt, b + lowered.grads * T);
     for (const { output, column } of lowered.seeds) this.spread(M, b + column * T, GX, t * T, T, output);
     exec.backward(b, T);
-    const finite = exec.allFinite(gradsAt, b + lowered.grads * T);
+    const finite = exec.allFinite(gradsAt, gradsAt + lowered.checkedGrads * T);
     if (plan.order === null) this.foldEvents(plan, sample, b);
     else exec.fold(b, T, Math.min(T, this.count - t * T), plan.order === 'descending', at);
     return finite;
@@ -467,7 +467,7 @@ export class Program {
         copyOut(O, first * m + j, m, M, r.col ? base + r.at * T : r.at, r.col ? 1 : 0, count);
       }
     }
-    return O === null || exec.allFinite(base, base + lowered.values * T);
+    return O === null || exec.allFinite(base, base + lowered.checkedValues * T);
   }
 
   /** Writes `S[(first + i) * width + j]` for each sample of a tile into a column, padding with the first. */

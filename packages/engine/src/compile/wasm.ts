@@ -73,6 +73,8 @@ const PROBE: Lowered = {
   values: 3,
   grads: 3,
   columns: 3,
+  checkedValues: 3,
+  checkedGrads: 0,
   consts: new Float64Array(0),
   inputColumns: new Int32Array([0]),
   inputIndex: new Int32Array([0]),
