@@ -299,6 +299,26 @@ describe.each(backends)('compiled mode, %s back end, throws where eager mode thr
     });
   });
 
+  it("when only a parameter's sum over the samples overflows (each sample's part is finite)", () => {
+    // One parameter (an odd number of sums): the loss is about 4e8, but w's gradient is the sum of
+    // x * 1e300 = 1e308 over four samples, which overflows though no sample's part does.
+    const w = new Value(1e-300);
+    w.grad = 0.25;
+    const fn = ([x]: Value[]) => [w.mul(x!)];
+    const reduce = (outs: Value[][]) => pySum(outs.map((o) => o[0]!.mul(1e300)));
+    const batch = [1e8, 1e8, 1e8, 1e8];
+    const eager = reduce(batch.map((x) => fn([new Value(x)])));
+    expect(eager.data).toBeCloseTo(4e8, -2);
+    expect(() => {
+      eager.backward();
+    }).toThrow(RangeError);
+    w.grad = 0.25;
+    const program = compile(fn, { inputs: 1, backend, reduce });
+
+    expect(() => program.run(batch)).toThrow(/gradient .* is not finite/);
+    expect(w.grad).toBe(0.25);
+  });
+
   it('when a value no output uses is not finite', () => {
     const w = new Value(1);
     const fn = ([x]: Value[]) => {

@@ -212,9 +212,7 @@ export class Program {
     const plan = this.plan(count);
     const sample = plan.sample;
     if (sample === null) return this.replay(plan);
-    const loss = plan.schedule === 'fused' ? this.fused(plan, sample) : this.tiled(plan, sample);
-    writeGradients(this.params.values, this.G);
-    return loss;
+    return plan.schedule === 'fused' ? this.fused(plan, sample) : this.tiled(plan, sample);
   }
 
   /**
@@ -319,15 +317,21 @@ export class Program {
     return finite;
   }
 
-  /** The sums back from the fold, the reduction's contributions after the samples', checked. */
+  /**
+   * The reduction's contributions after the samples' added to the sums (in the back end's
+   * memory for the ordered folds, `G` for the general fold), every sum checked, and each
+   * parameter's `grad` written from them.
+   */
   private endFold(plan: Plan, sample: SampleProgram, at: number, finite: boolean): void {
-    const G = this.G;
-    const n = this.params.values.length;
+    const params = this.params.values;
+    const n = params.length;
     const { after, R } = plan;
     const param = plan.reduction.contributionParam;
-    if (plan.order !== null) G.set(sample.exec.M.subarray(at, at + n));
-    for (let j = 0; j < after.length; j++) G[param[after[j]!]!]! += R[after[j]!]!;
-    if (!finite || !allFinite(G, 0, n)) this.diagnose(plan, 'gradients');
+    const sums = this.sums(plan, sample, at);
+    for (let j = 0; j < after.length; j++) sums[param[after[j]!]!]! += R[after[j]!]!;
+    const checked = plan.order === null ? allFinite(sums, 0, n) : sample.exec.allFinite(at, at + n);
+    if (!finite || !checked) this.diagnose(plan, 'gradients');
+    writeGradients(params, sums);
   }
 
   /**

@@ -159,7 +159,10 @@ export class WasmExecutor implements Executor {
   }
 
   allFinite(from: number, to: number): boolean {
-    return this.run.finite(this.offset + from * 8, this.offset + to * 8) === 1;
+    // The kernel reads 16 bytes at a time: the last of an odd number of numbers is read here.
+    const even = to - ((to - from) & 1);
+    const last = even < to ? this.M[to - 1]! : 0;
+    return last - last === 0 && this.run.finite(this.byte(from), this.byte(even)) === 1;
   }
 
   readonly products = {
