@@ -654,10 +654,11 @@ export class Program {
    * Samples per tile (even) and tiles for a batch. Tiles are sized so that one tile's columns
    * stay in the processor's cache (about a megabyte). When the batch's columns are several
    * times that (and a tile holds a block of samples for the kernels), the tiles share one set
-   * of columns and each recomputes its forward pass for its backward pass: a forward pass in
-   * cache costs less than reading back columns from memory. Otherwise every tile keeps its
-   * own columns (`kept`) while the batch fits the memory budget, and past that as few tiles
-   * as the budget allows share one set, recomputing.
+   * of columns (not `kept`): each runs forward and backward in one pass, or recomputes its
+   * forward pass for its backward pass (see {@link Plan.schedule}); a forward pass in cache
+   * costs less than reading back columns from memory. Otherwise every tile keeps its own
+   * columns while the batch fits the memory budget, and past that as few tiles as the budget
+   * allows share one set.
    */
   private tiling(sample: SampleProgram, count: number): { T: number; tiles: number; kept: boolean } {
     const columns = Math.max(1, sample.exec.columns);
