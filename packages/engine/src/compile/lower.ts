@@ -155,31 +155,27 @@ export function lower(tape: Tape, used: readonly number[]): Lowered {
   const consts: number[] = [];
   const checked = checkedValues(ordered.nodes, ordered.outputs);
   let values = 0;
+  let checkedValueColumns = 0;
   for (const pass of [1, 0]) {
     nodes.forEach(({ node }, k) => {
       if (checked[k] !== pass) return;
       if (node.kind === 'input' || (node.kind === 'op' && !absorbed.has(k))) valueCol[k] = values++;
     });
+    if (pass === 1) checkedValueColumns = values;
   }
-  const checkedValueColumns = nodes.reduce(
-    (count, _, k) => count + (checked[k] === 1 && valueCol[k]! >= 0 ? 1 : 0),
-    0,
-  );
   nodes.forEach(({ node }, k) => {
     if (node.kind === 'const') constAt[k] = consts.push(node.value) - 1;
   });
   let grads = values;
+  let checkedGradColumns = 0;
   const leaf = (node: TapeNode) => node.kind === 'input' || node.kind === 'const';
   for (const leaves of [true, false]) {
     nodes.forEach(({ node }, k) => {
       if (k < prefix && node.kind !== 'param' && !absorbed.has(k) && leaf(node) === leaves)
         gradCol[k] = grads++;
     });
+    if (leaves) checkedGradColumns = grads - values;
   }
-  const checkedGradColumns = nodes.reduce(
-    (count, { node }, k) => count + (gradCol[k]! >= 0 && leaf(node) ? 1 : 0),
-    0,
-  );
   const ref = (k: number): Ref => {
     const n = nodes[k]!.node;
     if (n.kind === 'param') return { col: false, at: consts.length + n.index };

@@ -92,7 +92,7 @@ interface Plan {
    * The reduction's chains of products of parameters run by the back end (ordered folds only):
    * their table, put after the gradient sums, and the loops that run them; else null.
    */
-  readonly products: { table: Int32Array; kernels: ProductKernels; numbers: number } | null;
+  readonly products: { table: Int32Array; kernels: ProductKernels } | null;
   readonly order: 'ascending' | 'descending' | null;
   /** The reduction's contributions before and after the samples' (ordered folds only). */
   readonly before: Int32Array;
@@ -233,10 +233,8 @@ export class Program {
     this.ran = plan.count;
     const loss = finite ? reduction.forward(O, this.P, kernels) : NaN;
     const at = this.startFold(sample);
-    if (
-      !(loss - loss === 0) ||
-      !reduction.backward(GX, R, this.sums(plan, sample, at), before.length, kernels)
-    )
+    const sums = this.sums(plan, sample, at);
+    if (!(loss - loss === 0) || !reduction.backward(GX, R, sums, before.length, kernels))
       this.diagnose(plan, 'gradients');
     const last = tiles - 1;
     for (let step = 0; step < tiles; step++) {
@@ -245,7 +243,7 @@ export class Program {
       if (!kept) finite = this.forwardTile(sample, b, T, t, null) && finite;
       finite = this.backwardTile(plan, sample, b, t, at) && finite;
     }
-    this.endFold(plan, sample, at, finite);
+    this.endFold(plan, sample, at, sums, finite);
     return loss;
   }
 
@@ -265,8 +263,8 @@ export class Program {
     if (reduction.factors !== null) reduction.forwardParameters(this.P, kernels);
     else reduction.forward(O.fill(0), this.P, kernels);
     const at = this.startFold(sample);
-    if (!reduction.backward(GX, R, this.sums(plan, sample, at), before.length, kernels))
-      this.diagnose(plan, 'gradients');
+    const sums = this.sums(plan, sample, at);
+    if (!reduction.backward(GX, R, sums, before.length, kernels)) this.diagnose(plan, 'gradients');
     let finite = true;
     const last = tiles - 1;
     for (let step = 0; step < tiles; step++) {
@@ -282,7 +280,7 @@ export class Program {
         ? reduction.checkFactors()
         : reduction.backward(GX, R, plan.scratch!.fill(0), before.length);
     if (!(loss - loss === 0) || !checked) this.diagnose(plan, 'gradients');
-    this.endFold(plan, sample, at, finite);
+    this.endFold(plan, sample, at, sums, finite);
     return loss;
   }
 
@@ -318,16 +316,15 @@ export class Program {
   }
 
   /**
-   * The reduction's contributions after the samples' added to the sums (in the back end's
-   * memory for the ordered folds, `G` for the general fold), every sum checked, and each
-   * parameter's `grad` written from them.
+   * The reduction's contributions after the samples' added to the sums (`sums`, at `at` in the
+   * back end's memory for the ordered folds, `G` for the general fold), every sum checked, and
+   * each parameter's `grad` written from them.
    */
-  private endFold(plan: Plan, sample: SampleProgram, at: number, finite: boolean): void {
+  private endFold(plan: Plan, sample: SampleProgram, at: number, sums: Float64Array, finite: boolean): void {
     const params = this.params.values;
     const n = params.length;
     const { after, R } = plan;
     const param = plan.reduction.contributionParam;
-    const sums = this.sums(plan, sample, at);
     for (let j = 0; j < after.length; j++) sums[param[after[j]!]!]! += R[after[j]!]!;
     const checked = plan.order === null ? allFinite(sums, 0, n) : sample.exec.allFinite(at, at + n);
     if (!finite || !checked) this.diagnose(plan, 'gradients');
@@ -395,7 +392,8 @@ export class Program {
     const n = this.params.values.length;
     // The reduction's table of products, if the back end runs them, after the gradient sums.
     const products = plan?.products ?? null;
-    const base = (consts + 2 * n + (products?.numbers ?? 0) + 1) & ~1;
+    // Two int32 words a number.
+    const base = (consts + 2 * n + (products?.table.length ?? 0) / 2 + 1) & ~1;
     exec.reserve(base, T);
     exec.M.set(lowered.consts, 0);
     exec.M.set(this.P.subarray(0, n), consts);
@@ -425,7 +423,6 @@ export class Program {
     const at = (q: number) => consts + 2 * params.length + table.at[q]!;
     return {
       table: table.words,
-      numbers: table.words.length / 2,
       kernels: {
         forward: (q, sum) => {
           const slot = at(q);

@@ -159,10 +159,7 @@ export class WasmExecutor implements Executor {
   }
 
   allFinite(from: number, to: number): boolean {
-    // The kernel reads 16 bytes at a time: the last of an odd number of numbers is read here.
-    const even = to - ((to - from) & 1);
-    const last = even < to ? this.M[to - 1]! : 0;
-    return last - last === 0 && this.run.finite(this.byte(from), this.byte(even)) === 1;
+    return this.run.finite(this.byte(from), this.byte(to)) === 1;
   }
 
   readonly products = {
@@ -949,7 +946,7 @@ function startBackward(site: boolean, plusZero: boolean): Bytes {
 /** finite(from, to): 1 when every number in the byte range is finite (sums `x - x`: 0 unless one is not). */
 function finiteBody(c: Code): void {
   // Four sums side by side over 64 bytes at a time (one sum is a chain of dependent additions),
-  // then 16 bytes at a time for the rest.
+  // then 16 bytes at a time, then the last number of an odd count on its own.
   const sums = [V[0], V[1], V[2], 19] as const;
   for (const v of sums) c.num(0).simd('f64x2.splat').set(v);
   c.get(0).set(P[0]);
@@ -977,10 +974,14 @@ function finiteBody(c: Code): void {
   chunks(16, () => {
     add(V[0], 0);
   });
+  c.num(0).set(F[0]);
+  chunks(8, () => {
+    c.get(F[0]).get(P[0]).loadF64().get(P[0]).loadF64().op('f64.sub').op('f64.add').set(F[0]);
+  });
   c.get(V[0]).get(V[1]).simd('f64x2.add').get(V[2]).get(19).simd('f64x2.add').simd('f64x2.add').set(V[0]);
   c.get(V[0]).simd('f64x2.extract_lane').byte(0);
   c.get(V[0]).simd('f64x2.extract_lane').byte(1);
-  c.op('f64.add').num(0).op('f64.eq');
+  c.op('f64.add').get(F[0]).op('f64.add').num(0).op('f64.eq');
 }
 
 /**
@@ -1243,16 +1244,25 @@ function chainForwardBody(c: Code): void {
  * samples at a time: each input is loaded once for both running sums. Each sample's additions
  * are the same, in the same order, as {@link chainForwardBody}'s.
  */
+/**
+ * Reads a pair's record (its address in local 2: the first neuron's table, its column, the
+ * second's table, its column): the columns' addresses into P7 and P8, the first table into P6,
+ * the second table minus the first into `apart`.
+ */
+function pairRecord(c: Code, apart: number): void {
+  columnOf(c, 4, P[7], 2);
+  columnOf(c, 12, P[8], 2);
+  c.get(2).loadI32(8).get(2).loadI32(0).op('i32.sub').set(apart);
+  c.get(2).loadI32(0).set(P[6]);
+}
+
 function pairForwardBody(c: Code): void {
   // P6: the first neuron's first row, P0: past its last, P9: the second's table minus the
   // first's; P7, P8: the two columns' addresses; P1, P2, P3, P4, P5 as in chainForwardBody.
   const sums = [V[0], V[1], V[2], 19] as const;
   const sums2 = [20, 21, 22, 23] as const;
   const [w, w2, x] = [32, 33, 34] as const;
-  columnOf(c, 4, P[7], 2);
-  columnOf(c, 12, P[8], 2);
-  c.get(2).loadI32(8).get(2).loadI32(0).op('i32.sub').set(P[9]);
-  c.get(2).loadI32(0).set(P[6]);
+  pairRecord(c, P[9]);
   c.get(P[6]).get(P[6]).loadI32(28).int(5).op('i32.shl').op('i32.add').set(P[0]);
   sampleBlocks(
     c,
@@ -1445,10 +1455,7 @@ function pairBackwardBody(c: Code): void {
   const gm = [V[0], V[1], V[2], 19] as const;
   const gm2 = [20, 21, 22, 23] as const;
   const [w, w2] = [32, 33] as const;
-  columnOf(c, 4, P[7], 2);
-  columnOf(c, 12, P[8], 2);
-  c.get(2).loadI32(8).get(2).loadI32(0).op('i32.sub').set(P[0]);
-  c.get(2).loadI32(0).set(P[6]);
+  pairRecord(c, P[0]);
   sampleBlocks(
     c,
     (lanes) => {
