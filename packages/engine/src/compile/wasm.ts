@@ -27,71 +27,35 @@ function api(): WasmApi | undefined {
 /**
  * Why this host cannot run the WebAssembly back end, or null when it can: no `WebAssembly`,
  * or compiling is refused (a Content-Security-Policy without `'wasm-unsafe-eval'`), or no
- * SIMD. Tried on a tiny module that uses every feature the back end emits, once per
- * `WebAssembly` object (a host's answer does not change; a replaced object is tried anew).
+ * SIMD. Tried once per `WebAssembly` object (a host's answer does not change; a replaced
+ * object is tried anew) on the module every program runs, which is compiled once anyway.
  */
 export function wasmUnavailable(): string | null {
   const wasm = api();
   if (wasm === undefined) return 'there is no WebAssembly here';
-  if (probed?.api !== wasm) probed = { api: wasm, why: probe() };
+  if (probed?.api !== wasm) probed = { api: wasm, why: probe(wasm) };
   return probed.why;
 }
 
 let probed: { api: WasmApi; why: string | null } | undefined;
 
-function probe(): string | null {
+/** Compiles the module (the step hosts refuse), instantiates it and runs a SIMD kernel on two pairs of numbers. */
+function probe(wasm: WasmApi): string | null {
   try {
-    const probe = new WasmExecutor(PROBE);
-    probe.reserve(0, 2);
-    probe.M.set([0.5, -2], 0);
-    probe.forward(0, 2);
-    return probe.M[2] === Math.tanh(0.5) && probe.M[5] === 2 * Math.tanh(-2)
-      ? null
-      : 'WebAssembly computed a wrong number';
+    const memory = new wasm.Memory({ initial: 1 });
+    const { exports } = new wasm.Instance(sharedModule(wasm), imports(memory));
+    new Float64Array(memory.buffer, 0, 4).set([0.5, -2, 1, Infinity]);
+    const finite = exports.finite as (from: number, to: number) => number;
+    return finite(0, 16) === 1 && finite(0, 32) === 0 ? null : 'WebAssembly computed a wrong number';
   } catch (e) {
     return `compiling WebAssembly failed: ${e instanceof Error ? e.message : String(e)}`;
   }
 }
 
-/** A tanh of a column and a SIMD add: every kind of code the generator emits, in miniature. */
-const PROBE: Lowered = {
-  instrs: [
-    { kind: 'op', op: 'tanh', d: 1, g: -1, a: { col: true, at: 0 }, b: null, k: 0, ta: null, tb: null },
-    {
-      kind: 'op',
-      op: 'add',
-      d: 2,
-      g: -1,
-      a: { col: true, at: 1 },
-      b: { col: true, at: 1 },
-      k: 0,
-      ta: null,
-      tb: null,
-    },
-  ],
-  backward: 0,
-  values: 3,
-  grads: 3,
-  columns: 3,
-  checkedValues: 3,
-  checkedGrads: 0,
-  consts: new Float64Array(0),
-  inputColumns: new Int32Array([0]),
-  inputIndex: new Int32Array([0]),
-  outputs: [{ col: true, at: 2 }],
-  seeds: [],
-  siteParam: new Int32Array(0),
-  siteSegment: new Int32Array(0),
-  segments: 0,
-  siteColumn: new Int32Array(0),
-  siteX: new Int32Array(0),
-  siteG: new Int32Array(0),
-  groupParam: new Int32Array(0),
-  groupStart: new Int32Array([0]),
-  groupColumns: new Int32Array(0),
-  neurons: new Int32Array(0),
-  widest: 0,
-};
+/** What an instance imports: its memory, and JavaScript's functions (so numbers equal eager mode's). */
+function imports(memory: WasmMemory): object {
+  return { m: { memory, exp: Math.exp, log: Math.log, tanh: Math.tanh, pow: Math.pow } };
+}
 
 /**
  * The WebAssembly back end: one module for every program, compiled once per process, and an
@@ -129,9 +93,7 @@ export class WasmExecutor implements Executor {
     this.columns = program.columns + program.widest;
     this.memory = new wasm.Memory({ initial: Math.ceil((offset + 16) / PAGE) });
     new Int32Array(this.memory.buffer, 0, table.length).set(table);
-    const instance = new wasm.Instance(module, {
-      m: { memory: this.memory, exp: Math.exp, log: Math.log, tanh: Math.tanh, pow: Math.pow },
-    });
+    const instance = new wasm.Instance(module, imports(this.memory));
     this.run = instance.exports as unknown as WasmExecutor['run'];
     this.M = this.view();
   }
