@@ -1,6 +1,6 @@
 import { checkOptions, describeInput, type Value } from '@mg/engine';
 import { Optimizer, checkFlag, checkRate, checkUnit, type StateSlot } from './optimizer.js';
-import { at } from './at.js';
+import { numberAt } from './at.js';
 
 /** Options for {@link Adam} and {@link AdamW}; names and defaults are PyTorch's. */
 export interface AdamOptions {
@@ -85,12 +85,12 @@ export class Adam extends Optimizer {
       if (this.decoupled) x = x * (1 - lr * wd);
       else g = g + wd * x;
     }
-    const m = b1 * at(this.m.current, i) + (1 - b1) * g;
-    const v = b2 * at(this.v.current, i) + (1 - b2) * g * g;
+    const m = b1 * numberAt(this.m.current, i) + (1 - b1) * g;
+    const v = b2 * numberAt(this.v.current, i) + (1 - b2) * g * g;
     this.m.next[i] = m;
     this.v.next[i] = v;
     let vHat = v;
-    if (vMax !== null) vHat = vMax.next[i] = Math.max(at(vMax.current, i), v);
+    if (vMax !== null) vHat = vMax.next[i] = Math.max(numberAt(vMax.current, i), v);
     const denom = Math.sqrt(vHat) / Math.sqrt(1 - b2 ** t) + eps;
     return x - (lr / (1 - b1 ** t)) * (m / denom);
   }

@@ -7,3 +7,14 @@ export function at<T>(xs: ArrayLike<T>, i: number): T {
   if (x === undefined) throw new RangeError(`mg internal error: index ${i} outside 0..${xs.length - 1}`);
   return x;
 }
+
+/**
+ * `xs[i]` of a `Float64Array`, as {@link at}: for the loops a training step runs per parameter
+ * and per sample. `at` serves every kind of array, so V8 looks its elements up the slow
+ * (megamorphic) way; a helper that only ever sees one kind stays fast.
+ */
+export function numberAt(xs: Float64Array, i: number): number {
+  const x = xs[i];
+  if (x === undefined) throw new RangeError(`mg internal error: index ${i} outside 0..${xs.length - 1}`);
+  return x;
+}

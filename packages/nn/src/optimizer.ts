@@ -1,5 +1,5 @@
 import { checkValue, describeInput, type Value } from '@mg/engine';
-import { at } from './at.js';
+import { at, numberAt } from './at.js';
 
 /**
  * One number of optimizer state per parameter (Adam's moments, SGD's momentum buffer). A step
@@ -82,18 +82,19 @@ export abstract class Optimizer {
   step(): void {
     const { params, next, slots } = this;
     const t = this.taken + 1;
-    for (let i = 0; i < params.length; i++) {
-      const p = at(params, i);
+    let i = 0;
+    for (const p of params) {
       const x = this.update(i, p.data, p.grad, t);
       if (!(x - x === 0)) this.refuse(i, 'its value', x);
       for (const slot of slots) {
-        const s = at(slot.next, i);
+        const s = numberAt(slot.next, i);
         if (!(s - s === 0)) this.refuse(i, slot.name, s);
       }
-      next[i] = x;
+      next[i++] = x;
     }
     for (const slot of slots) slot.current.set(slot.next);
-    for (let i = 0; i < params.length; i++) at(params, i).data = at(next, i);
+    i = 0;
+    for (const p of params) p.data = numberAt(next, i++);
     this.taken = t;
   }
 

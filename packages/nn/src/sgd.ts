@@ -1,6 +1,6 @@
 import { checkOptions, type Value } from '@mg/engine';
 import { Optimizer, checkFlag, checkRate, checkUnit, type StateSlot } from './optimizer.js';
-import { at } from './at.js';
+import { numberAt } from './at.js';
 
 /** Options for {@link SGD}; the names and defaults are PyTorch's (`torch.optim.SGD`). */
 export interface SGDOptions {
@@ -80,7 +80,7 @@ export class SGD extends Optimizer {
     const { momentum: mu, weightDecay: wd, buffer } = this;
     let g = wd === 0 ? grad : grad + wd * x;
     if (buffer !== null) {
-      const b = t === 1 ? g : mu * at(buffer.current, i) + (1 - this.dampening) * g;
+      const b = t === 1 ? g : mu * numberAt(buffer.current, i) + (1 - this.dampening) * g;
       buffer.next[i] = b;
       g = this.nesterov ? g + mu * b : b;
     }

@@ -23,7 +23,7 @@ import {
   type TrainerOptions,
 } from './trainer-options.js';
 import { ENGINES, type Engine } from './engines.js';
-import { at } from './at.js';
+import { at, numberAt } from './at.js';
 
 /** What one step measured before its update. */
 interface Measured {
@@ -239,7 +239,8 @@ export class Trainer<M extends TrainableModel = MLP> {
     const lr = this.schedule === null ? opt.lr : this.scheduled(this.schedule, k);
     const indices = this.batchIndices(k);
     const { params, saved } = this;
-    for (let j = 0; j < params.length; j++) saved[j] = at(params, j).grad;
+    let j = 0;
+    for (const p of params) saved[j++] = p.grad;
     const previousLr = opt.lr;
     let measured: Measured;
     try {
@@ -247,7 +248,8 @@ export class Trainer<M extends TrainableModel = MLP> {
       opt.lr = lr;
       opt.step();
     } catch (e) {
-      for (let j = 0; j < params.length; j++) at(params, j).grad = at(saved, j);
+      j = 0;
+      for (const p of params) p.grad = numberAt(saved, j++);
       opt.lr = previousLr;
       throw e;
     }
@@ -331,9 +333,11 @@ export class Trainer<M extends TrainableModel = MLP> {
       const first = this.termCount;
       const outputs = program.outputs;
       const m = program.outputsPerSample;
-      for (let b = 0; b < indices.length; b++) {
-        for (let j = 0; j < out.length; j++) out[j] = at(outputs, b * m + first + j);
-        if (kind.correct(out, at(targets, at(indices, b)))) correct++;
+      let row = first;
+      for (const i of indices) {
+        for (let j = 0; j < out.length; j++) out[j] = numberAt(outputs, row + j);
+        if (kind.correct(out, at(targets, i))) correct++;
+        row += m;
       }
     }
     return { loss, correct };
