@@ -4,13 +4,18 @@ import { PRIMITIVES } from './ops.js';
 // Each walk gets a fresh mark, so "visited" is one integer compare, not a Set lookup.
 let walks = 0;
 
+/** @internal A mark no Value has yet: for a walk over Values (`Value._mark`). */
+export function freshMark(): number {
+  return ++walks;
+}
+
 /**
  * Every value `root` depends on, children before parents, in the order micrograd's recursive
  * `build_topo` produces (operands visited left to right) but with an explicit stack, so the
  * depth of the graph is only limited by memory.
  */
 export function topologicalOrder(root: Value): Value[] {
-  const mark = ++walks;
+  const mark = freshMark();
   const order: Value[] = [];
   const stack: Value[] = [root];
   const next: number[] = [0];

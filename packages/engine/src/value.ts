@@ -22,17 +22,17 @@ const LEAF: readonly Value[] = Object.freeze([]);
 
 // While `compile` traces a function, every Value made is recorded here, so the tracer can tell
 // constants made inside the function from parameters captured from outside it.
-let traceCollector: Set<Value> | null = null;
+let traceCollector: Value[] | null = null;
 
 // And every Value whose `.data` the traced function reads: reading a parameter's is an error
 // the tracer reports once it knows which captured Values are parameters.
 let readCollector: Set<Value> | null = null;
 
 /**
- * @internal Starts (Sets) or stops (null) recording, for a compile trace, the Values made and
- * the Values whose `.data` is read.
+ * @internal Starts (a list and a set) or stops (null) recording, for a compile trace, the
+ * Values made and the Values whose `.data` is read.
  */
-export function collectNewValues(made: Set<Value> | null, read: Set<Value> | null = null): void {
+export function collectNewValues(made: Value[] | null, read: Set<Value> | null = null): void {
   traceCollector = made;
   readCollector = read;
 }
@@ -94,7 +94,7 @@ export class Value {
     checkData(data, 'new Value');
     this._data = data;
     this.#label = options === undefined ? '' : typeof options === 'string' ? options : labelOption(options);
-    if (traceCollector !== null) traceCollector.add(this);
+    if (traceCollector !== null) traceCollector.push(this);
   }
 
   /** A name for people: shown by `toString()` and graph drawings. Setting it checks that it is a string. */

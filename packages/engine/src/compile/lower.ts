@@ -1,7 +1,6 @@
 import type { PrimitiveOp } from '../ops.js';
 import { findChains } from './fuse.js';
 import type { Tape, TapeNode } from './tape.js';
-import { postOrder } from './walk.js';
 
 /**
  * Where an operand lives. A column holds one number per sample (`col` is its index in the
@@ -135,15 +134,16 @@ export function lower(tape: Tape, used: readonly number[]): Lowered {
   const prefix = used.length === 0 ? 0 : ends[used.length - 1]!;
   const outputs = tape.outputs.map((k) => position[k]!);
   const ordered: Tape = {
-    nodes: nodes.map((n) => n.node),
+    nodes,
     outputs: [...outputs, ...(tape.unused ?? []).map((k) => position[k]!)],
-    needsGrad: nodes.map(() => true),
+    needsGrad: new Array<boolean>(nodes.length).fill(true),
   };
   const chains = findChains(ordered);
-  const absorbed = new Set<number>();
+  // 1 for the nodes a chain absorbs: its products and its sums below the top.
+  const absorbed = new Uint8Array(nodes.length);
   for (const chain of chains.values()) {
-    for (const m of chain.muls) absorbed.add(m);
-    for (const a of chain.adds) if (a !== chain.top) absorbed.add(a);
+    for (const m of chain.muls) absorbed[m] = 1;
+    for (const a of chain.adds) if (a !== chain.top) absorbed[a] = 1;
   }
 
   // Columns: values of inputs and unfused ops; gradients of every non-parameter node of the
@@ -157,27 +157,27 @@ export function lower(tape: Tape, used: readonly number[]): Lowered {
   let values = 0;
   let checkedValueColumns = 0;
   for (const pass of [1, 0]) {
-    nodes.forEach(({ node }, k) => {
+    nodes.forEach((node, k) => {
       if (checked[k] !== pass) return;
-      if (node.kind === 'input' || (node.kind === 'op' && !absorbed.has(k))) valueCol[k] = values++;
+      if (node.kind === 'input' || (node.kind === 'op' && absorbed[k] === 0)) valueCol[k] = values++;
     });
     if (pass === 1) checkedValueColumns = values;
   }
-  nodes.forEach(({ node }, k) => {
+  nodes.forEach((node, k) => {
     if (node.kind === 'const') constAt[k] = consts.push(node.value) - 1;
   });
   let grads = values;
   let checkedGradColumns = 0;
   const leaf = (node: TapeNode) => node.kind === 'input' || node.kind === 'const';
   for (const leaves of [true, false]) {
-    nodes.forEach(({ node }, k) => {
-      if (k < prefix && node.kind !== 'param' && !absorbed.has(k) && leaf(node) === leaves)
+    nodes.forEach((node, k) => {
+      if (k < prefix && node.kind !== 'param' && absorbed[k] === 0 && leaf(node) === leaves)
         gradCol[k] = grads++;
     });
     if (leaves) checkedGradColumns = grads - values;
   }
   const ref = (k: number): Ref => {
-    const n = nodes[k]!.node;
+    const n = nodes[k]!;
     if (n.kind === 'param') return { col: false, at: consts.length + n.index };
     if (n.kind === 'const') return { col: false, at: constAt[k]! };
     return { col: true, at: valueCol[k]! };
@@ -185,8 +185,8 @@ export function lower(tape: Tape, used: readonly number[]): Lowered {
 
   const instrs: Instr[] = [];
   const nodeOf: number[] = [];
-  nodes.forEach(({ node }, k) => {
-    if (node.kind !== 'op' || absorbed.has(k)) return;
+  nodes.forEach((node, k) => {
+    if (node.kind !== 'op' || absorbed[k] === 1) return;
     const chain = chains.get(k);
     const g = k < prefix ? gradCol[k]! : -1;
     nodeOf.push(k);
@@ -204,7 +204,7 @@ export function lower(tape: Tape, used: readonly number[]): Lowered {
       });
     } else {
       const terms = chain.muls.map((m) => {
-        const mul = nodes[m]!.node as { a: number; b: number };
+        const mul = nodes[m] as { a: number; b: number };
         return { u: ref(mul.a), v: ref(mul.b), tu: NOWHERE, tv: NOWHERE };
       });
       instrs.push({ kind: 'chain', d: valueCol[k]!, g, c: ref(chain.c), tc: null, terms });
@@ -219,7 +219,7 @@ export function lower(tape: Tape, used: readonly number[]): Lowered {
   let segment = 0;
   // Site targets hold the site's number until columns are given to the stored ones, below.
   const target = (operand: number): Target => {
-    const n = nodes[operand]!.node;
+    const n = nodes[operand]!;
     if (n.kind !== 'param') return { site: false, at: gradCol[operand]! };
     siteSegment.push(segment);
     return { site: true, at: siteParam.push(n.index) - 1 };
@@ -227,7 +227,7 @@ export function lower(tape: Tape, used: readonly number[]): Lowered {
   for (let i = backward - 1; i >= 0; i--) {
     const k = nodeOf[i]!;
     segment = ends.findIndex((end) => k < end);
-    const n = nodes[k]!.node as Extract<TapeNode, { kind: 'op' }>;
+    const n = nodes[k] as Extract<TapeNode, { kind: 'op' }>;
     const instr = instrs[i]!;
     if (instr.kind === 'op') {
       const ta = target(n.a);
@@ -238,7 +238,7 @@ export function lower(tape: Tape, used: readonly number[]): Lowered {
       let tc: Target | null = null;
       for (let j = terms.length - 1; j >= 0; j--) {
         if (j === 0) tc = target(chain.c);
-        const mul = nodes[chain.muls[j]!]!.node as { a: number; b: number };
+        const mul = nodes[chain.muls[j]!] as { a: number; b: number };
         const tu = target(mul.a);
         terms[j] = termWith(terms[j]!, tu, target(mul.b));
       }
@@ -312,7 +312,13 @@ export function lower(tape: Tape, used: readonly number[]): Lowered {
   const groupStart = [0];
   for (const list of groups.values()) groupStart.push(groupStart.at(-1)! + list.length);
 
-  const inputs = nodes.map(({ node }, k) => [node, k] as const).filter(([n]) => n.kind === 'input');
+  const inputColumns: number[] = [];
+  const inputIndex: number[] = [];
+  nodes.forEach((node, k) => {
+    if (node.kind !== 'input') return;
+    inputColumns.push(valueCol[k]!);
+    inputIndex.push(node.index);
+  });
   // Each layer's row: its number of inputs and of neurons, its input columns, then per neuron its
   // gradient column and its weights' parameters (pushed one by one: a large layer is tens of
   // thousands of numbers, too many to spread into a call).
@@ -335,8 +341,8 @@ export function lower(tape: Tape, used: readonly number[]): Lowered {
     checkedValues: checkedValueColumns,
     checkedGrads: checkedGradColumns,
     consts: Float64Array.from(consts),
-    inputColumns: Int32Array.from(inputs, ([, k]) => valueCol[k]!),
-    inputIndex: Int32Array.from(inputs, ([n]) => (n as { index: number }).index),
+    inputColumns: Int32Array.from(inputColumns),
+    inputIndex: Int32Array.from(inputIndex),
     outputs: outputs.map(ref),
     seeds: used.map((output) => ({ output, column: gradCol[outputs[output]!]! })),
     siteParam: Int32Array.from(siteParam),
@@ -401,11 +407,6 @@ const ABSORBING = new Set<PrimitiveOp>(['exp', 'tanh', 'relu', 'sigmoid', 'pow']
 /** A placeholder target for instructions outside the backward pass. */
 const NOWHERE: Target = { site: false, at: -1 };
 
-/** A tape node in its new place (its operands renumbered). */
-interface Placed {
-  readonly node: TapeNode;
-}
-
 /**
  * The tape's nodes in eager mode's order when the outputs `used` are reached in that order:
  * depth first, operands left to right, from each used output, then from the other outputs.
@@ -415,38 +416,48 @@ interface Placed {
 function reorder(
   tape: Tape,
   used: readonly number[],
-): { nodes: Placed[]; ends: number[]; position: Int32Array } {
+): { nodes: TapeNode[]; ends: number[]; position: Int32Array } {
   const { nodes } = tape;
   const position = new Int32Array(nodes.length).fill(-1);
   const order: number[] = [];
   const ends: number[] = [];
   const others = tape.outputs.map((_, j) => j).filter((j) => !used.includes(j));
   const roots = [...used, ...others].map((j) => tape.outputs[j]!).concat(tape.unused ?? []);
+  // Each node after its operands, with an explicit stack (graphs of any depth). A tape's nodes
+  // refer only to earlier ones, so a node not placed yet is never on the stack already.
+  const stack: number[] = [];
+  const next: number[] = [];
   for (const root of roots) {
     if (position[root]! < 0) {
-      postOrder(
-        root,
-        (k, i) => {
-          const n = nodes[k]!;
-          const child = n.kind !== 'op' ? -1 : i === 0 ? n.a : i === 1 ? n.b : -1;
-          return child >= 0 ? child : undefined;
-        },
-        (k) => position[k]! >= 0,
-        (k) => {
+      stack.push(root);
+      next.push(0);
+      while (stack.length > 0) {
+        const top = stack.length - 1;
+        const k = stack[top]!;
+        const i = next[top]!;
+        const n = nodes[k]!;
+        const child = n.kind !== 'op' ? -1 : i === 0 ? n.a : i === 1 ? n.b : -1;
+        if (child >= 0) {
+          next[top] = i + 1;
+          if (position[child]! < 0) {
+            stack.push(child);
+            next.push(0);
+          }
+        } else {
+          stack.pop();
+          next.pop();
           position[k] = order.push(k) - 1;
-        },
-      );
+        }
+      }
     }
     ends.push(order.length);
   }
   const renumber = (k: number) => position[k]!;
   return {
-    nodes: order.map((k) => {
+    nodes: order.map((k): TapeNode => {
       const n = nodes[k]!;
-      if (n.kind !== 'op') return { node: n };
-      return {
-        node: { kind: 'op', op: n.op, a: renumber(n.a), b: n.b >= 0 ? renumber(n.b) : -1, arg: n.arg },
-      };
+      if (n.kind !== 'op') return n;
+      return { kind: 'op', op: n.op, a: renumber(n.a), b: n.b >= 0 ? renumber(n.b) : -1, arg: n.arg };
     }),
     ends: ends.slice(0, used.length),
     position,

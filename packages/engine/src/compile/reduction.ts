@@ -149,8 +149,9 @@ export class Reduction {
     const sumStart = [0];
     const sumTerms: number[] = [];
     const open = new Map<number, { c: number; terms: number[]; adds: number[] }>();
+    const add = OPS.indexOf('add');
     for (let k = 0; k < n; k++) {
-      if (this.code[k] !== OPS.indexOf('add') || this.code[this.B[k]!] !== INPUT) continue;
+      if (this.code[k] !== add || this.code[this.B[k]!] !== INPUT) continue;
       const a = this.A[k]!;
       const running = open.get(a);
       if (running !== undefined && uses[a] === 1) {
@@ -258,27 +259,41 @@ export class Reduction {
     this.steps = Int32Array.from(steps);
     this.parameterSteps = Int32Array.from(steps.filter((k) => on[k] !== 1));
     // The nodes that receive gradients (every other node's is never read; a parameter's
-    // contributions go to its sum or to R, not to its node).
-    const receivers = new Set<number>([this.root, ...sumC, ...sumTerms]);
-    const receives = (k: number) => {
-      if (k >= 0 && this.code[k] !== PARAM) receivers.add(k);
+    // contributions go to its sum or to R, not to its node), each listed once.
+    const receivers: number[] = [];
+    const receiving = new Uint8Array(n);
+    const receive = (k: number) => {
+      if (receiving[k] === 1) return;
+      receiving[k] = 1;
+      receivers.push(k);
     };
-    for (const k of [...chainC, ...termU, ...termV]) receives(k);
+    receive(this.root);
+    for (const k of sumC) receive(k);
+    for (const k of sumTerms) receive(k);
+    const receives = (k: number) => {
+      if (k >= 0 && this.code[k] !== PARAM) receive(k);
+    };
+    for (const k of chainC) receives(k);
+    for (const k of termU) receives(k);
+    for (const k of termV) receives(k);
     for (const k of steps) {
       if (this.code[k] === CHAIN || this.code[k] === SUM) continue;
       receives(this.A[k]!);
       receives(this.B[k]!);
     }
-    receivers.delete(-1);
     this.receivers = Int32Array.from(receivers);
     this.backSteps = Int32Array.from(backSteps.reverse());
     // Parameters that only chains' terms read are not copied into V: chains read them from `P`.
-    const read = new Set<number>([this.root, ...chainC, ...sumC]);
+    const read = new Uint8Array(n);
+    read[this.root] = 1;
+    for (const k of chainC) read[k] = 1;
+    for (const k of sumC) read[k] = 1;
     for (let k = 0; k < n; k++) {
       if (this.code[k]! < 0 || this.code[k] === CHAIN || this.code[k] === SUM) continue;
-      read.add(this.A[k]!).add(this.B[k]!);
+      read[this.A[k]!] = 1;
+      if (this.B[k]! >= 0) read[this.B[k]!] = 1;
     }
-    const loaded = leaves.param.filter((k) => read.has(k));
+    const loaded = leaves.param.filter((k) => read[k] === 1);
     this.paramNodes = Int32Array.from(loaded);
     this.paramIndex = mapInts(loaded, (k) => this.index[k]!);
     this.inputNodes = Int32Array.from(leaves.input);

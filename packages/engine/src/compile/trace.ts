@@ -1,6 +1,6 @@
 import { Value, collectNewValues, tracedDataError } from '../value.js';
 import type { Tape, TapeNode } from './tape.js';
-import { postOrder } from './walk.js';
+import { freshMark } from '../graph.js';
 import { TraceError } from '../trace-error.js';
 
 /** The parameters of a program: found while tracing, in order of first use. */
@@ -43,7 +43,7 @@ export function trace(
     x._symbolic = true;
     return x;
   });
-  const created = new Set<Value>();
+  const created: Value[] = [];
   const read = new Set<Value>();
   const marked = params.values.filter((p) => !p._symbolic);
   let outputs: Value[];
@@ -60,19 +60,35 @@ export function trace(
       throw new TraceError(`compile: the traced function must return Values, got ${typeof o} at output ${i}`);
     }
   });
-  const tape = record(inputs, outputs, created, params, inputsNeedGrad);
-  for (const v of read) if (dependsOnParameter(v, created, params)) throw tracedDataError(v);
+  const marks = { made: freshMark(), placed: freshMark() };
+  for (const v of created) v._mark = marks.made;
+  const tape = record(inputs, outputs, created, marks, params, inputsNeedGrad);
+  for (const v of read) if (dependsOnParameter(v, marks, params)) throw tracedDataError(v);
   return tape;
 }
 
+/**
+ * How {@link record} tells the Values the traced function made (`_mark` is `made` until the
+ * Value is placed on the tape, then `placed`) from those it captured: fresh marks, which no
+ * other Value has, so this costs no set lookup per node.
+ */
+interface Marks {
+  readonly made: number;
+  readonly placed: number;
+}
+
+function madeHere(v: Value, marks: Marks): boolean {
+  return v._mark === marks.made || v._mark === marks.placed;
+}
+
 /** Whether `v` is a parameter or was computed inside the traced function from one. */
-function dependsOnParameter(v: Value, created: Set<Value>, params: ParameterSet): boolean {
+function dependsOnParameter(v: Value, marks: Marks, params: ParameterSet): boolean {
   const stack = [v];
   const seen = new Set(stack);
   while (stack.length > 0) {
     const u = stack.pop()!;
     if (params.has(u)) return true;
-    if (!created.has(u)) continue;
+    if (!madeHere(u, marks)) continue;
     for (const child of [u._a, u._b]) {
       if (child === null) continue;
       if (!seen.has(child)) {
@@ -88,7 +104,8 @@ function dependsOnParameter(v: Value, created: Set<Value>, params: ParameterSet)
 function record(
   inputs: Value[],
   outputs: Value[],
-  created: Set<Value>,
+  created: readonly Value[],
+  marks: Marks,
   params: ParameterSet,
   inputsNeedGrad: boolean,
 ): Tape {
@@ -97,48 +114,74 @@ function record(
   const nodes: TapeNode[] = [];
   const needsGrad: boolean[] = [];
   const place = (v: Value): void => {
-    const input = inputIndex.get(v);
     let node: TapeNode;
     let grad = false;
-    if (input !== undefined) {
-      node = { kind: 'input', index: input };
-      grad = inputsNeedGrad;
-    } else if (!created.has(v)) {
-      if (v.op !== '') {
+    if (v._mark === marks.made) {
+      if (v.op === '') {
+        node = { kind: 'const', value: v._data };
+      } else {
+        const a = position.get(v._a!)!;
+        const b = v._b === null ? -1 : position.get(v._b)!;
+        node = { kind: 'op', op: v.op, a, b, arg: v.arg };
+        grad = needsGrad[a]! || (b >= 0 && needsGrad[b]!);
+      }
+      v._mark = marks.placed;
+    } else {
+      const input = inputIndex.get(v);
+      if (input !== undefined) {
+        node = { kind: 'input', index: input };
+        grad = inputsNeedGrad;
+      } else if (v.op !== '') {
         throw new TraceError(
           `compile: the traced function uses ${v.toString()}, the result of ${v.op} computed outside it; ` +
             'compute it inside the function, or capture only leaf Values (parameters)',
         );
+      } else {
+        node = { kind: 'param', index: params.add(v) };
+        grad = true;
       }
-      node = { kind: 'param', index: params.add(v) };
-      grad = true;
-    } else if (v.op === '') {
-      node = { kind: 'const', value: v._data };
-    } else {
-      const a = position.get(v._a!)!;
-      const b = v._b === null ? -1 : position.get(v._b)!;
-      node = { kind: 'op', op: v.op, a, b, arg: v.arg };
-      grad = needsGrad[a]! || (b >= 0 && needsGrad[b]!);
     }
     position.set(v, nodes.length);
     nodes.push(node);
     needsGrad.push(grad);
   };
+  const placed = (v: Value): boolean => v._mark === marks.placed || position.has(v);
 
   // Post-order walk from each output, operands left to right: micrograd's (and eager mode's)
   // topological order, which fixes the order gradients are added in. It stops at leaves and at
-  // values made outside the function.
+  // values made outside the function. Iterative, like graph.ts's walks; on an acyclic graph a
+  // Value not placed yet is never on the stack already (it would be its own ancestor).
   // Then from every other op made inside the function, in the order it was made: eager mode
   // computes (and checks) values that no output uses, so compiled mode does too.
   // (Inputs are made before `created` starts collecting, so they are leaves here.)
-  const operand = (v: Value, i: number): Value | undefined =>
-    i < 2 && created.has(v) ? ((i === 0 ? v._a : v._b) ?? undefined) : undefined;
-  const placed = (v: Value) => position.has(v);
-  for (const out of outputs) if (!placed(out)) postOrder(out, operand, placed, place);
+  const stack: Value[] = [];
+  const next: number[] = [];
+  const walk = (root: Value): void => {
+    stack.push(root);
+    next.push(0);
+    while (stack.length > 0) {
+      const top = stack.length - 1;
+      const v = stack[top]!;
+      const i = next[top]!;
+      const child = v._mark !== marks.made ? null : i === 0 ? v._a : i === 1 ? v._b : null;
+      if (child !== null) {
+        next[top] = i + 1;
+        if (!placed(child)) {
+          stack.push(child);
+          next.push(0);
+        }
+      } else {
+        stack.pop();
+        next.pop();
+        place(v);
+      }
+    }
+  };
+  for (const out of outputs) if (!placed(out)) walk(out);
   const unused: number[] = [];
   for (const v of created) {
-    if (v.op === '' || placed(v)) continue;
-    postOrder(v, operand, placed, place);
+    if (v.op === '' || v._mark !== marks.made) continue;
+    walk(v);
     unused.push(position.get(v)!);
   }
   return { nodes, outputs: outputs.map((o) => position.get(o)!), needsGrad, unused };

@@ -234,10 +234,11 @@ export function layout(program: Lowered): { table: Int32Array; offset: number } 
   for (let w = 0; w < HEADER / 4; w++) rows.push(w === 4 ? program.columns : 0);
   for (const instr of instrs) {
     recordAt.set(instr, rows.length * 4);
-    const [a, b] = instr.kind === 'op' ? [instr.a, instr.b] : [instr.c, null];
+    const a = instr.kind === 'op' ? instr.a : instr.c;
+    const b = instr.kind === 'op' ? instr.b : null;
     if (!a.col) scalars.push(rows.length + 1);
     if (b !== null && !b.col) scalars.push(rows.length + 2);
-    rows.push(...record(instr));
+    pushRecord(rows, instr);
   }
   for (const instr of instrs) {
     if (instr.kind !== 'chain') continue;
@@ -246,7 +247,8 @@ export function layout(program: Lowered): { table: Int32Array; offset: number } 
     instr.terms.forEach((t, j) => {
       if (!t.u.col) scalars.push(rows.length + 1);
       if (!t.v.col) scalars.push(rows.length + 2);
-      rows.push(...termRow(t), j === 0 ? instr.terms.length : 0);
+      pushTermRow(rows, t);
+      rows.push(j === 0 ? instr.terms.length : 0);
     });
   }
   // Then the fold's groups (parameter, sites, first site) and their site columns.
@@ -297,26 +299,24 @@ function call({ rows }: Emitting, index: number, arg: number, col = 0): void {
   rows.push(index, arg, col);
 }
 
-/** An instruction's record, ten words: d, a, b, g, ta, tb (columns, or scalars' byte offsets in M: {@link layout} adds where M starts), pad, k (an f64). */
-function record(instr: Instr): number[] {
-  const at = (r: Ref | null) => (r === null ? 0 : r.col ? r.at : r.at * 8);
+/**
+ * Appends an instruction's record, ten words: d, a, b, g, ta, tb (columns, or scalars' byte
+ * offsets in M: {@link layout} adds where M starts), pad, k (an f64).
+ */
+function pushRecord(rows: number[], instr: Instr): void {
   if (instr.kind === 'op') {
     K_F64[0] = instr.k;
     const k = K_WORDS;
-    return [
-      instr.d,
-      at(instr.a),
-      at(instr.b),
-      instr.g,
-      instr.ta?.at ?? 0,
-      instr.tb?.at ?? 0,
-      0,
-      0,
-      k[0]!,
-      k[1]!,
-    ];
+    rows.push(instr.d, address(instr.a), address(instr.b), instr.g, instr.ta?.at ?? 0, instr.tb?.at ?? 0);
+    rows.push(0, 0, k[0]!, k[1]!);
+    return;
   }
-  return [instr.d, at(instr.c), 0, instr.g, instr.tc?.at ?? 0, 0, 0, 0, 0, 0];
+  rows.push(instr.d, address(instr.c), 0, instr.g, instr.tc?.at ?? 0, 0, 0, 0, 0, 0);
+}
+
+/** A column's number, or a scalar's byte offset in M (0 for no operand). */
+function address(r: Ref | null): number {
+  return r === null ? 0 : r.col ? r.at : r.at * 8;
 }
 
 /** One f64 and its two 32-bit words, for {@link record} (made once: typed arrays are slow to create). */
@@ -508,9 +508,9 @@ function sharedModule(wasm: WasmApi): object {
   return compiled.module;
 }
 
-function termRow({ u, v, tu, tv }: Term): number[] {
-  const at = (r: Ref) => (r.col ? r.at : r.at * 8);
-  return [(u.col ? 1 : 0) | (v.col ? 2 : 0), at(u), at(v), tu.site ? 1 : 0, tu.at, tv.site ? 1 : 0, tv.at];
+function pushTermRow(rows: number[], { u, v, tu, tv }: Term): void {
+  rows.push((u.col ? 1 : 0) | (v.col ? 2 : 0), address(u), address(v), tu.site ? 1 : 0, tu.at);
+  rows.push(tv.site ? 1 : 0, tv.at);
 }
 
 function body(emit: (c: Code) => void, extra: readonly [number, number][] = []): Bytes {
