@@ -61,6 +61,25 @@ describe.each(backends)('compiled mode, %s back end, equals eager mode bit for b
     );
   });
 
+  it('with a parameter that each output uses on its own, the outputs reached one after the other', () => {
+    // Eager mode adds w's contributions through every sample's second output, then through
+    // every sample's first: each output's own nodes are back-propagated where the reduction
+    // reaches that output, and the fold must add them there too.
+    const w = new Value(0.7310585786300049);
+    const b = new Value(-0.3);
+    const fn = ([x, y]: Value[]) => [w.mul(x!).add(b).tanh(), w.mul(y!).add(x!).mul(w)];
+    expectSame(
+      both(
+        backend,
+        [w, b],
+        fn,
+        (outs) => pySum(outs.map((o) => o[0]!)).add(pySum(outs.map((o) => o[1]!))),
+        2,
+        rows,
+      ),
+    );
+  });
+
   it('with a reduction that reuses and multiplies outputs (o0 + o1*w + o2*o2)', () => {
     const w = params[4]!;
     expectSame(

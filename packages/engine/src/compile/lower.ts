@@ -213,36 +213,39 @@ export function lower(tape: Tape, used: readonly number[]): Lowered {
   const backward = nodeOf.filter((k) => k < prefix).length;
 
   // Targets, walking the backward pass in eager mode's order: parameter-use sites are numbered
-  // in the order eager mode adds them, and their columns follow the gradient columns.
+  // in the order eager mode adds them, and their columns follow the gradient columns. The
+  // instructions and terms are still this function's own, so their targets are filled in place.
   const siteParam: number[] = [];
   const siteSegment: number[] = [];
-  let segment = 0;
+  // The segment of the node being visited: the first whose end lies past it (nodes go down).
+  let segment = ends.length - 1;
   // Site targets hold the site's number until columns are given to the stored ones, below.
+  const sites: Writable<Target>[] = [];
   const target = (operand: number): Target => {
     const n = nodes[operand]!;
     if (n.kind !== 'param') return { site: false, at: gradCol[operand]! };
     siteSegment.push(segment);
-    return { site: true, at: siteParam.push(n.index) - 1 };
+    return sites[sites.push({ site: true, at: siteParam.push(n.index) - 1 }) - 1]!;
   };
   for (let i = backward - 1; i >= 0; i--) {
     const k = nodeOf[i]!;
-    segment = ends.findIndex((end) => k < end);
+    while (segment > 0 && k < ends[segment - 1]!) segment--;
     const n = nodes[k] as Extract<TapeNode, { kind: 'op' }>;
     const instr = instrs[i]!;
     if (instr.kind === 'op') {
-      const ta = target(n.a);
-      instrs[i] = opWith(instr, ta, n.b >= 0 ? target(n.b) : null);
+      const op = instr as Writable<OpInstr>;
+      op.ta = target(n.a);
+      op.tb = n.b >= 0 ? target(n.b) : null;
     } else {
       const chain = chains.get(k)!;
-      const terms = [...instr.terms];
-      let tc: Target | null = null;
+      const terms = instr.terms as Writable<Term>[];
       for (let j = terms.length - 1; j >= 0; j--) {
-        if (j === 0) tc = target(chain.c);
+        if (j === 0) (instr as Writable<ChainInstr>).tc = target(chain.c);
         const mul = nodes[chain.muls[j]!] as { a: number; b: number };
-        const tu = target(mul.a);
-        terms[j] = termWith(terms[j]!, tu, target(mul.b));
+        const term = terms[j]!;
+        term.tu = target(mul.a);
+        term.tv = target(mul.b);
       }
-      instrs[i] = chainWith(instr, tc, terms);
     }
   }
 
@@ -292,13 +295,8 @@ export function lower(tape: Tape, used: readonly number[]): Lowered {
   let stored = grads;
   for (let site = 0; site < siteParam.length; site++)
     if (siteColumn[site] === -2) siteColumn[site] = stored++;
-  const place = (t: Target | null): Target | null => (t?.site ? { site: true, at: siteColumn[t.at]! } : t);
-  instrs.forEach((instr, i) => {
-    if (instr.kind === 'op') instrs[i] = opWith(instr, place(instr.ta), place(instr.tb));
-    else {
-      const terms = instr.terms.map((t) => termWith(t, place(t.tu)!, place(t.tv)!));
-      instrs[i] = chainWith(instr, place(instr.tc), terms);
-    }
+  sites.forEach((t, site) => {
+    t.at = siteColumn[site]!;
   });
 
   const groups = new Map<number, number[]>();
@@ -359,22 +357,9 @@ export function lower(tape: Tape, used: readonly number[]): Lowered {
   };
 }
 
-// Instructions and terms with new targets, spelt out (object spread is a slow path in V8, and a
-// large network has tens of thousands of terms).
 type OpInstr = Extract<Instr, { kind: 'op' }>;
 type ChainInstr = Extract<Instr, { kind: 'chain' }>;
-
-function opWith(i: OpInstr, ta: Target | null, tb: Target | null): OpInstr {
-  return { kind: 'op', op: i.op, d: i.d, g: i.g, a: i.a, b: i.b, k: i.k, ta, tb };
-}
-
-function chainWith(i: ChainInstr, tc: Target | null, terms: Term[]): ChainInstr {
-  return { kind: 'chain', d: i.d, g: i.g, c: i.c, tc, terms };
-}
-
-function termWith(t: Term, tu: Target, tv: Target): Term {
-  return { u: t.u, v: t.v, tu, tv };
-}
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
 
 /**
  * Per node: 1 when its value must be checked (see {@link Lowered.checkedValues}): an output, a
