@@ -4,9 +4,14 @@ import { PRIMITIVES } from './ops.js';
 // Each walk gets a fresh mark, so "visited" is one integer compare, not a Set lookup.
 let walks = 0;
 
-/** @internal A mark no Value has yet: for a walk over Values (`Value._mark`). */
-export function freshMark(): number {
-  return ++walks;
+/**
+ * @internal `count` marks no Value has yet, the returned one and those after it: for a walk
+ * over Values (`Value._mark`).
+ */
+export function freshMarks(count: number): number {
+  const first = walks + 1;
+  walks += count;
+  return first;
 }
 
 /**
@@ -15,7 +20,7 @@ export function freshMark(): number {
  * depth of the graph is only limited by memory.
  */
 export function topologicalOrder(root: Value): Value[] {
-  const mark = freshMark();
+  const mark = freshMarks(1);
   const order: Value[] = [];
   const stack: Value[] = [root];
   const next: number[] = [0];

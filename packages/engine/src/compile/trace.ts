@@ -1,6 +1,6 @@
 import { Value, collectNewValues, tracedDataError } from '../value.js';
 import type { Tape, TapeNode } from './tape.js';
-import { freshMark } from '../graph.js';
+import { freshMarks } from '../graph.js';
 import { TraceError } from '../trace-error.js';
 
 /** The parameters of a program: found while tracing, in order of first use. */
@@ -60,35 +60,42 @@ export function trace(
       throw new TraceError(`compile: the traced function must return Values, got ${typeof o} at output ${i}`);
     }
   });
-  const marks = { made: freshMark(), placed: freshMark() };
-  for (const v of created) v._mark = marks.made;
+  // Fresh marks (see Marks): one for the Values made here, then one per place on the tape.
+  const made = freshMarks(1);
+  const capacity = 3 * created.length + inputs.length + outputs.length;
+  const marks: Marks = { made, placed: freshMarks(capacity) };
+  for (const v of created) v._mark = made;
   const tape = record(inputs, outputs, created, marks, params, inputsNeedGrad);
-  for (const v of read) if (dependsOnParameter(v, marks, params)) throw tracedDataError(v);
+  for (const v of read) if (dependsOnParameter(v, tape, marks, params)) throw tracedDataError(v);
   return tape;
 }
 
 /**
- * How {@link record} tells the Values the traced function made (`_mark` is `made` until the
- * Value is placed on the tape, then `placed`) from those it captured: fresh marks, which no
- * other Value has, so this costs no set lookup per node.
+ * How {@link record} tells the Values the traced function made from those it captured, and
+ * finds each one's place on the tape, with no set or map lookup per node: marks no other Value
+ * has. `_mark` is `made` for a Value made here and not placed yet, and `placed + k` for the
+ * Value at place `k` (there are fewer places than marks after `placed`: a tape holds the
+ * Values made here and at most two operands of each, plus inputs and outputs).
  */
 interface Marks {
   readonly made: number;
   readonly placed: number;
 }
 
-function madeHere(v: Value, marks: Marks): boolean {
-  return v._mark === marks.made || v._mark === marks.placed;
-}
-
 /** Whether `v` is a parameter or was computed inside the traced function from one. */
-function dependsOnParameter(v: Value, marks: Marks, params: ParameterSet): boolean {
+function dependsOnParameter(v: Value, tape: Tape, marks: Marks, params: ParameterSet): boolean {
+  const madeHere = (u: Value) => {
+    if (u._mark === marks.made) return true;
+    const place = u._mark - marks.placed;
+    const kind = place >= 0 ? tape.nodes[place]?.kind : undefined;
+    return kind === 'op' || kind === 'const';
+  };
   const stack = [v];
   const seen = new Set(stack);
   while (stack.length > 0) {
     const u = stack.pop()!;
     if (params.has(u)) return true;
-    if (!madeHere(u, marks)) continue;
+    if (!madeHere(u)) continue;
     for (const child of [u._a, u._b]) {
       if (child === null) continue;
       if (!seen.has(child)) {
@@ -110,22 +117,22 @@ function record(
   inputsNeedGrad: boolean,
 ): Tape {
   const inputIndex = new Map(inputs.map((x, i) => [x, i]));
-  const position = new Map<Value, number>();
   const nodes: TapeNode[] = [];
   const needsGrad: boolean[] = [];
+  const { made, placed: first } = marks;
+  const placed = (v: Value): boolean => v._mark >= first;
   const place = (v: Value): void => {
     let node: TapeNode;
     let grad = false;
-    if (v._mark === marks.made) {
+    if (v._mark === made) {
       if (v.op === '') {
         node = { kind: 'const', value: v._data };
       } else {
-        const a = position.get(v._a!)!;
-        const b = v._b === null ? -1 : position.get(v._b)!;
+        const a = v._a!._mark - first;
+        const b = v._b === null ? -1 : v._b._mark - first;
         node = { kind: 'op', op: v.op, a, b, arg: v.arg };
         grad = needsGrad[a]! || (b >= 0 && needsGrad[b]!);
       }
-      v._mark = marks.placed;
     } else {
       const input = inputIndex.get(v);
       if (input !== undefined) {
@@ -141,11 +148,10 @@ function record(
         grad = true;
       }
     }
-    position.set(v, nodes.length);
+    v._mark = first + nodes.length;
     nodes.push(node);
     needsGrad.push(grad);
   };
-  const placed = (v: Value): boolean => v._mark === marks.placed || position.has(v);
 
   // Post-order walk from each output, operands left to right: micrograd's (and eager mode's)
   // topological order, which fixes the order gradients are added in. It stops at leaves and at
@@ -163,7 +169,7 @@ function record(
       const top = stack.length - 1;
       const v = stack[top]!;
       const i = next[top]!;
-      const child = v._mark !== marks.made ? null : i === 0 ? v._a : i === 1 ? v._b : null;
+      const child = v._mark !== made ? null : i === 0 ? v._a : i === 1 ? v._b : null;
       if (child !== null) {
         next[top] = i + 1;
         if (!placed(child)) {
@@ -180,9 +186,9 @@ function record(
   for (const out of outputs) if (!placed(out)) walk(out);
   const unused: number[] = [];
   for (const v of created) {
-    if (v.op === '' || v._mark !== marks.made) continue;
+    if (v.op === '' || v._mark !== made) continue;
     walk(v);
-    unused.push(position.get(v)!);
+    unused.push(v._mark - first);
   }
-  return { nodes, outputs: outputs.map((o) => position.get(o)!), needsGrad, unused };
+  return { nodes, outputs: outputs.map((o) => o._mark - first), needsGrad, unused };
 }
