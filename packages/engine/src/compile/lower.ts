@@ -403,6 +403,18 @@ function reorder(
   used: readonly number[],
 ): { nodes: TapeNode[]; ends: number[]; position: Int32Array } {
   const { nodes } = tape;
+  if (used.every((j, s) => j === s)) {
+    // A trace walks the outputs in this order, then the ops they do not reach: its tape is in
+    // this order already, and segment s ends after the last of the first s + 1 outputs.
+    let end = 0;
+    const position = new Int32Array(nodes.length);
+    for (let k = 0; k < nodes.length; k++) position[k] = k;
+    return {
+      nodes: nodes as TapeNode[],
+      ends: used.map((j) => (end = Math.max(end, tape.outputs[j]! + 1))),
+      position,
+    };
+  }
   const position = new Int32Array(nodes.length).fill(-1);
   const order: number[] = [];
   const ends: number[] = [];

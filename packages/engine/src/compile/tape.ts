@@ -1,9 +1,10 @@
 import type { PrimitiveOp } from '../ops.js';
 
 /**
- * A traced graph, flattened: the compiled program's intermediate form. Nodes are in
- * topological order (operands before results) and refer to each other by position, so a tape
- * holds no `Value`s and no user strings, only op names, numbers and indices.
+ * A traced graph, flattened: the compiled program's intermediate form. Nodes are in the order
+ * trace.ts places them (depth first from each output in turn, operands left to right, each
+ * after its operands; then from the ops no output reaches) and refer to each other by
+ * position, so a tape holds no `Value`s and no user strings, only op names, numbers and indices.
  */
 export interface Tape {
   readonly nodes: readonly TapeNode[];
