@@ -401,7 +401,7 @@ const NOWHERE: Target = { site: false, at: -1 };
 function reorder(
   tape: Tape,
   used: readonly number[],
-): { nodes: TapeNode[]; ends: number[]; position: Int32Array } {
+): { nodes: readonly TapeNode[]; ends: number[]; position: Int32Array } {
   const { nodes } = tape;
   if (used.every((j, s) => j === s)) {
     // A trace walks the outputs in this order, then the ops they do not reach: its tape is in
@@ -410,7 +410,7 @@ function reorder(
     const position = new Int32Array(nodes.length);
     for (let k = 0; k < nodes.length; k++) position[k] = k;
     return {
-      nodes: nodes as TapeNode[],
+      nodes,
       ends: used.map((j) => (end = Math.max(end, tape.outputs[j]! + 1))),
       position,
     };
