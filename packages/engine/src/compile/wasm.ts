@@ -508,6 +508,7 @@ function sharedModule(wasm: WasmApi): object {
   return compiled.module;
 }
 
+/** Appends a chain term's first seven words (see {@link layout}; the eighth is the caller's). */
 function pushTermRow(rows: number[], { u, v, tu, tv }: Term): void {
   rows.push((u.col ? 1 : 0) | (v.col ? 2 : 0), address(u), address(v), tu.site ? 1 : 0, tu.at);
   rows.push(tv.site ? 1 : 0, tv.at);
