@@ -56,6 +56,7 @@ export const OP = {
 /** SIMD opcodes (after the 0xfd prefix) by name. */
 export const SIMD = {
   'v128.load': 0x00,
+  'v128.load64_splat': 0x0a,
   'v128.store': 0x0b,
   'v128.load64_lane': 0x57,
   'v128.store64_lane': 0x5b,

@@ -1513,6 +1513,17 @@ function lane(c: Code, name: 'v128.load64_lane' | 'v128.store64_lane', k: 0 | 1)
 }
 
 /**
+ * Pushes `0 + g[i]` in both lanes, `g` the column whose address is in local `g`: one load
+ * fills both lanes, and one addition serves both (a scalar addition and a shuffle took more of
+ * the processor's floating-point units than the load).
+ */
+function gmSplat(c: Code, g: number): void {
+  c.num(0).simd('f64x2.splat');
+  c.get(g).get(I).op('i32.add').simd('v128.load64_splat').u32(3).u32(0);
+  c.simd('f64x2.add');
+}
+
+/**
  * A layer of two inputs (a first layer over points in the plane) gives each neuron a single
  * pair of weights, whose sum would wait on itself every sample: its neurons go six at a time
  * instead, each pair in its own `f64x2` with its own gradient column, the sample's two inputs
@@ -1550,7 +1561,7 @@ function twoInputNeurons(c: Code, samples: (emit: () => void) => void): void {
     c.get(Q).simd('v128.load').u32(3).u32(0).set(GM);
     for (let k = 0; k < WIDE; k++) {
       c.get(ACC[k]!).get(GM);
-      c.num(0).get(GROUP_G[k]!).get(I).op('i32.add').loadF64().op('f64.add').simd('f64x2.splat');
+      gmSplat(c, GROUP_G[k]!);
       c.simd('f64x2.mul').simd('f64x2.add').set(ACC[k]!);
     }
   });
@@ -1675,8 +1686,8 @@ function neuronsBody(c: Code): void {
       c.set(ACC[k]!);
     }
     samples(() => {
-      gm();
-      c.simd('f64x2.splat').set(GM);
+      gmSplat(c, G_AT);
+      c.set(GM);
       for (let k = 0; k < count; k++) {
         c.get(ACC[k]!).get(Q);
         c.simd('v128.load')
