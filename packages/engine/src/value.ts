@@ -37,6 +37,11 @@ export function collectNewValues(made: Value[] | null, read: Set<Value> | null =
   readCollector = read;
 }
 
+/** @internal Whether a compile trace is recording (see {@link collectNewValues}). */
+export function tracing(): boolean {
+  return traceCollector !== null;
+}
+
 /** @internal The error for reading `.data` of a traced value (an input, a parameter, or a result computed from them). */
 export function tracedDataError(v: Value): TraceError {
   return new TraceError(

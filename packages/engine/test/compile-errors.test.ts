@@ -105,13 +105,179 @@ describe('compile run-time errors', () => {
     expect(() => program.run([])).toThrow(RangeError);
   });
 
+  it('rejects a batch that is not an array, or has a number that is not a number, quoting it', () => {
+    const w = new Value(1);
+    const program = compile(([x]) => x!.mul(w), { inputs: 1 });
+    const run = (batch: unknown) => () => program.run(batch as number[]);
+
+    expect(run(null)).toThrow(/^Program\.run: batch must be an array of numbers, got null$/);
+    expect(run('12')).toThrow(/batch must be an array of numbers, got "12"/);
+    expect(run(['1'])).toThrow(/batch\[0\] must be a finite number, got "1"$/);
+    expect(() => program.predict(undefined as unknown as number[])).toThrow(
+      /^Program\.predict: batch must be an array of numbers, got undefined$/,
+    );
+    const constant = compile(() => w.mul(2), { inputs: 0 });
+    expect(constant.run([])).toBe(2);
+    expect(() => constant.run([1, 2])).toThrow(
+      /batch length 2 for a program of no inputs: pass an empty array/,
+    );
+  });
+
   it('rejects bad options with the value it got', () => {
     expect(() => compile(([x]) => x!, { inputs: -1 })).toThrow(
       /inputs must be a non-negative integer, got -1/,
     );
+    expect(() => compile(([x]) => x!, { inputs: '2' as unknown as number })).toThrow(
+      /inputs must be a non-negative integer, got "2"/,
+    );
     expect(() => compile(([x]) => x!, { inputs: 1, backend: 'gpu' as 'wasm' })).toThrow(/got "gpu"/);
+    expect(() => compile(([x]) => x!, { inputs: 1, backend: 1n as unknown as 'wasm' })).toThrow(
+      /got 1n \(bigint\)/,
+    );
+    // A typo would otherwise drop the reduction silently and sum the outputs instead.
+    const typo = { inputs: 1, reduction: (outs: Value[][]) => outs[0]![0]! };
+    expect(() => compile(([x]) => x!, typo as unknown as { inputs: number })).toThrow(
+      /^compile: unknown option "reduction"; the options are inputs, reduce, backend$/,
+    );
+    expect(() =>
+      compile(([x]) => x!, { inputs: 1, backnd: 'wasm' } as unknown as { inputs: number }),
+    ).toThrow(/unknown option "backnd" \(did you mean "backend"\?\)/);
+    expect(() => compile(([x]) => x!, { inputs: 1, reduce: 5 as unknown as () => Value })).toThrow(
+      /^compile: options\.reduce must be a function, got 5 \(number\)$/,
+    );
     expect(() => compile(([x]) => x!, { inputs: 1, backend: 'js' as 'wasm' })).toThrow(
       /'js' \(generated JavaScript\) was replaced by 'wasm'/,
+    );
+  });
+});
+
+describe('compile failures leave things as they were', () => {
+  const backends = ['wasm', 'interpreter'] as const;
+
+  it.each(backends)(
+    '%s: gives eager numbers when the traced function changes its own inputs array',
+    (backend) => {
+      const w = new Value(0.5, 'w');
+      const b = new Value(-1, 'b');
+      // Common idioms: pop the target, scale an input in place, reorder.
+      const fn = (x: Value[]) => {
+        const target = x.pop()!;
+        x[0] = x[0]!.mul(0.5);
+        x.reverse();
+        return w.mul(x[1]!).add(b.mul(x[0])).sub(target).pow(2);
+      };
+      const batch = [1, 2, 3, -4, 0.5, 6];
+      const program = compile(fn, { inputs: 3, backend });
+
+      const loss = program.run(batch);
+      const compiled = [w.grad, b.grad];
+      w.grad = 0;
+      b.grad = 0;
+      const eager = fn(batch.slice(0, 3).map((v) => new Value(v))).add(
+        fn(batch.slice(3).map((v) => new Value(v))),
+      );
+      eager.backward();
+
+      expect(program.parameters).toEqual([w, b]);
+      expect(Object.is(loss, eager.data)).toBe(true);
+      expect(Object.is(compiled[0], w.grad) && Object.is(compiled[1], b.grad)).toBe(true);
+    },
+  );
+
+  it('refuses a call of a program from inside its own run, then runs as before', () => {
+    const w = new Value(2);
+    let nested = true;
+    const program = compile(([x]) => x!.mul(w), {
+      inputs: 1,
+      reduce: (outs) => {
+        if (nested) program.predict([5]);
+        return outs[0]![0]!;
+      },
+    });
+
+    expect(() => program.run([1])).toThrow(/^Program\.predict: this program is already running/);
+    expect(w.grad).toBe(0);
+    nested = false;
+    expect(program.run([3])).toBe(6);
+    expect(w.grad).toBe(3);
+    expect(Array.from(program.predict([5]))).toEqual([10]);
+  });
+
+  it('refuses to trace inside a traced function, and traces as before afterwards', () => {
+    const w = new Value(2);
+    const inner = () => compile(([x]) => x!.mul(w), { inputs: 1 });
+    const nestedCompile = () =>
+      compile(
+        ([x]) => {
+          inner();
+          return x!.mul(w);
+        },
+        { inputs: 1 },
+      );
+    expect(nestedCompile).toThrow(TraceError);
+    expect(nestedCompile).toThrow(/cannot trace a function while another is being traced/);
+    // A program's first run at a batch size traces its reduction: not inside a reduction either.
+    const other = inner();
+    const program = compile(([x]) => x!.mul(w), {
+      inputs: 1,
+      reduce: (outs) => {
+        other.run([1]);
+        return outs[0]![0]!;
+      },
+    });
+    expect(() => program.run([1])).toThrow(/cannot trace a function while another is being traced/);
+    expect(w.grad).toBe(0);
+
+    // Tracing and eager mode work as before: a branch on .data is still refused.
+    expect(() => compile(([x]) => (w.data > 0 ? x!.mul(w) : x!), { inputs: 1 })).toThrow(
+      /cannot read \.data/,
+    );
+    expect(inner().run([3])).toBe(6);
+    expect(w.grad).toBe(3);
+    w.mul(w).backward();
+    expect(w.grad).toBe(7);
+  });
+
+  it.each(backends)('%s: a run that fails leaves outputs as the last good run left them', (backend) => {
+    const w = new Value(1);
+    const program = compile(([x]) => x!.mul(w).log(), { inputs: 1, backend });
+    program.run([1, 2]);
+    const kept = program.outputs;
+    const before = [0, Math.log(2)];
+
+    expect(() => program.run([3, -1])).toThrow(/log\(-1\) is not finite \(sample 1/);
+    expect(() => program.evaluate([-2, 4])).toThrow(/log\(-2\) is not finite \(sample 0/);
+    expect(Array.from(program.outputs)).toEqual(before);
+    expect(Array.from(kept)).toEqual(before);
+    expect(program.output(1)).toBe(Math.log(2));
+    expect(program.evaluate([4, 5])).toBe(Math.log(4) + Math.log(5));
+    expect(Array.from(program.outputs)).toEqual([Math.log(4), Math.log(5)]);
+  });
+
+  it('a reduction that fails to trace adds no parameters', () => {
+    const w = new Value(1, 'w');
+    const extra = new Value(2, 'extra');
+    let branch = true;
+    const program = compile(([x]) => x!.mul(w), {
+      inputs: 1,
+      reduce: (outs) => {
+        const loss = outs[0]![0]!.mul(extra);
+        return branch && extra.data > 0 ? loss : loss.neg();
+      },
+    });
+
+    expect(() => program.run([3])).toThrow(/cannot read \.data of a traced value/);
+    expect(program.parameters).toEqual([w]);
+    branch = false;
+    expect(program.run([3])).toBe(-6);
+    expect(program.parameters).toEqual([w, extra]);
+  });
+
+  it('says how much memory a batch too large for the host wanted', () => {
+    const program = compile(([x]) => x!.mul(new Value(2)), { inputs: 1 });
+
+    expect(() => program.run({ length: 2 ** 40 })).toThrow(
+      /^Program\.run: 1099511627776 numbers \(8388608 MB\) are more than this host gives \(.*\); run smaller batches$/,
     );
   });
 });
@@ -168,7 +334,7 @@ describe('compile back ends', () => {
     );
     expect(program.output(2, 1)).toBe(-1);
     expect(() => program.output(3, 0)).toThrow(
-      /no output 0 of sample 3 \(the last run had 3 samples of 2 outputs\)/,
+      /sample must be an integer from 0 to 2, got 3 \(number\) \(the last run had 3 samples of 2 outputs\)/,
     );
   });
 });

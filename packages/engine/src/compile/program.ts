@@ -1,5 +1,6 @@
 import { Value } from '../value.js';
 import { TraceError } from '../trace-error.js';
+import { checkOptions, describe } from '../errors.js';
 import type { Executor } from './executor.js';
 import { allFinite } from './finite.js';
 import { Interpreter } from './interpreter.js';
@@ -34,7 +35,7 @@ export interface CompileOptions {
 /**
  * Numbers of memory one tile of samples may use (64 MB). Batches larger than a tile run tile by
  * tile, recomputing each tile's forward pass for its backward pass, so memory stays bounded
- * however large the batch.
+ * however large the batch (save for the general fold, which keeps the whole batch in one tile).
  */
 let tileBudget = 1 << 23;
 
@@ -97,7 +98,11 @@ interface Plan {
   /** The reduction's contributions before and after the samples' (ordered folds only). */
   readonly before: Int32Array;
   readonly after: Int32Array;
-  readonly O: Float64Array;
+  /**
+   * The samples' outputs, two buffers: a run writes the one {@link Program.outputs} does not
+   * show, and shows it once the run has succeeded (a run that throws leaves `outputs` as it was).
+   */
+  readonly O: readonly [Float64Array, Float64Array];
   readonly GX: Float64Array;
   readonly R: Float64Array;
 }
@@ -134,14 +139,20 @@ export class Program {
   private ran = 0;
   /** Samples in the batch being run. */
   private count = 0;
+  /** True during a call of run, evaluate or predict (see {@link Program.enter}). */
+  private running = false;
 
   /** @internal Use {@link compile}. */
   constructor(fn: (inputs: Value[]) => Value | Value[], options: CompileOptions) {
-    const { inputs, reduce } = options;
     // Checked at run time too: JavaScript callers get no help from the types.
-    const backend: unknown = options.backend ?? 'auto';
-    if (!Number.isInteger(inputs) || inputs < 0) {
-      throw new RangeError(`compile: options.inputs must be a non-negative integer, got ${String(inputs)}`);
+    const given = checkOptions(options, OPTIONS, 'compile');
+    const { inputs, reduce } = options;
+    const backend = given.backend ?? 'auto';
+    if (typeof inputs !== 'number' || !Number.isInteger(inputs) || inputs < 0) {
+      throw new RangeError(`compile: options.inputs must be a non-negative integer, got ${describe(inputs)}`);
+    }
+    if (reduce !== undefined && typeof (reduce as unknown) !== 'function') {
+      throw new TypeError(`compile: options.reduce must be a function, got ${describe(reduce)}`);
     }
     if (backend === 'js') {
       throw new TypeError(
@@ -150,7 +161,7 @@ export class Program {
     }
     if (backend !== 'auto' && backend !== 'wasm' && backend !== 'interpreter') {
       throw new TypeError(
-        `compile: options.backend must be 'auto', 'wasm' or 'interpreter', got ${JSON.stringify(backend)}`,
+        `compile: options.backend must be 'auto', 'wasm' or 'interpreter', got ${describe(backend)}`,
       );
     }
     const why = backend === 'interpreter' ? null : wasmUnavailable();
@@ -185,17 +196,15 @@ export class Program {
    */
   output(i: number, j = 0): number {
     if (this.ran === 0) throw new RangeError('Program.output: nothing has run yet');
-    if (
-      !Number.isInteger(i) ||
-      i < 0 ||
-      i >= this.ran ||
-      !Number.isInteger(j) ||
-      j < 0 ||
-      j >= this.outputsPerSample
-    ) {
-      throw new RangeError(
-        `Program.output: no output ${j} of sample ${i} (the last run had ${this.ran} samples of ${this.outputsPerSample} outputs)`,
-      );
+    for (const [name, k, n] of [
+      ['sample', i, this.ran],
+      ['output', j, this.outputsPerSample],
+    ] as const) {
+      if (typeof k !== 'number' || !Number.isInteger(k) || k < 0 || k >= n) {
+        throw new RangeError(
+          `Program.output: ${name} must be an integer from 0 to ${n - 1}, got ${describe(k)} (the last run had ${this.ran} samples of ${this.outputsPerSample} outputs)`,
+        );
+      }
     }
     return this.O[i * this.outputsPerSample + j]!;
   }
@@ -208,11 +217,16 @@ export class Program {
    * @throws RangeError naming the op and the sample when a value or gradient is not finite; gradients are then left unchanged
    */
   run(batch: ArrayLike<number>): number {
-    const count = this.load(batch, 'Program.run');
-    const plan = this.plan(count);
-    const sample = plan.sample;
-    if (sample === null) return this.replay(plan);
-    return plan.schedule === 'fused' ? this.fused(plan, sample) : this.tiled(plan, sample);
+    this.enter('Program.run');
+    try {
+      const count = this.load(batch, 'Program.run');
+      const plan = this.plan(count);
+      const sample = plan.sample;
+      if (sample === null) return this.replay(plan);
+      return plan.schedule === 'fused' ? this.fused(plan, sample) : this.tiled(plan, sample);
+    } finally {
+      this.running = false;
+    }
   }
 
   /**
@@ -222,15 +236,14 @@ export class Program {
    */
   private tiled(plan: Plan, sample: SampleProgram): number {
     const { exec } = sample;
-    const { T, tiles, O, GX, R, reduction, before } = plan;
+    const { T, tiles, GX, R, reduction, before } = plan;
+    const O = this.outputBuffer(plan);
     const kept = plan.schedule === 'kept';
     const base = this.prepare(sample, kept ? T * tiles : T, plan);
     const tileAt = (t: number) => (kept ? base + t * exec.columns * T : base);
     const kernels = plan.products?.kernels ?? null;
     let finite = true;
     for (let t = 0; t < tiles; t++) finite = this.forwardTile(sample, tileAt(t), T, t, O) && finite;
-    this.O = O;
-    this.ran = plan.count;
     const loss = finite ? reduction.forward(O, this.P, kernels) : NaN;
     const at = this.startFold(sample);
     const sums = this.sums(plan, sample, at);
@@ -244,6 +257,7 @@ export class Program {
       finite = this.backwardTile(plan, sample, b, t, at) && finite;
     }
     this.endFold(plan, sample, at, sums, finite);
+    this.show(O, plan.count);
     return loss;
   }
 
@@ -257,7 +271,8 @@ export class Program {
    * backward pass again (its other numbers are the first pass's, and are not used).
    */
   private fused(plan: Plan, sample: SampleProgram): number {
-    const { T, tiles, O, GX, R, reduction, before } = plan;
+    const { T, tiles, GX, R, reduction, before } = plan;
+    const O = this.outputBuffer(plan);
     const base = this.prepare(sample, T, plan);
     const kernels = plan.products?.kernels ?? null;
     if (reduction.factors !== null) reduction.forwardParameters(this.P, kernels);
@@ -272,8 +287,6 @@ export class Program {
       finite = this.forwardTile(sample, base, T, t, O) && finite;
       finite = this.backwardTile(plan, sample, base, t, at) && finite;
     }
-    this.O = O;
-    this.ran = plan.count;
     const loss = finite ? reduction.forward(O, this.P, kernels) : NaN;
     const checked =
       reduction.factors !== null
@@ -281,6 +294,7 @@ export class Program {
         : reduction.backward(GX, R, plan.scratch!.fill(0), before.length);
     if (!(loss - loss === 0) || !checked) this.diagnose(plan, 'gradients');
     this.endFold(plan, sample, at, sums, finite);
+    this.show(O, plan.count);
     return loss;
   }
 
@@ -337,14 +351,19 @@ export class Program {
    * @throws RangeError naming the op when a value is not finite
    */
   evaluate(batch: ArrayLike<number>): number {
-    const count = this.load(batch, 'Program.evaluate');
-    const plan = this.plan(count);
-    const finite = this.forwardAll(count, plan.O);
-    this.O = plan.O;
-    this.ran = count;
-    const loss = finite ? plan.reduction.forward(plan.O, this.P) : NaN;
-    if (!(loss - loss === 0)) this.diagnose(plan, 'loss');
-    return loss;
+    this.enter('Program.evaluate');
+    try {
+      const count = this.load(batch, 'Program.evaluate');
+      const plan = this.plan(count);
+      const O = this.outputBuffer(plan);
+      const finite = this.forwardAll(count, O);
+      const loss = finite ? plan.reduction.forward(O, this.P) : NaN;
+      if (!(loss - loss === 0)) this.diagnose(plan, 'loss');
+      this.show(O, count);
+      return loss;
+    } finally {
+      this.running = false;
+    }
   }
 
   /**
@@ -355,21 +374,26 @@ export class Program {
    * @throws RangeError naming the op and the sample when a value is not finite
    */
   predict(batch: ArrayLike<number>): Float64Array {
-    const count = this.load(batch, 'Program.predict');
-    const O = new Float64Array(count * this.outputsPerSample);
-    if (!this.forwardAll(count, O)) {
-      reference(
-        this.sampleTape,
-        NO_REDUCTION,
-        count,
-        this.X.subarray(0, count * this.inputs),
-        this.P,
-        this.G,
-        'outputs',
-      );
-      throw new RangeError('compile: a value was not finite, but replaying it found none');
+    this.enter('Program.predict');
+    try {
+      const count = this.load(batch, 'Program.predict');
+      const O = new Float64Array(count * this.outputsPerSample);
+      if (!this.forwardAll(count, O)) {
+        reference(
+          this.sampleTape,
+          NO_REDUCTION,
+          count,
+          this.X.subarray(0, count * this.inputs),
+          this.P,
+          this.G,
+          'outputs',
+        );
+        throw new RangeError('compile: a value was not finite, but replaying it found none');
+      }
+      return O;
+    } finally {
+      this.running = false;
     }
-    return O;
   }
 
   /** Forward over every tile, outputs into `O`; false when a value is not finite. */
@@ -394,7 +418,20 @@ export class Program {
     const products = plan?.products ?? null;
     // Two int32 words a number.
     const base = (consts + 2 * n + (products?.table.length ?? 0) / 2 + 1) & ~1;
-    exec.reserve(base, T);
+    try {
+      exec.reserve(base, T);
+    } catch (e) {
+      if (!(e instanceof RangeError)) throw e;
+      const megabytes = Math.ceil(((base + exec.columns * T) * 8) / 2 ** 20);
+      const why =
+        plan?.order === null
+          ? ": this reduction reaches the samples' outputs out of sample order, so every sample's columns are kept at once"
+          : '';
+      throw new RangeError(
+        `compile: ${T} samples' columns take ${megabytes} MB, more than this host gives (${e.message})${why}; run smaller batches`,
+        { cause: e },
+      );
+    }
     exec.M.set(lowered.consts, 0);
     exec.M.set(this.P.subarray(0, n), consts);
     if (products !== null && sample.tableOf !== plan) {
@@ -516,9 +553,8 @@ export class Program {
 
   /** The exact scalar replay, for reductions the batch-major schedule does not cover. */
   private replay(plan: Plan): number {
-    if (!this.forwardAll(plan.count, plan.O)) this.diagnose(plan, 'loss');
-    this.O = plan.O;
-    this.ran = plan.count;
+    const O = this.outputBuffer(plan);
+    if (!this.forwardAll(plan.count, O)) this.diagnose(plan, 'loss');
     const { loss, grads } = reference(
       this.sampleTape,
       plan.reduceTape,
@@ -528,7 +564,29 @@ export class Program {
       this.G,
     );
     this.params.values.forEach((p, j) => (p.grad = grads[j]!));
+    this.show(O, plan.count);
     return loss;
+  }
+
+  /** Refuses a call from inside one of this program's own calls (say, from `options.reduce`): they share its buffers. */
+  private enter(where: string): void {
+    if (this.running) {
+      throw new Error(
+        `${where}: this program is already running (called from inside its own run, evaluate or predict, say from options.reduce); call it after that returns`,
+      );
+    }
+    this.running = true;
+  }
+
+  /** The buffer a run writes its outputs into: the plan's one that {@link Program.outputs} does not show. */
+  private outputBuffer(plan: Plan): Float64Array {
+    return plan.O[0] === this.O ? plan.O[1] : plan.O[0];
+  }
+
+  /** Shows a run's outputs in {@link Program.outputs}, once the run has succeeded. */
+  private show(O: Float64Array, count: number): void {
+    this.O = O;
+    this.ran = count;
   }
 
   /**
@@ -552,15 +610,25 @@ export class Program {
   /** Checks a batch and copies it into `X`, and the parameters into `P`; returns its number of samples. */
   private load(batch: ArrayLike<number>, where: string): number {
     const { inputs } = this;
-    const length = (batch as { length?: unknown }).length;
-    if (typeof length !== 'number') throw new TypeError(`${where}: batch must be an array of numbers`);
+    // Checked at run time: JavaScript callers get no help from the types.
+    const given: unknown = batch;
+    const length =
+      typeof given === 'object' && given !== null ? (given as { length?: unknown }).length : undefined;
+    if (typeof length !== 'number') {
+      throw new TypeError(`${where}: batch must be an array of numbers, got ${describe(batch)}`);
+    }
+    if (inputs === 0 && length !== 0) {
+      throw new RangeError(
+        `${where}: batch length ${length} for a program of no inputs: pass an empty array (one sample)`,
+      );
+    }
     const count = inputs === 0 ? 1 : length / inputs;
     if (!Number.isInteger(count) || count < 1) {
       throw new RangeError(
         `${where}: batch length ${length} is not a positive multiple of ${inputs} inputs per sample`,
       );
     }
-    if (this.X.length < length) this.X = new Float64Array(length);
+    if (this.X.length < length) this.X = allocate(length, where);
     const X = this.X;
     // A Float64Array holds numbers only: copied at once, then checked in one sum (x - x is 0
     // unless x is not finite); the slower pass below finds the culprit.
@@ -573,7 +641,7 @@ export class Program {
       for (let i = 0; i < length; i++) {
         const x = batch[i]!;
         if (typeof x !== 'number' || !(x - x === 0)) {
-          throw new TypeError(`${where}: batch[${i}] must be a finite number, got ${String(x)}`);
+          throw new TypeError(`${where}: batch[${i}] must be a finite number, got ${describe(x)}`);
         }
         X[i] = x;
       }
@@ -606,6 +674,21 @@ export class Program {
       this.plans.set(count, plan);
       return plan;
     }
+    const known = this.params.values.length;
+    try {
+      plan = this.makePlan(count);
+    } catch (e) {
+      // A plan that fails leaves the program's parameters as they were.
+      this.params.truncate(known);
+      throw e;
+    }
+    this.plans.set(count, plan);
+    if (this.plans.size > PLANS) this.plans.delete(this.plans.keys().next().value!);
+    return plan;
+  }
+
+  /** Traces the reduction for a batch size and works out how its runs go (see {@link Plan}). */
+  private makePlan(count: number): Plan {
     const m = this.outputsPerSample;
     const reduceTape = trace((flat) => [this.reduceOutputs(flat, count)], count * m, this.params, true);
     this.readParameters();
@@ -616,7 +699,7 @@ export class Program {
       reduction.visits.every((v) => v.length === used.length && v.every((j, s) => j === used[s]));
     const sample = uniform && this.coverable(used) ? this.sampleProgram(used) : null;
     const R = new Float64Array(reduction.contributionParam.length);
-    const O = new Float64Array(count * m);
+    const outputs = () => new Float64Array(count * m);
     const GX = new Float64Array(count * m);
     const order = sample === null ? null : ordering(reduction, count);
     const none = new Int32Array(0);
@@ -625,7 +708,7 @@ export class Program {
       order === null ? { T: count + (count & 1), tiles: 1, kept: true } : this.tiling(sample!, count);
     const schedule = kept ? 'kept' : reduction.linear ? 'fused' : 'recomputed';
     const products = sample === null || order === null ? null : this.products(sample, reduction);
-    plan = {
+    return {
       count,
       reduceTape,
       reduction,
@@ -638,13 +721,10 @@ export class Program {
       order: order?.direction ?? null,
       before,
       after,
-      O,
+      O: [outputs(), outputs()],
       GX,
       R,
     };
-    this.plans.set(count, plan);
-    if (this.plans.size > PLANS) this.plans.delete(this.plans.keys().next().value!);
-    return plan;
   }
 
   /**
@@ -734,7 +814,9 @@ export class Program {
     const m = this.outputsPerSample;
     const outs = Array.from({ length: count }, (_, i) => flat.slice(i * m, (i + 1) * m));
     const loss = this.reduceFn(outs);
-    if (!(loss instanceof Value)) throw new TraceError('compile: options.reduce must return a Value');
+    if (!(loss instanceof Value)) {
+      throw new TraceError(`compile: options.reduce must return a Value, got ${describe(loss)}`);
+    }
     return loss;
   }
 }
@@ -791,6 +873,20 @@ function writeGradients(params: readonly Value[], G: Float64Array): void {
 
 function asArray(out: Value | Value[]): Value[] {
   return Array.isArray(out) ? out : [out];
+}
+
+const OPTIONS = ['inputs', 'reduce', 'backend'] as const;
+
+/** A Float64Array of `length` numbers, or a RangeError saying the host would not give that much memory. */
+function allocate(length: number, where: string): Float64Array {
+  try {
+    return new Float64Array(length);
+  } catch (e) {
+    throw new RangeError(
+      `${where}: ${length} numbers (${Math.ceil((length * 8) / 2 ** 20)} MB) are more than this host gives (${String(e)}); run smaller batches`,
+      { cause: e },
+    );
+  }
 }
 
 /**

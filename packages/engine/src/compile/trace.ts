@@ -1,7 +1,8 @@
-import { Value, collectNewValues, tracedDataError } from '../value.js';
+import { Value, collectNewValues, tracedDataError, tracing } from '../value.js';
 import type { Tape, TapeNode } from './tape.js';
 import { freshMarks } from '../graph.js';
 import { TraceError } from '../trace-error.js';
+import { describe } from '../errors.js';
 
 /** The parameters of a program: found while tracing, in order of first use. */
 export class ParameterSet {
@@ -21,6 +22,11 @@ export class ParameterSet {
     }
     return i;
   }
+
+  /** Forgets the parameters found after the first `count` (those of a trace that failed). */
+  truncate(count: number): void {
+    for (const v of this.values.splice(count)) this.index.delete(v);
+  }
 }
 
 /**
@@ -38,6 +44,28 @@ export function trace(
   params: ParameterSet,
   inputsNeedGrad: boolean,
 ): Tape {
+  if (tracing()) {
+    throw new TraceError(
+      'compile: cannot trace a function while another is being traced (a compile, or the first run ' +
+        "of a program's batch size, inside a traced function or options.reduce); do it before or after",
+    );
+  }
+  const known = params.values.length;
+  try {
+    return traceOnce(fn, count, params, inputsNeedGrad);
+  } catch (e) {
+    // A failed trace leaves the program's parameters as they were.
+    params.truncate(known);
+    throw e;
+  }
+}
+
+function traceOnce(
+  fn: (inputs: Value[]) => Value[],
+  count: number,
+  params: ParameterSet,
+  inputsNeedGrad: boolean,
+): Tape {
   const inputs = Array.from({ length: count }, (_, i) => {
     const x = new Value(0, `input ${i}`);
     x._symbolic = true;
@@ -50,16 +78,20 @@ export function trace(
   for (const p of marked) p._symbolic = true;
   collectNewValues(created, read);
   try {
-    outputs = fn(inputs);
+    // A copy: the tape finds each input by its place in this array, whatever fn does to its own.
+    outputs = fn(inputs.slice());
   } finally {
     collectNewValues(null);
     for (const p of marked) p._symbolic = false;
   }
-  outputs.forEach((o, i) => {
+  for (let i = 0; i < outputs.length; i++) {
+    const o: unknown = outputs[i];
     if (!(o instanceof Value)) {
-      throw new TraceError(`compile: the traced function must return Values, got ${typeof o} at output ${i}`);
+      throw new TraceError(
+        `compile: the traced function must return Values, got ${describe(o)} at output ${i}`,
+      );
     }
-  });
+  }
   // Fresh marks (see Marks): one for the Values made here, then one per place on the tape.
   const made = freshMarks(1);
   const capacity = 3 * created.length + inputs.length + outputs.length;
