@@ -44,8 +44,10 @@ export function tracing(): boolean {
 
 /** @internal The error for reading `.data` of a traced value (an input, a parameter, or a result computed from them). */
 export function tracedDataError(v: Value): TraceError {
+  const what = v.op === '' ? 'an input or parameter' : `the result of ${v.op}`;
+  const label = v.label === '' ? '' : ` labelled ${JSON.stringify(v.label)}`;
   return new TraceError(
-    `compile: cannot read .data of a traced value (${v.op === '' ? 'an input or parameter' : `the result of ${v.op}`}): ` +
+    `compile: cannot read .data of a traced value (${what}${label}): ` +
       'its number is not known while tracing, so control flow that depends on data cannot be compiled; ' +
       'use an op such as relu instead of an if, or run this function eagerly',
   );
