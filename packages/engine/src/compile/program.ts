@@ -66,8 +66,9 @@ interface SampleProgram {
   /** Site range of each segment. */
   readonly segmentFrom: Int32Array;
   readonly segmentTo: Int32Array;
-  /** The plan whose table of products is in the back end's memory now (see {@link Plan.products}). */
+  /** The plan whose table of products is in the back end's memory now (see {@link Plan.products}), and where. */
   tableOf: Plan | null;
+  tableAt: number;
 }
 
 /** Everything one batch size needs. */
@@ -341,7 +342,10 @@ export class Program {
     const param = plan.reduction.contributionParam;
     for (let j = 0; j < after.length; j++) sums[param[after[j]!]!]! += R[after[j]!]!;
     const checked = plan.order === null ? allFinite(sums, 0, n) : sample.exec.allFinite(at, at + n);
-    if (!finite || !checked) this.diagnose(plan, 'gradients');
+    if (!finite) this.diagnose(plan, 'gradients');
+    // A sum that is not finite is a gradient this run made not finite, or one that was not finite
+    // before the run and got nothing from it, which eager mode leaves alone: the replay tells.
+    if (!checked) this.replayCheck(plan, 'gradients');
     writeGradients(params, sums);
   }
 
@@ -434,14 +438,16 @@ export class Program {
     }
     exec.M.set(lowered.consts, 0);
     exec.M.set(this.P.subarray(0, n), consts);
-    if (products !== null && sample.tableOf !== plan) {
+    // Written again when another plan's, or columns, took its place, or when parameters found
+    // since (another batch size's reduction can capture new ones) moved it.
+    const tableAt = consts + 2 * n;
+    if (products !== null && (sample.tableOf !== plan || sample.tableAt !== tableAt)) {
       const M = exec.M;
-      new Int32Array(M.buffer, M.byteOffset + (consts + 2 * n) * 8, products.table.length).set(
-        products.table,
-      );
+      new Int32Array(M.buffer, M.byteOffset + tableAt * 8, products.table.length).set(products.table);
     }
     // Columns of a pass without this table may cover it.
     sample.tableOf = products === null ? null : plan;
+    sample.tableAt = tableAt;
     return base;
   }
 
@@ -594,6 +600,12 @@ export class Program {
    * gradient that is not finite, naming its op and sample, as eager mode would.
    */
   private diagnose(plan: Plan, upTo: 'loss' | 'gradients'): never {
+    this.replayCheck(plan, upTo);
+    throw new RangeError('compile: a value or gradient was not finite, but replaying it found none');
+  }
+
+  /** Throws what eager mode would throw on this batch, if anything: the exact replay decides. */
+  private replayCheck(plan: Plan, upTo: 'loss' | 'gradients'): void {
     reference(
       this.sampleTape,
       plan.reduceTape,
@@ -604,7 +616,6 @@ export class Program {
       Float64Array.from(this.params.values, (p) => p.grad),
       upTo,
     );
-    throw new RangeError('compile: a value or gradient was not finite, but replaying it found none');
   }
 
   /** Checks a batch and copies it into `X`, and the parameters into `P`; returns its number of samples. */
@@ -792,6 +803,7 @@ export class Program {
       segmentFrom,
       segmentTo,
       tableOf: null,
+      tableAt: 0,
     };
     this.programs.set(key, program);
     return program;
