@@ -216,6 +216,7 @@ export class Program {
    *
    * @param batch - the samples' inputs, row after row (`inputs` numbers per sample)
    * @throws RangeError naming the op and the sample when a value or gradient is not finite; gradients are then left unchanged
+   * @throws TypeError or RangeError for a batch that is not whole samples of finite numbers; Error when called from inside this program's own run, evaluate or predict
    */
   run(batch: ArrayLike<number>): number {
     this.enter('Program.run');
@@ -353,6 +354,7 @@ export class Program {
    * Forward only: the reduced loss of a batch; no gradients change.
    *
    * @throws RangeError naming the op when a value is not finite
+   * @throws TypeError or RangeError for a batch that is not whole samples of finite numbers; Error when called from inside this program's own run, evaluate or predict
    */
   evaluate(batch: ArrayLike<number>): number {
     this.enter('Program.evaluate');
@@ -376,6 +378,7 @@ export class Program {
    * @param batch - the samples' inputs, row after row (`inputs` numbers per sample)
    * @returns a new array, sample-major like {@link Program.outputs}: output `j` of sample `i` at `i * outputsPerSample + j`
    * @throws RangeError naming the op and the sample when a value is not finite
+   * @throws TypeError or RangeError for a batch that is not whole samples of finite numbers; Error when called from inside this program's own run, evaluate or predict
    */
   predict(batch: ArrayLike<number>): Float64Array {
     this.enter('Program.predict');
