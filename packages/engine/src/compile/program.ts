@@ -69,6 +69,8 @@ interface SampleProgram {
   /** The plan whose table of products is in the back end's memory now (see {@link Plan.products}), and where. */
   tableOf: Plan | null;
   tableAt: number;
+  /** The gradient sums in the back end's memory, as {@link Program.sums} last made them (a view per run otherwise). */
+  sums: Float64Array | null;
 }
 
 /** Everything one batch size needs. */
@@ -131,6 +133,8 @@ export class Program {
   private readonly sampleTape: Tape;
   private readonly reduceFn: (outputs: Value[][]) => Value;
   private readonly plans = new Map<number, Plan>();
+  /** The plan last used (the last in {@link Program.plans}' order). */
+  private recent: Plan | null = null;
   private readonly programs = new Map<string, SampleProgram>();
   private X: Float64Array = new Float64Array(0);
   private P: Float64Array = new Float64Array(0);
@@ -242,10 +246,11 @@ export class Program {
     const O = this.outputBuffer(plan);
     const kept = plan.schedule === 'kept';
     const base = this.prepare(sample, kept ? T * tiles : T, plan);
-    const tileAt = (t: number) => (kept ? base + t * exec.columns * T : base);
+    // Where tile t's columns start: its own when kept, else the shared set.
+    const stride = kept ? exec.columns * T : 0;
     const kernels = plan.products?.kernels ?? null;
     let finite = true;
-    for (let t = 0; t < tiles; t++) finite = this.forwardTile(sample, tileAt(t), T, t, O) && finite;
+    for (let t = 0; t < tiles; t++) finite = this.forwardTile(sample, base + t * stride, T, t, O) && finite;
     const loss = finite ? reduction.forward(O, this.P, kernels) : NaN;
     const at = this.startFold(sample);
     const sums = this.sums(plan, sample, at);
@@ -254,7 +259,7 @@ export class Program {
     const last = tiles - 1;
     for (let step = 0; step < tiles; step++) {
       const t = plan.order === 'descending' ? last - step : step;
-      const b = tileAt(t);
+      const b = base + t * stride;
       if (!kept) finite = this.forwardTile(sample, b, T, t, null) && finite;
       finite = this.backwardTile(plan, sample, b, t, at) && finite;
     }
@@ -305,14 +310,20 @@ export class Program {
    * the ordered folds (which add into it next), `G` for the general fold.
    */
   private sums(plan: Plan, sample: SampleProgram, at: number): Float64Array {
-    return plan.order === null ? this.G : sample.exec.M.subarray(at, at + this.params.values.length);
+    if (plan.order === null) return this.G;
+    const M = sample.exec.M;
+    const n = this.params.values.length;
+    const view = sample.sums;
+    if (view?.buffer === M.buffer && view.byteOffset === M.byteOffset + at * 8 && view.length === n)
+      return view;
+    return (sample.sums = M.subarray(at, at + n));
   }
 
   /** The gradient sums into the back end's memory, after the parameters, for the fold; returns where. */
   private startFold(sample: SampleProgram): number {
     const n = this.params.values.length;
     const at = sample.lowered.consts.length + n;
-    sample.exec.M.set(this.G.subarray(0, n), at);
+    sample.exec.M.set(whole(this.G, n), at);
     return at;
   }
 
@@ -440,7 +451,7 @@ export class Program {
       );
     }
     exec.M.set(lowered.consts, 0);
-    exec.M.set(this.P.subarray(0, n), consts);
+    exec.M.set(whole(this.P, n), consts);
     // Written again when another plan's, or columns, took its place, or when parameters found
     // since (another batch size's reduction can capture new ones) moved it.
     const tableAt = consts + 2 * n;
@@ -684,8 +695,12 @@ export class Program {
   private plan(count: number): Plan {
     let plan = this.plans.get(count);
     if (plan !== undefined) {
-      this.plans.delete(count);
-      this.plans.set(count, plan);
+      // Most recent last (a training loop's batch size is the most recent already).
+      if (plan !== this.recent) {
+        this.plans.delete(count);
+        this.plans.set(count, plan);
+        this.recent = plan;
+      }
       return plan;
     }
     const known = this.params.values.length;
@@ -698,6 +713,7 @@ export class Program {
     }
     this.plans.set(count, plan);
     if (this.plans.size > PLANS) this.plans.delete(this.plans.keys().next().value!);
+    this.recent = plan;
     return plan;
   }
 
@@ -807,6 +823,7 @@ export class Program {
       segmentTo,
       tableOf: null,
       tableAt: 0,
+      sums: null,
     };
     this.programs.set(key, program);
     return program;
@@ -882,6 +899,11 @@ function copyOut(
 }
 
 /** Each parameter's `grad` from `G`. */
+/** The first `n` numbers of `A`: `A` itself when that is all of it (a run makes no view then). */
+function whole(A: Float64Array, n: number): Float64Array {
+  return A.length === n ? A : A.subarray(0, n);
+}
+
 function writeGradients(params: readonly Value[], G: Float64Array): void {
   for (let p = 0; p < params.length; p++) params[p]!.grad = G[p]!;
 }
