@@ -37,20 +37,23 @@ export function checkData(
   if (x.length !== y.length)
     throw new RangeError(`${where}: data has ${x.length} inputs but ${y.length} targets`);
   if (x.length === 0) throw new RangeError(`${where}: data has no samples`);
-  const rows = x.map((row: unknown, i) => {
+  // Array.from visits holes (map skips them), so a sparse array is refused, not kept.
+  const rows = Array.from(x, (row: unknown, i) => {
     if (!Array.isArray(row) || row.length !== nin) {
       const got = Array.isArray(row) ? `${row.length}` : describeInput(row);
       throw new (Array.isArray(row) ? RangeError : TypeError)(
         `${where}: x[${i}] must be a row of ${nin} numbers, got ${got}`,
       );
     }
-    return row.map((v: unknown, j) => {
+    return Array.from(row, (v: unknown, j) => {
       if (typeof v !== 'number' || !Number.isFinite(v))
         throw new TypeError(`${where}: x[${i}][${j}] must be a finite number, got ${describeInput(v)}`);
       return v;
     });
   });
-  const targets = y.map((t: unknown, i) => loss.target(t, nout, `${where}: y[${i}] (loss '${lossName}')`));
+  const targets = Array.from(y, (t: unknown, i) =>
+    loss.target(t, nout, `${where}: y[${i}] (loss '${lossName}')`),
+  );
   return { rows, targets };
 }
 

@@ -111,5 +111,6 @@ function numbers(y: unknown, n: number, what: string): number[] {
       `${what} must be ${n === 1 ? 'a number or ' : ''}a row of ${n} numbers, got ${got}`,
     );
   }
-  return y.map((v: unknown, j) => finite(v, `${what}[${j}]`));
+  // Array.from visits holes (map skips them): `[1, , 3]` is refused, not kept with a hole.
+  return Array.from(y, (v: unknown, j) => finite(v, `${what}[${j}]`));
 }

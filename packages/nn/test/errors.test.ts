@@ -97,6 +97,13 @@ function pure(act: () => unknown, ...args: unknown[]): Case {
   return { act, state: () => structuredClone(args) };
 }
 
+/** `numbers` then holes up to `length` (a sparse array: `map` skips its holes). */
+function holed(numbers: number[], length: number): number[] {
+  const row = [...numbers];
+  row.length = length;
+  return row;
+}
+
 const cases: [string, () => Case, ErrorConstructor, string | RegExp][] = [
   // Optimizers: a step is all or nothing.
   [
@@ -425,6 +432,18 @@ const cases: [string, () => Case, ErrorConstructor, string | RegExp][] = [
     () => pure(() => new Trainer(new MLP(2, [1]), { x: [[1, 2, 3]], y: [1] })),
     RangeError,
     'Trainer: x[0] must be a row of 2 numbers, got 3',
+  ],
+  [
+    'Trainer: an input row with a hole',
+    () => pure(() => new Trainer(new MLP(2, [1]), { x: [holed([1], 2)], y: [1] })),
+    TypeError,
+    'Trainer: x[0][1] must be a finite number, got undefined',
+  ],
+  [
+    'Trainer: a target row with a hole',
+    () => pure(() => new Trainer(new MLP(2, [2]), { x: [[1, 2]], y: [holed([0.5], 2)] }, { loss: 'mse' })),
+    TypeError,
+    "Trainer: y[0] (loss 'mse')[1] must be a finite number, got undefined",
   ],
   [
     'Trainer: more targets than inputs',
