@@ -1,4 +1,5 @@
 import {
+  BACKENDS,
   checkOptions,
   compile,
   type CompileOptions,
@@ -149,8 +150,13 @@ export class Trainer<M extends TrainableModel = MLP> {
     this.every = this.rows.map((_, i) => i);
     this.sample = (given.sample as TrainerOptions['sample']) ?? (batchSize === n ? null : shuffler(n, seed));
     this.onStep = (given.onStep as TrainerOptions['onStep']) ?? null;
-    // Passed to compile as it is: compile knows which back ends exist and refuses the others.
-    this.backend = (given.backend ?? 'auto') as NonNullable<CompileOptions['backend']>;
+    const backend: unknown = given.backend ?? 'auto';
+    if (backend !== 'auto' && !BACKENDS.includes(backend as (typeof BACKENDS)[number])) {
+      throw new TypeError(
+        `Trainer: backend must be 'auto', ${BACKENDS.map((b) => `'${b}'`).join(' or ')}, got ${describeInput(backend)}`,
+      );
+    }
+    this.backend = backend as NonNullable<CompileOptions['backend']>;
     const engine: unknown = given.engine ?? 'auto';
     if (engine !== 'auto' && !ENGINES.includes(engine as Engine)) {
       throw new TypeError(

@@ -434,6 +434,12 @@ const cases: [string, () => Case, ErrorConstructor, string | RegExp][] = [
     'Trainer: x[0] must be a row of 2 numbers, got 3',
   ],
   [
+    'Trainer: a back end that does not exist',
+    () => pure(() => new Trainer(new MLP(2, [1]), data, { backend: 'gpu' as 'wasm' })),
+    TypeError,
+    `Trainer: backend must be 'auto', 'wasm' or 'interpreter', got "gpu"`,
+  ],
+  [
     'Trainer: an input row with a hole',
     () => pure(() => new Trainer(new MLP(2, [1]), { x: [holed([1], 2)], y: [1] })),
     TypeError,

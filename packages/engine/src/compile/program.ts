@@ -14,6 +14,9 @@ import { WasmExecutor, wasmUnavailable } from './wasm.js';
 /** Which back end runs a compiled program. */
 export type Backend = 'wasm' | 'interpreter';
 
+/** The back ends {@link compile} knows (besides `'auto'`), for callers that check an option before compiling. */
+export const BACKENDS: readonly Backend[] = ['wasm', 'interpreter'];
+
 /** Options for {@link compile}. */
 export interface CompileOptions {
   /** How many numbers make one sample (the length of the array the traced function receives). */
@@ -164,7 +167,7 @@ export class Program {
         "compile: options.backend 'js' (generated JavaScript) was replaced by 'wasm' (generated WebAssembly, faster); use 'wasm', 'interpreter' or 'auto'",
       );
     }
-    if (backend !== 'auto' && backend !== 'wasm' && backend !== 'interpreter') {
+    if (backend !== 'auto' && !BACKENDS.includes(backend as Backend)) {
       throw new TypeError(
         `compile: options.backend must be 'auto', 'wasm' or 'interpreter', got ${describe(backend)}`,
       );
