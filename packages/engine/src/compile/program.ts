@@ -194,7 +194,9 @@ export class Program {
 
   /** The last run's per-sample outputs, sample-major: output `j` of sample `i` is at `i * outputsPerSample + j`. */
   get outputs(): Float64Array {
-    return this.O.subarray(0, this.ran * this.outputsPerSample);
+    // The run's own buffer when it holds exactly the run's outputs (always, today): no new view per read.
+    const n = this.ran * this.outputsPerSample;
+    return this.O.length === n ? this.O : this.O.subarray(0, n);
   }
 
   /**
