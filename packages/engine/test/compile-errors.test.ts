@@ -132,6 +132,11 @@ describe('compile run-time errors', () => {
     expect(() => compile(([x]) => x!, { inputs: '2' as unknown as number })).toThrow(
       /inputs must be a non-negative integer, got "2"/,
     );
+    // 2^31 inputs used to run out of heap while tracing, which ends the process.
+    expect(() => compile(([x]) => x!, { inputs: 2 ** 31 })).toThrow(
+      /^compile: options.inputs must be at most 16777216 \(2\^24\) numbers per sample, got 2147483648$/,
+    );
+    expect(() => compile(([x]) => x!, { inputs: 2 ** 40 })).toThrow(RangeError);
     expect(() => compile(([x]) => x!, { inputs: 1, backend: 'gpu' as 'wasm' })).toThrow(/got "gpu"/);
     expect(() => compile(([x]) => x!, { inputs: 1, backend: 1n as unknown as 'wasm' })).toThrow(
       /got 1n \(bigint\)/,

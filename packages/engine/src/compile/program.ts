@@ -19,7 +19,10 @@ export const BACKENDS: readonly Backend[] = ['wasm', 'interpreter'];
 
 /** Options for {@link compile}. */
 export interface CompileOptions {
-  /** How many numbers make one sample (the length of the array the traced function receives). */
+  /**
+   * How many numbers make one sample (the length of the array the traced function receives):
+   * an integer from 0 to {@link MAX_INPUTS}.
+   */
   inputs: number;
   /**
    * Combines every sample's outputs into the one number `run` returns and differentiates,
@@ -34,6 +37,13 @@ export interface CompileOptions {
    */
   backend?: Backend | 'auto';
 }
+
+/**
+ * The most numbers one sample may have (2^24, 16,777,216). Tracing that many inputs takes about
+ * half a minute; much past it, the trace's Values alone exhaust a JavaScript heap, which ends
+ * the process rather than throwing, so `compile` refuses more at once.
+ */
+export const MAX_INPUTS = 2 ** 24;
 
 /**
  * Numbers of memory one tile of samples may use (64 MB). Batches larger than a tile run tile by
@@ -158,6 +168,11 @@ export class Program {
     const backend = given.backend ?? 'auto';
     if (typeof inputs !== 'number' || !Number.isInteger(inputs) || inputs < 0) {
       throw new RangeError(`compile: options.inputs must be a non-negative integer, got ${describe(inputs)}`);
+    }
+    if (inputs > MAX_INPUTS) {
+      throw new RangeError(
+        `compile: options.inputs must be at most ${MAX_INPUTS} (2^24) numbers per sample, got ${inputs}`,
+      );
     }
     if (reduce !== undefined && typeof (reduce as unknown) !== 'function') {
       throw new TypeError(`compile: options.reduce must be a function, got ${describe(reduce)}`);
