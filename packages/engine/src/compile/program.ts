@@ -152,8 +152,6 @@ export class Program {
   private X: Float64Array = new Float64Array(0);
   private P: Float64Array = new Float64Array(0);
   private G: Float64Array = new Float64Array(0);
-  /** Where {@link Program.lossAndGradient} writes the gradient; null during `run` (which adds it to the Values). */
-  private into: Float64Array | null = null;
   /** The last run's outputs, and how many samples they hold. */
   private O: Float64Array = new Float64Array(0);
   private ran = 0;
@@ -245,57 +243,15 @@ export class Program {
    * @throws TypeError or RangeError for a batch that is not whole samples of finite numbers; Error when called from inside this program's own run, evaluate or predict
    */
   run(batch: ArrayLike<number>): number {
-    return this.backprop(batch, null, 'Program.run');
-  }
-
-  /**
-   * Forward and backward over a batch, like {@link Program.run}, but the gradient goes into
-   * `grad` instead of the parameters: `grad[i]` becomes d(loss)/d(`parameters[i]`) for this
-   * batch alone, with the same numbers eager mode gives after zeroing the gradients, and no
-   * Value changes. For code that updates parameters from an array (as `@mg/nn`'s `Trainer`
-   * does): it saves zeroing the gradients, reading them, and writing them back.
-   *
-   * @example
-   * ```ts
-   * import { Value, compile } from '@mg/engine';
-   *
-   * const w = new Value(3);
-   * const program = compile(([x]) => x!.mul(w).pow(2), { inputs: 1 });
-   * const grad = new Float64Array(program.parameters.length);
-   * console.log(program.lossAndGradient([1, 2], grad), grad, w.grad); // 45 Float64Array(1) [ 30 ] 0
-   * ```
-   *
-   * @param batch - the samples' inputs, row after row (`inputs` numbers per sample)
-   * @param grad - at least `parameters.length` numbers (the parameters are all known after the
-   *   batch size's first call, which traces its reduction); entries past them are left alone
-   * @throws RangeError naming the op and the sample when a value or gradient is not finite; `grad` is then left unchanged
-   * @throws TypeError when `grad` is not a Float64Array, RangeError when it is too short; as {@link Program.run} for the batch
-   */
-  lossAndGradient(batch: ArrayLike<number>, grad: Float64Array): number {
-    if (!(grad instanceof Float64Array)) {
-      throw new TypeError(`Program.lossAndGradient: grad must be a Float64Array, got ${describe(grad)}`);
-    }
-    return this.backprop(batch, grad, 'Program.lossAndGradient');
-  }
-
-  private backprop(batch: ArrayLike<number>, into: Float64Array | null, where: string): number {
-    this.enter(where);
+    this.enter('Program.run');
     try {
-      this.into = into;
-      const count = this.load(batch, where);
+      const count = this.load(batch, 'Program.run');
       const plan = this.plan(count);
-      const n = this.params.values.length;
-      if (into !== null && into.length < n) {
-        throw new RangeError(
-          `${where}: grad has ${into.length} numbers, the program has ${n} parameters (see parameters.length)`,
-        );
-      }
       const sample = plan.sample;
       if (sample === null) return this.replay(plan);
       return plan.schedule === 'fused' ? this.fused(plan, sample) : this.tiled(plan, sample);
     } finally {
       this.running = false;
-      this.into = null;
     }
   }
 
@@ -412,7 +368,8 @@ export class Program {
    * each parameter's `grad` written from them.
    */
   private endFold(plan: Plan, sample: SampleProgram, at: number, sums: Float64Array, finite: boolean): void {
-    const n = this.params.values.length;
+    const params = this.params.values;
+    const n = params.length;
     const { after, R } = plan;
     const param = plan.reduction.contributionParam;
     for (let j = 0; j < after.length; j++) sums[param[after[j]!]!]! += R[after[j]!]!;
@@ -421,18 +378,7 @@ export class Program {
     // A sum that is not finite is a gradient this run made not finite, or one that was not finite
     // before the run and got nothing from it, which eager mode leaves alone: the replay tells.
     if (!checked) this.replayCheck(plan, 'gradients');
-    this.publish(sums);
-  }
-
-  /** The run's gradients out: added to the parameters' `grad` (their sums started from it), or into `into`. */
-  private publish(sums: Float64Array): void {
-    const params = this.params.values;
-    const into = this.into;
-    if (into === null) {
-      for (let p = 0; p < params.length; p++) params[p]!.grad = sums[p]!;
-      return;
-    }
-    for (let p = 0; p < params.length; p++) into[p] = sums[p]!;
+    writeGradients(params, sums);
   }
 
   /**
@@ -657,7 +603,7 @@ export class Program {
       this.P,
       this.G,
     );
-    this.publish(grads);
+    this.params.values.forEach((p, j) => (p.grad = grads[j]!));
     this.show(O, plan.count);
     return loss;
   }
@@ -700,10 +646,8 @@ export class Program {
       plan.count,
       this.X.subarray(0, plan.count * this.inputs),
       this.P,
-      // Where the sums start (`G` may hold part of this run's sums already).
-      this.into === null
-        ? Float64Array.from(this.params.values, (p) => p.grad)
-        : new Float64Array(this.params.values.length),
+      // The parameters' own gradients: `G` may hold part of this run's sums already.
+      Float64Array.from(this.params.values, (p) => p.grad),
       upTo,
     );
   }
@@ -752,7 +696,7 @@ export class Program {
     return count;
   }
 
-  /** The parameters' values into `P` and their gradients into `G` (where `run` starts from; zeros for `lossAndGradient`), in one pass. */
+  /** The parameters' values into `P` and their gradients into `G` (where `run` starts from), in one pass. */
   private readParameters(): void {
     const params = this.params.values;
     if (this.P.length < params.length) {
@@ -760,12 +704,6 @@ export class Program {
       this.G = new Float64Array(params.length);
     }
     const { P, G } = this;
-    if (this.into !== null) {
-      // lossAndGradient: the sums start from zero, as after zeroing the gradients.
-      for (let p = 0; p < params.length; p++) P[p] = params[p]!._data;
-      G.fill(0, 0, params.length);
-      return;
-    }
     for (let p = 0; p < params.length; p++) {
       const v = params[p]!;
       P[p] = v._data;
@@ -984,6 +922,10 @@ function copyOut(
 /** The first `n` numbers of `A`: `A` itself when that is all of it (a run makes no view then). */
 function whole(A: Float64Array, n: number): Float64Array {
   return A.length === n ? A : A.subarray(0, n);
+}
+
+function writeGradients(params: readonly Value[], G: Float64Array): void {
+  for (let p = 0; p < params.length; p++) params[p]!.grad = G[p]!;
 }
 
 function asArray(out: Value | Value[]): Value[] {
