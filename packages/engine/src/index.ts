@@ -5,4 +5,11 @@ export { add, sub, mul, div, sum, dot, valueAndGrad, type ValueAndGrad } from '.
 export { gradcheck, type GradcheckOptions, type GradcheckEntry, type GradcheckResult } from './gradcheck.js';
 export { describe as describeInput, checkValue, checkOptions } from './errors.js';
 export { TraceError } from './trace-error.js';
-export { compile, Program, BACKENDS, MAX_INPUTS, type Backend, type CompileOptions } from './compile/program.js';
+export {
+  compile,
+  Program,
+  BACKENDS,
+  MAX_INPUTS,
+  type Backend,
+  type CompileOptions,
+} from './compile/program.js';
