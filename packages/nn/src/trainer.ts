@@ -246,7 +246,15 @@ export class Trainer<M extends TrainableModel = MLP> {
     const indices = this.batchIndices(k);
     const { params, saved } = this;
     let j = 0;
-    for (const p of params) saved[j++] = p.grad;
+    // A compiled step starts from zeroed gradients: zeroed here, in the pass that saves them.
+    if (this.mode === 'compiled') {
+      for (const p of params) {
+        saved[j++] = p.grad;
+        p.grad = 0;
+      }
+    } else {
+      for (const p of params) saved[j++] = p.grad;
+    }
     const previousLr = opt.lr;
     let measured: Measured;
     try {
@@ -332,7 +340,6 @@ export class Trainer<M extends TrainableModel = MLP> {
       this.flatFor = indices === this.every ? indices : null;
     }
     const program = this.compiled(width);
-    this.zeroGrad();
     const loss = program.run(flat);
     let correct = 0;
     if (kind.correct !== null) {
