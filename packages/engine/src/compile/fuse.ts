@@ -29,12 +29,16 @@ export interface Chain {
 export function findChains(tape: Tape): Map<number, Chain> {
   const { nodes } = tape;
   const uses = new Int32Array(nodes.length);
-  for (const n of nodes) {
+  // Indexed loops here and in the other passes a compile makes over every node: they run once,
+  // mostly before V8 optimises them, and there each step of a for-of loop allocates an object.
+  for (let k = 0; k < nodes.length; k++) {
+    const n = nodes[k]!;
     if (n.kind !== 'op') continue;
     uses[n.a]!++;
     if (n.b >= 0) uses[n.b]!++;
   }
-  for (const k of tape.outputs) uses[k]!++;
+  const { outputs } = tape;
+  for (let j = 0; j < outputs.length; j++) uses[outputs[j]!]!++;
 
   // `open[k]` is 1 + the number of the chain whose running sum node `k` is, or 0.
   const found: Chain[] = [];
@@ -69,10 +73,12 @@ export function findChains(tape: Tape): Map<number, Chain> {
     if (open[top] === 0) continue;
     const chain = found[open[top]! - 1]!;
     mark++;
-    for (const m of chain.muls) member[m] = mark;
-    for (const a of chain.adds) member[a] = mark;
+    const { muls, adds } = chain;
+    for (let j = 0; j < adds.length; j++) member[adds[j]!] = mark;
     touched[chain.c] = mark;
-    for (const m of chain.muls) {
+    for (let j = 0; j < muls.length; j++) {
+      const m = muls[j]!;
+      member[m] = mark;
       const n = nodes[m]!;
       if (n.kind !== 'op') continue;
       touched[n.a] = mark;

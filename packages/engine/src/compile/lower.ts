@@ -141,10 +141,10 @@ export function lower(tape: Tape, used: readonly number[]): Lowered {
   const chains = findChains(ordered);
   // 1 for the nodes a chain absorbs: its products and its sums below the top.
   const absorbed = new Uint8Array(nodes.length);
-  for (const chain of chains.values()) {
-    for (const m of chain.muls) absorbed[m] = 1;
-    for (const a of chain.adds) if (a !== chain.top) absorbed[a] = 1;
-  }
+  chains.forEach(({ muls, adds, top }) => {
+    for (let j = 0; j < muls.length; j++) absorbed[muls[j]!] = 1;
+    for (let j = 0; j < adds.length; j++) if (adds[j] !== top) absorbed[adds[j]!] = 1;
+  });
 
   // Columns: values of inputs and unfused ops; gradients of every non-parameter node of the
   // backward pass (constants and inputs too: eager mode computes and checks theirs).
@@ -254,7 +254,7 @@ export function lower(tape: Tape, used: readonly number[]): Lowered {
   // backward pass then visits the last term down to the first and the bias last, which changes
   // no sample's order unless the bias's gradient column is also one of the terms' (excluded).
   const sitesOf = new Int32Array(siteParam.reduce((most, param) => Math.max(most, param + 1), 0));
-  for (const param of siteParam) sitesOf[param]!++;
+  for (let site = 0; site < siteParam.length; site++) sitesOf[siteParam[site]!]!++;
   const siteColumn = new Int32Array(siteParam.length).fill(-2);
   const siteX = new Int32Array(siteParam.length).fill(-1);
   const siteG = new Int32Array(siteParam.length).fill(-1);
@@ -284,9 +284,11 @@ export function lower(tape: Tape, used: readonly number[]): Lowered {
       layers.push(layer);
     }
     const row = [instr.g];
-    for (const t of instr.terms) row.push(siteParam[t.tu.at]!);
+    const { terms } = instr;
+    for (let j = 0; j < terms.length; j++) row.push(siteParam[terms[j]!.tu.at]!);
     layer.rows.push(row);
-    for (const t of instr.terms) {
+    for (let j = 0; j < terms.length; j++) {
+      const t = terms[j]!;
       siteColumn[t.tu.at] = -1;
       siteX[t.tu.at] = t.v.at;
       siteG[t.tu.at] = instr.g;
@@ -308,7 +310,7 @@ export function lower(tape: Tape, used: readonly number[]): Lowered {
     else list.push(column);
   });
   const groupStart = [0];
-  for (const list of groups.values()) groupStart.push(groupStart.at(-1)! + list.length);
+  groups.forEach((list) => groupStart.push(groupStart.at(-1)! + list.length));
 
   const inputColumns: number[] = [];
   const inputIndex: number[] = [];
@@ -325,11 +327,16 @@ export function lower(tape: Tape, used: readonly number[]): Lowered {
   let widest = 0;
   for (const { xs, rows } of layers) {
     neurons.push(xs.length, rows.length);
-    for (const x of xs) neurons.push(x);
-    for (const row of rows) for (const word of row) neurons.push(word);
+    for (let j = 0; j < xs.length; j++) neurons.push(xs[j]!);
+    for (let r = 0; r < rows.length; r++) {
+      const row = rows[r]!;
+      for (let j = 0; j < row.length; j++) neurons.push(row[j]!);
+    }
     widest = Math.max(widest, xs.length);
   }
-  for (const list of groups.values()) for (const column of list) groupColumns.push(column);
+  groups.forEach((list) => {
+    for (let j = 0; j < list.length; j++) groupColumns.push(list[j]!);
+  });
   return {
     instrs,
     backward,
@@ -369,7 +376,8 @@ type Writable<T> = { -readonly [K in keyof T]: T[K] };
 function checkedValues(nodes: readonly TapeNode[], outputs: readonly number[]): Uint8Array {
   const checked = new Uint8Array(nodes.length);
   const read = new Uint8Array(nodes.length);
-  for (const node of nodes) {
+  for (let k = 0; k < nodes.length; k++) {
+    const node = nodes[k]!;
     if (node.kind !== 'op') continue;
     read[node.a] = 1;
     if (node.b >= 0) read[node.b] = 1;
@@ -378,7 +386,7 @@ function checkedValues(nodes: readonly TapeNode[], outputs: readonly number[]): 
       if (node.b >= 0) checked[node.b] = 1;
     }
   }
-  for (const k of outputs) checked[k] = 1;
+  for (let j = 0; j < outputs.length; j++) checked[outputs[j]!] = 1;
   nodes.forEach((node, k) => {
     if (read[k] === 0) checked[k] = 1;
     if (node.kind === 'input') checked[k] = 0;

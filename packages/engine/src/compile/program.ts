@@ -819,7 +819,8 @@ export class Program {
     const roots = used.map((j) => outputs[j]!);
     if (new Set(roots).size !== roots.length) return false;
     const operand = new Uint8Array(nodes.length);
-    for (const n of nodes) {
+    for (let k = 0; k < nodes.length; k++) {
+      const n = nodes[k]!;
       if (n.kind !== 'op') continue;
       operand[n.a] = 1;
       if (n.b >= 0) operand[n.b] = 1;

@@ -107,20 +107,23 @@ export class Reduction {
     const chainStart = [0];
     const termU: number[] = [];
     const termV: number[] = [];
-    for (const chain of findChains(tape).values()) {
+    // (Indexed loops and forEach in this constructor: see findChains.)
+    findChains(tape).forEach((chain) => {
       let inside = false;
       for (let q = chain.first + 1; q < chain.top && !inside; q++) inside = nodes[q]!.kind === 'input';
-      if (inside) continue;
-      for (const m of chain.muls) {
+      if (inside) return;
+      const { muls, adds } = chain;
+      for (let j = 0; j < muls.length; j++) {
+        const m = muls[j]!;
         termU.push(this.A[m]!);
         termV.push(this.B[m]!);
         this.code[m] = ABSORBED;
       }
-      for (const a of chain.adds) if (a !== chain.top) this.code[a] = ABSORBED;
+      for (let j = 0; j < adds.length; j++) if (adds[j] !== chain.top) this.code[adds[j]!] = ABSORBED;
       this.code[chain.top] = CHAIN;
       this.A[chain.top] = chainC.push(chain.c) - 1;
       chainStart.push(termU.length);
-    }
+    });
     this.chainC = Int32Array.from(chainC);
     this.chainStart = Int32Array.from(chainStart);
     this.termU = Int32Array.from(termU);
@@ -163,14 +166,14 @@ export class Reduction {
         open.set(k, { c: a, terms: [this.B[k]!], adds: [k] });
       }
     }
-    for (const [top, { c, terms, adds }] of open) {
-      if (terms.length < 2) continue;
-      for (const k of adds) if (k !== top) this.code[k] = ABSORBED;
+    open.forEach(({ c, terms, adds }, top) => {
+      if (terms.length < 2) return;
+      for (let j = 0; j < adds.length; j++) if (adds[j] !== top) this.code[adds[j]!] = ABSORBED;
       this.code[top] = SUM;
       this.A[top] = sumC.push(c) - 1;
-      for (const t of terms) sumTerms.push(t);
+      for (let j = 0; j < terms.length; j++) sumTerms.push(terms[j]!);
       sumStart.push(sumTerms.length);
-    }
+    });
     this.sumC = Int32Array.from(sumC);
     this.sumStart = Int32Array.from(sumStart);
     this.sumTerms = Int32Array.from(sumTerms);
@@ -268,15 +271,16 @@ export class Reduction {
       receivers.push(k);
     };
     receive(this.root);
-    for (const k of sumC) receive(k);
-    for (const k of sumTerms) receive(k);
+    sumC.forEach(receive);
+    sumTerms.forEach(receive);
     const receives = (k: number) => {
       if (k >= 0 && this.code[k] !== PARAM) receive(k);
     };
-    for (const k of chainC) receives(k);
-    for (const k of termU) receives(k);
-    for (const k of termV) receives(k);
-    for (const k of steps) {
+    chainC.forEach(receives);
+    termU.forEach(receives);
+    termV.forEach(receives);
+    for (let j = 0; j < steps.length; j++) {
+      const k = steps[j]!;
       if (this.code[k] === CHAIN || this.code[k] === SUM) continue;
       receives(this.A[k]!);
       receives(this.B[k]!);
@@ -286,8 +290,8 @@ export class Reduction {
     // Parameters that only chains' terms read are not copied into V: chains read them from `P`.
     const read = new Uint8Array(n);
     read[this.root] = 1;
-    for (const k of chainC) read[k] = 1;
-    for (const k of sumC) read[k] = 1;
+    for (let q = 0; q < chainC.length; q++) read[chainC[q]!] = 1;
+    for (let q = 0; q < sumC.length; q++) read[sumC[q]!] = 1;
     for (let k = 0; k < n; k++) {
       if (this.code[k]! < 0 || this.code[k] === CHAIN || this.code[k] === SUM) continue;
       read[this.A[k]!] = 1;

@@ -75,14 +75,14 @@ function traceOnce(
   const read = new Set<Value>();
   const marked = params.values.filter((p) => !p._symbolic);
   let outputs: Value[];
-  for (const p of marked) p._symbolic = true;
+  for (let j = 0; j < marked.length; j++) marked[j]!._symbolic = true;
   collectNewValues(created, read);
   try {
     // A copy: the tape finds each input by its place in this array, whatever fn does to its own.
     outputs = fn(inputs.slice());
   } finally {
     collectNewValues(null);
-    for (const p of marked) p._symbolic = false;
+    for (let j = 0; j < marked.length; j++) marked[j]!._symbolic = false;
   }
   for (let i = 0; i < outputs.length; i++) {
     const o: unknown = outputs[i];
@@ -96,7 +96,7 @@ function traceOnce(
   const made = freshMarks(1);
   const capacity = 3 * created.length + inputs.length + outputs.length;
   const marks: Marks = { made, placed: freshMarks(capacity) };
-  for (const v of created) v._mark = made;
+  for (let j = 0; j < created.length; j++) created[j]!._mark = made;
   const tape = record(inputs, outputs, created, marks, params, inputsNeedGrad);
   for (const v of read) if (dependsOnParameter(v, tape, marks, params)) throw tracedDataError(v);
   return tape;
@@ -215,9 +215,10 @@ function record(
       }
     }
   };
-  for (const out of outputs) if (!placed(out)) walk(out);
+  for (let j = 0; j < outputs.length; j++) if (!placed(outputs[j]!)) walk(outputs[j]!);
   const unused: number[] = [];
-  for (const v of created) {
+  for (let j = 0; j < created.length; j++) {
+    const v = created[j]!;
     if (v.op === '' || v._mark !== made) continue;
     walk(v);
     unused.push(v._mark - first);

@@ -232,7 +232,9 @@ export function layout(program: Lowered): { table: Int32Array; offset: number } 
   // offsets from M (the words listed in `scalars`), and M's start is added once it is known.
   const scalars: number[] = [];
   for (let w = 0; w < HEADER / 4; w++) rows.push(w === 4 ? program.columns : 0);
-  for (const instr of instrs) {
+  // (Indexed loops: see findChains.)
+  for (let i = 0; i < instrs.length; i++) {
+    const instr = instrs[i]!;
     recordAt.set(instr, rows.length * 4);
     const a = instr.kind === 'op' ? instr.a : instr.c;
     const b = instr.kind === 'op' ? instr.b : null;
@@ -240,7 +242,8 @@ export function layout(program: Lowered): { table: Int32Array; offset: number } 
     if (b !== null && !b.col) scalars.push(rows.length + 2);
     pushRecord(rows, instr);
   }
-  for (const instr of instrs) {
+  for (let i = 0; i < instrs.length; i++) {
+    const instr = instrs[i]!;
     if (instr.kind !== 'chain') continue;
     tableAt.set(instr, rows.length * 4);
     // The first row's last word holds the chain's number of terms, for the blocked loop.
@@ -255,10 +258,10 @@ export function layout(program: Lowered): { table: Int32Array; offset: number } 
   rows[0] = rows.length * 4;
   groupParam.forEach((param, q) => rows.push(param, groupStart[q + 1]! - groupStart[q]!, groupStart[q]!));
   rows[1] = rows.length * 4;
-  for (const column of groupColumns) rows.push(column);
+  for (let j = 0; j < groupColumns.length; j++) rows.push(groupColumns[j]!);
   // Then the neurons whose weights' sites the fold computes.
   rows[2] = rows.length * 4;
-  for (const word of neurons) rows.push(word);
+  for (let j = 0; j < neurons.length; j++) rows.push(neurons[j]!);
   rows[3] = rows.length * 4;
   // Then the pairs of neurons that run as one: tables and value (or gradient) columns.
   for (const [first, pair] of pairedForward) {
@@ -277,7 +280,10 @@ export function layout(program: Lowered): { table: Int32Array; offset: number } 
   backwardCalls(emitting);
   rows[7] = rows.length * 4;
   const offset = Math.ceil((rows.length * 4) / 16) * 16 + 16;
-  for (const word of scalars) rows[word] = rows[word]! + offset;
+  for (let j = 0; j < scalars.length; j++) {
+    const word = scalars[j]!;
+    rows[word] = rows[word]! + offset;
+  }
   return { table: Int32Array.from(rows), offset };
 }
 
