@@ -1,4 +1,4 @@
-import { describeInput, sum, type Value } from '@mg/engine';
+import { checkValue, describeInput, sum, type Value } from '@mg/engine';
 import { BCE_LABEL, HINGE_LABEL, checkClassIndex, checkLabel, checkProbabilities } from './labels.js';
 import { at } from './at.js';
 
@@ -46,6 +46,7 @@ export function mean(values: readonly Value[]): Value {
  * ```
  */
 export function hinge(score: Value, y: Value | number): Value {
+  checkValue(score, 'hinge: score');
   checkLabel(y, HINGE_LABEL, 'hinge: y');
   return hingeTerm(score, y);
 }
@@ -76,9 +77,8 @@ export function hingeTerm(score: Value, y: Value | number): Value {
  */
 export function hingeLoss(scores: readonly Value[], ys: readonly (Value | number)[]): Value {
   checkPairs(scores, ys, 'hingeLoss');
-  ys.forEach((y, i) => {
-    checkLabel(y, HINGE_LABEL, `hingeLoss: ys[${i}]`);
-  });
+  checkValues(scores, 'hingeLoss', 'scores');
+  for (let i = 0; i < ys.length; i++) checkLabel(ys[i], HINGE_LABEL, `hingeLoss: ys[${i}]`);
   return mean(scores.map((s, i) => hingeTerm(s, at(ys, i))));
 }
 
@@ -98,6 +98,8 @@ export function hingeLoss(scores: readonly Value[], ys: readonly (Value | number
  * ```
  */
 export function squaredError(prediction: Value, target: Value | number): Value {
+  checkValue(prediction, 'squaredError: prediction');
+  checkTarget(target, 'squaredError: target');
   return prediction.sub(target).pow(2);
 }
 
@@ -132,7 +134,15 @@ export function mseLoss(
         `mseLoss: sample ${i} mixes a row and a single value (prediction and target must have the same shape)`,
       );
     }
-    if (Array.isArray(p)) checkPairs(p, t as readonly unknown[], `mseLoss: sample ${i}`);
+    if (Array.isArray(p)) {
+      checkPairs(p, t as readonly unknown[], `mseLoss: sample ${i}`);
+      checkValues(p, 'mseLoss', `predictions[${i}]`);
+      for (let j = 0; j < p.length; j++)
+        checkTarget((t as readonly unknown[])[j], `mseLoss: targets[${i}][${j}]`);
+    } else {
+      checkValue(p, `mseLoss: predictions[${i}]`);
+      checkTarget(t, `mseLoss: targets[${i}]`);
+    }
     errors.push(
       ...squaredErrors(Array.isArray(p) ? p : [p as Value], Array.isArray(t) ? t : [t as Value | number]),
     );
@@ -171,6 +181,7 @@ export function squaredErrors(predictions: readonly Value[], targets: readonly (
  * ```
  */
 export function bceWithLogits(logit: Value, y: Value | number): Value {
+  checkValue(logit, 'bceWithLogits: logit');
   checkLabel(y, BCE_LABEL, 'bceWithLogits: y');
   return bceTerm(logit, y);
 }
@@ -202,9 +213,8 @@ export function bceTerm(logit: Value, y: Value | number): Value {
  */
 export function bceWithLogitsLoss(logits: readonly Value[], ys: readonly (Value | number)[]): Value {
   checkPairs(logits, ys, 'bceWithLogitsLoss');
-  ys.forEach((y, i) => {
-    checkLabel(y, BCE_LABEL, `bceWithLogitsLoss: ys[${i}]`);
-  });
+  checkValues(logits, 'bceWithLogitsLoss', 'logits');
+  for (let i = 0; i < ys.length; i++) checkLabel(ys[i], BCE_LABEL, `bceWithLogitsLoss: ys[${i}]`);
   return mean(logits.map((z, i) => bceTerm(z, at(ys, i))));
 }
 
@@ -226,21 +236,40 @@ export function bceWithLogitsLoss(logits: readonly Value[], ys: readonly (Value 
  * ```
  */
 export function logSumExp(logits: readonly Value[]): Value {
-  if (logits.length === 0) throw new RangeError('logSumExp: expected at least one Value, got an empty array');
+  const { m, logS } = shifted(logits, 'logSumExp');
+  return m.add(logS);
+}
+
+/**
+ * The parts of log-sum-exp: the largest logit `m` (as a chain of `relu`s, so that gradients
+ * flow as through a max) and `log Σ exp(z_k - m)`. A loss adds `m` back only after subtracting
+ * the target's logit from it, as PyTorch's log-softmax does: `(m + log s) - z_t` loses the
+ * low digits of `log s` when the logits are large (1e10 gave log 2 to six digits).
+ */
+function shifted(logits: readonly Value[], where: string): { m: Value; logS: Value } {
+  checkValues(logits, where, 'logits');
+  if (logits.length === 0) throw new RangeError(`${where}: expected at least one Value, got an empty array`);
   let m = at(logits, 0);
   for (let k = 1; k < logits.length; k++) m = m.add(at(logits, k).sub(m).relu());
   let s = at(logits, 0).sub(m).exp();
   for (let k = 1; k < logits.length; k++) s = s.add(at(logits, k).sub(m).exp());
-  return m.add(s.log());
+  return { m, logS: s.log() };
+}
+
+/** `-log softmax(logits)[t]`, as PyTorch computes it: `log s - (z_t - m)`. */
+function classTerm(logits: readonly Value[], t: number, where: string): Value {
+  const { m, logS } = shifted(logits, where);
+  return logS.sub(at(logits, t).sub(m));
 }
 
 /**
- * One sample's softmax cross-entropy: `-log softmax(logits)[class]`, computed stably as
- * `logSumExp(logits) - logits[class]`.
+ * One sample's softmax cross-entropy: `-log softmax(logits)[class]`, computed as PyTorch does,
+ * from `m`, the largest logit, and `s = Σ exp(z_k - m)`: `log s - (z_class - m)`.
  *
  * @param logits - one score per class
  * @param target - the class index, or one probability per class (a one-hot row; Values when
- *   traced by `compile`, where an index cannot select a logit), giving `logSumExp - Σ t_k z_k`
+ *   traced by `compile`, where an index cannot select a logit), giving
+ *   `-Σ t_k ((z_k - m) - log s)`
  * @returns the loss
  * @throws RangeError for a class index out of range, or a row of the wrong length or whose
  *   numbers are not probabilities summing to 1
@@ -250,16 +279,17 @@ export function logSumExp(logits: readonly Value[]): Value {
  * import { Value } from '@mg/engine';
  * import { softmaxCrossEntropy } from '@mg/nn';
  *
- * console.log(softmaxCrossEntropy([new Value(2), new Value(2)], 0).data); // 0.6931471805599454
+ * console.log(softmaxCrossEntropy([new Value(2), new Value(2)], 0).data); // 0.6931471805599453
  * ```
  */
 export function softmaxCrossEntropy(
   logits: readonly Value[],
   target: number | readonly (Value | number)[],
 ): Value {
+  checkValues(logits, 'softmaxCrossEntropy', 'logits');
   if (typeof target === 'number') {
     checkClassIndex(target, logits.length, 'softmaxCrossEntropy: target');
-    return logSumExp(logits).sub(at(logits, target));
+    return classTerm(logits, target, 'softmaxCrossEntropy');
   }
   checkPairs(logits, target, 'softmaxCrossEntropy');
   checkProbabilities(target, 'softmaxCrossEntropy: target');
@@ -268,10 +298,11 @@ export function softmaxCrossEntropy(
 
 /** {@link softmaxCrossEntropy} of a probability row, without checking the row. */
 export function crossEntropyTerm(logits: readonly Value[], target: readonly (Value | number)[]): Value {
-  const lse = logSumExp(logits);
-  let dot = at(logits, 0).mul(at(target, 0));
-  for (let k = 1; k < logits.length; k++) dot = dot.add(at(logits, k).mul(at(target, k)));
-  return lse.sub(dot);
+  // -Σ t_k log softmax_k, each log softmax_k = (z_k - m) - log s, as PyTorch computes it.
+  const { m, logS } = shifted(logits, 'crossEntropyTerm');
+  let dot = at(logits, 0).sub(m).sub(logS).mul(at(target, 0));
+  for (let k = 1; k < logits.length; k++) dot = dot.add(at(logits, k).sub(m).sub(logS).mul(at(target, k)));
+  return dot.neg();
 }
 
 /**
@@ -288,7 +319,7 @@ export function crossEntropyTerm(logits: readonly Value[], target: readonly (Val
  * import { crossEntropyLoss } from '@mg/nn';
  *
  * // log(1 + e^-5)
- * console.log(crossEntropyLoss([[new Value(5), new Value(0)]], [0]).data); // 0.006715348489118256
+ * console.log(crossEntropyLoss([[new Value(5), new Value(0)]], [0]).data); // 0.006715348489117967
  * ```
  */
 export function crossEntropyLoss(
@@ -299,9 +330,15 @@ export function crossEntropyLoss(
   return mean(
     logits.map((z, i) => {
       const t = at(targets, i);
+      if (!Array.isArray(z)) {
+        throw new TypeError(
+          `crossEntropyLoss: logits[${i}] must be an array of Values (one row of class scores per sample), got ${describeInput(z)}`,
+        );
+      }
+      checkValues(z, 'crossEntropyLoss', `logits[${i}]`);
       if (typeof t === 'number') {
         checkClassIndex(t, z.length, `crossEntropyLoss: targets[${i}]`);
-        return logSumExp(z).sub(at(z, t));
+        return classTerm(z, t, 'crossEntropyLoss');
       }
       checkPairs(z, t, `crossEntropyLoss: sample ${i}`);
       checkProbabilities(t, `crossEntropyLoss: targets[${i}]`);
@@ -328,16 +365,24 @@ export function crossEntropyLoss(
  * ```
  */
 export function l2(parameters: readonly Value[], alpha: number): Value {
-  checkValues(parameters, 'l2');
+  checkValues(parameters, 'l2', 'parameters');
   if (typeof alpha !== 'number')
     throw new TypeError(`l2: alpha must be a finite number, got ${describeInput(alpha)}`);
   if (!Number.isFinite(alpha)) throw new RangeError(`l2: alpha must be a finite number, got ${alpha}`);
   return sum(parameters.map((p) => p.mul(p))).mul(alpha);
 }
 
-function checkValues(values: unknown, where: string): void {
+/** Throws unless `values` is an array of Values (holes included: each entry is checked by its index). */
+function checkValues(values: unknown, where: string, name = 'values'): void {
   if (!Array.isArray(values))
-    throw new TypeError(`${where}: expected an array of Values, got ${describeInput(values)}`);
+    throw new TypeError(`${where}: ${name} must be an array of Values, got ${describeInput(values)}`);
+  for (let i = 0; i < values.length; i++) checkValue(values[i], `${where}: ${name}[${i}]`);
+}
+
+/** Throws unless `x` is a Value or a finite number. */
+function checkTarget(x: unknown, what: string): void {
+  if (typeof x === 'number' && Number.isFinite(x)) return;
+  checkValue(x, what, 'a Value or a finite number');
 }
 
 function checkPairs(a: readonly unknown[], b: readonly unknown[], where: string): void {

@@ -138,7 +138,10 @@ export function labelNeuron(neuron: Neuron, prefix: string): void {
   neuron.b.label = `${prefix}b`;
 }
 
-/** Writes `values` into `params` in order (the caller checked the counts). */
+/** Writes `values` into `params` in order; all or nothing (the caller checked the counts). */
 export function assign(params: readonly Value[], values: readonly number[]): void {
+  if (values.length !== params.length || values.some((x) => !Number.isFinite(x))) {
+    throw new RangeError(`mg internal error: ${values.length} numbers for ${params.length} parameters`);
+  }
   params.forEach((p, i) => (p.data = at(values, i)));
 }

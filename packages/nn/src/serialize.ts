@@ -177,5 +177,7 @@ function list(x: unknown, where: string, path: string): unknown[] {
       `${where}: ${path} must be a non-empty array, got ${Array.isArray(x) ? '[]' : describeInput(x)}`,
     );
   }
-  return x as unknown[];
+  // A copy without holes: `[0.5, , 0.25]` passed `map`'s checks (it skips holes) and then failed
+  // half way through writing the weights. Each hole is now an undefined entry, refused by name.
+  return Array.from(x as unknown[]);
 }

@@ -113,6 +113,25 @@ describe('MLP.loadJSON', () => {
   });
 });
 
+describe('MLP.loadJSON with a hole in an array', () => {
+  it('names the hole and leaves the model unchanged (map skipped holes, and loading stopped half way)', () => {
+    const source = trained().toJSON();
+    // [0.5, <hole>, 0.25], as a sparse literal or `w.length = 3` after a shorter array leave it.
+    const w: number[] = [];
+    w[0] = 0.5;
+    w[2] = 0.25;
+    source.layers[2]!.neurons[0]!.w = w;
+    const target = new MLP(2, [5, 3, 1], { seed: 5, activation: 'tanh' });
+    const before = bits(target);
+
+    expect(() => {
+      target.loadJSON(source);
+    }).toThrow(/^MLP\.loadJSON: layers\[2\]\.neurons\[0\]\.w\[1\] must be a finite number, got undefined$/);
+    expect(bits(target)).toEqual(before);
+    expect(() => MLP.fromJSON(source)).toThrow(/w\[1\] must be a finite number, got undefined/);
+  });
+});
+
 describe('Neuron and Layer JSON', () => {
   it('JSON.stringify(new Neuron(2)) holds the activation and the weights, nothing internal', () => {
     const neuron = new Neuron(2, { seed: 1, activation: 'tanh' });

@@ -153,6 +153,50 @@ describe('softmaxCrossEntropy', () => {
     expect(crossEntropyLoss([[new Value(800), new Value(-800)]], [1]).data).toBe(1600);
   });
 
+  it("matches PyTorch's F.cross_entropy (float64) where the logits are large: log s - (z_t - m)", () => {
+    // (m + log s) - z_t kept log 2 to six digits at logits of 1e10.
+    expect(crossEntropyLoss([[new Value(1e10), new Value(1e10)]], [0]).data).toBe(0.6931471805599453);
+    expect(softmaxCrossEntropy([new Value(-1e6), new Value(-1e6 - 1)], 0).data).toBe(0.31326168751822286);
+    // F.cross_entropy(torch.tensor([[0.3, -1.2, 2.5]], dtype=torch.float64), ...): loss and gradient
+    const z = [0.3, -1.2, 2.5].map((v) => new Value(v));
+    const byIndex = crossEntropyLoss([z], [1]);
+    byIndex.backward();
+    expect(byIndex.data).toBe(3.827096582800486);
+    expect(z[1]!.grad).toBe(-0.9782272607059141);
+    const soft = crossEntropyLoss([[0.3, -1.2, 2.5].map((v) => new Value(v))], [[0.2, 0.5, 0.3]]);
+    expect(soft.data).toBe(2.417096582800486);
+  });
+
+  it('refuses what is not a row of Values, naming it', () => {
+    const v = new Value(1);
+    expect(() => crossEntropyLoss([v, v] as unknown as Value[][], [0, 1])).toThrow(
+      /^crossEntropyLoss: logits\[0\] must be an array of Values \(one row of class scores per sample\), got Value\(data=1, grad=0\)$/,
+    );
+    expect(() => softmaxCrossEntropy(v as unknown as Value[], 0)).toThrow(
+      /^softmaxCrossEntropy: logits must be an array of Values, got Value/,
+    );
+    expect(() => logSumExp([v, 2] as unknown as Value[])).toThrow(
+      /^logSumExp: logits\[1\] must be a Value, got 2/,
+    );
+    expect(() => hingeLoss([0.5, -2] as unknown as Value[], [1, -1])).toThrow(
+      /^hingeLoss: scores\[0\] must be a Value, got 0\.5/,
+    );
+    expect(() => mseLoss([0.5] as unknown as Value[], [1])).toThrow(
+      /^mseLoss: predictions\[0\] must be a Value/,
+    );
+    expect(() => mseLoss([v], [NaN])).toThrow(
+      /^mseLoss: targets\[0\] must be a Value or a finite number, got NaN/,
+    );
+    expect(() => l2([1, 2] as unknown as Value[], 1e-4)).toThrow(
+      /^l2: parameters\[0\] must be a Value, got 1/,
+    );
+    const ys: number[] = [1];
+    ys.length = 2;
+    expect(() => hingeLoss([v, v], ys)).toThrow(
+      /^hingeLoss: ys\[1\] must be a label, -1 or \+1, got undefined$/,
+    );
+  });
+
   it('passes gradcheck with several classes, for indices and probability rows', () => {
     const byIndex = gradcheck(
       ([a, b, c, d, e, f]) =>
