@@ -113,13 +113,14 @@ export function checkOperand(x: unknown, op: string, name = 'operand'): Value {
  * Checks an options argument the way plain JavaScript callers need it checked: `undefined`
  * stands for no options; anything else must be an object whose every own key is one of
  * `known`. A misspelt key is a TypeError naming it (with the closest valid key when one is
- * near) and listing the valid ones, never a silently ignored option.
+ * near) and listing the valid ones, never a silently ignored option. A key set to `null` is a
+ * TypeError too: `x ?? default` would otherwise take it for a missing option and use the default.
  *
  * @param options - the argument as given
  * @param known - the valid keys
  * @param where - who is asking, e.g. `'toDot'`
  * @returns the options, with each value typed `unknown` for the caller to check
- * @throws TypeError when `options` is not an object or has a key not in `known`
+ * @throws TypeError when `options` is not an object, has a key not in `known`, or one set to null
  *
  * @example
  * ```ts
@@ -147,6 +148,11 @@ export function checkOptions<K extends string>(
     const hint = near === undefined ? '' : ` (did you mean ${JSON.stringify(near)}?)`;
     const list = known.length === 0 ? 'it takes none' : `the options are ${known.join(', ')}`;
     throw new TypeError(`${where}: unknown option ${describe(key)}${hint}; ${list}`);
+  }
+  for (const key of known) {
+    if ((options as Record<string, unknown>)[key] === null) {
+      throw new TypeError(`${where}: option ${describe(key)} is null; leave it out for its default`);
+    }
   }
   return options as Partial<Record<K, unknown>>;
 }

@@ -179,6 +179,15 @@ const failures: Failure[] = [
     message: /^gradcheck: unknown option "epsilon"; the options are eps, rtol, atol$/,
   },
   {
+    what: 'gradcheck with an option set to null (a default taken by `??` before)',
+    arrange: () => ({
+      act: () => gradcheck(([x]) => x!.exp(), [1], untyped({ eps: null })),
+      state: () => null,
+    }),
+    error: TypeError,
+    message: /^gradcheck: option "eps" is null; leave it out for its default$/,
+  },
+  {
     what: 'sum of an empty array',
     arrange: () => ({ act: () => sum([]), state: () => null }),
     error: RangeError,

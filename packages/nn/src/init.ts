@@ -35,6 +35,8 @@ export function resolveRandom(
     const mt = seeded(seed, where);
     return () => mt.nextDouble();
   }
+  // `rng` takes precedence, but a bad seed beside it is still a mistake to report.
+  seeded(seed, where);
   if (typeof rng !== 'function')
     throw new TypeError(`${where}: options.rng must be a function, got ${describeInput(rng)}`);
   const draw = rng as () => unknown;

@@ -4,7 +4,7 @@ import { Layer, forwardLayer, labelLayer, layerJSON } from './layer.js';
 import { assign } from './neuron.js';
 import { checkActivation, type Activation } from './activation.js';
 import { parseMLP, type MLPJSON } from './serialize.js';
-import { checkCount, resolveRandom, type Initializer, type RandomOptions } from './init.js';
+import { checkCount, resolveInit, resolveRandom, type Initializer, type RandomOptions } from './init.js';
 import { checkInputs } from './inputs.js';
 import { at } from './at.js';
 
@@ -64,6 +64,7 @@ export class MLP extends Module {
     const outputActivation = checkActivation(given.outputActivation ?? 'linear', 'new MLP: outputActivation');
     const rng = resolveRandom(given, 'new MLP');
     const { init } = given;
+    resolveInit(init, 'new MLP');
     const activations = layerActivations(given.activations, sizes.length - 1);
     this.layers = sizes.slice(1).map(
       (nout, i) =>

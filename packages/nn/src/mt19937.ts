@@ -1,3 +1,5 @@
+import { describeInput } from '@mg/engine';
+
 const N = 624;
 const M = 397;
 const UPPER = 0x80000000;
@@ -32,8 +34,14 @@ export class MT19937 {
 
   /** Seeds with `init_by_array(key)`, as Python's `random.seed(n)` does with n's 32-bit words. */
   static fromArray(key: readonly number[]): MT19937 {
+    const given: unknown = key;
+    if (!Array.isArray(given)) {
+      throw new TypeError(
+        `MT19937.fromArray: key must be an array of 32-bit words, got ${describeInput(key)}`,
+      );
+    }
     if (key.length === 0) throw new RangeError('MT19937.fromArray: key must not be empty');
-    for (const k of key) checkWord(k, 'MT19937.fromArray');
+    for (let i = 0; i < key.length; i++) checkWord(key[i], `MT19937.fromArray: key[${i}]`);
     const g = new MT19937();
     const mt = g.mt;
     g.initGenrand(19650218);
@@ -101,7 +109,10 @@ export class MT19937 {
   }
 }
 
-function checkWord(x: number, where: string): number {
+function checkWord(x: unknown, where: string): number {
+  if (typeof x !== 'number') {
+    throw new TypeError(`${where}: expected an integer in [0, 2^32), got ${describeInput(x)}`);
+  }
   if (!Number.isInteger(x) || x < 0 || x > 0xffffffff) {
     throw new RangeError(`${where}: expected an integer in [0, 2^32), got ${x}`);
   }

@@ -174,6 +174,20 @@ export function checkFlag(x: unknown, what: string): boolean {
 function checkParams(params: unknown, where: string): Value[] {
   if (!Array.isArray(params))
     throw new TypeError(`${where}: params must be an array of Values, got ${describeInput(params)}`);
-  // checkValue also explains a Value from a second loaded copy of @mg/engine.
-  return params.map((p: unknown, i) => checkValue(p, `${where}: params[${i}]`));
+  const values: Value[] = [];
+  const seen = new Map<Value, number>();
+  for (let i = 0; i < params.length; i++) {
+    // checkValue also explains a Value from a second loaded copy of @mg/engine.
+    const p = checkValue(params[i], `${where}: params[${i}]`);
+    const first = seen.get(p);
+    if (first !== undefined) {
+      // PyTorch warns and updates such a parameter twice; one update was silently different.
+      throw new RangeError(
+        `${where}: params[${i}] is the same Value as params[${first}]; list each parameter once`,
+      );
+    }
+    seen.set(p, i);
+    values.push(p);
+  }
+  return values;
 }

@@ -8,6 +8,7 @@ import {
   AdamW,
   Layer,
   MLP,
+  MT19937,
   Neuron,
   SGD,
   Trainer,
@@ -462,6 +463,51 @@ const cases: [string, () => Case, ErrorConstructor, string | RegExp][] = [
     () => pure(() => new Trainer(new MLP(2, [1]), data, { batchSize: 4 })),
     RangeError,
     'Trainer: batchSize must be an integer in [1, 3], got 4',
+  ],
+  [
+    'SGD: an option set to null (it used to mean the default)',
+    () => pure(() => new SGD([new Value(1)], { lr: 0.1, momentum: null as unknown as number })),
+    TypeError,
+    'new SGD: option "momentum" is null; leave it out for its default',
+  ],
+  [
+    'Adam: lr set to null',
+    () => pure(() => new Adam([new Value(1)], { lr: null as unknown as number })),
+    TypeError,
+    'new Adam: option "lr" is null; leave it out for its default',
+  ],
+  [
+    'SGD: a parameter listed twice (PyTorch updates it twice, mg once: refused)',
+    () => {
+      const w = new Value(1);
+      return { act: () => new SGD([w, new Value(2), w], { lr: 0.1 }), state: () => [w.data, w.grad] };
+    },
+    RangeError,
+    'new SGD: params[2] is the same Value as params[0]; list each parameter once',
+  ],
+  [
+    'MLP: a bad seed beside an rng',
+    () => pure(() => new MLP(2, [1], { rng: () => 0.5, seed: 'oops' as unknown as number })),
+    TypeError,
+    /^new MLP: seed must be a safe integer or a bigint, got "oops"/,
+  ],
+  [
+    'MLP: an unknown init, named as the MLP option',
+    () => pure(() => new MLP(2, [1], { init: 'normal' as unknown as 'uniform' })),
+    TypeError,
+    `new MLP: options.init must be 'uniform', 'uniform-scaled' or a function, got "normal"`,
+  ],
+  [
+    'MT19937.fromSeed: a string',
+    () => pure(() => MT19937.fromSeed('5' as unknown as number)),
+    TypeError,
+    'MT19937.fromSeed: expected an integer in [0, 2^32), got "5"',
+  ],
+  [
+    'MT19937.fromArray: not an array',
+    () => pure(() => MT19937.fromArray(5 as unknown as number[])),
+    TypeError,
+    'MT19937.fromArray: key must be an array of 32-bit words, got 5 (number)',
   ],
   [
     'Trainer: a bad option after a given optimizer and lr',
