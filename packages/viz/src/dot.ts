@@ -1,20 +1,15 @@
-import {
-  checkOptions,
-  checkValue,
-  describeInput as describe,
-  topologicalOrder,
-  type Value,
-} from '@mg/engine';
-import { escapeRecordField, quote } from './escape.js';
+import { checkValue, describeInput as describe, topologicalOrder, type Value } from '@mg/engine';
+import { escapeRecordField, quote, quoteLabel } from './escape.js';
 import { fillColors, type Highlight } from './highlight.js';
 import { opLabel } from './op-label.js';
+import { checkPlainOptions } from './options.js';
 import { breadthFirst, checkMaxNodes, nodesOf } from './traverse.js';
 
 /** Options of {@link toDot} (and of {@link toSvg} when it draws a `Value`). */
 export interface DotOptions {
   /** Layout direction: `'LR'` (left to right, as micrograd draws it) or `'TB'` (top to bottom). Default `'LR'`. */
   rankdir?: 'LR' | 'TB';
-  /** Digits after the decimal point of `data` and `grad` (micrograd's `%.4f`). An integer 0-100, default 4. */
+  /** Digits after the decimal point of `data` and `grad` (micrograd's `%.4f`, so -0 is `-0.0000`). An integer 0-100, default 4. */
   precision?: number;
   /** Formats `data` and `grad` instead of `precision` (give one or the other), e.g. `(x) => x.toExponential(2)`. */
   format?: (x: number) => string;
@@ -95,8 +90,12 @@ interface Resolved {
  * ```
  */
 export function toDot(root: Value, options?: DotOptions): string {
-  checkValue(root, 'toDot: root');
-  const o = resolve(options);
+  return drawDot(checkValue(root, 'toDot: root'), options, 'toDot');
+}
+
+/** {@link toDot} for a checked root, with `where`, the function the user called, naming it in every error. */
+export function drawDot(root: Value, options: DotOptions | undefined, where: string): string {
+  const o = resolve(options, where);
   const { order, index, fits } = breadthFirst(root, o.maxNodes);
 
   let shown = order.length;
@@ -104,7 +103,7 @@ export function toDot(root: Value, options?: DotOptions): string {
   if (!fits) {
     if (o.overflow === 'error') {
       throw new RangeError(
-        `toDot: the graph has more than maxNodes (${o.maxNodes}) nodes to draw; raise maxNodes (Infinity draws any graph), ` +
+        `${where}: the graph has more than maxNodes (${o.maxNodes}) nodes to draw; raise maxNodes (Infinity draws any graph), ` +
           `pass overflow: 'summary' to draw the ${o.maxNodes} nodes nearest the root, or see its size with graphStats(root)`,
       );
     }
@@ -123,13 +122,13 @@ export function toDot(root: Value, options?: DotOptions): string {
   for (const v of values) {
     if (typeof v.grad !== 'number') {
       throw new TypeError(
-        `toDot: the grad of every value drawn must be a number, got ${describe(v.grad)} (${v.toString()})`,
+        `${where}: the grad of every value drawn must be a number, got ${describe(v.grad)} (${v.toString()})`,
       );
     }
   }
   const fills = fillColors(values, o.highlight);
   const graph = [`rankdir=${o.rankdir}`];
-  if (o.title !== undefined) graph.push(`label=${quote(o.title)}`, 'labelloc=t');
+  if (o.title !== undefined) graph.push(`label=${quoteLabel(o.title)}`, 'labelloc=t');
   const nodes: string[] = [];
   const edges: string[] = [];
   let opsShown = 0;
@@ -140,13 +139,13 @@ export function toDot(root: Value, options?: DotOptions): string {
     const fill: unknown = fills[i];
     if (fill !== undefined && typeof fill !== 'string') {
       throw new TypeError(
-        `toDot: highlight(${v.toString()}) must return a colour string or undefined, got ${describe(fill)}`,
+        `${where}: highlight(${v.toString()}) must return a colour string or undefined, got ${describe(fill)}`,
       );
     }
     const style = fill === undefined ? '' : `, style=filled, fillcolor=${quote(fill)}`;
     nodes.push(`  v${i} [shape=record${style}, label="{ ${fields.join(' | ')} }"];`);
     if (v.op === '') return;
-    nodes.push(`  v${i}_op [label=${quote(opLabel(v))}];`);
+    nodes.push(`  v${i}_op [label=${quoteLabel(opLabel(v))}];`);
     opsShown++;
     for (const child of v.children) {
       // A walk that stopped at the cap may not have reached this operand: it is not drawn either way.
@@ -161,7 +160,7 @@ export function toDot(root: Value, options?: DotOptions): string {
     const hiddenOps = whole.ops - opsShown;
     const total = whole.values + whole.ops;
     const note = `${hiddenValues} more values and ${hiddenOps} more ops not drawn\n(maxNodes ${o.maxNodes}; the whole graph has ${total} nodes)`;
-    nodes.push(`  more [shape=note, style=dashed, label=${quote(note)}];`);
+    nodes.push(`  more [shape=note, style=dashed, label=${quoteLabel(note)}];`);
   }
 
   return ['digraph {', `  graph [${graph.join(', ')}];`, ...nodes, ...edges, '}'].join('\n');
@@ -176,8 +175,8 @@ function count(root: Value): { values: number; ops: number } {
 }
 
 // Options are checked as `unknown`: callers from JavaScript get a clear error, not a wrong drawing.
-function resolve(options: DotOptions | undefined): Resolved {
-  const o = checkOptions(options, OPTION_KEYS, 'toDot');
+function resolve(options: DotOptions | undefined, where: string): Resolved {
+  const o = checkPlainOptions(options, OPTION_KEYS, where);
   const {
     rankdir = 'LR',
     precision,
@@ -189,39 +188,42 @@ function resolve(options: DotOptions | undefined): Resolved {
     highlight = 'none',
   } = o;
   if (rankdir !== 'LR' && rankdir !== 'TB') {
-    throw new RangeError(`toDot: rankdir must be 'LR' or 'TB', got ${describe(rankdir)}`);
+    throw new RangeError(`${where}: rankdir must be 'LR' or 'TB', got ${describe(rankdir)}`);
   }
   if (precision !== undefined && format !== undefined) {
-    throw new TypeError('toDot: give precision or format, not both');
+    throw new TypeError(`${where}: give precision or format, not both`);
   }
   if (
     precision !== undefined &&
     !(typeof precision === 'number' && Number.isInteger(precision) && precision >= 0 && precision <= 100)
   ) {
     throw new (typeof precision === 'number' ? RangeError : TypeError)(
-      `toDot: precision must be an integer from 0 to 100, got ${describe(precision)}`,
+      `${where}: precision must be an integer from 0 to 100, got ${describe(precision)}`,
     );
   }
   if (format !== undefined && typeof format !== 'function') {
-    throw new TypeError(`toDot: format must be a function (x: number) => string, got ${describe(format)}`);
+    throw new TypeError(`${where}: format must be a function (x: number) => string, got ${describe(format)}`);
   }
   if (typeof showGrad !== 'boolean') {
-    throw new TypeError(`toDot: showGrad must be a boolean, got ${describe(showGrad)}`);
+    throw new TypeError(`${where}: showGrad must be a boolean, got ${describe(showGrad)}`);
   }
   if (title !== undefined && typeof title !== 'string') {
-    throw new TypeError(`toDot: title must be a string, got ${describe(title)}`);
+    throw new TypeError(`${where}: title must be a string, got ${describe(title)}`);
   }
-  checkMaxNodes(maxNodes, 3, 'toDot');
+  checkMaxNodes(maxNodes, 3, where);
   if (overflow !== 'error' && overflow !== 'summary') {
-    throw new RangeError(`toDot: overflow must be 'error' or 'summary', got ${describe(overflow)}`);
+    throw new RangeError(`${where}: overflow must be 'error' or 'summary', got ${describe(overflow)}`);
   }
   if (highlight !== 'none' && highlight !== 'grad' && typeof highlight !== 'function') {
-    throw new RangeError(`toDot: highlight must be 'none', 'grad' or a function, got ${describe(highlight)}`);
+    throw new RangeError(
+      `${where}: highlight must be 'none', 'grad' or a function, got ${describe(highlight)}`,
+    );
   }
   const digits = precision ?? 4;
   return {
     rankdir,
-    format: format === undefined ? (x) => x.toFixed(digits) : checkedFormat(format as (x: number) => string),
+    format:
+      format === undefined ? (x) => fixed(x, digits) : checkedFormat(format as (x: number) => string, where),
     showGrad,
     title,
     maxNodes,
@@ -230,11 +232,16 @@ function resolve(options: DotOptions | undefined): Resolved {
   };
 }
 
-function checkedFormat(format: (x: number) => string): (x: number) => string {
+/** `x` with `digits` digits after the point, as Python's `'%.4f' % x` writes it: -0 keeps its sign (`-0.0000`). */
+function fixed(x: number, digits: number): string {
+  return Object.is(x, -0) ? `-${(0).toFixed(digits)}` : x.toFixed(digits);
+}
+
+function checkedFormat(format: (x: number) => string, where: string): (x: number) => string {
   return (x) => {
     const text: unknown = format(x);
     if (typeof text !== 'string') {
-      throw new TypeError(`toDot: format(${x}) must return a string, got ${describe(text)}`);
+      throw new TypeError(`${where}: format(${x}) must return a string, got ${describe(text)}`);
     }
     return text;
   };

@@ -1,6 +1,6 @@
 import { checkValue, type Value } from '@mg/engine';
 import type { Viz } from '@viz-js/viz';
-import { toDot, type DotOptions } from './dot.js';
+import { drawDot, type DotOptions } from './dot.js';
 
 // Graphviz compiled to WebAssembly is a 1.2 MB module: it is loaded on the first render, not on
 // import, so `toDot` and `graphStats` stay light. One instance serves every later render.
@@ -24,8 +24,9 @@ function graphviz(): Promise<Viz> {
  * @param root - a value, drawn with {@link toDot} and `options`
  * @param options - the {@link toDot} options
  * @returns the SVG document as a string
- * @throws TypeError for a bad argument; RangeError as {@link toDot} does (a graph over `maxNodes`);
- *   SyntaxError, quoting Graphviz, when the DOT cannot be rendered
+ * @throws TypeError for a bad argument; RangeError as {@link toDot} does (a graph over `maxNodes`),
+ *   naming `toSvg`; SyntaxError, quoting Graphviz, when the DOT cannot be rendered or Graphviz
+ *   crashes on it
  *
  * @example
  * ```ts
@@ -42,7 +43,7 @@ export function toSvg(root: Value, options?: DotOptions): Promise<string>;
  *
  * @param dot - Graphviz DOT source
  * @returns the SVG document as a string
- * @throws SyntaxError, quoting Graphviz, when the DOT is invalid
+ * @throws SyntaxError, quoting Graphviz, when the DOT is invalid or Graphviz crashes on it
  */
 export function toSvg(dot: string): Promise<string>;
 export async function toSvg(input: Value | string, options?: DotOptions): Promise<string> {
@@ -53,17 +54,34 @@ export async function toSvg(input: Value | string, options?: DotOptions): Promis
     }
     dot = input;
   } else {
-    dot = toDot(checkValue(input, 'toSvg: input', 'a Value or a DOT string'), options);
+    dot = drawDot(checkValue(input, 'toSvg: input', 'a Value or a DOT string'), options, 'toSvg');
   }
 
-  const result = (await graphviz()).render(dot, { format: 'svg' });
+  const loaded = graphviz();
+  const renderer = await loaded;
+  let result: ReturnType<Viz['render']>;
+  try {
+    result = renderer.render(dot, { format: 'svg' });
+  } catch (error) {
+    // Graphviz crashed inside WebAssembly (a RuntimeError such as "table index is out of
+    // bounds"): its memory may be left inconsistent, so the next render gets a fresh instance.
+    if (viz === loaded) viz = undefined;
+    throw new SyntaxError(
+      `toSvg: Graphviz could not render the DOT: it crashed (${String(error)}) (DOT starts ${JSON.stringify(startOf(dot))})`,
+      { cause: error },
+    );
+  }
   if (result.status !== 'success' || result.output.trim() === '') {
     const messages = result.errors.filter((e) => e.level !== 'warning').map((e) => e.message);
     const reason = messages.length > 0 ? messages.join('; ') : 'no graph in the input';
-    const start = dot.length > 60 ? `${dot.slice(0, 60)}...` : dot;
     throw new SyntaxError(
-      `toSvg: Graphviz could not render the DOT: ${reason} (DOT starts ${JSON.stringify(start)})`,
+      `toSvg: Graphviz could not render the DOT: ${reason} (DOT starts ${JSON.stringify(startOf(dot))})`,
     );
   }
   return result.output;
+}
+
+/** The first 60 characters of `dot`, for an error message. */
+function startOf(dot: string): string {
+  return dot.length > 60 ? `${dot.slice(0, 60)}...` : dot;
 }

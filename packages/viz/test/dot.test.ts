@@ -101,6 +101,30 @@ describe('toDot', () => {
     }
   });
 
+  it.each([
+    { precision: undefined, text: '-0.0000' },
+    { precision: 0, text: '-0' },
+    { precision: 2, text: '-0.00' },
+    { precision: 10, text: '-0.0000000000' },
+  ])(
+    'writes -0 with its sign as $text, as Python formats it, at precision $precision',
+    ({ precision, text }) => {
+      const v = new Value(-0, 'z');
+      v.grad = -0;
+
+      const fields = parseDot(toDot(v, precision === undefined ? {} : { precision })).values.get(
+        'v0',
+      )!.fields;
+
+      expect(fields).toEqual(['z', `data ${text}`, `grad ${text}`]);
+      expect(parseDot(toDot(new Value(0, 'z'), { precision: 2 })).values.get('v0')!.fields).toEqual([
+        'z',
+        'data 0.00',
+        'grad 0.00',
+      ]);
+    },
+  );
+
   it('formats numbers with a format function and leaves grad out when showGrad is false', () => {
     const { root } = lossExample();
 

@@ -19,6 +19,7 @@ const labels = [
   '  leading, double  and trailing spaces  ',
   'unicode: ∂L/∂w → 0.5 · ✓ 😀',
   String.raw`all at once: "{x|y}" <a\b> \\ |}{|`,
+  'HTML entities: AT&amp;T &lt;b&gt; &#169; &#xA9; &euro; &nbsp; & &x; &amp;amp;',
 ];
 
 describe('record label escaping', () => {
@@ -41,6 +42,35 @@ describe('record label escaping', () => {
     const svg = await toSvg(v);
 
     expect(svgNodeTexts(svg, 'v0')[0]).toBe('tab here, bell\ufffd, nul\ufffd');
+  });
+
+  it('keeps HTML entities as written in record fields and titles: Graphviz would decode them', async () => {
+    const text = 'AT&amp;T &lt;b&gt; &#169; &euro;';
+    const v = new Value(1, { label: text });
+
+    const svg = await toSvg(v, { title: text });
+
+    // The SVG escapes each `&` once, so a browser shows the text as written.
+    const escaped = 'AT&amp;amp;T &amp;lt;b&amp;gt; &amp;#169; &amp;euro;';
+    expect(svg.match(/<text[^>]*>([^<]*)<\/text>/g)!.map((t) => t.replace(/<[^>]*>/g, ''))).toEqual([
+      escaped,
+      escaped,
+      'data 1.0000',
+      'grad 0.0000',
+    ]);
+  });
+
+  it('writes DOT without &amp; for text without &, as before', () => {
+    const v = new Value(1, { label: 'a < b' });
+
+    expect(toDot(v, { title: 'no entities; ' })).toBe(
+      [
+        'digraph {',
+        '  graph [rankdir=LR, label="no entities; ", labelloc=t];',
+        '  v0 [shape=record, label="{ a \\< b | data 1.0000 | grad 0.0000 }"];',
+        '}',
+      ].join('\n'),
+    );
   });
 
   it.each(labels)('draws the title %j exactly', async (title) => {

@@ -120,6 +120,31 @@ const failures: Failure[] = [
     message: /^toDot: options must be an object, got "TB"$/,
   },
   {
+    what: 'toDot options that are a Map',
+    act: (root) => toDot(root, untyped(new Map([['rankdir', 'XX']]))),
+    error: TypeError,
+    message: /^toDot: options must be a plain object such as \{ maxNodes: 100 \}, got a Map$/,
+  },
+  {
+    what: 'toDot options that are a Date',
+    act: (root) => toDot(root, untyped(new Date(0))),
+    error: TypeError,
+    message: /^toDot: options must be a plain object such as \{ maxNodes: 100 \}, got a Date$/,
+  },
+  {
+    what: 'toDot options that inherit their keys',
+    act: (root) => toDot(root, untyped(Object.create({ rankdir: 'XX' }))),
+    error: TypeError,
+    message:
+      /^toDot: options must be a plain object such as \{ maxNodes: 100 \}, got an object whose prototype is not Object\.prototype$/,
+  },
+  {
+    what: 'graphStats options that are a Map',
+    act: (root) => graphStats(root, untyped(new Map([['maxNodes', 1]]))),
+    error: TypeError,
+    message: /^graphStats: options must be a plain object such as \{ maxNodes: 100 \}, got a Map$/,
+  },
+  {
     what: 'maxNodes given as a string',
     act: (root) => toDot(root, untyped({ maxNodes: '10' })),
     error: TypeError,
@@ -173,6 +198,25 @@ describe('failures', () => {
     expect((thrown as Error).constructor).toBe(error);
     expect((thrown as Error).message).toMatch(message);
     expect(snapshot(root)).toEqual(before);
+  });
+
+  it('names toSvg, the function called, in the errors of the options it draws a Value with', async () => {
+    const root = lecture();
+
+    await expect(toSvg(root, untyped({ rankDir: 'TB' }))).rejects.toThrow(
+      new TypeError(
+        'toSvg: unknown option "rankDir" (did you mean "rankdir"?); the options are rankdir, precision, format, showGrad, title, maxNodes, overflow, highlight',
+      ),
+    );
+    await expect(toSvg(root, { precision: 101 })).rejects.toThrow(
+      new RangeError('toSvg: precision must be an integer from 0 to 100, got 101 (number)'),
+    );
+    await expect(toSvg(root, untyped(new Map()))).rejects.toThrow(
+      new TypeError('toSvg: options must be a plain object such as { maxNodes: 100 }, got a Map'),
+    );
+    await expect(toSvg(root, { maxNodes: 5 })).rejects.toThrow(
+      /^toSvg: the graph has more than maxNodes \(5\)/,
+    );
   });
 
   it('rejects (not throws) from toSvg, for a Value of another copy too', async () => {

@@ -12,9 +12,12 @@ export interface ParsedDot {
   edges: { from: string; to: string }[];
 }
 
-/** Undoes the record escapes: `\x` is `x` and `\\n` a line break. */
+/** Undoes the record escapes: `\x` is `x`, `\\n` a line break and `&amp;` (Graphviz's entity) `&`. */
 function unescapeField(field: string): string {
-  return field.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c)).replaceAll('\u00a0', ' ');
+  return field
+    .replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c))
+    .replaceAll('\u00a0', ' ')
+    .replaceAll('&amp;', '&');
 }
 
 /** Splits a record label `{ a | b | c }` at the `|` that are not escaped. */
