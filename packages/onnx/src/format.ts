@@ -18,5 +18,12 @@ export function show(x: unknown): string {
   if (Array.isArray(x)) return `an array of ${x.length}`;
   if (typeof x === 'function') return 'a function';
   const name = (x as { constructor?: { name?: unknown } }).constructor?.name;
-  return typeof name === 'string' && name !== 'Object' ? `a ${name}` : 'an object';
+  return typeof name === 'string' && name !== '' && name !== 'Object'
+    ? `${article(name)} ${name}`
+    : 'an object';
+}
+
+/** `an` before a vowel sound as a class name is read: an ArrayBuffer, an MLP, a Uint8Array, a Layer. */
+function article(name: string): string {
+  return /^(?:[AEIOaeio]|[Uu](?!int)|[FHLMNRSX][A-Z0-9])/.test(name) ? 'an' : 'a';
 }

@@ -1,5 +1,7 @@
 import { MLP, type Activation, type JSONNumber, type MLPJSON } from '@mg/nn';
 import {
+  ATTR_FLOAT,
+  ATTR_INT,
   dataTypeName,
   decodeModel,
   DOUBLE,
@@ -18,6 +20,34 @@ const ACTIVATIONS: Record<'Relu' | 'Tanh' | 'Sigmoid', Activation> = {
   Tanh: 'tanh',
   Sigmoid: 'sigmoid',
 };
+
+/** The default-domain opsets whose operators mg knows: Gemm's semantics settle at 7; 26 is the latest ONNX Runtime 1.30 knows. */
+const MIN_OPSET = 7;
+const MAX_OPSET = 26;
+
+/** How many nodes a message names before it only counts them. */
+const NAMED = 3;
+
+/**
+ * Each operator mg reads, with its attributes (by AttributeProto type) and how many inputs it
+ * takes (ONNX's schema: Gemm's C is optional from opset 11). A node with another input count, an
+ * attribute its operator does not have, or an attribute of the wrong type is an invalid model,
+ * which ONNX Runtime refuses too.
+ */
+const OPERATORS: Record<string, { attributes: Record<string, number>; inputs: (opset: number) => number[] }> =
+  {
+    Gemm: {
+      attributes: { alpha: ATTR_FLOAT, beta: ATTR_FLOAT, transA: ATTR_INT, transB: ATTR_INT },
+      inputs: (opset) => (opset >= 11 ? [2, 3] : [3]),
+    },
+    MatMul: { attributes: {}, inputs: () => [2] },
+    Add: { attributes: {}, inputs: () => [2] },
+    Relu: { attributes: {}, inputs: () => [1] },
+    Tanh: { attributes: {}, inputs: () => [1] },
+    Sigmoid: { attributes: {}, inputs: () => [1] },
+    Identity: { attributes: {}, inputs: () => [1] },
+    Flatten: { attributes: { axis: ATTR_INT }, inputs: () => [1] },
+  };
 
 const SUPPORTED =
   'mg imports a chain of Gemm or MatMul(+Add) layers, each followed by at most one Relu, Tanh or Sigmoid (Identity and Flatten are skipped)';
@@ -48,14 +78,17 @@ interface PendingLayer {
 /**
  * An `MLP` (of `@mg/nn`) from an ONNX model made of fully connected layers: what {@link toOnnx} writes,
  * and what `torch.onnx.export` writes for an `nn.Sequential` of `nn.Linear` and `nn.ReLU`,
- * `nn.Tanh` or `nn.Sigmoid` modules (`Gemm` with `transB=1`, or `MatMul` then `Add`). Weights keep
- * every bit (float32 weights become the doubles they represent).
+ * `nn.Tanh` or `nn.Sigmoid` modules (`Gemm` with `transB=1`, or `MatMul` then `Add`), with the
+ * default ONNX opset 7 to 26. Weights keep every bit (float32 weights become the doubles they
+ * represent).
  *
- * @param bytes - the `.onnx` file's contents
+ * @param bytes - the `.onnx` file's contents, from this realm or another (an iframe, node:vm)
  * @returns a new model with the file's weights; a layer without an activation node is `'linear'`
  * @throws TypeError when `bytes` is not a Uint8Array or ArrayBuffer, is not a well-formed ONNX
- * model, or holds a node outside that family (naming the first such node and why); RangeError when
- * layer shapes do not chain
+ * model, is an invalid one (a node with the wrong number of inputs, an attribute given twice or
+ * of the wrong type, the default opset imported twice), or holds a node outside that family
+ * (naming the first such node and why); RangeError when layer shapes do not chain or the opset
+ * is newer than mg knows
  *
  * @example
  * ```ts
@@ -68,9 +101,7 @@ interface PendingLayer {
  * ```
  */
 export function fromOnnx(bytes: Uint8Array | ArrayBuffer): MLP {
-  const data = bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : bytes;
-  if (!(data instanceof Uint8Array))
-    throw new TypeError(`fromOnnx: bytes must be a Uint8Array or ArrayBuffer, got ${show(bytes)}`);
+  const data = toBytes(bytes);
   if (data.length === 0) throw new TypeError('fromOnnx: bytes is empty');
   let model;
   try {
@@ -85,23 +116,69 @@ export function fromOnnx(bytes: Uint8Array | ArrayBuffer): MLP {
       `fromOnnx: the bytes hold no ONNX graph (read ${data.length} bytes; is this an .onnx file?)`,
     );
   }
-  const opset = model.opsets.find((o) => o.domain === '' || o.domain === 'ai.onnx');
-  if (opset === undefined || opset.version < 7) {
+  const opsets = model.opsets.filter((o) => o.domain === '' || o.domain === 'ai.onnx');
+  const [opset] = opsets;
+  if (opsets.length > 1) {
     throw new TypeError(
-      `fromOnnx: the model must import the default ONNX opset, version 7 or later, got ${opset === undefined ? 'none' : opset.version}`,
+      `fromOnnx: the model imports the default ONNX opset ${opsets.length} times (versions ${opsets
+        .slice(0, NAMED)
+        .map((o) => o.version)
+        .join(', ')}${opsets.length > NAMED ? ', …' : ''}); a model imports each domain once`,
     );
   }
-  return MLP.fromJSON(readLayers(graph));
+  if (opset === undefined || opset.version < MIN_OPSET) {
+    throw new TypeError(
+      `fromOnnx: the model must import the default ONNX opset, version ${MIN_OPSET} or later, got ${opset === undefined ? 'none' : opset.version}`,
+    );
+  }
+  if (opset.version > MAX_OPSET) {
+    throw new RangeError(
+      `fromOnnx: the model imports the default ONNX opset version ${opset.version}, newer than any mg knows (${MIN_OPSET} to ${MAX_OPSET})`,
+    );
+  }
+  return MLP.fromJSON(readLayers(graph, opset.version));
 }
 
-function readLayers(graph: Graph): MLPJSON {
+/** Typed arrays' prototype, whose `Symbol.toStringTag` getter reads a typed array's internal slot. */
+const TypedArray = Object.getPrototypeOf(Uint8Array.prototype) as object;
+
+/**
+ * `bytes` as a Uint8Array over an ArrayBuffer. Typed arrays and buffers from another realm (an
+ * iframe, node:vm) pass too: the checks read their internal slots, not their
+ * prototype chain. The bytes of a view on a SharedArrayBuffer are copied (browsers' TextDecoder
+ * refuses shared memory).
+ */
+function toBytes(bytes: unknown): Uint8Array {
+  // The getter, run on `bytes`, gives its element type, or undefined when it is not a typed array.
+  if (Reflect.get(TypedArray, Symbol.toStringTag, bytes) === 'Uint8Array') {
+    // A view of this realm's Uint8Array on the same memory (the decoder tells bytes from fields by class).
+    const view = bytes as Uint8Array;
+    return isArrayBuffer(view.buffer)
+      ? new Uint8Array(view.buffer, view.byteOffset, view.byteLength)
+      : new Uint8Array(view);
+  }
+  if (isArrayBuffer(bytes)) return new Uint8Array(bytes);
+  throw new TypeError(`fromOnnx: bytes must be a Uint8Array or ArrayBuffer, got ${show(bytes)}`);
+}
+
+/** Whether `x` is an ArrayBuffer of any realm: the byteLength getter throws on anything else. */
+function isArrayBuffer(x: unknown): x is ArrayBuffer {
+  try {
+    Reflect.get(ArrayBuffer.prototype, 'byteLength', x);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function readLayers(graph: Graph, opset: number): MLPJSON {
   const tensors = new Map(graph.initializers.map((t) => [t.name, t]));
   const inputs = graph.inputs.filter((i) => !tensors.has(i.name));
   const [input] = inputs;
   const [output] = graph.outputs;
   if (input === undefined || inputs.length !== 1)
     throw new TypeError(
-      `fromOnnx: the graph must have one input, got ${inputs.length} (${inputs.map((i) => show(i.name)).join(', ')})`,
+      `fromOnnx: the graph must have one input, got ${inputs.length}${inputs.length === 0 ? '' : ` (${few(inputs.map((i) => show(i.name)))})`}`,
     );
   if (output === undefined || graph.outputs.length !== 1)
     throw new TypeError(`fromOnnx: the graph must have one output, got ${graph.outputs.length}`);
@@ -125,7 +202,11 @@ function readLayers(graph: Graph): MLPJSON {
 
   const consumers = new Map<string, Node[]>();
   for (const node of graph.nodes) {
-    for (const name of node.input) consumers.set(name, [...(consumers.get(name) ?? []), node]);
+    for (const name of node.input) {
+      const list = consumers.get(name);
+      if (list === undefined) consumers.set(name, [node]);
+      else if (list[list.length - 1] !== node) list.push(node);
+    }
   }
   const layers: PendingLayer[] = [];
   const visited = new Set<Node>();
@@ -136,7 +217,7 @@ function readLayers(graph: Graph): MLPJSON {
     if (node === undefined) break;
     if (next.length > 1) {
       throw new TypeError(
-        `fromOnnx: ${show(current)} feeds ${next.length} nodes (${next.map(label).join(', ')}); ${SUPPORTED}`,
+        `fromOnnx: ${show(current)} feeds ${next.length} nodes (${few(next.map(label))}); ${SUPPORTED}`,
       );
     }
     if (visited.has(node))
@@ -147,6 +228,7 @@ function readLayers(graph: Graph): MLPJSON {
     if (node.domain !== '' && node.domain !== 'ai.onnx')
       unsupported(node, `its domain ${show(node.domain)} is not the default ONNX domain`);
     if (node.output.length !== 1) unsupported(node, `it has ${node.output.length} outputs`);
+    checkNode(node, opset);
     const last = layers[layers.length - 1];
     const nin = last?.nout ?? (typeof declaredNin === 'number' ? declaredNin : undefined);
     switch (node.opType) {
@@ -174,13 +256,14 @@ function readLayers(graph: Graph): MLPJSON {
       case 'Identity':
         break;
       case 'Flatten': {
+        // On a rank-2 tensor, axis -1 is axis 1.
         const axis = attribute(node, 'axis', 1);
-        if (axis !== 1)
+        if (axis !== 1 && axis !== -1)
           unsupported(node, `Flatten with axis ${axis} changes the shape of an [N, features] tensor`);
         break;
       }
       default:
-        unsupported(node, `${node.opType} is not a layer mg has`);
+        unsupported(node, `${opName(node)} is not a layer mg has`);
     }
     current = at(node.output, 0);
   }
@@ -221,20 +304,26 @@ function gemm(node: Node, current: string, weights: Weights, nin: number | undef
   for (const [name, expected] of [
     ['alpha', 1],
     ['beta', 1],
-    ['transA', 0],
   ] as const) {
     const value = attribute(node, name, expected);
     if (value !== expected)
       unsupported(node, `${name} is ${value}; mg layers compute x·Wᵀ + b (${name} ${expected})`);
   }
-  const transB = attribute(node, 'transB', 0);
+  // ONNX: any non-zero transA or transB transposes (ONNX Runtime reads them as booleans).
+  const transA = attribute(node, 'transA', 0);
+  if (transA !== 0)
+    unsupported(
+      node,
+      `transA is ${transA}, which transposes the input; mg layers compute x·Wᵀ + b (transA 0)`,
+    );
+  const transB = attribute(node, 'transB', 0) !== 0;
   const b = initializer(node, bName, weights, 2);
   const [rows = 0, cols = 0] = b.dims;
   const layer = linear(
     node,
-    transB === 1 ? b.values : transpose(b.values, rows, cols),
-    transB === 1 ? cols : rows,
-    transB === 1 ? rows : cols,
+    transB ? b.values : transpose(b.values, rows, cols),
+    transB ? cols : rows,
+    transB ? rows : cols,
     nin,
     b.name,
   );
@@ -326,11 +415,60 @@ function initializer(node: Node, name: string | undefined, weights: Weights, ran
   return { ...t, values: t.values };
 }
 
+/**
+ * Checks what ONNX's schema requires of a node mg reads (the operator's input count, each
+ * attribute once, with a name the operator has and one value of its type), before any is read.
+ */
+function checkNode(node: Node, opset: number): void {
+  const op = Object.hasOwn(OPERATORS, node.opType) ? OPERATORS[node.opType] : undefined;
+  if (op === undefined) return; // refused by name in readLayers
+  const counts = op.inputs(opset);
+  if (!counts.includes(node.input.length)) {
+    invalid(
+      node,
+      `it has ${node.input.length} inputs, but ${node.opType} takes ${counts.join(' or ')}${node.opType === 'Gemm' && opset < 11 ? ` in opset ${opset}` : ''}`,
+    );
+  }
+  const seen = new Set<string>();
+  for (const a of node.attributes) {
+    if (seen.has(a.name)) invalid(node, `its attribute ${show(a.name)} is given twice`);
+    seen.add(a.name);
+    const type = Object.hasOwn(op.attributes, a.name) ? op.attributes[a.name] : undefined;
+    if (type === undefined) invalid(node, `${node.opType} has no attribute ${show(a.name)}`);
+    const field = type === ATTR_FLOAT ? 'f' : 'i';
+    const name = show(a.name);
+    const holds = a.holds ?? [a.type === ATTR_FLOAT ? 'f' : 'i'];
+    if (a.type !== 0 && a.type !== type)
+      invalid(
+        node,
+        `its attribute ${name} is ${attributeType(a.type)}, but ${node.opType}'s ${name} is ${attributeType(type)}`,
+      );
+    if (holds.length !== 1)
+      invalid(
+        node,
+        `its attribute ${name} holds ${holds.length === 0 ? 'no value' : holds.join(' and ')}; an attribute holds one value (here ${field})`,
+      );
+    if (holds[0] !== field)
+      invalid(
+        node,
+        `its attribute ${name} holds ${holds[0] ?? 'nothing'}, but ${node.opType}'s ${name} is ${attributeType(type)} (${field})`,
+      );
+  }
+}
+
+/** The attribute's value ({@link checkNode} has checked its type), or `fallback` when the node does not set it. */
 function attribute(node: Node, name: string, fallback: number): number {
   const a: Attribute | undefined = node.attributes.find((x) => x.name === name);
   if (a === undefined) return fallback;
   if (a.value === undefined) unsupported(node, `its attribute ${name} is not a number`);
   return a.value;
+}
+
+/** At most {@link NAMED} items, then how many there are in all. */
+function few(items: readonly string[]): string {
+  return items.length <= NAMED
+    ? items.join(', ')
+    : `${items.slice(0, NAMED).join(', ')}, … ${items.length} in all`;
 }
 
 function transpose(values: Float64Array, rows: number, cols: number): Float64Array {
@@ -343,8 +481,35 @@ function unsupported(node: Node, why: string): never {
   throw new TypeError(`fromOnnx: cannot import node ${label(node)}: ${why}. ${SUPPORTED}`);
 }
 
+/** A node that breaks ONNX's own rules (ONNX Runtime refuses such a model too). */
+function invalid(node: Node, why: string): never {
+  throw new TypeError(`fromOnnx: node ${label(node)} is invalid: ${why}`);
+}
+
 function label(node: Node): string {
-  return node.name === '' ? node.opType : `${show(node.name)} (${node.opType})`;
+  if (node.name !== '') return `${show(node.name)} (${opName(node)})`;
+  return node.opType === '' ? '(unnamed, no op_type)' : opName(node);
+}
+
+/** The node's operator, quoted and cut short when it is too long to be one. */
+function opName(node: Node): string {
+  return node.opType === '' ? 'no op_type' : node.opType.length > 40 ? show(node.opType) : node.opType;
+}
+
+const ATTRIBUTE_TYPES = [
+  'UNDEFINED',
+  'FLOAT',
+  'INT',
+  'STRING',
+  'TENSOR',
+  'GRAPH',
+  'FLOATS',
+  'INTS',
+  'STRINGS',
+];
+
+function attributeType(type: number): string {
+  return `${ATTRIBUTE_TYPES[type] ?? 'type'} (${type})`;
 }
 
 function shape(dims: readonly (number | string | undefined)[]): string {

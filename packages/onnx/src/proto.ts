@@ -1,6 +1,8 @@
 // The part of ONNX's schema (onnx/onnx.proto, proto2) that an MLP needs, with the official field
 // numbers. Encoding writes only these fields; decoding reads them and skips every other field, as
-// protobuf readers do, so files with metadata, value_info or training info still load.
+// protobuf readers do, so files with metadata, value_info or training info still load. As in
+// protobuf, a scalar field given twice keeps its last value and a message field given twice is
+// merged (read into the same object), so two concatenated ModelProtos are one model.
 import {
   LEN,
   readFields,
@@ -44,16 +46,40 @@ export function dataTypeName(type: number): string {
 }
 
 /** AttributeProto.AttributeType values used here. */
-const ATTR_FLOAT = 1;
-const ATTR_INT = 2;
+export const ATTR_FLOAT = 1;
+export const ATTR_INT = 2;
 
 /** A node attribute; `value` is set for FLOAT and INT attributes, the only kinds the importer reads. */
 export interface Attribute {
   name: string;
   /** AttributeProto.type; 0 when the writer left it out (IR version 1). */
   type: number;
+  /** `f` of a FLOAT attribute, `i` of an INT one (or, without a type, whichever of the two it holds). */
   value?: number;
+  /**
+   * The value fields the attribute holds (`f`, `i`, `s`, `ints`, ...), each once, in order, when
+   * decoded; when encoding, `f` and `i` write `value` to those fields (by default the type's field).
+   */
+  holds?: string[];
 }
+
+/** AttributeProto's value fields, by number, for messages about attributes. */
+const ATTRIBUTE_VALUES: Record<number, string> = {
+  2: 'f',
+  3: 'i',
+  4: 's',
+  5: 't',
+  6: 'g',
+  7: 'floats',
+  8: 'ints',
+  9: 'strings',
+  10: 'tensors',
+  11: 'graphs',
+  14: 'tp',
+  15: 'type_protos',
+  22: 'sparse_tensor',
+  23: 'sparse_tensors',
+};
 
 /** NodeProto. */
 export interface Node {
@@ -107,9 +133,13 @@ export interface Model {
 // ---- encoding (field numbers from onnx.proto) ----
 
 function encodeAttribute(a: Attribute): Writer {
-  const w = new Writer().string(1, a.name).int(20, a.type);
-  if (a.type === ATTR_FLOAT) w.float(2, a.value ?? 0);
-  else if (a.type === ATTR_INT) w.int(3, a.value ?? 0);
+  const w = new Writer().string(1, a.name);
+  if (a.type !== 0) w.int(20, a.type);
+  const holds = a.holds ?? (a.type === ATTR_FLOAT ? ['f'] : a.type === ATTR_INT ? ['i'] : []);
+  for (const field of holds) {
+    if (field === 'f') w.float(2, a.value ?? 0);
+    else if (field === 'i') w.int(3, a.value ?? 0);
+  }
   return w;
 }
 
@@ -195,12 +225,22 @@ function each(
 
 function decodeAttribute(bytes: Field, root: Uint8Array, where: string): Attribute {
   const a: Attribute = { name: '', type: 0 };
-  each(bytes, root, {
-    1: (f) => (a.name = readString(f, `${where}.name`)),
-    20: (f) => (a.type = readInt(f, `${where}.type`)),
-    2: (f) => (a.value = readFloat(f, `${where}.f`)),
-    3: (f) => (a.value = readInt(f, `${where}.i`)),
+  let f: number | undefined;
+  let i: number | undefined;
+  const holds = new Set<string>();
+  const fields = each(bytes, root, {
+    1: (x) => (a.name = readString(x, `${where}.name`)),
+    20: (x) => (a.type = readInt(x, `${where}.type`)),
+    2: (x) => (f = readFloat(x, `${where}.f`)),
+    3: (x) => (i = readInt(x, `${where}.i`)),
   });
+  for (const x of fields) {
+    const held = ATTRIBUTE_VALUES[x.field];
+    if (held !== undefined) holds.add(held);
+  }
+  a.holds = [...holds];
+  const value = a.type === ATTR_FLOAT ? f : a.type === ATTR_INT ? i : a.type === 0 ? (i ?? f) : undefined;
+  if (value !== undefined) a.value = value;
   return a;
 }
 
@@ -257,15 +297,21 @@ function decodeTensor(bytes: Field, root: Uint8Array, where: string): Tensor {
 
 function decodeValueInfo(bytes: Field, root: Uint8Array, where: string): ValueInfo {
   const v: ValueInfo = { name: '', elemType: 0 };
+  const notTensor = (): void => {
+    v.elemType = 0;
+    delete v.shape;
+  };
   each(bytes, root, {
     1: (f) => (v.name = readString(f, `${where}.name`)),
+    // Singular message fields met twice are merged (protobuf's rule): shape dims add up, and
+    // another member of TypeProto's oneof (sequence, map, ...) replaces the tensor type.
     2: (type) =>
       each(type, root, {
         1: (tensor) =>
           each(tensor, root, {
             1: (f) => (v.elemType = readInt(f, `${where}.type.elem_type`)),
             2: (shape) => {
-              v.shape = [];
+              v.shape ??= [];
               each(shape, root, {
                 1: (dim) => {
                   let d: number | string | undefined;
@@ -278,13 +324,17 @@ function decodeValueInfo(bytes: Field, root: Uint8Array, where: string): ValueIn
               });
             },
           }),
+        4: notTensor,
+        5: notTensor,
+        8: notTensor,
+        9: notTensor,
       }),
   });
   return v;
 }
 
-function decodeGraph(bytes: Field, root: Uint8Array): Graph {
-  const g: Graph = { name: '', docString: '', nodes: [], initializers: [], inputs: [], outputs: [] };
+/** Reads a GraphProto into `g`; a second `graph` field of the same model is merged into the first, as protobuf does. */
+function decodeGraph(bytes: Field, root: Uint8Array, g: Graph): Graph {
   each(bytes, root, {
     1: (f) => g.nodes.push(decodeNode(f, root, `graph.node[${g.nodes.length}]`)),
     2: (f) => (g.name = readString(f, 'graph.name')),
@@ -304,7 +354,12 @@ export function decodeModel(bytes: Uint8Array): Model {
     2: (f) => (m.producerName = readString(f, 'producer_name')),
     3: (f) => (m.producerVersion = readString(f, 'producer_version')),
     6: (f) => (m.docString = readString(f, 'doc_string')),
-    7: (f) => (m.graph = decodeGraph(f, bytes)),
+    7: (f) =>
+      (m.graph = decodeGraph(
+        f,
+        bytes,
+        m.graph ?? { name: '', docString: '', nodes: [], initializers: [], inputs: [], outputs: [] },
+      )),
     8: (f) => {
       const opset = { domain: '', version: 0 };
       each(f, bytes, {

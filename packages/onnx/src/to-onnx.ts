@@ -1,4 +1,4 @@
-import type { Activation, MLP } from '@mg/nn';
+import { Layer, MLP, type Activation } from '@mg/nn';
 import { version } from '../package.json';
 import { DOUBLE, encodeModel, FLOAT, type Node, type Tensor } from './proto.js';
 import { describeModel, IR_VERSION, OPSET, show } from './format.js';
@@ -34,8 +34,10 @@ const OPS: Record<Activation, string | undefined> = {
  * @param model - the model to export; it is only read
  * @param options - the element type (default float64)
  * @returns the `.onnx` file's bytes (a serialized ModelProto)
- * @throws TypeError when `model` is not an MLP or an option is unknown or invalid; RangeError when a
- * weight does not fit in a float32 and `dtype` is `'float32'`
+ * @throws TypeError when `model` is not an MLP of `@mg/nn` (a model saved as JSON must be loaded
+ * with `MLP.fromJSON` first) or an option is unknown or invalid; RangeError when its layers no
+ * longer chain (after changing `model.layers`) or when a weight does not fit in a float32 and
+ * `dtype` is `'float32'`
  *
  * @example
  * ```ts
@@ -117,21 +119,54 @@ export function toOnnx(model: MLP, options: ToOnnxOptions = {}): Uint8Array {
   });
 }
 
+/**
+ * Only a real `MLP` of the `@mg/nn` this package imports (its class, not its shape: saved JSON has
+ * the same `nin` and `layers`), whose layers still chain (they are a mutable array).
+ */
 function checkModel(model: unknown): asserts model is MLP {
-  const layers = (model as { layers?: unknown } | null)?.layers;
-  if (
-    typeof model !== 'object' ||
-    model === null ||
-    !Array.isArray(layers) ||
-    layers.length === 0 ||
-    typeof (model as { nin?: unknown }).nin !== 'number'
-  ) {
-    throw new TypeError(`toOnnx: model must be an MLP from @mg/nn, got ${show(model)}`);
-  }
+  if (!(model instanceof MLP))
+    throw new TypeError(`toOnnx: model must be an MLP from @mg/nn, got ${show(model)}${hint(model)}`);
+  let nin: number | undefined;
+  const layers: unknown[] = model.layers;
+  if (layers.length === 0)
+    throw new TypeError('toOnnx: model.layers is empty; an MLP has at least one layer');
+  layers.forEach((layer, i) => {
+    if (!(layer instanceof Layer))
+      throw new TypeError(`toOnnx: model.layers[${i}] must be a Layer from @mg/nn, got ${show(layer)}`);
+    const [first] = layer.neurons;
+    if (first === undefined) throw new TypeError(`toOnnx: model.layers[${i}] has no neurons`);
+    layer.neurons.forEach((n, j) => {
+      if (n.w.length !== (nin ?? first.w.length))
+        throw new RangeError(
+          `toOnnx: model.layers[${i}].neurons[${j}] takes ${n.w.length} inputs, but ${i === 0 ? `neuron 0 takes ${first.w.length}` : `model.layers[${i - 1}] gives ${nin}`}`,
+        );
+      if (n.activation !== first.activation)
+        throw new TypeError(
+          `toOnnx: model.layers[${i}].neurons[${j}] is ${n.activation} but neuron 0 is ${first.activation}; ONNX layers have one activation`,
+        );
+    });
+    nin = layer.nout;
+  });
+}
+
+/** Why a value that is not an MLP was passed, when it can be guessed. */
+function hint(model: unknown): string {
+  const saved = (json: unknown): boolean => {
+    const o = json as { format?: unknown; layers?: unknown } | null;
+    return typeof o === 'object' && o !== null && (o.format === 'mg.mlp' || Array.isArray(o.layers));
+  };
+  if (typeof model === 'string' && model.includes('"mg.mlp"'))
+    return ' (the JSON of a saved model: load it first with MLP.fromJSON(json), then export that)';
+  const name = (model as { constructor?: { name?: unknown } } | null)?.constructor?.name;
+  if (name === 'MLP')
+    return ' of another copy of @mg/nn (an MLP is exported by the @mg/onnx that imports the same @mg/nn)';
+  if (saved(model))
+    return ' that looks like a model saved as JSON: load it first with MLP.fromJSON(json), then export that';
+  return '';
 }
 
 function checkOptions(options: unknown): OnnxDType {
-  if (typeof options !== 'object' || options === null)
+  if (typeof options !== 'object' || options === null || Array.isArray(options))
     throw new TypeError(`toOnnx: options must be an object, got ${show(options)}`);
   for (const key of Object.keys(options)) {
     if (key !== 'dtype')

@@ -23,8 +23,18 @@ export class Writer {
   }
 
   private varint(value: number): void {
-    // Values here are non-negative integers below 2^53 (sizes, enum values, versions, dimensions).
+    // Sizes, tags and non-negative integers below 2^53; negative ones are 64-bit two's complement.
     this.reserve(10);
+    if (value < 0) {
+      // A negative int64 is its 64-bit two's complement pattern: 10 bytes.
+      let big = BigInt.asUintN(64, BigInt(value));
+      while (big >= 0x80n) {
+        this.buffer[this.length++] = Number(big & 0x7fn) | 0x80;
+        big >>= 7n;
+      }
+      this.buffer[this.length++] = Number(big);
+      return;
+    }
     let v = value;
     while (v >= 0x80) {
       this.buffer[this.length++] = (v % 0x80) | 0x80;
@@ -43,7 +53,7 @@ export class Writer {
     this.length += bytes.length;
   }
 
-  /** An int32/int64/enum field holding a non-negative integer. */
+  /** An int32/int64/enum field (a safe integer; negative values as 64-bit two's complement, as protobuf writes them). */
   int(field: number, value: number): this {
     this.tag(field, VARINT);
     this.varint(value);
@@ -87,8 +97,13 @@ export class Writer {
 export interface Field {
   field: number;
   wireType: number;
-  /** A varint's value: exact below 2^53, approximate above (readers that need it exact check). */
+  /**
+   * A varint's value as a signed 64-bit integer (two's complement, as protobuf writes negative
+   * int32 and int64 values): exact when it is a safe integer, approximate beyond (readers check).
+   */
   int: number;
+  /** A varint's 64 bits, low 32 then high 32 (unsigned), to quote a value beyond 2^53 exactly. */
+  bits: readonly [number, number];
   /** The payload of a LEN, FIXED32 or FIXED64 field (a view into the input, not a copy). */
   bytes: Uint8Array;
 }
@@ -100,6 +115,54 @@ export class WireError extends Error {
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
+const TWO_32 = 2 ** 32;
+const NO_BITS: readonly [number, number] = [0, 0];
+
+/** A varint read from `bytes` at `start`: its 64 bits (unsigned halves, arithmetic only) and where it ends. */
+interface Varint {
+  lo: number;
+  hi: number;
+  end: number;
+}
+
+/**
+ * The varint at `bytes[start]`, or `undefined` when the bytes end inside it. Bits beyond the 64th
+ * (in a 10th byte above 1) are dropped, as protobuf's own parsers do.
+ * @throws WireError when it is longer than 10 bytes
+ */
+function varintAt(bytes: Uint8Array, start: number, where: () => string): Varint | undefined {
+  let lo = 0;
+  let hi = 0;
+  for (let i = 0; i < 10; i++) {
+    const b = bytes[start + i];
+    if (b === undefined) return undefined;
+    const bits = b & 0x7f;
+    if (i < 4) lo += bits * 2 ** (7 * i);
+    else if (i === 4) {
+      lo += (bits & 0x0f) * 2 ** 28;
+      hi += bits >> 4;
+    } else if (i < 9) hi += bits * 2 ** (7 * i - 32);
+    else hi += (bits & 1) * 2 ** 31;
+    if (b < 0x80) return { lo, hi, end: start + i + 1 };
+  }
+  throw new WireError(`varint longer than 10 bytes at ${where()}`);
+}
+
+/** The varint as an unsigned number (sizes, keys): exact below 2^53. */
+function unsigned(v: Varint): number {
+  return v.hi * TWO_32 + v.lo;
+}
+
+/** The varint as a signed 64-bit integer: exact when safe. */
+function signed(v: Varint): number {
+  return v.hi >= 2 ** 31 ? (v.hi - TWO_32) * TWO_32 + v.lo : unsigned(v);
+}
+
+/** The exact signed 64-bit value of these bits, for messages. */
+function exact([lo, hi]: readonly [number, number]): string {
+  return String(BigInt.asIntN(64, (BigInt(hi) << 32n) | BigInt(lo)));
+}
+
 /**
  * The fields of one message, in the order they appear (repeated fields appear several times).
  * Errors give byte offsets counted from `root`, the start of the whole input.
@@ -109,18 +172,11 @@ export function readFields(bytes: Uint8Array, root: Uint8Array): Field[] {
   const fields: Field[] = [];
   const empty = bytes.subarray(0, 0);
   let at = 0;
-  const varint = (): number => {
-    let value = 0;
-    let scale = 1;
-    for (let i = 0; i < 10; i++) {
-      const b = bytes[at];
-      if (b === undefined) throw new WireError(`truncated varint at byte ${base + at}`);
-      at++;
-      value += (b & 0x7f) * scale;
-      scale *= 0x80;
-      if (b < 0x80) return value;
-    }
-    throw new WireError(`varint longer than 10 bytes at byte ${base + at}`);
+  const varint = (): Varint => {
+    const v = varintAt(bytes, at, () => `byte ${base + at + 10}`);
+    if (v === undefined) throw new WireError(`truncated varint at byte ${base + bytes.length}`);
+    at = v.end;
+    return v;
   };
   const take = (n: number, what: string): Uint8Array => {
     if (n > bytes.length - at)
@@ -133,24 +189,26 @@ export function readFields(bytes: Uint8Array, root: Uint8Array): Field[] {
   };
   while (at < bytes.length) {
     const start = at;
-    const key = varint();
+    const key = unsigned(varint());
     const field = Math.floor(key / 8);
     const wireType = key % 8;
     if (field === 0) throw new WireError(`field number 0 at byte ${base + start}`);
     switch (wireType) {
-      case VARINT:
-        fields.push({ field, wireType, int: varint(), bytes: empty });
+      case VARINT: {
+        const v = varint();
+        fields.push({ field, wireType, int: signed(v), bits: [v.lo, v.hi], bytes: empty });
         break;
+      }
       case FIXED64:
-        fields.push({ field, wireType, int: 0, bytes: take(8, `field ${field}`) });
+        fields.push({ field, wireType, int: 0, bits: NO_BITS, bytes: take(8, `field ${field}`) });
         break;
       case LEN: {
-        const n = varint();
-        fields.push({ field, wireType, int: 0, bytes: take(n, `field ${field}`) });
+        const n = unsigned(varint());
+        fields.push({ field, wireType, int: 0, bits: NO_BITS, bytes: take(n, `field ${field}`) });
         break;
       }
       case FIXED32:
-        fields.push({ field, wireType, int: 0, bytes: take(4, `field ${field}`) });
+        fields.push({ field, wireType, int: 0, bits: NO_BITS, bytes: take(4, `field ${field}`) });
         break;
       default:
         throw new WireError(`unsupported wire type ${wireType} (field ${field}) at byte ${base + start}`);
@@ -169,15 +227,22 @@ export function readString(f: Field, where: string): string {
   }
 }
 
-/** An int32/int64 field's value, which must be a safe integer. */
+/** An int32/int64 field's value (negative values included), which must be a safe integer. */
 export function readInt(f: Field, where: string): number {
   if (f.wireType !== VARINT)
     throw new WireError(`${where}: expected an integer, found wire type ${f.wireType}`);
-  if (!Number.isSafeInteger(f.int)) throw new WireError(`${where}: integer ${f.int} is out of range`);
-  return f.int;
+  return safe(f.int, f.bits, where);
 }
 
-/** Repeated int64 values of one field, packed or not; negative values (10-byte varints) are rejected. */
+function safe(value: number, bits: readonly [number, number], where: string): number {
+  if (!Number.isSafeInteger(value))
+    throw new WireError(
+      `${where}: integer ${exact(bits)} is out of range (mg reads integers of at most 2^53 - 1 in magnitude)`,
+    );
+  return value;
+}
+
+/** Repeated int64 values of one field, packed or not, negative values included. */
 export function readInts(fields: readonly Field[], field: number, where: string): number[] {
   const out: number[] = [];
   for (const f of fields) {
@@ -192,19 +257,13 @@ export function readInts(fields: readonly Field[], field: number, where: string)
 
 function readPackedVarints(bytes: Uint8Array, where: string): number[] {
   const out: number[] = [];
-  let value = 0;
-  let scale = 1;
-  for (const b of bytes) {
-    value += (b & 0x7f) * scale;
-    scale *= 0x80;
-    if (b < 0x80) {
-      if (!Number.isSafeInteger(value)) throw new WireError(`${where}: integer ${value} is out of range`);
-      out.push(value);
-      value = 0;
-      scale = 1;
-    }
+  let at = 0;
+  while (at < bytes.length) {
+    const v = varintAt(bytes, at, () => `${where} (packed integers)`);
+    if (v === undefined) throw new WireError(`${where}: truncated packed integers`);
+    out.push(safe(signed(v), [v.lo, v.hi], where));
+    at = v.end;
   }
-  if (scale !== 1) throw new WireError(`${where}: truncated packed integers`);
   return out;
 }
 
