@@ -84,6 +84,46 @@ describe('pnpm demo', () => {
   });
 });
 
+describe('a reader that goes away (`pnpm demo | head`)', () => {
+  it('ends the run quietly with exit 141, out/ holding one run or the other', async () => {
+    const cwd = scratch();
+    plant(cwd, PREVIOUS);
+    const before = snapshot(cwd);
+
+    // Far more output than a pipe holds: the writes after the reader closes fail with EPIPE.
+    const run = await spawnCli(['--json', '--steps', '3000', '--hidden', '4'], cwd, (_, child) => {
+      child.stdout?.destroy();
+    });
+
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(141);
+    expect(readdirSync(join(cwd, 'out')).sort()).toEqual([...TRAIN_FILES, 'notes.txt'].sort());
+    const previous = TRAIN_FILES.filter(
+      (name) => readFileSync(join(cwd, 'out', name), 'utf8') === `previous ${name}`,
+    );
+    if (previous.length > 0) expect(snapshot(cwd)).toEqual(before);
+  });
+
+  it.each([
+    ['training', ['--steps', '50'], 3],
+    ['examples', ['examples'], 0],
+  ])('stops %s at once and writes nothing', async (_, args, lines) => {
+    const cwd = scratch();
+    plant(cwd, PREVIOUS);
+    const before = snapshot(cwd);
+    let printed = '';
+
+    const run = await cli(args, cwd, {
+      write: (text) => (printed += text),
+      readerGone: () => printed.split('\n').length > lines,
+    });
+
+    expect(run).toEqual({ code: 141, stdout: '', stderr: '' });
+    expect(printed.split('\n')).toHaveLength(lines + 1);
+    expect(snapshot(cwd)).toEqual(before);
+  });
+});
+
 describe('the CLI, in process', () => {
   it('prints one JSON object per step and a summary with timing when --json', async () => {
     const cwd = scratch();
@@ -176,6 +216,15 @@ const hexadecimal: [flag: string, rule: string][] = [
 ];
 
 const failures: Failure[] = [
+  ...[
+    ['--steps', '-5', 'a whole number from 1 to 100000'],
+    ['--seed', '-1', 'a whole number from 0 to 4294967295'],
+    ['--noise', '-0.1', 'a decimal number from 0 to 1'],
+  ].map(([flag, value, rule]) => ({
+    name: `negative ${flag} ${value}`,
+    args: [flag!, value!],
+    message: `${flag} must be ${rule}, got "${value}"`,
+  })),
   ...['1e100', '1e308'].map((noise) => ({
     name: `noise ${noise}, too large to train`,
     args: ['--noise', noise],
@@ -197,6 +246,25 @@ const failures: Failure[] = [
     args: ['--out', 'taken/pics/deeper'],
     files: { taken: 'a file' },
     message: '--out "taken/pics/deeper" is inside "taken", which is a file, not a folder',
+  },
+  {
+    name: 'a value that starts with a dash, in one line',
+    args: ['--out', '-x'],
+    message:
+      "Option '--out' argument is ambiguous. Did you forget to specify the option argument for '--out'? To specify an option argument starting with a dash use '--out=-XYZ'.",
+  },
+  {
+    name: '--out inside a broken symbolic link',
+    args: ['--out', 'dangling/pics'],
+    setup: (cwd) => {
+      symlinkSync(join(cwd, 'nowhere'), join(cwd, 'dangling'));
+    },
+    message: '--out "dangling/pics" is inside "dangling", which is a broken symbolic link',
+  },
+  {
+    name: '--out inside a device',
+    args: ['--out', '/dev/null/pics'],
+    message: '--out "/dev/null/pics" is inside "/dev/null", which is not a folder',
   },
   {
     name: '--out where the system allows no folder',

@@ -28,7 +28,38 @@ describe('pnpm demo --onnx FILE', () => {
     expect(model.parameters().map((p) => p.data)).toEqual(training.model.parameters().map((p) => p.data));
   });
 
+  it('takes a file in the --out folder that the run creates', async () => {
+    const cwd = scratch();
+
+    const run = await cli(['--steps', '1', '--out', 'new', '--onnx', 'new/model.onnx'], cwd);
+
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^ {2}new\/model\.onnx$/m);
+    expect(String(fromOnnx(readFileSync(join(cwd, 'new', 'model.onnx'))))).toMatch(/^MLP/);
+  });
+
   it.each([
+    [
+      ['--steps', '3', '--out', 'pics', '--onnx', 'pics'],
+      'demo: --onnx "pics" must be a file, but --out "pics" puts a folder there',
+    ],
+    [
+      ['--steps', '3', '--out', 'folder', '--onnx', 'folder'],
+      'demo: --onnx "folder" must be a file, but --out "folder" puts a folder there',
+    ],
+    [
+      ['--steps', '3', '--out', 'pics/run', '--onnx', 'pics'],
+      'demo: --onnx "pics" must be a file, but --out "pics/run" puts a folder there',
+    ],
+    [
+      ['--steps', '3', '--out', 'folder', '--onnx', 'folder/neuron-graph.png'],
+      'demo: --onnx "folder/neuron-graph.png" is one of the files --out "folder" writes; give the model another name',
+    ],
+    [
+      ['--steps', '3', '--out', 'pics', '--onnx', 'pics/training-curves.svg'],
+      'demo: --onnx "pics/training-curves.svg" is one of the files --out "pics" writes; give the model another name',
+    ],
     [
       ['--steps', '3', '--onnx', 'missing/model.onnx'],
       'demo: --onnx "missing/model.onnx" is in "missing", which is not a folder',

@@ -58,7 +58,8 @@ Options:
   --hidden LIST      hidden layer sizes, comma-separated: ${range('layers')} layers of ${range('layerSize')} (default 16,16)
   --engine NAME      ${ENGINES.join(' | ')} (default compiled; both give the same numbers)
   --out DIR          where pictures go (default out); a run replaces its own files there, all or none
-  --onnx FILE        also write the trained model to FILE as ONNX, for ONNX Runtime (Node, browsers)
+  --onnx FILE        also write the trained model to FILE as ONNX, for ONNX Runtime (Node, browsers);
+                     replaced with the pictures, all or none
   --json             one JSON object per step, then a summary with timing
   --verbose          on an unexpected error, print its stack too
   -h, --help         this help
@@ -67,6 +68,28 @@ Subcommands:
   examples           the lecture's small examples: values, gradients and their graphs`;
 
 const TRAIN_ONLY = ['steps', 'seed', 'samples', 'noise', 'dataset', 'hidden', 'engine', 'onnx'] as const;
+
+/** The flags that take a value. */
+const VALUED = new Set([...TRAIN_ONLY, 'out'].map((flag) => `--${flag}`));
+
+/**
+ * `--steps -5` as `--steps=-5`: parseArgs refuses a value that starts with a dash as ambiguous
+ * (in three lines that suggest the value is missing), where the flag's own check says what is wrong.
+ */
+function joinNegativeValues(argv: readonly string[]): string[] {
+  const args: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const [arg, next] = [argv[i], argv[i + 1]];
+    if (arg === '--') return [...args, ...argv.slice(i)];
+    if (arg !== undefined && VALUED.has(arg) && next !== undefined && /^-[\d.]/.test(next)) {
+      args.push(`${arg}=${next}`);
+      i++;
+    } else if (arg !== undefined) {
+      args.push(arg);
+    }
+  }
+  return args;
+}
 
 /**
  * Parses the CLI's arguments.
@@ -80,7 +103,7 @@ export function parseCommand(argv: readonly string[], heapBytes?: number): Comma
   let parsed;
   try {
     parsed = parseArgs({
-      args: [...argv],
+      args: joinNegativeValues(argv),
       allowPositionals: true,
       strict: true,
       options: {
@@ -100,7 +123,8 @@ export function parseCommand(argv: readonly string[], heapBytes?: number): Comma
     });
   } catch (error) {
     // parseArgs throws TypeErrors with Node's wording ("Unknown option '--x'"): good enough to show.
-    throw new UsageError(error instanceof Error ? error.message : String(error));
+    // Some span lines ("argument is ambiguous. Did you forget...?"): one line, as every message.
+    throw new UsageError((error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' '));
   }
   const { values, positionals } = parsed;
   if (values.help === true) return { kind: 'help' };

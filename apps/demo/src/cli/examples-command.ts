@@ -31,6 +31,7 @@ export async function examplesCommand(
     staging,
     output.holdSignals,
     examples.map((e) => () => graphFiles(path(e.name), e.root, e.title)),
+    output.readerGone === undefined ? {} : { stopped: output.readerGone },
   );
   for (const example of examples) {
     const artifacts = graphFileNames(path(example.name)).map((name) => shown(join(out, name), output.base));

@@ -1,8 +1,22 @@
 // The demo CLI: `pnpm demo --help`.
-import { run } from './run.js';
+import { READER_GONE_EXIT, run } from './run.js';
 
-process.exitCode = await run(process.argv.slice(2), {
-  write: (text) => process.stdout.write(text),
+// A reader that goes away (`pnpm demo | head`) fails the writes still queued with EPIPE, reported
+// later as an 'error' event: without a listener, Node would print a stack trace. The run stops
+// instead, quietly, as a Unix tool killed by SIGPIPE would.
+let stdoutFailed: NodeJS.ErrnoException | undefined;
+let finished = false;
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  stdoutFailed ??= error;
+  if (finished && process.exitCode === 0) process.exitCode = exitCode(0);
+});
+// Messages to a closed stderr are lost; the exit code still says what happened.
+process.stderr.on('error', () => undefined);
+
+const code = await run(process.argv.slice(2), {
+  write: (text) => {
+    if (stdoutFailed === undefined) process.stdout.write(text);
+  },
   error: (text) => process.stderr.write(text),
   isTTY: process.stdout.isTTY,
   // pnpm runs scripts in the package's folder; paths on the command line are the caller's.
@@ -18,4 +32,17 @@ process.exitCode = await run(process.argv.slice(2), {
       process.off('SIGTERM', ignore);
     };
   },
+  readerGone: () => stdoutFailed !== undefined,
 });
+finished = true;
+process.exitCode = exitCode(code);
+
+/** The run's exit code, or, when it stopped or ended because stdout failed, SIGPIPE's or 1. */
+function exitCode(code: number): number {
+  if (stdoutFailed === undefined || (code !== 0 && code !== READER_GONE_EXIT)) return code;
+  if (stdoutFailed.code === 'EPIPE') return READER_GONE_EXIT;
+  process.stderr.write(
+    `demo: could not write to standard output (${stdoutFailed.code ?? stdoutFailed.message})\n`,
+  );
+  return 1;
+}

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { parseCommand, USAGE, UsageError, type Command } from './args.js';
 import { examplesCommand } from './examples-command.js';
-import type { Output } from './output.js';
+import { OutputError, ReaderGone, type Output } from './output.js';
 import { trainCommand } from './train-command.js';
 
 /** What the CLI reads from and writes to: the process's, or a test's. */
@@ -12,11 +12,15 @@ export interface Io extends Output {
   heapBytes?: number;
 }
 
+/** The exit code of a process that SIGPIPE ended, as shells report it: 128 + 13. */
+export const READER_GONE_EXIT = 141;
+
 /**
  * Runs the CLI on `argv` (the arguments after the script name).
  *
- * @returns the exit code: 0 done, 1 an unexpected error (one line; its stack with `--verbose`),
- *   2 a bad command line (the message, then the usage)
+ * @returns the exit code: 0 done, 1 the files could not be put in place (one line saying what
+ *   was left) or an unexpected error (one line; its stack with `--verbose`), 2 a bad command line
+ *   (the message, then the usage), 141 the reader of stdout went away (nothing more said)
  */
 export async function run(argv: readonly string[], io: Io): Promise<number> {
   // `pnpm demo -- --steps 5` passes the `--` along.
@@ -48,6 +52,11 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     if (error instanceof UsageError) {
       io.error(`demo: ${error.message}\n\n${USAGE}\n`);
       return 2;
+    }
+    if (error instanceof ReaderGone) return READER_GONE_EXIT;
+    if (error instanceof OutputError) {
+      io.error(`demo: ${error.message}\n`);
+      return 1;
     }
     const verbose =
       command !== undefined &&

@@ -8,7 +8,7 @@ import { graphFileNames, neuronGraphFiles } from './graphs.js';
 import { gridAcross } from './limits.js';
 import { prepareOnnxFile } from './onnx-file.js';
 import { prepareOut, writeAll } from './out-dir.js';
-import { shown, type Output } from './output.js';
+import { ReaderGone, shown, type Output } from './output.js';
 import { jsonProgress, liveProgress, plainProgress, type Progress } from './progress.js';
 import { last } from '../core/checked.js';
 
@@ -35,7 +35,13 @@ export async function trainCommand(
   const { steps, seed, samples, noise, dataset, hidden, engine, out, json } = options;
   const staging = prepareOut(out, TRAIN_FILES, outShown);
   const onnxFile =
-    options.onnx === undefined ? undefined : prepareOnnxFile(options.onnx, shown(options.onnx, output.base));
+    options.onnx === undefined
+      ? undefined
+      : prepareOnnxFile(options.onnx, shown(options.onnx, output.base), {
+          dir: out,
+          shown: outShown,
+          names: TRAIN_FILES,
+        });
   const data = makeDataset(dataset, { samples, noise, seed });
   const training = new Training(data, { seed, hidden, steps, engine });
   const progress: Progress = json
@@ -45,34 +51,52 @@ export async function trainCommand(
       : plainProgress(output.write);
   const records: StepRecord[] = [];
   const times: number[] = [];
+  const { readerGone } = output;
   const start = performance.now();
+  let lastTurn = start;
   for (let k = 0; k < steps; k++) {
     const t0 = performance.now();
     const record = training.step();
     times.push(performance.now() - t0);
     records.push(record);
     progress.step(record);
+    // A closed stdout (`| head`) is only reported between tasks: let it be, and stop as at Ctrl-C.
+    // Every 50 ms, not every step: a turn of the event loop per step would be timed as training.
+    if (readerGone !== undefined) {
+      if (performance.now() - lastTurn > 50) {
+        await nextTask();
+        lastTurn = performance.now();
+      }
+      if (readerGone()) throw new ReaderGone();
+    }
   }
   const totalMs = performance.now() - start;
 
   const model = `MLP 2-${hidden.join('-')}-1`;
-  const artifacts = await writeAll(staging, output.holdSignals, [
-    () => {
-      const grid = boundaryGrid(data.X, gridAcross(hidden));
-      return svgAndPng(
-        'decision-boundary',
-        decisionBoundarySvg(
-          data,
-          grid,
-          training.scores(grid.points),
-          `${dataset}: ${model} after ${steps} steps`,
-        ),
-      );
+  const artifacts = await writeAll(
+    staging,
+    output.holdSignals,
+    [
+      () => {
+        const grid = boundaryGrid(data.X, gridAcross(hidden));
+        return svgAndPng(
+          'decision-boundary',
+          decisionBoundarySvg(
+            data,
+            grid,
+            training.scores(grid.points),
+            `${dataset}: ${model} after ${steps} steps`,
+          ),
+        );
+      },
+      () => svgAndPng('training-curves', curvesSvg(records, `${dataset}: ${model}, ${engine} engine`)),
+      () => neuronGraphFiles(training.model, data.X),
+    ],
+    {
+      outside: () => (onnxFile === undefined ? [] : [onnxFile.file(training.model)]),
+      ...(readerGone === undefined ? {} : { stopped: readerGone }),
     },
-    () => svgAndPng('training-curves', curvesSvg(records, `${dataset}: ${model}, ${engine} engine`)),
-    () => neuronGraphFiles(training.model, data.X),
-  ]);
-  if (onnxFile !== undefined) artifacts.push(onnxFile.write(training.model));
+  );
   const final = last(records);
   progress.done({
     steps,
@@ -83,4 +107,9 @@ export async function trainCommand(
     totalMs,
     artifacts: artifacts.map((a) => shown(a, output.base)),
   });
+}
+
+/** Resolves after the tasks already waiting (I/O callbacks such as a write's error) have run. */
+function nextTask(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
