@@ -116,7 +116,9 @@ export class Trainer<M extends TrainableModel = MLP> {
       'Trainer',
     ));
     this.penalty = checkRate(given.alpha ?? 0, 'Trainer: alpha');
-    this.params = model.parameters();
+    // Each parameter once, as PyTorch's `parameters()` gives them: a model that shares a Value
+    // between two places may list it twice, and the optimizer refuses a parameter listed twice.
+    this.params = [...new Set(model.parameters())];
     this.paramSet = new Set(this.params);
     this.saved = new Float64Array(this.params.length);
     this.out = new Float64Array(nout);

@@ -310,3 +310,26 @@ describe('Trainer steps', () => {
     }
   });
 });
+
+describe('a model that lists a shared Value twice', () => {
+  it('trains it once per step, the same eager and compiled', () => {
+    const run = (engine: 'eager' | 'compiled') => {
+      const inner = new MLP(2, [3, 1], { seed: 8 });
+      const shared = inner.parameters()[0]!;
+      const model = {
+        nin: 2,
+        nout: 1,
+        forward: (x: readonly (Value | number)[]) => inner.forward(x),
+        parameters: () => [shared, ...inner.parameters()],
+      };
+      const trainer = new Trainer(model, separable(10, 3), { engine, lr: 0.2, alpha: 1e-3 });
+      const losses = [0, 1, 2, 3].map(() => trainer.step().loss);
+      return { losses, weights: inner.parameters().map((p) => p.data) };
+    };
+    const eager = run('eager');
+    expect(run('compiled')).toEqual(eager);
+    const single = new MLP(2, [3, 1], { seed: 8 });
+    const plain = new Trainer(single, separable(10, 3), { engine: 'eager', lr: 0.2, alpha: 1e-3 });
+    expect([0, 1, 2, 3].map(() => plain.step().loss)).toEqual(eager.losses);
+  });
+});
