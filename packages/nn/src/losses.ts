@@ -236,7 +236,9 @@ export function bceWithLogitsLoss(logits: readonly Value[], ys: readonly (Value 
  * ```
  */
 export function logSumExp(logits: readonly Value[]): Value {
-  const { m, logS } = shifted(logits, 'logSumExp');
+  checkValues(logits, 'logSumExp', 'logits');
+  if (logits.length === 0) throw new RangeError('logSumExp: expected at least one Value, got an empty array');
+  const { m, logS } = shifted(logits);
   return m.add(logS);
 }
 
@@ -246,9 +248,7 @@ export function logSumExp(logits: readonly Value[]): Value {
  * the target's logit from it, as PyTorch's log-softmax does: `(m + log s) - z_t` loses the
  * low digits of `log s` when the logits are large (1e10 gave log 2 to six digits).
  */
-function shifted(logits: readonly Value[], where: string): { m: Value; logS: Value } {
-  checkValues(logits, where, 'logits');
-  if (logits.length === 0) throw new RangeError(`${where}: expected at least one Value, got an empty array`);
+function shifted(logits: readonly Value[]): { m: Value; logS: Value } {
   let m = at(logits, 0);
   for (let k = 1; k < logits.length; k++) m = m.add(at(logits, k).sub(m).relu());
   let s = at(logits, 0).sub(m).exp();
@@ -257,8 +257,8 @@ function shifted(logits: readonly Value[], where: string): { m: Value; logS: Val
 }
 
 /** `-log softmax(logits)[t]`, as PyTorch computes it: `log s - (z_t - m)`. */
-function classTerm(logits: readonly Value[], t: number, where: string): Value {
-  const { m, logS } = shifted(logits, where);
+function classTerm(logits: readonly Value[], t: number): Value {
+  const { m, logS } = shifted(logits);
   return logS.sub(at(logits, t).sub(m));
 }
 
@@ -289,7 +289,7 @@ export function softmaxCrossEntropy(
   checkValues(logits, 'softmaxCrossEntropy', 'logits');
   if (typeof target === 'number') {
     checkClassIndex(target, logits.length, 'softmaxCrossEntropy: target');
-    return classTerm(logits, target, 'softmaxCrossEntropy');
+    return classTerm(logits, target);
   }
   checkPairs(logits, target, 'softmaxCrossEntropy');
   checkProbabilities(target, 'softmaxCrossEntropy: target');
@@ -299,7 +299,7 @@ export function softmaxCrossEntropy(
 /** {@link softmaxCrossEntropy} of a probability row, without checking the row. */
 export function crossEntropyTerm(logits: readonly Value[], target: readonly (Value | number)[]): Value {
   // -Σ t_k log softmax_k, each log softmax_k = (z_k - m) - log s, as PyTorch computes it.
-  const { m, logS } = shifted(logits, 'crossEntropyTerm');
+  const { m, logS } = shifted(logits);
   let dot = at(logits, 0).sub(m).sub(logS).mul(at(target, 0));
   for (let k = 1; k < logits.length; k++) dot = dot.add(at(logits, k).sub(m).sub(logS).mul(at(target, k)));
   return dot.neg();
@@ -338,7 +338,7 @@ export function crossEntropyLoss(
       checkValues(z, 'crossEntropyLoss', `logits[${i}]`);
       if (typeof t === 'number') {
         checkClassIndex(t, z.length, `crossEntropyLoss: targets[${i}]`);
-        return classTerm(z, t, 'crossEntropyLoss');
+        return classTerm(z, t);
       }
       checkPairs(z, t, `crossEntropyLoss: sample ${i}`);
       checkProbabilities(t, `crossEntropyLoss: targets[${i}]`);
