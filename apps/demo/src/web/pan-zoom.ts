@@ -3,8 +3,9 @@
 const MIN_SCALE = 0.05;
 const MAX_SCALE = 4;
 const KEY_STEP = 60;
-// Graphviz's 14 pt labels stay legible down to about this scale.
-const READABLE = 0.6;
+// Graphviz's 14 pt labels (18.7 px) stay legible down to about this scale (10 px): the page's
+// first graph (a hidden neuron of the 2-16-16-1 network) then fits a 1280 px wide window whole.
+const READABLE = 0.55;
 
 export class PanZoom {
   private x = 0;
@@ -82,8 +83,8 @@ export class PanZoom {
   }
 
   /**
-   * A first view that stays readable: the whole content when it fits at 60% or more of its
-   * natural size, else 60% showing its right end (a left-to-right graph's result), centred.
+   * A first view that stays readable: the whole content when it fits at 55% or more of its
+   * natural size, else 55% showing its right end (a left-to-right graph's result), centred.
    */
   start(): void {
     const [w, h] = this.size();
