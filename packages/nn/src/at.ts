@@ -4,7 +4,7 @@
  */
 export function at<T>(xs: ArrayLike<T>, i: number): T {
   const x = xs[i];
-  if (x === undefined) throw new RangeError(`mg internal error: index ${i} outside 0..${xs.length - 1}`);
+  if (x === undefined) throw outside(xs, i);
   return x;
 }
 
@@ -15,6 +15,15 @@ export function at<T>(xs: ArrayLike<T>, i: number): T {
  */
 export function numberAt(xs: Float64Array, i: number): number {
   const x = xs[i];
-  if (x === undefined) throw new RangeError(`mg internal error: index ${i} outside 0..${xs.length - 1}`);
+  if (x === undefined) throw outside(xs, i);
   return x;
+}
+
+/**
+ * The error of {@link at} for a loop that reads `xs[i]` itself: a training step's loops over the
+ * parameters are indexed and check inline, because before V8 optimises a step, a call per
+ * element (or `for...of`'s iterator result per element) is most of what the loop costs.
+ */
+export function outside(xs: ArrayLike<unknown>, i: number): RangeError {
+  return new RangeError(`mg internal error: index ${i} outside 0..${xs.length - 1}`);
 }

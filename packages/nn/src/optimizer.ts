@@ -1,5 +1,5 @@
 import { checkValue, describeInput, type Value } from '@mg/engine';
-import { at, numberAt } from './at.js';
+import { at, numberAt, outside } from './at.js';
 
 /**
  * One number of optimizer state per parameter (Adam's moments, SGD's momentum buffer). A step
@@ -82,17 +82,20 @@ export abstract class Optimizer {
   step(): void {
     const { params, next, slots } = this;
     const t = this.taken + 1;
-    let i = 0;
-    for (const p of params) {
+    for (let i = 0; i < params.length; i++) {
+      const p = params[i];
+      if (p === undefined) throw outside(params, i);
       const x = this.update(i, p.data, p.grad, t);
       if (!(x - x === 0)) this.refuse(i, 'its value', x);
-      // Not a loop over no slots per parameter: before V8 optimises it, each made an iterator.
       if (slots.length !== 0) this.checkSlots(i);
-      next[i++] = x;
+      next[i] = x;
     }
     for (const slot of slots) slot.current.set(slot.next);
-    i = 0;
-    for (const p of params) p.data = numberAt(next, i++);
+    for (let i = 0; i < params.length; i++) {
+      const p = params[i];
+      if (p === undefined) throw outside(params, i);
+      p.data = numberAt(next, i);
+    }
     this.taken = t;
   }
 

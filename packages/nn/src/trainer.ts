@@ -24,7 +24,7 @@ import {
   type TrainerOptions,
 } from './trainer-options.js';
 import { ENGINES, type Engine } from './engines.js';
-import { at, numberAt } from './at.js';
+import { at, numberAt, outside } from './at.js';
 
 /** What one step measured before its update. */
 interface Measured {
@@ -247,15 +247,16 @@ export class Trainer<M extends TrainableModel = MLP> {
     const lr = this.schedule === null ? opt.lr : this.scheduled(this.schedule, k);
     const indices = this.batchIndices(k);
     const { params, saved } = this;
-    let j = 0;
     // A compiled step starts from zeroed gradients: zeroed here, in the pass that saves them.
     if (this.mode === 'compiled') {
-      for (const p of params) {
-        saved[j++] = p.grad;
+      for (let j = 0; j < params.length; j++) {
+        const p = params[j];
+        if (p === undefined) throw outside(params, j);
+        saved[j] = p.grad;
         p.grad = 0;
       }
     } else {
-      for (const p of params) saved[j++] = p.grad;
+      for (let j = 0; j < params.length; j++) saved[j] = at(params, j).grad;
     }
     const previousLr = opt.lr;
     let measured: Measured;
@@ -264,8 +265,7 @@ export class Trainer<M extends TrainableModel = MLP> {
       opt.lr = lr;
       opt.step();
     } catch (e) {
-      j = 0;
-      for (const p of params) p.grad = numberAt(saved, j++);
+      for (let j = 0; j < params.length; j++) at(params, j).grad = numberAt(saved, j);
       opt.lr = previousLr;
       throw e;
     }
@@ -348,11 +348,9 @@ export class Trainer<M extends TrainableModel = MLP> {
       const first = this.termCount;
       const outputs = program.outputs;
       const m = program.outputsPerSample;
-      let row = first;
-      for (const i of indices) {
+      for (let b = 0, row = first; b < indices.length; b++, row += m) {
         for (let j = 0; j < out.length; j++) out[j] = numberAt(outputs, row + j);
-        if (kind.correct(out, at(targets, i))) correct++;
-        row += m;
+        if (kind.correct(out, at(targets, at(indices, b)))) correct++;
       }
     }
     return { loss, correct };
