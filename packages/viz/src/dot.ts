@@ -232,9 +232,15 @@ function resolve(options: DotOptions | undefined, where: string): Resolved {
   };
 }
 
-/** `x` with `digits` digits after the point, as Python's `'%.4f' % x` writes it: -0 keeps its sign (`-0.0000`). */
+/**
+ * `x` with `digits` digits after the point, as Python's `'%.4f' % x` writes it: -0 keeps its sign
+ * (`-0.0000`), and from 1e21 on every digit is written where `toFixed` switches to `1e+21`
+ * (such a number is a whole number, so its digits are its `BigInt`'s).
+ */
 function fixed(x: number, digits: number): string {
-  return Object.is(x, -0) ? `-${(0).toFixed(digits)}` : x.toFixed(digits);
+  if (Object.is(x, -0)) return `-${(0).toFixed(digits)}`;
+  if (Math.abs(x) < 1e21) return x.toFixed(digits);
+  return digits === 0 ? BigInt(x).toString() : `${BigInt(x)}.${'0'.repeat(digits)}`;
 }
 
 function checkedFormat(format: (x: number) => string, where: string): (x: number) => string {

@@ -101,6 +101,30 @@ describe('toDot', () => {
     }
   });
 
+  // Python's own output: `'%.4f' % 1e21`, `'%.4f' % -1.5e22`, `'%.0f' % 1e21`, `'%.2f' % 1.7976931348623157e308`.
+  it.each([
+    { x: 1e21, precision: undefined, text: '1000000000000000000000.0000' },
+    { x: -1.5e22, precision: undefined, text: '-15000000000000000000000.0000' },
+    { x: 1e21, precision: 0, text: '1000000000000000000000' },
+    {
+      x: Number.MAX_VALUE,
+      precision: 2,
+      text: '179769313486231570814527423731704356798070567525844996598917476803157260780028538760589558632766878171540458953514382464234321326889464182768467546703537516986049910576551282076245490090389328944075868508455133942304583236903222948165808559332123348274797826204144723168738177180919299881250404026184124858368.00',
+    },
+  ])(
+    'writes $x with every digit, as Python formats it, at precision $precision',
+    ({ x, precision, text }) => {
+      const v = new Value(x, 'big');
+      v.grad = x;
+
+      const fields = parseDot(toDot(v, precision === undefined ? {} : { precision })).values.get(
+        'v0',
+      )!.fields;
+
+      expect(fields).toEqual(['big', `data ${text}`, `grad ${text}`]);
+    },
+  );
+
   it.each([
     { precision: undefined, text: '-0.0000' },
     { precision: 0, text: '-0' },
