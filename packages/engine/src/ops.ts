@@ -33,8 +33,13 @@ export const PRIMITIVES = {
   pow: {
     arity: 1,
     forward: (a: number, _b: number, k: number) => a ** k,
-    da: (a: number, _b: number, k: number) => k * a ** (k - 1),
-    wasm: { forward: ['a', 'k', 'pow'], da: ['k', 'a', 'k', 1, 'f64.sub', 'pow', 'f64.mul'] },
+    // x ** 0 is 1 everywhere, so its derivative is 0 everywhere, as PyTorch gives it: at 0 the
+    // formula would be 0 * Infinity (NaN).
+    da: (a: number, _b: number, k: number) => (k === 0 ? 0 : k * a ** (k - 1)),
+    wasm: {
+      forward: ['a', 'k', 'pow'],
+      da: [0, 'k', 'a', 'k', 1, 'f64.sub', 'pow', 'f64.mul', 'k', 0, 'f64.eq', 'select'],
+    },
   },
   exp: {
     arity: 1,

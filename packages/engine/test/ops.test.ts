@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { Value, gradcheck } from '../src/index.js';
+import { Value, compile, gradcheck } from '../src/index.js';
 
 // Each op's backward() against central differences, over random points of its domain.
 // Inputs stay away from non-differentiable points (relu at 0) and domain edges (log near 0),
@@ -111,6 +111,26 @@ describe('op forward values', () => {
     ]);
     expect([d.op, d.children[0], d.children[1]?.op, d.children[1]?.arg]).toEqual(['mul', a, 'pow', -1]);
     expect([n.data, s.data, d.data]).toEqual([-6, 3, 2]);
+  });
+
+  it('gives pow with exponent 0 a zero derivative everywhere, 0 included, as PyTorch does', () => {
+    for (const a of [0, -0, 5e-324, -5e-324, 3, -2]) {
+      const x = new Value(a);
+
+      x.pow(0).backward();
+
+      expect(Object.is(x.grad, 0), `d/dx x ** 0 at ${a}`).toBe(true);
+    }
+  });
+
+  it('gives pow with exponent 0 the same zero derivative in compiled mode, both back ends', () => {
+    for (const backend of ['wasm', 'interpreter'] as const) {
+      const w = new Value(0);
+      const program = compile(([x]) => w.pow(0).mul(x!), { inputs: 1, backend });
+
+      expect(program.run([2, 3])).toBe(5);
+      expect(Object.is(w.grad, 0), backend).toBe(true);
+    }
   });
 
   it('gives relu a zero derivative at 0, as micrograd and PyTorch do', () => {
