@@ -6,10 +6,16 @@ import { at } from './at.js';
 
 const MAX_QUOTED = 60;
 
+/** A number as JavaScript writes it, but -0 with its sign (`String(-0)` is `'0'`). */
+export function numberText(x: number): string {
+  return Object.is(x, -0) ? '-0' : String(x);
+}
+
 /**
  * A short description of any input for an error message: strings quoted (and cut after 60
  * characters), numbers and booleans with their type (`2 (number)`, so `"2"` and `2` read
- * differently), a Value as its `toString()`, anything else by kind (`an array`, `an object`).
+ * differently), a Value as its `toString()`, anything else by kind (`an array`, `an object`,
+ * `a Map`, `a Date`: other objects by their class).
  *
  * @param x - anything
  * @returns text to put after "got"
@@ -22,14 +28,35 @@ const MAX_QUOTED = 60;
 export function describe(x: unknown): string {
   if (x instanceof Value) return x.toString();
   if (typeof x === 'string') return JSON.stringify(x.length > MAX_QUOTED ? `${x.slice(0, MAX_QUOTED)}…` : x);
-  if (typeof x === 'number') return `${Object.is(x, -0) ? '-0' : String(x)} (number)`;
+  if (typeof x === 'number') return `${numberText(x)} (number)`;
   if (typeof x === 'boolean') return `${String(x)} (boolean)`;
   if (typeof x === 'bigint') return `${String(x)}n (bigint)`;
   if (x === null) return 'null';
   if (x === undefined) return 'undefined';
   if (isForeignValue(x)) return 'a Value from another copy of @mg/engine';
   if (Array.isArray(x)) return 'an array';
-  return typeof x === 'object' ? 'an object' : `a ${typeof x}`;
+  if (typeof x !== 'object') return `a ${typeof x}`;
+  return isPlain(x) ? 'an object' : describeObject(x);
+}
+
+/**
+ * Whether `x` is a plain object (`{ ... }` or `Object.create(null)`), from this realm or another
+ * (an iframe's `Object.prototype` is not this one's): its prototype is null or has none.
+ */
+function isPlain(x: object): boolean {
+  const proto: unknown = Object.getPrototypeOf(x);
+  return proto === null || Object.getPrototypeOf(proto) === null;
+}
+
+/** `a Map`, `a Date`, `an Options` (a class instance), from its prototype's constructor. */
+function describeObject(x: object): string {
+  const proto = Object.getPrototypeOf(x) as object;
+  const ctor: unknown = Object.hasOwn(proto, 'constructor')
+    ? (proto as { constructor: unknown }).constructor
+    : undefined;
+  const name = typeof ctor === 'function' ? ctor.name : '';
+  if (name === '' || name === 'Object') return 'an object whose prototype is not Object.prototype';
+  return `${/^[AEIOU]/i.test(name) ? 'an' : 'a'} ${name}`;
 }
 
 /** Whether `x` is a Value made by another loaded copy of this package (it carries the brand, but is not an instance of this copy's class). */
@@ -111,10 +138,11 @@ export function checkOperand(x: unknown, op: string, name = 'operand'): Value {
 
 /**
  * Checks an options argument the way plain JavaScript callers need it checked: `undefined`
- * stands for no options; anything else must be an object whose every own key is one of
- * `known`. A misspelt key is a TypeError naming it (with the closest valid key when one is
- * near) and listing the valid ones, never a silently ignored option. A key set to `null` is a
- * TypeError too: `x ?? default` would otherwise take it for a missing option and use the default.
+ * stands for no options; anything else must be a plain object (a Map, a Date or a class
+ * instance is a TypeError naming it) whose every own key is one of `known`. A misspelt key is
+ * a TypeError naming it (with the closest valid key when one is near) and listing the valid
+ * ones, never a silently ignored option. A key set to `null` is a TypeError too: `x ?? default`
+ * would otherwise take it for a missing option and use the default.
  *
  * @param options - the argument as given
  * @param known - the valid keys
@@ -141,6 +169,11 @@ export function checkOptions<K extends string>(
   if (options === undefined) return {} as Partial<Record<K, unknown>>;
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new TypeError(`${where}: options must be an object, got ${describe(options)}`);
+  }
+  // A Map, a Date or a class instance would be read through its prototype, or taken for no
+  // options at all (`new Map([['eps', -1]])` has no own keys).
+  if (!isPlain(options)) {
+    throw new TypeError(`${where}: options must be a plain object ({ ... }), got ${describe(options)}`);
   }
   for (const key of Object.keys(options)) {
     if ((known as readonly string[]).includes(key)) continue;

@@ -1,11 +1,11 @@
 import { Value } from './value.js';
 import { gradientsOf } from './graph.js';
-import { checkOperand, checkValue, describe, isArray } from './errors.js';
+import { checkData, checkOperand, checkValue, describe, isArray } from './errors.js';
 
 // Functions for the expressions that read badly as method chains. Each builds the graph Python
 // micrograd builds for the same expression, reflected operators included (`1 - y` runs
-// `y.__rsub__(1)`, which is `(-y) + 1`), so graphs, node counts and every bit of every result
-// are the same as micrograd's.
+// `y.__rsub__(1)`, which is `(-y) + 1`), so graphs, node counts and results are the same as
+// micrograd's (to the last bit, but for `pow`: see the README's Policies).
 
 /**
  * micrograd's reflected operators: for a number `x` left of a Value `y`, Python runs `x op y` as
@@ -233,8 +233,8 @@ export interface ValueAndGrad {
  * @param f - takes one Value per argument and returns a Value
  * @returns `(...args: number[]) => { value, grads }`
  * @throws TypeError when `f` is not a function; the returned function throws a TypeError when
- *   an argument is not a finite number or `f` does not return a Value, and whatever `f` or
- *   `backward()` throws (every `grad` is then as it was)
+ *   an argument is not a number (or is NaN) or `f` does not return a Value, a RangeError for
+ *   ±Infinity, and whatever `f` or `backward()` throws (every `grad` is then as it was)
  *
  * @example
  * ```ts
@@ -246,9 +246,7 @@ export function valueAndGrad(f: (...args: Value[]) => Value): (...args: number[]
   if (typeof f !== 'function') throw new TypeError(`valueAndGrad: f must be a function, got ${describe(f)}`);
   return (...args: number[]): ValueAndGrad => {
     const leaves = args.map((x, i) => {
-      if (typeof x !== 'number' || !Number.isFinite(x)) {
-        throw new TypeError(`valueAndGrad: argument ${i} must be a finite number, got ${describe(x)}`);
-      }
+      checkData(x, `valueAndGrad: argument ${i}`);
       return new Value(x);
     });
     const out = checkValue(f(...leaves), 'valueAndGrad: the result of f');

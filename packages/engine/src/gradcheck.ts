@@ -50,7 +50,9 @@ export interface GradcheckResult {
  * @returns per-input analytic and numeric gradients, their relative error and a verdict
  * @throws TypeError when `fn` is not a function or does not return a Value, `inputs` is not an
  *   array of numbers, or an option is unknown or not a number; RangeError for an infinite input,
- *   `eps` not above 0 or a negative tolerance
+ *   `eps` not above 0 or a negative tolerance, and for a probe `x ± h` that is not finite or at
+ *   which `fn` throws a RangeError (a step outside its domain, such as `log` near 0: the
+ *   message names the probe and suggests a smaller `eps`)
  *
  * @example
  * ```ts
@@ -67,9 +69,8 @@ export function gradcheck(
   if (!isArray(inputs)) {
     throw new TypeError(`gradcheck: inputs must be an array of numbers, got ${describe(inputs)}`);
   }
-  inputs.forEach((x, i) => {
-    checkData(x, `gradcheck: inputs[${i}]`);
-  });
+  // An indexed loop: forEach would skip a hole (`[1, , 2]`).
+  for (let i = 0; i < inputs.length; i++) checkData(inputs[i], `gradcheck: inputs[${i}]`);
   const o = checkOptions(options, OPTION_KEYS, 'gradcheck');
   const eps = numberOption(o.eps, 'eps', 1e-6, 'above 0');
   const rtol = numberOption(o.rtol, 'rtol', 1e-5, '0 or more');
@@ -82,7 +83,27 @@ export function gradcheck(
 
   const entries = inputs.map((x, index): GradcheckEntry => {
     const h = eps * Math.max(1, Math.abs(x));
-    const shifted = (d: number) => evaluate(inputs.map((v, j) => (j === index ? v + d : v)));
+    const shifted = (d: number) => {
+      const probe = x + d;
+      const at = `inputs[${index}] ${d > 0 ? '+' : '-'} h`;
+      if (!Number.isFinite(probe)) {
+        throw new RangeError(
+          `gradcheck: ${at} is not finite (inputs[${index}] = ${x}, h = ${h}): take a smaller options.eps`,
+        );
+      }
+      try {
+        return evaluate(inputs.map((v, j) => (j === index ? probe : v)));
+      } catch (e) {
+        // fn ran at the input itself, so the step took it where fn is not defined (log of a
+        // negative, say): mg's ops say so with a RangeError.
+        if (!(e instanceof RangeError)) throw e;
+        const why = e.message;
+        throw new RangeError(
+          `gradcheck: fn failed at ${at} = ${probe} (h = ${h}), a step outside its domain: ${why}; take a smaller options.eps`,
+          { cause: e },
+        );
+      }
+    };
     const numeric = (shifted(h) - shifted(-h)) / (2 * h);
     const analytic = at(gradients, index);
     const diff = Math.abs(analytic - numeric);

@@ -1,5 +1,6 @@
 import type { Value } from './value.js';
 import { PRIMITIVES } from './ops.js';
+import { checkValue } from './errors.js';
 
 // Each walk gets a fresh mark, so "visited" is one integer compare, not a Set lookup.
 let walks = 0;
@@ -20,6 +21,7 @@ export function freshMarks(count: number): number {
  * depth of the graph is only limited by memory.
  */
 export function topologicalOrder(root: Value): Value[] {
+  checkValue(root, 'topologicalOrder: root');
   const mark = freshMarks(1);
   const order: Value[] = [];
   const stack: Value[] = [root];

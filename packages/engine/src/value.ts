@@ -1,6 +1,6 @@
 import { PRIMITIVES, type Op, type PrimitiveOp } from './ops.js';
 import { backward, zeroGrad } from './graph.js';
-import { describe, checkOperand, checkData, checkOptions } from './errors.js';
+import { describe, checkOperand, checkData, checkOptions, numberText } from './errors.js';
 import { TraceError } from './trace-error.js';
 
 /** Options for a new leaf {@link Value}. */
@@ -122,7 +122,9 @@ export class Value {
   get children(): readonly Value[] {
     // Made on first read, not per node: a two-element array per node was a third of the
     // memory a training step allocates, and the garbage collector's time dominated eager mode.
-    this._children ??= this._a === null ? LEAF : this._b === null ? [this._a] : [this._a, this._b];
+    // Frozen, as LEAF is: a caller pushing onto it would list an operand backward never sees.
+    this._children ??=
+      this._a === null ? LEAF : Object.freeze(this._b === null ? [this._a] : [this._a, this._b]);
     return this._children;
   }
 
@@ -167,7 +169,7 @@ export class Value {
     if (!this._symbolic) {
       if (x < 0 && !Number.isInteger(exponent)) {
         throw new RangeError(
-          `pow: a negative base (${x}) with a fractional exponent (${exponent}) has no real value`,
+          `pow: a negative base (${numberText(x)}) with a fractional exponent (${exponent}) has no real value`,
         );
       }
       if (x === 0 && exponent < 0) {
@@ -182,17 +184,26 @@ export class Value {
     return this.mul(-1);
   }
 
-  /** `this - other`, as micrograd writes it: `this + (-other)`. */
+  /**
+   * `this - other`, as micrograd writes it: `this + (-other)`. A number is negated as Python
+   * negates it, as a number: `x.sub(2)` is `x + -2`, one node, as in micrograd.
+   */
   sub(other: Value | number): Value {
+    if (typeof other === 'number' && other - other === 0) return this.add(-other);
     return this.add(checkOperand(other, 'sub').neg());
   }
 
   /**
-   * `this / other`, as micrograd writes it: `this * other ** -1`.
+   * `this / other`, as micrograd writes it: `this * other ** -1`. A number's reciprocal is a
+   * number, as in Python: `x.div(2)` is `x * 0.5`, one node, as in micrograd.
    *
-   * @throws RangeError when `other` is 0
+   * @throws RangeError when `other` is 0, or a number whose reciprocal overflows
    */
   div(other: Value | number): Value {
+    if (typeof other === 'number' && other - other === 0 && other !== 0) {
+      const reciprocal = other ** -1;
+      if (reciprocal - reciprocal === 0) return this.mul(reciprocal);
+    }
     const o = checkOperand(other, 'div');
     if (!o._symbolic && o._data === 0) {
       throw new RangeError(`div: division by zero (${describe(this)} / ${describe(o)})`);
@@ -212,7 +223,7 @@ export class Value {
    */
   log(): Value {
     if (!this._symbolic && !(this._data > 0)) {
-      throw new RangeError(`log: argument must be positive, got ${this._data}`);
+      throw new RangeError(`log: argument must be positive, got ${numberText(this._data)}`);
     }
     return node('log', PRIMITIVES.log.forward(this._data), this, undefined, 0);
   }
@@ -254,8 +265,8 @@ export class Value {
   /** `Value(data=…, grad=…)`, with the label when there is one. */
   toString(): string {
     const label = this.label === '' ? '' : `, label=${JSON.stringify(this.label)}`;
-    const data = this._symbolic ? '<traced>' : String(this._data);
-    return `Value(data=${data}, grad=${this.grad}${label})`;
+    const data = this._symbolic ? '<traced>' : numberText(this._data);
+    return `Value(data=${data}, grad=${numberText(this.grad)}${label})`;
   }
 }
 

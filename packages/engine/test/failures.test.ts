@@ -251,7 +251,52 @@ const failures: Failure[] = [
     what: 'valueAndGrad called with a string',
     arrange: () => ({ act: () => valueAndGrad((x) => x.exp())(untyped('1')), state: () => null }),
     error: TypeError,
-    message: /^valueAndGrad: argument 0 must be a finite number, got "1"$/,
+    message: /^valueAndGrad: argument 0: expected a number, got "1"$/,
+  },
+  {
+    what: 'valueAndGrad called with Infinity (a RangeError, as new Value(Infinity) is)',
+    arrange: () => ({ act: () => valueAndGrad((x) => x.exp())(Infinity), state: () => null }),
+    error: RangeError,
+    message: /^valueAndGrad: argument 0: expected a finite number, got Infinity$/,
+  },
+  {
+    what: 'topologicalOrder of something that is not a Value',
+    arrange: () => ({ act: () => topologicalOrder(untyped('x')), state: () => null }),
+    error: TypeError,
+    message: /^topologicalOrder: root must be a Value, got "x"$/,
+  },
+  {
+    what: 'gradcheck with a hole in its inputs',
+    arrange: () => ({
+      // eslint-disable-next-line no-sparse-arrays
+      act: () => gradcheck(([a, , b]) => a!.add(b!), untyped([1, , 2])),
+      state: () => null,
+    }),
+    error: TypeError,
+    message: /^gradcheck: inputs\[1\]: expected a number, got undefined$/,
+  },
+  {
+    what: 'gradcheck options given as a Map',
+    arrange: () => ({
+      act: () => gradcheck(([x]) => x!.exp(), [1], untyped(new Map([['eps', -1]]))),
+      state: () => null,
+    }),
+    error: TypeError,
+    message: /^gradcheck: options must be a plain object \(\{ \.\.\. \}\), got a Map$/,
+  },
+  {
+    what: 'gradcheck where a probe overflows',
+    arrange: () => ({ act: () => gradcheck(([x]) => x!.mul(0.5), [Number.MAX_VALUE]), state: () => null }),
+    error: RangeError,
+    message:
+      /^gradcheck: inputs\[0\] \+ h is not finite \(inputs\[0\] = 1\.7976931348623157e\+308, h = 1\.7976931348623154e\+302\): take a smaller options\.eps$/,
+  },
+  {
+    what: 'gradcheck where fn fails at a probe but not at the input',
+    arrange: () => ({ act: () => gradcheck(([x]) => x!.log(), [1e-7]), state: () => null }),
+    error: RangeError,
+    message:
+      /^gradcheck: fn failed at inputs\[0\] - h = -9e-7 \(h = 0\.000001\), a step outside its domain: log: argument must be positive, got -9e-7; take a smaller options\.eps$/,
   },
   {
     what: 'valueAndGrad whose backward fails leaves captured parameters as they were',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { Value, compile, gradcheck } from '../src/index.js';
+import { Value, compile, gradcheck, topologicalOrder } from '../src/index.js';
 
 // Each op's backward() against central differences, over random points of its domain.
 // Inputs stay away from non-differentiable points (relu at 0) and domain edges (log near 0),
@@ -111,6 +111,22 @@ describe('op forward values', () => {
     ]);
     expect([d.op, d.children[0], d.children[1]?.op, d.children[1]?.arg]).toEqual(['mul', a, 'pow', -1]);
     expect([n.data, s.data, d.data]).toEqual([-6, 3, 2]);
+  });
+
+  it('subtracts and divides by a number as micrograd does: the number negated or inverted as a number, one node', () => {
+    const a = new Value(6);
+
+    const s = a.sub(2);
+    const d = a.div(4);
+
+    // micrograd: a - 2 is a + (-2), a / 4 is a * 4 ** -1, both Python numbers: nodes a, constant, op.
+    expect(topologicalOrder(s)).toHaveLength(3);
+    expect([s.op, s.children[0], s.children[1]?.data]).toEqual(['add', a, -2]);
+    expect(topologicalOrder(d)).toHaveLength(3);
+    expect([d.op, d.children[0], d.children[1]?.data]).toEqual(['mul', a, 0.25]);
+    expect([s.data, d.data]).toEqual([4, 1.5]);
+    expect(() => a.div(0)).toThrow(/^div: division by zero/);
+    expect(() => a.div(5e-324)).toThrow(/^pow: result is Infinity/);
   });
 
   it('gives pow with exponent 0 a zero derivative everywhere, 0 included, as PyTorch does', () => {

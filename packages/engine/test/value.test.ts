@@ -66,6 +66,17 @@ describe('Value.toString', () => {
     expect(String(y)).toBe('Value(data=9, grad=1)');
   });
 
+  it('keeps the sign of -0, as micrograd shows -0.0, in toString and in op messages', () => {
+    const v = new Value(-0);
+    v.grad = -0;
+
+    expect(String(v)).toBe('Value(data=-0, grad=-0)');
+    expect(() => v.log()).toThrow(/^log: argument must be positive, got -0$/);
+    expect(() => new Value(1).div(new Value(-0))).toThrow(
+      /^div: division by zero \(Value\(data=1, grad=0\) \/ Value\(data=-0, grad=0\)\)$/,
+    );
+  });
+
   it('is what console.log prints for a Value in Node', () => {
     const v = new Value(2, 'a');
 
@@ -88,5 +99,16 @@ describe('new Value with a label', () => {
     v.label = 'w';
 
     expect(v.label).toBe('w');
+  });
+});
+
+describe('Value.children', () => {
+  it('is a frozen list: pushing onto it throws instead of listing an operand backward never sees', () => {
+    const a = new Value(2);
+    const y = a.mul(3);
+
+    expect(Object.isFrozen(y.children)).toBe(true);
+    expect(() => (y.children as Value[]).push(new Value(1))).toThrow(TypeError);
+    expect(y.children).toHaveLength(2);
   });
 });

@@ -1,8 +1,13 @@
-import { checkValue, describeInput as describe, topologicalOrder, type Value } from '@mg/engine';
+import {
+  checkOptions,
+  checkValue,
+  describeInput as describe,
+  topologicalOrder,
+  type Value,
+} from '@mg/engine';
 import { escapeRecordField, quote, quoteLabel } from './escape.js';
 import { fillColors, type Highlight } from './highlight.js';
 import { opLabel } from './op-label.js';
-import { checkPlainOptions } from './options.js';
 import { breadthFirst, checkMaxNodes, nodesOf } from './traverse.js';
 
 /** Options of {@link toDot} (and of {@link toSvg} when it draws a `Value`). */
@@ -176,7 +181,7 @@ function count(root: Value): { values: number; ops: number } {
 
 // Options are checked as `unknown`: callers from JavaScript get a clear error, not a wrong drawing.
 function resolve(options: DotOptions | undefined, where: string): Resolved {
-  const o = checkPlainOptions(options, OPTION_KEYS, where);
+  const o = checkOptions(options, OPTION_KEYS, where);
   const {
     rankdir = 'LR',
     precision,
@@ -239,7 +244,7 @@ function resolve(options: DotOptions | undefined, where: string): Resolved {
  */
 function fixed(x: number, digits: number): string {
   if (Object.is(x, -0)) return `-${(0).toFixed(digits)}`;
-  if (Math.abs(x) < 1e21) return x.toFixed(digits);
+  if (!(Math.abs(x) >= 1e21 && Number.isFinite(x))) return x.toFixed(digits);
   return digits === 0 ? BigInt(x).toString() : `${BigInt(x)}.${'0'.repeat(digits)}`;
 }
 

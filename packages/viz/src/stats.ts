@@ -1,5 +1,4 @@
-import { checkValue, topologicalOrder, type Op, type Value } from '@mg/engine';
-import { checkPlainOptions } from './options.js';
+import { checkOptions, checkValue, topologicalOrder, type Op, type Value } from '@mg/engine';
 import { breadthFirst, checkMaxNodes } from './traverse.js';
 
 /** The size and shape of a computation graph, as {@link toDot} draws it. A plain object. */
@@ -49,7 +48,7 @@ const OPTION_KEYS = ['maxNodes'] as const;
  */
 export function graphStats(root: Value, options?: GraphStatsOptions): GraphStats {
   checkValue(root, 'graphStats: root');
-  const { maxNodes = Infinity } = checkPlainOptions(options, OPTION_KEYS, 'graphStats');
+  const { maxNodes = Infinity } = checkOptions(options, OPTION_KEYS, 'graphStats');
   checkMaxNodes(maxNodes, 1, 'graphStats');
   if (maxNodes !== Infinity && !breadthFirst(root, maxNodes).fits) {
     throw new RangeError(

@@ -123,26 +123,26 @@ const failures: Failure[] = [
     what: 'toDot options that are a Map',
     act: (root) => toDot(root, untyped(new Map([['rankdir', 'XX']]))),
     error: TypeError,
-    message: /^toDot: options must be a plain object such as \{ maxNodes: 100 \}, got a Map$/,
+    message: /^toDot: options must be a plain object \(\{ \.\.\. \}\), got a Map$/,
   },
   {
     what: 'toDot options that are a Date',
     act: (root) => toDot(root, untyped(new Date(0))),
     error: TypeError,
-    message: /^toDot: options must be a plain object such as \{ maxNodes: 100 \}, got a Date$/,
+    message: /^toDot: options must be a plain object \(\{ \.\.\. \}\), got a Date$/,
   },
   {
     what: 'toDot options that inherit their keys',
     act: (root) => toDot(root, untyped(Object.create({ rankdir: 'XX' }))),
     error: TypeError,
     message:
-      /^toDot: options must be a plain object such as \{ maxNodes: 100 \}, got an object whose prototype is not Object\.prototype$/,
+      /^toDot: options must be a plain object \(\{ \.\.\. \}\), got an object whose prototype is not Object\.prototype$/,
   },
   {
     what: 'graphStats options that are a Map',
     act: (root) => graphStats(root, untyped(new Map([['maxNodes', 1]]))),
     error: TypeError,
-    message: /^graphStats: options must be a plain object such as \{ maxNodes: 100 \}, got a Map$/,
+    message: /^graphStats: options must be a plain object \(\{ \.\.\. \}\), got a Map$/,
   },
   {
     what: 'maxNodes given as a string',
@@ -212,7 +212,7 @@ describe('failures', () => {
       new RangeError('toSvg: precision must be an integer from 0 to 100, got 101 (number)'),
     );
     await expect(toSvg(root, untyped(new Map()))).rejects.toThrow(
-      new TypeError('toSvg: options must be a plain object such as { maxNodes: 100 }, got a Map'),
+      new TypeError('toSvg: options must be a plain object ({ ... }), got a Map'),
     );
     await expect(toSvg(root, { maxNodes: 5 })).rejects.toThrow(
       /^toSvg: the graph has more than maxNodes \(5\)/,
