@@ -1,6 +1,6 @@
 import type { Value } from './value.js';
 import { PRIMITIVES } from './ops.js';
-import { checkValue } from './errors.js';
+import { checkValue, describe, numberText } from './errors.js';
 
 // Each walk gets a fresh mark, so "visited" is one integer compare, not a Set lookup.
 let walks = 0;
@@ -80,16 +80,32 @@ export function backward(root: Value): void {
 // V8 kept that code and left it at `root.grad` on every later call (its deoptimisation trace
 // showed one per step).
 
-/** Saves every node's gradient and zeroes those of non-leaves (leaves accumulate). */
+/**
+ * Saves every node's gradient and zeroes those of non-leaves (leaves accumulate). A leaf's
+ * gradient that is not a finite number (a user set it: `grad` is a plain field) is refused
+ * before anything changes: added to, `'0'` would become the string `'02'`.
+ */
 function saveAndZero(order: readonly Value[]): Float64Array {
   const n = order.length;
   const old = savedGrads(n);
   for (let i = 0; i < n; i++) {
     const v = order[i]!;
-    old[i] = v.grad;
+    const g = v.grad;
+    old[i] = g;
     if (v.op !== '') v.grad = 0;
+    else if (!(typeof g === 'number' && g - g === 0)) {
+      restore(order, old, i);
+      throw leafGradError(v, g);
+    }
   }
   return old;
+}
+
+function leafGradError(v: Value, g: unknown): Error {
+  const what = `backward: the gradient of ${v.label === '' ? 'a leaf' : `leaf ${JSON.stringify(v.label)}`} (data ${numberText(v._data)})`;
+  return typeof g === 'number' && !Number.isNaN(g)
+    ? new RangeError(`${what} must be finite, got ${numberText(g)}; set grad to finite numbers only`)
+    : new TypeError(`${what} must be a finite number, got ${describe(g)}; set grad to finite numbers only`);
 }
 
 /** Each node's contribution to its operands, last node first. */
@@ -97,9 +113,9 @@ function propagateAll(order: readonly Value[]): void {
   for (let i = order.length - 1; i >= 0; i--) propagate(order[i]!);
 }
 
-/** Every node's gradient as {@link saveAndZero} found it. */
-function restore(order: readonly Value[], old: Float64Array): void {
-  for (let i = 0; i < order.length; i++) order[i]!.grad = old[i]!;
+/** Every node's gradient (of the first `count`) as {@link saveAndZero} found it. */
+function restore(order: readonly Value[], old: Float64Array, count = order.length): void {
+  for (let i = 0; i < count; i++) order[i]!.grad = old[i]!;
 }
 
 /**

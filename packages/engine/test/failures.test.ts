@@ -260,6 +260,58 @@ const failures: Failure[] = [
     message: /^valueAndGrad: argument 0: expected a finite number, got Infinity$/,
   },
   {
+    what: 'backward with a leaf gradient a user set to NaN (a TypeError, as new Value(NaN) is)',
+    arrange() {
+      const w = new Value(2, 'w');
+      const loss = w.mul(3).add(1);
+      loss.backward();
+      w.grad = NaN;
+      return {
+        act: () => {
+          loss.backward();
+        },
+        state: () => snapshot(loss),
+      };
+    },
+    error: TypeError,
+    message:
+      /^backward: the gradient of leaf "w" \(data 2\) must be a finite number, got NaN \(number\); set grad to finite numbers only$/,
+  },
+  {
+    what: 'backward with a leaf gradient a user set to a string (it would become "02")',
+    arrange() {
+      const q = new Value(3);
+      const loss = q.mul(2);
+      (q as { grad: unknown }).grad = '0';
+      return {
+        act: () => {
+          loss.backward();
+        },
+        state: () => [q.grad, snapshot(loss)],
+      };
+    },
+    error: TypeError,
+    message:
+      /^backward: the gradient of a leaf \(data 3\) must be a finite number, got "0"; set grad to finite numbers only$/,
+  },
+  {
+    what: 'backward with a leaf gradient a user set to -Infinity (a RangeError)',
+    arrange() {
+      const w = new Value(2);
+      const loss = w.exp();
+      w.grad = -Infinity;
+      return {
+        act: () => {
+          loss.backward();
+        },
+        state: () => snapshot(loss),
+      };
+    },
+    error: RangeError,
+    message:
+      /^backward: the gradient of a leaf \(data 2\) must be finite, got -Infinity; set grad to finite numbers only$/,
+  },
+  {
     what: 'topologicalOrder of something that is not a Value',
     arrange: () => ({ act: () => topologicalOrder(untyped('x')), state: () => null }),
     error: TypeError,
