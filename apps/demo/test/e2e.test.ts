@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { MLP } from '@mg/nn';
 import { boundaryGrid, makeDataset } from '../src/core/index.js';
 import { CONTENT_SECURITY_POLICY } from '../vite.config.js';
 import { serveStatic, type StaticServer } from './e2e/static-server.js';
@@ -152,6 +153,45 @@ function cpuOfLongTasks(
 const waitForStep = (shown: string, timeout = 30_000): Promise<unknown> =>
   page.waitForFunction((s) => document.querySelector('#stat-step')?.textContent === s, shown, { timeout });
 
+/** Types `value` into the setting named `name` and presses Enter, as a reader changes it. */
+async function setSetting(name: string, value: string): Promise<void> {
+  await page.fill(`input[name="${name}"]`, value);
+  await page.press(`input[name="${name}"]`, 'Enter');
+}
+
+/** Resolves once the page has drawn two more animation frames. */
+const frames = (): Promise<unknown> =>
+  page.evaluate(
+    () =>
+      new Promise((resolve) => {
+        requestAnimationFrame(() => requestAnimationFrame(resolve));
+      }),
+  );
+
+/** Chooses a model file named `name` holding `content` with the Load button's file input. */
+const loadFile = (name: string, content: string | Buffer): Promise<void> =>
+  page.setInputFiles('#load-file', {
+    name,
+    mimeType: 'application/octet-stream',
+    buffer: Buffer.from(content),
+  });
+
+// Hands the page each run's last pictures again just before the next run's 'ready', in one task:
+// what happens when they arrive before the page has drawn them.
+const LATE_VIEW = `
+  const Native = window.Worker;
+  window.Worker = class extends Native {
+    set onmessage(handler) {
+      let view = null;
+      super.onmessage = (event) => {
+        if (event.data.type === 'view') view = event;
+        if (event.data.type === 'ready' && view !== null) handler(view);
+        handler(event);
+      };
+    }
+  };
+`;
+
 describe('demo web page', () => {
   it('trains the notebook run to 100% accuracy when Train is pressed', async () => {
     await open();
@@ -210,13 +250,105 @@ describe('demo web page', () => {
       { timeout: 30_000 },
     );
 
-    expect(await text('#warning')).toMatch(
-      /^Training diverged at step \d+ - lower the learning rate \(try [0-9.]+\)\.$/,
+    const warned = await text('#warning');
+    expect(warned).toMatch(
+      /^Training diverged at step (\d+) - lower the learning rate \(try [0-9.]+\) to train on from the weights before step \d+\.$/,
     );
     expect(await text('#play')).toBe('Train');
     expect(await page.getAttribute('#play', 'aria-pressed')).toBe('false');
     expect(await page.isEnabled('#step')).toBe(true);
     expect(await page.locator('#error').isHidden()).toBe(true);
+    const rows = await page.locator('#log tr[data-step]').count();
+    const lastStep = await text('#stat-step');
+
+    // The same rate would blow up again: no step is taken, and the page hears why.
+    await page.evaluate(() => {
+      document.querySelector('#warning')!.textContent = '';
+    });
+    await page.click('#step');
+    await page.waitForFunction(() => document.querySelector('#warning')?.textContent !== '');
+    await frames();
+    expect(await page.locator('#log tr[data-step]').count()).toBe(rows);
+    expect(await text('#warning')).toBe(warned);
+    // A lower rate trains on from the weights before the blow-up.
+    await setSetting('lr', '0.001');
+    await page.waitForFunction(() => location.search.includes('lr=0.001'));
+    await page.click('#step');
+    await page.waitForFunction((n) => document.querySelectorAll('#log tr[data-step]').length === n + 1, rows);
+    expect(await text('#stat-step')).not.toBe(lastStep);
+    expect(Number(await text('#stat-loss'))).toBeLessThan(10 * Number(await lossAt(0)));
+    expect(await page.locator('#warning').isHidden()).toBe(true);
+    expect(problems).toEqual([]);
+  });
+
+  it('says when a lowered step limit is already passed, and Continue goes on from there', async () => {
+    await open('?steps=10');
+    for (let k = 0; k < 3; k++) {
+      await page.click('#step');
+      await waitForStep(`${k + 1} / 10`);
+    }
+
+    await setSetting('steps', '2');
+    await page.waitForFunction(() => location.search.includes('steps=2'));
+
+    expect(await text('#play')).toBe('Continue');
+    expect(await page.isEnabled('#step')).toBe(false);
+    expect(await text('#run-note')).toBe(
+      'The step limit 2 is already passed: the run is at step 3. Continue trains for another 2 steps.',
+    );
+    await page.click('#play');
+    await waitForStep('5 / 5');
+    expect(await text('#play')).toBe('Continue');
+    expect(problems).toEqual([]);
+  });
+
+  it('draws no picture of the old network on the new one when the network changes', async () => {
+    await page.addInitScript({ content: LATE_VIEW });
+    await open();
+    await page.click('#step');
+    await waitForStep('1 / 100');
+
+    await setSetting('hidden', '32, 32');
+    await page.waitForFunction(() => document.querySelectorAll('#diagram .node').length === 2 + 64 + 1);
+    await frames();
+
+    expect(await text('#stat-step')).toBe('0');
+    expect(problems).toEqual([]);
+  });
+
+  it('lays the network out again when the window is resized', async () => {
+    await open();
+    const linksWidth = (): Promise<number> =>
+      page.locator('#diagram canvas.links').evaluate((c) => (c as HTMLCanvasElement).width);
+    const before = await linksWidth();
+
+    await page.setViewportSize({ width: 900, height: 800 });
+    await page.waitForFunction(
+      (w) => (document.querySelector('#diagram canvas.links') as HTMLCanvasElement).width !== w,
+      before,
+    );
+
+    expect(await linksWidth()).toBe(
+      await page.locator('#diagram').evaluate((d) => Math.max(d.clientWidth, 200)),
+    );
+    expect(await page.locator('#diagram .node').count()).toBe(2 + 32 + 1);
+    expect(problems).toEqual([]);
+  });
+
+  it('takes the s and r keys after a button is clicked, and space presses that button once', async () => {
+    await open('?steps=10');
+    await page.click('#step');
+    await waitForStep('1 / 10');
+
+    await page.keyboard.press('s');
+    await waitForStep('2 / 10');
+    await page.keyboard.press(' ');
+    await waitForStep('3 / 10');
+    expect(await text('#play')).toBe('Train');
+    await page.keyboard.press('r');
+    await waitForStep('0');
+
+    expect(await text('#run-note')).toBe('Reset: training starts over from step 0.');
     expect(problems).toEqual([]);
   });
 
@@ -446,6 +578,50 @@ describe('demo web page', () => {
     expect(Number(fromJson)).toBeLessThan(trainedLoss * 1.5);
     expect(fromOnnx).toBe(fromJson);
     expect(await text('#run-note')).toMatch(/^Loaded model\.onnx: training goes on from its weights\.$/);
+    expect(await text('#load-note')).toBe('Loaded model.onnx.');
+    expect(problems).toEqual([]);
+  });
+
+  it('says beside the Load button why a model file does not load, naming it, and keeps the run', async () => {
+    await open('?hidden=8&steps=20');
+    const model = new MLP(2, [4, 1], { seed: 1 }).toJSON();
+    const nullWeight = JSON.parse(JSON.stringify(model)) as { layers: { neurons: { w: unknown[] }[] }[] };
+    nullWeight.layers[0]!.neurons[0]!.w[0] = null;
+    // Finite weights whose scores overflow on the plot.
+    const huge = JSON.parse(JSON.stringify(model)) as typeof nullWeight;
+    for (const neuron of huge.layers[0]!.neurons) neuron.w = [1e308, 1e308];
+    const failures: [string, string | Buffer, RegExp][] = [
+      ['null.json', 'null', /^Could not load null\.json: not an MLP saved by @mg\/nn: .* it is null$/],
+      [
+        'layers.json',
+        '{"format":"mg.mlp","nin":2,"layers":[1,2]}',
+        /^Could not load layers\.json: layer 1 is 1, /,
+      ],
+      ['empty.onnx', Buffer.alloc(0), /^Could not load empty\.onnx: ./],
+      ['null-weight.json', JSON.stringify(nullWeight), /^Could not load null-weight\.json: ./],
+      [
+        'huge.json',
+        JSON.stringify(huge),
+        /^Could not load huge\.json: the model's outputs are not finite numbers/,
+      ],
+    ];
+
+    for (const [name, content, message] of failures) {
+      await loadFile(name, content);
+      await page.waitForFunction(
+        (n) => document.querySelector('#load-note')?.textContent.startsWith(`Could not load ${n}:`) === true,
+        name,
+      );
+      expect(await text('#load-note')).toMatch(message);
+    }
+    const note = (await page.locator('#load-note').boundingBox())!;
+    const button = (await page.locator('#load').boundingBox())!;
+
+    expect(note.y - (button.y + button.height)).toBeLessThan(80);
+    expect(await page.locator('#error').isHidden()).toBe(true);
+    expect(await text('#run-note')).not.toMatch(/Loaded/);
+    expect(page.url()).toContain('hidden=8');
+    expect(await page.inputValue('input[name="hidden"]')).toBe('8');
     expect(problems).toEqual([]);
   });
 

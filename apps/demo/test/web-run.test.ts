@@ -59,8 +59,45 @@ describe('the web page run', () => {
 
     expect(error).toBeInstanceOf(Divergence);
     expect((error as Divergence).message).toMatch(
-      /^diverged at step \d+ - lower the learning rate \(try 0\.00\d+\)$/,
+      /^diverged at step \d+ - lower the learning rate \(try 0\.00\d+\) to train on from the weights before step \d+$/,
     );
+  });
+
+  it('puts the weights back after a divergence, takes no step at the same rate, and trains on at a lower one', () => {
+    const run = new Run(config({ hidden: [32, 32, 32], lr: 10 }), 'interpreter');
+    const weights = (): number[] => run.model.parameters().map((p) => p.data);
+    // history[k]: the weights step k started from.
+    const history: number[][] = [];
+    const losses: number[] = [];
+
+    const error = thrownBy(() => {
+      for (let k = 0; k < 20; k++) {
+        history.push(weights());
+        losses.push(run.step().loss);
+      }
+    }) as Divergence;
+    const completed = run.completed;
+    const again = thrownBy(() => run.step()) as Divergence;
+    const held = weights();
+    const afterAgain = run.completed;
+    run.update({ ...run.settings, lr: 0.01 });
+    const row = run.step();
+
+    expect(error).toBeInstanceOf(Divergence);
+    expect(error.restoredTo).not.toBeNull();
+    // history[k - 1] holds the weights step k started from.
+    expect(held).toEqual(history[error.restoredTo!]);
+    expect(again.message).toBe(error.message);
+    expect(afterAgain).toBe(completed);
+    expect(row.loss).toBeLessThan(10 * losses[0]!);
+  });
+
+  it('adds the same L2 term to the held-out loss as to the training loss, so the two compare', () => {
+    const plain = new Run(config({ alpha: 0 }), 'interpreter').step();
+    const withL2 = new Run(config({ alpha: 0.1 }), 'interpreter').step();
+
+    expect(withL2.loss - plain.loss).toBeGreaterThan(1);
+    expect(withL2.testLoss - plain.testLoss).toBeCloseTo(withL2.loss - plain.loss, 10);
   });
 
   it('draws held-out points from the next seed, as many as the test percentage asks', () => {

@@ -52,9 +52,11 @@ export class FrameDrawer {
     this.request();
   }
 
-  /** A new run: forgets its steps and clears what shows them. */
+  /** A new run: forgets its steps and pictures not yet drawn, and clears what shows them. */
   clear(): void {
     this.first = this.last = undefined;
+    // The old run's pictures do not fit the new run's network.
+    this.view = null;
     this.rows = [];
     this.logRows = [];
     this.to.log.clear();

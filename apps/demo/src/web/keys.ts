@@ -1,5 +1,10 @@
 // Keyboard shortcuts for the whole page, ignored while typing in a control.
 
+/**
+ * Binds space (train or pause), s (one step) and r (reset) on the whole page. They are ignored
+ * while typing in a field, in the graph panel (whose keys pan and zoom), and with a modifier; on a
+ * focused button s and r still work, and space keeps its own meaning there (pressing the button).
+ */
 export function bindKeys(actions: { toggle: () => void; step: () => void; reset: () => void }): void {
   document.addEventListener('keydown', (event) => {
     const target = event.target as HTMLElement;
@@ -7,10 +12,11 @@ export function bindKeys(actions: { toggle: () => void; step: () => void; reset:
       event.ctrlKey ||
       event.metaKey ||
       event.altKey ||
-      target.closest('input, select, textarea, button, #graph') !== null
+      target.closest('input, select, textarea, #graph') !== null
     )
       return;
     if (event.key === ' ') {
+      if (target.closest('button') !== null) return;
       event.preventDefault();
       actions.toggle();
     } else if (event.key === 's') actions.step();

@@ -39,11 +39,20 @@ const graphKind = $('#graph-kind') as HTMLSelectElement;
 const runNote = $('#run-note');
 const warning = $('#warning');
 const errorBox = $('#error');
+const loadNote = $('#load-note');
 
 const link = parseConfig(location.search);
 let config: Config = link.config;
-/** Asked of the worker and not yet confirmed by its 'ready'. */
-let pending: Config | null = null;
+/** A run asked of the worker: its settings, and the model file it starts from. */
+interface RunRequest {
+  config: Config;
+  file?: string;
+}
+/** Runs asked of the worker and not yet confirmed by its 'ready', by number. */
+const requests = new Map<number, RunRequest>();
+let lastRun = 0;
+/** The run the page shows: reports about any other are dropped. */
+let shown = -1;
 let trainX: Float64Array = new Float64Array(0);
 let limit = config.steps;
 let pickedByReader = false;
@@ -67,21 +76,51 @@ function showError(message: string | null): void {
   errorBox.textContent = message ?? '';
 }
 
+/** What became of a model file, beside the Load button; `failed` marks it as an error. */
+function showLoad(message: string, failed: boolean): void {
+  loadNote.hidden = false;
+  loadNote.classList.toggle('error', failed);
+  loadNote.textContent = message;
+}
+
 function showRisk(c: Config): void {
   const risk = divergenceRisk(c);
   warning.hidden = risk === null;
   warning.textContent = risk ?? '';
 }
 
-/** Starts a new run; the page switches to it when the worker says it is ready. */
-function restart(next: Config, model?: MLPJSON): void {
-  pending = next;
+/**
+ * Starts a new run, from the weights of `model` (read from the file `file`) if given; the page
+ * switches to it when the worker says it is ready.
+ */
+function restart(next: Config, model?: { json: MLPJSON; file: string }): void {
+  lastRun += 1;
+  const run = lastRun;
+  requests.set(run, model === undefined ? { config: next } : { config: next, file: model.file });
   const kind = graphKind.value as GraphKind;
   send(
     model === undefined
-      ? { type: 'reset', config: next, policy, kind }
-      : { type: 'reset', config: next, policy, kind, model },
+      ? { type: 'reset', run, config: next, policy, kind }
+      : { type: 'reset', run, config: next, policy, kind, model: model.json, file: model.file },
   );
+}
+
+function resetRun(): void {
+  restart(config);
+  say('Reset: training starts over from step 0.');
+}
+
+/** The step the run has reached: the number of steps taken. */
+function reached(): number {
+  return frame.last === undefined ? 0 : frame.last.step + 1;
+}
+
+/** The note for a run that stops at its step limit, or was already past a lowered one. */
+function limitNote(at: number): string {
+  const more = `Continue trains for another ${config.steps} steps.`;
+  return at > limit
+    ? `The step limit ${limit} is already passed: the run is at step ${at}. ${more}`
+    : `Reached step ${limit}. ${more}`;
 }
 
 function commit(next: Config): void {
@@ -102,8 +141,14 @@ function setState(state: 'idle' | 'playing' | 'done'): void {
 }
 
 function onReady(report: Extract<Report, { type: 'ready' }>): void {
-  if (pending !== null) commit(pending);
-  pending = null;
+  const request = requests.get(report.run);
+  for (const run of requests.keys()) if (run <= report.run) requests.delete(run);
+  shown = report.run;
+  if (request !== undefined) commit(request.config);
+  if (request?.file !== undefined) {
+    say(`Loaded ${request.file}: training goes on from its weights.`);
+    showLoad(`Loaded ${request.file}.`, false);
+  }
   form.show(config);
   setState('idle');
   trainX = report.X;
@@ -130,13 +175,34 @@ worker.onmessage = (event: MessageEvent<Report>) => {
     case 'ready':
       onReady(report);
       return;
-    case 'steps':
+    case 'error':
+      if (report.file !== undefined) {
+        showLoad(report.message, true);
+        return;
+      }
+      if (controls.state === 'playing') setState('idle');
+      showError(report.message);
+      return;
+    case 'model':
+      if (report.load === null) download(report.json, `${modelName()}.json`);
+      else load(report.load, report.json);
+      return;
+    case 'onnx':
+      download(report.bytes as Uint8Array<ArrayBuffer>, `${modelName()}.onnx`);
+      return;
+  }
+  // The rest is about one run: a run the page has left behind says nothing.
+  if (report.run !== shown) return;
+  switch (report.type) {
+    case 'steps': {
       frame.addRows(report.rows);
-      if (report.done && controls.state !== 'idle') {
+      if (report.done && controls.state !== 'done') {
+        const lastRow = report.rows[report.rows.length - 1];
         setState('done');
-        say(`Reached step ${limit}. Continue trains for another ${config.steps} steps.`);
+        say(limitNote(lastRow === undefined ? reached() : lastRow.step + 1));
       }
       return;
+    }
     case 'view':
       frame.setView(report);
       return;
@@ -155,18 +221,6 @@ worker.onmessage = (event: MessageEvent<Report>) => {
       if (report.point === plot.selected && report.kind === graphKind.value) {
         graph.show(report, pointAt(trainX, report.point));
       }
-      return;
-    case 'model':
-      if (report.load === null) download(report.json, `${modelName()}.json`);
-      else load(report.load, report.json);
-      return;
-    case 'onnx':
-      download(report.bytes as Uint8Array<ArrayBuffer>, `${modelName()}.onnx`);
-      return;
-    case 'error':
-      pending = null;
-      if (controls.state === 'playing') setState('idle');
-      showError(report.message);
       return;
   }
 };
@@ -192,7 +246,7 @@ function togglePlay(): void {
       send({ type: 'play' });
       return;
     case 'done':
-      limit = (frame.last === undefined ? 0 : frame.last.step + 1) + config.steps;
+      limit = reached() + config.steps;
       setState('playing');
       say(`Continuing to step ${limit}.`);
       send({ type: 'continue' });
@@ -217,13 +271,21 @@ function onSettings(next: Config | null): void {
   if (changed.every((key) => (LIVE_KEYS as readonly string[]).includes(key))) {
     const { lr, decay, steps, alpha, optimizer } = next;
     send({ type: 'settings', settings: { lr, decay, steps, alpha, optimizer } });
-    const at = frame.last === undefined ? 0 : frame.last.step + 1;
+    const at = reached();
+    let passed = false;
     if (changed.includes('steps')) {
       limit = limit - config.steps + steps;
       if (controls.state === 'done' && at < limit) setState('idle');
+      // The worker stops a running loop at the limit by itself.
+      passed = at >= limit;
+      if (passed && controls.state !== 'done') setState('done');
     }
     commit(next);
-    say(`${changed.map(describe).join(', ')}: applies from step ${at}, without starting over.`);
+    say(
+      passed
+        ? limitNote(at)
+        : `${changed.map(describe).join(', ')}: applies from step ${at}, without starting over.`,
+    );
     return;
   }
   const what = changed.some((key) => key === 'hidden' || key === 'activation')
@@ -255,25 +317,25 @@ $('#defaults').addEventListener('click', () => {
 });
 $('#play').addEventListener('click', togglePlay);
 $('#step').addEventListener('click', stepOnce);
-$('#reset').addEventListener('click', () => {
-  restart(config);
-  say('Reset: training starts over from step 0.');
-});
+$('#reset').addEventListener('click', resetRun);
 $('#log-scale').addEventListener('change', (event) => {
   chart.setLogScale((event.target as HTMLInputElement).checked);
 });
 function modelName(): string {
-  return `mg-mlp-${config.hidden.join('x') || 'linear'}-step${frame.last === undefined ? 0 : frame.last.step + 1}`;
+  return `mg-mlp-${config.hidden.join('x') || 'linear'}-step${reached()}`;
 }
 
-/** Starts a run from a model file's weights; says what is wrong with the file otherwise. */
+/**
+ * Asks for a run from a model file's weights (the worker checks them, and the page says the file
+ * loaded once it has); says what is wrong with the file otherwise.
+ */
 function load(name: string, model: string | MLPJSON): void {
   try {
     const { config: next, json } = configFor(model, config);
-    restart(next, json);
-    say(`Loaded ${name}: training goes on from its weights.`);
+    restart(next, { json, file: name });
+    showLoad(`Loading ${name}…`, false);
   } catch (error) {
-    showError(`Could not load ${name}: ${error instanceof Error ? error.message : String(error)}`);
+    showLoad(`Could not load ${name}: ${error instanceof Error ? error.message : String(error)}`, true);
   }
 }
 
@@ -288,7 +350,7 @@ bindModelButtons($('#controls'), {
     send({ type: 'read-onnx', bytes, name });
   },
   error: (message) => {
-    showError(message);
+    showLoad(message, true);
   },
 });
 
@@ -315,13 +377,7 @@ graphKind.addEventListener('change', () => {
 new IntersectionObserver((entries) => {
   send({ type: 'graph-visible', visible: entries.some((entry) => entry.isIntersecting) });
 }).observe($('#graph'));
-bindKeys({
-  toggle: togglePlay,
-  step: stepOnce,
-  reset: () => {
-    restart(config);
-  },
-});
+bindKeys({ toggle: togglePlay, step: stepOnce, reset: resetRun });
 
 if (link.ignored.length > 0) {
   const note = $('#link-note');

@@ -1,5 +1,5 @@
 // Saving the trained model as @mg/nn's MLP JSON, and reading one back into a configuration.
-import type { MLPJSON } from '@mg/nn';
+import type { Activation, MLPJSON } from '@mg/nn';
 import { ACTIVATIONS, LIMITS, type Config } from './config.js';
 import { at, present } from '../core/checked.js';
 
@@ -19,45 +19,74 @@ export function download(model: MLPJSON | Uint8Array<ArrayBuffer>, name: string)
   }, 1000);
 }
 
+/** A value as a message quotes it: JSON, cut short. */
+function quote(value: unknown): string {
+  // Values from JSON.parse, or undefined for a missing field.
+  const text = value === undefined ? 'missing' : JSON.stringify(value);
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Layer `l`'s neuron count and activation, checked for what this page needs of them. */
+function layerShape(layer: unknown, l: number): { size: number; activation: unknown } {
+  if (!isObject(layer)) throw new Error(`layer ${l + 1} is ${quote(layer)}, not an object with neurons`);
+  const neurons = layer.neurons;
+  if (!Array.isArray(neurons) || neurons.length === 0)
+    throw new Error(`layer ${l + 1}'s neurons are ${quote(neurons)}, not a list of neurons`);
+  return { size: neurons.length, activation: layer.activation };
+}
+
 /**
  * The configuration a model file implies (its hidden sizes and activation, over `base`); the
  * worker checks every weight when it loads the model.
  *
- * @throws Error saying what about the file this page cannot train
+ * @throws Error saying what about the file this page cannot train, in words
  */
 export function configFor(text: string | MLPJSON, base: Config): { config: Config; json: MLPJSON } {
   let json: unknown = text;
   if (typeof text === 'string') {
+    if (text.trim() === '') throw new Error('the file is empty');
     try {
       json = JSON.parse(text);
     } catch (error) {
       throw new Error(`not JSON (${(error as Error).message})`, { cause: error });
     }
   }
-  const model = json as Partial<MLPJSON>;
-  if (model.format !== 'mg.mlp' || !Array.isArray(model.layers))
-    throw new Error('not an MLP saved by @mg/nn (format "mg.mlp")');
-  if (model.nin !== 2)
-    throw new Error(`the model takes ${String(model.nin)} inputs; this page's points have 2`);
-  const layers = model.layers;
-  const last = layers[layers.length - 1];
-  if (last?.neurons.length !== 1) throw new Error('the model must end in one output neuron (the score)');
-  const hidden = layers.slice(0, -1).map((l) => l.neurons.length);
+  if (!isObject(json) || json.format !== 'mg.mlp')
+    throw new Error(
+      `not an MLP saved by @mg/nn: it needs "format": "mg.mlp", and ${isObject(json) ? `its format is ${quote(json.format)}` : `it is ${quote(json)}`}`,
+    );
+  if (json.nin !== 2)
+    throw new Error(`the model's input count ("nin") is ${quote(json.nin)}; this page's points have 2`);
+  const layers = json.layers;
+  if (!Array.isArray(layers) || layers.length === 0)
+    throw new Error(`its layers are ${quote(layers)}, not a list of layers`);
+  const shapes = layers.map(layerShape);
+  if (at(shapes, shapes.length - 1).size !== 1)
+    throw new Error('the model must end in one output neuron (the score)');
+  const hidden = shapes.slice(0, -1).map((l) => l.size);
   const [lo, hi] = LIMITS.layerSize;
   if (hidden.length > LIMITS.layers[1] || hidden.some((n) => n < lo || n > hi))
     throw new Error(
       `hidden layers ${hidden.join(', ')}: this page trains up to ${LIMITS.layers[1]} layers of ${hi}`,
     );
-  const activation = at(layers, 0).activation;
+  const activation = at(shapes, 0).activation;
+  const isActivation = (a: unknown): a is Activation => ACTIVATIONS.some((name) => name === a);
   if (
     hidden.length > 0 &&
-    (!ACTIVATIONS.includes(activation) || layers.slice(0, -1).some((l) => l.activation !== activation))
+    (!isActivation(activation) || shapes.slice(0, -1).some((l) => l.activation !== activation))
   ) {
     throw new Error('the hidden layers must share one activation: relu, tanh or sigmoid');
   }
   return {
-    config: { ...base, hidden, activation: hidden.length > 0 ? activation : base.activation },
-    json: model as MLPJSON,
+    config: {
+      ...base,
+      hidden,
+      activation: isActivation(activation) && hidden.length > 0 ? activation : base.activation,
+    },
+    json: json as unknown as MLPJSON,
   };
 }
 

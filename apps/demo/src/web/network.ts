@@ -33,6 +33,9 @@ export class NetworkView {
   private nodes: Node[][] = [];
   private sizes: number[] = [];
   private weights: Float32Array = new Float32Array(0);
+  private neurons: Float32Array = new Float32Array(0);
+  /** The width the layout was made for. */
+  private laidOut = 0;
   private highlight: { layer: number; index: number } | null = null;
   private cell = { w: 0, h: 0 };
   private grid: GridShape | null = null;
@@ -42,6 +45,18 @@ export class NetworkView {
     this.links.setAttribute('aria-hidden', 'true');
     this.caption.className = 'note';
     this.caption.setAttribute('aria-live', 'polite');
+    // A new width (a resized window, a rotated phone) lays the columns out again.
+    new ResizeObserver(() => {
+      const grid = this.grid;
+      if (grid === null || this.width() === this.laidOut) return;
+      const { neurons, weights } = this;
+      this.setShape(this.sizes, grid);
+      if (weights.length > 0) this.update(neurons, weights);
+    }).observe(box);
+  }
+
+  private width(): number {
+    return Math.max(this.box.clientWidth, 200);
   }
 
   /** Lays out a network of layer sizes `sizes` (inputs first) whose neuron pictures sample `grid`. */
@@ -49,11 +64,15 @@ export class NetworkView {
     this.sizes = sizes;
     this.grid = grid;
     this.highlight = null;
+    // Pictures of another network do not fit this one: the next update brings this one's.
+    this.weights = new Float32Array(0);
+    this.neurons = new Float32Array(0);
     const tallest = Math.max(...sizes.slice(1, -1), 2);
     const w = Math.max(10, Math.min(40, Math.floor(MAX_COLUMN_PX / tallest) - GAP));
     this.cell = { w, h: Math.max(8, Math.round((w * grid.ny) / grid.nx)) };
     const columns = sizes.length;
-    const width = Math.max(this.box.clientWidth, 200);
+    const width = this.width();
+    this.laidOut = width;
     const height = tallest * (this.cell.h + GAP) + GAP;
     const stage = document.createElement('div');
     stage.className = 'stage';
@@ -85,6 +104,7 @@ export class NetworkView {
   /** New neuron outputs (neuron-major over the grid) and weights. */
   update(neurons: Float32Array, weights: Float32Array): void {
     this.weights = weights;
+    this.neurons = neurons;
     const grid = this.grid;
     if (grid === null) return;
     const cells = grid.nx * grid.ny;

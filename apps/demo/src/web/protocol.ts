@@ -15,9 +15,13 @@ export interface CodePolicy {
 /** One training step as the page shows it. */
 export interface StepRow {
   step: number;
+  /** The batch loss before the step's update: the mean hinge loss plus the L2 term. */
   loss: number;
   accuracy: number;
-  /** Mean hinge loss and accuracy on the held-out points, before the step's update; NaN without test points. */
+  /**
+   * The held-out points' loss (mean hinge loss plus the same L2 term, so the two compare) and
+   * accuracy, before the step's update; NaN without test points.
+   */
   testLoss: number;
   testAccuracy: number;
   lr: number;
@@ -35,7 +39,19 @@ export interface GridShape {
 
 /** Page -> worker. */
 export type Command =
-  | { type: 'reset'; config: Config; policy: CodePolicy; kind: GraphKind; model?: MLPJSON }
+  /**
+   * A new run, numbered `run` by the page (the worker's reports about it carry the number).
+   * `file`: the name of the model file `model` was read from, for the messages about it.
+   */
+  | {
+      type: 'reset';
+      run: number;
+      config: Config;
+      policy: CodePolicy;
+      kind: GraphKind;
+      model?: MLPJSON;
+      file?: string;
+    }
   | { type: 'settings'; settings: LiveSettings }
   | { type: 'play' }
   | { type: 'continue' }
@@ -49,10 +65,14 @@ export type Command =
   /** An ONNX file to read as an MLP (the answer is a 'model' report with `load` set). */
   | { type: 'read-onnx'; bytes: ArrayBuffer; name: string };
 
-/** Worker -> page. */
+/**
+ * Worker -> page. Reports about a run carry its number (`run`, from its 'reset'): the page drops
+ * those of a run it has moved on from.
+ */
 export type Report =
   | {
       type: 'ready';
+      run: number;
       X: Float64Array;
       y: Uint8Array;
       testX: Float64Array;
@@ -67,9 +87,10 @@ export type Report =
       /** The point whose graph is drawn unless the user picks another: the first hidden neuron is active there. */
       point: number;
     }
-  | { type: 'steps'; rows: StepRow[]; done: boolean }
+  | { type: 'steps'; run: number; rows: StepRow[]; done: boolean }
   | {
       type: 'view';
+      run: number;
       step: number;
       /** The score on every cell of the region grid. */
       scores: Float32Array;
@@ -80,9 +101,11 @@ export type Report =
       /** Every weight, layer by layer, neuron by neuron (`w[l][j][k]`, biases left out). */
       weights: Float32Array;
     }
-  | { type: 'diverged'; step: number; message: string }
+  /** `restored`: the weights are back as they were before the step that made them explode. */
+  | { type: 'diverged'; run: number; step: number; message: string; restored: boolean }
   | {
       type: 'graph';
+      run: number;
       point: number;
       kind: GraphKind;
       svg: string;
@@ -92,4 +115,5 @@ export type Report =
     }
   | { type: 'model'; json: MLPJSON; load: string | null }
   | { type: 'onnx'; bytes: Uint8Array }
-  | { type: 'error'; message: string };
+  /** `file`: the model file that could not be loaded (the message says why; the run goes on as it was). */
+  | { type: 'error'; message: string; file?: string };

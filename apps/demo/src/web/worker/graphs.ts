@@ -48,7 +48,7 @@ export async function drawGraph(
   run: Run,
   point: number,
   kind: GraphKind,
-): Promise<Extract<Report, { type: 'graph' }>> {
+): Promise<Omit<Extract<Report, { type: 'graph' }>, 'run'>> {
   const root = graphRoot(run, point, kind);
   const stats = graphStats(root);
   const nodes = stats.values + stats.ops;

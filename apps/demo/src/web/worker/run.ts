@@ -1,6 +1,7 @@
 // One training run in the worker: the data, the model, nn's Trainer, and the settings that
 // change while it runs.
 import { compile, type CompileOptions, type Program } from '@mg/engine';
+import type { Value } from '@mg/engine';
 import { Adam, MLP, SGD, Trainer, hinge, mean, type Optimizer } from '@mg/nn';
 import { at, makeDataset, pointAt, type Dataset } from '../../core/index.js';
 import { learningRate, niceBelow, safeLearningRate, type Config, type LiveSettings } from '../config.js';
@@ -8,7 +9,12 @@ import type { StepRow } from '../protocol.js';
 
 export type Backend = NonNullable<CompileOptions['backend']>;
 
-/** Thrown by {@link Run.step} when the loss or the weights stop being finite numbers, or explode. */
+/**
+ * Thrown by {@link Run.step} when the loss or the weights stop being finite numbers, or explode.
+ * The run then holds: its weights are back as they were before the step that made them explode
+ * (when there was one), and it takes no step until the learning rate, optimizer, decay or L2
+ * strength changes.
+ */
 export class Divergence extends Error {
   constructor(
     readonly step: number,
@@ -16,8 +22,17 @@ export class Divergence extends Error {
     detail: string,
     /** The step's row when the step itself went through (its loss exploded), else null. */
     readonly row: StepRow | null = null,
+    /** The step the weights are back at the start of; null when no earlier weights were in bounds. */
+    readonly restoredTo: number | null = null,
   ) {
-    super(`diverged at step ${step} - lower the learning rate (try ${suggestion})`, { cause: detail });
+    super(
+      `diverged at step ${step} - lower the learning rate (try ${suggestion}) ${
+        restoredTo === null
+          ? 'and press Reset: no earlier weights were in bounds'
+          : `to train on from the weights before step ${restoredTo}`
+      }`,
+      { cause: detail },
+    );
   }
 }
 
@@ -78,6 +93,14 @@ export class Run {
   private extra = 0;
   private readonly tester: Program | null;
   private readonly testBatch: Float64Array;
+  private readonly params: readonly Value[];
+  /** The weights at the start of the step in progress. */
+  private before: Float64Array;
+  /** The last weights whose loss was in bounds, and the step they started. */
+  private good: Float64Array;
+  private goodStep = -1;
+  /** Set by a divergence: no step runs until a setting that could help changes. */
+  private halted: Divergence | null = null;
 
   constructor(
     readonly config: Config,
@@ -89,6 +112,9 @@ export class Run {
     this.test = testSet(config);
     this.model = model ?? new MLP(2, [...hidden, 1], { seed, activation });
     labelParameters(this.model);
+    this.params = this.model.parameters();
+    this.before = new Float64Array(this.params.length);
+    this.good = new Float64Array(this.params.length);
     this.settings = pickLive(config);
     this.trainer = new Trainer(this.model, samples(this.train), {
       loss: 'hinge',
@@ -103,7 +129,7 @@ export class Run {
     this.testBatch = new Float64Array(3 * m);
     for (let i = 0; i < m; i++)
       this.testBatch.set([...pointAt(this.test.X, i), 2 * at(this.test.y, i) - 1], 3 * i);
-    // The test loss is nn's hinge, averaged: the training loss without its L2 term.
+    // The test loss is nn's hinge, averaged; testMetrics adds the training loss's L2 term.
     this.tester =
       m === 0
         ? null
@@ -133,6 +159,14 @@ export class Run {
     if (settings.optimizer !== previous.optimizer)
       this.trainer.setOptions({ optimizer: makeOptimizer(this.model, settings) });
     if (settings.alpha !== previous.alpha) this.trainer.setOptions({ alpha: settings.alpha });
+    const { lr, decay, alpha, optimizer } = settings;
+    if (
+      lr !== previous.lr ||
+      decay !== previous.decay ||
+      alpha !== previous.alpha ||
+      optimizer !== previous.optimizer
+    )
+      this.halted = null;
   }
 
   /** Where the run stops: the step setting, moved on by each Continue. */
@@ -148,17 +182,23 @@ export class Run {
   /**
    * One step: the held-out points' loss and accuracy, then the Trainer's step.
    *
-   * @throws Divergence when a number stops being finite or the loss explodes (the weights are then as before the step)
+   * @throws Divergence when a number stops being finite or the loss explodes: the weights are then
+   *   back as they were before the last step whose loss was in bounds, and every further call
+   *   throws it again until {@link Run.update} changes the rate, decay, optimizer or L2 strength
    */
   step(): StepRow {
+    if (this.halted !== null) throw this.halted;
     const k = this.trainer.steps;
+    this.params.forEach((p, i) => {
+      this.before[i] = p.data;
+    });
     const [testLoss, testAccuracy] = this.testMetrics();
     let info;
     try {
       info = this.trainer.step();
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      if (/finite/.test(message)) throw new Divergence(k, this.suggestion(), message);
+      if (/finite/.test(message)) throw this.halt(k, message, null);
       throw error;
     }
     if (k === 0) this.firstLoss = info.loss;
@@ -170,9 +210,27 @@ export class Run {
       testAccuracy,
       lr: info.lr,
     };
-    if (!(info.loss <= EXPLOSION * Math.max(1, this.firstLoss)))
-      throw new Divergence(k, this.suggestion(), `loss ${info.loss}`, row);
+    if (!(info.loss <= EXPLOSION * Math.max(1, this.firstLoss))) throw this.halt(k, `loss ${info.loss}`, row);
+    // The weights this step started from gave a loss in bounds.
+    [this.good, this.before] = [this.before, this.good];
+    this.goodStep = k;
     return row;
+  }
+
+  /**
+   * Stops the run at a divergence found at step `k`: the weights go back to the last ones whose
+   * loss was in bounds (the step after them is the one that blew up), with fresh optimizer state.
+   */
+  private halt(k: number, detail: string, row: StepRow | null): Divergence {
+    const restoredTo = this.goodStep < 0 ? null : this.goodStep;
+    if (restoredTo !== null) {
+      this.params.forEach((p, i) => {
+        p.data = at(this.good, i);
+      });
+      this.trainer.setOptions({ optimizer: makeOptimizer(this.model, this.settings) });
+    }
+    this.halted = new Divergence(k, this.suggestion(), detail, null, restoredTo);
+    return new Divergence(k, this.suggestion(), detail, row, restoredTo);
   }
 
   /** The held-out points' scores under the current weights (empty without test points). */
@@ -190,6 +248,15 @@ export class Run {
     );
   }
 
+  /** The training loss's L2 term, α Σ w² over every parameter, as nn's Trainer adds it. */
+  private l2(): number {
+    const alpha = this.settings.alpha;
+    if (alpha === 0) return 0;
+    let sum = 0;
+    for (const p of this.params) sum += p.data * p.data;
+    return sum * alpha;
+  }
+
   private testMetrics(): [number, number] {
     if (this.tester === null) return [NaN, NaN];
     try {
@@ -198,7 +265,7 @@ export class Run {
       let correct = 0;
       for (let i = 0; i < this.test.y.length; i++)
         if (at(out, 2 * i + 1) > 0 === (this.test.y[i] === 1)) correct++;
-      return [loss, correct / this.test.y.length];
+      return [loss + this.l2(), correct / this.test.y.length];
     } catch {
       // Weights on their way to diverging: the training step reports it.
       return [NaN, NaN];

@@ -43,18 +43,23 @@ export class Views {
 
   /** The model's score at each `(x, y)` pair. */
   scores(points: Float64Array): Float32Array {
-    return Float32Array.from(this.scorer.predict(points));
+    return Float32Array.from(finite(this.scorer.predict(points)));
   }
 
-  /** The view report; null when the weights no longer give finite outputs. */
-  report(): Extract<Report, { type: 'view' }> | null {
+  /**
+   * The pictures of run number `run`.
+   *
+   * @throws Error saying which output is not a finite number, when the weights give one that is not
+   */
+  report(run: number): Extract<Report, { type: 'view' }> {
     try {
       let neurons: Float32Array = new Float32Array(0);
       if (this.neurons !== null) {
-        neurons = transpose(this.neurons.predict(this.neuronGrid.points), this.hiddenCount);
+        neurons = transpose(finite(this.neurons.predict(this.neuronGrid.points)), this.hiddenCount);
       }
       return {
         type: 'view',
+        run,
         step: this.run.completed,
         scores: this.scores(this.grid.points),
         pointScores: this.scores(this.run.train.X),
@@ -62,10 +67,20 @@ export class Views {
         neurons,
         weights: weights(this.run.model),
       };
-    } catch {
-      return null;
+    } catch (error) {
+      throw new Error(
+        `the model's outputs are not finite numbers over the plot (${error instanceof Error ? error.message : String(error)})`,
+        { cause: error },
+      );
     }
   }
+}
+
+/** `values`, checked: every one a finite number. */
+function finite(values: Float64Array): Float64Array {
+  const bad = values.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) throw new RangeError(`output ${bad} is ${values[bad]}`);
+  return values;
 }
 
 /** Every hidden neuron's output for one input, layer by layer. */

@@ -29,6 +29,8 @@ function backendFor(policy: CodePolicy): Backend {
 }
 
 interface Session {
+  /** The page's number for this run, on every report about it. */
+  id: number;
   run: Run;
   views: Views;
   selected: { point: number; kind: GraphKind } | null;
@@ -48,17 +50,25 @@ function post(report: Report, transfer: Transferable[] = []): void {
   scope.postMessage(report, transfer);
 }
 
+/**
+ * Sends the run's pictures. Weights whose outputs are not finite have none: the page keeps the last
+ * ones, and the divergence report that stopped the run says why.
+ */
 function postView(s: Session): void {
   s.lastView = performance.now();
-  const view = s.views.report();
-  if (view !== null)
-    post(view, [
-      view.scores.buffer,
-      view.pointScores.buffer,
-      view.testScores.buffer,
-      view.neurons.buffer,
-      view.weights.buffer,
-    ]);
+  let view: Extract<Report, { type: 'view' }>;
+  try {
+    view = s.views.report(s.id);
+  } catch {
+    return;
+  }
+  post(view, [
+    view.scores.buffer,
+    view.pointScores.buffer,
+    view.testScores.buffer,
+    view.neurons.buffer,
+    view.weights.buffer,
+  ]);
 }
 
 function graphLater(s: Session, force: boolean): void {
@@ -77,7 +87,7 @@ function graphLater(s: Session, force: boolean): void {
   drawGraph(s.run, chosen.point, chosen.kind).then(
     (report) => {
       s.drawing = false;
-      if (session === s) post(report);
+      if (session === s) post({ ...report, run: s.id });
       // A newer choice arrived while Graphviz was busy.
       if (s.selected !== chosen && session === s) graphLater(s, true);
     },
@@ -88,23 +98,31 @@ function graphLater(s: Session, force: boolean): void {
   );
 }
 
-/** Runs steps until the slice's time is up; false when the run diverged. */
+/** Runs steps until the slice's time is up or the run is done; false when the run diverged. */
 function steps(s: Session, sliceMs: number): boolean {
   const rows: StepRow[] = [];
   const start = performance.now();
   try {
-    do rows.push(s.run.step());
-    while (!s.run.done && performance.now() - start < sliceMs);
+    while (!s.run.done) {
+      rows.push(s.run.step());
+      if (performance.now() - start >= sliceMs) break;
+    }
   } catch (error) {
     if (!(error instanceof Divergence)) throw error;
     if (error.row !== null) rows.push(error.row);
     playing = false;
-    post({ type: 'steps', rows, done: s.run.done });
-    post({ type: 'diverged', step: error.step, message: error.message });
+    post({ type: 'steps', run: s.id, rows, done: s.run.done });
+    post({
+      type: 'diverged',
+      run: s.id,
+      step: error.step,
+      message: error.message,
+      restored: error.restoredTo !== null,
+    });
     postView(s);
     return false;
   }
-  post({ type: 'steps', rows, done: s.run.done });
+  post({ type: 'steps', run: s.id, rows, done: s.run.done });
   return true;
 }
 
@@ -122,6 +140,7 @@ function start(s: Session): void {
   const { run, views } = s;
   post({
     type: 'ready',
+    run: s.id,
     X: run.train.X,
     y: run.train.y,
     testX: run.test.X,
@@ -137,25 +156,53 @@ function start(s: Session): void {
   graphLater(s, true);
 }
 
+/** `Could not load <file>: <why>`. */
+function loadError(file: string, error: unknown): string {
+  return `Could not load ${file}: ${error instanceof Error ? error.message : String(error)}`;
+}
+
+/**
+ * The session a 'reset' asks for. Built before anything is dropped: a model file that does not
+ * load (bad weights, or scores that are not finite numbers) leaves the run as it was, and the
+ * page hears why, with the file's name; null then.
+ */
+function makeSession(command: Extract<Command, { type: 'reset' }>): Session | null {
+  const backend = backendFor(command.policy);
+  let run: Run;
+  let views: Views;
+  try {
+    const model = command.model === undefined ? undefined : MLP.fromJSON(command.model);
+    run = new Run(command.config, backend, model);
+    views = new Views(run, backend);
+    // The model's pictures, once: a loaded model whose scores overflow is refused here.
+    if (command.model !== undefined) views.report(command.run);
+  } catch (error) {
+    if (command.file === undefined) throw error;
+    post({ type: 'error', message: loadError(command.file, error), file: command.file });
+    return null;
+  }
+  const kept = session?.picked === true ? session.selected : null;
+  const keep = kept !== null && kept.point < run.train.y.length;
+  return {
+    id: command.run,
+    run,
+    views,
+    selected: { point: keep ? kept.point : activeIndex(run), kind: command.kind },
+    picked: keep,
+    lastView: 0,
+    lastGraph: 0,
+    drawing: false,
+  };
+}
+
 function handle(command: Command): void {
   switch (command.type) {
     case 'reset': {
-      // Built before anything is dropped: a model file that does not load leaves the run as it was.
-      const model = command.model === undefined ? undefined : MLP.fromJSON(command.model);
-      const run = new Run(command.config, backendFor(command.policy), model);
+      const made = makeSession(command);
+      if (made === null) return;
       playing = false;
       clearTimeout(timer);
-      const kept = session?.picked === true ? session.selected : null;
-      const keep = kept !== null && kept.point < run.train.y.length;
-      session = {
-        run,
-        views: new Views(run, backendFor(command.policy)),
-        selected: { point: keep ? kept.point : activeIndex(run), kind: command.kind },
-        picked: keep,
-        lastView: 0,
-        lastGraph: 0,
-        drawing: false,
-      };
+      session = made;
       start(session);
       return;
     }
@@ -163,7 +210,12 @@ function handle(command: Command): void {
       session?.run.update(command.settings);
       return;
     case 'play':
-      if (session === null || playing || session.run.done) return;
+      if (session === null || playing) return;
+      // A run already at its step limit says so, and the page offers Continue.
+      if (session.run.done) {
+        post({ type: 'steps', run: session.id, rows: [], done: true });
+        return;
+      }
       playing = true;
       tick();
       return;
@@ -182,7 +234,7 @@ function handle(command: Command): void {
       }
       return;
     case 'step':
-      if (session === null || playing || session.run.done) return;
+      if (session === null || playing) return;
       if (steps(session, 0)) {
         postView(session);
         graphLater(session, true);
@@ -206,9 +258,17 @@ function handle(command: Command): void {
         post({ type: 'onnx', bytes }, [bytes.buffer]);
       }
       return;
-    case 'read-onnx':
-      post({ type: 'model', json: fromOnnx(command.bytes).toJSON(), load: command.name });
+    case 'read-onnx': {
+      let json;
+      try {
+        json = fromOnnx(command.bytes).toJSON();
+      } catch (error) {
+        post({ type: 'error', message: loadError(command.name, error), file: command.name });
+        return;
+      }
+      post({ type: 'model', json, load: command.name });
       return;
+    }
   }
 }
 
