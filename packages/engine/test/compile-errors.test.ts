@@ -89,6 +89,22 @@ describe('compile run-time errors', () => {
     },
   );
 
+  it.each(['wasm', 'interpreter'] as const)(
+    '%s: names the op eager mode fails at first, an unused one made before the output included',
+    (backend) => {
+      const w = new Value(2);
+      const fn = ([x]: Value[]) => {
+        x!.log();
+        return x!.pow(-1).mul(w);
+      };
+      const program = compile(fn, { inputs: 1, backend });
+
+      expect(() => fn([new Value(0)])).toThrow(/^log: /);
+      expect(() => program.run([1, 0])).toThrow(/the result of log\(0\) is not finite \(sample 1, node/);
+      expect(w.grad).toBe(0);
+    },
+  );
+
   it.each(['wasm', 'interpreter'] as const)('%s: names the op when a gradient is not finite', (backend) => {
     const w = new Value(0);
     const program = compile(([x]) => w.mul(x!).pow(0.5), { inputs: 1, backend });

@@ -253,7 +253,7 @@ describe('opLabel', () => {
       x.add(1),
       x.mul(2),
       x.pow(2),
-      x.div(4).children[1]!,
+      x.div(new Value(4)).children[1]!,
       x.relu(),
       x.tanh(),
       x.exp(),

@@ -57,23 +57,30 @@ export function reference(
     }
     return base + k;
   };
+  // Leaves first, then the ops in the order the traced function made them (eager mode's order,
+  // so the first op to fail is the one eager mode names), else in the tape's order.
   const build = (tape: Tape, base: number, x: number) => {
-    tape.nodes.forEach((n, k) => {
+    const { nodes } = tape;
+    for (let k = 0; k < nodes.length; k++) {
+      const n = nodes[k]!;
+      if (n.kind === 'const') V[base + k] = n.value;
+      else if (n.kind === 'input' && tape === sample) V[base + k] = X[x + n.index]!;
+    }
+    const made = tape.made;
+    const count = made === undefined ? nodes.length : made.length;
+    for (let j = 0; j < count; j++) {
+      const k = made === undefined ? j : made[j]!;
+      const n = nodes[k]!;
+      if (n.kind !== 'op') continue;
       const id = base + k;
-      if (n.kind === 'op') {
-        code[id] = OPS.indexOf(n.op);
-        A[id] = idOf(tape, n.a, base);
-        B[id] = n.b >= 0 ? idOf(tape, n.b, base) : -1;
-        K[id] = n.arg;
-        const y = apply(code[id], V[A[id]]!, B[id] >= 0 ? V[B[id]]! : 0, n.arg);
-        if (!(y - y === 0)) fail('the result', id);
-        V[id] = y;
-      } else if (n.kind === 'const') {
-        V[id] = n.value;
-      } else if (n.kind === 'input' && tape === sample) {
-        V[id] = X[x + n.index]!;
-      }
-    });
+      code[id] = OPS.indexOf(n.op);
+      A[id] = idOf(tape, n.a, base);
+      B[id] = n.b >= 0 ? idOf(tape, n.b, base) : -1;
+      K[id] = n.arg;
+      const y = apply(code[id], V[A[id]]!, B[id] >= 0 ? V[B[id]]! : 0, n.arg);
+      if (!(y - y === 0)) fail('the result', id);
+      V[id] = y;
+    }
   };
   const fail = (what: string, id: number): never => {
     const op = OPS[code[id]!]!;

@@ -15,6 +15,12 @@ export interface Tape {
    * forward only, since eager mode computes and checks them too.
    */
   readonly unused?: readonly number[];
+  /**
+   * The op nodes in the order the traced function made them: eager mode's order of computing
+   * and checking them, which the exact replay (reference.ts) follows, so that it names the op
+   * eager mode would have named first.
+   */
+  readonly made?: Int32Array;
   /** Per node: whether any parameter (or, for a reduction, any input) lies below it. */
   readonly needsGrad: readonly boolean[];
 }

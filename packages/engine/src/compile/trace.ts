@@ -223,5 +223,12 @@ function record(
     walk(v);
     unused.push(v._mark - first);
   }
-  return { nodes, outputs: outputs.map((o) => o._mark - first), needsGrad, unused };
+  let ops = 0;
+  for (let j = 0; j < created.length; j++) if (created[j]!.op !== '') ops++;
+  const order = new Int32Array(ops);
+  for (let j = 0, o = 0; j < created.length; j++) {
+    const v = created[j]!;
+    if (v.op !== '') order[o++] = v._mark - first;
+  }
+  return { nodes, outputs: outputs.map((o) => o._mark - first), needsGrad, unused, made: order };
 }
