@@ -238,6 +238,34 @@ describe('demo web page', () => {
     expect(problems).toEqual([]);
   });
 
+  it('shows a hovered neuron on the plot, under the points, and the regions again after', async () => {
+    await open();
+    const plotPixels = () => page.locator('#plot').screenshot();
+    const away = async () => {
+      await page.mouse.move(5, 5);
+    };
+    const neuron = page.getByRole('img', { name: 'layer 1 neuron 3' });
+    // The first pictures have arrived once hovering a neuron shows it.
+    await neuron.hover();
+    await page.waitForSelector('#plot-note:not([hidden])');
+    await away();
+    await page.waitForSelector('#plot-note[hidden]', { state: 'attached' });
+    const regions = await plotPixels();
+    await neuron.hover();
+    await page.waitForSelector('#plot-note:not([hidden])');
+
+    expect(await text('#plot-note')).toBe(
+      "The plot shows layer 1 neuron 3's output (orange high, blue low) under the points; move away to see the decision regions again.",
+    );
+    expect((await plotPixels()).equals(regions)).toBe(false);
+
+    await away();
+    await page.waitForSelector('#plot-note[hidden]', { state: 'attached' });
+
+    expect((await plotPixels()).equals(regions)).toBe(true);
+    expect(problems).toEqual([]);
+  });
+
   it('stops a diverging run cleanly, says why, and warns before it starts', async () => {
     // Deep enough to blow up on the first step, small enough that the step is quick.
     await open('?hidden=32,32,32&lr=10');

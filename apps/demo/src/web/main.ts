@@ -33,7 +33,17 @@ const plot = new Plot($('#plot') as HTMLCanvasElement, () => {
 });
 const cards = new StatusCards((id) => $(`#${id}`));
 const chart = new Chart($('#chart'));
-const network = new NetworkView($('#diagram'));
+const plotNote = $('#plot-note');
+// Hovering or focusing a hidden neuron shows its output on the plot, under the points.
+const network = new NetworkView($('#diagram'), (focus) => {
+  plot.showNeuron(focus);
+  plotNote.hidden = focus === null;
+  plotNote.textContent =
+    focus === null
+      ? ''
+      : `The plot shows ${focus.name}'s output (orange high, blue low) under the points; move away to see the decision regions again.`;
+  frame.redrawPlot();
+});
 const graph = new GraphPanel($('#side'), $('#graph'), $('#graph-canvas'), $('#graph-note'));
 const graphKind = $('#graph-kind') as HTMLSelectElement;
 const runNote = $('#run-note');

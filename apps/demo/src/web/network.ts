@@ -1,6 +1,6 @@
 // Inside the network: one small picture per hidden neuron (its output over the input plane), in
 // columns by layer, over lines for the weights whose thickness and colour show their size and sign.
-import { CLASS_RGB } from './plot.js';
+import { CLASS_RGB, shade, type NeuronFocus } from './plot.js';
 import type { GridShape } from './protocol.js';
 import { at, present } from '../core/checked.js';
 
@@ -16,17 +16,6 @@ interface Node {
   element: HTMLElement;
 }
 
-/** Colour of `t` in [-1, 1]: blue below 0, white at 0, orange above (the classes' colours). */
-function shade(t: number): [number, number, number] {
-  const rgb = CLASS_RGB[t > 0 ? 1 : 0];
-  const a = Math.min(1, Math.abs(t));
-  return [
-    Math.round(255 + (rgb[0] - 255) * a),
-    Math.round(255 + (rgb[1] - 255) * a),
-    Math.round(255 + (rgb[2] - 255) * a),
-  ];
-}
-
 export class NetworkView {
   private readonly links = document.createElement('canvas');
   private readonly caption = document.createElement('p');
@@ -40,7 +29,14 @@ export class NetworkView {
   private cell = { w: 0, h: 0 };
   private grid: GridShape | null = null;
 
-  constructor(private readonly box: HTMLElement) {
+  /**
+   * @param onFocus - told which hidden neuron is hovered or focused (its output over the plane,
+   *   scaled to [-1, 1] as its picture is), again when its output changes, and null when none is
+   */
+  constructor(
+    private readonly box: HTMLElement,
+    private readonly onFocus: (focus: NeuronFocus | null) => void = () => undefined,
+  ) {
     this.links.className = 'links';
     this.links.setAttribute('aria-hidden', 'true');
     this.caption.className = 'note';
@@ -63,6 +59,7 @@ export class NetworkView {
   setShape(sizes: number[], grid: GridShape): void {
     this.sizes = sizes;
     this.grid = grid;
+    if (this.highlight !== null) this.onFocus(null);
     this.highlight = null;
     // Pictures of another network do not fit this one: the next update brings this one's.
     this.weights = new Float32Array(0);
@@ -119,6 +116,26 @@ export class NetworkView {
       }
     }
     this.drawLinks();
+    this.tellFocus();
+  }
+
+  /** The highlighted hidden neuron's output, scaled as its picture, to whoever shows it larger. */
+  private tellFocus(): void {
+    const h = this.highlight;
+    const grid = this.grid;
+    const cells = grid === null ? 0 : grid.nx * grid.ny;
+    let offset = 0;
+    for (let l = 1; h !== null && l < h.layer; l++) offset += at(this.sizes, l) * cells;
+    offset += (h?.index ?? 0) * cells;
+    if (h === null || grid === null || this.neurons.length < offset + cells) {
+      this.onFocus(null);
+      return;
+    }
+    const values = this.neurons.slice(offset, offset + cells);
+    let max = 0;
+    for (const v of values) max = Math.max(max, Math.abs(v));
+    for (let i = 0; i < values.length; i++) values[i] = max === 0 ? 0 : at(values, i) / max;
+    this.onFocus({ name: `layer ${h.layer} neuron ${h.index + 1}`, values, grid });
   }
 
   private nodeElement(layer: number, index: number, edge: boolean): HTMLElement {
@@ -167,6 +184,7 @@ export class NetworkView {
       this.caption.textContent = `Layer ${target.layer} neuron ${target.index + 1}: ${incoming.length} incoming weights from ${lo.toFixed(2)} to ${hi.toFixed(2)}.`;
     } else this.caption.textContent = '';
     this.drawLinks();
+    this.tellFocus();
   }
 
   /** Neuron `index` of layer `layer`'s weights from the previous layer. */

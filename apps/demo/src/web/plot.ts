@@ -10,9 +10,30 @@ export const CLASS_RGB = [
 ] as const;
 const POINT_RADIUS = 4.5;
 
+/** Colour of `t` in [-1, 1]: blue below 0, white at 0, orange above (the classes' colours). */
+export function shade(t: number): [number, number, number] {
+  const rgb = CLASS_RGB[t > 0 ? 1 : 0];
+  const a = Math.min(1, Math.abs(t));
+  return [
+    Math.round(255 + (rgb[0] - 255) * a),
+    Math.round(255 + (rgb[1] - 255) * a),
+    Math.round(255 + (rgb[2] - 255) * a),
+  ];
+}
+
+/** A hidden neuron shown on the plot: its name and its output over `grid`, scaled to [-1, 1]. */
+export interface NeuronFocus {
+  readonly name: string;
+  readonly values: Float32Array;
+  readonly grid: GridShape;
+}
+
 /** Draws regions and points on a canvas and maps clicks back to the nearest point. */
 export class Plot {
   private readonly cells = document.createElement('canvas');
+  /** A hidden neuron's output, drawn under the points instead of the regions while set. */
+  private readonly neuronCells = document.createElement('canvas');
+  private showingNeuron = false;
   private grid: GridShape | null = null;
   private X: Float64Array = new Float64Array(0);
   private y: Uint8Array = new Uint8Array(0);
@@ -69,6 +90,32 @@ export class Plot {
     this.testScores = testScores;
   }
 
+  /**
+   * Shows a hidden neuron's output under the points instead of the decision regions (as
+   * TensorFlow Playground does when a neuron is hovered), or the regions again for null; call
+   * {@link Plot.draw} to show it.
+   */
+  showNeuron(focus: NeuronFocus | null): void {
+    this.showingNeuron = focus !== null;
+    if (focus === null) return;
+    const { nx, ny } = focus.grid;
+    this.neuronCells.width = nx;
+    this.neuronCells.height = ny;
+    const context = present(this.neuronCells.getContext('2d'), 'canvas 2d context');
+    const image = context.createImageData(nx, ny);
+    for (let r = 0; r < ny; r++) {
+      for (let c = 0; c < nx; c++) {
+        const [red, green, blue] = shade(at(focus.values, r * nx + c));
+        const o = 4 * ((ny - 1 - r) * nx + c);
+        image.data[o] = red;
+        image.data[o + 1] = green;
+        image.data[o + 2] = blue;
+        image.data[o + 3] = 255;
+      }
+    }
+    context.putImageData(image, 0, 0);
+  }
+
   /** Repaints at the canvas's current size. */
   draw(): void {
     const grid = this.grid;
@@ -81,7 +128,7 @@ export class Plot {
     const context = present(canvas.getContext('2d'), 'canvas 2d context');
     context.imageSmoothingEnabled = true;
     context.imageSmoothingQuality = 'high';
-    context.drawImage(this.cells, 0, 0, width, height);
+    context.drawImage(this.showingNeuron ? this.neuronCells : this.cells, 0, 0, width, height);
     const radius = POINT_RADIUS * ratio;
     // Test points are squares, drawn first so training points stay on top.
     for (let i = 0; i < this.testY.length; i++) {
