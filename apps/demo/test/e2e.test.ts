@@ -102,9 +102,9 @@ const text = (selector: string): Promise<string> => page.locator(selector).inner
 /** The text of the loss cell of step `k` in the page's log. */
 const lossAt = (k: number): Promise<string> => text(`#log tr[data-step="${k}"] td.loss`);
 
-/** Clicks training point `i` of the notebook's moons on the plot. */
-async function clickPoint(i: number): Promise<void> {
-  const { X } = makeDataset('moons', { samples: 100, noise: 0.1, seed: 1337 });
+/** Clicks training point `i` of the notebook's moons (`samples` of them) on the plot. */
+async function clickPoint(i: number, samples = 100): Promise<void> {
+  const { X } = makeDataset('moons', { samples, noise: 0.1, seed: 1337 });
   const grid = boundaryGrid(X, 96);
   const box = (await page.locator('#plot').boundingBox())!;
   const [x, y] = [X[2 * i]!, X[2 * i + 1]!];
@@ -288,6 +288,10 @@ describe('demo web page', () => {
     expect(await page.locator('#error').isHidden()).toBe(true);
     const rows = await page.locator('#log tr[data-step]').count();
     const lastStep = await text('#stat-step');
+    // A new step limit does not help: the page still says why the run stopped.
+    await setSetting('steps', '50');
+    await page.waitForFunction(() => location.search.includes('steps=50'));
+    expect(await text('#warning')).toBe(warned);
 
     // The same rate would blow up again: no step is taken, and the page hears why.
     await page.evaluate(() => {
@@ -327,6 +331,93 @@ describe('demo web page', () => {
     await page.click('#play');
     await waitForStep('5 / 5');
     expect(await text('#play')).toBe('Continue');
+    expect(problems).toEqual([]);
+  });
+
+  it('keeps the step limit of a continued run when a setting changes, as the worker does', async () => {
+    await open('?steps=5');
+    await page.click('#play');
+    await waitForStep('5 / 5');
+    await page.click('#play');
+    await waitForStep('10 / 10');
+
+    await setSetting('lr', '0.5');
+    await page.waitForFunction(() => location.search.includes('lr=0.5'));
+    await setSetting('steps', '6');
+    await page.waitForFunction(() => location.search.includes('steps=6'));
+
+    expect(await text('#play')).toBe('Train');
+    expect(await text('#stat-step')).toBe('10 / 11');
+    await page.click('#play');
+    await waitForStep('11 / 11');
+    expect(await text('#play')).toBe('Continue');
+    expect(problems).toEqual([]);
+  });
+
+  it('shows a new step limit on the step card at once', async () => {
+    await open('?steps=5');
+    await page.click('#step');
+    await waitForStep('1 / 5');
+
+    await setSetting('steps', '9');
+    await page.waitForFunction(() => location.search.includes('steps=9'));
+
+    expect(await text('#stat-step')).toBe('1 / 9');
+    expect(problems).toEqual([]);
+  });
+
+  it('trains the new run when Train is pressed while it is being set up', async () => {
+    await open('?steps=5');
+    // Both in one task: the worker's 'ready' for the new run comes after Train is pressed.
+    await page.evaluate(() => {
+      const play = document.querySelector<HTMLButtonElement>('#play')!;
+      const shown: string[] = [];
+      (window as unknown as { shown: string[] }).shown = shown;
+      new MutationObserver(() => shown.push(play.textContent)).observe(play, { childList: true });
+      document.querySelector<HTMLButtonElement>('#reset')!.click();
+      play.click();
+    });
+    await waitForStep('5 / 5');
+    await page.waitForFunction(() => document.querySelector('#play')?.textContent === 'Continue');
+
+    // The button never said Train while the worker trained.
+    expect(await page.evaluate(() => (window as unknown as { shown: string[] }).shown)).not.toContain(
+      'Train',
+    );
+    expect(problems).toEqual([]);
+  });
+
+  it('draws no graph of a point chosen on the old data in the new run', async () => {
+    await open('?samples=400');
+    await clickPoint(398, 400);
+    await page.waitForFunction(
+      () => document.querySelector('#graph-note')?.textContent.startsWith('Point 398 ') === true,
+    );
+
+    // In one task: fewer points, then the next point of the old data (399) from the keyboard.
+    await page.evaluate(() => {
+      const samples = document.querySelector<HTMLInputElement>('input[name="samples"]')!;
+      samples.value = '100';
+      samples.dispatchEvent(new Event('change', { bubbles: true }));
+      document.querySelector('#plot')!.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight' }));
+    });
+    await page.waitForFunction(() => location.search.includes('samples=100'));
+    await page.waitForFunction(() =>
+      document.querySelector('#plot')?.getAttribute('aria-label')?.startsWith('100 '),
+    );
+    // The new run's first graph, then the next point's: drawn after any of the old point's.
+    await page.waitForFunction(() =>
+      /^Point (?!398 )/.test(document.querySelector('#graph-note')?.textContent ?? ''),
+    );
+    const first = Number(/^Point (\d+)/.exec(await text('#graph-note'))![1]);
+    await page.focus('#plot');
+    await page.keyboard.press('ArrowRight');
+    await page.waitForFunction(
+      (n) => document.querySelector('#graph-note')?.textContent.startsWith(`Point ${n} `) === true,
+      first + 1,
+    );
+
+    expect(await page.locator('#error').isHidden()).toBe(true);
     expect(problems).toEqual([]);
   });
 
@@ -376,6 +467,26 @@ describe('demo web page', () => {
     await page.keyboard.press('r');
     await waitForStep('0');
 
+    expect(await text('#run-note')).toBe('Reset: training starts over from step 0.');
+    expect(problems).toEqual([]);
+  });
+
+  it('takes the s and r keys on a checkbox or radio button, where space ticks it', async () => {
+    await open('?steps=10');
+    await page.click('#log-scale');
+    await page.keyboard.press('s');
+    await waitForStep('1 / 10');
+    await page.keyboard.press(' ');
+    expect(await page.isChecked('#log-scale')).toBe(false);
+    expect(await text('#play')).toBe('Train');
+
+    await page.click('input[name="engine"][value="compiled"]');
+    await page.waitForFunction(() => location.search.includes('engine=compiled'));
+    await waitForStep('0');
+    await page.keyboard.press('s');
+    await waitForStep('1 / 10');
+    await page.keyboard.press('r');
+    await waitForStep('0');
     expect(await text('#run-note')).toBe('Reset: training starts over from step 0.');
     expect(problems).toEqual([]);
   });

@@ -52,6 +52,11 @@ export class FrameDrawer {
     this.request();
   }
 
+  /** The step limit changed: the step card shows the new one. */
+  showLimit(): void {
+    if (this.last !== undefined) this.to.cards.show(this.last, this.to.limit());
+  }
+
   /** A new run: forgets its steps and pictures not yet drawn, and clears what shows them. */
   clear(): void {
     this.first = this.last = undefined;

@@ -53,10 +53,14 @@ const loadNote = $('#load-note');
 
 const link = parseConfig(location.search);
 let config: Config = link.config;
-/** A run asked of the worker: its settings, and the model file it starts from. */
+/**
+ * A run asked of the worker: its settings, the model file it starts from, and whether the page
+ * asked the worker to train it (with Train pressed after asking for it).
+ */
 interface RunRequest {
   config: Config;
   file?: string;
+  playing: boolean;
 }
 /** Runs asked of the worker and not yet confirmed by its 'ready', by number. */
 const requests = new Map<number, RunRequest>();
@@ -66,6 +70,8 @@ let shown = -1;
 let trainX: Float64Array = new Float64Array(0);
 let limit = config.steps;
 let pickedByReader = false;
+/** Why the shown run stopped by itself, until a setting that could help it changes. */
+let halted: string | null = null;
 const frame = new FrameDrawer({
   log: new StepLog($('#log tbody')),
   chart,
@@ -93,8 +99,14 @@ function showLoad(message: string, failed: boolean): void {
   loadNote.textContent = message;
 }
 
+/** The newest run asked of the worker and not yet ready: Train and Pause apply to it. */
+function pending(): RunRequest | undefined {
+  return [...requests.values()].at(-1);
+}
+
+/** Warns of a diverged run (until a setting that could help changes), or of settings likely to diverge. */
 function showRisk(c: Config): void {
-  const risk = divergenceRisk(c);
+  const risk = halted ?? divergenceRisk(c);
   warning.hidden = risk === null;
   warning.textContent = risk ?? '';
 }
@@ -106,7 +118,12 @@ function showRisk(c: Config): void {
 function restart(next: Config, model?: { json: MLPJSON; file: string }): void {
   lastRun += 1;
   const run = lastRun;
-  requests.set(run, model === undefined ? { config: next } : { config: next, file: model.file });
+  requests.set(
+    run,
+    model === undefined
+      ? { config: next, playing: false }
+      : { config: next, file: model.file, playing: false },
+  );
   const kind = graphKind.value as GraphKind;
   send(
     model === undefined
@@ -135,7 +152,6 @@ function limitNote(at: number): string {
 
 function commit(next: Config): void {
   config = next;
-  limit = next.steps;
   history.replaceState(null, '', formatConfig(config) + location.hash);
   showRisk(config);
 }
@@ -154,13 +170,15 @@ function onReady(report: Extract<Report, { type: 'ready' }>): void {
   const request = requests.get(report.run);
   for (const run of requests.keys()) if (run <= report.run) requests.delete(run);
   shown = report.run;
+  halted = null;
   if (request !== undefined) commit(request.config);
+  limit = config.steps;
   if (request?.file !== undefined) {
     say(`Loaded ${request.file}: training goes on from its weights.`);
     showLoad(`Loaded ${request.file}.`, false);
   }
   form.show(config);
-  setState('idle');
+  setState(request?.playing === true ? 'playing' : 'idle');
   trainX = report.X;
   frame.clear();
   plot.setData(report.X, report.y, report.testX, report.testY, report.grid);
@@ -187,6 +205,8 @@ worker.onmessage = (event: MessageEvent<Report>) => {
       return;
     case 'error':
       if (report.file !== undefined) {
+        // The worker keeps the run it had: the file's request will never be ready.
+        if (report.run !== undefined) requests.delete(report.run);
         showLoad(report.message, true);
         return;
       }
@@ -219,8 +239,12 @@ worker.onmessage = (event: MessageEvent<Report>) => {
     case 'diverged':
       setState('idle');
       say('');
-      warning.hidden = false;
-      warning.textContent = `Training ${report.message}.`;
+      halted = `Training ${report.message}.`;
+      showRisk(config);
+      return;
+    case 'graph-error':
+      // The worker trains on without the graph.
+      showError(report.message);
       return;
     case 'graph':
       // The worker may have moved an automatic choice to a point where the neuron is active.
@@ -242,20 +266,30 @@ function select(point: number, reveal: boolean, picked = true): void {
   plot.selected = point;
   frame.redrawPlot();
   if (reveal) graph.revealNext();
-  send({ type: 'graph', point, kind: graphKind.value as GraphKind, picked });
+  send({ type: 'graph', run: shown, point, kind: graphKind.value as GraphKind, picked });
 }
 
 function togglePlay(): void {
+  const next = pending();
   switch (controls.state) {
     case 'playing':
       setState('idle');
+      if (next !== undefined) next.playing = false;
       send({ type: 'pause' });
       return;
     case 'idle':
       setState('playing');
+      if (next !== undefined) next.playing = true;
       send({ type: 'play' });
       return;
     case 'done':
+      // The new run starts at step 0: it has no limit to go past.
+      if (next !== undefined) {
+        setState('playing');
+        next.playing = true;
+        send({ type: 'play' });
+        return;
+      }
       limit = reached() + config.steps;
       setState('playing');
       say(`Continuing to step ${limit}.`);
@@ -280,7 +314,9 @@ function onSettings(next: Config | null): void {
   if (changed.length === 0) return;
   if (changed.every((key) => (LIVE_KEYS as readonly string[]).includes(key))) {
     const { lr, decay, steps, alpha, optimizer } = next;
-    send({ type: 'settings', settings: { lr, decay, steps, alpha, optimizer } });
+    const settings = { lr, decay, steps, alpha, optimizer };
+    send({ type: 'settings', settings });
+    if (changed.some((key) => key !== 'steps')) halted = null;
     const at = reached();
     let passed = false;
     if (changed.includes('steps')) {
@@ -289,6 +325,7 @@ function onSettings(next: Config | null): void {
       // The worker stops a running loop at the limit by itself.
       passed = at >= limit;
       if (passed && controls.state !== 'done') setState('done');
+      frame.showLimit();
     }
     commit(next);
     say(

@@ -57,8 +57,10 @@ export type Command =
   | { type: 'continue' }
   | { type: 'pause' }
   | { type: 'step' }
-  /** `picked`: the reader chose the point (else the page may move to one where the first neuron is active). */
-  | { type: 'graph'; point: number | null; kind: GraphKind; picked: boolean }
+  /**
+   * A point of run `run`'s training data, whose graph to draw (the worker ignores a choice made on
+   * another run's data). `picked`: the reader chose the point (else the page may move to one where the first neuron is active). */
+  | { type: 'graph'; run: number; point: number | null; kind: GraphKind; picked: boolean }
   /** Whether the graph panel is on screen: off screen, the graph is not redrawn while training. */
   | { type: 'graph-visible'; visible: boolean }
   | { type: 'save'; format: 'json' | 'onnx' }
@@ -115,5 +117,10 @@ export type Report =
     }
   | { type: 'model'; json: MLPJSON; load: string | null }
   | { type: 'onnx'; bytes: Uint8Array }
-  /** `file`: the model file that could not be loaded (the message says why; the run goes on as it was). */
-  | { type: 'error'; message: string; file?: string };
+  /** A chosen point's graph could not be drawn: the run trains on. */
+  | { type: 'graph-error'; run: number; message: string }
+  /**
+   * `file`: the model file that could not be loaded (the message says why; the run goes on as it
+   * was); `run`: the run that was asked to start from it, if any.
+   */
+  | { type: 'error'; message: string; file?: string; run?: number };

@@ -93,7 +93,8 @@ function graphLater(s: Session, force: boolean): void {
     },
     (error: unknown) => {
       s.drawing = false;
-      post({ type: 'error', message: `graph: ${error instanceof Error ? error.message : String(error)}` });
+      const message = `graph: ${error instanceof Error ? error.message : String(error)}`;
+      if (session === s) post({ type: 'graph-error', run: s.id, message });
     },
   );
 }
@@ -178,7 +179,7 @@ function makeSession(command: Extract<Command, { type: 'reset' }>): Session | nu
     if (command.model !== undefined) views.report(command.run);
   } catch (error) {
     if (command.file === undefined) throw error;
-    post({ type: 'error', message: loadError(command.file, error), file: command.file });
+    post({ type: 'error', message: loadError(command.file, error), file: command.file, run: command.run });
     return null;
   }
   const kept = session?.picked === true ? session.selected : null;
@@ -242,8 +243,18 @@ function handle(command: Command): void {
       return;
     case 'graph':
       if (session === null) return;
-      session.selected = command.point === null ? null : { point: command.point, kind: command.kind };
-      session.picked = command.point !== null && command.picked;
+      if (
+        command.run !== session.id ||
+        (command.point !== null && command.point >= session.run.train.y.length)
+      ) {
+        // A point of an earlier run's data (chosen before the page heard of this run): this run
+        // keeps its own point, drawn as the kind asked for.
+        if (session.selected !== null)
+          session.selected = { point: session.selected.point, kind: command.kind };
+      } else {
+        session.selected = command.point === null ? null : { point: command.point, kind: command.kind };
+        session.picked = command.point !== null && command.picked;
+      }
       graphLater(session, true);
       return;
     case 'graph-visible':
