@@ -1,6 +1,6 @@
 // Inside the network: one small picture per hidden neuron (its output over the input plane), in
 // columns by layer, over lines for the weights whose thickness and colour show their size and sign.
-import { CLASS_RGB, shade, type NeuronFocus } from './plot.js';
+import { CLASS_RGB, paintShades, type NeuronFocus } from './plot.js';
 import type { GridShape } from './protocol.js';
 import { at, present } from '../core/checked.js';
 
@@ -254,18 +254,6 @@ export class NetworkView {
   /** Fills a picture from values in [-1, 1], cell `i` row-major from the bottom-left. */
   private paint(canvas: HTMLCanvasElement, value: (i: number) => number): void {
     const { nx, ny } = present(this.grid, 'grid to paint');
-    const context = present(canvas.getContext('2d'), 'canvas 2d context');
-    const image = context.createImageData(nx, ny);
-    for (let r = 0; r < ny; r++) {
-      for (let c = 0; c < nx; c++) {
-        const [red, green, blue] = shade(value(r * nx + c));
-        const o = 4 * ((ny - 1 - r) * nx + c);
-        image.data[o] = red;
-        image.data[o + 1] = green;
-        image.data[o + 2] = blue;
-        image.data[o + 3] = 255;
-      }
-    }
-    context.putImageData(image, 0, 0);
+    paintShades(canvas, nx, ny, value);
   }
 }

@@ -21,6 +21,31 @@ export function shade(t: number): [number, number, number] {
   ];
 }
 
+/**
+ * Fills `canvas` (`nx` by `ny` cells) from values in [-1, 1] in {@link shade}'s colours, cell `i`
+ * row-major from the bottom-left: a neuron's picture, small or on the plot.
+ */
+export function paintShades(
+  canvas: HTMLCanvasElement,
+  nx: number,
+  ny: number,
+  value: (i: number) => number,
+): void {
+  const context = present(canvas.getContext('2d'), 'canvas 2d context');
+  const image = context.createImageData(nx, ny);
+  for (let r = 0; r < ny; r++) {
+    for (let c = 0; c < nx; c++) {
+      const [red, green, blue] = shade(value(r * nx + c));
+      const o = 4 * ((ny - 1 - r) * nx + c);
+      image.data[o] = red;
+      image.data[o + 1] = green;
+      image.data[o + 2] = blue;
+      image.data[o + 3] = 255;
+    }
+  }
+  context.putImageData(image, 0, 0);
+}
+
 /** A hidden neuron shown on the plot: its name and its output over `grid`, scaled to [-1, 1]. */
 export interface NeuronFocus {
   readonly name: string;
@@ -101,19 +126,7 @@ export class Plot {
     const { nx, ny } = focus.grid;
     this.neuronCells.width = nx;
     this.neuronCells.height = ny;
-    const context = present(this.neuronCells.getContext('2d'), 'canvas 2d context');
-    const image = context.createImageData(nx, ny);
-    for (let r = 0; r < ny; r++) {
-      for (let c = 0; c < nx; c++) {
-        const [red, green, blue] = shade(at(focus.values, r * nx + c));
-        const o = 4 * ((ny - 1 - r) * nx + c);
-        image.data[o] = red;
-        image.data[o + 1] = green;
-        image.data[o + 2] = blue;
-        image.data[o + 3] = 255;
-      }
-    }
-    context.putImageData(image, 0, 0);
+    paintShades(this.neuronCells, nx, ny, (i) => at(focus.values, i));
   }
 
   /** Repaints at the canvas's current size. */
