@@ -1,6 +1,6 @@
 import { Value } from './value.js';
 import { gradientsOf } from './graph.js';
-import { checkData, checkOperand, checkValue, describe, isArray } from './errors.js';
+import { checkData, checkOperand, checkValue, describe, isArray, numberText } from './errors.js';
 
 // Functions for the expressions that read badly as method chains. Each builds the graph Python
 // micrograd builds for the same expression, reflected operators included (`1 - y` runs
@@ -198,18 +198,35 @@ export function dot(
       `dot: ws and xs must have the same length, got ${ws.length} weights and ${xs.length} inputs`,
     );
   }
-  let total: Value | undefined = bias === undefined ? undefined : checkOperand(bias, 'dot', 'bias');
+  let total: Value | number | undefined = bias === undefined ? undefined : checkOperand(bias, 'dot', 'bias');
   for (let i = 0; i < ws.length; i++) {
-    const w: unknown = ws[i];
-    const x: unknown = xs[i];
-    const term =
-      w instanceof Value
-        ? w.mul(checkOperand(x, 'dot', `xs[${i}]`))
-        : checkOperand(x, 'dot', `xs[${i}]`).mul(checkOperand(w, 'dot', `ws[${i}]`));
-    total = total === undefined ? term : total.add(term);
+    const term = dotTerm(ws[i], xs[i], i);
+    if (total === undefined) total = term;
+    else if (total instanceof Value) total = total.add(term);
+    // A number plus a Value is Python's `Value.__radd__`: the Value plus the number.
+    else if (term instanceof Value) total = term.add(total);
+    else total = finiteTerm(total + term, `${numberText(total)} + ${numberText(term)}`, i);
   }
   if (total === undefined) throw new RangeError('dot: ws and xs are empty and there is no bias');
-  return total;
+  return total instanceof Value ? total : new Value(total);
+}
+
+/**
+ * `ws[i] * xs[i]` as Python computes `wi * xi`: a Value times anything is a node (a number
+ * becoming a constant leaf); two numbers multiply as numbers, so a term of constants adds no node.
+ */
+function dotTerm(w: unknown, x: unknown, i: number): Value | number {
+  if (w instanceof Value) return w.mul(checkOperand(x, 'dot', `xs[${i}]`));
+  if (x instanceof Value) return x.mul(checkOperand(w, 'dot', `ws[${i}]`));
+  checkOperand(w, 'dot', `ws[${i}]`);
+  checkOperand(x, 'dot', `xs[${i}]`);
+  const [a, b] = [w as number, x as number];
+  return finiteTerm(a * b, `${numberText(a)} * ${numberText(b)}`, i);
+}
+
+function finiteTerm(y: number, how: string, i: number): number {
+  if (y - y === 0) return y;
+  throw new RangeError(`dot: result is ${y} for ${how} at term ${i} (values must stay finite)`);
 }
 
 /** What the function {@link valueAndGrad} returns gives back: `f`'s value and its gradient. */

@@ -181,8 +181,8 @@ function propagate(v: Value): void {
 function check(v: Value, operand: Value): void {
   const a = v._a!;
   if (a.grad - a.grad === 0 && operand.grad - operand.grad === 0) return;
-  const at = v.children.map((c) => c._data).join(', ');
-  const k = v.op === 'pow' ? ` with exponent ${v.arg}` : '';
+  const at = v.children.map((c) => numberText(c._data)).join(', ');
+  const k = v.op === 'pow' ? ` with exponent ${numberText(v.arg)}` : '';
   throw new RangeError(
     `backward: gradient through ${v.op}(${at})${k} is not finite (incoming gradient ${v.grad})`,
   );

@@ -98,3 +98,16 @@ export type PrimitiveOp = 'add' | 'mul' | 'pow' | 'exp' | 'log' | 'tanh' | 'relu
 
 /** The op that produced a {@link Value}: a primitive's name, or `''` for a leaf. */
 export type Op = PrimitiveOp | '';
+
+/**
+ * Why a primitive has no finite result at these operands when it is outside its domain (not
+ * when it merely overflows), in the words eager mode's own errors use; null inside the domain.
+ * Compiled mode adds it to the error that names the op, so a division by zero reads as one.
+ */
+export function outsideDomain(op: PrimitiveOp, a: number, k: number): string | null {
+  if (op === 'log' && !(a > 0)) return "log's argument must be positive";
+  if (op !== 'pow') return null;
+  if (a < 0 && !Number.isInteger(k)) return 'a negative base with a fractional exponent has no real value';
+  if (a === 0 && k < 0) return '0 to a negative power is a division by zero (x / y is x * y ** -1)';
+  return null;
+}

@@ -100,10 +100,39 @@ describe('compile run-time errors', () => {
       const program = compile(fn, { inputs: 1, backend });
 
       expect(() => fn([new Value(0)])).toThrow(/^log: /);
-      expect(() => program.run([1, 0])).toThrow(/the result of log\(0\) is not finite \(sample 1, node/);
+      expect(() => program.run([1, 0])).toThrow(
+        /the result of log\(0\) is not finite \(sample 1, node \d+\): log's argument must be positive$/,
+      );
       expect(w.grad).toBe(0);
     },
   );
+
+  it.each(['wasm', 'interpreter'] as const)(
+    '%s: says why an op outside its domain has no finite result, as eager mode does',
+    (backend) => {
+      const w = new Value(3);
+      const divide = compile(([x, y]) => x!.mul(w).div(y!), { inputs: 2, backend });
+      const root = compile(([x]) => x!.mul(w).pow(0.5), { inputs: 1, backend });
+
+      expect(() => new Value(1).div(new Value(-0))).toThrow(/^div: division by zero/);
+      expect(() => divide.run([1, 2, 1, -0])).toThrow(
+        /^compile: the result of pow\(-0\) with exponent -1 is not finite \(sample 1, node \d+\): 0 to a negative power is a division by zero \(x \/ y is x \* y \*\* -1\)$/,
+      );
+      expect(() => new Value(-3).pow(0.5)).toThrow(/^pow: a negative base \(-3\) with a fractional exponent/);
+      expect(() => root.run([-1])).toThrow(
+        /^compile: the result of pow\(-3\) with exponent 0\.5 is not finite \(sample 0, node \d+\): a negative base with a fractional exponent has no real value$/,
+      );
+      expect(w.grad).toBe(0);
+    },
+  );
+
+  it.each(['wasm', 'interpreter'] as const)('%s: gives no reason when a result only overflows', (backend) => {
+    const program = compile(([x]) => x!.exp(), { inputs: 1, backend });
+
+    expect(() => program.run([1000])).toThrow(
+      /^compile: the result of exp\(1000\) is not finite \(sample 0, node 1\)$/,
+    );
+  });
 
   it.each(['wasm', 'interpreter'] as const)('%s: names the op when a gradient is not finite', (backend) => {
     const w = new Value(0);

@@ -166,6 +166,34 @@ describe('dot', () => {
     expect(y.data).toBe(32);
   });
 
+  it('multiplies two numbers as numbers, as Python does, so constant terms add no node', () => {
+    const w = new Value(-3);
+    const b = new Value(1);
+
+    const y = dot([2, w, 0.5], [4, 5, 6], b);
+    y.backward();
+
+    // Python: sum((wi * xi for ...), b) is ((b + 8) + w*5) + 3.
+    expect(shape(y)).toEqual([1, 8, 'add', -3, 5, 'mul', 'add', 3, 'add']);
+    expect([y.data, w.grad, b.grad]).toEqual([-3, 5, 1]);
+    // Without a bias, a number first: Python's number + Value is the Value plus the number.
+    expect(shape(dot([2, w], [4, 5]))).toEqual([-3, 5, 'mul', 8, 'add']);
+    expect(dot([2, 3], [4, 5]).data).toBe(23);
+    expect(dot([2, 3], [4, 5]).op).toBe('');
+  });
+
+  it('refuses a product or sum of numbers that overflows, naming the term', () => {
+    expect(() => dot([1e200, 1], [1e200, 2])).toThrow(
+      /^dot: result is Infinity for 1e\+200 \* 1e\+200 at term 0 \(values must stay finite\)$/,
+    );
+    expect(() => dot([1e308, 1e308], [1, 1])).toThrow(
+      /^dot: result is Infinity for 1e\+308 \+ 1e\+308 at term 1 \(values must stay finite\)$/,
+    );
+    expect(() => dot([1, 'x' as never], [1, 2])).toThrow(
+      /^dot: ws\[1\] must be a Value or a finite number, got /,
+    );
+  });
+
   it('is the chain compiled mode fuses into one instruction', () => {
     const w = [0.1, -0.2, 0.3, 0.4].map((v) => new Value(v));
     const b = new Value(0.5);

@@ -1,4 +1,5 @@
-import { PRIMITIVES } from '../ops.js';
+import { numberText } from '../errors.js';
+import { PRIMITIVES, outsideDomain } from '../ops.js';
 import { OPS, apply, derivative } from './reduction.js';
 import type { Tape } from './tape.js';
 
@@ -82,11 +83,14 @@ export function reference(
       V[id] = y;
     }
   };
-  const fail = (what: string, id: number): never => {
+  const fail = (what: 'the result' | 'the gradient', id: number): never => {
     const op = OPS[code[id]!]!;
-    const operands = [V[A[id]!]!, ...(PRIMITIVES[op].arity === 2 ? [V[B[id]!]!] : [])].join(', ');
-    const k = op === 'pow' ? ` with exponent ${K[id]}` : '';
-    throw new RangeError(`compile: ${what} of ${op}(${operands})${k} is not finite (${where(id)})`);
+    const a = V[A[id]!]!;
+    const operands = [a, ...(PRIMITIVES[op].arity === 2 ? [V[B[id]!]!] : [])].map(numberText).join(', ');
+    const k = op === 'pow' ? ` with exponent ${numberText(K[id]!)}` : '';
+    const domain = what === 'the result' ? outsideDomain(op, a, K[id]!) : null;
+    const why = domain === null ? '' : `: ${domain}`;
+    throw new RangeError(`compile: ${what} of ${op}(${operands})${k} is not finite (${where(id)})${why}`);
   };
 
   for (let i = 0; i < count; i++) build(sample, i * ns, i * inputs);
