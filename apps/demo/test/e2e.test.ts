@@ -192,6 +192,74 @@ const LATE_VIEW = `
   };
 `;
 
+// Keeps the page's commands from the worker while `window.hold` is true, and sends them in order on
+// `window.release()`: the worker then confirms no run until the test lets it, as a busy one would not.
+const HOLD = `
+  const Native = window.Worker;
+  const held = [];
+  window.hold = false;
+  window.release = () => {
+    window.hold = false;
+    for (const send of held.splice(0)) send();
+  };
+  window.Worker = class extends Native {
+    postMessage(...args) {
+      if (window.hold) held.push(() => super.postMessage(...args));
+      else super.postMessage(...args);
+    }
+  };
+`;
+
+// Notes the hidden layers the form shows right after the page takes each 'ready', in `window.atReady`.
+const FORM_AT_READY = `
+  const Native = window.Worker;
+  window.atReady = [];
+  window.Worker = class extends Native {
+    set onmessage(handler) {
+      super.onmessage = (event) => {
+        handler(event);
+        if (event.data.type === 'ready')
+          window.atReady.push(document.querySelector('input[name="hidden"]').value);
+      };
+    }
+  };
+`;
+
+/** Holds the page's commands to the worker (see {@link HOLD}). */
+const hold = (): Promise<unknown> =>
+  page.evaluate(() => {
+    (window as unknown as { hold: boolean }).hold = true;
+  });
+
+/** Sends the held commands to the worker, in order. */
+const release = (): Promise<unknown> =>
+  page.evaluate(() => {
+    (window as unknown as { release: () => void }).release();
+  });
+
+/** A small model file's text: MLP(2, [4, 1]). */
+const smallModel = (): string => JSON.stringify(new MLP(2, [4, 1], { seed: 1 }).toJSON());
+
+/** Chooses `name` (a small model) with the Load button, and waits until the page asks for its run. */
+async function startLoad(name: string): Promise<void> {
+  await loadFile(name, smallModel());
+  await page.waitForFunction(
+    (n) => document.querySelector('#load-note')?.textContent === `Loading ${n}…`,
+    name,
+  );
+}
+
+/** Moves the slider `name` to `value`, as a reader drags it and lets go. */
+const slide = (name: string, value: string): Promise<unknown> =>
+  page.evaluate(
+    ([n, v]) => {
+      const input = document.querySelector<HTMLInputElement>(`input[name="${n}"]`)!;
+      input.value = v;
+      input.dispatchEvent(new Event('change', { bubbles: true }));
+    },
+    [name, value] as const,
+  );
+
 describe('demo web page', () => {
   it('trains the notebook run to 100% accuracy when Train is pressed', async () => {
     await open();
@@ -761,6 +829,115 @@ describe('demo web page', () => {
     expect(await text('#run-note')).not.toMatch(/Loaded/);
     expect(page.url()).toContain('hidden=8');
     expect(await page.inputValue('input[name="hidden"]')).toBe('8');
+    expect(problems).toEqual([]);
+  });
+
+  it('keeps a learning rate changed while a model file loads, on the page and in the worker', async () => {
+    await page.addInitScript({ content: HOLD });
+    await open('?decay=0');
+    await hold();
+    await startLoad('model.json');
+
+    await setSetting('lr', '0.5');
+    await release();
+    await page.waitForFunction(
+      () => document.querySelector('#load-note')?.textContent === 'Loaded model.json.',
+    );
+    await page.click('#step');
+    await waitForStep('1 / 100');
+
+    expect(await text('#log tr[data-step="0"] td.lr')).toBe('0.5');
+    expect(await page.inputValue('input[name="lr"]')).toBe('0.5');
+    expect(page.url()).toContain('lr=0.5');
+    expect(page.url()).toContain('hidden=4');
+    expect(problems).toEqual([]);
+  });
+
+  it('keeps a setting changed back while a new run is set up', async () => {
+    await page.addInitScript({ content: HOLD });
+    await open('?lr=0.5');
+    await hold();
+    await page.click('#defaults');
+
+    // The shown run's rate, but not the new run's (the notebook's 1).
+    await setSetting('lr', '0.5');
+    await release();
+    await page.click('#step');
+    await waitForStep('1 / 100');
+
+    expect(await text('#log tr[data-step="0"] td.lr')).toBe('0.5');
+    expect(await page.inputValue('input[name="lr"]')).toBe('0.5');
+    expect(page.url()).toContain('lr=0.5');
+    expect(problems).toEqual([]);
+  });
+
+  it('does not say a model file loaded when Reset came before the worker had it', async () => {
+    await page.addInitScript({ content: HOLD });
+    await open();
+    await hold();
+    await startLoad('model.json');
+
+    await page.click('#reset');
+    await release();
+    // The step is taken on the newest run, once the page shows it.
+    await page.click('#step');
+    await waitForStep('1 / 100');
+
+    expect(await text('#load-note')).toBe('Did not load model.json: training started over before it loaded.');
+    expect(await text('#run-note')).toBe('Reset: training starts over from step 0.');
+    expect(await page.locator('#load-note').evaluate((e) => e.classList.contains('error'))).toBe(false);
+    expect(problems).toEqual([]);
+  });
+
+  it('keeps a data change not yet set up when a model file loads or Reset is pressed', async () => {
+    await page.addInitScript({ content: HOLD });
+    await open();
+    await hold();
+    await slide('samples', '50');
+    await startLoad('model.json');
+    await release();
+    await page.waitForFunction(
+      () => document.querySelector('#load-note')?.textContent === 'Loaded model.json.',
+    );
+
+    expect(page.url()).toContain('samples=50');
+    expect(page.url()).toContain('hidden=4');
+    expect(await page.inputValue('input[name="samples"]')).toBe('50');
+    expect(await page.getAttribute('#plot', 'aria-label')).toMatch(/^50 moons training points /);
+
+    await hold();
+    await slide('noise', '0.2');
+    await page.click('#reset');
+    await release();
+    await page.click('#step');
+    await waitForStep('1 / 100');
+
+    expect(page.url()).toContain('noise=0.2');
+    expect(page.url()).toContain('samples=50');
+    expect(await page.inputValue('input[name="noise"]')).toBe('0.2');
+    expect(problems).toEqual([]);
+  });
+
+  it('shows the newest settings asked for while a run the page is leaving turns up', async () => {
+    await page.addInitScript({ content: HOLD });
+    await page.addInitScript({ content: FORM_AT_READY });
+    await open();
+    await hold();
+    await slide('samples', '50');
+    await startLoad('model.json');
+
+    expect(await page.inputValue('input[name="hidden"]')).toBe('4');
+    await release();
+    await page.waitForFunction(
+      () => document.querySelector('#load-note')?.textContent === 'Loaded model.json.',
+    );
+
+    // The first run's, then the data change's on the way, then the file's.
+    expect(await page.evaluate(() => (window as unknown as { atReady: string[] }).atReady)).toEqual([
+      '16, 16',
+      '4',
+      '4',
+    ]);
     expect(problems).toEqual([]);
   });
 

@@ -2,7 +2,15 @@
 import './style.css';
 import type { MLPJSON } from '@mg/nn';
 import { Chart } from './chart.js';
-import { DEFAULTS, LIVE_KEYS, divergenceRisk, formatConfig, parseConfig, type Config } from './config.js';
+import {
+  DEFAULTS,
+  LIVE_KEYS,
+  divergenceRisk,
+  formatConfig,
+  parseConfig,
+  type Config,
+  type LiveSettings,
+} from './config.js';
 import { RunControls } from './controls.js';
 import { SettingsForm } from './form.js';
 import { GraphPanel } from './graph-panel.js';
@@ -54,7 +62,8 @@ const loadNote = $('#load-note');
 const link = parseConfig(location.search);
 let config: Config = link.config;
 /**
- * A run asked of the worker: its settings, the model file it starts from, and whether the page
+ * A run asked of the worker: its settings, the model file it starts from (until a newer run from
+ * fresh weights replaces it: the page then does not say the file loaded), and whether the page
  * asked the worker to train it (with Train pressed after asking for it).
  */
 interface RunRequest {
@@ -104,6 +113,14 @@ function pending(): RunRequest | undefined {
   return [...requests.values()].at(-1);
 }
 
+/**
+ * The settings the worker trains with once it has every run asked of it: the newest request's,
+ * else the shown run's. The form shows them, and a change, a Reset or a model file builds on them.
+ */
+function wanted(): Config {
+  return pending()?.config ?? config;
+}
+
 /** Warns of a diverged run (until a setting that could help changes), or of settings likely to diverge. */
 function showRisk(c: Config): void {
   const risk = halted ?? divergenceRisk(c);
@@ -116,6 +133,7 @@ function showRisk(c: Config): void {
  * switches to it when the worker says it is ready.
  */
 function restart(next: Config, model?: { json: MLPJSON; file: string }): void {
+  if (model === undefined) cancelLoads();
   lastRun += 1;
   const run = lastRun;
   requests.set(
@@ -132,8 +150,29 @@ function restart(next: Config, model?: { json: MLPJSON; file: string }): void {
   );
 }
 
+/**
+ * A run from fresh weights replaces the model files still loading: the page says so now, and not
+ * that a file loaded when its run turns up on the way to the new one.
+ */
+function cancelLoads(): void {
+  for (const request of requests.values()) {
+    if (request.file === undefined) continue;
+    showLoad(`Did not load ${request.file}: training started over before it loaded.`, false);
+    delete request.file;
+  }
+}
+
+/**
+ * Takes live settings into the shown run's settings and every requested run's: the worker applies
+ * them to the run it has when they arrive, which is the newest one asked for that it could start.
+ */
+function takeLive(settings: LiveSettings): void {
+  commit({ ...config, ...settings });
+  for (const request of requests.values()) request.config = { ...request.config, ...settings };
+}
+
 function resetRun(): void {
-  restart(config);
+  restart(wanted());
   say('Reset: training starts over from step 0.');
 }
 
@@ -177,7 +216,7 @@ function onReady(report: Extract<Report, { type: 'ready' }>): void {
     say(`Loaded ${request.file}: training goes on from its weights.`);
     showLoad(`Loaded ${request.file}.`, false);
   }
-  form.show(config);
+  form.show(wanted());
   setState(request?.playing === true ? 'playing' : 'idle');
   trainX = report.X;
   frame.clear();
@@ -207,6 +246,7 @@ worker.onmessage = (event: MessageEvent<Report>) => {
       if (report.file !== undefined) {
         // The worker keeps the run it had: the file's request will never be ready.
         if (report.run !== undefined) requests.delete(report.run);
+        if (report.run === lastRun) form.show(wanted());
         showLoad(report.message, true);
         return;
       }
@@ -308,8 +348,9 @@ function onSettings(next: Config | null): void {
     return;
   }
   showError(null);
+  const base = wanted();
   const changed = (Object.keys(next) as (keyof Config)[]).filter(
-    (key) => String(next[key]) !== String(config[key]),
+    (key) => String(next[key]) !== String(base[key]),
   );
   if (changed.length === 0) return;
   if (changed.every((key) => (LIVE_KEYS as readonly string[]).includes(key))) {
@@ -327,7 +368,7 @@ function onSettings(next: Config | null): void {
       if (passed && controls.state !== 'done') setState('done');
       frame.showLimit();
     }
-    commit(next);
+    takeLive(settings);
     say(
       passed
         ? limitNote(at)
@@ -378,8 +419,9 @@ function modelName(): string {
  */
 function load(name: string, model: string | MLPJSON): void {
   try {
-    const { config: next, json } = configFor(model, config);
+    const { config: next, json } = configFor(model, wanted());
     restart(next, { json, file: name });
+    form.show(next);
     showLoad(`Loading ${name}…`, false);
   } catch (error) {
     showLoad(`Could not load ${name}: ${error instanceof Error ? error.message : String(error)}`, true);
