@@ -34,9 +34,22 @@ export function describe(x: unknown): string {
   if (x === null) return 'null';
   if (x === undefined) return 'undefined';
   if (isForeignValue(x)) return 'a Value from another copy of @mg/engine';
-  if (Array.isArray(x)) return 'an array';
+  if (Array.isArray(x)) return describeArray(x);
   if (typeof x !== 'object') return `a ${typeof x}`;
   return isPlain(x) ? 'an object' : describeObject(x);
+}
+
+/** `an array of 3`, quoting a short array of numbers: `[0.9, 0.99, 0.5] (an array of 3)`. */
+function describeArray(x: readonly unknown[]): string {
+  const length = `an array of ${x.length}`;
+  if (x.length === 0 || x.length > 4) return length;
+  const numbers: string[] = [];
+  for (let i = 0; i < x.length; i++) {
+    const item = x[i];
+    if (typeof item !== 'number') return length;
+    numbers.push(numberText(item));
+  }
+  return `[${numbers.join(', ')}] (${length})`;
 }
 
 /**

@@ -46,8 +46,11 @@ export function checkData(
       );
     }
     return Array.from(row, (v: unknown, j) => {
-      if (typeof v !== 'number' || !Number.isFinite(v))
-        throw new TypeError(`${where}: x[${i}][${j}] must be a finite number, got ${describeInput(v)}`);
+      if (typeof v !== 'number' || !Number.isFinite(v)) {
+        throw new (typeof v === 'number' ? RangeError : TypeError)(
+          `${where}: x[${i}][${j}] must be a finite number, got ${describeInput(v)}`,
+        );
+      }
       return v;
     });
   });

@@ -65,9 +65,8 @@ export function resolveInit(init: unknown, where: string): (nin: number, random:
     return (nin, random) => {
       const w = custom(nin, random);
       if (typeof w !== 'number' || !Number.isFinite(w)) {
-        throw new RangeError(
-          `${where}: options.init must return finite numbers, returned ${describeInput(w)}`,
-        );
+        const Kind = typeof w === 'number' ? RangeError : TypeError;
+        throw new Kind(`${where}: options.init must return finite numbers, returned ${describeInput(w)}`);
       }
       return w;
     };
@@ -75,6 +74,17 @@ export function resolveInit(init: unknown, where: string): (nin: number, random:
   throw new TypeError(
     `${where}: options.init must be 'uniform', 'uniform-scaled' or a function, got ${describeInput(init)}`,
   );
+}
+
+/**
+ * `init` checked for a constructor that hands it down to the ones it calls (an MLP to its layers,
+ * a layer to its neurons), as their options: a function comes back wrapped, so that a weight it
+ * returns that is not a finite number is blamed on `where`, the constructor the user called.
+ */
+export function handDownInit(init: unknown, where: string): { init?: Initializer } {
+  const draw = resolveInit(init, where);
+  if (init === undefined) return {};
+  return { init: typeof init === 'function' ? draw : (init as Initializer) };
 }
 
 /** Throws naming `where` and `what` unless `n` is a positive integer: a TypeError for a non-number, else a RangeError. */

@@ -2,7 +2,7 @@ import { checkOptions, type Value } from '@mg/engine';
 import { Module } from './module.js';
 import { Neuron, assign, forwardNeuron, labelNeuron } from './neuron.js';
 import { checkActivation, type Activation } from './activation.js';
-import { checkCount, resolveInit, resolveRandom, type Initializer, type RandomOptions } from './init.js';
+import { checkCount, handDownInit, resolveRandom, type RandomOptions } from './init.js';
 import { checkInputs } from './inputs.js';
 import { parseLayer, writeNumber, type LayerFileJSON, type LayerJSON } from './serialize.js';
 import { at } from './at.js';
@@ -44,12 +44,7 @@ export class Layer extends Module {
     const given = checkOptions(options, ['activation', 'seed', 'rng', 'init'], 'new Layer');
     const activation = checkActivation(given.activation ?? 'relu', 'new Layer: activation');
     const rng = resolveRandom(given, 'new Layer');
-    resolveInit(given.init, 'new Layer');
-    const neuron = {
-      rng,
-      activation,
-      ...(given.init === undefined ? {} : { init: given.init as Initializer }),
-    };
+    const neuron = { rng, activation, ...handDownInit(given.init, 'new Layer') };
     this.neurons = Array.from({ length: nout }, () => new Neuron(nin, neuron));
     labelLayer(this, '');
   }

@@ -366,6 +366,10 @@ export function crossEntropyLoss(
  */
 export function l2(parameters: readonly Value[], alpha: number): Value {
   checkValues(parameters, 'l2', 'parameters');
+  if (parameters.length === 0)
+    throw new RangeError(
+      'l2: parameters is an empty array; pass the Values to penalise (say model.parameters())',
+    );
   if (typeof alpha !== 'number')
     throw new TypeError(`l2: alpha must be a finite number, got ${describeInput(alpha)}`);
   if (!Number.isFinite(alpha)) throw new RangeError(`l2: alpha must be a finite number, got ${alpha}`);
@@ -382,6 +386,8 @@ function checkValues(values: unknown, where: string, name = 'values'): void {
 /** Throws unless `x` is a Value or a finite number. */
 function checkTarget(x: unknown, what: string): void {
   if (typeof x === 'number' && Number.isFinite(x)) return;
+  if (typeof x === 'number')
+    throw new RangeError(`${what} must be a Value or a finite number, got ${describeInput(x)}`);
   checkValue(x, what, 'a Value or a finite number');
 }
 

@@ -4,7 +4,7 @@ import { Layer, forwardLayer, labelLayer, layerJSON } from './layer.js';
 import { assign } from './neuron.js';
 import { checkActivation, type Activation } from './activation.js';
 import { parseMLP, type MLPJSON } from './serialize.js';
-import { checkCount, resolveInit, resolveRandom, type Initializer, type RandomOptions } from './init.js';
+import { checkCount, handDownInit, resolveRandom, type RandomOptions } from './init.js';
 import { checkInputs } from './inputs.js';
 import { at } from './at.js';
 
@@ -63,15 +63,14 @@ export class MLP extends Module {
     const activation = checkActivation(given.activation ?? 'relu', 'new MLP: activation');
     const outputActivation = checkActivation(given.outputActivation ?? 'linear', 'new MLP: outputActivation');
     const rng = resolveRandom(given, 'new MLP');
-    const { init } = given;
-    resolveInit(init, 'new MLP');
+    const init = handDownInit(given.init, 'new MLP');
     const activations = layerActivations(given.activations, sizes.length - 1);
     this.layers = sizes.slice(1).map(
       (nout, i) =>
         new Layer(at(sizes, i), nout, {
           rng,
           activation: activations?.[i] ?? (i === sizes.length - 2 ? outputActivation : activation),
-          ...(init === undefined ? {} : { init: init as Initializer }),
+          ...init,
         }),
     );
     this.layers.forEach((layer, l) => {

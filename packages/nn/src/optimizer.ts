@@ -50,7 +50,7 @@ export abstract class Optimizer {
    * @param params - the Values to update (usually `model.parameters()`)
    * @param lr - the learning rate
    * @param where - the optimizer's name, for error messages
-   * @throws TypeError when `params` holds something other than Values; RangeError for a bad `lr`
+   * @throws TypeError when `params` holds something other than Values; RangeError when it is empty or lists a Value twice, or for a bad `lr`
    */
   protected constructor(params: readonly Value[], lr: unknown, where: string) {
     this.params = checkParams(params, `new ${where}`);
@@ -174,9 +174,15 @@ export function checkFlag(x: unknown, what: string): boolean {
   return x;
 }
 
-function checkParams(params: unknown, where: string): Value[] {
+function checkParams(params: unknown, where: string): readonly Value[] {
   if (!Array.isArray(params))
     throw new TypeError(`${where}: params must be an array of Values, got ${describeInput(params)}`);
+  if (params.length === 0) {
+    // As PyTorch refuses it: a step would silently train nothing.
+    throw new RangeError(
+      `${where}: params is an empty array; pass the Values to update (say model.parameters())`,
+    );
+  }
   const values: Value[] = [];
   const seen = new Map<Value, number>();
   for (let i = 0; i < params.length; i++) {
@@ -192,5 +198,6 @@ function checkParams(params: unknown, where: string): Value[] {
     seen.set(p, i);
     values.push(p);
   }
-  return values;
+  // Frozen: every buffer of a step is sized to this list, so it cannot grow under the optimizer.
+  return Object.freeze(values);
 }

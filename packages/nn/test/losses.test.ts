@@ -167,6 +167,17 @@ describe('softmaxCrossEntropy', () => {
     expect(soft.data).toBe(2.417096582800486);
   });
 
+  it('takes probabilities rounded to float32, as PyTorch does, and still refuses a row that is not a distribution', () => {
+    // F.cross_entropy(z, torch.tensor([[0.1, 0.2, 0.7]]).double()): the targets sum to 0.9999999925494194
+    const targets = Array.from(Float32Array.from([0.1, 0.2, 0.7]));
+    const z = [1, 2, 3].map((v) => new Value(v));
+
+    expect(crossEntropyLoss([z], [targets]).data).toBe(0.8076059673679439);
+    expect(() => crossEntropyLoss([z], [[0.1, 0.2, 0.69]])).toThrow(
+      /^crossEntropyLoss: targets\[0\] must hold probabilities that sum to 1, got \[0\.1, 0\.2, 0\.69\] \(sum 0\.99\)$/,
+    );
+  });
+
   it('refuses what is not a row of Values, naming it', () => {
     const v = new Value(1);
     expect(() => crossEntropyLoss([v, v] as unknown as Value[][], [0, 1])).toThrow(
@@ -187,6 +198,8 @@ describe('softmaxCrossEntropy', () => {
     expect(() => mseLoss([v], [NaN])).toThrow(
       /^mseLoss: targets\[0\] must be a Value or a finite number, got NaN/,
     );
+    expect(() => mseLoss([v], [NaN])).toThrow(RangeError);
+    expect(() => mseLoss([v], ['1' as unknown as number])).toThrow(TypeError);
     expect(() => l2([1, 2] as unknown as Value[], 1e-4)).toThrow(
       /^l2: parameters\[0\] must be a Value, got 1/,
     );

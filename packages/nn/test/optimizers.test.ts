@@ -61,6 +61,19 @@ describe('SGD', () => {
 
     expect(p.data).toBe(0.75);
   });
+
+  it('keeps its list of parameters as given: the list cannot grow under it', () => {
+    const ps = [new Value(1), new Value(2)];
+    const opt = new SGD(ps, { lr: 0.1 });
+    ps.push(new Value(3));
+
+    expect(() => (opt.params as Value[]).push(new Value(4))).toThrow(TypeError);
+    ps.forEach((p) => (p.grad = 1));
+    opt.step();
+
+    expect(ps.map((p) => p.data)).toEqual([0.9, 1.9, 3]);
+    expect(opt.params.length).toBe(2);
+  });
 });
 
 describe('Adam', () => {
@@ -121,8 +134,8 @@ describe('AdamW', () => {
     const xs = trajectory((p) => new AdamW(p, { lr: 0.1 }), 1, [1]);
 
     expect(xs[0]).toBeCloseTo(0.999 - 0.1 / (1 + 1e-8), 15);
-    expect(new AdamW([]).weightDecay).toBe(0.01);
-    expect(new Adam([]).weightDecay).toBe(0);
+    expect(new AdamW([new Value(1)]).weightDecay).toBe(0.01);
+    expect(new Adam([new Value(1)]).weightDecay).toBe(0);
   });
 });
 
