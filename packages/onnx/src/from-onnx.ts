@@ -2,6 +2,7 @@ import { MLP, type Activation, type JSONNumber, type MLPJSON } from '@mg/nn';
 import {
   ATTR_FLOAT,
   ATTR_INT,
+  ATTR_INTS,
   dataTypeName,
   decodeModel,
   DOUBLE,
@@ -10,6 +11,7 @@ import {
   type Graph,
   type Node,
   type Tensor,
+  type ValueInfo,
 } from './proto.js';
 import { show } from './format.js';
 import { WireError } from './wire.js';
@@ -25,14 +27,22 @@ const ACTIVATIONS: Record<'Relu' | 'Tanh' | 'Sigmoid', Activation> = {
 const MIN_OPSET = 7;
 const MAX_OPSET = 26;
 
+/**
+ * The IR versions mg reads: from 3 (ONNX 1.0), the first whose models import opsets (before it a
+ * model may not, and mg needs the default opset's version), to 13, the newest ONNX Runtime 1.30 loads.
+ */
+const MIN_IR = 3;
+const MAX_IR = 13;
+
 /** How many nodes a message names before it only counts them. */
 const NAMED = 3;
 
 /**
  * Each operator mg reads, with its attributes (by AttributeProto type) and how many inputs it
  * takes (ONNX's schema: Gemm's C is optional from opset 11). A node with another input count, an
- * attribute its operator does not have, or an attribute of the wrong type is an invalid model,
- * which ONNX Runtime refuses too.
+ * attribute its operator does not have, or an attribute without a type or of the wrong type is an
+ * invalid model, which ONNX Runtime refuses too. A Transpose is read only when it transposes a
+ * stored weight (see {@link foldTransposes}).
  */
 const OPERATORS: Record<string, { attributes: Record<string, number>; inputs: (opset: number) => number[] }> =
   {
@@ -47,7 +57,11 @@ const OPERATORS: Record<string, { attributes: Record<string, number>; inputs: (o
     Sigmoid: { attributes: {}, inputs: () => [1] },
     Identity: { attributes: {}, inputs: () => [1] },
     Flatten: { attributes: { axis: ATTR_INT }, inputs: () => [1] },
+    Transpose: { attributes: { perm: ATTR_INTS }, inputs: () => [1] },
   };
+
+/** The AttributeProto field that holds a value of each attribute type mg reads. */
+const ATTRIBUTE_FIELDS: Record<number, string> = { [ATTR_FLOAT]: 'f', [ATTR_INT]: 'i', [ATTR_INTS]: 'ints' };
 
 const SUPPORTED =
   'mg imports a chain of Gemm or MatMul(+Add) layers, each followed by at most one Relu, Tanh or Sigmoid (Identity and Flatten are skipped)';
@@ -78,17 +92,19 @@ interface PendingLayer {
 /**
  * An `MLP` (of `@mg/nn`) from an ONNX model made of fully connected layers: what {@link toOnnx} writes,
  * and what `torch.onnx.export` writes for an `nn.Sequential` of `nn.Linear` and `nn.ReLU`,
- * `nn.Tanh` or `nn.Sigmoid` modules (`Gemm` with `transB=1`, or `MatMul` then `Add`), with the
- * default ONNX opset 7 to 26. Weights keep every bit (float32 weights become the doubles they
- * represent).
+ * `nn.Tanh` or `nn.Sigmoid` modules (`Gemm` with `transB=1`, or `MatMul` then `Add`, the weight
+ * maybe transposed by a `Transpose` node), with the default ONNX opset 7 to 26 and IR version 3
+ * to 13. Weights keep every bit (float32 weights become the doubles they represent); a bias of
+ * one value is every neuron's bias, as ONNX broadcasts it.
  *
  * @param bytes - the `.onnx` file's contents, from this realm or another (an iframe, node:vm)
  * @returns a new model with the file's weights; a layer without an activation node is `'linear'`
  * @throws TypeError when `bytes` is not a Uint8Array or ArrayBuffer, is not a well-formed ONNX
- * model, is an invalid one (a node with the wrong number of inputs, an attribute given twice or
- * of the wrong type, the default opset imported twice), or holds a node outside that family
- * (naming the first such node and why); RangeError when layer shapes do not chain or the opset
- * is newer than mg knows
+ * model, is an invalid one (a node with the wrong number of inputs, an attribute given twice,
+ * without a type or of the wrong type, an initializer given twice, an output of element type 0,
+ * the default opset imported twice, an IR version before 3), or holds a node outside that family
+ * (naming the first such node and why); RangeError when layer shapes do not chain, an initializer
+ * has a negative dimension, or the opset or IR version is newer than mg knows
  *
  * @example
  * ```ts
@@ -116,6 +132,7 @@ export function fromOnnx(bytes: Uint8Array | ArrayBuffer): MLP {
       `fromOnnx: the bytes hold no ONNX graph (read ${data.length} bytes; is this an .onnx file?)`,
     );
   }
+  checkIrVersion(model.irVersion);
   const opsets = model.opsets.filter((o) => o.domain === '' || o.domain === 'ai.onnx');
   const [opset] = opsets;
   if (opsets.length > 1) {
@@ -137,6 +154,20 @@ export function fromOnnx(bytes: Uint8Array | ArrayBuffer): MLP {
     );
   }
   return MLP.fromJSON(readLayers(graph, opset.version));
+}
+
+/** Checks the model's ir_version, which must be {@link MIN_IR} to {@link MAX_IR}. */
+function checkIrVersion(version: number): void {
+  if (version < MIN_IR) {
+    throw new TypeError(
+      `fromOnnx: the model's ir_version is ${version}${version === 0 ? ' (unset)' : ''}; a model that imports opsets, as mg needs, has ir_version ${MIN_IR} or later`,
+    );
+  }
+  if (version > MAX_IR) {
+    throw new RangeError(
+      `fromOnnx: the model's ir_version is ${version}, newer than any mg knows (${MIN_IR} to ${MAX_IR})`,
+    );
+  }
 }
 
 /** Typed arrays' prototype, whose `Symbol.toStringTag` getter reads a typed array's internal slot. */
@@ -172,7 +203,7 @@ function isArrayBuffer(x: unknown): x is ArrayBuffer {
 }
 
 function readLayers(graph: Graph, opset: number): MLPJSON {
-  const tensors = new Map(graph.initializers.map((t) => [t.name, t]));
+  const tensors = readInitializers(graph.initializers);
   const inputs = graph.inputs.filter((i) => !tensors.has(i.name));
   const [input] = inputs;
   const [output] = graph.outputs;
@@ -187,12 +218,9 @@ function readLayers(graph: Graph, opset: number): MLPJSON {
       `fromOnnx: input ${show(input.name)} must be FLOAT or DOUBLE, got ${dataTypeName(input.elemType)}`,
     );
   }
-  if (output.elemType !== 0 && output.elemType !== input.elemType) {
-    throw new TypeError(
-      `fromOnnx: output ${show(output.name)} is ${dataTypeName(output.elemType)} but input ${show(input.name)} is ${dataTypeName(input.elemType)}; these layers compute in one type`,
-    );
-  }
+  checkOutputType(output, input);
   const weights: Weights = { tensors, elemType: input.elemType, input: input.name };
+  const folded = foldTransposes(graph.nodes, weights, opset);
   if (input.shape !== undefined && input.shape.length !== 2) {
     throw new TypeError(
       `fromOnnx: input ${show(input.name)} must have shape [N, nin], got ${shape(input.shape)}`,
@@ -267,7 +295,7 @@ function readLayers(graph: Graph, opset: number): MLPJSON {
     }
     current = at(node.output, 0);
   }
-  const stray = graph.nodes.find((n) => !visited.has(n));
+  const stray = graph.nodes.find((n) => !visited.has(n) && !folded.has(n));
   if (stray !== undefined) unsupported(stray, `it is not on the chain from the input ${show(input.name)}`);
   if (current !== output.name)
     throw new TypeError(
@@ -297,6 +325,89 @@ function readLayers(graph: Graph, opset: number): MLPJSON {
   };
 }
 
+/**
+ * The graph's initializers by name, each checked as it is read: a name given once (the ONNX
+ * checker refuses two initializers of one name) and no negative dimension.
+ */
+function readInitializers(initializers: readonly Tensor[]): Map<string, Tensor> {
+  const tensors = new Map<string, Tensor>();
+  for (const t of initializers) {
+    if (tensors.has(t.name)) {
+      throw new TypeError(
+        `fromOnnx: initializer ${show(t.name)} is given twice; each value of an ONNX graph has one name`,
+      );
+    }
+    if (t.dims.some((d) => d < 0)) {
+      throw new RangeError(
+        `fromOnnx: initializer ${show(t.name)} has dims ${shape(t.dims)}; a dimension cannot be negative`,
+      );
+    }
+    tensors.set(t.name, t);
+  }
+  return tensors;
+}
+
+/**
+ * Checks the graph output's type against the input's (already FLOAT or DOUBLE): a tensor of the
+ * same element type, or no type at all (which ONNX Runtime loads too).
+ */
+function checkOutputType(output: ValueInfo, input: ValueInfo): void {
+  const want = dataTypeName(input.elemType);
+  if (output.tensor === false) {
+    throw new TypeError(
+      `fromOnnx: output ${show(output.name)} is not a tensor (a sequence, a map or another kind of value); these layers output a ${want} tensor`,
+    );
+  }
+  if (output.tensor === true && output.elemType === 0) {
+    throw new TypeError(
+      `fromOnnx: output ${show(output.name)} is a tensor of element type ${dataTypeName(0)}, which is no data type; it should be ${want}, as input ${show(input.name)} is`,
+    );
+  }
+  if (output.elemType !== 0 && output.elemType !== input.elemType) {
+    throw new TypeError(
+      `fromOnnx: output ${show(output.name)} is ${dataTypeName(output.elemType)} but input ${show(input.name)} is ${want}; these layers compute in one type`,
+    );
+  }
+}
+
+/**
+ * Reads each Transpose of a stored matrix (what `torch.onnx.export` writes for a `Linear` without
+ * bias when it does not fold constants) as the matrix it computes, stored under the Transpose's
+ * output name so that the MatMul or Gemm reading it finds a weight: exact, as it only moves
+ * values. Returns those nodes, which are off the chain from the input.
+ */
+function foldTransposes(nodes: readonly Node[], weights: Weights, opset: number): Set<Node> {
+  const folded = new Set<Node>();
+  for (const node of nodes) {
+    const [name] = node.input;
+    if (node.opType !== 'Transpose' || (node.domain !== '' && node.domain !== 'ai.onnx')) continue;
+    if (name === undefined || !weights.tensors.has(name) || node.output.length !== 1) continue;
+    checkNode(node, opset);
+    const t = initializer(node, name, weights, 'matrix');
+    // Without perm, Transpose reverses the axes: [1, 0] for a matrix.
+    const perm = node.attributes.find((a) => a.name === 'perm')?.ints ?? [1, 0];
+    const swap = perm.length === 2 && perm[0] === 1 && perm[1] === 0;
+    if (!swap && !(perm.length === 2 && perm[0] === 0 && perm[1] === 1)) {
+      unsupported(
+        node,
+        `its perm is ${shape(perm)}; mg reads a Transpose of a stored weight matrix with perm [1, 0] (or [0, 1])`,
+      );
+    }
+    const output = at(node.output, 0);
+    if (weights.tensors.has(output))
+      invalid(node, `its output ${show(output)} is also the name of an initializer`);
+    const [rows = 0, cols = 0] = t.dims;
+    weights.tensors.set(output, {
+      name: output,
+      dataType: t.dataType,
+      dims: swap ? [cols, rows] : [rows, cols],
+      values: swap ? transpose(t.values, rows, cols) : t.values,
+    });
+    folded.add(node);
+  }
+  return folded;
+}
+
 function gemm(node: Node, current: string, weights: Weights, nin: number | undefined): PendingLayer {
   const [a, bName, cName] = node.input;
   if (a !== current)
@@ -317,7 +428,7 @@ function gemm(node: Node, current: string, weights: Weights, nin: number | undef
       `transA is ${transA}, which transposes the input; mg layers compute x·Wᵀ + b (transA 0)`,
     );
   const transB = attribute(node, 'transB', 0) !== 0;
-  const b = initializer(node, bName, weights, 2);
+  const b = initializer(node, bName, weights, 'matrix');
   const [rows = 0, cols = 0] = b.dims;
   const layer = linear(
     node,
@@ -335,7 +446,7 @@ function matMul(node: Node, current: string, weights: Weights, nin: number | und
   const [a, bName] = node.input;
   if (a !== current)
     unsupported(node, `its first input is ${show(a)}, not the previous layer's output ${show(current)}`);
-  const b = initializer(node, bName, weights, 2);
+  const b = initializer(node, bName, weights, 'matrix');
   const [rows = 0, cols = 0] = b.dims;
   return linear(node, transpose(b.values, rows, cols), rows, cols, nin, b.name);
 }
@@ -366,18 +477,30 @@ function linear(
   return { node: node.name === '' ? node.opType : node.name, nin, nout, w };
 }
 
+/**
+ * The `nout` biases of a layer from the initializer `name`: `nout` values (shape [nout] or
+ * [1, nout]), or one (shape [], [1] or [1, 1]) that ONNX broadcasts to every neuron.
+ */
 function bias(node: Node, name: string, weights: Weights, nout: number): Float64Array {
-  const t = initializer(node, name, weights, 1);
-  if (t.values.length !== nout || (t.dims.length === 2 && t.dims[0] !== 1)) {
-    throw new RangeError(
-      `fromOnnx: bias ${show(name)} (node ${label(node)}) has shape ${shape(t.dims)}, expected [${nout}] for a layer of ${nout} neurons`,
-    );
-  }
-  return t.values;
+  const t = initializer(node, name, weights, 'bias');
+  const row = t.dims.length < 2 || t.dims[0] === 1;
+  if (row && t.values.length === nout) return t.values;
+  if (row && t.values.length === 1) return new Float64Array(nout).fill(at(t.values, 0));
+  throw new RangeError(
+    `fromOnnx: bias ${show(name)} (node ${label(node)}) has shape ${shape(t.dims)}, expected [${nout}] for a layer of ${nout} neurons, or [1] for one bias shared by all`,
+  );
 }
 
-/** The initializer `name` with finite FLOAT or DOUBLE values, of rank `rank` (a bias may also be [1, n]). */
-function initializer(node: Node, name: string | undefined, weights: Weights, rank: 1 | 2): Weight {
+/**
+ * The initializer `name` with finite FLOAT or DOUBLE values: a `'matrix'` (rank 2), or a `'bias'`
+ * (rank 0 to 2, which {@link bias} checks further).
+ */
+function initializer(
+  node: Node,
+  name: string | undefined,
+  weights: Weights,
+  kind: 'matrix' | 'bias',
+): Weight {
   const t = name === undefined ? undefined : weights.tensors.get(name);
   if (t === undefined) unsupported(node, `its input ${show(name)} is not a stored weight (an initializer)`);
   if (t.external === true)
@@ -393,9 +516,9 @@ function initializer(node: Node, name: string | undefined, weights: Weights, ran
       `fromOnnx: weight ${show(t.name)} is ${dataTypeName(t.dataType)} but input ${show(weights.input)} is ${dataTypeName(weights.elemType)}; these layers compute in one type`,
     );
   }
-  if (t.dims.length !== rank && !(rank === 1 && t.dims.length === 2)) {
+  if (kind === 'matrix' ? t.dims.length !== 2 : t.dims.length > 2) {
     throw new RangeError(
-      `fromOnnx: weight ${show(t.name)} (node ${label(node)}) has shape ${shape(t.dims)}, expected a ${rank === 2 ? 'matrix' : 'vector'}`,
+      `fromOnnx: weight ${show(t.name)} (node ${label(node)}) has shape ${shape(t.dims)}, expected a ${kind === 'matrix' ? 'matrix' : 'vector'}`,
     );
   }
   const count = t.dims.reduce((n, d) => n * d, 1);
@@ -435,23 +558,30 @@ function checkNode(node: Node, opset: number): void {
     seen.add(a.name);
     const type = Object.hasOwn(op.attributes, a.name) ? op.attributes[a.name] : undefined;
     if (type === undefined) invalid(node, `${node.opType} has no attribute ${show(a.name)}`);
-    const field = type === ATTR_FLOAT ? 'f' : 'i';
+    const field = ATTRIBUTE_FIELDS[type] ?? 'i';
     const name = show(a.name);
-    const holds = a.holds ?? [a.type === ATTR_FLOAT ? 'f' : 'i'];
-    if (a.type !== 0 && a.type !== type)
+    const holds = a.holds ?? [field];
+    // ONNX requires the type from IR version 2 on (mg reads 3 and later).
+    if (a.type === 0)
+      invalid(
+        node,
+        `its attribute ${name} has no type (type ${attributeType(0)}); ONNX requires one, here ${attributeType(type)}`,
+      );
+    if (a.type !== type)
       invalid(
         node,
         `its attribute ${name} is ${attributeType(a.type)}, but ${node.opType}'s ${name} is ${attributeType(type)}`,
       );
-    if (holds.length !== 1)
+    // An empty list (ints) is written as no field at all.
+    if (holds.length > 1 || (holds.length === 0 && type !== ATTR_INTS))
       invalid(
         node,
         `its attribute ${name} holds ${holds.length === 0 ? 'no value' : holds.join(' and ')}; an attribute holds one value (here ${field})`,
       );
-    if (holds[0] !== field)
+    if (holds.length === 1 && holds[0] !== field)
       invalid(
         node,
-        `its attribute ${name} holds ${holds[0] ?? 'nothing'}, but ${node.opType}'s ${name} is ${attributeType(type)} (${field})`,
+        `its attribute ${name} holds ${holds[0]}, but ${node.opType}'s ${name} is ${attributeType(type)} (${field})`,
       );
   }
 }

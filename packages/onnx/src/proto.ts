@@ -48,17 +48,24 @@ export function dataTypeName(type: number): string {
 /** AttributeProto.AttributeType values used here. */
 export const ATTR_FLOAT = 1;
 export const ATTR_INT = 2;
+export const ATTR_INTS = 7;
 
-/** A node attribute; `value` is set for FLOAT and INT attributes, the only kinds the importer reads. */
+/**
+ * A node attribute; `value` is set for FLOAT and INT attributes and `ints` for INTS ones, the only
+ * kinds the importer reads.
+ */
 export interface Attribute {
   name: string;
   /** AttributeProto.type; 0 when the writer left it out (IR version 1). */
   type: number;
   /** `f` of a FLOAT attribute, `i` of an INT one (or, without a type, whichever of the two it holds). */
   value?: number;
+  /** `ints` of an INTS attribute, in order. */
+  ints?: number[];
   /**
    * The value fields the attribute holds (`f`, `i`, `s`, `ints`, ...), each once, in order, when
-   * decoded; when encoding, `f` and `i` write `value` to those fields (by default the type's field).
+   * decoded; when encoding, `f`, `i` and `ints` write `value` or `ints` to those fields (by default
+   * the type's field).
    */
   holds?: string[];
 }
@@ -107,6 +114,11 @@ export interface ValueInfo {
   name: string;
   /** TypeProto.Tensor.elem_type, 0 when the type is not a tensor. */
   elemType: number;
+  /**
+   * True when the type is a tensor (TypeProto.tensor_type), false when it is another kind (a
+   * sequence, a map, ...); undefined when the value has no type.
+   */
+  tensor?: boolean;
   shape?: (number | string | undefined)[];
 }
 
@@ -135,10 +147,13 @@ export interface Model {
 function encodeAttribute(a: Attribute): Writer {
   const w = new Writer().string(1, a.name);
   if (a.type !== 0) w.int(20, a.type);
-  const holds = a.holds ?? (a.type === ATTR_FLOAT ? ['f'] : a.type === ATTR_INT ? ['i'] : []);
+  const holds =
+    a.holds ??
+    (a.type === ATTR_FLOAT ? ['f'] : a.type === ATTR_INT ? ['i'] : a.type === ATTR_INTS ? ['ints'] : []);
   for (const field of holds) {
     if (field === 'f') w.float(2, a.value ?? 0);
     else if (field === 'i') w.int(3, a.value ?? 0);
+    else if (field === 'ints') for (const x of a.ints ?? []) w.int(8, x);
   }
   return w;
 }
@@ -234,6 +249,7 @@ function decodeAttribute(bytes: Field, root: Uint8Array, where: string): Attribu
     2: (x) => (f = readFloat(x, `${where}.f`)),
     3: (x) => (i = readInt(x, `${where}.i`)),
   });
+  if (a.type === ATTR_INTS) a.ints = readInts(fields, 8, `${where}.ints`);
   for (const x of fields) {
     const held = ATTRIBUTE_VALUES[x.field];
     if (held !== undefined) holds.add(held);
@@ -299,6 +315,7 @@ function decodeValueInfo(bytes: Field, root: Uint8Array, where: string): ValueIn
   const v: ValueInfo = { name: '', elemType: 0 };
   const notTensor = (): void => {
     v.elemType = 0;
+    v.tensor = false;
     delete v.shape;
   };
   each(bytes, root, {
@@ -307,7 +324,8 @@ function decodeValueInfo(bytes: Field, root: Uint8Array, where: string): ValueIn
     // another member of TypeProto's oneof (sequence, map, ...) replaces the tensor type.
     2: (type) =>
       each(type, root, {
-        1: (tensor) =>
+        1: (tensor) => {
+          v.tensor = true;
           each(tensor, root, {
             1: (f) => (v.elemType = readInt(f, `${where}.type.elem_type`)),
             2: (shape) => {
@@ -323,7 +341,8 @@ function decodeValueInfo(bytes: Field, root: Uint8Array, where: string): ValueIn
                 },
               });
             },
-          }),
+          });
+        },
         4: notTensor,
         5: notTensor,
         8: notTensor,

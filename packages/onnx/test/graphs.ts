@@ -1,15 +1,24 @@
 // Hand-written ONNX graphs, for the tests of what the importer makes of models mg never writes.
 import { DOUBLE, encodeModel, type Node, type Tensor } from '../src/proto.js';
 
-/** A model with a hand-written graph: input x [N, nin] and output y, both double unless `inputType` says. */
+/**
+ * A model with a hand-written graph: input x [N, nin] and output y, both double unless `inputType`
+ * (or `outputType`, for the output alone) says; IR version 8 and opset 17 unless given.
+ */
 export function graph(
   nin: number,
   nodes: Node[],
   initializers: Tensor[],
-  options: { opset?: number; inputType?: number; outputWidth?: number } = {},
+  options: {
+    opset?: number;
+    irVersion?: number;
+    inputType?: number;
+    outputType?: number;
+    outputWidth?: number;
+  } = {},
 ): Uint8Array {
   return encodeModel({
-    irVersion: 8,
+    irVersion: options.irVersion ?? 8,
     opsets: [{ domain: '', version: options.opset ?? 17 }],
     producerName: 'test',
     producerVersion: '0',
@@ -20,7 +29,13 @@ export function graph(
       nodes,
       initializers,
       inputs: [{ name: 'x', elemType: options.inputType ?? DOUBLE, shape: ['N', nin] }],
-      outputs: [{ name: 'y', elemType: options.inputType ?? DOUBLE, shape: ['N', options.outputWidth] }],
+      outputs: [
+        {
+          name: 'y',
+          elemType: options.outputType ?? options.inputType ?? DOUBLE,
+          shape: ['N', options.outputWidth],
+        },
+      ],
     },
   });
 }

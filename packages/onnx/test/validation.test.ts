@@ -5,7 +5,7 @@ import { Layer, MLP } from '@mg/nn';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { fromOnnx, toOnnx } from '../src/index.js';
-import { encodeModel, type Attribute, type Node, type Tensor } from '../src/proto.js';
+import { DOUBLE, encodeModel, type Attribute, type Node, type Tensor } from '../src/proto.js';
 import { readFields, readInt, Writer } from '../src/wire.js';
 import { graph, node, tensor, transB } from './graphs.js';
 import { runOrt, seededInputs } from './models.js';
@@ -15,6 +15,20 @@ const w = tensor('w', [2, 2], [1, 2, 3, 4]);
 const b = tensor('b', [2], [0.5, -0.5]);
 const oneGemm = (attributes: Attribute[], opset = 17): Uint8Array =>
   graph(2, [node('Gemm', ['x', 'w', 'b'], 'y', attributes)], [w, b], { opset, outputWidth: 2 });
+
+/** A TypeProto.Tensor of DOUBLE without a shape. */
+const doubles = new Writer().message(1, new Writer().int(1, DOUBLE));
+
+/** `oneGemm`'s model with this hand-written ValueInfoProto as its graph output. */
+function withOutput(output: Writer): Uint8Array {
+  const model = graph(2, [node('Gemm', ['x', 'w', 'b'], 'y', [transB])], [w, b]);
+  const graphField = readFields(model, model).find((f) => f.field === 7)!;
+  const g = new Writer();
+  for (const f of readFields(graphField.bytes, model)) if (f.field !== 12) g.bytes(f.field, f.bytes);
+  // Only LEN fields (nodes, names, initializers, inputs) are in this graph, so bytes() rewrites them all.
+  g.message(12, output);
+  return new Writer().int(1, 8).message(7, g).message(8, new Writer().int(2, 17)).finish();
+}
 
 /** mg's outputs for these rows. */
 const mgRun = (model: MLP, rows: number[][]): number[][] =>
@@ -28,6 +42,16 @@ function expectClose(got: number[][], want: number[][]): void {
       expect(g).toBeCloseTo(want[i]![j]!, 12);
     });
   });
+}
+
+/** Whether ONNX Runtime runs the model on one row (some shapes it checks only when it runs). */
+async function ortRuns(bytes: Uint8Array): Promise<boolean> {
+  try {
+    await runOrt(bytes, [[1, 2]]);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Whether ONNX Runtime loads the model (it refuses invalid ones when it creates the session). */
@@ -133,9 +157,41 @@ describe('invalid models, which ONNX Runtime refuses too', () => {
       /node "Gemm_y" \(Gemm\) is invalid: its attribute "transB" is FLOAT \(1\), but Gemm's "transB" is INT \(2\)$/,
     ],
     [
-      'an untyped INT attribute holding f',
-      oneGemm([{ name: 'transB', type: 0, value: 1, holds: ['f'] }]),
+      'an INT attribute holding f',
+      oneGemm([{ name: 'transB', type: 2, value: 1, holds: ['f'] }]),
       /its attribute "transB" holds f, but Gemm's "transB" is INT \(2\) \(i\)$/,
+    ],
+    [
+      'an attribute without a type',
+      oneGemm([{ name: 'transB', type: 0, value: 1, holds: ['i'] }]),
+      /^fromOnnx: node "Gemm_y" \(Gemm\) is invalid: its attribute "transB" has no type \(type UNDEFINED \(0\)\); ONNX requires one, here INT \(2\)$/,
+    ],
+    [
+      'an output whose tensor element type is 0',
+      graph(2, [node('Gemm', ['x', 'w', 'b'], 'y', [transB])], [w, b], { outputWidth: 2, outputType: 0 }),
+      /^fromOnnx: output "y" is a tensor of element type UNDEFINED \(0\), which is no data type; it should be DOUBLE \(11\), as input "x" is$/,
+    ],
+    [
+      'an output that is not a tensor',
+      withOutput(new Writer().string(1, 'y').message(2, new Writer().message(4, doubles))),
+      /^fromOnnx: output "y" is not a tensor \(a sequence, a map or another kind of value\); these layers output a DOUBLE \(11\) tensor$/,
+    ],
+    [
+      'an IR version newer than ONNX Runtime 1.30 knows',
+      graph(2, [node('Gemm', ['x', 'w', 'b'], 'y', [transB])], [w, b], { outputWidth: 2, irVersion: 14 }),
+      /^fromOnnx: the model's ir_version is 14, newer than any mg knows \(3 to 13\)$/,
+    ],
+    [
+      'IR version 99',
+      graph(2, [node('Gemm', ['x', 'w', 'b'], 'y', [transB])], [w, b], { outputWidth: 2, irVersion: 99 }),
+      /^fromOnnx: the model's ir_version is 99, newer than any mg knows \(3 to 13\)$/,
+    ],
+    [
+      'an initializer with negative dims',
+      graph(2, [node('Gemm', ['x', 'w', 'b'], 'y', [transB])], [tensor('w', [-1, -2], [1, 2]), b], {
+        outputWidth: 2,
+      }),
+      /^fromOnnx: initializer "w" has dims \[-1, -2\]; a dimension cannot be negative$/,
     ],
     [
       'an attribute the operator does not have',
@@ -174,6 +230,64 @@ describe('invalid models, which ONNX Runtime refuses too', () => {
     expect(await ortLoads(bytes)).toBe(false);
   });
 
+  it('throws a RangeError for an ir_version newer than mg knows and for negative dims, a TypeError for the rest', () => {
+    const kinds = cases.map(([what, bytes]) => {
+      try {
+        fromOnnx(bytes);
+      } catch (e) {
+        return [what, (e as Error).constructor.name];
+      }
+      return [what, 'none'];
+    });
+
+    expect(kinds.filter(([, kind]) => kind === 'RangeError').map(([what]) => what)).toEqual([
+      'an IR version newer than ONNX Runtime 1.30 knows',
+      'IR version 99',
+      'an initializer with negative dims',
+      'an opset mg does not know',
+    ]);
+    expect(kinds.every(([, kind]) => kind === 'RangeError' || kind === 'TypeError')).toBe(true);
+  });
+
+  it.each([0, 2])(
+    'refuses ir_version %d, before IR version 3 brought opset imports (the ONNX checker refuses it; ONNX Runtime loads it)',
+    (irVersion) => {
+      const bytes = graph(2, [node('Gemm', ['x', 'w', 'b'], 'y', [transB])], [w, b], {
+        outputWidth: 2,
+        irVersion,
+      });
+
+      expect(() => fromOnnx(bytes)).toThrow(TypeError);
+      expect(() => fromOnnx(bytes)).toThrow(
+        `fromOnnx: the model's ir_version is ${irVersion}${irVersion === 0 ? ' (unset)' : ''}; a model that imports opsets, as mg needs, has ir_version 3 or later`,
+      );
+    },
+  );
+
+  it('refuses two initializers of the same name, as the ONNX checker does (ONNX Runtime only warns)', () => {
+    const bytes = graph(
+      2,
+      [node('Gemm', ['x', 'w', 'b'], 'y', [transB])],
+      [w, b, tensor('w', [2, 2], [5, 6, 7, 8])],
+      {
+        outputWidth: 2,
+      },
+    );
+
+    expect(() => fromOnnx(bytes)).toThrow(TypeError);
+    expect(() => fromOnnx(bytes)).toThrow(
+      /^fromOnnx: initializer "w" is given twice; each value of an ONNX graph has one name$/,
+    );
+  });
+
+  it('still reads an output without a type, which ONNX Runtime loads too', async () => {
+    const bytes = withOutput(new Writer().string(1, 'y'));
+    const rows = seededInputs(20, 2, 4);
+
+    expect(await ortLoads(bytes)).toBe(true);
+    expectClose(mgRun(fromOnnx(bytes), rows), await runOrt(bytes, rows));
+  });
+
   it('refuses two imports of the default opset', async () => {
     const model = oneGemm([transB]);
     const second = new Writer().message(8, new Writer().string(1, 'ai.onnx').int(2, 5)).finish();
@@ -186,12 +300,165 @@ describe('invalid models, which ONNX Runtime refuses too', () => {
   });
 
   it('still reads the valid versions of these models (the same checks pass them)', async () => {
-    const valid = [oneGemm([transB, int('transA', 0)], 26), oneGemm([transB], 7)];
+    const valid = [
+      oneGemm([transB, int('transA', 0)], 26),
+      oneGemm([transB], 7),
+      graph(2, [node('Gemm', ['x', 'w', 'b'], 'y', [transB])], [w, b], { outputWidth: 2, irVersion: 3 }),
+      graph(2, [node('Gemm', ['x', 'w', 'b'], 'y', [transB])], [w, b], { outputWidth: 2, irVersion: 13 }),
+    ];
 
     for (const bytes of valid) {
       expect(await ortLoads(bytes)).toBe(true);
       expect(fromOnnx(bytes).layers).toHaveLength(1);
     }
+  });
+});
+
+describe('a bias of one value', () => {
+  // ONNX broadcasts Gemm's C (and Add's operands) to [N, nout]: one value is every neuron's bias.
+  it.each([{ dims: [1] }, { dims: [] }, { dims: [1, 1] }])(
+    'reads a Gemm bias of shape $dims as that value for each neuron, as ONNX Runtime computes it',
+    async ({ dims }) => {
+      const bytes = graph(2, [node('Gemm', ['x', 'w', 'c'], 'y', [transB])], [w, tensor('c', dims, [0.25])], {
+        outputWidth: 2,
+      });
+      const rows = seededInputs(20, 2, 6);
+
+      const model = fromOnnx(bytes);
+
+      expect(model.layers[0]!.neurons.map((n) => n.b.data)).toEqual([0.25, 0.25]);
+      // W = [[1, 2], [3, 4]]: [1, 2] gives 1 + 4 + 0.25 and 3 + 8 + 0.25.
+      expect(mgRun(model, [[1, 2]])).toEqual([[5.25, 11.25]]);
+      expectClose(mgRun(model, rows), await runOrt(bytes, rows));
+    },
+  );
+
+  it('reads MatMul + Add with a bias of shape [1], as ONNX Runtime computes it', async () => {
+    const bytes = graph(
+      2,
+      [node('MatMul', ['x', 'w'], 'm'), node('Add', ['m', 'c'], 'y')],
+      [w, tensor('c', [1], [-0.5])],
+      { outputWidth: 2 },
+    );
+    const rows = seededInputs(20, 2, 7);
+
+    const model = fromOnnx(bytes);
+
+    expect(model.layers[0]!.neurons.map((n) => n.b.data)).toEqual([-0.5, -0.5]);
+    expectClose(mgRun(model, rows), await runOrt(bytes, rows));
+  });
+
+  it.each([
+    { dims: [3], values: [1, 2, 3] },
+    { dims: [2, 1], values: [1, 2] },
+  ])('still refuses a bias of shape $dims, which does not broadcast to [N, 2]', async ({ dims, values }) => {
+    const bytes = graph(2, [node('Gemm', ['x', 'w', 'c'], 'y', [transB])], [w, tensor('c', dims, values)], {
+      outputWidth: 2,
+    });
+
+    expect(() => fromOnnx(bytes)).toThrow(RangeError);
+    expect(() => fromOnnx(bytes)).toThrow(
+      `fromOnnx: bias "c" (node "Gemm_y" (Gemm)) has shape [${dims.join(', ')}], expected [2] for a layer of 2 neurons, or [1] for one bias shared by all`,
+    );
+    expect(await ortRuns(bytes)).toBe(false);
+  });
+});
+
+describe('a Transpose of a stored weight (torch.onnx.export with do_constant_folding=False)', () => {
+  const perm = (ints: number[]): Attribute => ({ name: 'perm', type: 7, ints });
+  // Linear(3, 4, bias=False), ReLU, Linear(4, 2), as PyTorch exports them without constant folding.
+  const w0 = tensor('0.weight', [4, 3], [0.5, -1, 0.25, 2, -0.75, 1.5, -2, 0.125, 1, 0.375, -0.5, 3]);
+  const w2 = tensor('2.weight', [2, 4], [1, -1, 0.5, -0.5, 0.25, 2, -2, 1]);
+  const b2 = tensor('2.bias', [2], [0.1, -0.2]);
+  const torchNoFold = (attributes: Attribute[]): Uint8Array =>
+    graph(
+      3,
+      [
+        node('Transpose', ['0.weight'], '/0/Transpose_output_0', attributes),
+        node('MatMul', ['x', '/0/Transpose_output_0'], '/0/MatMul_output_0'),
+        node('Relu', ['/0/MatMul_output_0'], '/1/Relu_output_0'),
+        node('Gemm', ['/1/Relu_output_0', '2.weight', '2.bias'], 'y', [transB]),
+      ],
+      [w0, w2, b2],
+      { outputWidth: 2 },
+    );
+
+  it.each([
+    ['perm [1, 0]', [perm([1, 0])]],
+    ['no perm (which reverses the axes)', []],
+  ])(
+    'reads Transpose (%s) then MatMul as the Linear it is, as ONNX Runtime computes it',
+    async (_, attributes) => {
+      const bytes = torchNoFold(attributes);
+      const rows = seededInputs(30, 3, 8);
+
+      const model = fromOnnx(bytes);
+
+      expect(model.layers.map((l) => [l.nin, l.nout, l.activation])).toEqual([
+        [3, 4, 'relu'],
+        [4, 2, 'linear'],
+      ]);
+      // Each neuron's weights are a row of 0.weight, exactly.
+      expect(model.layers[0]!.neurons.map((n) => n.w.map((v) => v.data))).toEqual([
+        [0.5, -1, 0.25],
+        [2, -0.75, 1.5],
+        [-2, 0.125, 1],
+        [0.375, -0.5, 3],
+      ]);
+      expect(model.layers[0]!.neurons.map((n) => n.b.data)).toEqual([0, 0, 0, 0]);
+      expectClose(mgRun(model, rows), await runOrt(bytes, rows));
+    },
+  );
+
+  it('reads a Transpose feeding Gemm (transB 0) and one with perm [0, 1], which keeps the matrix', async () => {
+    const bytes = graph(
+      2,
+      [
+        node('Transpose', ['w'], 'wt', [perm([1, 0])]),
+        node('Gemm', ['x', 'wt', 'b'], 'h'),
+        node('Transpose', ['w'], 'same', [perm([0, 1])]),
+        node('Gemm', ['h', 'same', 'b'], 'y', [transB]),
+      ],
+      [w, b],
+      { outputWidth: 2 },
+    );
+    const rows = seededInputs(20, 2, 9);
+
+    const model = fromOnnx(bytes);
+
+    expect(model.layers.map((l) => l.neurons.map((n) => n.w.map((v) => v.data)))).toEqual([
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      [
+        [1, 2],
+        [3, 4],
+      ],
+    ]);
+    expectClose(mgRun(model, rows), await runOrt(bytes, rows));
+  });
+
+  it('refuses a perm that is not one of a matrix, quoting it', async () => {
+    const bytes = torchNoFold([perm([0, 0])]);
+
+    expect(() => fromOnnx(bytes)).toThrow(
+      /^fromOnnx: cannot import node "Transpose_\/0\/Transpose_output_0" \(Transpose\): its perm is \[0, 0\]; mg reads a Transpose of a stored weight matrix with perm \[1, 0\] \(or \[0, 1\]\)\. /,
+    );
+    expect(await ortLoads(bytes)).toBe(false);
+  });
+
+  it('still refuses a Transpose of the data, which is no layer', () => {
+    const bytes = graph(
+      2,
+      [node('Transpose', ['x'], 't', [perm([1, 0])]), node('Gemm', ['t', 'w', 'b'], 'y', [transB])],
+      [w, b],
+      { outputWidth: 2 },
+    );
+
+    expect(() => fromOnnx(bytes)).toThrow(
+      /^fromOnnx: cannot import node "Transpose_t" \(Transpose\): Transpose is not a layer mg has\./,
+    );
   });
 });
 
@@ -203,7 +470,7 @@ describe('a node read by a wide fan-out', () => {
     for (let i = 0; i < n; i++) g.message(1, one);
     g.message(11, new Writer().string(1, 'x').message(2, new Writer().message(1, new Writer().int(1, 11))));
     g.message(12, new Writer().string(1, 'y'));
-    return new Writer().message(7, g).message(8, new Writer().int(2, 17)).finish();
+    return new Writer().int(1, 8).message(7, g).message(8, new Writer().int(2, 17)).finish();
   }
 
   it('names three of its nodes and counts them, in a short message', () => {
