@@ -239,13 +239,28 @@ function resolve(options: DotOptions | undefined, where: string): Resolved {
 
 /**
  * `x` with `digits` digits after the point, as Python's `'%.4f' % x` writes it: -0 keeps its sign
- * (`-0.0000`), and from 1e21 on every digit is written where `toFixed` switches to `1e+21`
- * (such a number is a whole number, so its digits are its `BigInt`'s).
+ * (`-0.0000`); an exact tie rounds to even (`0.03125` is `0.0312`, where `toFixed` rounds away
+ * from zero); from 1e21 on every digit is written where `toFixed` switches to `1e+21` (such a
+ * number is a whole number, so its digits are its `BigInt`'s); and NaN and the infinities are
+ * `nan`, `inf` and `-inf`.
  */
 function fixed(x: number, digits: number): string {
+  if (Number.isNaN(x)) return 'nan';
+  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
   if (Object.is(x, -0)) return `-${(0).toFixed(digits)}`;
-  if (!(Math.abs(x) >= 1e21 && Number.isFinite(x))) return x.toFixed(digits);
-  return digits === 0 ? BigInt(x).toString() : `${BigInt(x)}.${'0'.repeat(digits)}`;
+  if (Math.abs(x) >= 1e21) return digits === 0 ? BigInt(x).toString() : `${BigInt(x)}.${'0'.repeat(digits)}`;
+  const sign = x < 0 ? '-' : '';
+  const text = x.toFixed(digits);
+  // A tie is x * 10^digits exactly halfway between two integers: then the product (exact, as
+  // such an x is a short binary fraction) ends in .5; other products that end in .5 after
+  // rounding are told apart by x's exact digits (toFixed's 100 digits hold them all here).
+  const scaled = Math.abs(x) * 10 ** digits;
+  if (scaled - Math.floor(scaled) !== 0.5) return text;
+  const exact = Math.abs(x).toFixed(100);
+  const end = exact.indexOf('.') + 1 + digits;
+  if (!/^50*$/.test(exact.slice(end))) return text;
+  const down = exact.slice(0, digits === 0 ? end - 1 : end);
+  return Number(down.at(-1)) % 2 === 0 ? `${sign}${down}` : text;
 }
 
 function checkedFormat(format: (x: number) => string, where: string): (x: number) => string {

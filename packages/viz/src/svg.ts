@@ -25,8 +25,8 @@ function graphviz(): Promise<Viz> {
  * @param options - the {@link toDot} options
  * @returns the SVG document as a string
  * @throws TypeError for a bad argument; RangeError as {@link toDot} does (a graph over `maxNodes`),
- *   naming `toSvg`; SyntaxError, quoting Graphviz, when the DOT cannot be rendered or Graphviz
- *   crashes on it
+ *   naming `toSvg`, and for a `highlight` colour Graphviz does not know; SyntaxError, quoting
+ *   Graphviz, when the DOT cannot be rendered or Graphviz crashes on it
  *
  * @example
  * ```ts
@@ -78,7 +78,22 @@ export async function toSvg(input: Value | string, options?: DotOptions): Promis
       `toSvg: Graphviz could not render the DOT: ${reason} (DOT starts ${JSON.stringify(startOf(dot))})`,
     );
   }
+  if (typeof input !== 'string') refuseUnknownColors(result.errors);
   return result.output;
+}
+
+/**
+ * A fill colour Graphviz does not know is drawn black, hiding the label, with only a warning: when
+ * drawing a Value, the colour came from `options.highlight`, which is refused instead.
+ */
+function refuseUnknownColors(messages: readonly { message: string }[]): void {
+  for (const { message } of messages) {
+    const unknown = /^(.*) is not a known color\.$/.exec(message.trim());
+    if (unknown === null) continue;
+    throw new RangeError(
+      `toSvg: options.highlight returned ${JSON.stringify(unknown[1])}, which Graphviz does not know as a colour (use a name such as "lightblue", or "#rrggbb")`,
+    );
+  }
 }
 
 /** The first 60 characters of `dot`, for an error message. */

@@ -125,6 +125,35 @@ describe('toDot', () => {
     },
   );
 
+  // Python's own output: `'%.4f' % (1 / 32)` and so on; toFixed rounds these exact ties away from zero.
+  it.each([
+    { x: 1 / 32, precision: undefined, text: '0.0312' },
+    { x: -1 / 32, precision: undefined, text: '-0.0312' },
+    { x: 0.15625, precision: undefined, text: '0.1562' },
+    { x: 0.5, precision: 0, text: '0' },
+    { x: 2.5, precision: 0, text: '2' },
+    { x: 1.5, precision: 0, text: '2' },
+    { x: -0.5, precision: 0, text: '-0' },
+    { x: 0.99995, precision: undefined, text: '1.0000' }, // not a tie: 0.99995 is a little above
+    { x: 9.99995, precision: undefined, text: '10.0000' },
+  ])('rounds $x half to even at precision $precision as Python does: $text', ({ x, precision, text }) => {
+    const fields = parseDot(
+      toDot(new Value(x, 'x'), precision === undefined ? {} : { precision }),
+    ).values.get('v0')!.fields;
+
+    expect(fields[1]).toBe(`data ${text}`);
+  });
+
+  it('writes a gradient a user set to NaN or an infinity as Python does: nan, inf, -inf', () => {
+    const texts = [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY].map((g) => {
+      const v = new Value(1, 'x');
+      v.grad = g;
+      return parseDot(toDot(v)).values.get('v0')!.fields[2];
+    });
+
+    expect(texts).toEqual(['grad nan', 'grad inf', 'grad -inf']);
+  });
+
   it.each([
     { precision: undefined, text: '-0.0000' },
     { precision: 0, text: '-0' },

@@ -58,4 +58,14 @@ describe('toSvg', () => {
 
     await expect(toSvg(x.add(x).add(x), { maxNodes: 3 })).rejects.toThrow(RangeError);
   });
+
+  it('refuses a highlight colour Graphviz does not know (it would fill the node black), naming it', async () => {
+    const a = new Value(2, 'a');
+
+    await expect(toSvg(a, { highlight: () => 'lightblu' })).rejects.toThrow(
+      /^toSvg: options\.highlight returned "lightblu", which Graphviz does not know as a colour/,
+    );
+    await expect(toSvg(a, { highlight: () => 'lightblu' })).rejects.toThrow(RangeError);
+    expect(await toSvg(a, { highlight: () => 'lightblue' })).toContain('fill="lightblue"');
+  });
 });
