@@ -70,8 +70,13 @@ export function tracedDataError(v: Value): TraceError {
  * ```
  */
 export class Value {
-  /** @internal The number behind `data`; read directly on hot paths. */
-  _data: number;
+  /**
+   * @internal The number behind `data`; read directly on hot paths. Initialised to a number:
+   * a bare declaration would define it as `undefined` first (ES2022 class fields), and V8 would
+   * then keep it as a tagged field, allocating a new number for every write of `data` (an
+   * optimizer's update) instead of writing the double in place.
+   */
+  _data = 0;
   /** d(root)/d(this) after `root.backward()`; 0 until then. */
   grad = 0;
   #label: string;
