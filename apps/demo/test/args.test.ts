@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { LIMITS, parseCommand, UsageError, type TrainCommand } from '../src/cli/args.js';
 import { eagerValuesPerStep, gridAcross } from '../src/cli/limits.js';
 import { median } from '../src/core/median.js';
-import { percent, plainProgress } from '../src/cli/progress.js';
+import { liveProgress, percent, plainProgress } from '../src/cli/progress.js';
 
 const NOTEBOOK: TrainCommand = {
   steps: 100,
@@ -149,16 +149,44 @@ describe('parseCommand', () => {
     [['--dataset', 'iris'], '--dataset must be one of moons, circles, spiral, got "iris"'],
     [['--engine', 'gpu'], '--engine must be one of eager, compiled, got "gpu"'],
     [['--out', ''], '--out must not be empty'],
-    [
-      ['--bogus'],
-      "Unknown option '--bogus'. To specify a positional argument starting with a '-', place it at the end of the command after '--', as in '-- \"--bogus\"",
-    ],
-    [['--json=yes'], "Option '--json' does not take an argument"],
+    [['--bogus'], 'unknown flag --bogus (--help lists them)'],
+    [['--json=yes'], '--json takes no value, got "yes"'],
     [['train'], 'unknown command "train" (the only one is "examples")'],
     [['examples', 'extra'], 'unexpected argument "extra"'],
     [['examples', '--steps', '5'], '--steps does not apply to examples'],
   ])('refuses %j', (argv, message) => {
     expect(() => parseCommand(argv)).toThrow(new UsageError(message));
+  });
+});
+
+describe("the CLI's own messages for flags parseArgs would refuse", () => {
+  it.each([
+    [['--step', '5'], 'unknown flag --step (did you mean --steps?)'],
+    [['--hiden', '8'], 'unknown flag --hiden (did you mean --hidden?)'],
+    [['--Seed', '1'], 'unknown flag --Seed (did you mean --seed?)'],
+    [['--verb'], 'unknown flag --verb (did you mean --verbose?)'],
+    [['-help'], 'unknown flag -help (did you mean --help?)'],
+    [['-x'], 'unknown flag -x (--help lists them)'],
+    [['--s', '3'], 'unknown flag --s (--help lists them)'],
+    [['examples', '--jsn'], 'unknown flag --jsn (did you mean --json?)'],
+    [['--steps', '--json'], '--steps needs a value, got the flag --json'],
+    [['--seed', '-h'], '--seed needs a value, got the flag -h'],
+    [['--out', '--json=1'], '--out needs a value, got the flag --json'],
+    [['--json', '--steps'], '--steps needs a value'],
+    [
+      ['--out', '-x'],
+      '--out needs a value, got "-x", which looks like a flag; for a value that starts with a dash, write --out=-x',
+    ],
+    [['--verbose=no'], '--verbose takes no value, got "no"'],
+  ])('refuses %j', (argv, message) => {
+    expect(() => parseCommand(argv)).toThrow(new UsageError(message));
+  });
+
+  it('still reads a value that starts with a dash written with =, and a negative number for its range', () => {
+    expect(train(['--out=-x']).out).toBe('-x');
+    expect(() => train(['--steps', '-5'])).toThrow(
+      new UsageError('--steps must be a whole number from 1 to 100000, got "-5"'),
+    );
   });
 });
 
@@ -210,6 +238,22 @@ describe('progress', () => {
     });
 
     expect(lines).toEqual(['step 1 loss 1.7235905336972022 accuracy 81%\n']);
+  });
+
+  it('ends the live line when the run stops before its summary, so that an error starts a line', () => {
+    let text = '';
+    const write = (t: string) => (text += t);
+    const live = liveProgress(write, 10);
+    live.stop();
+    const beforeAnyStep = text;
+
+    live.step({ step: 0, loss: 0.5, accuracy: 0.5, learningRate: 1 });
+    live.stop();
+    live.stop();
+
+    expect(beforeAnyStep).toBe('');
+    expect(text.endsWith('accuracy 50%\x1b[K\n')).toBe(true);
+    expect(text.match(/\n/g)).toHaveLength(1);
   });
 
   it('prints shares as whole percentages where the product in binary is not', () => {

@@ -24,6 +24,20 @@ describe('an unexpected error', () => {
     expect(snapshot(cwd)).toEqual(before);
   });
 
+  it('starts on a line of its own after the live progress line of a terminal', async () => {
+    let transcript = '';
+
+    const run = await cli(['--steps', '2'], scratch(), {
+      write: (text) => (transcript += text),
+      error: (text) => (transcript += text),
+      isTTY: true,
+    });
+
+    expect(run.code).toBe(1);
+    expect(transcript).toContain('%\x1b[K\ndemo: Error: toSvg: could not load');
+    expect(transcript).not.toContain('\x1b[Kdemo:');
+  });
+
   it('leaves no folder behind when --out did not exist', async () => {
     const cwd = scratch();
 

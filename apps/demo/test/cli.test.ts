@@ -182,7 +182,10 @@ describe('the CLI, in process', () => {
       expect(
         parseSvg(readFileSync(join(cwd, 'ex', 'examples', `${name}.svg`), 'utf8')).width,
       ).toBeGreaterThan(0);
-      expect(readFileSync(join(cwd, 'ex', 'examples', `${name}.dot`), 'utf8')).toMatch(/^digraph/);
+      // A text file, ending in one newline as the SVGs do.
+      expect(readFileSync(join(cwd, 'ex', 'examples', `${name}.dot`), 'utf8')).toMatch(
+        /^digraph \{\n[^]*\n\}\n$/,
+      );
     }
     expect(readdirSync(join(cwd, 'ex'))).toEqual(['examples']);
   });
@@ -191,6 +194,95 @@ describe('the CLI, in process', () => {
     const run = await cli(['--help'], scratch());
 
     expect(run).toEqual({ code: 0, stdout: `${USAGE}\n`, stderr: '' });
+  });
+});
+
+/** The first hidden neuron's graph as written: its title, and the data of its sum `n`. */
+function neuronGraphDot(cwd: string, out = 'out'): { dot: string; title: string; n: number } {
+  const dot = readFileSync(join(cwd, out, 'neuron-graph.dot'), 'utf8');
+  return {
+    dot,
+    title: /label="([^"]*)", labelloc=t/.exec(dot)?.[1] ?? '',
+    n: Number(/\{ n \| data (\S+) \|/.exec(dot)?.[1]),
+  };
+}
+
+describe('the neuron graph', () => {
+  it('shows a neuron where it is active when the first is dead everywhere (--seed 10), and ends in a newline', async () => {
+    const cwd = scratch();
+
+    const run = await cli(['--seed', '10'], cwd);
+
+    expect(run.code).toBe(0);
+    const { dot, title, n } = neuronGraphDot(cwd);
+    expect(title).toMatch(
+      /^hidden neuron 3 at \(-?\d\.\d{4}, -?\d\.\d{4}\), the first of layer 1 active at any point$/,
+    );
+    expect(n).toBeGreaterThan(0);
+    expect(dot).toMatch(/\{ w1 \| data \S+ \| grad (?!0\.0000 )/);
+    expect(dot.endsWith('}\n')).toBe(true);
+    expect(run.stdout).not.toContain('note:');
+  });
+
+  it('says so, in its title and in the output, when no neuron of the first layer is active anywhere', async () => {
+    const cwd = scratch();
+    // One hidden neuron, dead at every point after the first step.
+    const args = ['--hidden', '1', '--seed', '11', '--steps', '1'];
+
+    const text = await cli(args, cwd);
+    const json = await cli([...args, '--json', '--out', 'j'], cwd);
+
+    const note =
+      'no neuron of the first hidden layer is active at any point (all are dead ReLUs), so neuron-graph shows neuron 1 with every gradient 0';
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain(`\nnote: ${note}\nwrote:\n`);
+    expect(neuronGraphDot(cwd).title).toMatch(
+      /^first hidden neuron at \(.*\): no neuron of layer 1 is active at any point, every gradient is 0$/,
+    );
+    expect(neuronGraphDot(cwd).n).toBeLessThanOrEqual(0);
+    const summary = JSON.parse(json.stdout.trim().split('\n').at(-1) ?? '') as { notes: string[] };
+    expect(summary.notes).toEqual([note]);
+  });
+});
+
+describe('a run that diverges', () => {
+  // The web page's bound: 15478 at step 3 is over 1000 times step 0's 7.06.
+  const args = ['--hidden', '32,32,32', '--steps', '5'];
+  const message =
+    "demo: diverged at step 3: loss 15500, over 1000 times the first step's 7.06, with --hidden 32,32,32 and --steps 5 " +
+    "(learning rate 1 - 0.9*k/5 = 0.46); nothing was written. Try fewer or smaller hidden layers, such as the notebook's --hidden 16,16 (the learning rate is the notebook's schedule, which no flag changes)\n";
+
+  it('stops there, says where and what to change, exits 3 and writes nothing', async () => {
+    const cwd = scratch();
+    plant(cwd, PREVIOUS);
+    const before = snapshot(cwd);
+
+    const run = await cli([...args, '--onnx', 'out/model.onnx'], cwd);
+    const fresh = await cli([...args, '--out', 'new/pics'], cwd);
+
+    expect(run.code).toBe(3);
+    expect(run.stderr).toBe(message);
+    expect(steps(run.stdout).map((s) => s.step)).toEqual([0, 1, 2, 3]);
+    expect(run.stdout).not.toContain('wrote');
+    expect(snapshot(cwd)).toEqual(before);
+    expect(fresh.code).toBe(3);
+    expect(readdirSync(cwd).sort()).toEqual(['out']);
+  });
+
+  it('ends the live progress line on a terminal before saying so', async () => {
+    let transcript = '';
+
+    const { code } = await cli(args, scratch(), {
+      write: (text) => (transcript += text),
+      error: (text) => (transcript += text),
+      isTTY: true,
+    });
+
+    expect(code).toBe(3);
+    expect(transcript).toContain(
+      '] step 3/4  loss 15478.011717  accuracy 50%\x1b[K\ndemo: diverged at step 3: ',
+    );
+    expect(transcript.endsWith(message)).toBe(true);
   });
 });
 
@@ -251,7 +343,17 @@ const failures: Failure[] = [
     name: 'a value that starts with a dash, in one line',
     args: ['--out', '-x'],
     message:
-      "Option '--out' argument is ambiguous. Did you forget to specify the option argument for '--out'? To specify an option argument starting with a dash use '--out=-XYZ'.",
+      '--out needs a value, got "-x", which looks like a flag; for a value that starts with a dash, write --out=-x',
+  },
+  {
+    name: 'an unknown flag, the closest known one suggested',
+    args: ['--step', '5'],
+    message: 'unknown flag --step (did you mean --steps?)',
+  },
+  {
+    name: 'a flag missing its value, the next flag named',
+    args: ['--steps', '--json'],
+    message: '--steps needs a value, got the flag --json',
   },
   {
     name: '--out inside a broken symbolic link',

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { topologicalOrder } from '@mg/engine';
 import { MLP } from '@mg/nn';
-import { activePoint, neuronGraph } from '../src/core/neuron-graph.js';
+import { activePoint, chooseNeuron, neuronGraph } from '../src/core/neuron-graph.js';
+import { neuronGraphNotes, neuronGraphTitle } from '../src/cli/graphs.js';
 
 describe('neuronGraph', () => {
   const model = new MLP(2, [3, 1], { seed: 7 });
@@ -47,5 +48,54 @@ describe('neuronGraph', () => {
     expect(activePoint(model, X)).toEqual(
       firstActive === undefined ? [0, 0] : [X[2 * firstActive], X[2 * firstActive + 1]],
     );
+  });
+});
+
+describe('chooseNeuron', () => {
+  const X = Float64Array.from([1, 0, 0, 1, -1, -1]);
+
+  /** An MLP 2-3-1 whose first-layer neurons have these weights and biases. */
+  function model(weights: [number, number, number][]): MLP {
+    const mlp = new MLP(2, [3, 1], { seed: 1 });
+    mlp.layers[0]!.neurons.forEach((neuron, i) => {
+      const [w1, w2, b] = weights[i]!;
+      [neuron.w[0]!.data, neuron.w[1]!.data, neuron.b.data] = [w1, w2, b];
+    });
+    return mlp;
+  }
+  // Dead at every point of X: its weighted sum is -1 or less.
+  const dead: [number, number, number] = [0, 0, -1];
+
+  it('keeps the first neuron where it is active somewhere, at its first such point', () => {
+    const choice = chooseNeuron(model([[-1, -1, -1.5], [1, 1, 0], dead]), X);
+
+    expect(choice).toEqual({ neuron: 0, point: [-1, -1], active: true });
+    expect(neuronGraphTitle(choice)).toBe('first hidden neuron at (-1.0000, -1.0000)');
+    expect(neuronGraphNotes(choice)).toEqual([]);
+  });
+
+  it('takes the next neuron that is active somewhere when the first is dead at every point', () => {
+    const mlp = model([dead, dead, [0, 1, -0.5]]);
+
+    const choice = chooseNeuron(mlp, X);
+    const out = neuronGraph(mlp, choice.point, choice.neuron);
+
+    expect(choice).toEqual({ neuron: 2, point: [0, 1], active: true });
+    expect(out.data).toBe(0.5);
+    expect(neuronGraphTitle(choice)).toBe(
+      'hidden neuron 3 at (0.0000, 1.0000), the first of layer 1 active at any point',
+    );
+    // The web page's choice is the first neuron's, as before.
+    expect(activePoint(mlp, X)).toEqual([1, 0]);
+  });
+
+  it('says so when no neuron of the layer is active at any point', () => {
+    const choice = chooseNeuron(model([dead, dead, dead]), X);
+
+    expect(choice).toEqual({ neuron: 0, point: [1, 0], active: false });
+    expect(neuronGraphTitle(choice)).toBe(
+      'first hidden neuron at (1.0000, 0.0000): no neuron of layer 1 is active at any point, every gradient is 0',
+    );
+    expect(neuronGraphNotes(choice)).toHaveLength(1);
   });
 });

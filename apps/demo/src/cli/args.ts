@@ -32,8 +32,9 @@ export interface TrainCommand {
 
 /**
  * The numeric flags' ranges: wide enough for any run worth watching, narrow enough that every run
- * in them trains to the end (noise 100 only diverges, 1e100 overflows the first product; eight
- * layers of 256 take minutes for one step).
+ * in them either trains to the end or stops at a divergence within a few steps, saying so (noise
+ * 100 only diverges, 1e100 overflows the first product; eight layers of 256 take minutes for one
+ * step). Deep or wide networks diverge at the notebook's learning rate: `--hidden 32,32,32` does.
  */
 export const LIMITS = {
   steps: [1, 100_000],
@@ -91,6 +92,106 @@ function joinNegativeValues(argv: readonly string[]): string[] {
   return args;
 }
 
+/** The CLI's flags, as parseArgs takes them. */
+const OPTIONS = {
+  steps: { type: 'string' },
+  seed: { type: 'string' },
+  samples: { type: 'string' },
+  noise: { type: 'string' },
+  dataset: { type: 'string' },
+  hidden: { type: 'string' },
+  engine: { type: 'string' },
+  out: { type: 'string' },
+  onnx: { type: 'string' },
+  json: { type: 'boolean' },
+  verbose: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type Flag = keyof typeof OPTIONS;
+
+function isFlag(name: string): name is Flag {
+  return Object.hasOwn(OPTIONS, name);
+}
+
+/**
+ * Checks every flag on the command line before parseArgs reads them, so that a mistake gets the
+ * CLI's own message rather than Node's: an unknown flag with the closest known one, a flag with
+ * a value it does not take, a flag missing its value (the next flag taken for it).
+ *
+ * @param args - the arguments, negative numbers already joined to their flags
+ * @throws UsageError naming the flag
+ */
+function checkFlags(args: readonly string[]): void {
+  const { tokens } = parseArgs({
+    args: [...args],
+    options: OPTIONS,
+    allowPositionals: true,
+    strict: false,
+    tokens: true,
+  });
+  for (const token of tokens) {
+    if (token.kind !== 'option') continue;
+    const { name, rawName, value } = token;
+    if (!isFlag(name)) throw new UsageError(unknownFlag(rawName, args[token.index] ?? rawName));
+    if (OPTIONS[name].type === 'boolean') {
+      if (value !== undefined)
+        throw new UsageError(`${rawName} takes no value, got ${JSON.stringify(value)}`);
+    } else if (value === undefined) {
+      throw new UsageError(`${rawName} needs a value`);
+    } else if (!token.inlineValue && value.startsWith('-')) {
+      throw new UsageError(missingValue(rawName, value));
+    }
+  }
+}
+
+/** `unknown flag --step (did you mean --steps?)`; `-help` (read as -h -e -l -p) is taken whole. */
+function unknownFlag(rawName: string, arg: string): string {
+  const typed = /^-[^-]/.test(arg) && arg.length > 2 ? (arg.split('=')[0] ?? arg) : rawName;
+  const near = closestFlag(typed.replace(/^-+/, ''));
+  return `unknown flag ${typed}${near === undefined ? ' (--help lists them)' : ` (did you mean --${near}?)`}`;
+}
+
+/** `--steps needs a value, got the flag --json`, or the dash-led value that parseArgs would not take. */
+function missingValue(rawName: string, next: string): string {
+  const flag = next.split('=')[0] ?? next;
+  if (flag === '-h' || (flag.startsWith('--') && isFlag(flag.slice(2))))
+    return `${rawName} needs a value, got the flag ${flag}`;
+  return `${rawName} needs a value, got ${JSON.stringify(next)}, which looks like a flag; for a value that starts with a dash, write ${rawName}=${next}`;
+}
+
+/**
+ * The known flag `name` most likely stands for: the only one it begins, else the nearest within
+ * two edits (and fewer edits than its length), the first of equals in the usage's order.
+ */
+function closestFlag(name: string): Flag | undefined {
+  const flags = Object.keys(OPTIONS).filter(isFlag);
+  const lower = name.toLowerCase();
+  const starting = flags.filter((flag) => lower.length >= 2 && flag.startsWith(lower));
+  if (starting.length === 1) return starting[0];
+  let best: { flag: Flag; distance: number } | undefined;
+  for (const flag of flags) {
+    const distance = editDistance(lower, flag);
+    if (distance <= 2 && distance < lower.length && (best === undefined || distance < best.distance))
+      best = { flag, distance };
+  }
+  return best?.flag;
+}
+
+/** Levenshtein distance: the fewest insertions, deletions and substitutions from `a` to `b`. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      row.push(Math.min((previous[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost));
+    }
+    previous = row;
+  }
+  return previous[b.length] ?? 0;
+}
+
 /**
  * Parses the CLI's arguments.
  *
@@ -100,30 +201,13 @@ function joinNegativeValues(argv: readonly string[]): string[] {
  * @throws UsageError naming the flag and quoting the bad value
  */
 export function parseCommand(argv: readonly string[], heapBytes?: number): Command {
+  const args = joinNegativeValues(argv);
+  checkFlags(args);
   let parsed;
   try {
-    parsed = parseArgs({
-      args: joinNegativeValues(argv),
-      allowPositionals: true,
-      strict: true,
-      options: {
-        steps: { type: 'string' },
-        seed: { type: 'string' },
-        samples: { type: 'string' },
-        noise: { type: 'string' },
-        dataset: { type: 'string' },
-        hidden: { type: 'string' },
-        engine: { type: 'string' },
-        out: { type: 'string' },
-        onnx: { type: 'string' },
-        json: { type: 'boolean' },
-        verbose: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
+    parsed = parseArgs({ args, allowPositionals: true, strict: true, options: OPTIONS });
   } catch (error) {
-    // parseArgs throws TypeErrors with Node's wording ("Unknown option '--x'"): good enough to show.
-    // Some span lines ("argument is ambiguous. Did you forget...?"): one line, as every message.
+    // checkFlags found what parseArgs refuses; should Node refuse more, its message, on one line.
     throw new UsageError((error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' '));
   }
   const { values, positionals } = parsed;

@@ -35,7 +35,7 @@ const PRINTED: readonly (readonly [() => LectureExample, readonly string[]])[] =
  * @example
  * ```ts
  * const [first] = seedExamples();
- * first.root.data; // b = tanh(x + y) * x = 1.9999092042625951
+ * first.root.data; // 1.9998184085251902, b = tanh(x + y) * x = tanh(5) * 2
  * ```
  */
 export function seedExamples(): Example[] {

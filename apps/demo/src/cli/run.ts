@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { parseCommand, USAGE, UsageError, type Command } from './args.js';
 import { examplesCommand } from './examples-command.js';
 import { OutputError, ReaderGone, type Output } from './output.js';
-import { trainCommand } from './train-command.js';
+import { DIVERGED_EXIT, RunDiverged, trainCommand } from './train-command.js';
 
 /** What the CLI reads from and writes to: the process's, or a test's. */
 export interface Io extends Output {
@@ -20,7 +20,8 @@ export const READER_GONE_EXIT = 141;
  *
  * @returns the exit code: 0 done, 1 the files could not be put in place (one line saying what
  *   was left) or an unexpected error (one line; its stack with `--verbose`), 2 a bad command line
- *   (the message, then the usage), 141 the reader of stdout went away (nothing more said)
+ *   (the message, then the usage), 3 the training diverged (one line: where, and what to change;
+ *   nothing written), 141 the reader of stdout went away (nothing more said)
  */
 export async function run(argv: readonly string[], io: Io): Promise<number> {
   // `pnpm demo -- --steps 5` passes the `--` along.
@@ -57,6 +58,10 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     if (error instanceof OutputError) {
       io.error(`demo: ${error.message}\n`);
       return 1;
+    }
+    if (error instanceof RunDiverged) {
+      io.error(`demo: ${error.message}\n`);
+      return DIVERGED_EXIT;
     }
     const verbose =
       command !== undefined &&

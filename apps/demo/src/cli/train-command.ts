@@ -1,16 +1,29 @@
-import { makeDataset } from '../core/datasets.js';
+import { last } from '../core/checked.js';
+import { makeDataset, type Dataset } from '../core/datasets.js';
+import { EXPLOSION } from '../core/divergence.js';
 import { median } from '../core/median.js';
+import { chooseNeuron, type NeuronChoice } from '../core/neuron-graph.js';
 import { boundaryGrid, curvesSvg, decisionBoundarySvg } from '../core/plots.js';
-import { Training, type StepRecord } from '../core/train.js';
+import { Diverged, Training, type StepRecord } from '../core/train.js';
 import type { TrainCommand } from './args.js';
-import { svgAndPng } from './artifacts.js';
-import { graphFileNames, neuronGraphFiles } from './graphs.js';
+import { svgAndPng, type OutputFile } from './artifacts.js';
+import { graphFileNames, neuronGraphFiles, neuronGraphNotes } from './graphs.js';
 import { gridAcross } from './limits.js';
 import { prepareOnnxFile } from './onnx-file.js';
 import { prepareOut, writeAll } from './out-dir.js';
 import { ReaderGone, shown, type Output } from './output.js';
-import { jsonProgress, liveProgress, plainProgress, type Progress } from './progress.js';
-import { last } from '../core/checked.js';
+import { jsonProgress, liveProgress, plainProgress, type Progress, type Summary } from './progress.js';
+
+/**
+ * The run diverged: the CLI prints the message (the step, the loss, the flags behind it and what
+ * to change) and exits with {@link DIVERGED_EXIT}, having written nothing.
+ */
+export class RunDiverged extends Error {
+  override readonly name = 'RunDiverged';
+}
+
+/** The exit code of a run that diverged. */
+export const DIVERGED_EXIT = 3;
 
 /** The files a training run writes into its output folder. */
 export const TRAIN_FILES: readonly string[] = [
@@ -18,14 +31,22 @@ export const TRAIN_FILES: readonly string[] = [
   ...graphFileNames('neuron-graph'),
 ];
 
+/** The steps a run took: their records and how long each took. */
+interface Trained {
+  records: StepRecord[];
+  times: number[];
+  totalMs: number;
+}
+
 /**
  * Trains as the command says, reporting each step, then replaces the pictures in `out` (all of
- * them or, on any failure or interruption, none).
+ * them or, on any failure, interruption or divergence, none).
  *
  * @param options - the parsed command, `out` (and `onnx`) absolute
  * @param output - where to report
  * @param outShown - `out` as the user typed it, for messages
  * @throws UsageError before training when `out` cannot take the pictures, or `onnx` the model
+ * @throws RunDiverged when the training diverges (as the web page judges it), before any file is written
  */
 export async function trainCommand(
   options: TrainCommand,
@@ -49,9 +70,41 @@ export async function trainCommand(
     : output.isTTY
       ? liveProgress(output.write, steps)
       : plainProgress(output.write);
+  try {
+    const trained = await trainAll(training, steps, progress, output.readerGone);
+    const neuron = chooseNeuron(training.model, data.X);
+    const drawn = { data, training, trained, neuron };
+    const artifacts = await writeAll(staging, output.holdSignals, pictures(options, drawn), {
+      outside: () => (onnxFile === undefined ? [] : [onnxFile.file(training.model)]),
+      ...(output.readerGone === undefined ? {} : { stopped: output.readerGone }),
+    });
+    progress.done({
+      ...summary(options, trained),
+      artifacts: artifacts.map((a) => shown(a, output.base)),
+      notes: neuronGraphNotes(neuron),
+    });
+  } catch (error) {
+    if (error instanceof Diverged && error.record !== null) progress.step(error.record);
+    // Whatever comes next (the divergence, an error) starts on a line of its own.
+    progress.stop();
+    if (error instanceof Diverged) throw new RunDiverged(divergedMessage(error, options));
+    throw error;
+  }
+}
+
+/**
+ * Runs every step, reporting each.
+ *
+ * @throws Diverged as {@link Training.step}, ReaderGone when the reader of stdout went away
+ */
+async function trainAll(
+  training: Training,
+  steps: number,
+  progress: Progress,
+  readerGone: (() => boolean) | undefined,
+): Promise<Trained> {
   const records: StepRecord[] = [];
   const times: number[] = [];
-  const { readerGone } = output;
   const start = performance.now();
   let lastTurn = start;
   for (let k = 0; k < steps; k++) {
@@ -70,43 +123,85 @@ export async function trainCommand(
       if (readerGone()) throw new ReaderGone();
     }
   }
-  const totalMs = performance.now() - start;
+  return { records, times, totalMs: performance.now() - start };
+}
 
+/** What a finished run's pictures show. */
+interface Drawn {
+  data: Dataset;
+  training: Training;
+  trained: Trained;
+  neuron: NeuronChoice;
+}
+
+/** The pictures of a finished run, each drawn when `writeAll` asks for it. */
+function pictures(options: TrainCommand, drawn: Drawn): (() => OutputFile[] | Promise<OutputFile[]>)[] {
+  const { dataset, hidden, steps, engine } = options;
+  const { data, training, trained, neuron } = drawn;
   const model = `MLP 2-${hidden.join('-')}-1`;
-  const artifacts = await writeAll(
-    staging,
-    output.holdSignals,
-    [
-      () => {
-        const grid = boundaryGrid(data.X, gridAcross(hidden));
-        return svgAndPng(
-          'decision-boundary',
-          decisionBoundarySvg(
-            data,
-            grid,
-            training.scores(grid.points),
-            `${dataset}: ${model} after ${steps} steps`,
-          ),
-        );
-      },
-      () => svgAndPng('training-curves', curvesSvg(records, `${dataset}: ${model}, ${engine} engine`)),
-      () => neuronGraphFiles(training.model, data.X),
-    ],
-    {
-      outside: () => (onnxFile === undefined ? [] : [onnxFile.file(training.model)]),
-      ...(readerGone === undefined ? {} : { stopped: readerGone }),
+  return [
+    () => {
+      const grid = boundaryGrid(data.X, gridAcross(hidden));
+      return svgAndPng(
+        'decision-boundary',
+        decisionBoundarySvg(
+          data,
+          grid,
+          training.scores(grid.points),
+          `${dataset}: ${model} after ${steps} steps`,
+        ),
+      );
     },
-  );
-  const final = last(records);
-  progress.done({
-    steps,
+    () => svgAndPng('training-curves', curvesSvg(trained.records, `${dataset}: ${model}, ${engine} engine`)),
+    () => neuronGraphFiles(training.model, neuron),
+  ];
+}
+
+/** The run's end, files aside. */
+function summary(options: TrainCommand, trained: Trained): Omit<Summary, 'artifacts' | 'notes'> {
+  const final = last(trained.records);
+  return {
+    steps: options.steps,
     loss: final.loss,
     accuracy: final.accuracy,
-    engine,
-    msPerStep: median(times),
-    totalMs,
-    artifacts: artifacts.map((a) => shown(a, output.base)),
-  });
+    engine: options.engine,
+    msPerStep: median(trained.times),
+    totalMs: trained.totalMs,
+  };
+}
+
+/**
+ * What the CLI says when the run diverged: at which step, what loss, the flags that set the
+ * network and the learning rate, and what to change.
+ *
+ * @param d - the divergence
+ * @param options - the run's `--hidden` and `--steps`
+ * @returns one line, without `demo: `
+ */
+export function divergedMessage(d: Diverged, options: Pick<TrainCommand, 'hidden' | 'steps'>): string {
+  const { hidden, steps } = options;
+  return (
+    `diverged at step ${d.step}: ${what(d)}, with --hidden ${hidden.join(',')} and --steps ${steps} ` +
+    `(learning rate 1 - 0.9*k/${steps} = ${short(d.learningRate)}); nothing was written. ` +
+    `Try fewer or smaller hidden layers, such as the notebook's --hidden 16,16 (the learning rate is the notebook's schedule, which no flag changes)`
+  );
+}
+
+/** What went out of bounds: the loss, or the number the step's error names. */
+function what(d: Diverged): string {
+  if (d.record === null) {
+    const before = d.step === 0 ? '' : `, after loss ${short(d.previousLoss)} at step ${d.step - 1}`;
+    return `a number stopped being finite (${d.detail})${before}`;
+  }
+  const { loss } = d.record;
+  return Number.isFinite(loss)
+    ? `loss ${short(loss)}, over ${EXPLOSION} times the first step's ${short(d.firstLoss)}`
+    : `loss ${loss}`;
+}
+
+/** A number to three significant digits, as `55400` or `1.87e+63`. */
+function short(x: number): string {
+  return String(Number(x.toPrecision(3)));
 }
 
 /** Resolves after the tasks already waiting (I/O callbacks such as a write's error) have run. */

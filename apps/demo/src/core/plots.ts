@@ -190,53 +190,127 @@ class Frame {
     const parts = [
       `<rect x="${MARGIN.left}" y="${fmt(this.top)}" width="${fmt(this.w)}" height="${fmt(this.h)}" fill="none" stroke="#222"/>`,
     ];
-    for (const t of ticks(this.x0, this.x1)) {
+    for (const t of ticks(this.x0, this.x1).ticks) {
       const x = fmt(this.px(t.value));
       parts.push(`<line x1="${x}" y1="${fmt(bottom)}" x2="${x}" y2="${fmt(bottom + 4)}" stroke="#222"/>`);
       parts.push(`<text x="${x}" y="${fmt(bottom + 16)}" text-anchor="middle">${t.label}</text>`);
     }
-    for (const t of ticks(this.y0, this.y1)) {
-      const y = fmt(this.py(t.value));
-      parts.push(`<line x1="${MARGIN.left - 4}" y1="${y}" x2="${MARGIN.left}" y2="${y}" stroke="#222"/>`);
-      parts.push(`<text x="${MARGIN.left - 7}" y="${y}" dy="0.35em" text-anchor="end">${t.label}</text>`);
+    // Labels end 7px left of the axis and must clear the rotated axis title, 17px from the edge.
+    const y = ticks(this.y0, this.y1, MARGIN.left - 7 - 17);
+    for (const t of y.ticks) {
+      const ty = fmt(this.py(t.value));
+      parts.push(`<line x1="${MARGIN.left - 4}" y1="${ty}" x2="${MARGIN.left}" y2="${ty}" stroke="#222"/>`);
+      parts.push(`<text x="${MARGIN.left - 7}" y="${ty}" dy="0.35em" text-anchor="end">${t.label}</text>`);
     }
     if (labels.xLabel !== '') {
       parts.push(
         `<text x="${fmt(MARGIN.left + this.w / 2)}" y="${fmt(bottom + 32)}" text-anchor="middle">${escapeXml(labels.xLabel)}</text>`,
       );
     }
-    if (labels.yLabel !== '') {
+    const yLabel = [labels.yLabel, y.power === 0 ? '' : `(${powerLabel(y.power)})`]
+      .filter((t) => t !== '')
+      .join(' ');
+    if (yLabel !== '') {
       parts.push(
-        `<text transform="translate(14 ${fmt(this.top + this.h / 2)}) rotate(-90)" text-anchor="middle">${escapeXml(labels.yLabel)}</text>`,
+        `<text transform="translate(14 ${fmt(this.top + this.h / 2)}) rotate(-90)" text-anchor="middle">${escapeXml(yLabel)}</text>`,
       );
     }
     return parts.join('\n');
   }
 }
 
-/** Round tick values (steps of 1, 2, 2.5 or 5 times a power of ten), five to ten of them. */
-function ticks(min: number, max: number): { value: number; label: string }[] {
+/** An axis's ticks, and the power of ten their labels count in (0 when they show the values). */
+export interface Ticks {
+  readonly ticks: { value: number; label: string }[];
+  readonly power: number;
+}
+
+/**
+ * Round tick values (steps of 1, 2, 2.5 or 5 times a power of ten), three to seven of them, with
+ * clean labels: plain decimals (`0.25`, `1500`), or in exponent form (`1.5e+63`) when the largest
+ * reaches a million or the step is under a thousandth; never with float noise. When a label would
+ * be wider than `maxWidth` pixels, every label counts in the power of ten of the largest tick
+ * (`1.5` for 1.5e+63).
+ *
+ * @param min - the axis's lower end
+ * @param max - its upper end
+ * @param maxWidth - the widest a label may be, in pixels at the plots' 11px font (default: any)
+ * @returns the ticks, and the power of ten their labels count in
+ * @example
+ * ```ts
+ * ticks(0, 2e63).ticks.map((t) => t.label); // ['0', '5e+62', '1e+63', '1.5e+63', '2e+63']
+ * ticks(0, 2e63, 30).ticks.map((t) => t.label); // ['0.0', '0.5', '1.0', '1.5', '2.0']
+ * ticks(0, 2e63, 30).power; // 63
+ * ```
+ */
+export function ticks(min: number, max: number, maxWidth = Infinity): Ticks {
   const span = max - min;
-  if (!(span > 0)) return [{ value: min, label: String(min) }];
+  if (!(span > 0)) return { ticks: [{ value: min, label: tickLabel(min, Math.abs(min) || 1) }], power: 0 };
   const raw = span / 6;
   const power = 10 ** Math.floor(Math.log10(raw));
   const step = present(
     [1, 2, 2.5, 5, 10].map((m) => m * power).find((s) => s >= raw),
     `tick step for span ${span}`,
   );
-  const decimals = Math.max(0, -Math.floor(Math.log10(step) + 1e-9) + (step / power === 2.5 ? 1 : 0));
-  const out: { value: number; label: string }[] = [];
-  for (let v = Math.ceil(min / step) * step; v <= max + step * 1e-9; v += step) {
-    const value = Math.round(v / step) * step;
-    out.push({
-      value,
-      label: value
-        .toFixed(decimals)
-        .replace(/^-(0\.?0*)$/, '$1')
-        .replace('-', '\u2212'),
-    });
-  }
-  return out;
+  const values: number[] = [];
+  for (let v = Math.ceil(min / step) * step; v <= max + step * 1e-9; v += step)
+    values.push(Math.round(v / step) * step);
+  const largest = Math.max(...values.map((v) => Math.abs(v)));
+  const plain = values.map((value) => ({ value, label: tickLabel(value, step, largest) }));
+  if (plain.every((t) => labelWidth(t.label) <= maxWidth)) return { ticks: plain, power: 0 };
+  const exponent = Math.floor(Math.log10(largest) + 1e-9);
+  const unit = 10 ** exponent;
+  return {
+    ticks: values.map((value) => ({ value, label: fixedLabel(value / unit, step / unit) })),
+    power: exponent,
+  };
+}
+
+/**
+ * `value` written with just the digits that tell ticks `step` apart: fixed-point when the axis's
+ * `largest` tick is under a million and the step at least a thousandth, else in exponent form.
+ */
+function tickLabel(value: number, step: number, largest = Math.abs(value)): string {
+  return largest < 1e6 && step >= 1e-3 ? fixedLabel(value, step) : exponentLabel(value, step);
+}
+
+/** `value` in fixed-point, to the step's last digit: `0.25`, `1500`, `−1`. */
+function fixedLabel(value: number, step: number): string {
+  return minus(value.toFixed(Math.max(0, -lastDigit(step))).replace(/^-(0\.?0*)$/, '$1'));
+}
+
+/** `value` in exponent form, to the step's last digit: `1.5e+63`, `2e−7`, `0`. */
+function exponentLabel(value: number, step: number): string {
+  if (value === 0) return '0';
+  const digits = Math.max(0, Math.floor(Math.log10(Math.abs(value)) + 1e-9) - lastDigit(step));
+  // 1.50e+63 -> 1.5e+63, 2.00e+63 -> 2e+63.
+  return minus(value.toExponential(Math.min(digits, 20)).replace(/\.?0+e/, 'e'));
+}
+
+/** The power of ten of the step's last significant digit: 2.5 × 10^k has one more than 1, 2 or 5 × 10^k. */
+function lastDigit(step: number): number {
+  return Math.floor(Math.log10(step) + 1e-9) - (isTwoAndAHalf(step) ? 1 : 0);
+}
+
+/** Hyphens as typographic minus signs. */
+function minus(text: string): string {
+  return text.replaceAll('-', '\u2212');
+}
+
+/** Whether `step` is 2.5 times a power of ten. */
+function isTwoAndAHalf(step: number): boolean {
+  const mantissa = step / 10 ** Math.floor(Math.log10(step) + 1e-9);
+  return Math.abs(mantissa - 2.5) < 1e-9;
+}
+
+/** About how wide a tick label is at the plots' 11px font: 7px a character, a point half that. */
+function labelWidth(label: string): number {
+  return 7 * label.length - 3.5 * (label.match(/\./g) ?? []).length;
+}
+
+/** `×1e+63`, the factor an axis's labels count in, for its title. */
+function powerLabel(power: number): string {
+  return `\u00d71e${power < 0 ? '\u2212' : '+'}${Math.abs(power)}`;
 }
 
 function svgDocument(title: string, body: string): string {

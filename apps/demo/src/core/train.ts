@@ -2,6 +2,7 @@ import { compile, type Program } from '@mg/engine';
 import { ENGINES, MLP, Trainer, type Engine } from '@mg/nn';
 import type { Dataset } from './datasets.js';
 import { pointAt } from './checked.js';
+import { EXPLOSION, isNotFiniteError, lossDiverged } from './divergence.js';
 
 /** Options for a {@link Training}. */
 export interface TrainingOptions {
@@ -30,6 +31,51 @@ export interface StepRecord {
 }
 
 /**
+ * Thrown by {@link Training.step} when the run diverges, as the web page judges it
+ * ({@link lossDiverged}, {@link isNotFiniteError}): the step's loss is not finite or is over
+ * {@link EXPLOSION} times the first step's, or a number in the step stopped being finite.
+ */
+export class Diverged extends Error {
+  override readonly name = 'Diverged';
+  /** Why, in one line: the loss against its bound, or the message of what the step threw. */
+  readonly detail: string;
+
+  /**
+   * @param step - the step that diverged, from 0
+   * @param record - what it measured, when it went through (its loss exploded); null when a
+   *   number in it stopped being finite (`cause` says which), the step undone
+   * @param firstLoss - the first step's loss (NaN when step 0 itself failed)
+   * @param previousLoss - the loss of the step before (NaN at step 0)
+   * @param learningRate - the learning rate of the step
+   * @param cause - the error the step threw, when it failed
+   */
+  constructor(
+    readonly step: number,
+    readonly record: StepRecord | null,
+    readonly firstLoss: number,
+    readonly previousLoss: number,
+    readonly learningRate: number,
+    cause?: unknown,
+  ) {
+    const detail = record === null ? oneLine(cause) : exploded(record.loss, firstLoss);
+    super(`diverged at step ${step}: ${detail}`, { cause });
+    this.detail = detail;
+  }
+}
+
+/** Why a loss counts as diverged. */
+function exploded(loss: number, firstLoss: number): string {
+  return Number.isFinite(loss)
+    ? `loss ${loss} is over ${EXPLOSION} times the first step's ${firstLoss}`
+    : `loss ${loss} is not a finite number`;
+}
+
+/** An error's message (or a thrown value) on one line. */
+function oneLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' ');
+}
+
+/**
  * micrograd's `demo.ipynb` training loop, one step at a time: an `MLP(2, [...hidden, 1])`,
  * the SVM max-margin loss `mean(relu(1 - y*score)) + alpha * sum(p*p)` over the full batch with
  * labels ±1, and SGD with `lr = 1 - 0.9 * k / steps`. It is @mg/nn's `Trainer` with the
@@ -49,7 +95,10 @@ export class Training {
   /** The engine running each step. */
   readonly engine: Engine;
   private readonly trainer: Trainer;
+  private readonly schedule: (k: number) => number;
   private scorer: Program | null = null;
+  private firstLoss = NaN;
+  private previousLoss = NaN;
 
   /**
    * @param data - the points and their 0/1 classes
@@ -71,6 +120,7 @@ export class Training {
     const { X, y } = data;
     const rows = Array.from(y, (_, i) => pointAt(X, i));
     const labels = Array.from(y, (c) => 2 * c - 1);
+    this.schedule = (k) => 1.0 - (0.9 * k) / steps;
     this.trainer = new Trainer(
       this.model,
       { x: rows, y: labels },
@@ -78,7 +128,7 @@ export class Training {
         loss: 'hinge',
         alpha,
         engine,
-        lr: (k) => 1.0 - (0.9 * k) / steps,
+        lr: this.schedule,
       },
     );
   }
@@ -87,10 +137,25 @@ export class Training {
    * One step of the notebook: forward over the full batch, zero the gradients, backward, update.
    *
    * @returns the loss and accuracy before the update, and the learning rate used
+   * @throws Diverged when a number in the step stops being finite (the step is then undone), or
+   *   its loss is not finite or over {@link EXPLOSION} times the first step's (the step is done)
    */
   step(): StepRecord {
-    const { step, loss, accuracy, lr } = this.trainer.step();
-    return { step, loss, accuracy: accuracy ?? 0, learningRate: lr };
+    const k = this.trainer.steps;
+    let info;
+    try {
+      info = this.trainer.step();
+    } catch (error) {
+      if (!isNotFiniteError(error)) throw error;
+      throw new Diverged(k, null, this.firstLoss, this.previousLoss, this.schedule(k), error);
+    }
+    const { step, loss, accuracy, lr } = info;
+    const record = { step, loss, accuracy: accuracy ?? 0, learningRate: lr };
+    if (step === 0) this.firstLoss = loss;
+    if (lossDiverged(loss, this.firstLoss))
+      throw new Diverged(step, record, this.firstLoss, this.previousLoss, lr);
+    this.previousLoss = loss;
+    return record;
   }
 
   /**

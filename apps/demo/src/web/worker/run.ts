@@ -3,7 +3,7 @@
 import { compile, type CompileOptions, type Program } from '@mg/engine';
 import type { Value } from '@mg/engine';
 import { Adam, MLP, SGD, Trainer, hinge, mean, type Optimizer } from '@mg/nn';
-import { at, makeDataset, pointAt, type Dataset } from '../../core/index.js';
+import { at, isNotFiniteError, lossDiverged, makeDataset, pointAt, type Dataset } from '../../core/index.js';
 import { learningRate, niceBelow, safeLearningRate, type Config, type LiveSettings } from '../config.js';
 import type { StepRow } from '../protocol.js';
 
@@ -35,9 +35,6 @@ export class Divergence extends Error {
     );
   }
 }
-
-// A hinge loss this many times its first value means the steps overshoot and feed on themselves.
-const EXPLOSION = 1e3;
 
 /** The held-out points: the same generator as the training points, the next seed. */
 export function testSet(config: Config): Dataset {
@@ -197,8 +194,8 @@ export class Run {
     try {
       info = this.trainer.step();
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      if (/finite/.test(message)) throw this.halt(k, message, null);
+      if (isNotFiniteError(error))
+        throw this.halt(k, error instanceof Error ? error.message : String(error), null);
       throw error;
     }
     if (k === 0) this.firstLoss = info.loss;
@@ -210,7 +207,7 @@ export class Run {
       testAccuracy,
       lr: info.lr,
     };
-    if (!(info.loss <= EXPLOSION * Math.max(1, this.firstLoss))) throw this.halt(k, `loss ${info.loss}`, row);
+    if (lossDiverged(info.loss, this.firstLoss)) throw this.halt(k, `loss ${info.loss}`, row);
     // The weights this step started from gave a loss in bounds.
     [this.good, this.before] = [this.before, this.good];
     this.goodStep = k;
