@@ -101,8 +101,9 @@ function saveAndZero(order: readonly Value[]): Float64Array {
   return old;
 }
 
-function leafGradError(v: Value, g: unknown): Error {
-  const what = `backward: the gradient of ${v.label === '' ? 'a leaf' : `leaf ${JSON.stringify(v.label)}`} (data ${numberText(v._data)})`;
+/** The error for a leaf whose `grad` a user set to something other than a finite number. */
+export function leafGradError(v: Value, g: unknown, where = 'backward'): Error {
+  const what = `${where}: the gradient of ${v.label === '' ? 'a leaf' : `leaf ${JSON.stringify(v.label)}`} (data ${numberText(v._data)})`;
   return typeof g === 'number' && !Number.isNaN(g)
     ? new RangeError(`${what} must be finite, got ${numberText(g)}; set grad to finite numbers only`)
     : new TypeError(`${what} must be a finite number, got ${describe(g)}; set grad to finite numbers only`);

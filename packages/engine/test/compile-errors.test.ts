@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { TraceError, Value, compile } from '../src/index.js';
+import { TraceError, Value, compile, sum } from '../src/index.js';
 import { thrownBy } from '@mg/test-utils';
 
 afterEach(() => {
@@ -42,15 +42,20 @@ describe('compile tracing limits', () => {
     expect(build).toThrow(/cannot read \.data of a traced value \(the result of mul\)/);
   });
 
-  it('lets the function read .data of a captured Value it uses only as a number', () => {
-    const scale = new Value(3);
+  it('refuses a read of .data of a captured Value used only as a number: a later change would be ignored', () => {
+    const scale = new Value(3, 'scale');
     const w = new Value(2);
 
-    const program = compile(([x]) => x!.mul(w).mul(scale.data), { inputs: 1 });
-
-    expect(program.parameters).toEqual([w]);
-    expect(program.run([5])).toBe(30);
-    expect(w.grad).toBe(15);
+    expect(() => compile(([x]) => x!.mul(w).mul(scale.data), { inputs: 1 })).toThrow(
+      /^compile: the traced function reads \.data of a Value made outside it \(Value\(data=3, grad=0, label="scale"\)\): its number would be fixed into the program/,
+    );
+    // The fixes it names: the Value itself in an op (a parameter, read every run), or a plain number.
+    const live = compile(([x]) => x!.mul(w).mul(scale), { inputs: 1 });
+    const s = scale.data;
+    const fixed = compile(([x]) => x!.mul(w).mul(s), { inputs: 1 });
+    scale.data = 4;
+    expect(live.run([5])).toBe(40);
+    expect(fixed.run([5])).toBe(30);
   });
 
   it('refuses a Value computed outside the traced function, naming its op', () => {
@@ -59,6 +64,67 @@ describe('compile tracing limits', () => {
 
     expect(() => compile(([x]) => x!.mul(w2), { inputs: 1 })).toThrow(/result of mul computed outside it/);
   });
+
+  it.each(['wasm', 'interpreter'] as const)(
+    '%s: refuses a parameter gradient that is not a number, as backward does, changing nothing',
+    (backend) => {
+      const w = new Value(2, 'w');
+      const program = compile(([x]) => x!.mul(w), { inputs: 1, backend });
+
+      for (const g of ['0.5', null]) {
+        w.grad = g as unknown as number;
+        expect(() => {
+          new Value(1).mul(w).backward();
+        }).toThrow(TypeError);
+        expect(() => program.run([1])).toThrow(
+          /^Program\.run: the gradient of leaf "w" \(data 2\) must be a finite number, got /,
+        );
+        expect(w.grad).toBe(g);
+      }
+    },
+  );
+
+  it.each(['wasm', 'interpreter'] as const)(
+    '%s: names the parameter whose gradient was set to NaN or an infinity before the run, as backward does',
+    (backend) => {
+      const w = new Value(2, 'w');
+      const program = compile(([x]) => x!.mul(w), { inputs: 1, backend });
+
+      for (const [g, Kind] of [
+        [Number.NaN, TypeError],
+        [Number.POSITIVE_INFINITY, RangeError],
+      ] as const) {
+        w.grad = g;
+        expect(() => {
+          new Value(1).mul(w).backward();
+        }).toThrow(Kind);
+        expect(() => program.run([1])).toThrow(Kind);
+        expect(() => program.run([1])).toThrow(
+          /^compile: the gradient of parameter 0 \(data 2\) must be finite, got (NaN|Infinity); set grad to finite numbers only$/,
+        );
+        expect(w.grad).toBe(g);
+      }
+    },
+  );
+
+  it.each(['wasm', 'interpreter'] as const)(
+    '%s: a run that fails keeps no parameter its reduction found',
+    (backend) => {
+      const w = new Value(1);
+      const c = new Value(2);
+      const program = compile(([x]) => x!.mul(w).log(), {
+        inputs: 1,
+        backend,
+        reduce: (o) => sum(o.map((r) => r[0]!)).mul(c),
+      });
+
+      expect(() => program.run([1, 0])).toThrow(/log\(0\)/);
+      expect(program.parameters).toEqual([w]);
+      expect(c.grad).toBe(0);
+      expect(program.run([1, 2])).toBe(2 * Math.log(2));
+      expect(program.parameters).toEqual([w, c]);
+    },
+  );
 
   it('refuses a function that returns something other than Values', () => {
     expect(() => compile(() => 3 as unknown as Value, { inputs: 1 })).toThrow(/must return Values/);

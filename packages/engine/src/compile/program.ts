@@ -9,6 +9,7 @@ import { Reduction, type ProductKernels } from './reduction.js';
 import { reference } from './reference.js';
 import type { Tape } from './tape.js';
 import { ParameterSet, trace } from './trace.js';
+import { leafGradError } from '../graph.js';
 import { WasmExecutor, wasmUnavailable } from './wasm.js';
 
 /** Which back end runs a compiled program. */
@@ -212,7 +213,12 @@ export class Program {
     return this.params.values;
   }
 
-  /** The last run's per-sample outputs, sample-major: output `j` of sample `i` is at `i * outputsPerSample + j`. */
+  /**
+   * The last run's per-sample outputs, sample-major: output `j` of sample `i` is at
+   * `i * outputsPerSample + j`. A view of the program's own buffer, which a later run rewrites
+   * (runs take turns with two buffers, so a failed run leaves this one as it was): copy it
+   * (`program.outputs.slice()`) to keep it.
+   */
   get outputs(): Float64Array {
     // The run's own buffer when it holds exactly the run's outputs (always, today): no new view per read.
     const n = this.ran * this.outputsPerSample;
@@ -251,12 +257,34 @@ export class Program {
     this.enter('Program.run');
     try {
       const count = this.load(batch, 'Program.run');
-      const plan = this.plan(count);
-      const sample = plan.sample;
-      if (sample === null) return this.replay(plan);
-      return plan.schedule === 'fused' ? this.fused(plan, sample) : this.tiled(plan, sample);
+      return this.withPlan(count, (plan) => {
+        const sample = plan.sample;
+        if (sample === null) return this.replay(plan);
+        return plan.schedule === 'fused' ? this.fused(plan, sample) : this.tiled(plan, sample);
+      });
     } finally {
       this.running = false;
+    }
+  }
+
+  /**
+   * `use` of the plan for `count` samples; when it throws and the plan is new and found
+   * parameters (in its reduction), the plan is forgotten with them, so a call that fails leaves
+   * the program's parameters as they were.
+   */
+  private withPlan(count: number, use: (plan: Plan) => number): number {
+    const known = this.params.values.length;
+    const fresh = !this.plans.has(count);
+    const plan = this.plan(count);
+    try {
+      return use(plan);
+    } catch (e) {
+      if (fresh && this.params.values.length > known) {
+        this.plans.delete(count);
+        if (this.recent === plan) this.recent = null;
+        this.params.truncate(known);
+      }
+      throw e;
     }
   }
 
@@ -396,13 +424,14 @@ export class Program {
     this.enter('Program.evaluate');
     try {
       const count = this.load(batch, 'Program.evaluate');
-      const plan = this.plan(count);
-      const O = this.outputBuffer(plan);
-      const finite = this.forwardAll(count, O);
-      const loss = finite ? plan.reduction.forward(O, this.P) : NaN;
-      if (!(loss - loss === 0)) this.diagnose(plan, 'loss');
-      this.show(O, count);
-      return loss;
+      return this.withPlan(count, (plan) => {
+        const O = this.outputBuffer(plan);
+        const finite = this.forwardAll(count, O);
+        const loss = finite ? plan.reduction.forward(O, this.P) : NaN;
+        if (!(loss - loss === 0)) this.diagnose(plan, 'loss');
+        this.show(O, count);
+        return loss;
+      });
     } finally {
       this.running = false;
     }
@@ -696,23 +725,30 @@ export class Program {
         X[i] = x;
       }
     }
+    this.readParameters(where);
     this.count = count;
-    this.readParameters();
     return count;
   }
 
-  /** The parameters' values into `P` and their gradients into `G` (where `run` starts from), in one pass. */
-  private readParameters(): void {
+  /**
+   * The parameters' values into `P` and their gradients into `G` (where `run` starts from), in one
+   * pass; for `run`, a gradient that is not a finite number is refused as `backward` refuses it.
+   */
+  private readParameters(where: string): void {
     const params = this.params.values;
     if (this.P.length < params.length) {
       this.P = new Float64Array(params.length);
       this.G = new Float64Array(params.length);
     }
     const { P, G } = this;
+    // Not finite is for the replay to judge, as eager mode does: only a parameter the run adds to counts.
+    const adding = where === 'Program.run';
     for (let p = 0; p < params.length; p++) {
       const v = params[p]!;
+      const g: unknown = v.grad;
+      if (adding && typeof g !== 'number') throw leafGradError(v, g, where);
       P[p] = v._data;
-      G[p] = v.grad;
+      G[p] = g as number;
     }
   }
 
@@ -746,7 +782,7 @@ export class Program {
   private makePlan(count: number): Plan {
     const m = this.outputsPerSample;
     const reduceTape = trace((flat) => [this.reduceOutputs(flat, count)], count * m, this.params, true);
-    this.readParameters();
+    this.readParameters('Program.plan');
     const reduction = new Reduction(reduceTape, m, count);
     const used = reduction.visits[0]!;
     const uniform =
@@ -831,7 +867,12 @@ export class Program {
   private sampleProgram(used: readonly number[]): SampleProgram {
     const key = used.join(',');
     const known = this.programs.get(key);
-    if (known !== undefined) return known;
+    if (known !== undefined) {
+      // Most recent last, as plans are kept (a plan holds its own program when this one is gone).
+      this.programs.delete(key);
+      this.programs.set(key, known);
+      return known;
+    }
     const lowered = lower(this.sampleTape, used);
     const exec = this.executor(lowered);
     const { siteSegment, segments } = lowered;
@@ -852,6 +893,7 @@ export class Program {
       sums: null,
     };
     this.programs.set(key, program);
+    if (this.programs.size > PLANS) this.programs.delete(this.programs.keys().next().value!);
     return program;
   }
 

@@ -124,6 +124,14 @@ export function reference(
     }
   }
   for (let p = 0; p < np; p++) grad[pbase + p] = G[p]!;
+  // As Value.backward refuses a leaf of the graph whose gradient a user set to NaN or an infinity.
+  for (let j = 0; j < order.length; j++) {
+    const id = order[j]!;
+    const g = grad[id]!;
+    if (id < pbase || g - g === 0) continue;
+    const what = `compile: the gradient of parameter ${id - pbase} (data ${numberText(V[id]!)}) must be finite, got ${numberText(g)}; set grad to finite numbers only`;
+    throw Number.isNaN(g) ? new TypeError(what) : new RangeError(what);
+  }
   grad[root] = grad[root]! + 1;
   for (let j = order.length - 1; j >= 0; j--) {
     const id = order[j]!;

@@ -98,8 +98,24 @@ function traceOnce(
   const marks: Marks = { made, placed: freshMarks(capacity) };
   for (let j = 0; j < created.length; j++) created[j]!._mark = made;
   const tape = record(inputs, outputs, created, marks, params, inputsNeedGrad);
-  for (const v of read) if (dependsOnParameter(v, tape, marks, params)) throw tracedDataError(v);
+  for (const v of read) {
+    if (dependsOnParameter(v, tape, marks, params)) throw tracedDataError(v);
+    if (!madeHere(v, tape, marks)) throw capturedDataError(v);
+  }
   return tape;
+}
+
+/**
+ * A Value made outside the traced function whose `.data` it read without using the Value in an
+ * op: the number would be fixed into the program, and a later change to it silently ignored
+ * where eager mode reads it again every call.
+ */
+function capturedDataError(v: Value): TraceError {
+  return new TraceError(
+    `compile: the traced function reads .data of a Value made outside it (${v.toString()}): ` +
+      'its number would be fixed into the program, and a later change to it ignored; use the Value ' +
+      'itself in an op (x.mul(k) rather than x.mul(k.data)), which makes it a parameter, or pass a plain number',
+  );
 }
 
 /**
@@ -114,20 +130,22 @@ interface Marks {
   readonly placed: number;
 }
 
+/** Whether the traced function made `u` (an op or a constant of its tape, or a Value it left unused). */
+function madeHere(u: Value, tape: Tape, marks: Marks): boolean {
+  if (u._mark === marks.made) return true;
+  const place = u._mark - marks.placed;
+  const kind = place >= 0 ? tape.nodes[place]?.kind : undefined;
+  return kind === 'op' || kind === 'const';
+}
+
 /** Whether `v` is a parameter or was computed inside the traced function from one. */
 function dependsOnParameter(v: Value, tape: Tape, marks: Marks, params: ParameterSet): boolean {
-  const madeHere = (u: Value) => {
-    if (u._mark === marks.made) return true;
-    const place = u._mark - marks.placed;
-    const kind = place >= 0 ? tape.nodes[place]?.kind : undefined;
-    return kind === 'op' || kind === 'const';
-  };
   const stack = [v];
   const seen = new Set(stack);
   while (stack.length > 0) {
     const u = stack.pop()!;
     if (params.has(u)) return true;
-    if (!madeHere(u)) continue;
+    if (!madeHere(u, tape, marks)) continue;
     for (const child of [u._a, u._b]) {
       if (child === null) continue;
       if (!seen.has(child)) {
