@@ -126,6 +126,37 @@ describe('compile tracing limits', () => {
     },
   );
 
+  it('says how much memory the scalar replay needed when the host cannot give it, changing nothing', () => {
+    const w = new Value(0.5);
+    const ws = Array.from({ length: 20 }, (_, i) => new Value(i / 20));
+    // An output that is also another output's operand: the batch-major schedule does not cover
+    // reducing it, so the run replays the batch one scalar at a time.
+    const fn = ([x]: Value[]) => {
+      const s = ws.reduce((a, v) => a.add(v.mul(x!)), w);
+      return [s, s.tanh()];
+    };
+    const program = compile(fn, { inputs: 1, reduce: (o) => sum(o.map((r) => r[0]!)) });
+    // A host with little memory: typed arrays past a million numbers cannot be had.
+    const Native = Int8Array;
+    vi.stubGlobal(
+      'Int8Array',
+      class extends Native {
+        constructor(n: number) {
+          if (n > 1_000_000) throw new RangeError('Array buffer allocation failed');
+          super(n);
+        }
+      },
+    );
+    w.grad = 0.25;
+
+    expect(() => program.run(Array.from({ length: 40_000 }, (_, i) => i / 40_000))).toThrow(
+      /^compile: replaying 40000 samples one scalar at a time \(\d+ nodes\) takes \d+ MB, more than this host gives \(Array buffer allocation failed\); run smaller batches$/,
+    );
+    expect(w.grad).toBe(0.25);
+    vi.unstubAllGlobals();
+    expect(program.run([1, 2])).toBe(sum([1, 2].map((x) => fn([new Value(x)])[0]!)).data);
+  });
+
   it('refuses a function that returns something other than Values', () => {
     expect(() => compile(() => 3 as unknown as Value, { inputs: 1 })).toThrow(/must return Values/);
   });

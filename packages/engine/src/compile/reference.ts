@@ -36,12 +36,7 @@ export function reference(
   const rbase = count * ns;
   const pbase = rbase + reduction.nodes.length;
   const total = pbase + np;
-  const code = new Int8Array(total).fill(-1);
-  const A = new Int32Array(total).fill(-1);
-  const B = new Int32Array(total).fill(-1);
-  const K = new Float64Array(total);
-  const V = new Float64Array(total);
-  const grad = new Float64Array(total);
+  const { code, A, B, K, V, grad, seen, order, stack, next } = arrays(total, count);
   for (let p = 0; p < np; p++) V[pbase + p] = P[p]!;
 
   // Node ids: sample i's node k is i * ns + k, the reduction's node q is rbase + q, parameter p
@@ -100,13 +95,14 @@ export function reference(
   if (upTo === 'loss') return { loss: V[root]!, grads: Float64Array.from(G) };
 
   // micrograd's build_topo from the loss, with an explicit stack (see graph.ts).
-  const order: number[] = [];
-  const seen = new Uint8Array(total);
-  const stack = [root];
-  const next = [0];
+  // (In typed arrays, each node at most once: JavaScript arrays this long would end the process.)
+  let ordered = 0;
+  let depth = 1;
+  stack[0] = root;
+  next[0] = 0;
   seen[root] = 1;
-  while (stack.length > 0) {
-    const top = stack.length - 1;
+  while (depth > 0) {
+    const top = depth - 1;
     const id = stack[top]!;
     const i = next[top]!;
     const child = code[id]! < 0 ? -1 : i === 0 ? A[id]! : i === 1 ? B[id]! : -1;
@@ -114,18 +110,18 @@ export function reference(
       next[top] = i + 1;
       if (seen[child] === 0) {
         seen[child] = 1;
-        stack.push(child);
-        next.push(0);
+        stack[depth] = child;
+        next[depth] = 0;
+        depth++;
       }
     } else {
-      stack.pop();
-      next.pop();
-      order.push(id);
+      depth--;
+      order[ordered++] = id;
     }
   }
   for (let p = 0; p < np; p++) grad[pbase + p] = G[p]!;
   // As Value.backward refuses a leaf of the graph whose gradient a user set to NaN or an infinity.
-  for (let j = 0; j < order.length; j++) {
+  for (let j = 0; j < ordered; j++) {
     const id = order[j]!;
     const g = grad[id]!;
     if (id < pbase || g - g === 0) continue;
@@ -133,7 +129,7 @@ export function reference(
     throw Number.isNaN(g) ? new TypeError(what) : new RangeError(what);
   }
   grad[root] = grad[root]! + 1;
-  for (let j = order.length - 1; j >= 0; j--) {
+  for (let j = ordered - 1; j >= 0; j--) {
     const id = order[j]!;
     const c = code[id]!;
     if (c < 0) continue;
@@ -147,4 +143,35 @@ export function reference(
     if (!(grad[a] - grad[a] === 0) || (b >= 0 && !(grad[b]! - grad[b]! === 0))) fail('the gradient', id);
   }
   return { loss: V[root]!, grads: grad.slice(pbase) };
+}
+
+/** Bytes a node takes in {@link reference}'s arrays. */
+const NODE_BYTES = 1 + 4 + 4 + 8 + 8 + 8 + 1 + 4 + 4 + 1;
+
+/**
+ * The replay's arrays for `total` nodes; a host that cannot give them is a RangeError saying how
+ * much was asked (for `count` samples), not the end of the process.
+ */
+function arrays(total: number, count: number) {
+  try {
+    return {
+      code: new Int8Array(total).fill(-1),
+      A: new Int32Array(total).fill(-1),
+      B: new Int32Array(total).fill(-1),
+      K: new Float64Array(total),
+      V: new Float64Array(total),
+      grad: new Float64Array(total),
+      seen: new Uint8Array(total),
+      order: new Int32Array(total),
+      stack: new Int32Array(total),
+      next: new Uint8Array(total),
+    };
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    const megabytes = Math.ceil((total * NODE_BYTES) / 2 ** 20);
+    throw new RangeError(
+      `compile: replaying ${count} samples one scalar at a time (${total} nodes) takes ${megabytes} MB, more than this host gives (${e.message}); run smaller batches`,
+      { cause: e },
+    );
+  }
 }
