@@ -732,7 +732,9 @@ export class Program {
 
   /**
    * The parameters' values into `P` and their gradients into `G` (where `run` starts from), in one
-   * pass; for `run`, a gradient that is not a finite number is refused as `backward` refuses it.
+   * pass; for `run`, a gradient that is not a number is refused as `backward` refuses it (one that
+   * is NaN or infinite is judged by the replay, which names it only if the run adds to it, as
+   * `backward` checks only the leaves it reaches).
    */
   private readParameters(where: string): void {
     const params = this.params.values;
@@ -741,7 +743,6 @@ export class Program {
       this.G = new Float64Array(params.length);
     }
     const { P, G } = this;
-    // Not finite is for the replay to judge, as eager mode does: only a parameter the run adds to counts.
     const adding = where === 'Program.run';
     for (let p = 0; p < params.length; p++) {
       const v = params[p]!;
