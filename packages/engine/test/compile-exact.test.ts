@@ -151,6 +151,23 @@ describe.each(backends)('compiled mode, %s back end, equals eager mode bit for b
     expectSame(both(backend, params, (x) => model.forward(x), descending, 2, data));
   });
 
+  it('with layers of 16 and 33 inputs, whose rows in the fold are padded, in both orders and several tiles', () => {
+    const wide = new TinyMLP([2, 16, 33, 2], ['relu', 'tanh', 'linear'], 91);
+    const wideParams = wide.parameters();
+    const data = Array.from({ length: 23 * 2 }, (_, i) => Math.cos(i * 0.61) * 1.3);
+    const ascending = (outs: Value[][]) =>
+      pySum(outs.map((o) => o[0]!))
+        .div(outs.length)
+        .add(pySum(wideParams.map((p) => p.mul(p))).mul(1e-4));
+    const descending = (outs: Value[][]) => pySum([...outs].reverse().map((o) => o[1]!)).mul(0.5);
+    for (const reduce of [ascending, descending]) {
+      expectSame(both(backend, wideParams, (x) => wide.forward(x), reduce, 2, data));
+      setTileBudget(1 << 23, 1 << 10);
+      expectSame(both(backend, wideParams, (x) => wide.forward(x), reduce, 2, data));
+      setTileBudget(1 << 23);
+    }
+  });
+
   type Schedule = 'kept' | 'recomputed' | 'fused';
   /**
    * Runs `count` random samples, checks the schedule each reduction's batch gets (in several

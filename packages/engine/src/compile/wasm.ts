@@ -90,7 +90,7 @@ export class WasmExecutor implements Executor {
     this.table = table;
     this.offset = offset;
     // The fold's scratch area (a layer's inputs, sample-major) follows the columns.
-    this.columns = program.columns + program.widest;
+    this.columns = program.columns + scratchPitch(program.widest);
     this.memory = new wasm.Memory({ initial: Math.ceil((offset + 16) / PAGE) });
     new Int32Array(this.memory.buffer, 0, table.length).set(table);
     const instance = new wasm.Instance(module, imports(this.memory));
@@ -1320,7 +1320,7 @@ function blockUpdate(c: Code, local: number, k: number, emit: () => void): void 
 function termWeight(c: Code, into: number, delta?: number): void {
   c.get(P[4]);
   if (delta !== undefined) c.get(delta).op('i32.add');
-  c.loadI32(4).loadF64().simd('f64x2.splat').set(into);
+  c.loadI32(4).simd('v128.load64_splat').u32(3).u32(0).set(into);
 }
 
 /** The block's address in the column of the row at P4's field `field` (P2: T * 8, P3: the block's first sample address). */
@@ -1589,15 +1589,28 @@ function twoInputNeurons(c: Code, samples: (emit: () => void) => void): void {
   c.op('end');
 }
 
+/** Rows of at least this many numbers are padded (see {@link scratchPitch}). */
+const PADDED = 16;
+
+/**
+ * The numbers from one row of the fold's scratch area to the next, for a layer of `J` inputs:
+ * a long row is padded to an odd number of 64-byte cache lines, so that the rows of a tile
+ * fall in every set of the first-level cache; at a power of two (128 inputs, 1 KB) they would
+ * share a few sets and evict each other on every pass.
+ */
+function scratchPitch(J: number): number {
+  return J < PADDED ? J : (Math.ceil(J / 8) | 1) * 8;
+}
+
 /** Locals of {@link neuronsBody} past the shared ones. */
 const NEURON_LOCALS: [number, number][] = [
-  [16, I32],
+  [17, I32],
   [9, V128],
   [1, F64],
 ];
-const ACC = Array.from({ length: 8 }, (_, k) => 48 + k);
-const GM = 56;
-const SUM = 57;
+const ACC = Array.from({ length: 8 }, (_, k) => 49 + k);
+const GM = 57;
+const SUM = 58;
 // neuronsBody's i32 locals, by name.
 const AT = P[1];
 const DESC = P[2];
@@ -1621,6 +1634,8 @@ const I0 = 39;
 const ROW0 = 40;
 /** The gradient columns' addresses of {@link twoInputNeurons}' six neurons. */
 const GROUP_G = [41, 42, 43, 44, 45, 46] as const;
+/** Bytes from one row of the scratch area to the next (see {@link scratchPitch}). */
+const PITCH = 47;
 
 /**
  * neurons(base, T, count, at): the fold of the weights whose sites the backward pass did not
@@ -1629,7 +1644,7 @@ const GROUP_G = [41, 42, 43, 44, 45, 46] as const;
  * tile's first `count` samples, in ascending order (or descending when count is negative):
  * exactly eager mode's `w.grad += x * out.grad`, sample after sample. The layer's inputs are
  * first copied sample-major into a scratch area (`x0[i] .. x(J-1)[i]` side by side, from the
- * column in the header's fifth word), so that sixteen weights go side by side, two per
+ * column in the header's fifth word), so that twelve weights go side by side, two per
  * `f64x2` (a lane is a weight, so no sum's order changes) read with one load per pair: each
  * sum is a chain of dependent additions, and many of them keep the processor busy.
  */
@@ -1724,14 +1739,30 @@ function neuronsBody(c: Code): void {
   c.get(LAYER).get(LAST).op('i32.ge_u').op('br_if').u32(1);
   c.get(LAYER).loadI32(0).int(3).op('i32.shl').set(STRIDE);
   c.get(LAYER).loadI32(4).set(LEFT);
+  // PITCH, as scratchPitch computes it: STRIDE, or rounded up to an odd number of 64 bytes.
+  c.get(STRIDE)
+    .get(STRIDE)
+    .int(63)
+    .op('i32.add')
+    .int(6)
+    .op('i32.shr_u')
+    .int(1)
+    .op('i32.or')
+    .int(6)
+    .op('i32.shl')
+    .get(STRIDE)
+    .int(PADDED * 8)
+    .op('i32.lt_u')
+    .op('select')
+    .set(PITCH);
   // Descending: from the last sample back, a column's 8 bytes and a scratch row at a time.
-  c.int(0).get(STRIDE).op('i32.sub').get(STRIDE).get(DESC).op('select').set(DQ);
+  c.int(0).get(PITCH).op('i32.sub').get(PITCH).get(DESC).op('select').set(DQ);
   c.get(END)
     .int(3)
     .op('i32.shr_u')
     .int(1)
     .op('i32.sub')
-    .get(STRIDE)
+    .get(PITCH)
     .op('i32.mul')
     .int(0)
     .get(DESC)
@@ -1748,7 +1779,7 @@ function neuronsBody(c: Code): void {
   c.int(0).set(I);
   c.op('loop').byte(0x40);
   c.get(Q).get(TMP).get(I).op('i32.add').loadF64().storeF64();
-  c.get(Q).get(STRIDE).op('i32.add').set(Q);
+  c.get(Q).get(PITCH).op('i32.add').set(Q);
   c.get(I).int(8).op('i32.add').tee(I).get(END).op('i32.lt_u').op('br_if').u32(0);
   c.op('end');
   c.get(J).int(8).op('i32.add').tee(J).get(STRIDE).op('i32.lt_u').op('br_if').u32(0);
