@@ -30,8 +30,8 @@ const program = compileDemoLoss(workload.model, { backend });
 const compiled = performance.now() - start;
 for (let k = 0; k < steps; k++) {
   const t0 = performance.now();
-  for (const p of parameters) p.grad = 0;
-  loss = program.run(batch);
+  // Gradients replaced rather than added to, as PyTorch's `p.grad = None` before `backward()`.
+  loss = program.run(batch, { accumulate: false });
   sgdUpdate(parameters, k, steps);
   times.push(performance.now() - t0 + (k === 0 ? compiled : 0));
   if (k === 0) first = loss;

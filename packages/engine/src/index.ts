@@ -12,4 +12,5 @@ export {
   MAX_INPUTS,
   type Backend,
   type CompileOptions,
+  type RunOptions,
 } from './compile/program.js';

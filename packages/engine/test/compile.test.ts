@@ -76,6 +76,92 @@ describe('compile', () => {
     });
   });
 
+  describe.each(backends)('run(batch, { accumulate: false }), %s back end', (backend) => {
+    const model = new TinyMLP([2, 6, 1], ['tanh', 'linear'], 21);
+    const params = model.parameters();
+    const data = moons(30, 4);
+    const batch = data.flatMap(({ x, y }) => [...x, y]);
+
+    /** The run's loss and gradients after zeroing every grad first (the reference), then after junk grads and a replacing run. */
+    const bothWays = (program: ReturnType<typeof compile>, input: number[]) => {
+      for (const p of params) p.grad = 0;
+      const loss = program.run(input);
+      const expected = grads(params);
+      params.forEach((p, j) => (p.grad = [NaN, Infinity, -0, 1e300, 7][j % 5]!));
+      const replaced = program.run(input, { accumulate: false });
+      return { loss, expected, replaced, got: grads(params) };
+    };
+
+    it('sets each grad to the batch gradient, bit for bit as zeroing them first, whatever they held', () => {
+      const program = compileDemoLoss(model, { backend });
+      for (let step = 0; step < 3; step++) {
+        const { loss, expected, replaced, got } = bothWays(program, batch);
+        expect(Object.is(replaced, loss)).toBe(true);
+        got.forEach((g, j) => {
+          expect(Object.is(g, expected[j]), `grad ${j}: ${g} vs ${expected[j]}`).toBe(true);
+        });
+        for (const p of params) p.data -= 0.3 * p.grad;
+      }
+    });
+
+    it('does so in the exact scalar replay too (a reduction reading an output another output is made from)', () => {
+      const program = compile(
+        (x) => {
+          const s = model.forward(x.slice(0, 2))[0]!;
+          return [s, s.tanh()];
+        },
+        { inputs: 3, backend, reduce: (outs) => pySum(outs.map(([s, t]) => s!.mul(t!))) },
+      );
+      const { loss, expected, replaced, got } = bothWays(program, batch);
+      expect(Object.is(replaced, loss)).toBe(true);
+      got.forEach((g, j) => {
+        expect(Object.is(g, expected[j])).toBe(true);
+      });
+    });
+
+    it('changes no grad when the run throws, and throws what a run after zeroing throws', () => {
+      const program = compile(([x]) => params[0]!.mul(x!).log(), { inputs: 1, backend });
+      params[0]!.data = 0.5;
+      for (const p of params) p.grad = 0;
+      const zeroed = (() => {
+        try {
+          program.run([1, -2]);
+        } catch (e) {
+          return (e as Error).message;
+        }
+      })();
+      expect(zeroed).toMatch(/log/);
+      params.forEach((p, j) => (p.grad = j === 0 ? NaN : j));
+      expect(() => program.run([1, -2], { accumulate: false })).toThrow(zeroed);
+      params.forEach((p, j) => {
+        expect(p.grad).toBe(j === 0 ? NaN : j);
+      });
+    });
+
+    it('adds by default and with accumulate: true, and refuses a bad option naming it', () => {
+      const program = compileDemoLoss(model, { backend });
+      for (const p of params) p.grad = 0;
+      program.run(batch);
+      const once = grads(params);
+      program.run(batch);
+      const twice = grads(params);
+      params.forEach((p, j) => (p.grad = once[j]!));
+      program.run(batch, { accumulate: true });
+      expect(grads(params)).toEqual(twice);
+      expect(twice).not.toEqual(once);
+      const before = grads(params);
+      expect(() => program.run(batch, { accumulate: 'no' as unknown as boolean })).toThrow(
+        new TypeError('Program.run: options.accumulate must be true or false, got "no"'),
+      );
+      expect(() => program.run(batch, { acumulate: false } as never)).toThrow(
+        'Program.run: unknown option "acumulate" (did you mean "accumulate"?); the options are accumulate',
+      );
+      expect(grads(params)).toEqual(before);
+      // A refused call leaves the next one free to run (and to add).
+      program.run(batch);
+    });
+  });
+
   it('gives identical results with both back ends over several steps of training', () => {
     const run = (backend: Backend) => {
       const model = new TinyMLP([2, 8, 1], ['tanh', 'linear'], 5);

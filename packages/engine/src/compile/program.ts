@@ -39,6 +39,19 @@ export interface CompileOptions {
   backend?: Backend | 'auto';
 }
 
+/** Options for {@link Program.run}. */
+export interface RunOptions {
+  /**
+   * Whether the batch's gradients are added into each parameter's `grad` (`true`, the default,
+   * as `backward()` adds) or replace it (`false`): the same numbers, bit for bit, as setting
+   * every parameter's `grad` to 0 first, without that pass over the parameters (PyTorch's
+   * `zero_grad(set_to_none=True)` before `backward()`). A run that throws changes no `grad`
+   * either way.
+   */
+  accumulate?: boolean;
+}
+const RUN_OPTIONS = ['accumulate'] as const;
+
 /**
  * The most numbers one sample may have (2^24, 16,777,216). Tracing that many inputs takes about
  * half a minute; much past it, the trace's Values alone exhaust a JavaScript heap, which ends
@@ -165,6 +178,8 @@ export class Program {
   private count = 0;
   /** True during a call of run, evaluate or predict (see {@link Program.enter}). */
   private running = false;
+  /** True during a run that replaces the parameters' gradients (`accumulate: false`): they start from 0. */
+  private replacing = false;
 
   /** @internal Use {@link compile}. */
   constructor(fn: (inputs: Value[]) => Value | Value[], options: CompileOptions) {
@@ -247,15 +262,26 @@ export class Program {
 
   /**
    * Forward and backward over a batch: returns the reduced loss and adds d(loss)/d(parameter)
-   * into each parameter's `grad` (zero them first, as in eager mode).
+   * into each parameter's `grad` (zero them first, as in eager mode, or pass
+   * `{ accumulate: false }` to have the run replace them).
    *
    * @param batch - the samples' inputs, row after row (`inputs` numbers per sample)
+   * @param options - `accumulate: false` sets each `grad` to the batch's gradient instead of adding to it
    * @throws RangeError naming the op and the sample when a value or gradient is not finite; gradients are then left unchanged
-   * @throws TypeError or RangeError for a batch that is not whole samples of finite numbers; Error when called from inside this program's own run, evaluate or predict
+   * @throws TypeError or RangeError for a batch that is not whole samples of finite numbers, or for unknown options; Error when called from inside this program's own run, evaluate or predict
    */
-  run(batch: ArrayLike<number>): number {
+  run(batch: ArrayLike<number>, options?: RunOptions): number {
     this.enter('Program.run');
     try {
+      if (options !== undefined) {
+        const { accumulate = true } = checkOptions(options, RUN_OPTIONS, 'Program.run');
+        if (typeof accumulate !== 'boolean') {
+          throw new TypeError(
+            `Program.run: options.accumulate must be true or false, got ${describe(accumulate)}`,
+          );
+        }
+        this.replacing = !accumulate;
+      }
       const count = this.load(batch, 'Program.run');
       return this.withPlan(count, (plan) => {
         const sample = plan.sample;
@@ -264,6 +290,7 @@ export class Program {
       });
     } finally {
       this.running = false;
+      this.replacing = false;
     }
   }
 
@@ -680,8 +707,11 @@ export class Program {
       plan.count,
       this.X.subarray(0, plan.count * this.inputs),
       this.P,
-      // The parameters' own gradients: `G` may hold part of this run's sums already.
-      Float64Array.from(this.params.values, (p) => p.grad),
+      // The parameters' own gradients (`G` may hold part of this run's sums already), or 0s
+      // for a run that replaces them.
+      this.replacing
+        ? new Float64Array(this.params.values.length)
+        : Float64Array.from(this.params.values, (p) => p.grad),
       upTo,
     );
   }
@@ -734,7 +764,8 @@ export class Program {
    * The parameters' values into `P` and their gradients into `G` (where `run` starts from), in one
    * pass; for `run`, a gradient that is not a number is refused as `backward` refuses it (one that
    * is NaN or infinite is judged by the replay, which names it only if the run adds to it, as
-   * `backward` checks only the leaves it reaches).
+   * `backward` checks only the leaves it reaches). A run that replaces the gradients starts
+   * from 0s and reads none.
    */
   private readParameters(where: string): void {
     const params = this.params.values;
@@ -743,6 +774,11 @@ export class Program {
       this.G = new Float64Array(params.length);
     }
     const { P, G } = this;
+    if (this.replacing) {
+      G.fill(0, 0, params.length);
+      for (let p = 0; p < params.length; p++) P[p] = params[p]!._data;
+      return;
+    }
     const adding = where === 'Program.run';
     for (let p = 0; p < params.length; p++) {
       const v = params[p]!;
