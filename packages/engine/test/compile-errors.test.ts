@@ -85,6 +85,32 @@ describe('compile tracing limits', () => {
   );
 
   it.each(['wasm', 'interpreter'] as const)(
+    '%s: refuses such a gradient of a parameter only the reduction uses, at the run that first traces it',
+    (backend) => {
+      const w = new Value(0.5);
+      const extra = new Value(0.25, 'extra');
+      const program = compile(([x]) => w.mul(x!).tanh(), {
+        inputs: 1,
+        backend,
+        reduce: (o) => o[0]![0]!.add(o[1]![0]!).add(extra.mul(extra)),
+      });
+      for (const g of [true, '0', null, undefined]) {
+        w.grad = 0;
+        extra.grad = g as unknown as number;
+        expect(() => program.run([1, 2])).toThrow(
+          new RegExp(
+            `^Program\\.run: the gradient of leaf "extra" \\(data 0\\.25\\) must be a finite number, got `,
+          ),
+        );
+        expect([w.grad, extra.grad, program.parameters.length]).toEqual([0, g, 1]);
+      }
+      extra.grad = 0;
+      program.run([1, 2]);
+      expect(extra.grad).toBe(0.5);
+    },
+  );
+
+  it.each(['wasm', 'interpreter'] as const)(
     '%s: names the parameter whose gradient was set to NaN or an infinity before the run, as backward does',
     (backend) => {
       const w = new Value(2, 'w');

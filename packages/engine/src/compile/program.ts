@@ -178,6 +178,8 @@ export class Program {
   private count = 0;
   /** True during a call of run, evaluate or predict (see {@link Program.enter}). */
   private running = false;
+  /** Which of them (`'Program.run'`, say), during the call. */
+  private caller = '';
   /** True during a run that replaces the parameters' gradients (`accumulate: false`): they start from 0. */
   private replacing = false;
 
@@ -677,6 +679,7 @@ export class Program {
       );
     }
     this.running = true;
+    this.caller = where;
   }
 
   /** The buffer a run writes its outputs into: the plan's one that {@link Program.outputs} does not show. */
@@ -819,7 +822,8 @@ export class Program {
   private makePlan(count: number): Plan {
     const m = this.outputsPerSample;
     const reduceTape = trace((flat) => [this.reduceOutputs(flat, count)], count * m, this.params, true);
-    this.readParameters('Program.plan');
+    // Again, for the parameters the reduction found: a run refuses their grads as the others'.
+    this.readParameters(this.caller);
     const reduction = new Reduction(reduceTape, m, count);
     const used = reduction.visits[0]!;
     const uniform =
