@@ -90,9 +90,14 @@ afterEach(async () => {
   await context?.close();
 });
 
-/** Opens the page with `query` and waits until the worker has set up the run. */
+/**
+ * Opens the page with `query` and waits until the worker has set up the run. The run goes as fast
+ * as it can unless `query` sets a speed: the page's pace for a learner would only slow tests down.
+ */
 async function open(query = '', host = server!): Promise<void> {
-  await page.goto(`${host.url}${query}`);
+  const params = new URLSearchParams(query);
+  if (!params.has('speed')) params.set('speed', 'max');
+  await page.goto(`${host.url}?${params.toString()}`);
   await page.waitForSelector('#backend[data-backend]');
   await page.waitForSelector('#diagram .node');
 }
@@ -167,6 +172,16 @@ const frames = (): Promise<unknown> =>
         requestAnimationFrame(() => requestAnimationFrame(resolve));
       }),
   );
+
+/** Resolves once the neuron pictures have arrived: the first hidden neuron's is no longer blank. */
+const picturesDrawn = (): Promise<unknown> =>
+  page.waitForFunction(() => {
+    const canvas = document.querySelector<HTMLCanvasElement>('#diagram canvas.node:not(.input)');
+    // Read through a canvas of the test's own: reading the page's often would make Chromium warn.
+    const probe = document.createElement('canvas').getContext('2d', { willReadFrequently: true })!;
+    if (canvas !== null) probe.drawImage(canvas, 0, 0);
+    return probe.getImageData(0, 0, 1, 1).data[3] === 255;
+  });
 
 /** Chooses a model file named `name` holding `content` with the Load button's file input. */
 const loadFile = (name: string, content: string | Buffer): Promise<void> =>
@@ -293,6 +308,73 @@ describe('demo web page', () => {
     expect(problems).toEqual([]);
   });
 
+  it('tells training from test curves in the chart legend, and shows values where it is hovered', async () => {
+    await open('?steps=30');
+    await page.click('#play');
+    await waitForStep('30 / 30');
+    const legend = (): Promise<string[][]> =>
+      page.$$eval('#chart .u-legend tr', (rows) =>
+        rows.map((row) => [
+          row.querySelector('.u-label')?.textContent ?? '',
+          row.querySelector('.u-marker') === null
+            ? ''
+            : getComputedStyle(row.querySelector('.u-marker')!).borderTopStyle,
+          row.querySelector('.u-value')?.textContent ?? '',
+        ]),
+      );
+
+    // Away from the chart the legend holds the latest step's values.
+    expect(await legend()).toEqual([
+      ['step', 'none', '30'],
+      ['loss', 'solid', await text('#stat-loss')],
+      ['test loss', 'dashed', await text('#test-loss')],
+      ['accuracy', 'solid', await text('#accuracy')],
+      ['test accuracy', 'dashed', await text('#test-accuracy')],
+    ]);
+    await page.locator('#chart').scrollIntoViewIfNeeded();
+    const box = (await page.locator('#chart .u-over').boundingBox())!;
+    await page.mouse.move(box.x + 2, box.y + box.height / 2);
+    await page.waitForFunction(
+      () => document.querySelector('#chart .u-legend .u-value')?.textContent === '0',
+    );
+    expect((await legend())[1]).toEqual(['loss', 'solid', '0.8958']);
+    expect(problems).toEqual([]);
+  });
+
+  it("keys the plot's marks as it draws them: misclassified points filled and outlined, the chosen point ringed", async () => {
+    await open();
+    const key = await page.$$eval('#stage .legend .key-item', (items) => {
+      const probe = document.createElement('canvas').getContext('2d', { willReadFrequently: true })!;
+      return items.map((item) => {
+        const canvas = item.querySelector('canvas')!;
+        probe.clearRect(0, 0, probe.canvas.width, probe.canvas.height);
+        probe.drawImage(canvas, 0, 0);
+        // The icon's first mark (6 px in): its centre, and a pixel on its outline.
+        const y = Math.floor(canvas.height / 2);
+        const x = Math.floor(6 * devicePixelRatio);
+        const edge = Math.round(x + 4.5 * devicePixelRatio - 0.5);
+        return {
+          text: item.textContent,
+          centre: [...probe.getImageData(x, y, 1, 1).data],
+          edge: [...probe.getImageData(edge, y, 1, 1).data],
+        };
+      });
+    });
+
+    expect(key.map((k) => k.text)).toEqual([
+      'class 0',
+      'class 1',
+      'test points',
+      'misclassified (dark outline)',
+      'chosen point (its graph is below)',
+    ]);
+    const misclassified = key[3]!;
+    // Filled in its class's colour (class 0's blue), outlined dark.
+    expect(misclassified.centre).toEqual([37, 99, 235, 255]);
+    expect(Math.max(...misclassified.edge.slice(0, 3))).toBeLessThan(100);
+    expect(problems).toEqual([]);
+  });
+
   it('draws one named picture per hidden neuron, and highlights a neuron on focus', async () => {
     await open();
 
@@ -303,6 +385,62 @@ describe('demo web page', () => {
     expect(await page.getByRole('img', { name: 'layer 1 neuron 16' }).count()).toBe(1);
     expect(await page.locator('#diagram .node.active').getAttribute('aria-label')).toBe('layer 2 neuron 7');
     expect(await text('#diagram p')).toMatch(/^Layer 2 neuron 7: 16 incoming weights/);
+    expect(problems).toEqual([]);
+  });
+
+  it('makes the diagram one tab stop, with arrow keys between its neurons and a visible focus', async () => {
+    await open();
+    const focused = (): Promise<string | null | undefined> =>
+      page.evaluate(() => document.activeElement?.getAttribute('aria-label'));
+    await page.focus('#log-scale');
+
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('layer 1 neuron 1');
+    expect(await page.locator('#diagram [tabindex="0"]').count()).toBe(1);
+    for (const key of ['ArrowDown', 'ArrowDown', 'ArrowRight', 'ArrowUp']) await page.keyboard.press(key);
+    expect(await focused()).toBe('layer 2 neuron 2');
+    expect(await page.locator('#diagram .node.active').getAttribute('aria-label')).toBe('layer 2 neuron 2');
+    expect(
+      await page.locator('#diagram .node:focus-visible').evaluate((e) => getComputedStyle(e).outlineStyle),
+    ).toBe('solid');
+    await page.keyboard.press('End');
+    await page.keyboard.press('ArrowLeft');
+    expect(await focused()).toBe('layer 1 neuron 16');
+    // One Tab leaves the diagram; Shift+Tab comes back to the neuron last focused.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.closest('#diagram'))).toBeNull();
+    await page.keyboard.press('Shift+Tab');
+    expect(await focused()).toBe('layer 1 neuron 16');
+    const score = page.locator('#diagram .output-label');
+    expect(await score.innerText()).toBe('score');
+    expect(
+      Number.parseFloat(await score.evaluate((e) => getComputedStyle(e).fontSize)),
+    ).toBeGreaterThanOrEqual(12);
+    expect(problems).toEqual([]);
+  });
+
+  it('colours ReLU and sigmoid neurons blue where they are low, as the note says, with a key', async () => {
+    for (const [activation, key] of [
+      ['relu', /^ReLU pictures: 0, inactive/],
+      ['sigmoid', /^sigmoid pictures: below 0\.5/],
+    ] as const) {
+      await open(`?activation=${activation}`);
+      await picturesDrawn();
+      const blue = await page.$$eval('#diagram canvas.node:not(.input)', (canvases) => {
+        const probe = document.createElement('canvas').getContext('2d', { willReadFrequently: true })!;
+        return canvases.filter((canvas) => {
+          const { width, height } = canvas as HTMLCanvasElement;
+          probe.clearRect(0, 0, width, height);
+          probe.drawImage(canvas as HTMLCanvasElement, 0, 0);
+          const { data } = probe.getImageData(0, 0, width, height);
+          for (let o = 0; o < data.length; o += 4) if (data[o + 2]! - data[o]! > 60) return true;
+          return false;
+        }).length;
+      });
+
+      expect(await text('#diagram .neuron-key')).toMatch(key);
+      expect(blue).toBeGreaterThan(8);
+    }
     expect(problems).toEqual([]);
   });
 
@@ -334,10 +472,11 @@ describe('demo web page', () => {
     expect(problems).toEqual([]);
   });
 
-  it('stops a diverging run cleanly, says why, and warns before it starts', async () => {
-    // Deep enough to blow up on the first step, small enough that the step is quick.
-    await open('?hidden=32,32,32&lr=10');
-    expect(await text('#warning')).toMatch(/likely to diverge at learning rate 10/);
+  it('stops a diverging run cleanly, says why and what to do, and shows the weights it keeps', async () => {
+    // The notebook's network at ten times its rate: step 1 stays in bounds but is far worse than
+    // step 0, step 2 explodes.
+    await open('?lr=10');
+    expect(await text('#warning')).toMatch(/likely to diverge at learning rate 10: try 1 or less/);
 
     await page.click('#play');
     await page.waitForFunction(
@@ -345,39 +484,44 @@ describe('demo web page', () => {
       undefined,
       { timeout: 30_000 },
     );
+    await frames();
 
     const warned = await text('#warning');
-    expect(warned).toMatch(
-      /^Training diverged at step (\d+) - lower the learning rate \(try [0-9.]+\) to train on from the weights before step \d+\.$/,
+    expect(warned).toBe(
+      "Training diverged at step 2: the loss reached 86400, over 1000 times step 0's 0.8958. The run keeps step 1's weights, but their loss 146.8 is already above step 0's 0.8958: lower the learning rate (try 1) and press Reset to start over.",
     );
+    // Train and Step could not act: they are off (and their keys say why).
     expect(await text('#play')).toBe('Train');
-    expect(await page.getAttribute('#play', 'aria-pressed')).toBe('false');
-    expect(await page.isEnabled('#step')).toBe(true);
+    expect(await page.isDisabled('#play')).toBe(true);
+    expect(await page.isDisabled('#step')).toBe(true);
+    expect(await page.isEnabled('#reset')).toBe(true);
     expect(await page.locator('#error').isHidden()).toBe(true);
-    const rows = await page.locator('#log tr[data-step]').count();
-    const lastStep = await text('#stat-step');
+    // The cards show the weights the run keeps, which the plot draws; the exploded step is in no row.
+    expect(await text('#stat-step')).toBe('1 / 100');
+    expect(await text('#stat-loss')).toBe('146.7999');
+    expect(await page.locator('#log tr[data-step]').count()).toBe(2);
+    expect(await text('#chart-summary')).toMatch(/^Steps 0 to 1: /);
+    await page.keyboard.press('s');
+    expect(await text('#run-note')).toMatch(/^Training stopped at the divergence: change the learning rate/);
+
     // A new step limit does not help: the page still says why the run stopped.
     await setSetting('steps', '50');
     await page.waitForFunction(() => location.search.includes('steps=50'));
     expect(await text('#warning')).toBe(warned);
+    expect(await page.isDisabled('#step')).toBe(true);
 
-    // The same rate would blow up again: no step is taken, and the page hears why.
-    await page.evaluate(() => {
-      document.querySelector('#warning')!.textContent = '';
-    });
-    await page.click('#step');
-    await page.waitForFunction(() => document.querySelector('#warning')?.textContent !== '');
-    await frames();
-    expect(await page.locator('#log tr[data-step]').count()).toBe(rows);
-    expect(await text('#warning')).toBe(warned);
-    // A lower rate trains on from the weights before the blow-up.
-    await setSetting('lr', '0.001');
-    await page.waitForFunction(() => location.search.includes('lr=0.001'));
-    await page.click('#step');
-    await page.waitForFunction((n) => document.querySelectorAll('#log tr[data-step]').length === n + 1, rows);
-    expect(await text('#stat-step')).not.toBe(lastStep);
-    expect(Number(await text('#stat-loss'))).toBeLessThan(10 * Number(await lossAt(0)));
+    // A lower rate trains on from the weights kept.
+    await setSetting('lr', '0.01');
+    await page.waitForFunction(() => location.search.includes('lr=0.01'));
     expect(await page.locator('#warning').isHidden()).toBe(true);
+    await page.click('#step');
+    await waitForStep('2 / 50');
+    expect(Number(await text('#stat-loss'))).toBeLessThan(146.8);
+    // Reset starts over from the weights the run began with.
+    await page.click('#reset');
+    await waitForStep('0 / 50');
+    expect(await text('#stat-loss')).toBe('0.8958');
+    expect(await page.isEnabled('#play')).toBe(true);
     expect(problems).toEqual([]);
   });
 
@@ -390,7 +534,9 @@ describe('demo web page', () => {
 
     await setSetting('steps', '2');
     await page.waitForFunction(() => location.search.includes('steps=2'));
+    await page.waitForFunction(() => document.querySelector('#run-note')?.textContent.startsWith('The step'));
 
+    expect(await text('#stat-step')).toBe('3 (limit 2)');
     expect(await text('#play')).toBe('Continue');
     expect(await page.isEnabled('#step')).toBe(false);
     expect(await text('#run-note')).toBe(
@@ -499,7 +645,7 @@ describe('demo web page', () => {
     await page.waitForFunction(() => document.querySelectorAll('#diagram .node').length === 2 + 64 + 1);
     await frames();
 
-    expect(await text('#stat-step')).toBe('0');
+    expect(await text('#stat-step')).toBe('0 / 100');
     expect(problems).toEqual([]);
   });
 
@@ -533,7 +679,7 @@ describe('demo web page', () => {
     await waitForStep('3 / 10');
     expect(await text('#play')).toBe('Train');
     await page.keyboard.press('r');
-    await waitForStep('0');
+    await waitForStep('0 / 10');
 
     expect(await text('#run-note')).toBe('Reset: training starts over from step 0.');
     expect(problems).toEqual([]);
@@ -550,11 +696,11 @@ describe('demo web page', () => {
 
     await page.click('input[name="engine"][value="compiled"]');
     await page.waitForFunction(() => location.search.includes('engine=compiled'));
-    await waitForStep('0');
+    await waitForStep('0 / 10');
     await page.keyboard.press('s');
     await waitForStep('1 / 10');
     await page.keyboard.press('r');
-    await waitForStep('0');
+    await waitForStep('0 / 10');
     expect(await text('#run-note')).toBe('Reset: training starts over from step 0.');
     expect(problems).toEqual([]);
   });
@@ -568,11 +714,14 @@ describe('demo web page', () => {
     await page.click('#play');
     await waitForStep('10 / 10');
 
-    expect(await page.locator('#log tr[data-step]').count()).toBe(10);
+    // Step 0 (the weights as they start) and steps 1 to 10.
+    expect(await page.locator('#log tr[data-step]').count()).toBe(11);
     expect(await text('#play')).toBe('Continue');
+    // Timed from Continue to the last step: a real rate, not 0.
+    expect(Number(await text('#speed'))).toBeGreaterThan(0);
     await page.click('#reset');
-    await waitForStep('0');
-    expect(await page.locator('#log tr[data-step]').count()).toBe(0);
+    await waitForStep('0 / 5');
+    expect(await page.locator('#log tr[data-step]').count()).toBe(1);
     expect(await text('#play')).toBe('Train');
     expect(problems).toEqual([]);
   });
@@ -591,10 +740,142 @@ describe('demo web page', () => {
     await page.click('#step');
     await waitForStep('4 / 100');
 
-    expect(await text('#log tr[data-step="2"] td.lr')).toBe('0.1');
-    expect(await text('#log tr[data-step="3"] td.lr')).toBe('0.05');
+    // Step 4 is the first update at the new rate.
+    expect(await text('#log tr[data-step="3"] td.lr')).toBe('0.1');
+    expect(await text('#log tr[data-step="4"] td.lr')).toBe('0.05');
     expect(await lossAt(0)).toBe(NOTEBOOK_STEP0_LOSS);
-    expect(await text('#run-note')).toMatch(/applies from step 3, without starting over/);
+    expect(await text('#run-note')).toBe('Learning rate: applies from step 4, without starting over.');
+    expect(problems).toEqual([]);
+  });
+
+  it('trains at a pace a learner can watch, kept in the URL and changed while it trains', async () => {
+    await page.addInitScript(() => {
+      const w = window as unknown as { shown: [string, number][] };
+      w.shown = [];
+      document.addEventListener('DOMContentLoaded', () => {
+        const card = document.querySelector('#stat-step')!;
+        new MutationObserver(() => w.shown.push([card.textContent, performance.now()])).observe(card, {
+          childList: true,
+        });
+      });
+    });
+    await open('?speed=5');
+    expect(await page.inputValue('select[name="speed"]')).toBe('5');
+
+    await page.click('#play');
+    await waitForStep('5 / 100');
+    await page.selectOption('select[name="speed"]', 'max');
+    await page.waitForFunction(() => location.search.includes('speed=max'));
+    await waitForStep('100 / 100');
+
+    const shown = await page.evaluate(() => (window as unknown as { shown: [string, number][] }).shown);
+    const time = (step: string): number => shown.find(([t]) => t === step)?.[1] ?? NaN;
+    // Every step drawn at 5 steps a second, 200 ms apart: 800 ms from step 1 to step 5 (less a
+    // frame or two when the first is drawn late; at full speed it would be a few milliseconds).
+    expect(time('5 / 100') - time('1 / 100')).toBeGreaterThan(600);
+    expect(shown.map(([t]) => t)).toEqual(
+      expect.arrayContaining(['1 / 100', '2 / 100', '3 / 100', '4 / 100', '5 / 100']),
+    );
+    // Then the other 95 steps at full speed: far sooner than 19 s at 5 a second.
+    expect(time('100 / 100') - time('5 / 100')).toBeLessThan(15_000);
+    expect(Number(await text('#speed'))).toBeGreaterThan(0);
+    expect(problems).toEqual([]);
+  });
+
+  it('trains at 20 steps a second by default, and keeps the speed in a shared link', async () => {
+    await page.goto(server!.url);
+    await page.waitForSelector('#backend[data-backend]');
+
+    expect(await page.inputValue('select[name="speed"]')).toBe('20');
+    expect(page.url()).toContain('speed=20');
+    expect(
+      await page.locator('select[name="speed"] option').evaluateAll((o) => o.map((e) => e.textContent)),
+    ).toEqual([
+      '1 step a second',
+      '5 steps a second',
+      '20 steps a second',
+      '60 steps a second',
+      'as fast as it goes',
+    ]);
+    expect(problems).toEqual([]);
+  });
+
+  it('shows, at each step, the loss and accuracy of the weights the plot draws, from step 0 on', async () => {
+    await open();
+
+    // Before any step: the weights as they start, the notebook's step 0.
+    await waitForStep('0 / 100');
+    expect([await text('#stat-loss'), await text('#accuracy')]).toEqual(['0.8958', '50%']);
+    expect(await lossAt(0)).toBe(NOTEBOOK_STEP0_LOSS);
+    expect(await text('#log tr[data-step="0"] td.lr')).toBe('–');
+    expect(await text('#chart-summary')).toMatch(/^Step 0, before any update: loss 0\.896, accuracy 50%/);
+    for (let k = 0; k < 3; k++) {
+      await page.click('#step');
+      await waitForStep(`${k + 1} / 100`);
+    }
+    await frames();
+
+    // The notebook's "step 3 loss 0.7705641260584202, accuracy 82%": the weights after three updates.
+    expect([await text('#stat-loss'), await text('#accuracy')]).toEqual(['0.7706', '82%']);
+    expect(await lossAt(3)).toBe('0.7705641260584202');
+    expect(await text('#log tbody tr:first-child td.step')).toBe('3');
+    expect(await text('#chart-summary')).toMatch(/^Steps 0 to 3: /);
+    expect(problems).toEqual([]);
+  });
+
+  it('says from which step a learning rate changed while training applies, as the worker took it', async () => {
+    await open('?decay=0&lr=0.1&steps=1000');
+    await page.click('#play');
+    await page.waitForFunction(
+      () => Number.parseInt(document.querySelector('#stat-step')?.textContent ?? '', 10) >= 20,
+    );
+
+    await setSetting('lr', '0.05');
+    await page.waitForFunction(() =>
+      document.querySelector('#run-note')?.textContent.startsWith('Learning rate'),
+    );
+    const note = await text('#run-note');
+    await page.click('#play');
+    await page.waitForFunction(() => document.querySelector('#play')?.textContent === 'Train');
+    await frames();
+
+    const first = Number(/^Learning rate: applies from step (\d+), without starting over\.$/.exec(note)?.[1]);
+    expect(await text(`#log tr[data-step="${first - 1}"] td.lr`)).toBe('0.1');
+    expect(await text(`#log tr[data-step="${first}"] td.lr`)).toBe('0.05');
+    expect(problems).toEqual([]);
+  });
+
+  it('says where a run that trains past a lowered step limit stopped, as the step card does', async () => {
+    await open('?steps=1000');
+    await page.click('#play');
+    await page.waitForFunction(
+      () => Number.parseInt(document.querySelector('#stat-step')?.textContent ?? '', 10) >= 30,
+    );
+
+    await setSetting('steps', '10');
+    await page.waitForFunction(() => document.querySelector('#play')?.textContent === 'Continue');
+    await frames();
+
+    const at =
+      /^The step limit 10 is already passed: the run is at step (\d+)\. Continue trains for another 10 steps\.$/.exec(
+        await text('#run-note'),
+      )?.[1];
+    expect(at).toBeDefined();
+    expect(await text('#stat-step')).toBe(`${at} (limit 10)`);
+    expect(await text('#log tbody tr:first-child td.step')).toBe(at);
+    expect(problems).toEqual([]);
+  });
+
+  it('shows the real rate in steps / s after a short or quick run', async () => {
+    for (const hidden of ['4,2', '']) {
+      await open(`?hidden=${hidden}`);
+      await page.click('#play');
+      await waitForStep('100 / 100');
+
+      const rate = await text('#speed');
+      expect(rate === '–' || Number(rate) > 0).toBe(true);
+      expect(rate).not.toBe('0.0');
+    }
     expect(problems).toEqual([]);
   });
 
@@ -706,6 +987,44 @@ describe('demo web page', () => {
     const zero = await page.evaluate(() => performance.getEntriesByName('e2e-zero')[0]!.startTime);
     const cpu = cpuOfLongTasks(trace.traceEvents, longTasks, zero);
     expect(cpu.filter((ms) => ms > 50)).toEqual([]);
+    expect(problems).toEqual([]);
+  });
+
+  it('has no long task over 100 ms while a 64 x 64 x 64 x 64 network trains in compiled mode', async () => {
+    await page.addInitScript(() => {
+      const w = window as unknown as { longTasks: { start: number; duration: number }[] };
+      w.longTasks = [];
+      new PerformanceObserver((list) => {
+        for (const entry of list.getEntries())
+          w.longTasks.push({ start: entry.startTime, duration: entry.duration });
+      }).observe({ type: 'longtask', buffered: true });
+    });
+    // 12,480 weights' lines and 256 neuron pictures, redrawn as the weights move.
+    await open('?hidden=64,64,64,64&lr=0.003&engine=compiled&steps=1000');
+    await page.click('#play');
+    // Warm-up: the first steps and the first pictures.
+    await page.waitForFunction(
+      () => Number.parseInt(document.querySelector('#stat-step')?.textContent ?? '', 10) >= 5,
+    );
+    await picturesDrawn();
+    await browser!.startTracing(page, {
+      categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing'],
+    });
+    await page.evaluate(() => {
+      (window as unknown as { longTasks: unknown[] }).longTasks.length = 0;
+      performance.mark('e2e-zero');
+    });
+
+    await page.waitForTimeout(2000);
+    const trace = JSON.parse((await browser!.stopTracing()).toString()) as { traceEvents: TraceEvent[] };
+    const longTasks = await page.evaluate(
+      () => (window as unknown as { longTasks: { start: number; duration: number }[] }).longTasks,
+    );
+    const zero = await page.evaluate(() => performance.getEntriesByName('e2e-zero')[0]!.startTime);
+    const cpu = cpuOfLongTasks(trace.traceEvents, longTasks, zero);
+    await page.click('#play');
+
+    expect(cpu.filter((ms) => ms > 100)).toEqual([]);
     expect(problems).toEqual([]);
   });
 
@@ -846,7 +1165,7 @@ describe('demo web page', () => {
     await page.click('#step');
     await waitForStep('1 / 100');
 
-    expect(await text('#log tr[data-step="0"] td.lr')).toBe('0.5');
+    expect(await text('#log tr[data-step="1"] td.lr')).toBe('0.5');
     expect(await page.inputValue('input[name="lr"]')).toBe('0.5');
     expect(page.url()).toContain('lr=0.5');
     expect(page.url()).toContain('hidden=4');
@@ -865,7 +1184,7 @@ describe('demo web page', () => {
     await page.click('#step');
     await waitForStep('1 / 100');
 
-    expect(await text('#log tr[data-step="0"] td.lr')).toBe('0.5');
+    expect(await text('#log tr[data-step="1"] td.lr')).toBe('0.5');
     expect(await page.inputValue('input[name="lr"]')).toBe('0.5');
     expect(page.url()).toContain('lr=0.5');
     expect(problems).toEqual([]);

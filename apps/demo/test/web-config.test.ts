@@ -18,9 +18,20 @@ describe('the web page settings', () => {
       optimizer: 'momentum' as const,
       test: 20,
       decay: false,
+      speed: '5' as const,
     };
 
     expect(parseConfig(formatConfig(config))).toEqual({ config, ignored: [] });
+    expect(formatConfig(config)).toContain('&speed=5');
+  });
+
+  it('trains at 20 steps a second unless a link says otherwise, and lists a speed it does not offer', () => {
+    expect(DEFAULTS.speed).toBe('20');
+    expect(parseConfig('?speed=max').config.speed).toBe('max');
+    expect(parseConfig('?speed=fast')).toEqual({
+      config: DEFAULTS,
+      ignored: ['speed=fast (allowed: 1, 5, 20, 60, max)'],
+    });
   });
 
   it("lists a link's unusable parameters with what they allow, and uses the defaults for them", () => {

@@ -14,6 +14,19 @@ const HEIGHT = 200;
 const fixed = (v: number | null, digits: number): string =>
   v !== null && Number.isFinite(v) ? v.toFixed(digits) : '–';
 const short = (v: number): string => String(Number(v.toPrecision(3)));
+const latest = (column: ArrayLike<number | null | undefined> | undefined): number | null =>
+  column === undefined || column.length === 0 ? null : (column[column.length - 1] ?? null);
+
+/**
+ * A legend value: the series' value at the hovered step, or at the latest step while the cursor
+ * is off the chart.
+ */
+const legendValue =
+  (format: (v: number | null) => string) =>
+  (u: uPlot, v: number | null, series: number, idx: number | null): string =>
+    format(idx === null ? latest(u.data[series]) : v);
+const lossValue = legendValue((v) => fixed(v, 4));
+const accuracyValue = legendValue((v) => `${fixed(v, 0)}%`);
 
 /** Loss (left axis) and accuracy (right axis) per step, training and test, redrawn as steps arrive. */
 export class Chart {
@@ -80,7 +93,16 @@ export class Chart {
     const options: uPlot.Options = {
       width: this.width(),
       height: HEIGHT,
-      legend: { live: false },
+      // Hovering shows every series' value at that step; each marker is a line in the series'
+      // style (style.css), solid for training and dashed for test.
+      legend: {
+        live: true,
+        markers: {
+          width: 2,
+          dash: (u, i) => (u.series[i]?.dash === undefined ? 'solid' : 'dashed'),
+          fill: 'transparent',
+        },
+      },
       cursor: { drag: { x: false, y: false } },
       scales: {
         x: { time: false },
@@ -108,29 +130,29 @@ export class Chart {
         { scale: 'acc', side: RIGHT, label: 'accuracy %', size: 44, labelSize: 18, grid: { show: false } },
       ],
       series: [
-        { label: 'step' },
-        { label: 'loss', scale: 'loss', stroke: '#b91c1c', width: 2, value: (_u, v) => fixed(v, 4) },
+        { label: 'step', value: legendValue((v) => fixed(v, 0)) },
+        { label: 'loss', scale: 'loss', stroke: '#b91c1c', width: 2, value: lossValue },
         {
           label: 'test loss',
           scale: 'loss',
           stroke: '#b91c1c',
           dash: [5, 4],
           width: 1.5,
-          value: (_u, v) => fixed(v, 4),
+          value: lossValue,
         },
-        { label: 'accuracy', scale: 'acc', stroke: '#047857', width: 2, value: (_u, v) => `${fixed(v, 0)}%` },
+        { label: 'accuracy', scale: 'acc', stroke: '#047857', width: 2, value: accuracyValue },
         {
           label: 'test accuracy',
           scale: 'acc',
           stroke: '#047857',
           dash: [5, 4],
           width: 1.5,
-          value: (_u, v) => `${fixed(v, 0)}%`,
+          value: accuracyValue,
         },
       ],
     };
     const plot = new uPlot(options, this.data(), this.container);
-    // The legend is a table of series names with empty value cells; the summary says more.
+    // The legend repeats what the chart shows, for the pointer; the summary says it in words.
     plot.root.querySelector('.u-legend')?.setAttribute('aria-hidden', 'true');
     return plot;
   }

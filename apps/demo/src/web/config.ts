@@ -4,6 +4,22 @@ import { DATASET_NAMES, ENGINES, type DatasetName, type Engine } from '../core/i
 /** The optimizers the page offers, all from @mg/nn: plain SGD, SGD with momentum 0.9, Adam. */
 export type OptimizerName = 'sgd' | 'momentum' | 'adam';
 
+/** How fast the page trains: steps a second, or `'max'` for as fast as the worker goes. */
+export const SPEEDS = ['1', '5', '20', '60', 'max'] as const;
+export type Speed = (typeof SPEEDS)[number];
+
+/**
+ * Milliseconds between the starts of two steps at `speed`: `1000 / steps a second`, 0 for `'max'`.
+ *
+ * @example
+ * ```ts
+ * stepInterval('20'); // 50
+ * ```
+ */
+export function stepInterval(speed: Speed): number {
+  return speed === 'max' ? 0 : 1000 / Number(speed);
+}
+
 /** Everything that defines a run: what the URL holds, so a run can be shared as a link. */
 export interface Config {
   dataset: DatasetName;
@@ -24,6 +40,8 @@ export interface Config {
   alpha: number;
   optimizer: OptimizerName;
   engine: Engine;
+  /** Steps a second while training; it changes how fast the run goes, never its numbers. */
+  speed: Speed;
 }
 
 /** The settings a running training takes at its next step; any other change starts a new run. */
@@ -46,6 +64,8 @@ export const DEFAULTS: Readonly<Config> = Object.freeze({
   alpha: 1e-4,
   optimizer: 'sgd',
   engine: 'eager',
+  // 100 steps in about 5 s: slow enough to watch the regions move.
+  speed: '20',
 });
 
 export const ACTIVATIONS: readonly Activation[] = ['relu', 'tanh', 'sigmoid'];
@@ -75,7 +95,10 @@ export function allowedRange(key: Exclude<keyof typeof LIMITS, 'layerSize' | 'la
 
 export const HIDDEN_RANGE = `up to ${LIMITS.layers[1]} layers of ${LIMITS.layerSize[0]} to ${LIMITS.layerSize[1]} neurons`;
 
-/** The schedule's learning rate at step `k`; past the last step it stays at the schedule's end. */
+/**
+ * The schedule's learning rate for the update from step `k` (the weights after `k` steps) to step
+ * `k + 1`; past the last step it stays at the schedule's end.
+ */
 export function learningRate(settings: Pick<Config, 'lr' | 'decay' | 'steps'>, k: number): number {
   // `lr * (...)` with lr = 1 is the notebook's `1.0 - 0.9*k/100` to the bit.
   return settings.decay
@@ -145,6 +168,7 @@ export function parseConfig(search: string): LinkConfig {
     'alpha',
     'optimizer',
     'engine',
+    'speed',
   ]);
   for (const key of new Set(params.keys())) if (!known.has(key)) ignore(key, 'not a setting');
   const decay = params.get('decay');
@@ -163,6 +187,7 @@ export function parseConfig(search: string): LinkConfig {
     alpha: num('alpha', DEFAULTS.alpha),
     optimizer: pick('optimizer', OPTIMIZERS, DEFAULTS.optimizer),
     engine: pick('engine', ENGINES, DEFAULTS.engine),
+    speed: pick('speed', SPEEDS, DEFAULTS.speed),
   };
   // In the link's own order.
   const order = [...params.keys()];
@@ -205,6 +230,7 @@ export function formatConfig(config: Config): string {
     alpha: String(config.alpha),
     optimizer: config.optimizer,
     engine: config.engine,
+    speed: config.speed,
   });
   return `?${params.toString()}`;
 }

@@ -5,6 +5,7 @@ import {
   INTEGER_KEYS,
   LIMITS,
   OPTIMIZERS,
+  SPEEDS,
   allowedRange,
   parseHidden,
   type Config,
@@ -13,6 +14,7 @@ import { DATASET_NAMES } from '../core/index.js';
 
 // index.html places each setting as `<label data-setting="key">`; its control comes from these
 // tables, which take their bounds and values from config.ts: the page offers what a link may hold.
+// A setting placed outside the form (the speed, by the Train button) names it: `data-form="controls"`.
 
 type NumberKey = 'samples' | 'noise' | 'seed' | 'test' | 'lr' | 'steps' | 'alpha';
 
@@ -38,7 +40,7 @@ const NUMBER_FIELDS: Record<NumberKey, NumberField> = {
 const NUMBER_KEYS = Object.keys(NUMBER_FIELDS) as NumberKey[];
 const isNumberKey = (key: string | undefined): key is NumberKey => NUMBER_KEYS.some((k) => k === key);
 
-type ChoiceKey = 'dataset' | 'activation' | 'optimizer';
+type ChoiceKey = 'dataset' | 'activation' | 'optimizer' | 'speed';
 
 interface ChoiceField {
   label: string;
@@ -54,6 +56,17 @@ const CHOICE_FIELDS: Record<ChoiceKey, ChoiceField> = {
     label: 'Optimizer',
     values: OPTIMIZERS,
     text: { sgd: 'SGD', momentum: 'SGD with momentum 0.9', adam: 'Adam' },
+  },
+  speed: {
+    label: 'Speed',
+    values: SPEEDS,
+    text: {
+      '1': '1 step a second',
+      '5': '5 steps a second',
+      '20': '20 steps a second',
+      '60': '60 steps a second',
+      max: 'as fast as it goes',
+    },
   },
 };
 const isChoiceKey = (key: string | undefined): key is ChoiceKey => key !== undefined && key in CHOICE_FIELDS;
@@ -103,13 +116,25 @@ function fillNumberField(label: HTMLLabelElement, key: NumberKey): void {
 function fillChoiceField(label: HTMLLabelElement, key: ChoiceKey): void {
   const { label: text, values, text: optionText } = CHOICE_FIELDS[key];
   const select = Object.assign(document.createElement('select'), { name: key });
+  // Outside the form, the control still belongs to it (its `elements`, its value read back).
+  if (label.dataset.form !== undefined) select.setAttribute('form', label.dataset.form);
   select.append(...values.map((value) => new Option(optionText?.[value] ?? value, value)));
   label.append(`${text} `, select);
 }
 
 export class SettingsForm {
+  /** Controls of the form placed outside it: their events do not reach the form. */
+  private readonly outside: HTMLElement[] = [];
+
   constructor(private readonly form: HTMLFormElement) {
     for (const label of form.querySelectorAll<HTMLLabelElement>('label[data-setting]')) fillField(label);
+    const away = form.ownerDocument.querySelectorAll<HTMLLabelElement>(
+      `label[data-setting][data-form="${form.id}"]`,
+    );
+    for (const label of away) {
+      fillField(label);
+      this.outside.push(...label.querySelectorAll<HTMLElement>('select, input'));
+    }
     form.addEventListener('input', () => {
       this.showOutputs();
     });
@@ -120,9 +145,10 @@ export class SettingsForm {
 
   /** Calls `listener` with the new configuration after each committed change, or null while a field is invalid. */
   onChange(listener: (config: Config | null) => void): void {
-    this.form.addEventListener('change', () => {
-      listener(this.read());
-    });
+    for (const target of [this.form, ...this.outside])
+      target.addEventListener('change', () => {
+        listener(this.read());
+      });
   }
 
   show(c: Config): void {
@@ -131,6 +157,7 @@ export class SettingsForm {
     this.input('hidden').value = c.hidden.join(', ');
     this.select('activation').value = c.activation;
     this.select('optimizer').value = c.optimizer;
+    this.select('speed').value = c.speed;
     this.input('decay').checked = c.decay;
     for (const radio of this.form.querySelectorAll<HTMLInputElement>('input[name="engine"]'))
       radio.checked = radio.value === c.engine;
@@ -181,6 +208,7 @@ export class SettingsForm {
       alpha: number('alpha'),
       optimizer: this.select('optimizer').value as Config['optimizer'],
       engine: engine === 'compiled' ? 'compiled' : 'eager',
+      speed: this.select('speed').value as Config['speed'],
     };
     return invalid === 0 && hidden !== null ? config : null;
   }

@@ -1,6 +1,6 @@
 // Everything the worker reports is drawn here, at most once per animation frame.
 import { chartSummary, type Chart } from './chart.js';
-import type { StepLog } from './log.js';
+import { percent, type StepLog } from './log.js';
 import type { NetworkView } from './network.js';
 import type { Plot } from './plot.js';
 import type { Report, StepRow } from './protocol.js';
@@ -24,9 +24,13 @@ export interface FrameTargets {
 }
 
 export class FrameDrawer {
-  /** The run's first and latest steps. */
+  /** The run's first and latest steps drawn in the chart. */
   first: StepRow | undefined;
   last: StepRow | undefined;
+  /** The latest step the worker reported, drawn or not: where the run is. */
+  latest: StepRow | undefined;
+  /** The row on the cards: the weights the plot draws. */
+  private carded: StepRow | undefined;
   private rows: StepRow[] = [];
   private logRows: StepRow[] = [];
   private loggedAt = 0;
@@ -37,11 +41,13 @@ export class FrameDrawer {
   constructor(private readonly to: FrameTargets) {}
 
   addRows(rows: readonly StepRow[]): void {
+    if (rows.length === 0) return;
     this.rows.push(...rows);
+    this.latest = last(rows);
     this.request();
   }
 
-  /** The newest pictures replace any not yet drawn. */
+  /** The newest pictures replace any not yet drawn; the cards show their row with them. */
   setView(view: Extract<Report, { type: 'view' }>): void {
     this.view = view;
     this.request();
@@ -54,12 +60,12 @@ export class FrameDrawer {
 
   /** The step limit changed: the step card shows the new one. */
   showLimit(): void {
-    if (this.last !== undefined) this.to.cards.show(this.last, this.to.limit());
+    if (this.carded !== undefined) this.to.cards.show(this.carded, this.to.limit());
   }
 
   /** A new run: forgets its steps and pictures not yet drawn, and clears what shows them. */
   clear(): void {
-    this.first = this.last = undefined;
+    this.first = this.last = this.latest = this.carded = undefined;
     // The old run's pictures do not fit the new run's network.
     this.view = null;
     this.rows = [];
@@ -89,8 +95,8 @@ export class FrameDrawer {
       this.logRows.push(...rows);
       chart.add(rows);
       chart.draw();
-      cards.show(this.last, this.to.limit());
-      summary.textContent = chartSummary(this.first, this.last);
+      summary.textContent =
+        this.first === this.last ? firstSummary(this.first) : chartSummary(this.first, this.last);
     }
     const playing = this.to.playing();
     if (this.logRows.length > 0 && (!playing || time - this.loggedAt >= LOG_EVERY_MS)) {
@@ -100,14 +106,24 @@ export class FrameDrawer {
     }
     // Rows still waiting for the table come back next frame.
     if (this.logRows.length > 0) this.request();
-    if (playing) cards.frame(time, rows.length);
     const view = this.view;
     this.view = null;
     if (view !== null) {
       plot.setScores(view.scores, view.pointScores, view.testScores);
       network.update(view.neurons, view.weights);
+      this.carded = view.row;
+      cards.show(view.row, this.to.limit());
     }
     if (view !== null || this.plotDirty) plot.draw();
     this.plotDirty = false;
   }
+}
+
+/** The chart's summary before any step: the weights as they start. */
+function firstSummary(row: StepRow): string {
+  const loss = String(Number(row.loss.toPrecision(3)));
+  let text = `Step 0, before any update: loss ${loss}, accuracy ${percent(row.accuracy)}`;
+  if (Number.isFinite(row.testLoss))
+    text += `; test loss ${String(Number(row.testLoss.toPrecision(3)))}, test accuracy ${percent(row.testAccuracy)}`;
+  return `${text}.`;
 }

@@ -1,4 +1,4 @@
-// The Steps table: every step's full-precision loss, newest first.
+// The Steps table: every step's full-precision loss (step k: the weights after k updates), newest first.
 import type { StepRow } from './protocol.js';
 
 // Older rows go once a long run (Continue, Continue, ...) has this many: the chart keeps them all.
@@ -21,7 +21,8 @@ export class StepLog {
         ['step', String(row.step)],
         ['loss', String(row.loss)],
         ['accuracy', percent(row.accuracy)],
-        ['lr', String(Number(row.lr.toPrecision(4)))],
+        // The rate of the update that made these weights: none for step 0.
+        ['lr', Number.isFinite(row.lr) ? String(Number(row.lr.toPrecision(4))) : '–'],
       ];
       for (const [cls, text] of cells) {
         const td = document.createElement('td');

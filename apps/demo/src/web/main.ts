@@ -1,5 +1,6 @@
 // The page: wires the settings, the run's controls and the pictures to the training worker.
 import './style.css';
+import './toolbar.css';
 import type { MLPJSON } from '@mg/nn';
 import { Chart } from './chart.js';
 import {
@@ -10,8 +11,9 @@ import {
   parseConfig,
   type Config,
   type LiveSettings,
+  type Speed,
 } from './config.js';
-import { RunControls } from './controls.js';
+import { RunControls, type RunState } from './controls.js';
 import { SettingsForm } from './form.js';
 import { GraphPanel } from './graph-panel.js';
 import { bindKeys } from './keys.js';
@@ -29,7 +31,18 @@ const $ = (selector: string): HTMLElement =>
   present(document.querySelector<HTMLElement>(selector), `element ${selector} in index.html`);
 
 const worker = new Worker(new URL('./worker/worker.ts', import.meta.url), { type: 'module' });
+/** Commands sent that change what the worker's run does: an 'applied' report counts them. */
+let sent = 0;
+const ORDERS: ReadonlySet<Command['type']> = new Set([
+  'reset',
+  'settings',
+  'play',
+  'continue',
+  'pause',
+  'step',
+]);
 const send = (command: Command): void => {
+  if (ORDERS.has(command.type)) sent += 1;
   worker.postMessage(command);
 };
 const policy = codePolicy();
@@ -134,6 +147,8 @@ function showRisk(c: Config): void {
  */
 function restart(next: Config, model?: { json: MLPJSON; file: string }): void {
   if (model === undefined) cancelLoads();
+  // Train applies to the new run, which has not diverged.
+  if (controls.state === 'halted') setState('idle');
   lastRun += 1;
   const run = lastRun;
   requests.set(
@@ -163,10 +178,11 @@ function cancelLoads(): void {
 }
 
 /**
- * Takes live settings into the shown run's settings and every requested run's: the worker applies
- * them to the run it has when they arrive, which is the newest one asked for that it could start.
+ * Takes live settings (or the speed) into the shown run's settings and every requested run's: the
+ * worker applies them to the run it has when they arrive, which is the newest one asked for that
+ * it could start.
  */
-function takeLive(settings: LiveSettings): void {
+function takeLive(settings: Partial<Config>): void {
   commit({ ...config, ...settings });
   for (const request of requests.values()) request.config = { ...request.config, ...settings };
 }
@@ -176,9 +192,9 @@ function resetRun(): void {
   say('Reset: training starts over from step 0.');
 }
 
-/** The step the run has reached: the number of steps taken. */
+/** The step the run has reached, as the worker last reported it: the number of steps taken. */
 function reached(): number {
-  return frame.last === undefined ? 0 : frame.last.step + 1;
+  return frame.latest?.step ?? 0;
 }
 
 /** The note for a run that stops at its step limit, or was already past a lowered one. */
@@ -189,19 +205,25 @@ function limitNote(at: number): string {
     : `Reached step ${limit}. ${more}`;
 }
 
+// Said when Train or Step is asked for (from the keyboard: their buttons are off) after a divergence.
+const HALTED_NOTE =
+  'Training stopped at the divergence: change the learning rate, decay, optimizer or L2 strength to train on, or press Reset.';
+
 function commit(next: Config): void {
   config = next;
   history.replaceState(null, '', formatConfig(config) + location.hash);
   showRisk(config);
 }
 
-function setState(state: 'idle' | 'playing' | 'done'): void {
+function setState(state: RunState): void {
+  const was = controls.state;
   // Screen readers hear where a run stopped, not every one of its steps.
-  if (controls.state === 'playing' && state !== 'playing' && frame.last !== undefined) {
+  if (was === 'playing' && state !== 'playing' && frame.latest !== undefined) {
     $('#announce').textContent =
-      `Stopped at step ${frame.last.step + 1}: loss ${frame.last.loss.toFixed(4)}.`;
+      `Stopped at step ${frame.latest.step}: loss ${frame.latest.loss.toFixed(4)}.`;
   }
-  if (state !== 'playing') cards.pause();
+  if (was !== 'playing' && state === 'playing') cards.start(performance.now(), reached());
+  if (was === 'playing' && state !== 'playing') cards.stop();
   controls.set(state);
 }
 
@@ -220,10 +242,14 @@ function onReady(report: Extract<Report, { type: 'ready' }>): void {
   setState(request?.playing === true ? 'playing' : 'idle');
   trainX = report.X;
   frame.clear();
+  // Step 0: the weights the run starts with, on the cards and in the chart and table at once.
+  frame.addRows([report.row]);
+  // Train was pressed for this run before it was ready: its rate is timed from now.
+  if (controls.state === 'playing') cards.start(performance.now(), 0);
   plot.setData(report.X, report.y, report.testX, report.testY, report.grid);
   pickedByReader &&= report.point === plot.selected;
   plot.selected = report.point;
-  network.setShape(report.sizes, report.neuronGrid);
+  network.setShape(report.sizes, report.neuronGrid, config.activation);
   const backend = $('#backend');
   backend.dataset.backend = report.backend;
   backend.textContent =
@@ -264,22 +290,25 @@ worker.onmessage = (event: MessageEvent<Report>) => {
   // The rest is about one run: a run the page has left behind says nothing.
   if (report.run !== shown) return;
   switch (report.type) {
-    case 'steps': {
+    case 'steps':
       frame.addRows(report.rows);
+      if (controls.state === 'playing') cards.progress(performance.now(), reached());
       if (report.done && controls.state !== 'done') {
-        const lastRow = report.rows[report.rows.length - 1];
         setState('done');
-        say(limitNote(lastRow === undefined ? reached() : lastRow.step + 1));
+        say(limitNote(reached()));
       }
       return;
-    }
+    case 'applied':
+      onApplied(report);
+      return;
     case 'view':
       frame.setView(report);
       return;
     case 'diverged':
-      setState('idle');
+      // The cards already show the weights the run keeps: the last step reported.
+      setState('halted');
       say('');
-      halted = `Training ${report.message}.`;
+      halted = report.message;
       showRisk(config);
       return;
     case 'graph-error':
@@ -322,6 +351,9 @@ function togglePlay(): void {
       if (next !== undefined) next.playing = true;
       send({ type: 'play' });
       return;
+    case 'halted':
+      say(HALTED_NOTE);
+      return;
     case 'done':
       // The new run starts at step 0: it has no limit to go past.
       if (next !== undefined) {
@@ -340,6 +372,7 @@ function togglePlay(): void {
 
 function stepOnce(): void {
   if (controls.state === 'idle') send({ type: 'step' });
+  else if (controls.state === 'halted') say(HALTED_NOTE);
 }
 
 function onSettings(next: Config | null): void {
@@ -352,37 +385,83 @@ function onSettings(next: Config | null): void {
   const changed = (Object.keys(next) as (keyof Config)[]).filter(
     (key) => String(next[key]) !== String(base[key]),
   );
-  if (changed.length === 0) return;
-  if (changed.every((key) => (LIVE_KEYS as readonly string[]).includes(key))) {
-    const { lr, decay, steps, alpha, optimizer } = next;
-    const settings = { lr, decay, steps, alpha, optimizer };
-    send({ type: 'settings', settings });
-    if (changed.some((key) => key !== 'steps')) halted = null;
-    const at = reached();
-    let passed = false;
-    if (changed.includes('steps')) {
-      limit = limit - config.steps + steps;
-      if (controls.state === 'done' && at < limit) setState('idle');
-      // The worker stops a running loop at the limit by itself.
-      passed = at >= limit;
-      if (passed && controls.state !== 'done') setState('done');
-      frame.showLimit();
-    }
-    takeLive(settings);
-    say(
-      passed
-        ? limitNote(at)
-        : `${changed.map(describe).join(', ')}: applies from step ${at}, without starting over.`,
-    );
+  if (changed.includes('speed')) setSpeed(next.speed);
+  const rest = changed.filter((key) => key !== 'speed');
+  if (rest.length === 0) return;
+  if (rest.every((key) => (LIVE_KEYS as readonly string[]).includes(key))) {
+    liveChange(next, rest as (keyof LiveSettings)[]);
     return;
   }
-  const what = changed.some((key) => key === 'hidden' || key === 'activation')
+  const what = rest.some((key) => key === 'hidden' || key === 'activation')
     ? 'The network changed'
-    : changed.includes('engine')
+    : rest.includes('engine')
       ? 'The engine changed'
       : 'The data changed';
   restart(next);
   say(`${what}: training starts over from step 0.`);
+}
+
+/** A new speed: the worker paces its next steps by it. */
+function setSpeed(speed: Speed): void {
+  send({ type: 'speed', speed });
+  takeLive({ speed });
+}
+
+/**
+ * Live settings for the run as it goes: the worker says from which step they apply (it may be
+ * steps ahead of the page), and the note says so then.
+ */
+function liveChange(next: Config, changed: (keyof LiveSettings)[]): void {
+  const { lr, decay, steps, alpha, optimizer } = next;
+  const settings = { lr, decay, steps, alpha, optimizer };
+  send({ type: 'settings', settings, changed, ask: sent + 1 });
+  if (changed.some((key) => key !== 'steps')) {
+    halted = null;
+    // The worker takes steps again from the weights it kept.
+    if (controls.state === 'halted') setState('idle');
+  }
+  if (changed.includes('steps')) {
+    limit = limit - config.steps + steps;
+    // A run that is not training is where the page shows it: Train or Continue is known now.
+    const at = reached();
+    if (controls.state === 'done' && at < limit) setState('idle');
+    if (controls.state === 'idle' && at >= limit) setState('done');
+    frame.showLimit();
+  }
+  takeLive(settings);
+}
+
+/**
+ * The worker took live settings: says from which step they apply, or where the run stops. Its
+ * word on the step limit (and so on Train or Continue) counts only when no order went to it since:
+ * a Continue pressed meanwhile has moved the limit on.
+ */
+function onApplied(report: Extract<Report, { type: 'applied' }>): void {
+  const latest = report.ask === sent;
+  if (latest) {
+    limit = report.limit;
+    frame.showLimit();
+    if (controls.state !== 'halted') {
+      if (report.done && controls.state !== 'done') setState('done');
+      else if (!report.done && controls.state === 'done') setState('idle');
+    }
+    if (report.changed.includes('steps') && report.done) {
+      say(limitNote(report.step));
+      return;
+    }
+  }
+  const names = report.changed.filter((key) => key !== 'steps').map(describe);
+  const parts = [];
+  if (names.length > 0)
+    parts.push(
+      `${capitalize(names.join(', '))}: applies from step ${report.step + 1}, without starting over.`,
+    );
+  if (latest && report.changed.includes('steps')) parts.push(`The run now stops at step ${report.limit}.`);
+  if (parts.length > 0) say(parts.join(' '));
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 function describe(key: keyof Config): string {

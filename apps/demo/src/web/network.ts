@@ -1,11 +1,17 @@
 // Inside the network: one small picture per hidden neuron (its output over the input plane), in
 // columns by layer, over lines for the weights whose thickness and colour show their size and sign.
-import { CLASS_RGB, paintShades, type NeuronFocus } from './plot.js';
+// The pictures are one tab stop (a roving tabindex): arrow keys move between the neurons.
+import type { Activation } from '@mg/nn';
+import { LinkPainter, type Target } from './links.js';
+import { colourKey, inferActivation, scaleOutputs } from './neuron-scale.js';
+import { paintShades, type NeuronFocus } from './plot.js';
 import type { GridShape } from './protocol.js';
 import { at, present } from '../core/checked.js';
 
 const GAP = 4;
 const MAX_COLUMN_PX = 560;
+/** Room left of the inputs and right of the output, for their labels. */
+const MARGIN = 24;
 
 interface Node {
   /** 0 for the inputs, 1.. for hidden layers, the last for the output. */
@@ -18,6 +24,8 @@ interface Node {
 
 export class NetworkView {
   private readonly links = document.createElement('canvas');
+  private readonly painter = new LinkPainter(this.links);
+  private readonly key = document.createElement('div');
   private readonly caption = document.createElement('p');
   private nodes: Node[][] = [];
   private sizes: number[] = [];
@@ -25,13 +33,18 @@ export class NetworkView {
   private neurons: Float32Array = new Float32Array(0);
   /** The width the layout was made for. */
   private laidOut = 0;
-  private highlight: { layer: number; index: number } | null = null;
+  private highlight: Target | null = null;
+  /** The neuron holding the diagram's one tab stop. */
+  private stop: Target = { layer: 1, index: 0 };
   private cell = { w: 0, h: 0 };
   private grid: GridShape | null = null;
+  /** The hidden layers' activation, as given or as their outputs suggest; null until known. */
+  private activation: Activation | null = null;
+  private scaled: Float32Array = new Float32Array(0);
 
   /**
    * @param onFocus - told which hidden neuron is hovered or focused (its output over the plane,
-   *   scaled to [-1, 1] as its picture is), again when its output changes, and null when none is
+   *   on its picture's colour scale), again when its output changes, and null when none is
    */
   constructor(
     private readonly box: HTMLElement,
@@ -39,6 +52,7 @@ export class NetworkView {
   ) {
     this.links.className = 'links';
     this.links.setAttribute('aria-hidden', 'true');
+    this.key.className = 'neuron-key note';
     this.caption.className = 'note';
     this.caption.setAttribute('aria-live', 'polite');
     // A new width (a resized window, a rotated phone) lays the columns out again.
@@ -46,7 +60,7 @@ export class NetworkView {
       const grid = this.grid;
       if (grid === null || this.width() === this.laidOut) return;
       const { neurons, weights } = this;
-      this.setShape(this.sizes, grid);
+      this.setShape(this.sizes, grid, this.activation ?? undefined);
       if (weights.length > 0) this.update(neurons, weights);
     }).observe(box);
   }
@@ -55,8 +69,14 @@ export class NetworkView {
     return Math.max(this.box.clientWidth, 200);
   }
 
-  /** Lays out a network of layer sizes `sizes` (inputs first) whose neuron pictures sample `grid`. */
-  setShape(sizes: number[], grid: GridShape): void {
+  /**
+   * Lays out a network of layer sizes `sizes` (inputs first) whose neuron pictures sample `grid`.
+   *
+   * @param activation - the hidden layers' activation, which sets what the pictures' colours mean
+   *   (see {@link scaleOutputs}); when not given, the first outputs suggest it
+   */
+  setShape(sizes: number[], grid: GridShape, activation?: Activation): void {
+    const refocus = this.hasFocus();
     this.sizes = sizes;
     this.grid = grid;
     if (this.highlight !== null) this.onFocus(null);
@@ -64,38 +84,79 @@ export class NetworkView {
     // Pictures of another network do not fit this one: the next update brings this one's.
     this.weights = new Float32Array(0);
     this.neurons = new Float32Array(0);
+    this.activation = activation ?? null;
+    if (!this.holds(this.stop)) this.stop = { layer: 1, index: 0 };
     const tallest = Math.max(...sizes.slice(1, -1), 2);
     const w = Math.max(10, Math.min(40, Math.floor(MAX_COLUMN_PX / tallest) - GAP));
     this.cell = { w, h: Math.max(8, Math.round((w * grid.ny) / grid.nx)) };
-    const columns = sizes.length;
     const width = this.width();
     this.laidOut = width;
     const height = tallest * (this.cell.h + GAP) + GAP;
-    const stage = document.createElement('div');
-    stage.className = 'stage';
-    stage.style.height = `${height}px`;
-    this.nodes = sizes.map((count, layer) => {
-      const x =
-        columns === 1
-          ? width / 2
-          : this.cell.w / 2 + 24 + ((width - this.cell.w - 48) * layer) / (columns - 1);
-      return Array.from({ length: count }, (_, index) => {
-        const y = height / 2 + (index - (count - 1) / 2) * (this.cell.h + GAP);
-        const element = this.nodeElement(layer, index, layer === 0 || layer === columns - 1);
-        element.style.left = `${x - this.cell.w / 2}px`;
-        element.style.top = `${y - this.cell.h / 2}px`;
-        stage.append(element);
-        return { layer, index, x, y, element };
-      });
-    });
+    const stage = this.makeStage(height);
+    this.nodes = sizes.map((count, layer) => this.makeColumn(stage, layer, count, width, height));
     this.links.width = width;
     this.links.height = height;
     this.links.style.width = `${width}px`;
     this.links.style.height = `${height}px`;
     stage.prepend(this.links);
+    this.painter.setSegments(this.segments());
     this.caption.textContent = '';
-    this.box.replaceChildren(stage, this.caption);
+    this.showKey();
+    this.box.replaceChildren(stage, this.key, this.caption);
     this.drawInputs();
+    if (refocus) this.nodeAt(this.stop)?.element.focus();
+  }
+
+  /** The stage: the diagram's one tab stop among its neurons, as a group. */
+  private makeStage(height: number): HTMLElement {
+    const stage = document.createElement('div');
+    stage.className = 'stage';
+    stage.style.height = `${height}px`;
+    stage.setAttribute('role', 'group');
+    stage.setAttribute('aria-label', 'Hidden neurons: arrow keys move between them');
+    return stage;
+  }
+
+  /** Layer `layer`'s `count` nodes, placed on `stage` in their column. */
+  private makeColumn(
+    stage: HTMLElement,
+    layer: number,
+    count: number,
+    width: number,
+    height: number,
+  ): Node[] {
+    const columns = this.sizes.length;
+    const x =
+      columns === 1
+        ? width / 2
+        : this.cell.w / 2 + MARGIN + ((width - this.cell.w - 2 * MARGIN) * layer) / (columns - 1);
+    return Array.from({ length: count }, (_, index) => {
+      const y = height / 2 + (index - (count - 1) / 2) * (this.cell.h + GAP);
+      const edge = layer === 0 || layer === columns - 1;
+      const element = edge ? this.edgeElement(layer, index) : this.neuronElement(layer, index);
+      element.style.left = `${x - this.cell.w / 2}px`;
+      element.style.top = `${y - this.cell.h / 2}px`;
+      stage.append(element);
+      if (edge) stage.append(this.edgeLabel(layer, index, x, y));
+      return { layer, index, x, y, element };
+    });
+  }
+
+  /** Each weight's line ends (`x0, y0, x1, y1`), in the weights' order. */
+  private segments(): Float32Array {
+    const count = this.sizes.reduce((n, size, l) => n + (l === 0 ? 0 : size * at(this.sizes, l - 1)), 0);
+    const segments = new Float32Array(4 * count);
+    const half = this.cell.w / 2;
+    let o = 0;
+    for (const [l, from] of this.nodes.slice(0, -1).entries()) {
+      for (const to of at(this.nodes, l + 1)) {
+        for (const source of from) {
+          segments.set([source.x + half, source.y, to.x - half, to.y], o);
+          o += 4;
+        }
+      }
+    }
+    return segments;
   }
 
   /** New neuron outputs (neuron-major over the grid) and weights. */
@@ -104,15 +165,19 @@ export class NetworkView {
     this.neurons = neurons;
     const grid = this.grid;
     if (grid === null) return;
+    if (this.activation === null) {
+      this.activation = inferActivation(neurons);
+      this.showKey();
+    }
     const cells = grid.nx * grid.ny;
+    if (this.scaled.length !== cells) this.scaled = new Float32Array(cells);
     let offset = 0;
     for (const column of this.nodes.slice(1, -1)) {
       for (const node of column) {
         const values = neurons.subarray(offset, offset + cells);
         offset += cells;
-        let max = 0;
-        for (const v of values) max = Math.max(max, Math.abs(v));
-        this.paint(node.element as HTMLCanvasElement, (i) => (max === 0 ? 0 : at(values, i) / max));
+        scaleOutputs(values, this.activation, this.scaled);
+        paintShades(node.element as HTMLCanvasElement, grid.nx, grid.ny, this.scaled);
       }
     }
     this.drawLinks();
@@ -123,33 +188,80 @@ export class NetworkView {
   private tellFocus(): void {
     const h = this.highlight;
     const grid = this.grid;
-    const cells = grid === null ? 0 : grid.nx * grid.ny;
-    let offset = 0;
-    for (let l = 1; h !== null && l < h.layer; l++) offset += at(this.sizes, l) * cells;
-    offset += (h?.index ?? 0) * cells;
-    if (h === null || grid === null || this.neurons.length < offset + cells) {
+    const values = h === null ? null : this.outputs(h);
+    if (h === null || grid === null || values === null || this.activation === null) {
       this.onFocus(null);
       return;
     }
-    const values = this.neurons.slice(offset, offset + cells);
-    let max = 0;
-    for (const v of values) max = Math.max(max, Math.abs(v));
-    for (let i = 0; i < values.length; i++) values[i] = max === 0 ? 0 : at(values, i) / max;
-    this.onFocus({ name: `layer ${h.layer} neuron ${h.index + 1}`, values, grid });
+    const scaled = scaleOutputs(values, this.activation, new Float32Array(values.length));
+    this.onFocus({ name: `layer ${h.layer} neuron ${h.index + 1}`, values: scaled, grid });
   }
 
-  private nodeElement(layer: number, index: number, edge: boolean): HTMLElement {
-    if (edge) {
-      const last = layer !== 0;
-      const element = last ? document.createElement('div') : document.createElement('canvas');
-      element.className = last ? 'node output' : 'node input';
-      element.textContent = last ? 'score' : '';
-      element.setAttribute('role', 'img');
-      element.setAttribute('aria-label', last ? 'output: the score' : `input x${index + 1}`);
-      element.style.width = `${this.cell.w}px`;
-      element.style.height = `${this.cell.h}px`;
-      return element;
+  /** Hidden neuron `target`'s outputs over the grid, or null before they arrive. */
+  private outputs(target: Target): Float32Array | null {
+    const grid = this.grid;
+    if (grid === null) return null;
+    const cells = grid.nx * grid.ny;
+    let offset = target.index * cells;
+    for (let l = 1; l < target.layer; l++) offset += at(this.sizes, l) * cells;
+    return this.neurons.length < offset + cells ? null : this.neurons.subarray(offset, offset + cells);
+  }
+
+  /** What the neuron pictures' colours mean for this network's activation. */
+  private showKey(): void {
+    if (this.activation === null || this.sizes.length < 3) {
+      this.key.replaceChildren();
+      return;
     }
+    const key = colourKey(this.activation);
+    const bar = document.createElement('canvas');
+    bar.className = 'key-bar';
+    bar.setAttribute('aria-hidden', 'true');
+    const across = 32;
+    [bar.width, bar.height] = [across, 1];
+    const values = Array.from(
+      { length: across },
+      (_, i) => key.from + ((key.to - key.from) * i) / (across - 1),
+    );
+    paintShades(bar, across, 1, values);
+    const note = document.createElement('span');
+    note.textContent = `(${key.note})`;
+    this.key.replaceChildren(`${key.name} pictures: ${key.low}`, bar, key.high, note);
+  }
+
+  /** An input (a picture of x1 or x2 over the plane) or the output. */
+  private edgeElement(layer: number, index: number): HTMLElement {
+    const last = layer !== 0;
+    const element = last ? document.createElement('div') : document.createElement('canvas');
+    element.className = last ? 'node output' : 'node input';
+    element.setAttribute('role', 'img');
+    element.setAttribute('aria-label', last ? 'output: the score' : `input x${index + 1}`);
+    element.style.width = `${this.cell.w}px`;
+    element.style.height = `${this.cell.h}px`;
+    return element;
+  }
+
+  /** The visible name of an input (left of it) or of the output (under it). */
+  private edgeLabel(layer: number, index: number, x: number, y: number): HTMLElement {
+    const label = document.createElement('span');
+    label.setAttribute('aria-hidden', 'true');
+    if (layer === 0) {
+      label.className = 'node-label input-label';
+      label.textContent = `x${index + 1}`;
+      label.style.left = '0';
+      label.style.width = `${x - this.cell.w / 2 - 3}px`;
+      label.style.top = `${y}px`;
+    } else {
+      label.className = 'node-label output-label';
+      label.textContent = 'score';
+      label.style.left = `${x}px`;
+      label.style.top = `${y + this.cell.h / 2 + 3}px`;
+    }
+    return label;
+  }
+
+  /** A hidden neuron's picture: hovering or focusing it highlights it, arrow keys move on. */
+  private neuronElement(layer: number, index: number): HTMLElement {
     const canvas = document.createElement('canvas');
     canvas.className = 'node';
     const { nx, ny } = present(this.grid, 'grid for a hidden neuron');
@@ -157,7 +269,7 @@ export class NetworkView {
     canvas.height = ny;
     canvas.style.width = `${this.cell.w}px`;
     canvas.style.height = `${this.cell.h}px`;
-    canvas.tabIndex = 0;
+    canvas.tabIndex = layer === this.stop.layer && index === this.stop.index ? 0 : -1;
     canvas.setAttribute('role', 'img');
     canvas.setAttribute('aria-label', `layer ${layer} neuron ${index + 1}`);
     const on = (): void => {
@@ -167,13 +279,82 @@ export class NetworkView {
       this.setHighlight(null);
     };
     canvas.addEventListener('mouseenter', on);
-    canvas.addEventListener('focus', on);
+    canvas.addEventListener('focus', () => {
+      this.moveStop({ layer, index });
+      on();
+    });
     canvas.addEventListener('mouseleave', off);
     canvas.addEventListener('blur', off);
+    canvas.addEventListener('keydown', (event) => {
+      this.onKey(event, { layer, index });
+    });
     return canvas;
   }
 
-  private setHighlight(target: { layer: number; index: number } | null): void {
+  /** Arrow keys, Home and End move the focus from neuron `from` to a neighbour. */
+  private onKey(event: KeyboardEvent, from: Target): void {
+    if (event.altKey || event.ctrlKey || event.metaKey) return;
+    const next = this.neighbour(from, event.key);
+    if (next === null) return;
+    event.preventDefault();
+    this.nodeAt(next)?.element.focus();
+  }
+
+  /**
+   * The neuron key `key` moves to from `from`: up and down (Home and End to the ends) within its
+   * layer, left and right to the neuron at about the same height in the next hidden layer.
+   */
+  private neighbour(from: Target, key: string): Target | null {
+    const { layer, index } = from;
+    const size = (l: number): number => at(this.sizes, l);
+    const lastHidden = this.sizes.length - 2;
+    switch (key) {
+      case 'ArrowUp':
+        return { layer, index: Math.max(0, index - 1) };
+      case 'ArrowDown':
+        return { layer, index: Math.min(size(layer) - 1, index + 1) };
+      case 'Home':
+        return { layer, index: 0 };
+      case 'End':
+        return { layer, index: size(layer) - 1 };
+      case 'ArrowLeft':
+      case 'ArrowRight': {
+        const to = Math.min(lastHidden, Math.max(1, layer + (key === 'ArrowLeft' ? -1 : 1)));
+        const across = Math.round(index - (size(layer) - 1) / 2 + (size(to) - 1) / 2);
+        return { layer: to, index: Math.min(size(to) - 1, Math.max(0, across)) };
+      }
+      default:
+        return null;
+    }
+  }
+
+  /** Puts the diagram's one tab stop on `target`. */
+  private moveStop(target: Target): void {
+    const old = this.nodeAt(this.stop);
+    if (old !== null) old.element.tabIndex = -1;
+    this.stop = target;
+    const next = this.nodeAt(target);
+    if (next !== null) next.element.tabIndex = 0;
+  }
+
+  /** Whether `target` is a hidden neuron of the current network. */
+  private holds(target: Target): boolean {
+    return (
+      target.layer >= 1 && target.layer < this.sizes.length - 1 && target.index < at(this.sizes, target.layer)
+    );
+  }
+
+  private nodeAt(target: Target): Node | null {
+    return this.nodes[target.layer]?.[target.index] ?? null;
+  }
+
+  /** Whether one of the diagram's neurons has the keyboard focus. */
+  private hasFocus(): boolean {
+    const active = document.activeElement;
+    return active !== null && this.box.contains(active) && active.classList.contains('node');
+  }
+
+  private setHighlight(target: Target | null): void {
     for (const column of this.nodes) for (const node of column) node.element.classList.remove('active');
     this.highlight = target;
     if (target !== null) {
@@ -196,45 +377,8 @@ export class NetworkView {
   }
 
   private drawLinks(): void {
-    const context = present(this.links.getContext('2d'), 'canvas 2d context');
-    context.clearRect(0, 0, this.links.width, this.links.height);
-    if (this.weights.length === 0) return;
-    let max = 0;
-    for (const w of this.weights) max = Math.max(max, Math.abs(w));
-    const h = this.highlight;
-    let offset = 0;
-    const later: [Node, Node, number][] = [];
-    for (const [l, from] of this.nodes.slice(0, -1).entries()) {
-      for (const to of at(this.nodes, l + 1)) {
-        for (const source of from) {
-          const w = at(this.weights, offset++);
-          const related =
-            h !== null &&
-            ((to.layer === h.layer && to.index === h.index) ||
-              (source.layer === h.layer && source.index === h.index));
-          if (related) later.push([source, to, w]);
-          else this.line(context, source, to, w / max, h === null ? 1 : 0.12);
-        }
-      }
-    }
-    for (const [source, to, w] of later) this.line(context, source, to, w / max, 1, 1.6);
-  }
-
-  private line(
-    context: CanvasRenderingContext2D,
-    a: Node,
-    b: Node,
-    t: number,
-    fade: number,
-    boost = 1,
-  ): void {
-    const rgb = CLASS_RGB[t > 0 ? 1 : 0];
-    context.strokeStyle = `rgba(${rgb.join(',')},${(0.2 + 0.7 * Math.abs(t)) * fade})`;
-    context.lineWidth = (0.4 + 3.2 * Math.abs(t)) * boost;
-    context.beginPath();
-    context.moveTo(a.x + this.cell.w / 2, a.y);
-    context.lineTo(b.x - this.cell.w / 2, b.y);
-    context.stroke();
+    if (this.weights.length === 0) this.painter.clear();
+    else this.painter.draw(this.weights, this.sizes, this.highlight);
   }
 
   private drawInputs(): void {
@@ -244,16 +388,11 @@ export class NetworkView {
       canvas.width = grid.nx;
       canvas.height = grid.ny;
       // The input itself over the plane: x1 grows to the right, x2 upwards.
-      this.paint(canvas, (i) => {
+      const values = Array.from({ length: grid.nx * grid.ny }, (_, i) => {
         const [c, r] = [i % grid.nx, Math.floor(i / grid.nx)];
         return node.index === 0 ? (2 * c) / (grid.nx - 1) - 1 : (2 * r) / (grid.ny - 1) - 1;
       });
+      paintShades(canvas, grid.nx, grid.ny, values);
     }
-  }
-
-  /** Fills a picture from values in [-1, 1], cell `i` row-major from the bottom-left. */
-  private paint(canvas: HTMLCanvasElement, value: (i: number) => number): void {
-    const { nx, ny } = present(this.grid, 'grid to paint');
-    paintShades(canvas, nx, ny, value);
   }
 }

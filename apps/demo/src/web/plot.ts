@@ -21,6 +21,20 @@ export function shade(t: number): [number, number, number] {
   ];
 }
 
+// Every colour {@link shade} gives, `SHADE_STEPS` to each side of white: 3 bytes per step, -1 first.
+const SHADE_STEPS = 255;
+const SHADES = Uint8Array.from({ length: 3 * (2 * SHADE_STEPS + 1) }, (_, k) => {
+  const t = Math.floor(k / 3) / SHADE_STEPS - 1;
+  return shade(t)[k % 3] ?? 255;
+});
+
+/** Where {@link shade}'s colour of `t` is in the table of shades (white for a value that is not a number). */
+function shadeAt(t: number): number {
+  const clamped = t > 1 ? 1 : t < -1 ? -1 : t;
+  const step = Math.round((clamped + 1) * SHADE_STEPS);
+  return 3 * (Number.isNaN(step) ? SHADE_STEPS : step);
+}
+
 /**
  * Fills `canvas` (`nx` by `ny` cells) from values in [-1, 1] in {@link shade}'s colours, cell `i`
  * row-major from the bottom-left: a neuron's picture, small or on the plot.
@@ -29,18 +43,19 @@ export function paintShades(
   canvas: HTMLCanvasElement,
   nx: number,
   ny: number,
-  value: (i: number) => number,
+  values: ArrayLike<number>,
 ): void {
   const context = present(canvas.getContext('2d'), 'canvas 2d context');
   const image = context.createImageData(nx, ny);
+  const data = image.data;
   for (let r = 0; r < ny; r++) {
     for (let c = 0; c < nx; c++) {
-      const [red, green, blue] = shade(value(r * nx + c));
+      const s = shadeAt(values[r * nx + c] ?? 0);
       const o = 4 * ((ny - 1 - r) * nx + c);
-      image.data[o] = red;
-      image.data[o + 1] = green;
-      image.data[o + 2] = blue;
-      image.data[o + 3] = 255;
+      data[o] = SHADES[s] ?? 255;
+      data[o + 1] = SHADES[s + 1] ?? 255;
+      data[o + 2] = SHADES[s + 2] ?? 255;
+      data[o + 3] = 255;
     }
   }
   context.putImageData(image, 0, 0);
@@ -69,12 +84,18 @@ export class Plot {
   /** The chosen point, ringed; -1 for none. */
   selected = -1;
 
-  /** @param onResize - asks for a redraw (the page draws once per frame) */
+  /**
+   * @param onResize - asks for a redraw (the page draws once per frame)
+   * @param key - where the plot's key goes (see {@link renderPlotKey}): by default the `.legend`
+   *   beside the canvas, if there is one
+   */
   constructor(
     private readonly canvas: HTMLCanvasElement,
     onResize: () => void,
+    key: HTMLElement | null = canvas.parentElement?.querySelector<HTMLElement>(':scope > .legend') ?? null,
   ) {
     new ResizeObserver(onResize).observe(canvas);
+    if (key !== null) renderPlotKey(key);
   }
 
   /** A new dataset (training and test points) and its plot range. */
@@ -126,7 +147,7 @@ export class Plot {
     const { nx, ny } = focus.grid;
     this.neuronCells.width = nx;
     this.neuronCells.height = ny;
-    paintShades(this.neuronCells, nx, ny, (i) => at(focus.values, i));
+    paintShades(this.neuronCells, nx, ny, focus.values);
   }
 
   /** Repaints at the canvas's current size. */
@@ -144,26 +165,39 @@ export class Plot {
     context.drawImage(this.showingNeuron ? this.neuronCells : this.cells, 0, 0, width, height);
     const radius = POINT_RADIUS * ratio;
     // Test points are squares, drawn first so training points stay on top.
-    for (let i = 0; i < this.testY.length; i++) {
-      const [px, py] = this.toCanvas(this.testX, i, width, height);
-      context.beginPath();
-      context.rect(px - radius * 0.85, py - radius * 0.85, radius * 1.7, radius * 1.7);
-      this.paint(context, at(this.testY, i), at(this.testScores, i), ratio);
-    }
-    for (let i = 0; i < this.y.length; i++) {
-      const [px, py] = this.toCanvas(this.X, i, width, height);
-      context.beginPath();
-      context.arc(px, py, radius, 0, 2 * Math.PI);
-      this.paint(context, at(this.y, i), at(this.pointScores, i), ratio);
-    }
+    this.drawPoints(context, 'square', this.testX, this.testY, this.testScores, radius, ratio);
+    this.drawPoints(context, 'circle', this.X, this.y, this.pointScores, radius, ratio);
     if (this.selected >= 0 && this.selected < this.y.length) {
       const [px, py] = this.toCanvas(this.X, this.selected, width, height);
-      context.beginPath();
-      context.arc(px, py, radius * 2.2, 0, 2 * Math.PI);
-      context.lineWidth = 2.5 * ratio;
-      context.strokeStyle = '#111827';
-      context.stroke();
+      ringChosen(context, px, py, radius, ratio);
     }
+  }
+
+  /**
+   * Points of one kind, batched: one path per class and right or wrong side of the boundary,
+   * each filled and outlined at once (a few thousand points cost a few draws, not thousands).
+   * Those on the wrong side are drawn last, over the rest.
+   */
+  private drawPoints(
+    context: CanvasRenderingContext2D,
+    shape: Shape,
+    X: Float64Array,
+    labels: Uint8Array,
+    scores: Float32Array,
+    radius: number,
+    ratio: number,
+  ): void {
+    const { width, height } = context.canvas;
+    const paths = [new Path2D(), new Path2D(), new Path2D(), new Path2D()];
+    for (let i = 0; i < labels.length; i++) {
+      const [px, py] = this.toCanvas(X, i, width, height);
+      const label = labels[i] === 1 ? 1 : 0;
+      const group = 2 * Number(misclassified(label, scores[i] ?? 0)) + label;
+      addMarker(at(paths, group), shape, px, py, radius);
+    }
+    paths.forEach((path, group) => {
+      inkMarkers(context, path, group % 2 === 1 ? 1 : 0, group >= 2, ratio);
+    });
   }
 
   /**
@@ -202,14 +236,132 @@ export class Plot {
     const [x, y] = this.toCanvas(this.X, i, rect.width, rect.height);
     return [rect.left + x, rect.top + y];
   }
+}
 
-  private paint(context: CanvasRenderingContext2D, label: number, score: number, ratio: number): void {
-    context.fillStyle = `rgb(${CLASS_RGB[label as 0 | 1].join(',')})`;
-    context.fill();
-    // Points on the wrong side of the boundary get a dark ring.
-    const wrong = score > 0 !== (label === 1);
-    context.lineWidth = (wrong ? 2 : 1.2) * ratio;
-    context.strokeStyle = wrong ? '#111827' : 'rgba(255,255,255,0.95)';
-    context.stroke();
+/** How a point is marked: training points are circles, test points squares. */
+type Shape = 'circle' | 'square';
+
+/** The colour of class 0 and class 1 points, as CSS. */
+const CLASS_CSS = CLASS_RGB.map((rgb) => `rgb(${rgb.join(',')})`);
+const WRONG_RING = '#111827';
+const RIGHT_RING = 'rgba(255,255,255,0.95)';
+
+/** Whether a point of class `label` with score `score` lies on the wrong side of the boundary. */
+function misclassified(label: 0 | 1, score: number): boolean {
+  return score > 0 !== (label === 1);
+}
+
+/** Adds a point's mark at `(x, y)` to `path`: a circle of radius `r`, or a square about as large. */
+function addMarker(path: Path2D, shape: Shape, x: number, y: number, r: number): void {
+  if (shape === 'circle') {
+    path.moveTo(x + r, y);
+    path.arc(x, y, r, 0, 2 * Math.PI);
+  } else path.rect(x - r * 0.85, y - r * 0.85, r * 1.7, r * 1.7);
+}
+
+/**
+ * Fills the marks in `path` in their class's colour and outlines them: white, or dark for points
+ * on the wrong side of the boundary.
+ */
+function inkMarkers(
+  context: CanvasRenderingContext2D,
+  path: Path2D,
+  label: 0 | 1,
+  wrong: boolean,
+  ratio: number,
+): void {
+  context.fillStyle = CLASS_CSS[label] ?? 'black';
+  context.fill(path);
+  context.lineWidth = (wrong ? 2 : 1.2) * ratio;
+  context.strokeStyle = wrong ? WRONG_RING : RIGHT_RING;
+  context.stroke(path);
+}
+
+/** The large ring around the chosen point, whose graph the graph panel draws. */
+function ringChosen(
+  context: CanvasRenderingContext2D,
+  x: number,
+  y: number,
+  radius: number,
+  ratio: number,
+): void {
+  context.beginPath();
+  context.arc(x, y, radius * 2.2, 0, 2 * Math.PI);
+  context.lineWidth = 2.5 * ratio;
+  context.strokeStyle = WRONG_RING;
+  context.stroke();
+}
+
+/** One entry of the plot's key: what it says, and its icon's points as the plot draws them. */
+interface KeyEntry {
+  text: string;
+  /** The icon's width in CSS pixels. */
+  width: number;
+  marks: { shape: Shape; label: 0 | 1; wrong: boolean; x: number }[];
+  chosen?: boolean;
+}
+
+const KEY_HEIGHT = 24;
+
+const KEY: readonly KeyEntry[] = [
+  { text: 'class 0', width: 12, marks: [{ shape: 'circle', label: 0, wrong: false, x: 6 }] },
+  { text: 'class 1', width: 12, marks: [{ shape: 'circle', label: 1, wrong: false, x: 6 }] },
+  {
+    text: 'test points',
+    width: 24,
+    marks: [
+      { shape: 'square', label: 0, wrong: false, x: 6 },
+      { shape: 'square', label: 1, wrong: false, x: 18 },
+    ],
+  },
+  {
+    text: 'misclassified (dark outline)',
+    width: 24,
+    marks: [
+      { shape: 'circle', label: 0, wrong: true, x: 6 },
+      { shape: 'circle', label: 1, wrong: true, x: 18 },
+    ],
+  },
+  {
+    text: 'chosen point (its graph is below)',
+    width: KEY_HEIGHT,
+    marks: [{ shape: 'circle', label: 0, wrong: false, x: KEY_HEIGHT / 2 }],
+    chosen: true,
+  },
+];
+
+/**
+ * Fills `element` with the plot's key: class 0 and class 1, test points, misclassified points and
+ * the chosen point, each icon drawn by the code that draws the plot, so the key shows what the
+ * plot does.
+ */
+export function renderPlotKey(element: HTMLElement): void {
+  const ratio = window.devicePixelRatio || 1;
+  element.replaceChildren(
+    ...KEY.map((entry) => {
+      const item = document.createElement('span');
+      item.className = 'key-item';
+      item.append(keyIcon(entry, ratio), entry.text);
+      return item;
+    }),
+  );
+}
+
+/** A key entry's icon, drawn at the page's pixel ratio. */
+function keyIcon(entry: KeyEntry, ratio: number): HTMLCanvasElement {
+  const canvas = document.createElement('canvas');
+  canvas.setAttribute('aria-hidden', 'true');
+  canvas.width = Math.round(entry.width * ratio);
+  canvas.height = Math.round(KEY_HEIGHT * ratio);
+  canvas.style.width = `${entry.width}px`;
+  canvas.style.height = `${KEY_HEIGHT}px`;
+  const context = present(canvas.getContext('2d'), 'canvas 2d context');
+  const [radius, y] = [POINT_RADIUS * ratio, (KEY_HEIGHT / 2) * ratio];
+  for (const mark of entry.marks) {
+    const path = new Path2D();
+    addMarker(path, mark.shape, mark.x * ratio, y, radius);
+    inkMarkers(context, path, mark.label, mark.wrong, ratio);
   }
+  if (entry.chosen === true) ringChosen(context, (entry.width / 2) * ratio, y, radius, ratio);
+  return canvas;
 }

@@ -1,5 +1,5 @@
 import type { MLPJSON } from '@mg/nn';
-import type { Config, LiveSettings } from './config.js';
+import type { Config, LiveSettings, Speed } from './config.js';
 
 /** What the graph panel draws for the chosen point. */
 export type GraphKind = 'neuron' | 'network';
@@ -12,18 +12,24 @@ export interface CodePolicy {
   wasm: boolean;
 }
 
-/** One training step as the page shows it. */
+/**
+ * The weights after `step` steps, as the page shows them everywhere (cards, chart, Steps table):
+ * step 0 is the weights a run starts with, step k their state after k updates, whose loss is the
+ * one micrograd's notebook prints as `step k`.
+ */
 export interface StepRow {
+  /** Steps taken. */
   step: number;
-  /** The batch loss before the step's update: the mean hinge loss plus the L2 term. */
+  /** The training loss of these weights: the mean hinge loss plus the L2 term. */
   loss: number;
   accuracy: number;
   /**
    * The held-out points' loss (mean hinge loss plus the same L2 term, so the two compare) and
-   * accuracy, before the step's update; NaN without test points.
+   * accuracy, under these weights; NaN without test points.
    */
   testLoss: number;
   testAccuracy: number;
+  /** The learning rate of the update that made these weights (step k's); NaN at step 0. */
   lr: number;
 }
 
@@ -52,7 +58,13 @@ export type Command =
       model?: MLPJSON;
       file?: string;
     }
-  | { type: 'settings'; settings: LiveSettings }
+  /**
+   * New live settings; `changed` (which) and `ask` (the page's count of the orders it sent, this
+   * one included) come back in the 'applied' report.
+   */
+  | { type: 'settings'; settings: LiveSettings; changed: (keyof LiveSettings)[]; ask: number }
+  /** How fast to train, from the next step on. */
+  | { type: 'speed'; speed: Speed }
   | { type: 'play' }
   | { type: 'continue' }
   | { type: 'pause' }
@@ -88,12 +100,29 @@ export type Report =
       parameters: number;
       /** The point whose graph is drawn unless the user picks another: the first hidden neuron is active there. */
       point: number;
+      /** Step 0: the weights the run starts with. */
+      row: StepRow;
     }
+  /** Steps taken (`done`: the run is at its step limit). */
   | { type: 'steps'; run: number; rows: StepRow[]; done: boolean }
+  /**
+   * The worker took the live settings `changed` when the run was at step `step`: the next step is
+   * the first to use them. `limit`: where the run stops now; `done`: it is there or past it.
+   */
+  | {
+      type: 'applied';
+      run: number;
+      changed: (keyof LiveSettings)[];
+      ask: number;
+      step: number;
+      limit: number;
+      done: boolean;
+    }
+  /** The pictures of the weights after `row.step` steps: the cards show `row` with them. */
   | {
       type: 'view';
       run: number;
-      step: number;
+      row: StepRow;
       /** The score on every cell of the region grid. */
       scores: Float32Array;
       pointScores: Float32Array;
@@ -103,8 +132,11 @@ export type Report =
       /** Every weight, layer by layer, neuron by neuron (`w[l][j][k]`, biases left out). */
       weights: Float32Array;
     }
-  /** `restored`: the weights are back as they were before the step that made them explode. */
-  | { type: 'diverged'; run: number; step: number; message: string; restored: boolean }
+  /**
+   * Step `step` diverged: the run keeps the weights of step `at` (the last row sent) and takes no
+   * step until the learning rate, decay, optimizer or L2 strength changes.
+   */
+  | { type: 'diverged'; run: number; step: number; at: number; message: string }
   | {
       type: 'graph';
       run: number;

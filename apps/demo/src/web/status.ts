@@ -1,55 +1,79 @@
-// The cards over the plot: step, losses, accuracies, and how many steps a second the page shows.
+// The cards over the plot: step, losses, accuracies (of the weights the plot draws), and how many
+// steps a second the run takes.
 import { percent } from './log.js';
 import type { StepRow } from './protocol.js';
 import { at, last as lastOf } from '../core/checked.js';
 
-// Steps per second over this much recent time.
+// Steps per second over this much recent time while training.
 const WINDOW_MS = 2000;
+// While training, the rate is shown once it spans this long, and at most this often.
+const SHOW_EVERY_MS = 250;
+// A run stopped sooner than this after it started gets no rate: too short to time.
+const SHORTEST_MS = 10;
+
+/**
+ * The step card's text: `3 / 100`, or `80 (limit 10)` for a run already past a limit lowered
+ * under it.
+ */
+export function stepText(step: number, limit: number): string {
+  return step <= limit ? `${step} / ${limit}` : `${step} (limit ${limit})`;
+}
 
 export class StatusCards {
-  private readonly shown: { time: number; steps: number }[] = [];
-  private total = 0;
+  /** When the worker reported which step, since training started (the first: Train pressed). */
+  private readonly samples: { time: number; step: number }[] = [];
+  private shownAt = -Infinity;
 
   constructor(private readonly card: (id: string) => HTMLElement) {}
 
   clear(): void {
-    for (const id of ['stat-loss', 'accuracy', 'test-loss', 'test-accuracy', 'speed'])
+    for (const id of ['stat-step', 'stat-loss', 'accuracy', 'test-loss', 'test-accuracy', 'speed'])
       this.card(id).textContent = '–';
-    this.card('stat-step').textContent = '0';
-    this.shown.length = 0;
-    this.total = 0;
+    this.samples.length = 0;
   }
 
-  /** Shows the last row, after `limit` steps are planned. */
-  show(last: StepRow, limit: number): void {
-    this.card('stat-step').textContent = `${last.step + 1} / ${limit}`;
-    this.card('stat-loss').textContent = formatLoss(last.loss);
-    this.card('accuracy').textContent = percent(last.accuracy);
-    this.card('test-loss').textContent = formatLoss(last.testLoss);
-    this.card('test-accuracy').textContent = percent(last.testAccuracy);
+  /** Shows the row of the weights the plot draws, with the step limit `limit`. */
+  show(row: StepRow, limit: number): void {
+    this.card('stat-step').textContent = stepText(row.step, limit);
+    this.card('stat-loss').textContent = formatLoss(row.loss);
+    this.card('accuracy').textContent = percent(row.accuracy);
+    this.card('test-loss').textContent = formatLoss(row.testLoss);
+    this.card('test-accuracy').textContent = percent(row.testAccuracy);
   }
 
-  /** Records that a frame showed `steps` more steps: the whole loop's rate, drawing included. */
-  frame(time: number, steps: number): void {
-    this.total += steps;
-    this.shown.push({ time, steps: this.total });
-    while (this.shown.length > 2 && time - at(this.shown, 0).time > WINDOW_MS) this.shown.shift();
-    if (time - at(this.shown, 0).time >= 250) this.showRate();
+  /** Training starts at `time` (milliseconds) from step `step`: a new measurement of its rate. */
+  start(time: number, step: number): void {
+    this.samples.length = 0;
+    this.samples.push({ time, step });
+    this.shownAt = time;
   }
 
-  /** Training stopped: the next frames start a new measurement. */
-  pause(): void {
-    // A run shorter than the window still gets its rate.
-    if (this.shown.length >= 2) this.showRate();
-    this.shown.length = 0;
+  /** The worker reported step `step` at `time`, while training. */
+  progress(time: number, step: number): void {
+    if (this.samples.length === 0) return;
+    this.samples.push({ time, step });
+    while (this.samples.length > 2 && time - at(this.samples, 0).time > WINDOW_MS) this.samples.shift();
+    if (time - this.shownAt >= SHOW_EVERY_MS && time - at(this.samples, 0).time >= SHOW_EVERY_MS) {
+      this.shownAt = time;
+      this.showRate();
+    }
   }
 
+  /** Training stopped: shows its rate, or "–" when it was too short to time. */
+  stop(): void {
+    if (this.samples.length > 0) this.showRate();
+    this.samples.length = 0;
+  }
+
+  /** Steps a second over the samples kept; "–" without a step or time enough to tell. */
   private showRate(): void {
-    const first = at(this.shown, 0);
-    const last = lastOf(this.shown);
-    if (last.time === first.time) return;
-    const rate = ((last.steps - first.steps) * 1000) / (last.time - first.time);
-    this.card('speed').textContent = rate >= 10 ? rate.toFixed(0) : rate.toFixed(1);
+    const first = at(this.samples, 0);
+    const last = lastOf(this.samples);
+    const ms = last.time - first.time;
+    const steps = last.step - first.step;
+    const rate = (steps * 1000) / ms;
+    this.card('speed').textContent =
+      steps <= 0 || ms < SHORTEST_MS ? '–' : rate >= 10 ? rate.toFixed(0) : rate.toFixed(1);
   }
 }
 

@@ -1,39 +1,69 @@
 // One training run in the worker: the data, the model, nn's Trainer, and the settings that
 // change while it runs.
-import { compile, type CompileOptions, type Program } from '@mg/engine';
-import type { Value } from '@mg/engine';
-import { Adam, MLP, SGD, Trainer, hinge, mean, type Optimizer } from '@mg/nn';
-import { at, isNotFiniteError, lossDiverged, makeDataset, pointAt, type Dataset } from '../../core/index.js';
+import type { CompileOptions, Value } from '@mg/engine';
+import { Adam, MLP, SGD, Trainer, type Optimizer } from '@mg/nn';
+import {
+  EXPLOSION,
+  at,
+  isNotFiniteError,
+  lossDiverged,
+  makeDataset,
+  pointAt,
+  type Dataset,
+} from '../../core/index.js';
 import { learningRate, niceBelow, safeLearningRate, type Config, type LiveSettings } from '../config.js';
 import type { StepRow } from '../protocol.js';
+import { Meter } from './meter.js';
 
 export type Backend = NonNullable<CompileOptions['backend']>;
 
 /**
- * Thrown by {@link Run.step} when the loss or the weights stop being finite numbers, or explode.
- * The run then holds: its weights are back as they were before the step that made them explode
- * (when there was one), and it takes no step until the learning rate, optimizer, decay or L2
- * strength changes.
+ * Thrown by {@link Run.step} when the loss or the weights stop being finite numbers, or the loss
+ * explodes. The run then holds: it keeps the weights of the step before (the step's own are
+ * undone), and it takes no step until the learning rate, optimizer, decay or L2 strength changes.
  */
 export class Divergence extends Error {
   constructor(
+    /** The step that diverged: the weights it made (or would have made) are not kept. */
     readonly step: number,
-    suggestion: number,
+    /** The step whose weights the run keeps: `step - 1`. */
+    readonly at: number,
+    message: string,
     detail: string,
-    /** The step's row when the step itself went through (its loss exploded), else null. */
-    readonly row: StepRow | null = null,
-    /** The step the weights are back at the start of; null when no earlier weights were in bounds. */
-    readonly restoredTo: number | null = null,
   ) {
-    super(
-      `diverged at step ${step} - lower the learning rate (try ${suggestion}) ${
-        restoredTo === null
-          ? 'and press Reset: no earlier weights were in bounds'
-          : `to train on from the weights before step ${restoredTo}`
-      }`,
-      { cause: detail },
-    );
+    super(message, { cause: detail });
   }
+}
+
+/** A loss in four significant digits: `15500`, `0.7429`, `1.87e+63`. */
+function short(loss: number): string {
+  return String(Number(loss.toPrecision(4)));
+}
+
+/**
+ * What the page says about a divergence: which step, what went wrong (`what`), which weights the
+ * run keeps (`kept`, with their loss) and what to do: lower the rate to train on from them, or, when
+ * they are already worse than at the start (or are the start), lower it and start over.
+ *
+ * @param step - the step that diverged
+ * @param what - what happened, e.g. `the loss reached 15500, over 1000 times step 0's 0.8958`
+ * @param kept - the row of the weights the run keeps (step `step - 1`)
+ * @param firstLoss - step 0's loss
+ * @param suggestion - a learning rate to try
+ */
+export function divergenceMessage(
+  step: number,
+  what: string,
+  kept: StepRow,
+  firstLoss: number,
+  suggestion: number,
+): string {
+  const head = `Training diverged at step ${step}: ${what}.`;
+  const lower = `lower the learning rate (try ${suggestion})`;
+  if (kept.step === 0) return `${head} The run keeps the weights it started with: ${lower} and train again.`;
+  if (!(kept.loss <= firstLoss))
+    return `${head} The run keeps step ${kept.step}'s weights, but their loss ${short(kept.loss)} is already above step 0's ${short(firstLoss)}: ${lower} and press Reset to start over.`;
+  return `${head} The run keeps step ${kept.step}'s weights (loss ${short(kept.loss)}): ${lower} to train on from there, or press Reset to start over.`;
 }
 
 /** The held-out points: the same generator as the training points, the next seed. */
@@ -78,6 +108,10 @@ function samples(data: Dataset): { x: number[][]; y: number[] } {
 /**
  * A training run: nn's Trainer with the notebook's loss, plus held-out points and settings that
  * apply at the next step (the step count goes on across them).
+ *
+ * Steps are counted as the page counts them: step `k` is the weights after `k` updates (step 0:
+ * as they start), and its row holds those weights' loss and accuracy, the number micrograd's
+ * notebook prints as `step k`, and the learning rate of the update that made them.
  */
 export class Run {
   readonly train: Dataset;
@@ -85,17 +119,18 @@ export class Run {
   readonly model: MLP;
   settings: LiveSettings;
   private readonly trainer: Trainer;
-  private firstLoss = NaN;
+  private readonly trainMeter: Meter;
+  private readonly testMeter: Meter;
+  /** The row of the weights the model holds now. */
+  private now: StepRow;
+  private readonly firstLoss: number;
   /** Steps granted by Continue on top of the step setting. */
   private extra = 0;
-  private readonly tester: Program | null;
-  private readonly testBatch: Float64Array;
+  /** Trainer steps undone by a divergence: the Trainer counts them, the run does not. */
+  private undone = 0;
   private readonly params: readonly Value[];
   /** The weights at the start of the step in progress. */
-  private before: Float64Array;
-  /** The last weights whose loss was in bounds, and the step they started. */
-  private good: Float64Array;
-  private goodStep = -1;
+  private readonly before: Float64Array;
   /** Set by a divergence: no step runs until a setting that could help changes. */
   private halted: Divergence | null = null;
 
@@ -111,7 +146,6 @@ export class Run {
     labelParameters(this.model);
     this.params = this.model.parameters();
     this.before = new Float64Array(this.params.length);
-    this.good = new Float64Array(this.params.length);
     this.settings = pickLive(config);
     this.trainer = new Trainer(this.model, samples(this.train), {
       loss: 'hinge',
@@ -120,32 +154,26 @@ export class Run {
       backend,
       optimizer: makeOptimizer(this.model, this.settings),
       // Read at every step, so a new rate or schedule applies at the next one.
-      lr: (k) => learningRate(this.settings, k),
+      lr: (k) => learningRate(this.settings, k - this.undone),
     });
-    const m = this.test.y.length;
-    this.testBatch = new Float64Array(3 * m);
-    for (let i = 0; i < m; i++)
-      this.testBatch.set([...pointAt(this.test.X, i), 2 * at(this.test.y, i) - 1], 3 * i);
-    // The test loss is nn's hinge, averaged; testMetrics adds the training loss's L2 term.
-    this.tester =
-      m === 0
-        ? null
-        : compile(
-            (xs) => {
-              const score = at(this.model.forward(xs.slice(0, 2)), 0);
-              return [hinge(score, at(xs, 2)), score];
-            },
-            { inputs: 3, backend, reduce: (outs) => mean(outs.map((o) => at(o, 0))) },
-          );
+    this.trainMeter = new Meter(this.model, this.train, backend);
+    this.testMeter = new Meter(this.model, this.test, backend);
+    this.now = this.measure(0, NaN);
+    this.firstLoss = this.now.loss;
   }
 
-  /** Steps taken. */
+  /** Steps taken: the step the weights are at. */
   get completed(): number {
-    return this.trainer.steps;
+    return this.trainer.steps - this.undone;
+  }
+
+  /** The row of the weights the model holds now (step {@link Run.completed}). */
+  get current(): StepRow {
+    return this.now;
   }
 
   get done(): boolean {
-    return this.trainer.steps >= this.limit;
+    return this.completed >= this.limit;
   }
 
   /** Applies a new learning rate, schedule, step limit, optimizer or L2 strength from the next step on. */
@@ -173,68 +201,74 @@ export class Run {
 
   /** Lets the run go on for another `steps` steps past where it is. */
   extend(): void {
-    this.extra = this.trainer.steps;
+    this.extra = this.completed;
   }
 
   /**
-   * One step: the held-out points' loss and accuracy, then the Trainer's step.
+   * One step: the Trainer's update, then the new weights' loss and accuracy on the training and
+   * held-out points.
    *
-   * @throws Divergence when a number stops being finite or the loss explodes: the weights are then
-   *   back as they were before the last step whose loss was in bounds, and every further call
-   *   throws it again until {@link Run.update} changes the rate, decay, optimizer or L2 strength
+   * @returns the row of the step taken
+   * @throws Divergence when a number stops being finite or the loss explodes: the run then keeps
+   *   the weights it had before the step, and every further call throws it again until
+   *   {@link Run.update} changes the rate, decay, optimizer or L2 strength
    */
   step(): StepRow {
     if (this.halted !== null) throw this.halted;
-    const k = this.trainer.steps;
+    const k = this.completed;
     this.params.forEach((p, i) => {
       this.before[i] = p.data;
     });
-    const [testLoss, testAccuracy] = this.testMetrics();
-    let info;
+    let lr;
     try {
-      info = this.trainer.step();
+      // Leaves the weights as they were when it throws.
+      lr = this.trainer.step().lr;
     } catch (error) {
-      if (isNotFiniteError(error))
-        throw this.halt(k, error instanceof Error ? error.message : String(error), null);
-      throw error;
+      if (!isNotFiniteError(error)) throw error;
+      const message = error instanceof Error ? error.message : String(error);
+      throw this.halt(k + 1, `a number stopped being finite (${message})`);
     }
-    if (k === 0) this.firstLoss = info.loss;
-    const row = {
-      step: k,
-      loss: info.loss,
-      accuracy: info.accuracy ?? 0,
-      testLoss,
-      testAccuracy,
-      lr: info.lr,
-    };
-    if (lossDiverged(info.loss, this.firstLoss)) throw this.halt(k, `loss ${info.loss}`, row);
-    // The weights this step started from gave a loss in bounds.
-    [this.good, this.before] = [this.before, this.good];
-    this.goodStep = k;
+    const row = this.measure(k + 1, lr);
+    if (lossDiverged(row.loss, this.firstLoss)) {
+      this.undo();
+      throw this.halt(
+        k + 1,
+        Number.isFinite(row.loss)
+          ? `the loss reached ${short(row.loss)}, over ${EXPLOSION} times step 0's ${short(this.firstLoss)}`
+          : `the loss is ${row.loss}, no longer a finite number`,
+      );
+    }
+    this.now = row;
     return row;
   }
 
-  /**
-   * Stops the run at a divergence found at step `k`: the weights go back to the last ones whose
-   * loss was in bounds (the step after them is the one that blew up), with fresh optimizer state.
-   */
-  private halt(k: number, detail: string, row: StepRow | null): Divergence {
-    const restoredTo = this.goodStep < 0 ? null : this.goodStep;
-    if (restoredTo !== null) {
-      this.params.forEach((p, i) => {
-        p.data = at(this.good, i);
-      });
-      this.trainer.setOptions({ optimizer: makeOptimizer(this.model, this.settings) });
-    }
-    this.halted = new Divergence(k, this.suggestion(), detail, null, restoredTo);
-    return new Divergence(k, this.suggestion(), detail, row, restoredTo);
+  /** Puts back the weights the step in progress started from, with fresh optimizer state. */
+  private undo(): void {
+    this.params.forEach((p, i) => {
+      p.data = at(this.before, i);
+    });
+    this.undone += 1;
+    this.trainer.setOptions({ optimizer: makeOptimizer(this.model, this.settings) });
+  }
+
+  /** Stops the run at step `step`, which diverged (`what` says how): it keeps the weights before it. */
+  private halt(step: number, what: string): Divergence {
+    const message = divergenceMessage(step, what, this.now, this.firstLoss, this.suggestion());
+    this.halted = new Divergence(step, this.now.step, message, what);
+    return this.halted;
+  }
+
+  /** The row of the current weights, step `step`, reached with learning rate `lr`. */
+  private measure(step: number, lr: number): StepRow {
+    const alpha = this.settings.alpha;
+    const { loss, accuracy } = this.trainMeter.measure(alpha);
+    const test = this.testMeter.measure(alpha);
+    return { step, loss, accuracy, testLoss: test.loss, testAccuracy: test.accuracy, lr };
   }
 
   /** The held-out points' scores under the current weights (empty without test points). */
   testScores(): Float32Array {
-    if (this.tester === null) return new Float32Array(0);
-    const out = this.tester.predict(this.testBatch);
-    return Float32Array.from({ length: this.test.y.length }, (_, i) => at(out, 2 * i + 1));
+    return this.testMeter.scores();
   }
 
   /** A rate to try after a divergence: a tenth of this one, or less for a deep network. */
@@ -243,30 +277,6 @@ export class Run {
     return niceBelow(
       optimizer === 'adam' ? lr / 10 : Math.min(lr / 10, safeLearningRate(this.config.hidden)),
     );
-  }
-
-  /** The training loss's L2 term, α Σ w² over every parameter, as nn's Trainer adds it. */
-  private l2(): number {
-    const alpha = this.settings.alpha;
-    if (alpha === 0) return 0;
-    let sum = 0;
-    for (const p of this.params) sum += p.data * p.data;
-    return sum * alpha;
-  }
-
-  private testMetrics(): [number, number] {
-    if (this.tester === null) return [NaN, NaN];
-    try {
-      const loss = this.tester.evaluate(this.testBatch);
-      const out = this.tester.outputs;
-      let correct = 0;
-      for (let i = 0; i < this.test.y.length; i++)
-        if (at(out, 2 * i + 1) > 0 === (this.test.y[i] === 1)) correct++;
-      return [loss + this.l2(), correct / this.test.y.length];
-    } catch {
-      // Weights on their way to diverging: the training step reports it.
-      return [NaN, NaN];
-    }
   }
 }
 

@@ -60,7 +60,7 @@ export class Views {
       return {
         type: 'view',
         run,
-        step: this.run.completed,
+        row: this.run.current,
         scores: this.scores(this.grid.points),
         pointScores: this.scores(this.run.train.X),
         testScores: this.run.testScores(),

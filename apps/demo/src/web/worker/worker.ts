@@ -1,8 +1,10 @@
 // The training loop, off the main thread so the page stays responsive while it runs.
 import { MLP } from '@mg/nn';
 import { fromOnnx, toOnnx } from '@mg/onnx';
+import { DEFAULTS, stepInterval, type Speed } from '../config.js';
 import type { CodePolicy, Command, GraphKind, Report, StepRow } from '../protocol.js';
 import { activeIndex, drawGraph, isActive } from './graphs.js';
+import { Pacer } from './pace.js';
 import { Divergence, Run, type Backend } from './run.js';
 import { Views, shape } from './views.js';
 
@@ -12,11 +14,15 @@ interface WorkerScope {
 }
 const scope = self as unknown as WorkerScope;
 
-// Steps run in slices this long, so commands (pause, a new rate) are read between them.
+// At full speed, steps run in slices this long, so commands (pause, a new rate) are read between
+// them; at a chosen speed, one step runs per timer.
 const SLICE_MS = 30;
 // The regions and neuron pictures are rescored at most this often while training; the page
 // draws at most once per frame whatever arrives.
 const VIEW_EVERY_MS = 150;
+// At a speed whose steps are at least this far apart (20 steps a second or slower), the pictures
+// follow every step, so a learner sees each one.
+const VIEW_EACH_STEP_MS = 50;
 // A chosen point's graph is redrawn at most this often while training (Graphviz is the slow part).
 const GRAPH_EVERY_MS = 1000;
 
@@ -45,6 +51,8 @@ let session: Session | null = null;
 let playing = false;
 let graphVisible = true;
 let timer: ReturnType<typeof setTimeout> | undefined;
+let speed: Speed = DEFAULTS.speed;
+const pacer = new Pacer();
 
 function post(report: Report, transfer: Transferable[] = []): void {
   scope.postMessage(report, transfer);
@@ -110,16 +118,9 @@ function steps(s: Session, sliceMs: number): boolean {
     }
   } catch (error) {
     if (!(error instanceof Divergence)) throw error;
-    if (error.row !== null) rows.push(error.row);
     playing = false;
     post({ type: 'steps', run: s.id, rows, done: s.run.done });
-    post({
-      type: 'diverged',
-      run: s.id,
-      step: error.step,
-      message: error.message,
-      restored: error.restoredTo !== null,
-    });
+    post({ type: 'diverged', run: s.id, step: error.step, at: error.at, message: error.message });
     postView(s);
     return false;
   }
@@ -127,14 +128,51 @@ function steps(s: Session, sliceMs: number): boolean {
   return true;
 }
 
+/**
+ * Takes the steps due: one at a chosen speed, a slice's worth at full speed; then the pictures
+ * when due, and the timer for the next steps.
+ */
 function tick(): void {
   const s = session;
   if (s === null || !playing) return;
-  if (!steps(s, SLICE_MS)) return;
+  const interval = stepInterval(speed);
+  pacer.begin(performance.now(), interval);
+  if (!steps(s, interval === 0 ? SLICE_MS : 0)) return;
   if (s.run.done) playing = false;
-  if (!playing || performance.now() - s.lastView >= VIEW_EVERY_MS) postView(s);
+  if (!playing || interval >= VIEW_EACH_STEP_MS || performance.now() - s.lastView >= VIEW_EVERY_MS)
+    postView(s);
   graphLater(s, !playing);
-  if (playing) timer = setTimeout(tick, 0);
+  if (playing) schedule();
+}
+
+/** Sets the timer for the next step, when the speed has it due. */
+function schedule(): void {
+  clearTimeout(timer);
+  timer = setTimeout(tick, pacer.wait(performance.now()));
+}
+
+/** Starts training the session's run: its first step at once. */
+function play(): void {
+  playing = true;
+  pacer.restart(performance.now());
+  tick();
+}
+
+/** Stops training: the pictures and graph of where the run stopped. */
+function stop(s: Session): void {
+  playing = false;
+  clearTimeout(timer);
+  postView(s);
+  graphLater(s, true);
+}
+
+/** A new speed, from the next step on; a step already waiting for its time is timed again. */
+function setSpeed(next: Speed): void {
+  const before = stepInterval(speed);
+  speed = next;
+  if (!playing) return;
+  pacer.retime(before, stepInterval(speed));
+  schedule();
 }
 
 function start(s: Session): void {
@@ -152,6 +190,7 @@ function start(s: Session): void {
     backend: views.backend,
     parameters: run.model.parameters().length,
     point: s.selected?.point ?? activeIndex(run),
+    row: run.current,
   });
   postView(s);
   graphLater(s, true);
@@ -204,11 +243,30 @@ function handle(command: Command): void {
       playing = false;
       clearTimeout(timer);
       session = made;
+      speed = command.config.speed;
       start(session);
       return;
     }
-    case 'settings':
-      session?.run.update(command.settings);
+    case 'settings': {
+      if (session === null) return;
+      const s = session;
+      s.run.update(command.settings);
+      // Where the run is when the settings apply: the page's note says so.
+      post({
+        type: 'applied',
+        run: s.id,
+        changed: command.changed,
+        ask: command.ask,
+        step: s.run.completed,
+        limit: s.run.limit,
+        done: s.run.done,
+      });
+      // A limit lowered to where the run is, or under it, stops it there and then.
+      if (playing && s.run.done) stop(s);
+      return;
+    }
+    case 'speed':
+      setSpeed(command.speed);
       return;
     case 'play':
       if (session === null || playing) return;
@@ -217,22 +275,18 @@ function handle(command: Command): void {
         post({ type: 'steps', run: session.id, rows: [], done: true });
         return;
       }
-      playing = true;
-      tick();
+      play();
       return;
     case 'continue':
       if (session === null || playing) return;
       session.run.extend();
-      playing = true;
-      tick();
+      play();
       return;
     case 'pause':
-      playing = false;
-      clearTimeout(timer);
-      if (session !== null) {
-        postView(session);
-        graphLater(session, true);
-      }
+      if (session === null) {
+        playing = false;
+        clearTimeout(timer);
+      } else stop(session);
       return;
     case 'step':
       if (session === null || playing) return;
