@@ -7,6 +7,8 @@ import { build } from 'vite';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MLP } from '@mg/nn';
 import { boundaryGrid, makeDataset } from '../src/core/index.js';
+import { DEFAULTS } from '../src/web/config.js';
+import { Run } from '../src/web/worker/run.js';
 import { CONTENT_SECURITY_POLICY } from '../vite.config.js';
 import { serveStatic, type StaticServer } from './e2e/static-server.js';
 
@@ -73,18 +75,46 @@ afterAll(async () => {
   for (const dir of [outDir, noWasm]) if (dir !== '') rmSync(dir, { recursive: true, force: true });
 });
 
-// Every test gets a fresh page in a fresh context: no state carries from one test to the next.
-beforeEach(async () => {
-  problems = [];
-  context = await browser!.newContext({ viewport: DESKTOP, acceptDownloads: true });
-  page = await context.newPage();
+/** Notes the page's console errors and warnings, its uncaught errors and failed requests in `problems`. */
+function watch(): void {
   page.on('console', (message) => {
     if (message.type() === 'error' || message.type() === 'warning')
       problems.push(`console ${message.type()}: ${message.text()}`);
   });
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()}`));
+}
+
+// Every test gets a fresh page in a fresh context: no state carries from one test to the next.
+beforeEach(async () => {
+  problems = [];
+  context = await browser!.newContext({ viewport: DESKTOP, acceptDownloads: true });
+  page = await context.newPage();
+  watch();
 });
+
+/** Replaces the test's page with one on a phone with a touch screen, in a fresh context. */
+async function usePhone(): Promise<void> {
+  await context?.close();
+  context = await browser!.newContext({ viewport: PHONE, hasTouch: true, isMobile: true });
+  page = await context.newPage();
+  watch();
+}
+
+/** The element's top and bottom on the screen, in CSS pixels. */
+const span = (selector: string): Promise<{ top: number; bottom: number }> =>
+  page.locator(selector).evaluate((e) => {
+    const { top, bottom } = e.getBoundingClientRect();
+    return { top, bottom };
+  });
+
+/** Whether the element is what a tap or click at its centre reaches: on the screen, not covered. */
+const reachable = (selector: string): Promise<boolean> =>
+  page.locator(selector).evaluate((e) => {
+    const { left, top, width, height } = e.getBoundingClientRect();
+    const hit = document.elementFromPoint(left + width / 2, top + height / 2);
+    return hit !== null && e.contains(hit);
+  });
 
 afterEach(async () => {
   await context?.close();
@@ -103,6 +133,15 @@ async function open(query = '', host = server!): Promise<void> {
 }
 
 const text = (selector: string): Promise<string> => page.locator(selector).innerText();
+
+/** Switches the graph panel to the whole network and waits for its graph. */
+async function showNetworkGraph(): Promise<void> {
+  await page.waitForSelector('#graph svg');
+  await page.selectOption('#graph-kind', 'network');
+  await page.waitForFunction(
+    () => document.querySelector('#graph svg')?.getAttribute('aria-label')?.includes('network') === true,
+  );
+}
 
 /** The text of the loss cell of step `k` in the page's log. */
 const lossAt = (k: number): Promise<string> => text(`#log tr[data-step="${k}"] td.loss`);
@@ -384,7 +423,7 @@ describe('demo web page', () => {
     expect(await neurons.count()).toBe(32);
     expect(await page.getByRole('img', { name: 'layer 1 neuron 16' }).count()).toBe(1);
     expect(await page.locator('#diagram .node.active').getAttribute('aria-label')).toBe('layer 2 neuron 7');
-    expect(await text('#diagram p')).toMatch(/^Layer 2 neuron 7: 16 incoming weights/);
+    expect(await text('#diagram p.neuron-caption')).toMatch(/^Layer 2 neuron 7: 16 incoming weights/);
     expect(problems).toEqual([]);
   });
 
@@ -457,12 +496,18 @@ describe('demo web page', () => {
     await away();
     await page.waitForSelector('#plot-note[hidden]', { state: 'attached' });
     const regions = await plotPixels();
+    const below = [await span('#chart'), await span('#steps')];
     await neuron.hover();
     await page.waitForSelector('#plot-note:not([hidden])');
 
     expect(await text('#plot-note')).toBe(
-      "The plot shows layer 1 neuron 3's output (orange high, blue low) under the points; move away to see the decision regions again.",
+      "The plot shows layer 1 neuron 3's output (orange high, blue low) under the points; move the pointer off it to see the decision regions again.",
     );
+    // The note lies over the plot, and the neuron's weights have a line kept for them: the chart
+    // and the Steps panel stay where they were.
+    expect([await span('#chart'), await span('#steps')]).toEqual(below);
+    // The plot is in sight: no copy of it over the page.
+    expect(await page.locator('#neuron-preview').isHidden()).toBe(true);
     expect((await plotPixels()).equals(regions)).toBe(false);
 
     await away();
@@ -643,9 +688,10 @@ describe('demo web page', () => {
 
     await setSetting('hidden', '32, 32');
     await page.waitForFunction(() => document.querySelectorAll('#diagram .node').length === 2 + 64 + 1);
+    // The new run's step 0 reaches the cards at the next frame it draws.
+    await waitForStep('0 / 100');
     await frames();
 
-    expect(await text('#stat-step')).toBe('0 / 100');
     expect(problems).toEqual([]);
   });
 
@@ -954,6 +1000,105 @@ describe('demo web page', () => {
     expect(problems).toEqual([]);
   });
 
+  it('draws the network at a point with a loss, its nodes named, and says why a point with margin has none', async () => {
+    await open('?steps=30');
+    await showNetworkGraph();
+
+    // Not picked: a point inside the margin, whose gradients flow back to the weights.
+    expect(await text('#graph-note')).toMatch(
+      /y\*score = -?\d\.\d{4} < 1, inside the margin, so the loss relu\(1 - y\*score\) is \d\.\d{4} and gradient flows back\. Filled boxes trace the gradient from the loss back to the weights/,
+    );
+    const texts = await page.locator('#graph svg text').allTextContents();
+    expect(texts).toEqual(expect.arrayContaining(['-y', '1', '-y*score', '1 - y*score', 'score', 'h2.16']));
+    const flowing = texts.filter((t) => /^grad -?\d/.test(t) && !/^grad -?0\.0000$/.test(t));
+    expect(flowing.length).toBeGreaterThan(3);
+    // Every value's record has its name beside its data and grad.
+    const unnamed = await page.locator('#graph g.node').evaluateAll((nodes) =>
+      nodes.filter((node) => {
+        const lines = [...node.querySelectorAll('text')].map((t) => t.textContent);
+        return lines.some((t) => t.startsWith('data ')) && lines.length !== 3;
+      }),
+    );
+    expect(unnamed).toEqual([]);
+
+    // After 30 steps, a point the model classifies with margin: its loss is 0, so is every grad.
+    await page.click('#play');
+    await waitForStep('30 / 30');
+    // The page's run, here: its weights after 30 steps, and each point's loss under them.
+    const run = new Run({ ...DEFAULTS, hidden: [...DEFAULTS.hidden], steps: 30 }, 'interpreter');
+    for (let k = 0; k < 30; k++) run.step();
+    const { X, y } = run.train;
+    const losses = Array.from(y, (c, i) => {
+      const score = run.model.forward([X[2 * i]!, X[2 * i + 1]!])[0]!.data;
+      return Math.max(0, 1 - (2 * c - 1) * score);
+    });
+    const point = losses.indexOf(0);
+    await clickPoint(point);
+    await page.waitForFunction(
+      (n) => document.querySelector('#graph-note')?.textContent.startsWith(`Point ${n} `) === true,
+      point,
+    );
+
+    const note = await text('#graph-note');
+    expect(note).toContain(
+      'the point is classified with margin, so its hinge loss relu(1 - y*score) is 0 and no gradient flows back',
+    );
+    const inside = losses.filter((l) => l > 0).length;
+    expect(inside).toBeGreaterThan(0);
+    expect(note).toContain(
+      `Pick a point inside the margin (y*score < 1: near the boundary or misclassified; ${inside} of the 100 training points are) to see gradients.`,
+    );
+    const lines = await page.locator('#graph svg text').allTextContents();
+    const grads = lines.filter((t) => t.startsWith('grad '));
+    // The loss's own gradient is 1; nothing flows past the ReLU that made it.
+    expect(grads.filter((t) => t !== 'grad 0.0000' && t !== 'grad -0.0000')).toEqual(['grad 1.0000']);
+    expect(problems).toEqual([]);
+  });
+
+  it('shows a node in the middle of the view at 1:1, even from a part of the graph with none', async () => {
+    await open();
+    await showNetworkGraph();
+    const nodesInView = (): Promise<number> =>
+      page.evaluate(() => {
+        const view = document.querySelector('#graph')!.getBoundingClientRect();
+        return [...document.querySelectorAll('#graph g.node')].filter((node) => {
+          const r = node.getBoundingClientRect();
+          return r.right > view.left && r.left < view.right && r.bottom > view.top && r.top < view.bottom;
+        }).length;
+      });
+    // The first view shows the loss.
+    expect(
+      await page.evaluate(() => {
+        const view = document.querySelector('#graph')!.getBoundingClientRect();
+        const loss = [...document.querySelectorAll('#graph g.node')].find(
+          (node) => node.querySelector('title')?.textContent === 'v0',
+        );
+        const r = loss!.getBoundingClientRect();
+        return r.left >= view.left && r.right <= view.right && r.top >= view.top && r.bottom <= view.bottom;
+      }),
+    ).toBe(true);
+
+    await page.focus('#graph');
+    for (let i = 0; i < 40; i++) await page.keyboard.press('ArrowDown');
+    expect(await nodesInView()).toBe(0);
+    await page.click('[data-zoom="actual"]');
+
+    expect(await page.getAttribute('#graph', 'data-scale')).toBe('1.0000');
+    // A node sits in the middle of the view.
+    expect(
+      await page.evaluate(() => {
+        const view = document.querySelector('#graph')!.getBoundingClientRect();
+        const [x, y] = [view.left + view.width / 2, view.top + view.height / 2];
+        return [...document.querySelectorAll('#graph g.node')].some((node) => {
+          const r = node.getBoundingClientRect();
+          return r.left - 1 <= x && x <= r.right + 1 && r.top - 1 <= y && y <= r.bottom + 1;
+        });
+      }),
+    ).toBe(true);
+    expect(await nodesInView()).toBeGreaterThan(3);
+    expect(problems).toEqual([]);
+  });
+
   it('has no long task over 50 ms while training with the graph open', async () => {
     await page.addInitScript(() => {
       const w = window as unknown as { longTasks: { start: number; duration: number }[] };
@@ -1257,6 +1402,206 @@ describe('demo web page', () => {
       '4',
       '4',
     ]);
+    expect(problems).toEqual([]);
+  });
+
+  it('keeps the plot in sight when a point is clicked at desktop size, with a link to its graph', async () => {
+    await open();
+    expect(await page.locator('#graph-cue').isHidden()).toBe(true);
+
+    await clickPoint(7);
+    await page.waitForFunction(
+      () => document.querySelector('#graph-note')?.textContent.startsWith('Point 7 ') === true,
+    );
+    await frames();
+
+    // The graph panel is below the fold: the page stays where it is, and says where the graph is.
+    expect(await page.evaluate(() => window.scrollY)).toBe(0);
+    const plot = await span('#plot');
+    expect(plot.top).toBeGreaterThanOrEqual(0);
+    expect(plot.bottom).toBeLessThanOrEqual(DESKTOP.height);
+    expect(await text('#graph-cue')).toBe('Computation graph below ↓');
+    expect(await reachable('#graph-cue')).toBe(true);
+
+    await page.click('#graph-cue');
+    await page.waitForFunction(() => {
+      const rect = document.querySelector('#graph')!.getBoundingClientRect();
+      return rect.top >= 0 && rect.bottom <= window.innerHeight;
+    });
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('graph');
+    await page.waitForSelector('#graph-cue[hidden]', { state: 'attached' });
+    expect(problems).toEqual([]);
+  });
+
+  it('scrolls only as far as shows the graph panel, the plot still in sight, in a tall window', async () => {
+    await page.setViewportSize({ width: 1280, height: 1300 });
+    await open();
+    const before = await span('#side');
+
+    await clickPoint(7);
+    // The page scrolls smoothly: wait until it has stopped.
+    await page.waitForFunction(
+      () => {
+        const w = window as unknown as { lastY?: number };
+        const still = w.lastY === window.scrollY;
+        w.lastY = window.scrollY;
+        return still && window.scrollY > 0;
+      },
+      undefined,
+      { polling: 100 },
+    );
+
+    const plot = await span('#plot');
+    const panel = await span('#side');
+    expect(before.top).toBeGreaterThan(1300 - 200);
+    expect(plot.top).toBeGreaterThanOrEqual(0);
+    // The panel's heading, its choices and the top of the graph are in sight.
+    expect(panel.top).toBeLessThanOrEqual(1300 - 200);
+    expect(await page.locator('#graph-cue').isHidden()).toBe(true);
+    expect(problems).toEqual([]);
+  });
+
+  it('on a phone, shows a tapped neuron in a copy of the plot in sight, and says to tap elsewhere', async () => {
+    await usePhone();
+    await open();
+    const neuron = page.getByRole('img', { name: 'layer 1 neuron 3' });
+    await picturesDrawn();
+    await neuron.scrollIntoViewIfNeeded();
+
+    await neuron.tap();
+    await page.waitForSelector('#neuron-preview:not([hidden])');
+
+    // The big plot is far above; the copy is on the screen, under the bar and clear of the neuron.
+    const preview = await span('#neuron-preview');
+    const tapped = await span('#diagram .node.active');
+    expect((await span('#plot')).bottom).toBeLessThan(0);
+    expect(preview.top).toBeGreaterThanOrEqual((await span('#stage .toolbar')).bottom);
+    expect(preview.bottom).toBeLessThanOrEqual(PHONE.height);
+    expect(preview.bottom <= tapped.top || preview.top >= tapped.bottom).toBe(true);
+    expect(await text('#neuron-preview figcaption')).toBe(
+      "Layer 1 neuron 3's output under the points; tap elsewhere to close.",
+    );
+    expect(await page.locator('#plot-note').textContent()).toBe(
+      "The plot shows layer 1 neuron 3's output (orange high, blue low) under the points; tap elsewhere to see the decision regions again.",
+    );
+    // The copy is the plot as it shows the neuron: their corners (no points there) match.
+    const corners = await page.evaluate(() => {
+      const probe = document.createElement('canvas').getContext('2d', { willReadFrequently: true })!;
+      return ['#plot', '#neuron-preview canvas'].map((selector) => {
+        const canvas = document.querySelector<HTMLCanvasElement>(selector)!;
+        probe.clearRect(0, 0, probe.canvas.width, probe.canvas.height);
+        probe.drawImage(canvas, 0, 0);
+        return [...probe.getImageData(2, 2, 1, 1).data];
+      });
+    });
+    const [big, small] = corners as [number[], number[]];
+    expect(Math.max(...big.map((channel, i) => Math.abs(channel - small[i]!)))).toBeLessThan(12);
+
+    await page.locator('#network-heading').tap();
+    await page.waitForSelector('#neuron-preview[hidden]', { state: 'attached' });
+    expect(await page.locator('#plot-note').isHidden()).toBe(true);
+    expect(problems).toEqual([]);
+  });
+
+  it('on a phone, keeps the run in reach anywhere on the page, and opens the settings under the plot', async () => {
+    await usePhone();
+    await open('?steps=40&speed=5');
+    const bar = ['#play', '#step', '#reset', 'select[name="speed"]', '#settings-open'];
+    for (const section of ['#network', '#steps', '#controls', '#side']) {
+      await page.locator(section).scrollIntoViewIfNeeded();
+      for (const control of bar) expect(await reachable(control), `${control} at ${section}`).toBe(true);
+    }
+
+    await page.locator('#settings-open').tap();
+    await page.waitForSelector('#controls.sheet');
+    // The plot scrolls (smoothly) to just under the bar, above the sheet.
+    await page.waitForFunction(
+      () => {
+        const plot = document.querySelector('#plot')!.getBoundingClientRect();
+        const top = document.querySelector('#stage .toolbar')!.getBoundingClientRect().bottom;
+        const sheet = document.querySelector('#controls')!.getBoundingClientRect().top;
+        return plot.top >= top && plot.bottom <= sheet;
+      },
+      undefined,
+      { polling: 100 },
+    );
+    expect(await page.getAttribute('#settings-open', 'aria-expanded')).toBe('true');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('settings-close');
+
+    // A live setting changes in the sheet while the run trains in sight.
+    await page.locator('#play').tap();
+    await page.locator('input[name="lr"]').scrollIntoViewIfNeeded();
+    expect(await reachable('input[name="lr"]')).toBe(true);
+    await setSetting('lr', '0.5');
+    await page.waitForFunction(() => location.search.includes('lr=0.5'));
+    await page.waitForFunction(() => document.querySelector('#run-note')?.textContent !== '');
+    expect(await text('#run-note')).toMatch(
+      /^Learning rate: applies from step \d+, without starting over\.$/,
+    );
+    const plot = await span('#plot');
+    expect(plot.bottom).toBeLessThanOrEqual((await span('#controls')).top);
+    expect(await reachable('#play')).toBe(true);
+    await page.locator('#play').tap();
+
+    // Escape closes the sheet; the focus, if it was in the sheet, goes back to its button.
+    await page.focus('input[name="lr"]');
+    await page.keyboard.press('Escape');
+    expect(await page.getAttribute('#settings-open', 'aria-expanded')).toBe('false');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('settings-open');
+    expect(await page.locator('#controls').evaluate((e) => getComputedStyle(e).position)).toBe('static');
+    expect(problems).toEqual([]);
+  });
+
+  it('gives the graph view and the Steps table roles, and Train one pattern: its label, no pressed state', async () => {
+    await open('?speed=5');
+
+    expect(
+      await page.getByRole('application', { name: 'Computation graph' }).getAttribute('aria-describedby'),
+    ).toBe('graph-keys');
+    expect(await page.getByRole('region', { name: 'Steps table, scrollable' }).getAttribute('tabindex')).toBe(
+      '0',
+    );
+    expect(await page.getByRole('button', { name: 'Train' }).getAttribute('aria-pressed')).toBeNull();
+    await page.click('#play');
+    expect(await page.getByRole('button', { name: 'Pause' }).getAttribute('aria-pressed')).toBeNull();
+    await page.click('#play');
+    expect(await text('#play')).toBe('Train');
+    expect(problems).toEqual([]);
+  });
+
+  it('stops a training run on Reset or new data, and says the new run waits for Train', async () => {
+    await open('?steps=1000&speed=20');
+    const trainTo = async (k: number): Promise<void> => {
+      await page.click('#play');
+      await page.waitForFunction(
+        (n) => Number.parseInt(document.querySelector('#stat-step')?.textContent ?? '', 10) >= n,
+        k,
+      );
+    };
+
+    await trainTo(3);
+    await page.click('#reset');
+    // At once, before the worker has set up the new run.
+    expect(await text('#play')).toBe('Train');
+    await waitForStep('0 / 1000');
+    expect(await text('#run-note')).toBe('Reset: training starts over from step 0 and waits for Train.');
+    expect(await text('#announce')).toMatch(/^Stopped at step \d+: loss /);
+    // Long enough for a few steps at 20 a second: none are taken.
+    await page.waitForTimeout(400);
+    expect(await text('#stat-step')).toBe('0 / 1000');
+
+    // Train trains the new run, and the note about waiting goes.
+    await trainTo(1);
+    expect(await text('#run-note')).toBe('');
+    await slide('noise', '0.2');
+    expect(await text('#play')).toBe('Train');
+    await page.waitForFunction(() => location.search.includes('noise=0.2'));
+    await waitForStep('0 / 1000');
+    expect(await text('#run-note')).toBe(
+      'The data changed: training starts over from step 0 and waits for Train.',
+    );
+    await page.waitForTimeout(400);
+    expect(await text('#stat-step')).toBe('0 / 1000');
     expect(problems).toEqual([]);
   });
 

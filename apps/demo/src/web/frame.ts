@@ -21,6 +21,8 @@ export interface FrameTargets {
   playing: () => boolean;
   /** The step the run stops at, for the step card. */
   limit: () => number;
+  /** Called after each redraw of the plot. */
+  plotDrawn?: () => void;
 }
 
 export class FrameDrawer {
@@ -114,7 +116,10 @@ export class FrameDrawer {
       this.carded = view.row;
       cards.show(view.row, this.to.limit());
     }
-    if (view !== null || this.plotDirty) plot.draw();
+    if (view !== null || this.plotDirty) {
+      plot.draw();
+      this.to.plotDrawn?.();
+    }
     this.plotDirty = false;
   }
 }

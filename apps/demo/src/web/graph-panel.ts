@@ -1,7 +1,9 @@
 // The computation graph of the chosen point: the worker's SVG in a pan-and-zoom view.
-import { PanZoom } from './pan-zoom.js';
-import type { GraphKind, Report } from './protocol.js';
+import { graphNote, type GraphReport } from './graph-note.js';
+import { PanZoom, type Landmarks } from './pan-zoom.js';
+import type { GraphKind } from './protocol.js';
 
+/** The graph panel: the chosen point's graph, its note, and the view's zoom buttons. */
 export class GraphPanel {
   private readonly view: PanZoom;
   private shown: { point: number; kind: GraphKind } | null = null;
@@ -14,7 +16,7 @@ export class GraphPanel {
     private readonly content: HTMLElement,
     private readonly note: HTMLElement,
   ) {
-    this.view = new PanZoom(viewport, content);
+    this.view = new PanZoom(viewport, content, () => this.landmarks());
     for (const button of panel.querySelectorAll<HTMLButtonElement>('[data-zoom]')) {
       button.addEventListener('click', () => {
         const action = button.dataset.zoom;
@@ -31,12 +33,14 @@ export class GraphPanel {
     this.reveal = true;
   }
 
+  /** Drops the graph shown (its kind changed: the next graph starts a fresh view). */
   clear(): void {
     this.shown = null;
     this.content.replaceChildren();
   }
 
-  show(report: Extract<Report, { type: 'graph' }>, where: [number, number]): void {
+  /** Shows a graph from the worker, of the point at `where`, with its note. */
+  show(report: GraphReport, where: [number, number]): void {
     const svg = new DOMParser().parseFromString(report.svg, 'image/svg+xml').documentElement;
     svg.setAttribute('role', 'img');
     svg.setAttribute(
@@ -48,20 +52,19 @@ export class GraphPanel {
     // A redraw of the same graph as it trains keeps the reader's view; a new one starts readable.
     if (!same) this.view.start();
     this.shown = { point: report.point, kind: report.kind };
-    const [x, y] = where;
-    let text = `Point ${report.point} at (${x.toFixed(3)}, ${y.toFixed(3)}), ${report.nodes} nodes`;
-    text += report.capped
-      ? ': the nodes nearest the loss are drawn, the dashed node stands for the rest.'
-      : '.';
-    if (report.kind === 'neuron' && !report.active)
-      text +=
-        ' The neuron is inactive here (its sum is negative, so ReLU outputs 0 and passes no gradient): every grad is 0.';
-    this.note.textContent = text;
+    this.note.textContent = graphNote(report, where);
     if (this.reveal) {
       this.reveal = false;
       const rect = this.viewport.getBoundingClientRect();
       if (rect.top > window.innerHeight || rect.bottom < 0)
         this.panel.scrollIntoView({ block: 'start', behavior: 'smooth' });
     }
+  }
+
+  /** The graph's nodes, and its result (`v0`, @mg/viz's name for the root): where 1:1 goes. */
+  private landmarks(): Landmarks {
+    const items = [...this.content.querySelectorAll('g.node')];
+    const home = items.find((node) => node.querySelector('title')?.textContent === 'v0') ?? null;
+    return { items, home };
   }
 }

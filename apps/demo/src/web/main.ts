@@ -15,15 +15,20 @@ import {
 } from './config.js';
 import { RunControls, type RunState } from './controls.js';
 import { SettingsForm } from './form.js';
+import { GraphCue } from './graph-cue.js';
 import { GraphPanel } from './graph-panel.js';
+import { trackInputKind } from './input-kind.js';
 import { bindKeys } from './keys.js';
+import { isNarrow, trackBarHeight, visibleSpan } from './layout.js';
 import { StepLog } from './log.js';
 import { bindModelButtons, configFor, download } from './model-file.js';
 import { NetworkView } from './network.js';
+import { NeuronPreview, neuronNote } from './neuron-preview.js';
 import { Plot } from './plot.js';
 import { codePolicy } from './policy.js';
 import { FrameDrawer } from './frame.js';
 import type { Command, GraphKind, Report } from './protocol.js';
+import { SettingsSheet } from './settings-sheet.js';
 import { StatusCards } from './status.js';
 import { pointAt, present } from '../core/checked.js';
 
@@ -49,23 +54,41 @@ const policy = codePolicy();
 
 const form = new SettingsForm($('#controls') as HTMLFormElement);
 const controls = new RunControls($('#play') as HTMLButtonElement, $('#step') as HTMLButtonElement);
-const plot = new Plot($('#plot') as HTMLCanvasElement, () => {
-  frame.redrawPlot();
-});
+const canvas = $('#plot') as HTMLCanvasElement;
+const plot = new Plot(
+  canvas,
+  () => {
+    frame.redrawPlot();
+  },
+  $('#stage .legend'),
+);
 const cards = new StatusCards((id) => $(`#${id}`));
 const chart = new Chart($('#chart'));
 const plotNote = $('#plot-note');
-// Hovering or focusing a hidden neuron shows its output on the plot, under the points.
+// On a phone the run's bar is fixed over the top of the screen: the page leaves room for it.
+const bar = $('#stage .toolbar');
+trackBarHeight(bar);
+const view = (): ReturnType<typeof visibleSpan> => visibleSpan(bar);
+const inputKind = trackInputKind();
+const preview = new NeuronPreview($('#neuron-preview'), canvas, view);
+// Hovering, tapping or focusing a hidden neuron shows its output on the plot, under the points,
+// and in a small copy of the plot over the screen while the plot is out of sight.
 const network = new NetworkView($('#diagram'), (focus) => {
   plot.showNeuron(focus);
   plotNote.hidden = focus === null;
-  plotNote.textContent =
-    focus === null
-      ? ''
-      : `The plot shows ${focus.name}'s output (orange high, blue low) under the points; move away to see the decision regions again.`;
+  plotNote.textContent = focus === null ? '' : neuronNote(focus.name, inputKind());
+  preview.follow(focus?.name ?? null, document.querySelector('#diagram .node.active'), inputKind());
   frame.redrawPlot();
 });
 const graph = new GraphPanel($('#side'), $('#graph'), $('#graph-canvas'), $('#graph-note'));
+const graphCue = new GraphCue($('#graph-cue') as HTMLAnchorElement, $('#side'), $('#graph'));
+new SettingsSheet(
+  $('#controls'),
+  $('#settings-open') as HTMLButtonElement,
+  $('#settings-close') as HTMLButtonElement,
+  canvas,
+  view,
+);
 const graphKind = $('#graph-kind') as HTMLSelectElement;
 const runNote = $('#run-note');
 const warning = $('#warning');
@@ -103,10 +126,25 @@ const frame = new FrameDrawer({
   summary: $('#chart-summary'),
   playing: () => controls.state === 'playing',
   limit: () => limit,
+  plotDrawn: () => {
+    preview.copy();
+  },
 });
+/** Whether the run note says that a new run waits for Train: pressing it makes that old news. */
+let waitsForTrain = false;
 
-function say(text: string): void {
+/** Puts `text` in the run note; `waits`: it says that the new run waits for Train. */
+function say(text: string, waits = false): void {
   runNote.textContent = text;
+  waitsForTrain = waits;
+}
+
+/**
+ * The note for a new run started by `what` (a Reset, a change): from step 0, and when it stopped a
+ * run that was training, that the new one waits for Train, as TensorFlow Playground's reset does.
+ */
+function sayRestart(what: string, stopped: boolean): void {
+  say(`${what}: training starts over from step 0${stopped ? ' and waits for Train' : ''}.`, stopped);
 }
 
 function showError(message: string | null): void {
@@ -143,12 +181,16 @@ function showRisk(c: Config): void {
 
 /**
  * Starts a new run, from the weights of `model` (read from the file `file`) if given; the page
- * switches to it when the worker says it is ready.
+ * switches to it when the worker says it is ready. The new run waits for Train (the worker stops
+ * training the old one), as in TensorFlow Playground, where a reset or new data pauses.
+ *
+ * @returns whether a run was training: it stopped
  */
-function restart(next: Config, model?: { json: MLPJSON; file: string }): void {
+function restart(next: Config, model?: { json: MLPJSON; file: string }): boolean {
   if (model === undefined) cancelLoads();
-  // Train applies to the new run, which has not diverged.
-  if (controls.state === 'halted') setState('idle');
+  const stopped = controls.state === 'playing';
+  // Train applies to the new run, which has not diverged and is not training yet.
+  if (stopped || controls.state === 'halted') setState('idle');
   lastRun += 1;
   const run = lastRun;
   requests.set(
@@ -163,6 +205,7 @@ function restart(next: Config, model?: { json: MLPJSON; file: string }): void {
       ? { type: 'reset', run, config: next, policy, kind }
       : { type: 'reset', run, config: next, policy, kind, model: model.json, file: model.file },
   );
+  return stopped;
 }
 
 /**
@@ -188,8 +231,7 @@ function takeLive(settings: Partial<Config>): void {
 }
 
 function resetRun(): void {
-  restart(wanted());
-  say('Reset: training starts over from step 0.');
+  sayRestart('Reset', restart(wanted()));
 }
 
 /** The step the run has reached, as the worker last reported it: the number of steps taken. */
@@ -293,7 +335,8 @@ worker.onmessage = (event: MessageEvent<Report>) => {
     case 'steps':
       frame.addRows(report.rows);
       if (controls.state === 'playing') cards.progress(performance.now(), reached());
-      if (report.done && controls.state !== 'done') {
+      // A run being replaced does not say it reached its limit: the new one waits for Train.
+      if (report.done && controls.state !== 'done' && pending() === undefined) {
         setState('done');
         say(limitNote(reached()));
       }
@@ -316,7 +359,8 @@ worker.onmessage = (event: MessageEvent<Report>) => {
       showError(report.message);
       return;
     case 'graph':
-      // The worker may have moved an automatic choice to a point where the neuron is active.
+      // The worker may have moved an automatic choice to a point whose graph shows gradients
+      // (the first neuron active, or for the network a loss above 0).
       if (!pickedByReader && report.point !== plot.selected) {
         plot.selected = report.point;
         frame.redrawPlot();
@@ -331,11 +375,23 @@ worker.onerror = (event) => {
   showError(`The training worker failed: ${event.message}`);
 };
 
-function select(point: number, reveal: boolean, picked = true): void {
+function select(point: number, picked = true): void {
   plot.selected = point;
   frame.redrawPlot();
-  if (reveal) graph.revealNext();
   send({ type: 'graph', run: shown, point, kind: graphKind.value as GraphKind, picked });
+}
+
+/**
+ * Brings the graph of a clicked point into sight. On a phone the panel scrolls into view when the
+ * graph arrives; wider, the plot stays in sight: the page scrolls only as far as keeps it so, or
+ * a link over the page says where the graph is.
+ */
+function revealGraph(): void {
+  if (isNarrow()) {
+    graph.revealNext();
+    return;
+  }
+  graphCue.reveal(canvas.getBoundingClientRect(), view());
 }
 
 function togglePlay(): void {
@@ -348,6 +404,7 @@ function togglePlay(): void {
       return;
     case 'idle':
       setState('playing');
+      if (waitsForTrain) say('');
       if (next !== undefined) next.playing = true;
       send({ type: 'play' });
       return;
@@ -397,8 +454,7 @@ function onSettings(next: Config | null): void {
     : rest.includes('engine')
       ? 'The engine changed'
       : 'The data changed';
-  restart(next);
-  say(`${what}: training starts over from step 0.`);
+  sayRestart(what, restart(next));
 }
 
 /** A new speed: the worker paces its next steps by it. */
@@ -479,8 +535,7 @@ function describe(key: keyof Config): string {
 form.onChange(onSettings);
 $('#defaults').addEventListener('click', () => {
   form.show(DEFAULTS);
-  restart({ ...DEFAULTS, hidden: [...DEFAULTS.hidden] });
-  say("The notebook's settings: training starts over from step 0.");
+  sayRestart("The notebook's settings", restart({ ...DEFAULTS, hidden: [...DEFAULTS.hidden] }));
 });
 $('#play').addEventListener('click', togglePlay);
 $('#step').addEventListener('click', stepOnce);
@@ -522,12 +577,12 @@ bindModelButtons($('#controls'), {
   },
 });
 
-const canvas = $('#plot') as HTMLCanvasElement;
 canvas.addEventListener('click', (event) => {
   const point = plot.pointAt(event.clientX, event.clientY);
   if (point < 0) return;
   pickedByReader = true;
-  select(point, true);
+  select(point);
+  revealGraph();
 });
 canvas.addEventListener('keydown', (event) => {
   const n = plot.size;
@@ -535,11 +590,11 @@ canvas.addEventListener('keydown', (event) => {
   if (n === 0 || delta === undefined) return;
   event.preventDefault();
   pickedByReader = true;
-  select(plot.selected < 0 ? 0 : (plot.selected + delta + n) % n, false);
+  select(plot.selected < 0 ? 0 : (plot.selected + delta + n) % n);
 });
 graphKind.addEventListener('change', () => {
   graph.clear();
-  if (plot.selected >= 0) select(plot.selected, false, pickedByReader);
+  if (plot.selected >= 0) select(plot.selected, pickedByReader);
 });
 // Graphviz's layouts take the worker's time from training: none for a panel nobody sees.
 new IntersectionObserver((entries) => {

@@ -53,7 +53,7 @@ export class NetworkView {
     this.links.className = 'links';
     this.links.setAttribute('aria-hidden', 'true');
     this.key.className = 'neuron-key note';
-    this.caption.className = 'note';
+    this.caption.className = 'note neuron-caption';
     this.caption.setAttribute('aria-live', 'polite');
     // A new width (a resized window, a rotated phone) lays the columns out again.
     new ResizeObserver(() => {

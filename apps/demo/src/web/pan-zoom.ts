@@ -7,15 +7,86 @@ const KEY_STEP = 60;
 // first graph (a hidden neuron of the 2-16-16-1 network) then fits a 1280 px wide window whole.
 const READABLE = 0.55;
 
+/** A rectangle in the content's own pixels (at its natural size, from its top left corner). */
+export interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** The parts of the content worth showing, for {@link PanZoom.actual} and {@link PanZoom.start}. */
+export interface Landmarks {
+  /** Every part (a graph's nodes). */
+  items: readonly Element[];
+  /** The one to show first (a graph's result), or null. */
+  home: Element | null;
+}
+
+/**
+ * Which content point 1:1 puts in the middle of the view: the middle of the box nearest `centre`
+ * (the point in the middle now), so the view keeps to where the reader was and never lands on
+ * empty space; the middle of `home` without boxes, else `centre`.
+ *
+ * @param centre - the content point (in content pixels) now in the middle of the view
+ * @param boxes - the parts worth showing
+ * @param home - where to go without them
+ */
+export function actualCentre(
+  centre: readonly [number, number],
+  boxes: readonly Box[],
+  home: Box | null,
+): [number, number] {
+  let best: Box | null = null;
+  let bestDistance = Infinity;
+  for (const box of boxes) {
+    const distance = distanceTo(box, centre);
+    if (distance < bestDistance) [best, bestDistance] = [box, distance];
+  }
+  const target = best ?? home;
+  return target === null ? [centre[0], centre[1]] : middle(target);
+}
+
+/** How far `point` is from `box` (0 inside it). */
+function distanceTo(box: Box, point: readonly [number, number]): number {
+  const dx = Math.max(box.x - point[0], 0, point[0] - (box.x + box.width));
+  const dy = Math.max(box.y - point[1], 0, point[1] - (box.y + box.height));
+  return Math.hypot(dx, dy);
+}
+
+function middle(box: Box): [number, number] {
+  return [box.x + box.width / 2, box.y + box.height / 2];
+}
+
+/**
+ * Where the first view puts the content's top edge: content that fits the view's height is
+ * centred; taller content has `focus` (a height within it, such as its result's middle, both in
+ * view pixels) in the middle, moved as little as it takes to leave no gap above or below.
+ *
+ * @param view - the view's height
+ * @param content - the content's height, scaled
+ * @param focus - the height to show, or null to centre the content
+ */
+export function startTop(view: number, content: number, focus: number | null): number {
+  if (content <= view || focus === null) return (view - content) / 2;
+  return Math.min(0, Math.max(view - content, view / 2 - focus));
+}
+
+/** A pan-and-zoom view of `content` inside `viewport`. */
 export class PanZoom {
   private x = 0;
   private y = 0;
   private scale = 1;
   private drag: { id: number; x: number; y: number } | null = null;
 
+  /**
+   * @param landmarks - the content's parts worth showing, read when 1:1 is asked for; none by
+   *   default (1:1 then zooms about the middle of the view)
+   */
   constructor(
     private readonly viewport: HTMLElement,
     private readonly content: HTMLElement,
+    private readonly landmarks: () => Landmarks = () => ({ items: [], home: null }),
   ) {
     viewport.addEventListener(
       'wheel',
@@ -84,25 +155,51 @@ export class PanZoom {
 
   /**
    * A first view that stays readable: the whole content when it fits at 55% or more of its
-   * natural size, else 55% showing its right end (a left-to-right graph's result), centred.
+   * natural size, else 55% showing its right end (a left-to-right graph's result); centred
+   * vertically, or on the landmarks' home when the content is too tall (see {@link startTop}).
    */
   start(): void {
     const [w, h] = this.size();
     const { clientWidth: width, clientHeight: height } = this.viewport;
     if (w === 0 || h === 0) return;
+    // Measured under the transform in place, before the scale changes.
+    const home = this.landmarks().home;
+    const focus = home === null ? null : middle(this.boxOf(home))[1];
     this.scale = Math.min(1, Math.max(READABLE, Math.min(width / w, height / h)));
     this.x = w * this.scale <= width ? (width - w * this.scale) / 2 : width - w * this.scale;
-    this.y = (height - h * this.scale) / 2;
+    this.y = startTop(height, h * this.scale, focus === null ? null : focus * this.scale);
     this.apply();
   }
 
-  /** Natural size, centred. */
+  /**
+   * Natural size, centred on the landmark nearest the middle of the view (see
+   * {@link actualCentre}): about where the reader was, as + and − zoom, never on empty space.
+   */
   actual(): void {
-    const [w, h] = this.size();
+    const { clientWidth: width, clientHeight: height } = this.viewport;
+    const centre: [number, number] = [(width / 2 - this.x) / this.scale, (height / 2 - this.y) / this.scale];
+    const { items, home } = this.landmarks();
+    const [cx, cy] = actualCentre(
+      centre,
+      items.map((item) => this.boxOf(item)),
+      home === null ? null : this.boxOf(home),
+    );
     this.scale = 1;
-    this.x = (this.viewport.clientWidth - w) / 2;
-    this.y = (this.viewport.clientHeight - h) / 2;
+    this.x = width / 2 - cx;
+    this.y = height / 2 - cy;
     this.apply();
+  }
+
+  /** Where `element` (inside the content) is, in content pixels. */
+  private boxOf(element: Element): Box {
+    const origin = this.content.getBoundingClientRect();
+    const rect = element.getBoundingClientRect();
+    return {
+      x: (rect.left - origin.left) / this.scale,
+      y: (rect.top - origin.top) / this.scale,
+      width: rect.width / this.scale,
+      height: rect.height / this.scale,
+    };
   }
 
   private zoomAt(factor: number, px: number, py: number): void {

@@ -33,6 +33,18 @@ export interface StepRow {
   lr: number;
 }
 
+/** One training point's hinge loss `relu(1 - y*score)`, as the whole network's graph shows it. */
+export interface PointLoss {
+  /** The point's label, -1 or +1. */
+  y: number;
+  score: number;
+  loss: number;
+  /** How many training points have a loss above 0 (y*score < 1) under these weights; NaN if unknown. */
+  inside: number;
+  /** How many training points there are. */
+  points: number;
+}
+
 /** The plotted rectangle and its score grid (cells row-major from the bottom-left). */
 export interface GridShape {
   xMin: number;
@@ -71,7 +83,8 @@ export type Command =
   | { type: 'step' }
   /**
    * A point of run `run`'s training data, whose graph to draw (the worker ignores a choice made on
-   * another run's data). `picked`: the reader chose the point (else the page may move to one where the first neuron is active). */
+   * another run's data). `picked`: the reader chose the point (else the worker may move to one
+   * whose graph shows gradients: the first neuron active, or for the network a loss above 0). */
   | { type: 'graph'; run: number; point: number | null; kind: GraphKind; picked: boolean }
   /** Whether the graph panel is on screen: off screen, the graph is not redrawn while training. */
   | { type: 'graph-visible'; visible: boolean }
@@ -98,7 +111,10 @@ export type Report =
       /** Where compiled programs (the Trainer's in compiled mode, and the page's pictures) run here. */
       backend: string;
       parameters: number;
-      /** The point whose graph is drawn unless the user picks another: the first hidden neuron is active there. */
+      /**
+       * The point whose graph is drawn unless the user picks another, where its graph shows
+       * gradients: the first hidden neuron is active there (or, for the network, its loss is above 0).
+       */
       point: number;
       /** Step 0: the weights the run starts with. */
       row: StepRow;
@@ -145,7 +161,10 @@ export type Report =
       svg: string;
       nodes: number;
       capped: boolean;
+      /** Whether the first hidden neuron passes gradient at the point. */
       active: boolean;
+      /** The point's hinge loss, in the whole network's graph; null in the neuron's. */
+      hinge: PointLoss | null;
     }
   | { type: 'model'; json: MLPJSON; load: string | null }
   | { type: 'onnx'; bytes: Uint8Array }

@@ -41,6 +41,16 @@ export class Views {
     return this.scorer.backend;
   }
 
+  /**
+   * The model's score at each `(x, y)` pair, as the compiled program computes it (the numbers of
+   * a graph of Values).
+   *
+   * @throws RangeError when one is not a finite number
+   */
+  predict(points: Float64Array): Float64Array {
+    return this.scorer.predict(points);
+  }
+
   /** The model's score at each `(x, y)` pair. */
   scores(points: Float64Array): Float32Array {
     return Float32Array.from(finite(this.scorer.predict(points)));

@@ -3,7 +3,7 @@ import { MLP } from '@mg/nn';
 import { fromOnnx, toOnnx } from '@mg/onnx';
 import { DEFAULTS, stepInterval, type Speed } from '../config.js';
 import type { CodePolicy, Command, GraphKind, Report, StepRow } from '../protocol.js';
-import { activeIndex, drawGraph, isActive } from './graphs.js';
+import { activeIndex, defaultIndex, drawGraph, showsGradient, type Scorer } from './graphs.js';
 import { Pacer } from './pace.js';
 import { Divergence, Run, type Backend } from './run.js';
 import { Views, shape } from './views.js';
@@ -34,13 +34,19 @@ function backendFor(policy: CodePolicy): Backend {
   return policy.wasm ? 'auto' : 'interpreter';
 }
 
+/** A point whose graph to draw, and which graph. */
+interface Choice {
+  point: number;
+  kind: GraphKind;
+}
+
 interface Session {
   /** The page's number for this run, on every report about it. */
   id: number;
   run: Run;
   views: Views;
-  selected: { point: number; kind: GraphKind } | null;
-  /** The reader picked the point; otherwise the page keeps to one where the first neuron is active. */
+  selected: Choice | null;
+  /** The reader picked the point; otherwise the worker keeps to one whose graph shows gradients. */
   picked: boolean;
   lastView: number;
   lastGraph: number;
@@ -79,20 +85,33 @@ function postView(s: Session): void {
   ]);
 }
 
+/** The session's scorer: its compiled program's scores, for where a graph shows gradients. */
+function scorer(views: Views): Scorer {
+  return (points) => views.predict(points);
+}
+
+/**
+ * The point to draw: the reader's, else the automatic one while its graph shows gradients
+ * flowing, else a new one where it does (the first neuron active, or a loss above 0).
+ */
+function choose(s: Session, selected: Choice): Choice {
+  const { point, kind } = selected;
+  if (s.picked || showsGradient(s.run, point, kind, scorer(s.views))) return selected;
+  return { point: defaultIndex(s.run, kind, scorer(s.views)), kind };
+}
+
 function graphLater(s: Session, force: boolean): void {
-  if (!s.picked && s.selected !== null && !isActive(s.run, s.selected.point)) {
-    s.selected = { point: activeIndex(s.run), kind: s.selected.kind };
-  }
-  const chosen = s.selected;
   if (
-    chosen === null ||
+    s.selected === null ||
     s.drawing ||
     (!force && (!graphVisible || performance.now() - s.lastGraph < GRAPH_EVERY_MS))
   )
     return;
+  s.selected = choose(s, s.selected);
+  const chosen = s.selected;
   s.lastGraph = performance.now();
   s.drawing = true;
-  drawGraph(s.run, chosen.point, chosen.kind).then(
+  drawGraph(s.run, chosen.point, chosen.kind, scorer(s.views)).then(
     (report) => {
       s.drawing = false;
       if (session === s) post({ ...report, run: s.id });
@@ -227,7 +246,10 @@ function makeSession(command: Extract<Command, { type: 'reset' }>): Session | nu
     id: command.run,
     run,
     views,
-    selected: { point: keep ? kept.point : activeIndex(run), kind: command.kind },
+    selected: {
+      point: keep ? kept.point : defaultIndex(run, command.kind, scorer(views)),
+      kind: command.kind,
+    },
     picked: keep,
     lastView: 0,
     lastGraph: 0,
