@@ -1248,8 +1248,32 @@ describe('demo web page', () => {
     expect(readFileSync(onnxFile).length).toBeGreaterThan(8 * 3 * 8);
     expect(Number(fromJson)).toBeLessThan(trainedLoss * 1.5);
     expect(fromOnnx).toBe(fromJson);
-    expect(await text('#run-note')).toMatch(/^Loaded model\.onnx: training goes on from its weights\.$/);
+    // Like every new run, the file's waits for Train, and the note says so until Train is pressed.
+    expect(await text('#run-note')).toBe(
+      'Loaded model.onnx: training starts over from its weights at step 0 and waits for Train.',
+    );
     expect(await text('#load-note')).toBe('Loaded model.onnx.');
+    await page.click('#play');
+    expect(await text('#run-note')).toBe('');
+    expect(problems).toEqual([]);
+  });
+
+  it('does not say a model file waits for Train when Train was pressed while it loaded', async () => {
+    await page.addInitScript({ content: HOLD });
+    await open('?speed=5');
+    await hold();
+    await startLoad('model.json');
+
+    await page.click('#play');
+    await release();
+    await page.waitForFunction(
+      () => document.querySelector('#load-note')?.textContent === 'Loaded model.json.',
+    );
+
+    expect(await text('#run-note')).toBe(
+      'Loaded model.json: training starts over from its weights at step 0.',
+    );
+    expect(await text('#play')).toBe('Pause');
     expect(problems).toEqual([]);
   });
 
@@ -1528,6 +1552,33 @@ describe('demo web page', () => {
     expect(await page.getAttribute('#settings-open', 'aria-expanded')).toBe('true');
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('settings-close');
 
+    // The sheet is modal: the page behind it is inert, all but the run's bar over it and its note.
+    const inert = (selector: string): Promise<boolean> =>
+      page.locator(selector).evaluate((e) => e.closest('[inert]') !== null);
+    for (const behind of ['header', '#plot', '#network', '#steps', '#side'])
+      expect(await inert(behind), behind).toBe(true);
+    for (const live of ['#controls', '#play', '#settings-open', '#run-note'])
+      expect(await inert(live), live).toBe(false);
+    // Tab goes round the sheet's controls and never leaves it; Shift+Tab wraps the other way.
+    const stops: string[] = [];
+    for (let i = 0; i < 40; i += 1) {
+      await page.keyboard.press('Tab');
+      stops.push(
+        await page.evaluate(() => {
+          const active = document.activeElement;
+          return active?.closest('#controls') ? active.id || active.getAttribute('name') || '?' : 'outside';
+        }),
+      );
+    }
+    expect(stops).not.toContain('outside');
+    expect(stops.filter((stop) => stop === 'settings-close').length).toBeGreaterThanOrEqual(2);
+    expect(stops[stops.indexOf('settings-close') - 1]).toBe('defaults');
+    await page.focus('#settings-close');
+    await page.keyboard.press('Shift+Tab');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('defaults');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('settings-close');
+
     // A live setting changes in the sheet while the run trains in sight.
     await page.locator('#play').tap();
     await page.locator('input[name="lr"]').scrollIntoViewIfNeeded();
@@ -1549,6 +1600,51 @@ describe('demo web page', () => {
     expect(await page.getAttribute('#settings-open', 'aria-expanded')).toBe('false');
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('settings-open');
     expect(await page.locator('#controls').evaluate((e) => getComputedStyle(e).position)).toBe('static');
+    expect(await page.locator('[inert]').count()).toBe(0);
+
+    // Close closes it as well, the page behind live again and the focus back on Settings.
+    await page.locator('#settings-open').tap();
+    await page.waitForSelector('#controls.sheet');
+    expect(await page.locator('[inert]').count()).toBeGreaterThan(0);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#controls:not(.sheet)');
+    expect(await page.locator('[inert]').count()).toBe(0);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('settings-open');
+    expect(problems).toEqual([]);
+  });
+
+  it('on a phone, makes an open sheet the form again when the window widens, nothing left inert', async () => {
+    await usePhone();
+    await open();
+    await page.locator('#settings-open').tap();
+    await page.waitForSelector('#controls.sheet');
+    await page.focus('input[name="lr"]');
+
+    await page.setViewportSize(DESKTOP);
+    await page.waitForSelector('#controls:not(.sheet)');
+
+    expect(await page.locator('[inert]').count()).toBe(0);
+    expect(await page.getAttribute('#settings-open', 'aria-expanded')).toBe('false');
+    // The focus stays where it was, in the form, now a column of the page.
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('lr');
+    await page.click('#step');
+    await waitForStep('1 / 100');
+    expect(problems).toEqual([]);
+  });
+
+  it('words what to do with a point for touch screens as for a mouse', async () => {
+    await usePhone();
+    await open();
+
+    expect(await text('header p:not(.note)')).toMatch(
+      /Pick a point on the plot to see the computation graph behind it\.$/,
+    );
+    expect(await page.getAttribute('#plot', 'aria-label')).toMatch(/ Pick a point, or focus here /);
+    // No visible text speaks only to a mouse: "click", or "hover" without "tap".
+    const visible = await page.evaluate(() => document.body.innerText);
+    expect(visible).not.toMatch(/\bclick/i);
+    for (const sentence of visible.split(/(?<=\.)\s/).filter((s) => /\bhover/i.test(s)))
+      expect(sentence).toMatch(/\btap\b/);
     expect(problems).toEqual([]);
   });
 

@@ -82,13 +82,14 @@ const network = new NetworkView($('#diagram'), (focus) => {
 });
 const graph = new GraphPanel($('#side'), $('#graph'), $('#graph-canvas'), $('#graph-note'));
 const graphCue = new GraphCue($('#graph-cue') as HTMLAnchorElement, $('#side'), $('#graph'));
-new SettingsSheet(
-  $('#controls'),
-  $('#settings-open') as HTMLButtonElement,
-  $('#settings-close') as HTMLButtonElement,
-  canvas,
+new SettingsSheet({
+  form: $('#controls'),
+  toggle: $('#settings-open') as HTMLButtonElement,
+  close: $('#settings-close') as HTMLButtonElement,
+  plot: canvas,
+  live: [bar, ...['#run-note', '#warning', '#error', '#announce'].map($)],
   view,
-);
+});
 const graphKind = $('#graph-kind') as HTMLSelectElement;
 const runNote = $('#run-note');
 const warning = $('#warning');
@@ -145,6 +146,19 @@ function say(text: string, waits = false): void {
  */
 function sayRestart(what: string, stopped: boolean): void {
   say(`${what}: training starts over from step 0${stopped ? ' and waits for Train' : ''}.`, stopped);
+}
+
+/**
+ * The note for a new run from a model file's weights: it waits for Train as every new run does,
+ * unless Train was pressed while the file loaded.
+ */
+function sayLoaded(file: string, playing: boolean): void {
+  const waits = !playing;
+  say(
+    `Loaded ${file}: training starts over from its weights at step 0${waits ? ' and waits for Train' : ''}.`,
+    waits,
+  );
+  showLoad(`Loaded ${file}.`, false);
 }
 
 function showError(message: string | null): void {
@@ -276,10 +290,7 @@ function onReady(report: Extract<Report, { type: 'ready' }>): void {
   halted = null;
   if (request !== undefined) commit(request.config);
   limit = config.steps;
-  if (request?.file !== undefined) {
-    say(`Loaded ${request.file}: training goes on from its weights.`);
-    showLoad(`Loaded ${request.file}.`, false);
-  }
+  if (request?.file !== undefined) sayLoaded(request.file, request.playing);
   form.show(wanted());
   setState(request?.playing === true ? 'playing' : 'idle');
   trainX = report.X;
@@ -300,7 +311,7 @@ function onReady(report: Extract<Report, { type: 'ready' }>): void {
       : "Compiled programs run on the engine's interpreter here: this host does not allow WebAssembly.";
   $('#plot').setAttribute(
     'aria-label',
-    `${report.y.length} ${config.dataset} training points (circles) and ${report.testY.length} test points (squares) over the decision regions of a ${report.parameters}-parameter MLP. Click a point, or focus here and use the arrow keys, to draw its graph.`,
+    `${report.y.length} ${config.dataset} training points (circles) and ${report.testY.length} test points (squares) over the decision regions of a ${report.parameters}-parameter MLP. Pick a point, or focus here and use the arrow keys, to draw its graph.`,
   );
 }
 
