@@ -427,12 +427,57 @@ describe('demo web page', () => {
     expect(problems).toEqual([]);
   });
 
+  it("switches the lines to the last step's gradients, and says there are none at step 0", async () => {
+    await open('?steps=50');
+    const lines = (): Promise<string> =>
+      page.locator('#diagram canvas.links').evaluate((c) => (c as HTMLCanvasElement).toDataURL());
+    const weightsAt0 = await lines();
+    expect(await text('#lines-note')).toMatch(/^Line thickness: the size of each weight/);
+    expect(await page.getByRole('radiogroup', { name: 'Lines show:' }).count()).toBe(1);
+
+    // Keyboard: the checked radio is the tab stop and an arrow key moves to the other one.
+    await page.getByRole('radio', { name: 'weights' }).focus();
+    await page.keyboard.press('ArrowRight');
+    expect(await page.getByRole('radio', { name: 'gradients' }).isChecked()).toBe(true);
+    expect(await text('#lines-note')).toMatch(/^No gradient yet: step 0 has had no backward pass/);
+    expect(await lines()).not.toBe(weightsAt0);
+
+    await page.click('#step');
+    await waitForStep('1 / 50');
+    await page.waitForFunction(() => document.querySelector('#lines-note')?.textContent.includes('step 1'));
+    expect(await text('#lines-note')).toBe(
+      "Line thickness: how strongly step 1's gradient pushes each weight; orange +, blue −.",
+    );
+    const gradients = await lines();
+    await page.getByRole('radio', { name: 'weights' }).check();
+    expect(await text('#lines-note')).toMatch(/^Line thickness: the size of each weight/);
+    const weights = await lines();
+    expect(weights).not.toBe(gradients);
+    await page.getByRole('radio', { name: 'gradients' }).check();
+    expect(await lines()).toBe(gradients);
+
+    // A neuron's caption says its lines are gradients now.
+    await page.getByRole('img', { name: 'layer 2 neuron 7' }).focus();
+    expect(await text('#diagram p.neuron-caption')).toMatch(
+      /^Layer 2 neuron 7: 16 incoming weights' gradients from/,
+    );
+    await page.getByRole('radio', { name: 'gradients' }).focus();
+    await page.locator('#network').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(artifacts, 'web-gradient-lines.png') });
+    expect(problems).toEqual([]);
+  });
+
   it('makes the diagram one tab stop, with arrow keys between its neurons and a visible focus', async () => {
     await open();
     const focused = (): Promise<string | null | undefined> =>
       page.evaluate(() => document.activeElement?.getAttribute('aria-label'));
     await page.focus('#log-scale');
 
+    // "Lines show" comes first, one tab stop for its two radio buttons, then the diagram.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.value)).toBe(
+      'weights',
+    );
     await page.keyboard.press('Tab');
     expect(await focused()).toBe('layer 1 neuron 1');
     expect(await page.locator('#diagram [tabindex="0"]').count()).toBe(1);

@@ -112,7 +112,7 @@ export class FrameDrawer {
     this.view = null;
     if (view !== null) {
       plot.setScores(view.scores, view.pointScores, view.testScores);
-      network.update(view.neurons, view.weights);
+      network.update(view.neurons, view.weights, view.grads, view.row.step);
       this.carded = view.row;
       cards.show(view.row, this.to.limit());
     }

@@ -73,13 +73,23 @@ const inputKind = trackInputKind();
 const preview = new NeuronPreview($('#neuron-preview'), canvas, view);
 // Hovering, tapping or focusing a hidden neuron shows its output on the plot, under the points,
 // and in a small copy of the plot over the screen while the plot is out of sight.
-const network = new NetworkView($('#diagram'), (focus) => {
-  plot.showNeuron(focus);
-  plotNote.hidden = focus === null;
-  plotNote.textContent = focus === null ? '' : neuronNote(focus.name, inputKind());
-  preview.follow(focus?.name ?? null, document.querySelector('#diagram .node.active'), inputKind());
-  frame.redrawPlot();
-});
+const network = new NetworkView(
+  $('#diagram'),
+  (focus) => {
+    plot.showNeuron(focus);
+    plotNote.hidden = focus === null;
+    plotNote.textContent = focus === null ? '' : neuronNote(focus.name, inputKind());
+    preview.follow(focus?.name ?? null, document.querySelector('#diagram .node.active'), inputKind());
+    frame.redrawPlot();
+  },
+  $('#lines-note'),
+);
+// "Lines show": the weights or the gradients the last step left on them.
+for (const input of document.querySelectorAll<HTMLInputElement>('#lines-control input[name="lines"]')) {
+  input.addEventListener('change', () => {
+    if (input.checked) network.setLines(input.value === 'gradients' ? 'gradients' : 'weights');
+  });
+}
 const graph = new GraphPanel($('#side'), $('#graph'), $('#graph-canvas'), $('#graph-note'));
 const graphCue = new GraphCue($('#graph-cue') as HTMLAnchorElement, $('#side'), $('#graph'));
 new SettingsSheet({

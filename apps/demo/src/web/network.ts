@@ -8,6 +8,20 @@ import { paintShades, type NeuronFocus } from './plot.js';
 import type { GridShape } from './protocol.js';
 import { at, present } from '../core/checked.js';
 
+/** What the lines show: each weight, or its gradient from the last step. */
+export type LinesShow = 'weights' | 'gradients';
+
+/**
+ * The one-line note on what the lines show: for gradients after step `step` (0: none taken yet,
+ * so there is no gradient to show).
+ */
+export function linesNote(show: LinesShow, step: number): string {
+  if (show === 'weights') return 'Line thickness: the size of each weight; orange +, blue −.';
+  if (step === 0)
+    return 'No gradient yet: step 0 has had no backward pass. Press Step to see what the first step pushes.';
+  return `Line thickness: how strongly step ${step}'s gradient pushes each weight; orange +, blue −.`;
+}
+
 const GAP = 4;
 const MAX_COLUMN_PX = 560;
 /** Room left of the inputs and right of the output, for their labels. */
@@ -30,6 +44,11 @@ export class NetworkView {
   private nodes: Node[][] = [];
   private sizes: number[] = [];
   private weights: Float32Array = new Float32Array(0);
+  /** Each weight's gradient from the last step, in the weights' order. */
+  private grads: Float32Array = new Float32Array(0);
+  /** The step the weights and gradients are from. */
+  private step = 0;
+  private show: LinesShow = 'weights';
   private neurons: Float32Array = new Float32Array(0);
   /** The width the layout was made for. */
   private laidOut = 0;
@@ -45,10 +64,12 @@ export class NetworkView {
   /**
    * @param onFocus - told which hidden neuron is hovered or focused (its output over the plane,
    *   on its picture's colour scale), again when its output changes, and null when none is
+   * @param note - where to say what the lines show (see {@link linesNote}), if anywhere
    */
   constructor(
     private readonly box: HTMLElement,
     private readonly onFocus: (focus: NeuronFocus | null) => void = () => undefined,
+    private readonly note: HTMLElement | null = null,
   ) {
     this.links.className = 'links';
     this.links.setAttribute('aria-hidden', 'true');
@@ -59,9 +80,9 @@ export class NetworkView {
     new ResizeObserver(() => {
       const grid = this.grid;
       if (grid === null || this.width() === this.laidOut) return;
-      const { neurons, weights } = this;
+      const { neurons, weights, grads, step } = this;
       this.setShape(this.sizes, grid, this.activation ?? undefined);
-      if (weights.length > 0) this.update(neurons, weights);
+      if (weights.length > 0) this.update(neurons, weights, grads, step);
     }).observe(box);
   }
 
@@ -83,6 +104,8 @@ export class NetworkView {
     this.highlight = null;
     // Pictures of another network do not fit this one: the next update brings this one's.
     this.weights = new Float32Array(0);
+    this.grads = new Float32Array(0);
+    this.step = 0;
     this.neurons = new Float32Array(0);
     this.activation = activation ?? null;
     if (!this.holds(this.stop)) this.stop = { layer: 1, index: 0 };
@@ -159,10 +182,21 @@ export class NetworkView {
     return segments;
   }
 
-  /** New neuron outputs (neuron-major over the grid) and weights. */
-  update(neurons: Float32Array, weights: Float32Array): void {
+  /**
+   * New neuron outputs (neuron-major over the grid), weights, and the weights' gradients from
+   * step `step` (the last step taken; all 0 at step 0).
+   */
+  update(
+    neurons: Float32Array,
+    weights: Float32Array,
+    grads: Float32Array = new Float32Array(weights.length),
+    step = 0,
+  ): void {
     this.weights = weights;
+    this.grads = grads;
+    this.step = step;
     this.neurons = neurons;
+    this.tellLines();
     const grid = this.grid;
     if (grid === null) return;
     if (this.activation === null) {
@@ -182,6 +216,23 @@ export class NetworkView {
     }
     this.drawLinks();
     this.tellFocus();
+  }
+
+  /** Shows on the lines the weights or their gradients from the last step. */
+  setLines(show: LinesShow): void {
+    this.show = show;
+    this.tellLines();
+    if (this.highlight !== null) this.setHighlight(this.highlight);
+    else this.drawLinks();
+  }
+
+  /** The numbers the lines show now: the weights or their gradients. */
+  private lineValues(): Float32Array {
+    return this.show === 'gradients' && this.grads.length === this.weights.length ? this.grads : this.weights;
+  }
+
+  private tellLines(): void {
+    if (this.note !== null) this.note.textContent = linesNote(this.show, this.step);
   }
 
   /** The highlighted hidden neuron's output, scaled as its picture, to whoever shows it larger. */
@@ -362,23 +413,27 @@ export class NetworkView {
       const incoming = this.incoming(target.layer, target.index);
       const lo = Math.min(...incoming);
       const hi = Math.max(...incoming);
-      this.caption.textContent = `Layer ${target.layer} neuron ${target.index + 1}: ${incoming.length} incoming weights from ${lo.toFixed(2)} to ${hi.toFixed(2)}.`;
+      // Gradients are often far below 0.01: two significant digits keep them readable.
+      const grads = this.show === 'gradients';
+      const what = grads ? "weights' gradients" : 'weights';
+      const [from, to] = grads ? [lo.toPrecision(2), hi.toPrecision(2)] : [lo.toFixed(2), hi.toFixed(2)];
+      this.caption.textContent = `Layer ${target.layer} neuron ${target.index + 1}: ${incoming.length} incoming ${what} from ${from} to ${to}.`;
     } else this.caption.textContent = '';
     this.drawLinks();
     this.tellFocus();
   }
 
-  /** Neuron `index` of layer `layer`'s weights from the previous layer. */
+  /** Neuron `index` of layer `layer`'s weights (or their gradients) from the previous layer. */
   private incoming(layer: number, index: number): number[] {
     let offset = 0;
     for (let l = 1; l < layer; l++) offset += at(this.sizes, l) * at(this.sizes, l - 1);
     const fanIn = at(this.sizes, layer - 1);
-    return Array.from(this.weights.subarray(offset + index * fanIn, offset + (index + 1) * fanIn));
+    return Array.from(this.lineValues().subarray(offset + index * fanIn, offset + (index + 1) * fanIn));
   }
 
   private drawLinks(): void {
     if (this.weights.length === 0) this.painter.clear();
-    else this.painter.draw(this.weights, this.sizes, this.highlight);
+    else this.painter.draw(this.lineValues(), this.sizes, this.highlight);
   }
 
   private drawInputs(): void {

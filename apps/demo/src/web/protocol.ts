@@ -147,6 +147,11 @@ export type Report =
       neurons: Float32Array;
       /** Every weight, layer by layer, neuron by neuron (`w[l][j][k]`, biases left out). */
       weights: Float32Array;
+      /**
+       * Each weight's gradient from the last step (the `grad` the Trainer's backward pass left on
+       * it), in the order of `weights`; all 0 at step 0.
+       */
+      grads: Float32Array;
     }
   /**
    * Step `step` diverged: the run keeps the weights of step `at` (the last row sent) and takes no

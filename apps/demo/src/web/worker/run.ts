@@ -133,6 +133,8 @@ export class Run {
   private readonly before: Float64Array;
   /** Set by a divergence: no step runs until a setting that could help changes. */
   private halted: Divergence | null = null;
+  /** Each weight's gradient from the last step kept, in {@link weightGrads}'s order; 0 at step 0. */
+  private grads: Float32Array;
 
   constructor(
     readonly config: Config,
@@ -160,6 +162,16 @@ export class Run {
     this.testMeter = new Meter(this.model, this.test, backend);
     this.now = this.measure(0, NaN);
     this.firstLoss = this.now.loss;
+    this.grads = new Float32Array(weightGrads(this.model).length);
+  }
+
+  /**
+   * Each weight's gradient as the Trainer's last backward pass left it (biases left out, in the
+   * order of the weights the page draws), copied when the step was taken: a graph drawn since
+   * (which fills in gradients of its own) does not change it. All 0 before the first step.
+   */
+  get gradients(): Float32Array {
+    return this.grads;
   }
 
   /** Steps taken: the step the weights are at. */
@@ -220,9 +232,11 @@ export class Run {
       this.before[i] = p.data;
     });
     let lr;
+    let grads;
     try {
       // Leaves the weights as they were when it throws.
       lr = this.trainer.step().lr;
+      grads = weightGrads(this.model);
     } catch (error) {
       if (!isNotFiniteError(error)) throw error;
       const message = error instanceof Error ? error.message : String(error);
@@ -239,6 +253,7 @@ export class Run {
       );
     }
     this.now = row;
+    this.grads = grads;
     return row;
   }
 
@@ -283,4 +298,12 @@ export class Run {
 export function pickLive(config: LiveSettings): LiveSettings {
   const { lr, decay, steps, alpha, optimizer } = config;
   return { lr, decay, steps, alpha, optimizer };
+}
+
+/** Each weight's gradient (`w[l][j][k].grad`, biases left out), in the order the page draws them. */
+export function weightGrads(model: MLP): Float32Array {
+  const all: number[] = [];
+  for (const layer of model.layers)
+    for (const neuron of layer.neurons) for (const w of neuron.w) all.push(w.grad);
+  return Float32Array.from(all);
 }

@@ -76,6 +76,7 @@ export class Views {
         testScores: this.run.testScores(),
         neurons,
         weights: weights(this.run.model),
+        grads: this.run.gradients.slice(),
       };
     } catch (error) {
       throw new Error(

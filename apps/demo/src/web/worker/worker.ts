@@ -82,6 +82,7 @@ function postView(s: Session): void {
     view.testScores.buffer,
     view.neurons.buffer,
     view.weights.buffer,
+    view.grads.buffer,
   ]);
 }
 
