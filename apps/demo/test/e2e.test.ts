@@ -194,6 +194,42 @@ function cpuOfLongTasks(
   });
 }
 
+/** Before the page opens: records every long task the page observes in `window.longTasks`. */
+async function watchLongTasks(): Promise<void> {
+  await page.addInitScript(() => {
+    const w = window as unknown as { longTasks: { start: number; duration: number }[] };
+    w.longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries())
+        w.longTasks.push({ start: entry.startTime, duration: entry.duration });
+    }).observe({ type: 'longtask', buffered: true });
+  });
+}
+
+/** Starts a trace of the page and forgets the long tasks so far: {@link longTaskCpu} ends it. */
+async function traceLongTasks(): Promise<void> {
+  // A trace of the page's main thread gives each task's CPU time beside its wall time: on a
+  // machine shared with other work a task can take 50 ms of wall time while the page's own work
+  // in it is a few milliseconds, and that is not jank the page causes.
+  await browser!.startTracing(page, {
+    categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing'],
+  });
+  await page.evaluate(() => {
+    (window as unknown as { longTasks: unknown[] }).longTasks.length = 0;
+    performance.mark('e2e-zero');
+  });
+}
+
+/** Ends the trace {@link traceLongTasks} started: the CPU time of each long task since. */
+async function longTaskCpu(): Promise<number[]> {
+  const trace = JSON.parse((await browser!.stopTracing()).toString()) as { traceEvents: TraceEvent[] };
+  const longTasks = await page.evaluate(
+    () => (window as unknown as { longTasks: { start: number; duration: number }[] }).longTasks,
+  );
+  const zero = await page.evaluate(() => performance.getEntriesByName('e2e-zero')[0]!.startTime);
+  return cpuOfLongTasks(trace.traceEvents, longTasks, zero);
+}
+
 const waitForStep = (shown: string, timeout = 30_000): Promise<unknown> =>
   page.waitForFunction((s) => document.querySelector('#stat-step')?.textContent === s, shown, { timeout });
 
@@ -1145,50 +1181,21 @@ describe('demo web page', () => {
   });
 
   it('has no long task over 50 ms while training with the graph open', async () => {
-    await page.addInitScript(() => {
-      const w = window as unknown as { longTasks: { start: number; duration: number }[] };
-      w.longTasks = [];
-      new PerformanceObserver((list) => {
-        for (const entry of list.getEntries())
-          w.longTasks.push({ start: entry.startTime, duration: entry.duration });
-      }).observe({ type: 'longtask', buffered: true });
-    });
+    await watchLongTasks();
     await open('?steps=300');
     await page.waitForSelector('#graph svg');
     await page.locator('#graph').scrollIntoViewIfNeeded();
-    // A trace of the page's main thread gives each task's CPU time beside its wall time: on a
-    // machine shared with other work a task can take 50 ms of wall time while the page's own work
-    // in it is a few milliseconds, and that is not jank the page causes.
-    await browser!.startTracing(page, {
-      categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing'],
-    });
-    await page.evaluate(() => {
-      (window as unknown as { longTasks: unknown[] }).longTasks.length = 0;
-      performance.mark('e2e-zero');
-    });
+    await traceLongTasks();
 
     await page.click('#play');
     await waitForStep('300 / 300', 60_000);
-    const trace = JSON.parse((await browser!.stopTracing()).toString()) as { traceEvents: TraceEvent[] };
-
-    const longTasks = await page.evaluate(
-      () => (window as unknown as { longTasks: { start: number; duration: number }[] }).longTasks,
-    );
-    const zero = await page.evaluate(() => performance.getEntriesByName('e2e-zero')[0]!.startTime);
-    const cpu = cpuOfLongTasks(trace.traceEvents, longTasks, zero);
+    const cpu = await longTaskCpu();
     expect(cpu.filter((ms) => ms > 50)).toEqual([]);
     expect(problems).toEqual([]);
   });
 
   it('has no long task over 100 ms while a 64 x 64 x 64 x 64 network trains in compiled mode', async () => {
-    await page.addInitScript(() => {
-      const w = window as unknown as { longTasks: { start: number; duration: number }[] };
-      w.longTasks = [];
-      new PerformanceObserver((list) => {
-        for (const entry of list.getEntries())
-          w.longTasks.push({ start: entry.startTime, duration: entry.duration });
-      }).observe({ type: 'longtask', buffered: true });
-    });
+    await watchLongTasks();
     // 12,480 weights' lines and 256 neuron pictures, redrawn as the weights move.
     await open('?hidden=64,64,64,64&lr=0.003&engine=compiled&steps=1000');
     await page.click('#play');
@@ -1197,21 +1204,10 @@ describe('demo web page', () => {
       () => Number.parseInt(document.querySelector('#stat-step')?.textContent ?? '', 10) >= 5,
     );
     await picturesDrawn();
-    await browser!.startTracing(page, {
-      categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing'],
-    });
-    await page.evaluate(() => {
-      (window as unknown as { longTasks: unknown[] }).longTasks.length = 0;
-      performance.mark('e2e-zero');
-    });
+    await traceLongTasks();
 
     await page.waitForTimeout(2000);
-    const trace = JSON.parse((await browser!.stopTracing()).toString()) as { traceEvents: TraceEvent[] };
-    const longTasks = await page.evaluate(
-      () => (window as unknown as { longTasks: { start: number; duration: number }[] }).longTasks,
-    );
-    const zero = await page.evaluate(() => performance.getEntriesByName('e2e-zero')[0]!.startTime);
-    const cpu = cpuOfLongTasks(trace.traceEvents, longTasks, zero);
+    const cpu = await longTaskCpu();
     await page.click('#play');
 
     expect(cpu.filter((ms) => ms > 100)).toEqual([]);

@@ -1,6 +1,6 @@
 // The whole network applied to one point, with its hinge loss, every node named for the graph.
 import { Value } from '@mg/engine';
-import type { Activation, MLP, Neuron } from '@mg/nn';
+import type { MLP, Neuron } from '@mg/nn';
 import { at } from '../../core/index.js';
 
 /**
@@ -74,19 +74,8 @@ function labelledNeuron(neuron: Neuron, xs: readonly Value[], names: NeuronNames
   });
   if (neuron.activation === 'linear') return named(sum, names.out);
   named(sum, names.sum);
-  return named(activate(neuron.activation, sum), names.out);
-}
-
-/** nn's activations, as the Value ops they are. */
-function activate(activation: Exclude<Activation, 'linear'>, x: Value): Value {
-  switch (activation) {
-    case 'relu':
-      return x.relu();
-    case 'tanh':
-      return x.tanh();
-    case 'sigmoid':
-      return x.sigmoid();
-  }
+  // nn's other activations are the Value ops of the same names.
+  return named(sum[neuron.activation](), names.out);
 }
 
 /** `value`, labelled `label`. */
