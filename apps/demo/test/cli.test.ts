@@ -1,5 +1,6 @@
-import { mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { USAGE } from '../src/cli/args.js';
 import { TRAIN_FILES } from '../src/cli/train-command.js';
@@ -81,6 +82,31 @@ describe('pnpm demo', () => {
       expect(run.code).toBe(0);
       expect(previous).toEqual([]);
     }
+  });
+});
+
+describe("the launcher's code cache", () => {
+  const bundle = fileURLToPath(new URL('../node_modules/.cache/mg-demo/cli.cjs', import.meta.url));
+
+  it('is written by a training run, replaced when V8 refuses it, and read, the output unchanged', async () => {
+    const first = await spawnCli(['--steps', '3'], scratch());
+    expect(first.code).toBe(0);
+    const { size, mtimeMs } = statSync(bundle);
+    const cache = `${bundle}.${size}-${Math.round(mtimeMs)}.train.cache`;
+    expect(statSync(cache).size).toBeGreaterThan(100_000);
+    writeFileSync(cache, 'not a code cache');
+
+    const refused = await spawnCli(['--steps', '3'], scratch());
+    // Made anew from this run's code.
+    expect(statSync(cache).size).toBeGreaterThan(100_000);
+    const read = await spawnCli(['--steps', '3'], scratch());
+
+    for (const run of [refused, read]) {
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      expect(steps(run.stdout)).toEqual(steps(first.stdout));
+    }
+    expect(steps(first.stdout)).toHaveLength(3);
   });
 });
 

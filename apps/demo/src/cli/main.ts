@@ -13,7 +13,8 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 // Messages to a closed stderr are lost; the exit code still says what happened.
 process.stderr.on('error', () => undefined);
 
-const code = await run(process.argv.slice(2), {
+// Not top-level await: the launcher runs the CLI as a script (see bin/demo.mjs).
+void run(process.argv.slice(2), {
   write: (text) => {
     if (stdoutFailed === undefined) process.stdout.write(text);
   },
@@ -33,9 +34,10 @@ const code = await run(process.argv.slice(2), {
     };
   },
   readerGone: () => stdoutFailed !== undefined,
+}).then((code) => {
+  finished = true;
+  process.exitCode = exitCode(code);
 });
-finished = true;
-process.exitCode = exitCode(code);
 
 /** The run's exit code, or, when it stopped or ended because stdout failed, SIGPIPE's or 1. */
 function exitCode(code: number): number {
