@@ -65,13 +65,14 @@ export async function trainCommand(
         });
   const data = makeDataset(dataset, { samples, noise, seed });
   const training = new Training(data, { seed, hidden, steps, engine });
+  const reports = batched(output.write);
   const progress: Progress = json
-    ? jsonProgress(output.write)
+    ? jsonProgress(reports.write)
     : output.isTTY
-      ? liveProgress(output.write, steps)
-      : plainProgress(output.write);
+      ? liveProgress(reports.write, steps)
+      : plainProgress(reports.write);
   try {
-    const trained = await trainAll(training, steps, progress, output.readerGone);
+    const trained = await trainAll(training, steps, progress, reports.flush, output.readerGone);
     const neuron = chooseNeuron(training.model, data.X);
     const drawn = { data, training, trained, neuron };
     const artifacts = await writeAll(staging, output.holdSignals, pictures(options, drawn), {
@@ -83,17 +84,20 @@ export async function trainCommand(
       artifacts: artifacts.map((a) => shown(a, output.base)),
       notes: neuronGraphNotes(neuron),
     });
+    reports.flush();
   } catch (error) {
     if (error instanceof Diverged && error.record !== null) progress.step(error.record);
     // Whatever comes next (the divergence, an error) starts on a line of its own.
     progress.stop();
+    reports.flush();
     if (error instanceof Diverged) throw new RunDiverged(divergedMessage(error, options));
     throw error;
   }
 }
 
 /**
- * Runs every step, reporting each.
+ * Runs every step, reporting each: the reports are written a frame's worth at a time (`flush`),
+ * not one system call per step, and before each turn of the event loop.
  *
  * @throws Diverged as {@link Training.step}, ReaderGone when the reader of stdout went away
  */
@@ -101,29 +105,57 @@ async function trainAll(
   training: Training,
   steps: number,
   progress: Progress,
+  flush: () => void,
   readerGone: (() => boolean) | undefined,
 ): Promise<Trained> {
   const records: StepRecord[] = [];
   const times: number[] = [];
   const start = performance.now();
   let lastTurn = start;
+  let lastFlush = -Infinity;
   for (let k = 0; k < steps; k++) {
     const t0 = performance.now();
     const record = training.step();
-    times.push(performance.now() - t0);
+    const t1 = performance.now();
+    times.push(t1 - t0);
     records.push(record);
     progress.step(record);
+    if (t1 - lastFlush >= FRAME_MS) {
+      flush();
+      lastFlush = t1;
+    }
     // A closed stdout (`| head`) is only reported between tasks: let it be, and stop as at Ctrl-C.
     // Every 50 ms, not every step: a turn of the event loop per step would be timed as training.
     if (readerGone !== undefined) {
-      if (performance.now() - lastTurn > 50) {
+      if (t1 - lastTurn > 50) {
+        flush();
         await nextTask();
         lastTurn = performance.now();
       }
       if (readerGone()) throw new ReaderGone();
     }
   }
+  flush();
   return { records, times, totalMs: performance.now() - start };
+}
+
+/** How long reports wait to be written at most, in milliseconds: a frame of a screen. */
+const FRAME_MS = 16;
+
+/** `write`, keeping the text until `flush`. */
+function batched(write: (text: string) => void): { write: (text: string) => void; flush: () => void } {
+  let pending = '';
+  return {
+    write: (text) => {
+      pending += text;
+    },
+    flush: () => {
+      if (pending === '') return;
+      const text = pending;
+      pending = '';
+      write(text);
+    },
+  };
 }
 
 /** What a finished run's pictures show. */
