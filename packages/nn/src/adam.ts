@@ -77,8 +77,8 @@ export class Adam extends Optimizer {
     this.vMax = this.amsgrad ? this.slot('max v (AMSGrad)') : null;
   }
 
-  protected update(i: number, x: number, grad: number, t: number): number {
-    const { lr, weightDecay: wd, eps, vMax } = this;
+  protected update(i: number, x: number, grad: number, t: number, lr: number): number {
+    const { weightDecay: wd, eps, vMax } = this;
     const [b1, b2] = this.betas;
     let g = grad;
     if (wd !== 0) {

@@ -80,12 +80,12 @@ export abstract class Optimizer {
    *   state would not be finite; nothing changes then
    */
   step(): void {
-    const { params, next, slots } = this;
+    const { params, next, slots, learningRate: lr } = this;
     const t = this.taken + 1;
     for (let i = 0; i < params.length; i++) {
       const p = params[i];
       if (p === undefined) throw outside(params, i);
-      const x = this.update(i, p.data, p.grad, t);
+      const x = this.update(i, p.data, p.grad, t, lr);
       if (!(x - x === 0)) this.refuse(i, 'its value', x);
       if (slots.length !== 0) this.checkSlots(i);
       next[i] = x;
@@ -93,8 +93,9 @@ export abstract class Optimizer {
     for (const slot of slots) slot.current.set(slot.next);
     for (let i = 0; i < params.length; i++) {
       const p = params[i];
-      if (p === undefined) throw outside(params, i);
-      p.data = numberAt(next, i);
+      const x = next[i];
+      if (p === undefined || x === undefined) throw outside(params, i);
+      p.data = x;
     }
     this.taken = t;
   }
@@ -127,9 +128,10 @@ export abstract class Optimizer {
    * @param x - its value
    * @param g - its gradient
    * @param t - the step number, from 1
+   * @param lr - the learning rate ({@link Optimizer.lr}), passed so the loop reads it once
    * @returns the new value
    */
-  protected abstract update(i: number, x: number, g: number, t: number): number;
+  protected abstract update(i: number, x: number, g: number, t: number, lr: number): number;
 
   /** Refuses parameter `i`'s step when a new number of its state is not finite. */
   private checkSlots(i: number): void {

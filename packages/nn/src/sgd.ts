@@ -76,7 +76,7 @@ export class SGD extends Optimizer {
     this.buffer = this.momentum === 0 ? null : this.slot('its momentum buffer');
   }
 
-  protected update(i: number, x: number, grad: number, t: number): number {
+  protected update(i: number, x: number, grad: number, t: number, lr: number): number {
     const { momentum: mu, weightDecay: wd, buffer } = this;
     let g = wd === 0 ? grad : grad + wd * x;
     if (buffer !== null) {
@@ -84,6 +84,6 @@ export class SGD extends Optimizer {
       buffer.next[i] = b;
       g = this.nesterov ? g + mu * b : b;
     }
-    return x - this.lr * g;
+    return x - lr * g;
   }
 }
