@@ -188,12 +188,17 @@ export function checkOptions<K extends string>(
   if (!isPlain(options)) {
     throw new TypeError(`${where}: options must be a plain object ({ ... }), got ${describe(options)}`);
   }
+  const list = known.length === 0 ? 'it takes none' : `the options are ${known.join(', ')}`;
   for (const key of Object.keys(options)) {
     if ((known as readonly string[]).includes(key)) continue;
     const near = closest(key, known);
     const hint = near === undefined ? '' : ` (did you mean ${JSON.stringify(near)}?)`;
-    const list = known.length === 0 ? 'it takes none' : `the options are ${known.join(', ')}`;
     throw new TypeError(`${where}: unknown option ${describe(key)}${hint}; ${list}`);
+  }
+  // Every option is named by a string: a symbol key is a mistake too (`{ [Symbol('lr')]: 1 }`).
+  for (const key of Object.getOwnPropertySymbols(options)) {
+    if (!Object.prototype.propertyIsEnumerable.call(options, key)) continue;
+    throw new TypeError(`${where}: unknown option ${String(key)}; ${list}`);
   }
   for (const key of known) {
     if ((options as Record<string, unknown>)[key] === null) {

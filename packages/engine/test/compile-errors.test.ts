@@ -317,6 +317,10 @@ describe('compile run-time errors', () => {
     expect(() =>
       compile(([x]) => x!, { inputs: 1, backnd: 'wasm' } as unknown as { inputs: number }),
     ).toThrow(/unknown option "backnd" \(did you mean "backend"\?\)/);
+    const symbolic = { inputs: 1, [Symbol('backend')]: 'wasm' };
+    expect(() => compile(([x]) => x!, symbolic)).toThrow(
+      /^compile: unknown option Symbol\(backend\); the options are inputs, reduce, backend$/,
+    );
     expect(() => compile(([x]) => x!, { inputs: 1, reduce: 5 as unknown as () => Value })).toThrow(
       /^compile: options\.reduce must be a function, got 5 \(number\)$/,
     );
