@@ -72,7 +72,8 @@ export class Reduction {
     this.index = new Float64Array(n);
     this.root = tape.outputs[0]!;
     this.visits = Array.from({ length: samples }, () => []);
-    nodes.forEach((node, k) => {
+    for (let k = 0; k < n; k++) {
+      const node = nodes[k]!;
       switch (node.kind) {
         case 'input':
           this.code[k] = INPUT;
@@ -92,7 +93,7 @@ export class Reduction {
           this.B[k] = node.b;
           this.K[k] = node.arg;
       }
-    });
+    }
     // Only what the loss depends on is back-propagated (eager mode's topological order).
     const live = new Uint8Array(n);
     live[this.root] = 1;
@@ -238,16 +239,19 @@ export class Reduction {
     this.events = Int32Array.from(events);
     this.contributionParam = Int32Array.from(params);
 
-    // What the passes below visit, precomputed: they run every step.
-    const paramOf = (k: number) => (this.code[k] === PARAM ? this.index[k]! : -1);
-    const onlyParameters = (q: number) => {
-      let only = paramOf(chainC[q]!) < 0;
-      for (let t = chainStart[q]!; t < chainStart[q + 1]!; t++) {
-        only &&= paramOf(termU[t]!) >= 0 && paramOf(termV[t]!) >= 0;
+    // What the passes below visit, precomputed: they run every step. (Plain loops, no callback
+    // per node: this runs once per batch size, before V8 has optimised any of it.)
+    // Per node: the parameter it is, or -1.
+    const param = new Int32Array(n).fill(-1);
+    for (let k = 0; k < n; k++) if (this.code[k] === PARAM) param[k] = this.index[k]!;
+    this.parametersOnly = new Uint8Array(chainC.length);
+    for (let q = 0; q < chainC.length; q++) {
+      let only = param[chainC[q]!]! < 0;
+      for (let t = chainStart[q]!; only && t < chainStart[q + 1]!; t++) {
+        only = param[termU[t]!]! >= 0 && param[termV[t]!]! >= 0;
       }
-      return only;
-    };
-    this.parametersOnly = Uint8Array.from(mapInts(chainC, (_, q) => (onlyParameters(q) ? 1 : 0)));
+      this.parametersOnly[q] = only ? 1 : 0;
+    }
     const steps: number[] = [];
     const backSteps: number[] = [];
     const leaves = { param: [] as number[], input: [] as number[] };
@@ -265,26 +269,28 @@ export class Reduction {
     // contributions go to its sum or to R, not to its node), each listed once.
     const receivers: number[] = [];
     const receiving = new Uint8Array(n);
-    const receive = (k: number) => {
-      if (receiving[k] === 1) return;
-      receiving[k] = 1;
-      receivers.push(k);
+    // `parameters`: whether a parameter in `list` receives (it never does as an operand).
+    const offer = (list: ArrayLike<number>, parameters: boolean) => {
+      for (let j = 0; j < list.length; j++) {
+        const k = list[j]!;
+        if (k < 0 || receiving[k] === 1 || (!parameters && this.code[k] === PARAM)) continue;
+        receiving[k] = 1;
+        receivers.push(k);
+      }
     };
-    receive(this.root);
-    sumC.forEach(receive);
-    sumTerms.forEach(receive);
-    const receives = (k: number) => {
-      if (k >= 0 && this.code[k] !== PARAM) receive(k);
-    };
-    chainC.forEach(receives);
-    termU.forEach(receives);
-    termV.forEach(receives);
+    offer([this.root], true);
+    offer(sumC, true);
+    offer(sumTerms, true);
+    offer(chainC, false);
+    offer(termU, false);
+    offer(termV, false);
+    const operands: number[] = [];
     for (let j = 0; j < steps.length; j++) {
       const k = steps[j]!;
       if (this.code[k] === CHAIN || this.code[k] === SUM) continue;
-      receives(this.A[k]!);
-      receives(this.B[k]!);
+      operands.push(this.A[k]!, this.B[k]!);
     }
+    offer(operands, false);
     this.receivers = Int32Array.from(receivers);
     this.backSteps = Int32Array.from(backSteps.reverse());
     // Parameters that only chains' terms read are not copied into V: chains read them from `P`.
@@ -299,16 +305,18 @@ export class Reduction {
     }
     const loaded = leaves.param.filter((k) => read[k] === 1);
     this.paramNodes = Int32Array.from(loaded);
-    this.paramIndex = mapInts(loaded, (k) => this.index[k]!);
+    this.paramIndex = pick(loaded, this.index);
     this.inputNodes = Int32Array.from(leaves.input);
-    this.inputIndex = mapInts(leaves.input, (k) => this.index[k]!);
-    this.paramA = mapInts(this.A, (a, k) =>
-      this.code[k]! >= 0 && a >= 0 && this.code[k] !== CHAIN && this.code[k] !== SUM ? paramOf(a) : -1,
-    );
-    this.paramB = mapInts(this.B, (b) => (b >= 0 ? paramOf(b) : -1));
-    this.chainParamC = mapInts(chainC, paramOf);
-    this.termParamU = mapInts(termU, paramOf);
-    this.termParamV = mapInts(termV, paramOf);
+    this.inputIndex = pick(leaves.input, this.index);
+    this.paramA = new Int32Array(n).fill(-1);
+    for (let k = 0; k < n; k++) {
+      const c = this.code[k]!;
+      if (c >= 0 && c !== CHAIN && c !== SUM && this.A[k]! >= 0) this.paramA[k] = param[this.A[k]!]!;
+    }
+    this.paramB = pick(this.B, param);
+    this.chainParamC = pick(chainC, param);
+    this.termParamU = pick(termU, param);
+    this.termParamV = pick(termV, param);
   }
 
   /**
@@ -624,9 +632,10 @@ export interface ProductKernels {
  * `Int32Array.from(source, f)` as a plain loop: the built-in with a mapping function takes a
  * slow path in V8 (about 150 ns a number, milliseconds for a large model's reduction).
  */
-function mapInts(source: ArrayLike<number>, f: (x: number, k: number) => number): Int32Array {
+/** `table[source[k]]` for each k, or -1 where `source[k]` is -1. */
+function pick(source: ArrayLike<number>, table: ArrayLike<number>): Int32Array {
   const out = new Int32Array(source.length);
-  for (let k = 0; k < source.length; k++) out[k] = f(source[k]!, k);
+  for (let k = 0; k < source.length; k++) out[k] = source[k]! < 0 ? -1 : table[source[k]!]!;
   return out;
 }
 
