@@ -329,28 +329,76 @@ function address(r: Ref | null): number {
 const K_F64 = new Float64Array(1);
 const K_WORDS = new Int32Array(K_F64.buffer);
 
-/** A shared function a program calls: its key (in the code book) and how to emit it. */
-interface Variant {
-  readonly key: string;
-  readonly make: () => Bytes;
+/**
+ * A shared function a program calls, as one number: what it does (forward, start, backward,
+ * passes), on which op, and the kind of each operand and target (see {@link VARIANT}).
+ */
+type Variant = number;
+
+/** The primitives in the table's order: a variant's op is its place here. */
+const OP_LIST = Object.keys(PRIMITIVES) as PrimitiveOp[];
+const OP_NUMBER = new Map(OP_LIST.map((op, i) => [op, i]));
+
+/** A flag of a variant: false 0, true 1, null (no such operand, or no target) 2. */
+function flag(x: boolean | null): number {
+  return x === null ? 2 : x ? 1 : 0;
+}
+
+function unflag(n: number): boolean | null {
+  return n === 2 ? null : n === 1;
+}
+
+/** Packs a variant: its kind (0-3), op, and four flags. */
+function pack(
+  kind: number,
+  op: PrimitiveOp | null,
+  a: boolean | null,
+  b: boolean | null,
+  ta: boolean | null,
+  tb: boolean | null,
+): Variant {
+  const o = op === null ? 0 : OP_NUMBER.get(op)!;
+  return ((((o * 3 + flag(a)) * 3 + flag(b)) * 3 + flag(ta)) * 3 + flag(tb)) * 4 + kind;
 }
 
 /** The variants, by what they do (see the functions that emit them). */
 const VARIANT = {
-  forward: (op: PrimitiveOp, a: boolean, b: boolean | null): Variant => ({
-    key: `forward ${op} ${a} ${b}`,
-    make: () => opForward(op, a, b),
-  }),
-  start: (col: boolean): Variant => ({ key: `start ${col}`, make: () => chainStart(col) }),
-  backward: (op: PrimitiveOp, a: boolean, b: boolean | null, ta: boolean, tb: boolean | null): Variant => ({
-    key: `backward ${op} ${a} ${b} ${ta} ${tb}`,
-    make: () => opBackward(op, a, b, ta, tb),
-  }),
-  passes: (site: boolean, plusZero: boolean): Variant => ({
-    key: `passes ${site} ${plusZero}`,
-    make: () => startBackward(site, plusZero),
-  }),
+  forward: (op: PrimitiveOp, a: boolean, b: boolean | null): Variant => pack(0, op, a, b, null, null),
+  start: (col: boolean): Variant => pack(1, null, col, null, null, null),
+  backward: (op: PrimitiveOp, a: boolean, b: boolean | null, ta: boolean, tb: boolean | null): Variant =>
+    pack(2, op, a, b, ta, tb),
+  passes: (site: boolean, plusZero: boolean): Variant => pack(3, null, site, plusZero, null, null),
 };
+
+/** A variant's fields, unpacked. */
+function unpack(v: Variant) {
+  let rest = Math.floor(v / 4);
+  const fields: (boolean | null)[] = [];
+  for (let j = 0; j < 4; j++, rest = Math.floor(rest / 3)) fields.unshift(unflag(rest % 3));
+  const [a = null, b = null, ta = null, tb = null] = fields;
+  return { kind: v % 4, op: OP_LIST[rest]!, a, b, ta, tb };
+}
+
+/** Emits a variant's function. */
+function make(v: Variant): Bytes {
+  const { kind, op, a, b, ta, tb } = unpack(v);
+  if (kind === 0) return opForward(op, a!, b);
+  if (kind === 1) return chainStart(a!);
+  if (kind === 2) return opBackward(op, a!, b, ta!, tb);
+  return startBackward(a!, b!);
+}
+
+/** A variant for people, for an error message: `backward mul true false true null`. */
+function variantName(v: Variant): string {
+  const { kind, op, a, b, ta, tb } = unpack(v);
+  const words = [
+    ['forward', op, a, b],
+    ['start', a],
+    ['backward', op, a, b, ta, tb],
+    ['passes', a, b],
+  ][kind]!;
+  return words.join(' ');
+}
 
 /**
  * Every variant a program can call: each op with each kind of operand (a column or a scalar)
@@ -359,7 +407,7 @@ const VARIANT = {
 function everyVariant(): Variant[] {
   const both = [true, false];
   const all: Variant[] = [];
-  for (const op of Object.keys(PRIMITIVES) as PrimitiveOp[]) {
+  for (const op of OP_LIST) {
     for (const a of both) {
       for (const b of PRIMITIVES[op].arity === 2 ? both : [null]) {
         all.push(VARIANT.forward(op, a, b));
@@ -375,13 +423,14 @@ function everyVariant(): Variant[] {
   return all;
 }
 
-let variantIndex: Map<string, number> | undefined;
+let variantIndex: Map<Variant, number> | undefined;
 
 /** The function index of a variant in the module (they follow the kernels, in {@link everyVariant}'s order). */
 function variantAt(variant: Variant): number {
-  variantIndex ??= new Map(everyVariant().map((v, i) => [v.key, VARIANTS + i]));
-  const at = variantIndex.get(variant.key);
-  if (at === undefined) throw new Error(`compile: the WebAssembly module has no function "${variant.key}"`);
+  variantIndex ??= new Map(everyVariant().map((v, i) => [v, VARIANTS + i]));
+  const at = variantIndex.get(variant);
+  if (at === undefined)
+    throw new Error(`compile: the WebAssembly module has no function "${variantName(variant)}"`);
   return at;
 }
 
@@ -429,7 +478,7 @@ export function emitModule(): Uint8Array {
       dispatchBody(c, 24);
     }),
     ...KERNEL_NAMES.map((name) => KERNELS[name]()),
-    ...variants.map((v) => v.make()),
+    ...variants.map(make),
   ];
   for (const b of bodies) code.sized(b);
   return module([
