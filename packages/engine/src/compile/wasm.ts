@@ -39,14 +39,23 @@ export function wasmUnavailable(): string | null {
 
 let probed: { api: WasmApi; why: string | null } | undefined;
 
+/** An instance no program uses yet, with its memory (the probe's, zeroed again): the first executor takes it. */
+let spare: { api: WasmApi; memory: WasmMemory; instance: WasmInstance } | undefined;
+
+type WasmInstance = InstanceType<WasmApi['Instance']>;
+
 /** Compiles the module (the step hosts refuse), instantiates it and runs a SIMD kernel on two pairs of numbers. */
 function probe(wasm: WasmApi): string | null {
   try {
     const memory = new wasm.Memory({ initial: 1 });
-    const { exports } = new wasm.Instance(sharedModule(wasm), imports(memory));
-    new Float64Array(memory.buffer, 0, 4).set([0.5, -2, 1, Infinity]);
-    const finite = exports.finite as (from: number, to: number) => number;
-    return finite(0, 16) === 1 && finite(0, 32) === 0 ? null : 'WebAssembly computed a wrong number';
+    const instance = new wasm.Instance(sharedModule(wasm), imports(memory));
+    const numbers = new Float64Array(memory.buffer, 0, 4);
+    numbers.set([0.5, -2, 1, Infinity]);
+    const finite = instance.exports.finite as (from: number, to: number) => number;
+    if (finite(0, 16) !== 1 || finite(0, 32) !== 0) return 'WebAssembly computed a wrong number';
+    numbers.fill(0);
+    spare = { api: wasm, memory, instance };
+    return null;
   } catch (e) {
     return `compiling WebAssembly failed: ${e instanceof Error ? e.message : String(e)}`;
   }
@@ -91,9 +100,18 @@ export class WasmExecutor implements Executor {
     this.offset = offset;
     // The fold's scratch area (a layer's inputs, sample-major) follows the columns.
     this.columns = program.columns + scratchPitch(program.widest);
-    this.memory = new wasm.Memory({ initial: Math.ceil((offset + 16) / PAGE) });
+    const pages = Math.ceil((offset + 16) / PAGE);
+    let instance: WasmInstance;
+    if (spare?.api === wasm) {
+      // The probe's instance, whose memory is as new (one page of zeros): saves instantiating.
+      ({ memory: this.memory, instance } = spare);
+      spare = undefined;
+      if (pages > 1) this.memory.grow(pages - 1);
+    } else {
+      this.memory = new wasm.Memory({ initial: pages });
+      instance = new wasm.Instance(module, imports(this.memory));
+    }
     new Int32Array(this.memory.buffer, 0, table.length).set(table);
-    const instance = new wasm.Instance(module, imports(this.memory));
     this.run = instance.exports as unknown as WasmExecutor['run'];
     this.M = this.view();
   }
