@@ -156,24 +156,28 @@ export function lower(tape: Tape, used: readonly number[]): Lowered {
   const checked = checkedValues(ordered.nodes, ordered.outputs);
   let values = 0;
   let checkedValueColumns = 0;
+  // (Plain loops over the nodes, no callback per node: this runs once per program, before V8
+  // has optimised any of it.)
   for (const pass of [1, 0]) {
-    nodes.forEach((node, k) => {
-      if (checked[k] !== pass) return;
+    for (let k = 0; k < nodes.length; k++) {
+      const node = nodes[k]!;
+      if (checked[k] !== pass) continue;
       if (node.kind === 'input' || (node.kind === 'op' && absorbed[k] === 0)) valueCol[k] = values++;
-    });
+    }
     if (pass === 1) checkedValueColumns = values;
   }
-  nodes.forEach((node, k) => {
+  for (let k = 0; k < nodes.length; k++) {
+    const node = nodes[k]!;
     if (node.kind === 'const') constAt[k] = consts.push(node.value) - 1;
-  });
+  }
   let grads = values;
   let checkedGradColumns = 0;
-  const leaf = (node: TapeNode) => node.kind === 'input' || node.kind === 'const';
   for (const leaves of [true, false]) {
-    nodes.forEach((node, k) => {
-      if (k < prefix && node.kind !== 'param' && absorbed[k] === 0 && leaf(node) === leaves)
+    for (let k = 0; k < prefix; k++) {
+      const { kind } = nodes[k]!;
+      if (kind !== 'param' && absorbed[k] === 0 && (kind === 'input' || kind === 'const') === leaves)
         gradCol[k] = grads++;
-    });
+    }
     if (leaves) checkedGradColumns = grads - values;
   }
   const ref = (k: number): Ref => {
@@ -185,8 +189,9 @@ export function lower(tape: Tape, used: readonly number[]): Lowered {
 
   const instrs: Instr[] = [];
   const nodeOf: number[] = [];
-  nodes.forEach((node, k) => {
-    if (node.kind !== 'op' || absorbed[k] === 1) return;
+  for (let k = 0; k < nodes.length; k++) {
+    const node = nodes[k]!;
+    if (node.kind !== 'op' || absorbed[k] === 1) continue;
     const chain = chains.get(k);
     const g = k < prefix ? gradCol[k]! : -1;
     nodeOf.push(k);
@@ -209,8 +214,9 @@ export function lower(tape: Tape, used: readonly number[]): Lowered {
       });
       instrs.push({ kind: 'chain', d: valueCol[k]!, g, c: ref(chain.c), tc: null, terms });
     }
-  });
-  const backward = nodeOf.filter((k) => k < prefix).length;
+  }
+  let backward = 0;
+  while (backward < nodeOf.length && nodeOf[backward]! < prefix) backward++;
 
   // Targets, walking the backward pass in eager mode's order: parameter-use sites are numbered
   // in the order eager mode adds them, and their columns follow the gradient columns. The
@@ -297,28 +303,28 @@ export function lower(tape: Tape, used: readonly number[]): Lowered {
   let stored = grads;
   for (let site = 0; site < siteParam.length; site++)
     if (siteColumn[site] === -2) siteColumn[site] = stored++;
-  sites.forEach((t, site) => {
-    t.at = siteColumn[site]!;
-  });
+  for (let site = 0; site < sites.length; site++) sites[site]!.at = siteColumn[site]!;
 
   const groups = new Map<number, number[]>();
-  siteParam.forEach((param, site) => {
+  for (let site = 0; site < siteParam.length; site++) {
     const column = siteColumn[site]!;
-    if (column < 0) return;
+    if (column < 0) continue;
+    const param = siteParam[site]!;
     const list = groups.get(param);
     if (list === undefined) groups.set(param, [column]);
     else list.push(column);
-  });
+  }
   const groupStart = [0];
   groups.forEach((list) => groupStart.push(groupStart.at(-1)! + list.length));
 
   const inputColumns: number[] = [];
   const inputIndex: number[] = [];
-  nodes.forEach((node, k) => {
-    if (node.kind !== 'input') return;
+  for (let k = 0; k < nodes.length; k++) {
+    const node = nodes[k]!;
+    if (node.kind !== 'input') continue;
     inputColumns.push(valueCol[k]!);
     inputIndex.push(node.index);
-  });
+  }
   // Each layer's row: its number of inputs and of neurons, its input columns, then per neuron its
   // gradient column and its weights' parameters (pushed one by one: a large layer is tens of
   // thousands of numbers, too many to spread into a call).
@@ -387,10 +393,10 @@ function checkedValues(nodes: readonly TapeNode[], outputs: readonly number[]): 
     }
   }
   for (let j = 0; j < outputs.length; j++) checked[outputs[j]!] = 1;
-  nodes.forEach((node, k) => {
+  for (let k = 0; k < nodes.length; k++) {
     if (read[k] === 0) checked[k] = 1;
-    if (node.kind === 'input') checked[k] = 0;
-  });
+    if (nodes[k]!.kind === 'input') checked[k] = 0;
+  }
   return checked;
 }
 
