@@ -3,12 +3,13 @@
  * interpreter). Both keep everything in one array of numbers, `M`:
  *
  * ```
- * [ constants | parameters | their gradients | pad | value columns | gradient columns | site columns ]
- *   0           consts                             base  (column c of a tile of T samples at base + c * T)
+ * [ constants | parameters | their gradients | products | batch | output gradients | pad | value columns | gradient columns | site columns ]
+ *   0           consts                                                                    base  (column c of a tile of T samples at base + c * T)
  * ```
  *
- * The program writes parameters, inputs and output gradients into `M`, calls `forward` and
- * `backward` for each tile of samples, and reads outputs and site contributions back.
+ * The program writes parameters, the batch's inputs and its outputs' gradients (sample-major)
+ * into `M`, spreads them into each tile's columns, calls `forward` and `backward` for each tile
+ * of samples, and reads outputs and site contributions back.
  */
 export interface Executor {
   /** Numbers per sample in a tile: the program's columns, and any scratch space the back end needs. */
@@ -28,6 +29,8 @@ export interface Executor {
   fold(base: number, T: number, count: number, descending: boolean, at: number): void;
   /** True when every number in `M[from, to)` is finite. */
   allFinite(from: number, to: number): boolean;
+  /** `M[to + i] = M[from + i * stride]` for `i` below `count`. */
+  spread(from: number, stride: number, to: number, count: number): void;
   /**
    * The reduction's chains of products of parameters (an L2 term), where the back end runs
    * them (`ProductKernels` in reduction.ts): a table of `count` terms at `M[table]` (two int32

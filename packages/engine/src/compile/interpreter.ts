@@ -30,6 +30,11 @@ export class Interpreter implements Executor {
     return allFinite(this.M, from, to);
   }
 
+  spread(from: number, stride: number, to: number, count: number): void {
+    const M = this.M;
+    for (let i = 0, k = from; i < count; i++, k += stride) M[to + i] = M[k]!;
+  }
+
   fold(base: number, T: number, count: number, descending: boolean, at: number): void {
     const { M } = this;
     const { groupParam, groupStart, groupColumns } = this.program;

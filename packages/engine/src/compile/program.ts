@@ -176,6 +176,9 @@ export class Program {
   private ran = 0;
   /** Samples in the batch being run. */
   private count = 0;
+  /** Where the last {@link Program.prepare} put the batch's inputs, and its outputs' gradients, in the back end's memory. */
+  private xAt = 0;
+  private gxAt = 0;
   /** True during a call of run, evaluate or predict (see {@link Program.enter}). */
   private running = false;
   /** Which of them (`'Program.run'`, say), during the call. */
@@ -338,6 +341,7 @@ export class Program {
     const sums = this.sums(plan, sample, at);
     if (!(loss - loss === 0) || !reduction.backward(GX, R, sums, before.length, kernels))
       this.diagnose(plan, 'gradients');
+    exec.M.set(GX, this.gxAt);
     const last = tiles - 1;
     for (let step = 0; step < tiles; step++) {
       const t = plan.order === 'descending' ? last - step : step;
@@ -369,6 +373,7 @@ export class Program {
     const at = this.startFold(sample);
     const sums = this.sums(plan, sample, at);
     if (!reduction.backward(GX, R, sums, before.length, kernels)) this.diagnose(plan, 'gradients');
+    sample.exec.M.set(GX, this.gxAt);
     let finite = true;
     const last = tiles - 1;
     for (let step = 0; step < tiles; step++) {
@@ -412,15 +417,17 @@ export class Program {
   /** Tile `t` backward from its outputs' gradients, checked, then folded; false if a gradient is not finite. */
   private backwardTile(plan: Plan, sample: SampleProgram, b: number, t: number, at: number): boolean {
     const { lowered, exec } = sample;
-    const { T, GX } = plan;
-    const M = exec.M;
+    const { T } = plan;
     const gradsAt = b + lowered.values * T;
-    M.fill(0, gradsAt, b + lowered.grads * T);
-    for (const { output, column } of lowered.seeds) this.spread(M, b + column * T, GX, t * T, T, output);
+    exec.M.fill(0, gradsAt, b + lowered.grads * T);
+    const m = this.outputsPerSample;
+    const count = Math.min(T, this.count - t * T);
+    for (const { output, column } of lowered.seeds)
+      spread(exec, this.gxAt + t * T * m + output, m, b + column * T, count, T);
     exec.backward(b, T);
     const finite = exec.allFinite(gradsAt, gradsAt + lowered.checkedGrads * T);
     if (plan.order === null) this.foldEvents(plan, sample, b);
-    else exec.fold(b, T, Math.min(T, this.count - t * T), plan.order === 'descending', at);
+    else exec.fold(b, T, count, plan.order === 'descending', at);
     return finite;
   }
 
@@ -515,10 +522,14 @@ export class Program {
     const { lowered, exec } = sample;
     const consts = lowered.consts.length;
     const n = this.params.values.length;
-    // The reduction's table of products, if the back end runs them, after the gradient sums.
+    // The reduction's table of products, if the back end runs them, after the gradient sums
+    // (two int32 words a number); then the batch's inputs and, for a run, its outputs'
+    // gradients, sample-major, which the tiles' columns are spread from.
     const products = plan?.products ?? null;
-    // Two int32 words a number.
-    const base = (consts + 2 * n + (products?.table.length ?? 0) / 2 + 1) & ~1;
+    const count = this.count;
+    this.xAt = consts + 2 * n + (products?.table.length ?? 0) / 2;
+    this.gxAt = this.xAt + count * this.inputs;
+    const base = (this.gxAt + (plan === null ? 0 : count * this.outputsPerSample) + 1) & ~1;
     try {
       exec.reserve(base, T);
     } catch (e) {
@@ -535,6 +546,7 @@ export class Program {
     }
     exec.M.set(lowered.consts, 0);
     exec.M.set(whole(this.P, n), consts);
+    exec.M.set(whole(this.X, count * this.inputs), this.xAt);
     // Written again when another plan's, or columns, took its place, or when parameters found
     // since (another batch size's reduction can capture new ones) moved it.
     const tableAt = consts + 2 * n;
@@ -599,7 +611,7 @@ export class Program {
     const count = Math.min(T, this.count - first);
     const { inputColumns, inputIndex } = lowered;
     for (let j = 0; j < inputColumns.length; j++) {
-      this.spread(M, base + inputColumns[j]! * T, this.X, first, T, inputIndex[j]!, inputs, count);
+      spread(exec, this.xAt + first * inputs + inputIndex[j]!, inputs, base + inputColumns[j]! * T, count, T);
     }
     exec.forward(base, T);
     if (O !== null) {
@@ -609,22 +621,6 @@ export class Program {
       }
     }
     return O === null || exec.allFinite(base, base + lowered.checkedValues * T);
-  }
-
-  /** Writes `S[(first + i) * width + j]` for each sample of a tile into a column, padding with the first. */
-  private spread(
-    M: Float64Array,
-    to: number,
-    S: Float64Array,
-    first: number,
-    T: number,
-    j: number,
-    width = this.outputsPerSample,
-    count = Math.min(T, this.count - first),
-  ): void {
-    for (let i = 0, k = first * width + j; i < count; i++, k += width) M[to + i] = S[k]!;
-    const pad = S[first * width + j]!;
-    for (let i = count; i < T; i++) M[to + i] = pad;
   }
 
   /** The general fold (one tile holds the whole batch): every addition in eager mode's order. */
@@ -995,6 +991,16 @@ function ordering(
 // a few steps; in the large methods above they would stay unoptimised for longer.
 
 /** `O[at + i * stride] = M[from + i * step]` for the tile's `count` samples. */
+/**
+ * Column `to` of a tile from a sample-major array in the back end's memory (`count` numbers
+ * `stride` apart from `from`); lanes past the last sample repeat the tile's first sample.
+ */
+function spread(exec: Executor, from: number, stride: number, to: number, count: number, T: number): void {
+  exec.spread(from, stride, to, count);
+  const M = exec.M;
+  if (count < T) M.fill(M[to]!, to + count, to + T);
+}
+
 function copyOut(
   O: Float64Array,
   at: number,

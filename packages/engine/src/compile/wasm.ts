@@ -90,6 +90,7 @@ export class WasmExecutor implements Executor {
     neurons(base: number, T: number, count: number, at: number): void;
     productsForward(table: number, count: number, p: number, sums: number): void;
     productsBackward(table: number, count: number, p: number, sums: number): void;
+    spread(from: number, stride: number, to: number, count: number): void;
   };
 
   constructor(program: Lowered) {
@@ -140,6 +141,10 @@ export class WasmExecutor implements Executor {
 
   allFinite(from: number, to: number): boolean {
     return this.run.finite(this.byte(from), this.byte(to)) === 1;
+  }
+
+  spread(from: number, stride: number, to: number, count: number): void {
+    this.run.spread(this.byte(from), stride * 8, this.byte(to), count);
   }
 
   readonly products = {
@@ -202,6 +207,7 @@ const FUNCTIONS = [
   'pairForward',
   'productsForward',
   'productsBackward',
+  'spread',
 ] as const;
 type FunctionName = (typeof FUNCTIONS)[number];
 const EXPORTED: readonly FunctionName[] = [
@@ -212,6 +218,7 @@ const EXPORTED: readonly FunctionName[] = [
   'neurons',
   'productsForward',
   'productsBackward',
+  'spread',
 ];
 
 /** The index of one of {@link FUNCTIONS}. */
@@ -560,6 +567,7 @@ const KERNELS: Record<Exclude<FunctionName, 'forward' | 'backward'>, () => Bytes
     body((c) => {
       productsBody(c, true);
     }),
+  spread: () => body(spreadBody),
 };
 const KERNEL_NAMES = FUNCTIONS.slice(2) as (keyof typeof KERNELS)[];
 
@@ -980,6 +988,24 @@ function startBackward(site: boolean, plusZero: boolean): Bytes {
 }
 
 /** finite(from, to): 1 when every number in the byte range is finite (sums `x - x`: 0 unless one is not). */
+/**
+ * spread(from, stride, to, count): copies `count` numbers, `stride` bytes apart from byte
+ * address `from`, side by side from `to` (a batch's inputs, or its outputs' gradients, into a
+ * tile's column).
+ */
+function spreadBody(c: Code): void {
+  c.op('block').byte(0x40);
+  c.op('loop').byte(0x40);
+  c.get(3).op('i32.eqz').op('br_if').u32(1);
+  c.get(2).get(0).loadF64().storeF64();
+  c.get(0).get(1).op('i32.add').set(0);
+  c.get(2).int(8).op('i32.add').set(2);
+  c.get(3).int(1).op('i32.sub').set(3);
+  c.op('br').u32(0);
+  c.op('end');
+  c.op('end');
+}
+
 function finiteBody(c: Code): void {
   // Four sums side by side over 64 bytes at a time (one sum is a chain of dependent additions),
   // then 16 bytes at a time, then the last number of an odd count on its own.
