@@ -3,8 +3,9 @@
  * interpreter). Both keep everything in one array of numbers, `M`:
  *
  * ```
- * [ constants | parameters | their gradients | products | batch | output gradients | pad | value columns | gradient columns | site columns ]
- *   0           consts                                                                    base  (column c of a tile of T samples at base + c * T)
+ * [ constants | parameters | their gradients | products | batch | output gradients | pad |
+ *   value columns | gradient columns | site columns ]
+ *   (constants from 0, parameters from consts; column c of a tile of T samples at base + c * T)
  * ```
  *
  * The program writes parameters, the batch's inputs and its outputs' gradients (sample-major)
