@@ -8,7 +8,7 @@ import {
   checkProbabilities,
   type LabelRule,
 } from './labels.js';
-import { at } from './at.js';
+import { at, outside } from './at.js';
 
 /**
  * The losses {@link Trainer} knows, each the mean over the batch of per-sample terms:
@@ -35,19 +35,32 @@ export interface LossKind {
   readonly correct: ((out: ArrayLike<number>, t: readonly number[]) => boolean) | null;
 }
 
+// A single-output loss's `correct` runs per sample per step: its two reads are checked inline,
+// not by a call to `at` each (see at.ts).
+
 /** The losses, one row each. */
 export const LOSSES: Readonly<Record<LossName, LossKind>> = {
   hinge: {
     singleOutput: true,
     target: (y, _nout, what) => scalar(y, HINGE_LABEL, what),
     terms: (out, t) => [hingeTerm(at(out, 0), at(t, 0))],
-    correct: (out, t) => at(t, 0) > 0 === at(out, 0) > 0,
+    correct: (out, t) => {
+      const y = t[0];
+      const score = out[0];
+      if (y === undefined || score === undefined) throw outside(y === undefined ? t : out, 0);
+      return y > 0 === score > 0;
+    },
   },
   bce: {
     singleOutput: true,
     target: (y, _nout, what) => scalar(y, BCE_LABEL, what),
     terms: (out, t) => [bceTerm(at(out, 0), at(t, 0))],
-    correct: (out, t) => at(t, 0) > 0.5 === at(out, 0) > 0,
+    correct: (out, t) => {
+      const y = t[0];
+      const score = out[0];
+      if (y === undefined || score === undefined) throw outside(y === undefined ? t : out, 0);
+      return y > 0.5 === score > 0;
+    },
   },
   mse: {
     singleOutput: false,
