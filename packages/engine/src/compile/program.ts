@@ -1001,6 +1001,7 @@ function spread(exec: Executor, from: number, stride: number, to: number, count:
   if (count < T) M.fill(M[to]!, to + count, to + T);
 }
 
+/** `O[at + i * stride] = M[from + i * step]` for the tile's `count` samples: an output into `O`, sample-major. */
 function copyOut(
   O: Float64Array,
   at: number,
@@ -1013,12 +1014,12 @@ function copyOut(
   for (let i = 0; i < count; i++) O[at + i * stride] = M[from + i * step]!;
 }
 
-/** Each parameter's `grad` from `G`. */
 /** The first `n` numbers of `A`: `A` itself when that is all of it (a run makes no view then). */
 function whole(A: Float64Array, n: number): Float64Array {
   return A.length === n ? A : A.subarray(0, n);
 }
 
+/** Each parameter's `grad` from `G`. */
 function writeGradients(params: readonly Value[], G: Float64Array): void {
   for (let p = 0; p < params.length; p++) params[p]!.grad = G[p]!;
 }
