@@ -60,6 +60,8 @@ if ((statSync(bundle, { throwIfNoEntry: false })?.mtimeMs ?? -1) < newest(inputs
     logLevel: 'warning',
   });
   renameSync(partial, bundle);
+  // The bundle of launchers before the code cache, an ES module.
+  rmSync(join(dirname(bundle), 'cli.mjs'), { force: true });
 }
 start(process.argv.slice(2));
 
