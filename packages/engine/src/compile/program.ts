@@ -990,7 +990,6 @@ function ordering(
 // Loops that run every step live in small functions of their own, which V8 optimises within
 // a few steps; in the large methods above they would stay unoptimised for longer.
 
-/** `O[at + i * stride] = M[from + i * step]` for the tile's `count` samples. */
 /**
  * Column `to` of a tile from a sample-major array in the back end's memory (`count` numbers
  * `stride` apart from `from`); lanes past the last sample repeat the tile's first sample.
