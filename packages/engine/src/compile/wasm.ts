@@ -422,7 +422,7 @@ function variantName(v: Variant): string {
     ['backward', op, a, b, ta, tb],
     ['passes', a, b],
   ][kind]!;
-  return words.join(' ');
+  return words.map(String).join(' ');
 }
 
 /**
