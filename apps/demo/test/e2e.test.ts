@@ -233,6 +233,13 @@ async function longTaskCpu(): Promise<number[]> {
 const waitForStep = (shown: string, timeout = 30_000): Promise<unknown> =>
   page.waitForFunction((s) => document.querySelector('#stat-step')?.textContent === s, shown, { timeout });
 
+/** Waits until the step card shows step `k` or later. */
+const waitForStepAtLeast = (k: number): Promise<unknown> =>
+  page.waitForFunction(
+    (n) => Number.parseInt(document.querySelector('#stat-step')?.textContent ?? '', 10) >= n,
+    k,
+  );
+
 /** Types `value` into the setting named `name` and presses Enter, as a reader changes it. */
 async function setSetting(name: string, value: string): Promise<void> {
   await page.fill(`input[name="${name}"]`, value);
@@ -953,9 +960,7 @@ describe('demo web page', () => {
   it('says from which step a learning rate changed while training applies, as the worker took it', async () => {
     await open('?decay=0&lr=0.1&steps=1000');
     await page.click('#play');
-    await page.waitForFunction(
-      () => Number.parseInt(document.querySelector('#stat-step')?.textContent ?? '', 10) >= 20,
-    );
+    await waitForStepAtLeast(20);
 
     await setSetting('lr', '0.05');
     await page.waitForFunction(() =>
@@ -975,9 +980,7 @@ describe('demo web page', () => {
   it('says where a run that trains past a lowered step limit stopped, as the step card does', async () => {
     await open('?steps=1000');
     await page.click('#play');
-    await page.waitForFunction(
-      () => Number.parseInt(document.querySelector('#stat-step')?.textContent ?? '', 10) >= 30,
-    );
+    await waitForStepAtLeast(30);
 
     await setSetting('steps', '10');
     await page.waitForFunction(() => document.querySelector('#play')?.textContent === 'Continue');
@@ -1200,9 +1203,7 @@ describe('demo web page', () => {
     await open('?hidden=64,64,64,64&lr=0.003&engine=compiled&steps=1000');
     await page.click('#play');
     // Warm-up: the first steps and the first pictures.
-    await page.waitForFunction(
-      () => Number.parseInt(document.querySelector('#stat-step')?.textContent ?? '', 10) >= 5,
-    );
+    await waitForStepAtLeast(5);
     await picturesDrawn();
     await traceLongTasks();
 
@@ -1710,10 +1711,7 @@ describe('demo web page', () => {
     await open('?steps=1000&speed=20');
     const trainTo = async (k: number): Promise<void> => {
       await page.click('#play');
-      await page.waitForFunction(
-        (n) => Number.parseInt(document.querySelector('#stat-step')?.textContent ?? '', 10) >= n,
-        k,
-      );
+      await waitForStepAtLeast(k);
     };
 
     await trainTo(3);
