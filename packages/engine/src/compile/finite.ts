@@ -1,20 +1,18 @@
+/** Which 16-bit word of a float64 holds its sign and exponent: the last on little-endian hosts. */
+const HIGH = new Uint16Array(new Float64Array([1]).buffer)[3] === 0x3ff0 ? 3 : 0;
+
 /**
- * Whether `X[from, to)` are all finite: sums `x - x`, which is 0 unless `x` is NaN or infinite,
- * four sums side by side (one is a chain of dependent additions; the order of the sums does not
- * matter, as any NaN makes the total NaN).
+ * Whether `X[from, to)` are all finite: a number is NaN or infinite exactly when its 11 exponent
+ * bits are all ones, which this reads from each number's top 16-bit word. Small integers only:
+ * before V8 optimises the loop, arithmetic on floats would allocate a heap number per operation
+ * (the garbage of a first hundred steps), on these it allocates nothing.
  */
 export function allFinite(X: Float64Array, from: number, to: number): boolean {
-  let a = 0;
-  let b = 0;
-  let c = 0;
-  let d = 0;
-  let i = from;
-  for (; i + 4 <= to; i += 4) {
-    a += X[i]! - X[i]!;
-    b += X[i + 1]! - X[i + 1]!;
-    c += X[i + 2]! - X[i + 2]!;
-    d += X[i + 3]! - X[i + 3]!;
-  }
-  for (; i < to; i++) a += X[i]! - X[i]!;
-  return a + b + (c + d) === 0;
+  const words = new Uint16Array(X.buffer, X.byteOffset, X.length * 4);
+  // (w & 0x7ff0) + 0x10 is 0x8000 for an exponent of all ones, below it otherwise: OR-ed
+  // together, bit 15 says whether any was.
+  let top = 0;
+  const end = 4 * to;
+  for (let j = 4 * from + HIGH; j < end; j += 4) top |= (words[j]! & 0x7ff0) + 0x10;
+  return (top & 0x8000) === 0;
 }

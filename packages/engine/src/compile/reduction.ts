@@ -1,4 +1,5 @@
 import { PRIMITIVES, type PrimitiveOp } from '../ops.js';
+import { allFinite } from './finite.js';
 import { findChains } from './fuse.js';
 import type { Tape } from './tape.js';
 
@@ -421,7 +422,9 @@ export class Reduction {
   ): boolean {
     this.kernels = kernels;
     const { values: V, grads: G, code, A, B, K, index, backSteps, paramA, paramB, receivers } = this;
-    for (let j = 0; j < receivers.length; j++) G[receivers[j]!] = 0;
+    // Nodes that receive no gradient are never read: when most do, one native fill is cheaper.
+    if (4 * receivers.length > G.length) G.fill(0);
+    else for (let j = 0; j < receivers.length; j++) G[receivers[j]!] = 0;
     let r = 0;
     let check = 0;
     const root = this.root;
@@ -457,9 +460,10 @@ export class Reduction {
         else R[r - 1] = d;
       }
     }
-    // Each output's gradient is complete once the loop is done (nothing else adds into it).
+    // Each output's gradient is complete once the loop is done (nothing else adds into it);
+    // the sums of outputs leave theirs to this check (a sum that is not finite stays so).
     gather(GX, this.inputIndex, G, this.inputNodes);
-    return check === 0;
+    return check === 0 && allFinite(GX, 0, GX.length);
   }
 
   /** A chain's value: `((c + u0*v0) + u1*v1) + ...`, as eager mode adds it (products of parameters read from `P`). */
@@ -551,33 +555,25 @@ export class Reduction {
   /**
    * Eager mode's steps back through a sum of outputs whose top has gradient `g`: each add
    * passes `1 * g` to its output and `0 + 1 * g` to the running sum below it (which starts from
-   * 0), the first add `1 * g` to `c`. Returns the sum of `x - x` over the gradients written.
+   * 0), the first add `1 * g` to `c`. Returns `x - x` of `c`'s gradient; the outputs' are
+   * checked once {@link Reduction.backward} has gathered them (one that is not finite stays so).
    */
   private sumBackward(q: number, g: number): number {
     const { grads: G, sumTerms, sumStart } = this;
     const first = sumStart[q]!;
     const last = sumStart[q + 1]! - 1;
     const top = sumTerms[last]!;
-    let check = (G[top] = G[top]! + PRIMITIVES.add.db() * g) - G[top];
+    G[top] = G[top]! + PRIMITIVES.add.db() * g;
     // Below the top every add passes on the same number: `0 + 1 * g` is `g` again once `g` has
     // been through it (it only turns -0 into 0), so the loop carries no chain from term to term.
     const below = last > first ? 0 + PRIMITIVES.add.da() * g : g;
     const d = PRIMITIVES.add.db() * below;
-    let check2 = 0;
-    let t = last - 1;
-    for (; t - 1 >= first; t -= 2) {
+    for (let t = last - 1; t >= first; t--) {
       const o = sumTerms[t]!;
-      const p = sumTerms[t - 1]!;
-      check += (G[o] = G[o]! + d) - G[o];
-      check2 += (G[p] = G[p]! + d) - G[p];
-    }
-    if (t >= first) {
-      const o = sumTerms[t]!;
-      check += (G[o] = G[o]! + d) - G[o];
+      G[o] = G[o]! + d;
     }
     const c = this.sumC[q]!;
-    check += (G[c] = G[c]! + PRIMITIVES.add.da() * below) - G[c];
-    return check + check2;
+    return (G[c] = G[c]! + PRIMITIVES.add.da() * below) - G[c];
   }
 
   /**
