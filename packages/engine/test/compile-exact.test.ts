@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Value, compile, type Backend } from '../src/index.js';
+import { allFinite } from '../src/compile/finite.js';
 import { setTileBudget } from '../src/compile/program.js';
 import { TinyMLP, lcg, pySum } from './compile-workloads.js';
 
@@ -496,5 +497,45 @@ describe('the numbers JavaScript gives', () => {
 
     for (const a of bases)
       for (const k of exponents) expect(Object.is(Math.pow(a, k), pow(a, k)), `${a} ** ${k}`).toBe(true);
+  });
+
+  it('allFinite reads the exponent bits: every NaN and infinity, and only those, fail', () => {
+    // NaNs with either sign and other payloads, which no arithmetic here makes.
+    const words = new Uint32Array(8);
+    words.set([0, 0x7ff80000, 1, 0xfff00000, 0, 0xfff80001, 0xffffffff, 0x7fffffff]);
+    const nans = new Float64Array(words.buffer);
+    const bad = [Infinity, -Infinity, NaN, ...nans];
+    const good = [
+      0,
+      -0,
+      5e-324,
+      -5e-324,
+      2.2250738585072014e-308,
+      1,
+      -1.5,
+      1e308,
+      Number.MAX_VALUE,
+      -Number.MAX_VALUE,
+    ];
+    expect(bad.every((x) => !Number.isFinite(x)) && good.every(Number.isFinite)).toBe(true);
+    const X = new Float64Array(24);
+    // A view that does not start at its buffer's start, as subarrays do.
+    const view = X.subarray(3, 20);
+    for (const x of good) {
+      view.fill(1);
+      view[16] = x;
+      expect(allFinite(view, 0, 17)).toBe(true);
+    }
+    for (const x of bad) {
+      for (const at of [0, 7, 16]) {
+        view.fill(1);
+        view[at] = x;
+        expect(allFinite(view, 0, 17), `${x} at ${at}`).toBe(false);
+        expect(allFinite(view, at, at + 1)).toBe(false);
+        // Outside the range: not read.
+        expect(allFinite(view, at + 1, 17)).toBe(true);
+        X.fill(1);
+      }
+    }
   });
 });
