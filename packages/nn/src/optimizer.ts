@@ -91,12 +91,7 @@ export abstract class Optimizer {
       next[i] = x;
     }
     for (const slot of slots) slot.current.set(slot.next);
-    for (let i = 0; i < params.length; i++) {
-      const p = params[i];
-      const x = next[i];
-      if (p === undefined || x === undefined) throw outside(params, i);
-      p.data = x;
-    }
+    writeData(params, next);
     this.taken = t;
   }
 
@@ -202,4 +197,17 @@ function checkParams(params: unknown, where: string): readonly Value[] {
   }
   // Frozen: every buffer of a step is sized to this list, so it cannot grow under the optimizer.
   return Object.freeze(values);
+}
+
+/**
+ * Each parameter's value from `next`: a small function of its own, which V8 optimises after a
+ * few steps (a loop inside `step` waits until all of `step` is optimised).
+ */
+function writeData(params: readonly Value[], next: Float64Array): void {
+  for (let i = 0; i < params.length; i++) {
+    const p = params[i];
+    const x = next[i];
+    if (p === undefined || x === undefined) throw outside(params, i);
+    p.data = x;
+  }
 }

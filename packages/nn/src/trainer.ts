@@ -253,11 +253,7 @@ export class Trainer<M extends TrainableModel = MLP> {
     const { params, saved } = this;
     // Saved for a failed step to restore (a compiled run replaces the gradients, an eager step
     // zeroes them first).
-    for (let j = 0; j < params.length; j++) {
-      const p = params[j];
-      if (p === undefined) throw outside(params, j);
-      saved[j] = p.grad;
-    }
+    saveGradients(params, saved);
     const previousLr = opt.lr;
     let measured: Measured;
     try {
@@ -344,25 +340,18 @@ export class Trainer<M extends TrainableModel = MLP> {
     const program = this.compiled(width);
     // Each gradient set to the batch's (as zeroing first, in one pass fewer).
     const loss = program.run(flat, REPLACE);
-    let correct = 0;
-    if (kind.correct !== null) {
-      const first = this.termCount;
-      const outputs = program.outputs;
-      const m = program.outputsPerSample;
-      // Indexed reads checked inline: a call per element is most of this loop's cost before V8
-      // optimises it (see at.ts).
-      for (let b = 0, row = first; b < indices.length; b++, row += m) {
-        for (let j = 0; j < out.length; j++) {
-          const y = outputs[row + j];
-          if (y === undefined) throw outside(outputs, row + j);
-          out[j] = y;
-        }
-        const i = indices[b];
-        const target = i === undefined ? undefined : targets[i];
-        if (target === undefined) throw outside(targets, i ?? b);
-        if (kind.correct(out, target)) correct++;
-      }
-    }
+    const correct =
+      kind.correct === null
+        ? 0
+        : countCorrect(
+            kind.correct,
+            program.outputs,
+            this.termCount,
+            program.outputsPerSample,
+            indices,
+            targets,
+            out,
+          );
     return { loss, correct };
   }
 
@@ -431,6 +420,48 @@ export class Trainer<M extends TrainableModel = MLP> {
     }
     return optimizer;
   }
+}
+
+// The loops a step makes over every parameter or sample are small functions of their own, which
+// V8 optimises after a few steps; a loop inside `step` waits until all of `step` is optimised.
+// Their reads are indexed and checked inline: before V8 optimises them, a call per element is most
+// of what they cost (see at.ts).
+
+/** Each parameter's `grad` into `saved`. */
+function saveGradients(params: readonly Value[], saved: Float64Array): void {
+  for (let j = 0; j < params.length; j++) {
+    const p = params[j];
+    if (p === undefined) throw outside(params, j);
+    saved[j] = p.grad;
+  }
+}
+
+/**
+ * How many of the batch's samples `correct` counts as right: sample `b`'s outputs are
+ * `outputs[first + b * m ..]` (copied into `out`), its targets `targets[indices[b]]`.
+ */
+function countCorrect(
+  correct: (out: ArrayLike<number>, t: readonly number[]) => boolean,
+  outputs: Float64Array,
+  first: number,
+  m: number,
+  indices: readonly number[],
+  targets: readonly (readonly number[])[],
+  out: Float64Array,
+): number {
+  let count = 0;
+  for (let b = 0, row = first; b < indices.length; b++, row += m) {
+    for (let j = 0; j < out.length; j++) {
+      const y = outputs[row + j];
+      if (y === undefined) throw outside(outputs, row + j);
+      out[j] = y;
+    }
+    const i = indices[b];
+    const target = i === undefined ? undefined : targets[i];
+    if (target === undefined) throw outside(targets, i ?? b);
+    if (correct(out, target)) count++;
+  }
+  return count;
 }
 
 function checkModel<M>(model: M, where: string): M {

@@ -775,7 +775,7 @@ export class Program {
     const { P, G } = this;
     if (this.replacing) {
       G.fill(0, 0, params.length);
-      for (let p = 0; p < params.length; p++) P[p] = params[p]!._data;
+      readData(params, P);
       return;
     }
     const adding = where === 'Program.run';
@@ -1016,6 +1016,14 @@ function copyOut(
 /** The first `n` numbers of `A`: `A` itself when that is all of it (a run makes no view then). */
 function whole(A: Float64Array, n: number): Float64Array {
   return A.length === n ? A : A.subarray(0, n);
+}
+
+// The loops over every parameter that each run makes are small functions of their own, which V8
+// optimises after a few runs; a loop inside a larger method waits until the method is optimised.
+
+/** Each parameter's value into `P`. */
+function readData(params: readonly Value[], P: Float64Array): void {
+  for (let p = 0; p < params.length; p++) P[p] = params[p]!._data;
 }
 
 /** Each parameter's `grad` from `G`. */

@@ -568,10 +568,7 @@ export class Reduction {
     // been through it (it only turns -0 into 0), so the loop carries no chain from term to term.
     const below = last > first ? 0 + PRIMITIVES.add.da() * g : g;
     const d = PRIMITIVES.add.db() * below;
-    for (let t = last - 1; t >= first; t--) {
-      const o = sumTerms[t]!;
-      G[o] = G[o]! + d;
-    }
+    addToEach(G, sumTerms, first, last, d);
     const c = this.sumC[q]!;
     return (G[c] = G[c]! + PRIMITIVES.add.da() * below) - G[c];
   }
@@ -664,6 +661,14 @@ function dependence({ nodes }: Tape): { on: Uint8Array; linear: boolean } {
 }
 
 /** `to[at[j]] = from[index[j]]` for every j. */
+/** `G[terms[t]] += d` for `t` in `[from, to)`, last first (as eager mode adds them). */
+function addToEach(G: Float64Array, terms: Int32Array, from: number, to: number, d: number): void {
+  for (let t = to - 1; t >= from; t--) {
+    const o = terms[t]!;
+    G[o] = G[o]! + d;
+  }
+}
+
 function gather(to: Float64Array, at: Int32Array, from: Float64Array, index: Int32Array): void {
   for (let j = 0; j < at.length; j++) to[at[j]!] = from[index[j]!]!;
 }
