@@ -149,6 +149,11 @@ export function checkOperand(x: unknown, op: string, name = 'operand'): Value {
   return new Value(x);
 }
 
+/** What an options object may hold, for a message (built only then: training loops pass options on every call). */
+function optionList(known: readonly string[]): string {
+  return known.length === 0 ? 'it takes none' : `the options are ${known.join(', ')}`;
+}
+
 /**
  * Checks an options argument the way plain JavaScript callers need it checked: `undefined`
  * stands for no options; anything else must be a plain object (a Map, a Date or a class
@@ -188,17 +193,16 @@ export function checkOptions<K extends string>(
   if (!isPlain(options)) {
     throw new TypeError(`${where}: options must be a plain object ({ ... }), got ${describe(options)}`);
   }
-  const list = known.length === 0 ? 'it takes none' : `the options are ${known.join(', ')}`;
   for (const key of Object.keys(options)) {
     if ((known as readonly string[]).includes(key)) continue;
     const near = closest(key, known);
     const hint = near === undefined ? '' : ` (did you mean ${JSON.stringify(near)}?)`;
-    throw new TypeError(`${where}: unknown option ${describe(key)}${hint}; ${list}`);
+    throw new TypeError(`${where}: unknown option ${describe(key)}${hint}; ${optionList(known)}`);
   }
   // Every option is named by a string: a symbol key is a mistake too (`{ [Symbol('lr')]: 1 }`).
   for (const key of Object.getOwnPropertySymbols(options)) {
     if (!Object.prototype.propertyIsEnumerable.call(options, key)) continue;
-    throw new TypeError(`${where}: unknown option ${String(key)}; ${list}`);
+    throw new TypeError(`${where}: unknown option ${String(key)}; ${optionList(known)}`);
   }
   for (const key of known) {
     if ((options as Record<string, unknown>)[key] === null) {

@@ -412,6 +412,34 @@ describe.each(backends)('compiled mode, %s back end, throws where eager mode thr
     expect(w.grad).toBe(0.25);
   });
 
+  it.each([
+    [
+      'sum first',
+      (outs: Value[][]) =>
+        pySum(outs.map((o) => o[0]!))
+          .mul(1e308)
+          .add(outs[0]![0]!.mul(1e308)),
+    ],
+    ['sum last', (outs: Value[][]) => outs[0]![0]!.mul(1e308).add(pySum(outs.map((o) => o[0]!)).mul(1e308))],
+  ])("when an output's gradient overflows as a sum of outputs adds into it (%s)", (_, reduce) => {
+    // Sample 0's output gets 1e308 from the sum and 1e308 from its own term: each is finite,
+    // their sum is not, and whichever comes second overflows it.
+    const w = new Value(0.5);
+    w.grad = 0.25;
+    const fn = ([x]: Value[]) => [w.mul(x!)];
+    const batch = [1e-300, 2e-300, 3e-300];
+    const eager = reduce(batch.map((x) => fn([new Value(x)])));
+    expect(Number.isFinite(eager.data)).toBe(true);
+    expect(() => {
+      eager.backward();
+    }).toThrow(RangeError);
+    w.grad = 0.25;
+    const program = compile(fn, { inputs: 1, backend, reduce });
+
+    expect(() => program.run(batch)).toThrow(/gradient .* is not finite/);
+    expect(w.grad).toBe(0.25);
+  });
+
   it('when a value no output uses is not finite', () => {
     const w = new Value(1);
     const fn = ([x]: Value[]) => {
