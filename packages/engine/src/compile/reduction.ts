@@ -660,7 +660,6 @@ function dependence({ nodes }: Tape): { on: Uint8Array; linear: boolean } {
   return { on, linear };
 }
 
-/** `to[at[j]] = from[index[j]]` for every j. */
 /** `G[terms[t]] += d` for `t` in `[from, to)`, last first (as eager mode adds them). */
 function addToEach(G: Float64Array, terms: Int32Array, from: number, to: number, d: number): void {
   for (let t = to - 1; t >= from; t--) {
@@ -669,6 +668,7 @@ function addToEach(G: Float64Array, terms: Int32Array, from: number, to: number,
   }
 }
 
+/** `to[at[j]] = from[index[j]]` for every j. */
 function gather(to: Float64Array, at: Int32Array, from: Float64Array, index: Int32Array): void {
   for (let j = 0; j < at.length; j++) to[at[j]!] = from[index[j]!]!;
 }
