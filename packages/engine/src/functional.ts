@@ -140,18 +140,20 @@ export function sum(values: readonly (Value | number)[], start?: Value | number)
   }
   let total: Value | number =
     start === undefined ? 0 : start instanceof Value ? start : checkedNumber(start, 'start');
+  // An operand's name is built only for a message: a batch's loss sums thousands.
   for (let i = 0; i < values.length; i++) {
     const v: unknown = values[i];
-    if (total instanceof Value) total = total.add(checkOperand(v, 'sum', `values[${i}]`));
+    if (total instanceof Value) total = total.add(v instanceof Value ? v : checkedNumber(v, i));
     else if (v instanceof Value) total = v.add(total);
-    else total = checkedSum(total, checkedNumber(v, `values[${i}]`));
+    else total = checkedSum(total, checkedNumber(v, i));
   }
   return total instanceof Value ? total : new Value(total);
 }
 
-function checkedNumber(x: unknown, name: string): number {
+/** `start` or `values[at]` of `sum` as a finite number; else the error `checkOperand` gives. */
+function checkedNumber(x: unknown, at: number | 'start'): number {
   if (typeof x === 'number' && Number.isFinite(x)) return x;
-  checkOperand(x, 'sum', name);
+  checkOperand(x, 'sum', at === 'start' ? at : `values[${at}]`);
   return x as never;
 }
 
@@ -205,7 +207,7 @@ export function dot(
     else if (total instanceof Value) total = total.add(term);
     // A number plus a Value is Python's `Value.__radd__`: the Value plus the number.
     else if (term instanceof Value) total = term.add(total);
-    else total = finiteTerm(total + term, `${numberText(total)} + ${numberText(term)}`, i);
+    else total = finiteTerm(total + term, total, '+', term, i);
   }
   if (total === undefined) throw new RangeError('dot: ws and xs are empty and there is no bias');
   return total instanceof Value ? total : new Value(total);
@@ -216,16 +218,26 @@ export function dot(
  * becoming a constant leaf); two numbers multiply as numbers, so a term of constants adds no node.
  */
 function dotTerm(w: unknown, x: unknown, i: number): Value | number {
-  if (w instanceof Value) return w.mul(checkOperand(x, 'dot', `xs[${i}]`));
-  if (x instanceof Value) return x.mul(checkOperand(w, 'dot', `ws[${i}]`));
-  checkOperand(w, 'dot', `ws[${i}]`);
-  checkOperand(x, 'dot', `xs[${i}]`);
-  const [a, b] = [w as number, x as number];
-  return finiteTerm(a * b, `${numberText(a)} * ${numberText(b)}`, i);
+  if (w instanceof Value) return w.mul(dotOperand(x, 'xs', i));
+  if (x instanceof Value) return x.mul(dotOperand(w, 'ws', i));
+  const a = dotOperand(w, 'ws', i) as number;
+  const b = dotOperand(x, 'xs', i) as number;
+  return finiteTerm(a * b, a, '*', b, i);
 }
 
-function finiteTerm(y: number, how: string, i: number): number {
+/**
+ * `ws[i]` or `xs[i]` of `dot` when it is a Value or a finite number, else `checkOperand`'s error
+ * (the name is built only for it: a dot product of thousands of terms checks thousands).
+ */
+function dotOperand(x: unknown, name: 'ws' | 'xs', i: number): Value | number {
+  if (x instanceof Value || (typeof x === 'number' && Number.isFinite(x))) return x;
+  return checkOperand(x, 'dot', `${name}[${i}]`);
+}
+
+/** `y`, the result of `a op b` at term `i` of `dot`, when it is finite; else a RangeError naming them. */
+function finiteTerm(y: number, a: number, op: '+' | '*', b: number, i: number): number {
   if (y - y === 0) return y;
+  const how = `${numberText(a)} ${op} ${numberText(b)}`;
   throw new RangeError(`dot: result is ${y} for ${how} at term ${i} (values must stay finite)`);
 }
 

@@ -1,4 +1,4 @@
-import { checkValue, describeInput, sum, type Value } from '@mg/engine';
+import { Value, checkValue, describeInput, sum } from '@mg/engine';
 import { BCE_LABEL, HINGE_LABEL, checkClassIndex, checkLabel, checkProbabilities } from './labels.js';
 import { at } from './at.js';
 
@@ -380,7 +380,11 @@ export function l2(parameters: readonly Value[], alpha: number): Value {
 function checkValues(values: unknown, where: string, name = 'values'): void {
   if (!Array.isArray(values))
     throw new TypeError(`${where}: ${name} must be an array of Values, got ${describeInput(values)}`);
-  for (let i = 0; i < values.length; i++) checkValue(values[i], `${where}: ${name}[${i}]`);
+  // The message is built only for a value that fails: a loss over a batch checks thousands.
+  for (let i = 0; i < values.length; i++) {
+    const v: unknown = values[i];
+    if (!(v instanceof Value)) checkValue(v, `${where}: ${name}[${i}]`);
+  }
 }
 
 /** Throws unless `x` is a Value or a finite number. */
