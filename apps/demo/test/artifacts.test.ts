@@ -47,8 +47,8 @@ describe('graph pictures', () => {
   it("draw Graphviz's text in the pinned font whatever the system has", async () => {
     const svg = await graphSvg();
 
-    const withSystemFonts = svgToPng(svg);
-    const pinnedOnly = svgToPng(svg, false);
+    const withSystemFonts = await svgToPng(svg);
+    const pinnedOnly = await svgToPng(svg, false);
 
     expect(pngSize(withSystemFonts).width).toBeGreaterThan(200);
     expect(withSystemFonts.equals(pinnedOnly)).toBe(true);

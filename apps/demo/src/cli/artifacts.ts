@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSyn
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Resvg } from '@resvg/resvg-js';
+import { renderAsync } from '@resvg/resvg-js';
 import { woffToSfnt } from './woff.js';
 
 /** A file a command writes: its name in the output folder and its bytes. */
@@ -60,25 +60,26 @@ export function embedGraphFont(svg: string): string {
  *
  * @returns `name.svg` and `name.png`
  */
-export function svgAndPng(name: string, svg: string): OutputFile[] {
+export async function svgAndPng(name: string, svg: string): Promise<OutputFile[]> {
   return [
     { name: `${name}.svg`, content: svg },
-    { name: `${name}.png`, content: svgToPng(svg) },
+    { name: `${name}.png`, content: await svgToPng(svg) },
   ];
 }
 
 /**
  * Renders SVG text to PNG bytes with resvg: Graphviz's text in Tinos, everything else in the
- * system's fonts.
+ * system's fonts. Off the main thread (on libuv's pool): pictures started one after another
+ * render side by side.
  *
  * @param svg - the document
  * @param systemFonts - whether resvg may use the system's fonts (default true)
  */
-export function svgToPng(svg: string, systemFonts = true): Buffer {
-  const resvg = new Resvg(svg.replaceAll(GRAPH_FONT, PINNED_FONT), {
+export async function svgToPng(svg: string, systemFonts = true): Promise<Buffer> {
+  const image = await renderAsync(svg.replaceAll(GRAPH_FONT, PINNED_FONT), {
     fitTo: { mode: 'zoom', value: 2 },
     font: { loadSystemFonts: systemFonts, fontFiles: [tinosFont().ttf], defaultFontFamily: 'DejaVu Sans' },
     background: '#ffffff',
   });
-  return resvg.render().asPng();
+  return image.asPng();
 }

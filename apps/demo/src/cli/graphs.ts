@@ -22,7 +22,7 @@ export async function graphFiles(name: string, root: Value, title: string): Prom
   return [
     { name: dotName, content: `${dot}\n` },
     { name: svgName, content: svg },
-    { name: pngName, content: svgToPng(svg) },
+    { name: pngName, content: await svgToPng(svg) },
   ];
 }
 

@@ -250,9 +250,9 @@ function rollBack(
  *
  * @param staging - from {@link prepareOut}
  * @param holdSignals - holds off Ctrl-C and SIGTERM until the returned function is called
- * @param groups - makers of files, called in order
+ * @param groups - makers of files, called in order without waiting for the one before to finish
  * @param options - `outside`: the files that go outside the folder, made after the groups;
- *   `stopped`: whether to stop (the reader has gone), asked after each group
+ *   `stopped`: whether to stop (the reader has gone), asked before and after the groups
  * @returns the paths written, the folder's first
  * @throws ReaderGone when `stopped` says so, before anything is written
  */
@@ -266,11 +266,12 @@ export async function writeAll(
     if (options.stopped?.() === true) throw new ReaderGone();
   };
   check();
-  const files: OutputFile[] = [];
-  for (const group of groups) {
-    files.push(...(await group()));
-    check();
-  }
+  // Each group starts as soon as the one before has done its share on this thread (a picture's
+  // PNG then renders on libuv's pool while the next is drawn); all are awaited, and any failure
+  // ends the run, before anything is written.
+  const made = await Promise.all(groups.map((group) => Promise.resolve().then(group)));
+  check();
+  const files = made.flat();
   const outside = options.outside?.() ?? [];
   const release = holdSignals();
   try {
