@@ -93,6 +93,15 @@ beforeEach(async () => {
   watch();
 });
 
+/** The graph's hint as shown: the text of its parts that are displayed (on this kind of pointer). */
+const graphHint = (): Promise<string> =>
+  page.evaluate(() =>
+    [...document.querySelectorAll('#graph-keys > span')]
+      .filter((e) => getComputedStyle(e).display !== 'none')
+      .map((e) => e.textContent)
+      .join(''),
+  );
+
 /** Replaces the test's page with one on a phone with a touch screen, in a fresh context. */
 async function usePhone(): Promise<void> {
   await context?.close();
@@ -1687,11 +1696,15 @@ describe('demo web page', () => {
     expect(visible).not.toMatch(/\bclick/i);
     for (const sentence of visible.split(/(?<=\.)\s/).filter((s) => /\bhover/i.test(s)))
       expect(sentence).toMatch(/\btap\b/);
+    // The graph's hint names no wheel and no arrow keys on a touch screen.
+    expect(await graphHint()).toBe('Drag to pan, +/− to zoom.');
     expect(problems).toEqual([]);
   });
 
   it('gives the graph view and the Steps table roles, and Train one pattern: its label, no pressed state', async () => {
     await open('?speed=5');
+
+    expect(await graphHint()).toBe('Drag to pan, wheel or +/− to zoom, arrow keys to move.');
 
     expect(
       await page.getByRole('application', { name: 'Computation graph' }).getAttribute('aria-describedby'),
