@@ -913,9 +913,12 @@ describe('demo web page', () => {
 
     const shown = await page.evaluate(() => (window as unknown as { shown: [string, number][] }).shown);
     const time = (step: string): number => shown.find(([t]) => t === step)?.[1] ?? NaN;
-    // Every step drawn at 5 steps a second, 200 ms apart: 800 ms from step 1 to step 5 (less a
-    // frame or two when the first is drawn late; at full speed it would be a few milliseconds).
-    expect(time('5 / 100') - time('1 / 100')).toBeGreaterThan(600);
+    // At 5 steps a second the worker starts step 5 at least 600 ms after step 1 (steps are due
+    // 200 ms apart, and a step less than one interval late is made up for, so step 2 may follow
+    // a late step 1 almost at once). The page shows step 1 when its main thread gets to it,
+    // which on a busy machine has been well after that (533 ms from step 1 to 5 in one CI run):
+    // at least 400 ms tells the pace from full speed, where five steps take a few milliseconds.
+    expect(time('5 / 100') - time('1 / 100')).toBeGreaterThan(400);
     expect(shown.map(([t]) => t)).toEqual(
       expect.arrayContaining(['1 / 100', '2 / 100', '3 / 100', '4 / 100', '5 / 100']),
     );
