@@ -422,7 +422,8 @@ export class Reduction {
   ): boolean {
     this.kernels = kernels;
     const { values: V, grads: G, code, A, B, K, index, backSteps, paramA, paramB, receivers } = this;
-    // Nodes that receive no gradient are never read: when most do, one native fill is cheaper.
+    // Only the nodes that receive a gradient are read: when they are over a quarter of all, one
+    // native fill of every node is cheaper than a loop over them.
     if (4 * receivers.length > G.length) G.fill(0);
     else for (let j = 0; j < receivers.length; j++) G[receivers[j]!] = 0;
     let r = 0;
