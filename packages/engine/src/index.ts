@@ -5,6 +5,7 @@ export { add, sub, mul, div, sum, dot, valueAndGrad, type ValueAndGrad } from '.
 export { gradcheck, type GradcheckOptions, type GradcheckEntry, type GradcheckResult } from './gradcheck.js';
 export { describe as describeInput, checkValue, checkOptions } from './errors.js';
 export { TraceError } from './trace-error.js';
+export { isAllFinite } from './compile/finite.js';
 export {
   compile,
   Program,

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { Value, compile, type Backend } from '../src/index.js';
+import { Value, compile, isAllFinite, type Backend } from '../src/index.js';
 import { allFinite } from '../src/compile/finite.js';
 import { setTileBudget } from '../src/compile/program.js';
 import { TinyMLP, lcg, pySum } from './compile-workloads.js';
@@ -561,5 +561,22 @@ describe('the numbers JavaScript gives', () => {
         X.fill(1);
       }
     }
+  });
+
+  it('isAllFinite, the public check, reads the whole array and refuses anything but a Float64Array', () => {
+    const view = new Float64Array(24).fill(1).subarray(3, 20);
+    expect(isAllFinite(view)).toBe(true);
+    expect(isAllFinite(new Float64Array(0))).toBe(true);
+    for (const at of [0, 16]) {
+      view[at] = NaN;
+      expect(isAllFinite(view), `NaN at ${at}`).toBe(false);
+      view[at] = -Infinity;
+      expect(isAllFinite(view), `-Infinity at ${at}`).toBe(false);
+      view[at] = 1;
+    }
+    expect(() => isAllFinite([1, 2] as unknown as Float64Array)).toThrow(
+      new TypeError('isAllFinite: X must be a Float64Array, got [1, 2] (an array of 2)'),
+    );
+    expect(() => isAllFinite(new Float32Array(2) as unknown as Float64Array)).toThrow(TypeError);
   });
 });

@@ -1,4 +1,4 @@
-import { checkValue, describeInput, type Value } from '@mg/engine';
+import { checkValue, isAllFinite, describeInput, type Value } from '@mg/engine';
 import { at, numberAt, outside } from './at.js';
 
 /**
@@ -41,6 +41,9 @@ export abstract class Optimizer {
   /** The parameters, in the order given. */
   readonly params: readonly Value[];
   private learningRate: number;
+  /** The parameters' values, their gradients and their new values during a step. */
+  private readonly x: Float64Array;
+  private readonly g: Float64Array;
   private readonly next: Float64Array;
   private readonly slots: StateSlot[] = [];
   private readonly name: string;
@@ -55,6 +58,8 @@ export abstract class Optimizer {
   protected constructor(params: readonly Value[], lr: unknown, where: string) {
     this.params = checkParams(params, `new ${where}`);
     this.learningRate = checkRate(lr, `new ${where}: lr`);
+    this.x = new Float64Array(this.params.length);
+    this.g = new Float64Array(this.params.length);
     this.next = new Float64Array(this.params.length);
     this.name = where;
   }
@@ -80,16 +85,11 @@ export abstract class Optimizer {
    *   state would not be finite; nothing changes then
    */
   step(): void {
-    const { params, next, slots, learningRate: lr } = this;
+    const { params, x, g, next, slots } = this;
     const t = this.taken + 1;
-    for (let i = 0; i < params.length; i++) {
-      const p = params[i];
-      if (p === undefined) throw outside(params, i);
-      const x = this.update(i, p.data, p.grad, t, lr);
-      if (!(x - x === 0)) this.refuse(i, 'its value', x);
-      if (slots.length !== 0) this.checkSlots(i);
-      next[i] = x;
-    }
+    readParameters(params, x, g);
+    this.updateAll(x, g, t, this.learningRate, next);
+    if (!isAllFinite(next) || !slots.every((s) => isAllFinite(s.next))) this.refuse();
     for (const slot of slots) slot.current.set(slot.next);
     writeData(params, next);
     this.taken = t;
@@ -128,15 +128,33 @@ export abstract class Optimizer {
    */
   protected abstract update(i: number, x: number, g: number, t: number, lr: number): number;
 
-  /** Refuses parameter `i`'s step when a new number of its state is not finite. */
-  private checkSlots(i: number): void {
-    for (const slot of this.slots) {
-      const s = numberAt(slot.next, i);
-      if (!(s - s === 0)) this.refuse(i, slot.name, s);
-    }
+  /**
+   * Every parameter's new value into `next` (and its new state into the slots' `next` arrays),
+   * by {@link Optimizer.update} per parameter. An optimizer may compute them in one loop over
+   * the arrays instead, with the same operations in the same order: a step calls this once, and
+   * V8 optimises a small loop within a few steps where a call per parameter costs more until then.
+   *
+   * @param x - the parameters' values
+   * @param g - their gradients
+   * @param t - the step number, from 1
+   * @param lr - the learning rate
+   * @param next - where the new values go
+   */
+  protected updateAll(x: Float64Array, g: Float64Array, t: number, lr: number, next: Float64Array): void {
+    for (let i = 0; i < next.length; i++) next[i] = this.update(i, numberAt(x, i), numberAt(g, i), t, lr);
   }
 
-  private refuse(i: number, what: string, bad: number): never {
+  /** Refuses the step: names the first parameter whose new value or state is not finite. */
+  private refuse(): never {
+    const notFinite = (X: Float64Array): number => {
+      const i = X.findIndex((v) => !Number.isFinite(v));
+      return i < 0 ? X.length : i;
+    };
+    const i = Math.min(notFinite(this.next), ...this.slots.map((s) => notFinite(s.next)));
+    const x = numberAt(this.next, i);
+    const slot = this.slots.find((s) => !Number.isFinite(numberAt(s.next, i)));
+    const [what, bad] =
+      !Number.isFinite(x) || slot === undefined ? ['its value', x] : [slot.name, numberAt(slot.next, i)];
     const p = at(this.params, i);
     const label = p.label === '' ? '' : ` ${JSON.stringify(p.label)}`;
     throw new RangeError(
@@ -199,10 +217,20 @@ function checkParams(params: unknown, where: string): readonly Value[] {
   return Object.freeze(values);
 }
 
-/**
- * Each parameter's value from `next`: a small function of its own, which V8 optimises after a
- * few steps (a loop inside `step` waits until all of `step` is optimised).
- */
+// A step's loops over the parameters are small functions of their own, which V8 optimises after a
+// few steps (a loop inside `step` waits until all of `step` is optimised).
+
+/** Each parameter's value into `x` and its gradient into `g`. */
+function readParameters(params: readonly Value[], x: Float64Array, g: Float64Array): void {
+  for (let i = 0; i < params.length; i++) {
+    const p = params[i];
+    if (p === undefined) throw outside(params, i);
+    x[i] = p.data;
+    g[i] = p.grad;
+  }
+}
+
+/** Each parameter's value from `next`. */
 function writeData(params: readonly Value[], next: Float64Array): void {
   for (let i = 0; i < params.length; i++) {
     const p = params[i];

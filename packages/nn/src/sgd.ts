@@ -1,6 +1,6 @@
 import { checkOptions, type Value } from '@mg/engine';
 import { Optimizer, checkFlag, checkRate, checkUnit, type StateSlot } from './optimizer.js';
-import { numberAt } from './at.js';
+import { numberAt, outside } from './at.js';
 
 /** Options for {@link SGD}; the names and defaults are PyTorch's (`torch.optim.SGD`). */
 export interface SGDOptions {
@@ -76,6 +76,18 @@ export class SGD extends Optimizer {
     this.buffer = this.momentum === 0 ? null : this.slot('its momentum buffer');
   }
 
+  /** Plain SGD (no momentum, no weight decay) as one loop: `x - lr * g` per parameter. */
+  protected override updateAll(
+    x: Float64Array,
+    g: Float64Array,
+    t: number,
+    lr: number,
+    next: Float64Array,
+  ): void {
+    if (this.buffer === null && this.weightDecay === 0) descend(x, g, lr, next);
+    else super.updateAll(x, g, t, lr, next);
+  }
+
   protected update(i: number, x: number, grad: number, t: number, lr: number): number {
     const { momentum: mu, weightDecay: wd, buffer } = this;
     let g = wd === 0 ? grad : grad + wd * x;
@@ -85,5 +97,15 @@ export class SGD extends Optimizer {
       g = this.nesterov ? g + mu * b : b;
     }
     return x - lr * g;
+  }
+}
+
+/** `next[i] = x[i] - lr * g[i]`: micrograd's `p.data -= learning_rate * p.grad`, for every parameter. */
+function descend(x: Float64Array, g: Float64Array, lr: number, next: Float64Array): void {
+  for (let i = 0; i < next.length; i++) {
+    const xi = x[i];
+    const gi = g[i];
+    if (xi === undefined || gi === undefined) throw outside(x, i);
+    next[i] = xi - lr * gi;
   }
 }
