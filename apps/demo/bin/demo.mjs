@@ -71,8 +71,10 @@ start(process.argv.slice(2));
  * read by the next ones, so they skip parsing and compiling what they run (Node 22 offers this
  * as `module.enableCompileCache`). A cache V8 refuses (another node, other flags) is made anew.
  * V8 checks a cache against the source's length only, so its name holds the bundle's size and
- * time: a rebuilt bundle never meets an old cache. Every failure to read or write one is
- * ignored: the run then compiles as usual.
+ * time: a rebuilt bundle never meets an old cache. V8 also refuses a cache made under other
+ * flags (`--max-semi-space-size` among them), so runs with other node flags keep caches of their
+ * own rather than replace one another's. Every failure to read or write one is ignored: the run
+ * then compiles as usual.
  */
 function start(args) {
   // Source and stamp from one open file: a concurrent rebuild renames a new file into place.
@@ -86,7 +88,8 @@ function start(args) {
     : args[0] === 'examples'
       ? 'examples'
       : 'train';
-  const cacheFile = `${bundle}.${build}.${kind}.cache`;
+  const flags = process.execArgv.length === 0 ? '' : `.${fnv1a(process.execArgv.join('\0'))}`;
+  const cacheFile = `${bundle}.${build}.${kind}${flags}.cache`;
   let cachedData;
   try {
     cachedData = readFileSync(cacheFile);
@@ -128,4 +131,11 @@ function saveCache(script, file, build) {
   } catch {
     // A read-only or full disk: the next run compiles as this one did.
   }
+}
+
+/** A short hash of `text` (32-bit FNV-1a, as 8 hex digits): tells sets of node flags apart in a file name. */
+function fnv1a(text) {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(16).padStart(8, '0');
 }

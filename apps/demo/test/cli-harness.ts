@@ -43,14 +43,24 @@ export async function cli(args: string[], cwd: string, options: Partial<Io> = {}
 
 const launcher = fileURLToPath(new URL('../bin/demo.mjs', import.meta.url));
 
-/** Runs `pnpm demo`'s command, `node bin/demo.mjs`, as a child process in `cwd`. */
+/** The node flags `pnpm demo` gives the launcher: those of the `demo` script in package.json. */
+export const DEMO_NODE_FLAGS: readonly string[] = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    scripts: { demo: string };
+  }
+).scripts.demo
+  .split(' ')
+  .filter((word) => word.startsWith('--'));
+
+/** Runs `pnpm demo`'s command, `node <flags> bin/demo.mjs`, as a child process in `cwd`. */
 export function spawnCli(
   args: string[],
   cwd: string,
   onStdout?: (text: string, child: ReturnType<typeof spawn>) => void,
+  flags: readonly string[] = DEMO_NODE_FLAGS,
 ): Promise<Run & { signal: NodeJS.Signals | null }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [launcher, ...args], {
+    const child = spawn(process.execPath, [...flags, launcher, ...args], {
       cwd,
       env: { ...process.env, INIT_CWD: cwd },
     });

@@ -1,10 +1,10 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { USAGE } from '../src/cli/args.js';
 import { TRAIN_FILES } from '../src/cli/train-command.js';
-import { cli, plant, scratch, snapshot, spawnCli } from './cli-harness.js';
+import { DEMO_NODE_FLAGS, cli, plant, scratch, snapshot, spawnCli } from './cli-harness.js';
 import { parseSvg, pngSize } from './svg.js';
 
 /** What a previous run left in out/: every file a run writes, and one of the user's. */
@@ -88,17 +88,30 @@ describe('pnpm demo', () => {
 describe("the launcher's code cache", () => {
   const bundle = fileURLToPath(new URL('../node_modules/.cache/mg-demo/cli.cjs', import.meta.url));
 
+  /** The training runs' caches of the bundle as built now: `flags` says which, those made under node flags or not. */
+  const trainCaches = (flags: boolean): string[] => {
+    const { size, mtimeMs } = statSync(bundle);
+    const name = new RegExp(
+      `^cli\\.cjs\\.${size}-${Math.round(mtimeMs)}\\.train${flags ? '\\.[0-9a-f]{8}' : ''}\\.cache$`,
+    );
+    return readdirSync(dirname(bundle))
+      .filter((file) => name.test(file))
+      .map((file) => join(dirname(bundle), file));
+  };
+
   it('is written by a training run, replaced when V8 refuses it, and read, the output unchanged', async () => {
     const first = await spawnCli(['--steps', '3'], scratch());
     expect(first.code).toBe(0);
-    const { size, mtimeMs } = statSync(bundle);
-    const cache = `${bundle}.${size}-${Math.round(mtimeMs)}.train.cache`;
-    expect(statSync(cache).size).toBeGreaterThan(100_000);
-    writeFileSync(cache, 'not a code cache');
+    // pnpm demo's node flags name a cache of their own.
+    expect(DEMO_NODE_FLAGS).toEqual(['--max-semi-space-size=1']);
+    const [cache, ...others] = trainCaches(true);
+    expect(others).toEqual([]);
+    expect(statSync(cache!).size).toBeGreaterThan(100_000);
+    writeFileSync(cache!, 'not a code cache');
 
     const refused = await spawnCli(['--steps', '3'], scratch());
     // Made anew from this run's code.
-    expect(statSync(cache).size).toBeGreaterThan(100_000);
+    expect(statSync(cache!).size).toBeGreaterThan(100_000);
     const read = await spawnCli(['--steps', '3'], scratch());
 
     for (const run of [refused, read]) {
@@ -107,6 +120,26 @@ describe("the launcher's code cache", () => {
       expect(steps(run.stdout)).toEqual(steps(first.stdout));
     }
     expect(steps(first.stdout)).toHaveLength(3);
+  });
+
+  it("keeps one per set of node flags: a plain node run writes its own and leaves pnpm demo's", async () => {
+    expect((await spawnCli(['--steps', '3'], scratch())).code).toBe(0);
+    const [flagged] = trainCaches(true);
+    const before = statSync(flagged!).mtimeMs;
+    for (const cache of trainCaches(false)) rmSync(cache);
+
+    const plain = await spawnCli(['--steps', '3'], scratch(), undefined, []);
+    expect(plain.code).toBe(0);
+    expect(trainCaches(false)).toHaveLength(1);
+    expect(trainCaches(true)).toEqual([flagged]);
+    expect(statSync(flagged!).mtimeMs).toBe(before);
+  });
+
+  it('runs under the same node flags from the root as from the app', () => {
+    const root = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+      scripts: { demo: string };
+    };
+    expect(root.scripts.demo).toBe(`node ${DEMO_NODE_FLAGS.join(' ')} apps/demo/bin/demo.mjs`);
   });
 });
 
