@@ -1,8 +1,8 @@
-// `pnpm --filter @mg/demo bench`: how long the web page's main thread is kept busy while it trains.
-// Builds the page, serves it on 127.0.0.1, and in headless Chromium runs each case `--runs` times
-// (3 by default): the longest task's CPU time in each run, their median, and the budget a case is
-// meant to keep within. The figures depend on the machine and its load, so they are a benchmark,
-// not a test.
+// `pnpm --filter @mg/demo bench:page`: how long the web page's main thread is kept busy while it
+// trains. Builds the page, serves it on 127.0.0.1, and in headless Chromium runs each case
+// `--runs` times (3 by default): the longest task's CPU time in each run, their median, and the
+// budget a case is meant to keep within. The figures depend on the machine and its load, so they
+// are a benchmark, not a test.
 //
 //   tsx bench/page.ts [--runs N] [case ...]
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';

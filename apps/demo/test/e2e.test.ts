@@ -1128,8 +1128,8 @@ describe('demo web page', () => {
   });
 
   // How long the page's main thread is kept busy while it trains is measured by
-  // `pnpm --filter @mg/demo bench` (the longest task's CPU time): a timing depends on the machine's
-  // load, so these two tests check that the page does the work and stays well.
+  // `pnpm --filter @mg/demo bench:page` (the longest task's CPU time): a timing depends on the
+  // machine's load, so these two tests check that the page does the work and stays well.
   it('trains to the last step with the graph open, redrawing the graph as it goes', async () => {
     await open('?steps=300');
     await page.waitForSelector('#graph svg');

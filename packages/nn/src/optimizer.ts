@@ -1,4 +1,4 @@
-import { checkValue, isAllFinite, describeInput, type Value } from '@mg/engine';
+import { checkValue, describeInput, isAllFinite, type Value } from '@mg/engine';
 import { at, numberAt, outside } from './at.js';
 
 /**
