@@ -1134,12 +1134,18 @@ describe('demo web page', () => {
     await open('?steps=300');
     await page.waitForSelector('#graph svg');
     await page.locator('#graph').scrollIntoViewIfNeeded();
-    // The step-0 graph, kept to tell a redrawn one from it.
-    const first = await page.evaluateHandle(() => document.querySelector('#graph svg'));
+    // The graph's title (in its SVG) says the step its weights are from.
+    const graphStep = (): Promise<number> =>
+      page.evaluate(() =>
+        Number(/, step (\d+)/.exec(document.querySelector('#graph svg')?.textContent ?? '')?.[1]),
+      );
+    expect(await graphStep()).toBe(0);
 
     await page.click('#play');
     await waitForStep('300 / 300', 60_000);
-    await page.waitForFunction((svg) => document.querySelector('#graph svg') !== svg, first);
+    // Redrawn while training (at most once a second) and when it stops: a graph of a later step.
+    await expect.poll(graphStep, { timeout: 30_000 }).toBeGreaterThan(0);
+    expect(await graphStep()).toBeLessThanOrEqual(300);
     expect(problems).toEqual([]);
   });
 
