@@ -78,22 +78,81 @@ export class Adam extends Optimizer {
   }
 
   protected update(i: number, x: number, grad: number, t: number, lr: number): number {
-    const { weightDecay: wd, eps, vMax } = this;
-    const [b1, b2] = this.betas;
-    let g = grad;
-    if (wd !== 0) {
-      if (this.decoupled) x = x * (1 - lr * wd);
-      else g = g + wd * x;
-    }
-    const m = b1 * numberAt(this.m.current, i) + (1 - b1) * g;
-    const v = b2 * numberAt(this.v.current, i) + (1 - b2) * g * g;
-    this.m.next[i] = m;
-    this.v.next[i] = v;
-    let vHat = v;
-    if (vMax !== null) vHat = vMax.next[i] = Math.max(numberAt(vMax.current, i), v);
-    const denom = Math.sqrt(vHat) / Math.sqrt(1 - b2 ** t) + eps;
-    return x - (lr / (1 - b1 ** t)) * (m / denom);
+    return adamUpdate(this.constants(t, lr), this.m, this.v, this.vMax, i, x, grad);
   }
+
+  /** Every parameter's update in one loop, with the step's constants worked out once. */
+  protected override updateAll(
+    x: Float64Array,
+    g: Float64Array,
+    t: number,
+    lr: number,
+    next: Float64Array,
+  ): void {
+    const c = this.constants(t, lr);
+    const { m, v, vMax } = this;
+    for (let i = 0; i < next.length; i++)
+      next[i] = adamUpdate(c, m, v, vMax, i, numberAt(x, i), numberAt(g, i));
+  }
+
+  /** The numbers of step `t` that every parameter's update uses: the same for each of them. */
+  private constants(t: number, lr: number): AdamConstants {
+    const [b1, b2] = this.betas;
+    const wd = this.weightDecay;
+    return {
+      b1,
+      b2,
+      eps: this.eps,
+      wd,
+      decoupled: this.decoupled,
+      shrink: 1 - lr * wd,
+      c2: Math.sqrt(1 - b2 ** t),
+      size: lr / (1 - b1 ** t),
+    };
+  }
+}
+
+/** What {@link adamUpdate} needs of a step: the options, and the bias corrections of step `t`. */
+interface AdamConstants {
+  readonly b1: number;
+  readonly b2: number;
+  readonly eps: number;
+  readonly wd: number;
+  readonly decoupled: boolean;
+  /** AdamW's `1 - γλ`. */
+  readonly shrink: number;
+  /** `√(1 - β2^t)`. */
+  readonly c2: number;
+  /** `γ / (1 - β1^t)`. */
+  readonly size: number;
+}
+
+/**
+ * Parameter `i`'s new value (and its moments' new numbers, into the slots' `next`), in PyTorch's
+ * order of operations: the step's constants are the numbers it would compute per parameter.
+ */
+function adamUpdate(
+  c: AdamConstants,
+  mSlot: StateSlot,
+  vSlot: StateSlot,
+  vMax: StateSlot | null,
+  i: number,
+  x: number,
+  grad: number,
+): number {
+  let g = grad;
+  if (c.wd !== 0) {
+    if (c.decoupled) x = x * c.shrink;
+    else g = g + c.wd * x;
+  }
+  const m = c.b1 * numberAt(mSlot.current, i) + (1 - c.b1) * g;
+  const v = c.b2 * numberAt(vSlot.current, i) + (1 - c.b2) * g * g;
+  mSlot.next[i] = m;
+  vSlot.next[i] = v;
+  let vHat = v;
+  if (vMax !== null) vHat = vMax.next[i] = Math.max(numberAt(vMax.current, i), v);
+  const denom = Math.sqrt(vHat) / c.c2 + c.eps;
+  return x - c.size * (m / denom);
 }
 
 /**

@@ -128,6 +128,85 @@ describe('Adam', () => {
   });
 });
 
+describe('Adam and AdamW, bit for bit', () => {
+  interface Config {
+    lr: number;
+    betas: [number, number];
+    eps: number;
+    weightDecay: number;
+    amsgrad: boolean;
+    decoupled: boolean;
+  }
+
+  /** PyTorch's documented update, one parameter at a time, written out plainly: the reference. */
+  function reference(c: Config, x0: number[], grads: number[][], rates: number[]): number[][] {
+    const [b1, b2] = c.betas;
+    const x = [...x0];
+    const m = x0.map(() => 0);
+    const v = x0.map(() => 0);
+    const vMax = x0.map(() => 0);
+    return grads.map((row, k) => {
+      const t = k + 1;
+      const lr = rates[k]!;
+      for (let i = 0; i < x.length; i++) {
+        let g = row[i]!;
+        let xi = x[i]!;
+        if (c.weightDecay !== 0) {
+          if (c.decoupled) xi = xi * (1 - lr * c.weightDecay);
+          else g = g + c.weightDecay * xi;
+        }
+        m[i] = b1 * m[i]! + (1 - b1) * g;
+        v[i] = b2 * v[i]! + (1 - b2) * g * g;
+        let vHat = v[i]!;
+        if (c.amsgrad) vHat = vMax[i] = Math.max(vMax[i]!, v[i]!);
+        const denom = Math.sqrt(vHat) / Math.sqrt(1 - b2 ** t) + c.eps;
+        x[i] = xi - (lr / (1 - b1 ** t)) * (m[i]! / denom);
+      }
+      return [...x];
+    });
+  }
+
+  const configs: Config[] = [
+    { lr: 0.01, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, decoupled: false },
+    { lr: 0.003, betas: [0.8, 0.99], eps: 1e-6, weightDecay: 0.1, amsgrad: false, decoupled: false },
+    { lr: 0.01, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: true, decoupled: false },
+    { lr: 0.01, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0.01, amsgrad: false, decoupled: true },
+    { lr: 0.05, betas: [0.5, 0.9], eps: 1e-8, weightDecay: 0.2, amsgrad: true, decoupled: true },
+  ];
+
+  for (const c of configs) {
+    it(`matches the documented update exactly (${c.decoupled ? 'AdamW' : 'Adam'}, weight decay ${c.weightDecay}${c.amsgrad ? ', AMSGrad' : ''})`, () => {
+      const x0 = Array.from({ length: 37 }, (_, i) => Math.sin(i + 1) * (i % 5 === 0 ? 10 : 0.5));
+      // Gradients of both signs and many scales, some 0; the learning rate changes at step 4.
+      const grads = Array.from({ length: 8 }, (_, k) =>
+        x0.map((_, i) => ((i + k) % 7 === 0 ? 0 : Math.cos(3 * i + k) * 10 ** ((i % 9) - 4))),
+      );
+      const rates = grads.map((_, k) => (k < 3 ? c.lr : c.lr / 3));
+      const params = x0.map((x) => new Value(x));
+      const options = {
+        lr: c.lr,
+        betas: c.betas,
+        eps: c.eps,
+        weightDecay: c.weightDecay,
+        amsgrad: c.amsgrad,
+      };
+      const opt = c.decoupled ? new AdamW(params, options) : new Adam(params, options);
+      const expected = reference(c, x0, grads, rates);
+
+      grads.forEach((row, k) => {
+        params.forEach((p, i) => (p.grad = row[i]!));
+        opt.lr = rates[k]!;
+        opt.step();
+        const got = params.map((p) => p.data);
+        const differ = got.flatMap((x, i) =>
+          Object.is(x, expected[k]![i]) ? [] : [`step ${k + 1}, parameter ${i}: ${x} vs ${expected[k]![i]}`],
+        );
+        expect(differ).toEqual([]);
+      });
+    });
+  }
+});
+
 describe('AdamW', () => {
   it('decays weights first, decoupled from the gradient, with default λ = 0.01', () => {
     // θ = 1 · (1 - 0.1 · 0.01) = 0.999, then the Adam step of 0.1 / (1 + ε)
