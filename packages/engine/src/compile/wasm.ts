@@ -1,7 +1,7 @@
 import { PRIMITIVES, type PrimitiveOp, type WasmWord } from '../ops.js';
 import type { Executor } from './executor.js';
 import type { Instr, Lowered, Ref, Term } from './lower.js';
-import { BOOK } from './wasm-book.js';
+import { BOOK, BOOK_BYTES } from './wasm-book.js';
 import { Bytes, Code, F64, I32, V128, module, type SIMD } from './wasm-encoder.js';
 
 /** The parts of the WebAssembly API the back end uses (the engine's types do not assume a DOM or Node). */
@@ -571,14 +571,21 @@ const KERNELS: Record<Exclude<FunctionName, 'forward' | 'backward'>, () => Bytes
 };
 const KERNEL_NAMES = FUNCTIONS.slice(2) as (keyof typeof KERNELS)[];
 
-/** The module's bytes: the code book's, or (on a host without `atob` to read it) emitted. */
-export function moduleBytes(): Uint8Array {
-  const atob = (globalThis as { atob?: (text: string) => string }).atob;
-  if (atob === undefined) return emitModule();
-  const text = atob(BOOK);
-  const bytes = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-  return bytes;
+/** Whether this host stores numbers' bytes least significant first (all common ones do). */
+const LITTLE_ENDIAN = new Uint8Array(Int32Array.of(1).buffer)[0] === 1;
+
+/**
+ * The module's bytes, from the code book: its words are copied into an `Int32Array` in one
+ * native call, whose memory holds the bytes in order on a little-endian host; a big-endian
+ * one writes each word least significant byte first instead.
+ *
+ * @param littleEndian - for tests: the host's order by default
+ */
+export function moduleBytes(littleEndian = LITTLE_ENDIAN): Uint8Array {
+  if (littleEndian) return new Uint8Array(new Int32Array(BOOK).buffer, 0, BOOK_BYTES);
+  const view = new DataView(new ArrayBuffer(BOOK.length * 4));
+  for (let i = 0; i < BOOK.length; i++) view.setInt32(i * 4, BOOK[i]!, true);
+  return new Uint8Array(view.buffer, 0, BOOK_BYTES);
 }
 
 let compiled: { api: WasmApi; module: object } | undefined;
