@@ -236,7 +236,8 @@ describe('the CLI, in process', () => {
       artifacts: TRAIN_FILES.map((name) => `pics/${name}`),
     });
     expect(summary.ms_per_step).toBeGreaterThan(0);
-    expect(summary.total_ms).toBeGreaterThanOrEqual(summary.ms_per_step as number);
+    // The total is the sum of the steps' times: at least two of three are the median or more.
+    expect(summary.total_ms).toBeGreaterThanOrEqual(2 * (summary.ms_per_step as number));
     expect(readdirSync(join(cwd, 'pics')).sort()).toEqual([...TRAIN_FILES].sort());
   });
 
