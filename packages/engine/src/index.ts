@@ -15,3 +15,4 @@ export {
   type CompileOptions,
   type RunOptions,
 } from './compile/program.js';
+export { ready } from './compile/ready.js';

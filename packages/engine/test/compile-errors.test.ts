@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { TraceError, Value, compile, sum } from '../src/index.js';
+import { TraceError, Value, compile, ready, sum } from '../src/index.js';
 import { thrownBy } from '@mg/test-utils';
 
 afterEach(() => {
@@ -461,6 +461,15 @@ describe('compile failures leave things as they were', () => {
   });
 });
 
+/** The parts of the host's WebAssembly these tests wrap. */
+interface RealWasm {
+  Memory: unknown;
+  Instance: unknown;
+  CompileError: new (message: string) => Error;
+  Module: new (bytes: Uint8Array) => object;
+  compile(bytes: Uint8Array): Promise<object>;
+}
+
 describe('compile back ends', () => {
   it('picks the interpreter where compiling WebAssembly is forbidden (a CSP without wasm-unsafe-eval), and refuses wasm there', () => {
     const real = (
@@ -486,6 +495,60 @@ describe('compile back ends', () => {
     expect(() => compile(([x]) => x!.mul(w), { inputs: 1, backend: 'wasm' })).toThrow(
       /backend 'wasm' cannot run on this host \(compiling WebAssembly failed: .*wasm-unsafe-eval/,
     );
+  });
+
+  it('gets WebAssembly ready without blocking: ready() compiles the module once, asynchronously, for every program', async () => {
+    const real = (globalThis as unknown as { WebAssembly: RealWasm }).WebAssembly;
+    const compiles = { sync: 0, async: 0 };
+    // A WebAssembly object of its own: the back end's state (compiled or not) is kept per object.
+    vi.stubGlobal('WebAssembly', {
+      Memory: real.Memory,
+      Instance: real.Instance,
+      CompileError: real.CompileError,
+      Module: function counted(bytes: Uint8Array) {
+        compiles.sync++;
+        return new real.Module(bytes);
+      },
+      compile: (bytes: Uint8Array) => {
+        compiles.async++;
+        return real.compile(bytes);
+      },
+    });
+
+    expect(await ready()).toBe('wasm');
+    expect(await ready()).toBe('wasm');
+    const w = new Value(2);
+    const program = compile(([x]) => x!.mul(w), { inputs: 1 });
+
+    expect(program.backend).toBe('wasm');
+    expect(program.run([3, 4])).toBe(14);
+    expect(w.grad).toBe(7);
+    expect(compiles).toEqual({ sync: 0, async: 1 });
+  });
+
+  it('ready() says interpreter where WebAssembly is forbidden or missing, and never rejects', async () => {
+    const real = (globalThis as unknown as { WebAssembly: RealWasm }).WebAssembly;
+    const refusal =
+      "WebAssembly.compile(): Refused to compile or instantiate WebAssembly module because 'wasm-unsafe-eval' is not an allowed source";
+    vi.stubGlobal('WebAssembly', {
+      Memory: real.Memory,
+      Instance: real.Instance,
+      CompileError: real.CompileError,
+      Module: function refused() {
+        throw new real.CompileError(refusal.replace('compile()', 'Module()'));
+      },
+      compile: () => Promise.reject(new real.CompileError(refusal)),
+    });
+
+    expect(await ready()).toBe('interpreter');
+    expect(() => compile(([x]) => x!.mul(new Value(2)), { inputs: 1, backend: 'wasm' })).toThrow(
+      /backend 'wasm' cannot run on this host \(compiling WebAssembly failed: WebAssembly\.Module\(\): Refused/,
+    );
+
+    vi.stubGlobal('WebAssembly', undefined);
+
+    expect(await ready()).toBe('interpreter');
+    expect(compile(([x]) => x!.mul(new Value(2)), { inputs: 1 }).backend).toBe('interpreter');
   });
 
   it('picks WebAssembly by default where it can', () => {

@@ -1,3 +1,4 @@
+import { ready } from '@mg/engine';
 import { last } from '../core/checked.js';
 import { makeDataset, type Dataset } from '../core/datasets.js';
 import { EXPLOSION } from '../core/divergence.js';
@@ -57,6 +58,8 @@ export async function trainCommand(
   outShown = options.out,
 ): Promise<void> {
   const { steps, seed, samples, noise, dataset, hidden, engine, out, json } = options;
+  // Compiled mode's WebAssembly module compiles on another thread while the run sets up.
+  const backend = engine === 'compiled' ? ready() : undefined;
   const staging = prepareOut(out, TRAIN_FILES, outShown);
   const onnxFile =
     options.onnx === undefined
@@ -75,6 +78,7 @@ export async function trainCommand(
       ? liveProgress(reports.write, steps)
       : plainProgress(reports.write);
   try {
+    await backend;
     const trained = await trainAll(training, steps, progress, reports.flush, output.readerGone);
     const neuron = chooseNeuron(training.model, data.X);
     const drawn = { data, training, trained, neuron };

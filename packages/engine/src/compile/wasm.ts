@@ -11,6 +11,7 @@ interface WasmMemory {
 }
 interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
+  compile?: (bytes: Uint8Array) => Promise<object>;
   Instance: new (module: object, imports: object) => { readonly exports: Record<string, unknown> };
   Memory: new (descriptor: { initial: number }) => WasmMemory;
   validate(bytes: Uint8Array): boolean;
@@ -38,6 +39,35 @@ export function wasmUnavailable(): string | null {
 }
 
 let probed: { api: WasmApi; why: string | null } | undefined;
+
+/**
+ * {@link wasmUnavailable}'s answer, with the module compiled without blocking first (on
+ * another thread, where the host does that): after it, a program's first run finds the module
+ * compiled, instantiated and tried. A compile the host refuses this way is left to the
+ * synchronous probe, whose message says why.
+ */
+export function wasmReady(): Promise<string | null> {
+  const wasm = api();
+  if (wasm === undefined || probed?.api === wasm) return Promise.resolve(wasmUnavailable());
+  if (pending?.api !== wasm) {
+    // The module, or null when the host refuses to compile it this way.
+    let compiling: Promise<object | null>;
+    try {
+      compiling =
+        wasm.compile === undefined ? Promise.resolve(null) : wasm.compile(moduleBytes()).catch(() => null);
+    } catch {
+      compiling = Promise.resolve(null);
+    }
+    const promise = compiling.then((module) => {
+      if (module !== null && compiled?.api !== wasm) compiled = { api: wasm, module };
+      return wasmUnavailable();
+    });
+    pending = { api: wasm, promise };
+  }
+  return pending.promise;
+}
+
+let pending: { api: WasmApi; promise: Promise<string | null> } | undefined;
 
 /** An instance no program uses yet, with its memory (the probe's, zeroed again): the first executor takes it. */
 let spare: { api: WasmApi; memory: WasmMemory; instance: WasmInstance } | undefined;
