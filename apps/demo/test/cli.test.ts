@@ -103,7 +103,11 @@ describe("the launcher's code cache", () => {
     const first = await spawnCli(['--steps', '3'], scratch());
     expect(first.code).toBe(0);
     // pnpm demo's node flags name a cache of their own.
-    expect(DEMO_NODE_FLAGS).toEqual(['--max-semi-space-size=1', '--concurrent-sparkplug', '--v8-pool-size=0']);
+    expect(DEMO_NODE_FLAGS).toEqual([
+      '--max-semi-space-size=1',
+      '--concurrent-sparkplug',
+      '--v8-pool-size=0',
+    ]);
     const [cache, ...others] = trainCaches(true);
     expect(others).toEqual([]);
     expect(statSync(cache!).size).toBeGreaterThan(100_000);
