@@ -6,6 +6,7 @@ export { gradcheck, type GradcheckOptions, type GradcheckEntry, type GradcheckRe
 export { describe as describeInput, checkValue, checkOptions } from './errors.js';
 export { TraceError } from './trace-error.js';
 export { isAllFinite } from './compile/finite.js';
+export { getData, setData } from './data.js';
 export {
   compile,
   Program,

@@ -1,4 +1,4 @@
-import { checkValue, describeInput, isAllFinite, type Value } from '@mg/engine';
+import { checkValue, describeInput, getData, isAllFinite, setData, type Value } from '@mg/engine';
 import { at, numberAt, outside } from './at.js';
 
 /**
@@ -87,11 +87,12 @@ export abstract class Optimizer {
   step(): void {
     const { params, x, g, next, slots } = this;
     const t = this.taken + 1;
-    readParameters(params, x, g);
+    getData(params, x);
+    readGradients(params, g);
     this.updateAll(x, g, t, this.learningRate, next);
     if (!isAllFinite(next) || !slots.every((s) => isAllFinite(s.next))) this.refuse();
     for (const slot of slots) slot.current.set(slot.next);
-    writeData(params, next);
+    setData(params, next);
     this.taken = t;
   }
 
@@ -218,24 +219,14 @@ function checkParams(params: unknown, where: string): readonly Value[] {
 }
 
 // A step's loops over the parameters are small functions of their own, which V8 optimises after a
-// few steps (a loop inside `step` waits until all of `step` is optimised).
+// few steps (a loop inside `step` waits until all of `step` is optimised). The values are read and
+// written by the engine's getData and setData, which skip the `data` accessor's call per parameter.
 
-/** Each parameter's value into `x` and its gradient into `g`. */
-function readParameters(params: readonly Value[], x: Float64Array, g: Float64Array): void {
+/** Each parameter's gradient into `g`. */
+function readGradients(params: readonly Value[], g: Float64Array): void {
   for (let i = 0; i < params.length; i++) {
     const p = params[i];
     if (p === undefined) throw outside(params, i);
-    x[i] = p.data;
     g[i] = p.grad;
-  }
-}
-
-/** Each parameter's value from `next`. */
-function writeData(params: readonly Value[], next: Float64Array): void {
-  for (let i = 0; i < params.length; i++) {
-    const p = params[i];
-    const x = next[i];
-    if (p === undefined || x === undefined) throw outside(params, i);
-    p.data = x;
   }
 }
