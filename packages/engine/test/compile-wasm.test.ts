@@ -19,7 +19,6 @@ describe('the WebAssembly back end', () => {
     ([x0, x1, y]) => [model.forward([x0!, x1!])[0]!.mul(y!.neg()).add(1).relu()],
     3,
     new ParameterSet(),
-    false,
   );
   const lowered = lower(tape, [0]);
   const bytes = moduleBytes();

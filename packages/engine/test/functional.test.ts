@@ -199,7 +199,7 @@ describe('dot', () => {
     const b = new Value(0.5);
     const params = new ParameterSet();
 
-    const tape = trace((x) => [dot(w, x, b).tanh()], 4, params, false);
+    const tape = trace((x) => [dot(w, x, b).tanh()], 4, params);
 
     expect([...findChains(tape).values()].map((c) => c.muls.length)).toEqual([4]);
   });

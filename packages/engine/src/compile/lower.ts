@@ -136,7 +136,6 @@ export function lower(tape: Tape, used: readonly number[]): Lowered {
   const ordered: Tape = {
     nodes,
     outputs: [...outputs, ...(tape.unused ?? []).map((k) => position[k]!)],
-    needsGrad: new Array<boolean>(nodes.length).fill(true),
   };
   const chains = findChains(ordered);
   // 1 for the nodes a chain absorbs: its products and its sums below the top.

@@ -86,7 +86,7 @@ export function setTileBudget(numbers: number, cache = 49152): void {
 /** Samples the WebAssembly kernels take at a time (a tile of fewer runs them at half speed). */
 const BLOCK = 12;
 /** Stands for the reduction where only the samples' outputs are replayed. */
-const NO_REDUCTION: Tape = { nodes: [], outputs: [], needsGrad: [] };
+const NO_REDUCTION: Tape = { nodes: [], outputs: [] };
 
 /** Batch sizes whose plans (reduction and buffers) are kept: least recently used go first. */
 const PLANS = 8;
@@ -222,7 +222,7 @@ export class Program {
     this.chosen = backend === 'interpreter' || why !== null ? 'interpreter' : 'wasm';
     this.auto = backend === 'auto';
     this.inputs = inputs;
-    this.sampleTape = trace((x) => asArray(fn(x)), inputs, this.params, false);
+    this.sampleTape = trace((x) => asArray(fn(x)), inputs, this.params);
     this.outputsPerSample = this.sampleTape.outputs.length;
     if (this.outputsPerSample === 0) throw new RangeError('compile: the traced function returned no outputs');
     this.reduceFn = reduce ?? ((outs) => outs.map((o) => o[0]!).reduce((s, o) => s.add(o)));
@@ -817,7 +817,7 @@ export class Program {
   /** Traces the reduction for a batch size and works out how its runs go (see {@link Plan}). */
   private makePlan(count: number): Plan {
     const m = this.outputsPerSample;
-    const reduceTape = trace((flat) => [this.reduceOutputs(flat, count)], count * m, this.params, true);
+    const reduceTape = trace((flat) => [this.reduceOutputs(flat, count)], count * m, this.params);
     // Again, for the parameters the reduction found: a run refuses their grads as the others'.
     this.readParameters(this.caller);
     const reduction = new Reduction(reduceTape, m, count);

@@ -21,8 +21,6 @@ export interface Tape {
    * eager mode would have named first.
    */
   readonly made?: Int32Array;
-  /** Per node: whether any parameter (or, for a reduction, any input) lies below it. */
-  readonly needsGrad: readonly boolean[];
 }
 
 /** One node of a {@link Tape}. */

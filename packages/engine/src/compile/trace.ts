@@ -38,12 +38,7 @@ export class ParameterSet {
  * its `.data` (or that of anything computed from parameters alone) is found afterwards and
  * throws the same error: control flow that depends on data cannot be compiled, as in JAX.
  */
-export function trace(
-  fn: (inputs: Value[]) => Value[],
-  count: number,
-  params: ParameterSet,
-  inputsNeedGrad: boolean,
-): Tape {
+export function trace(fn: (inputs: Value[]) => Value[], count: number, params: ParameterSet): Tape {
   if (tracing()) {
     throw new TraceError(
       'compile: cannot trace a function while another is being traced (a compile, or the first run ' +
@@ -52,7 +47,7 @@ export function trace(
   }
   const known = params.values.length;
   try {
-    return traceOnce(fn, count, params, inputsNeedGrad);
+    return traceOnce(fn, count, params);
   } catch (e) {
     // A failed trace leaves the program's parameters as they were.
     params.truncate(known);
@@ -60,12 +55,7 @@ export function trace(
   }
 }
 
-function traceOnce(
-  fn: (inputs: Value[]) => Value[],
-  count: number,
-  params: ParameterSet,
-  inputsNeedGrad: boolean,
-): Tape {
+function traceOnce(fn: (inputs: Value[]) => Value[], count: number, params: ParameterSet): Tape {
   const inputs = Array.from({ length: count }, (_, i) => {
     const x = new Value(0, `input ${i}`);
     x._symbolic = true;
@@ -97,7 +87,7 @@ function traceOnce(
   const capacity = 3 * created.length + inputs.length + outputs.length;
   const marks: Marks = { made, placed: freshMarks(capacity) };
   for (let j = 0; j < created.length; j++) created[j]!._mark = made;
-  const tape = record(inputs, outputs, created, marks, params, inputsNeedGrad);
+  const tape = record(inputs, outputs, created, marks, params);
   for (const v of read) {
     if (dependsOnParameter(v, tape, marks, params)) throw tracedDataError(v);
     if (!madeHere(v, tape, marks)) throw capturedDataError(v);
@@ -164,16 +154,13 @@ function record(
   created: readonly Value[],
   marks: Marks,
   params: ParameterSet,
-  inputsNeedGrad: boolean,
 ): Tape {
   const inputIndex = new Map(inputs.map((x, i) => [x, i]));
   const nodes: TapeNode[] = [];
-  const needsGrad: boolean[] = [];
   const { made, placed: first } = marks;
   const placed = (v: Value): boolean => v._mark >= first;
   const place = (v: Value): void => {
     let node: TapeNode;
-    let grad = false;
     if (v._mark === made) {
       if (v.op === '') {
         node = { kind: 'const', value: v._data };
@@ -181,13 +168,11 @@ function record(
         const a = v._a!._mark - first;
         const b = v._b === null ? -1 : v._b._mark - first;
         node = { kind: 'op', op: v.op, a, b, arg: v.arg };
-        grad = needsGrad[a]! || (b >= 0 && needsGrad[b]!);
       }
     } else {
       const input = inputIndex.get(v);
       if (input !== undefined) {
         node = { kind: 'input', index: input };
-        grad = inputsNeedGrad;
       } else if (v.op !== '') {
         throw new TraceError(
           `compile: the traced function uses ${v.toString()}, the result of ${v.op} computed outside it; ` +
@@ -195,12 +180,10 @@ function record(
         );
       } else {
         node = { kind: 'param', index: params.add(v) };
-        grad = true;
       }
     }
     v._mark = first + nodes.length;
     nodes.push(node);
-    needsGrad.push(grad);
   };
 
   // Post-order walk from each output, operands left to right: micrograd's (and eager mode's)
@@ -248,5 +231,5 @@ function record(
     const v = created[j]!;
     if (v.op !== '') order[o++] = v._mark - first;
   }
-  return { nodes, outputs: outputs.map((o) => o._mark - first), needsGrad, unused, made: order };
+  return { nodes, outputs: outputs.map((o) => o._mark - first), unused, made: order };
 }
