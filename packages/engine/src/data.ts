@@ -89,9 +89,13 @@ function checkArrays(values: readonly Value[], numbers: Float64Array, where: str
   }
   if (numbers.length !== values.length) {
     throw new RangeError(
-      `${where}: ${name} has ${numbers.length} numbers for ${values.length} values; give one per value`,
+      `${where}: ${name} has ${plural(numbers.length, 'number')} for ${plural(values.length, 'value')}; give one per value`,
     );
   }
+}
+
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 // The loops are small functions of their own, which V8 optimises within a few calls.

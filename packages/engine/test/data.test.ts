@@ -33,8 +33,11 @@ describe('getData', () => {
     expect(() => getData([v], [0] as never)).toThrow(
       new TypeError('getData: out must be a Float64Array, got [0] (an array of 1)'),
     );
+    expect(() => getData([v, v], new Float64Array(1))).toThrow(
+      new RangeError('getData: out has 1 number for 2 values; give one per value'),
+    );
     expect(() => getData([v], new Float64Array(2))).toThrow(
-      new RangeError('getData: out has 2 numbers for 1 values; give one per value'),
+      new RangeError('getData: out has 2 numbers for 1 value; give one per value'),
     );
   });
 
@@ -114,7 +117,7 @@ describe('setData', () => {
     }).toThrow(new TypeError('setData: from must be a Float64Array, got a Float32Array'));
     expect(() => {
       setData([v], Float64Array.of(2, 3));
-    }).toThrow(new RangeError('setData: from has 2 numbers for 1 values; give one per value'));
+    }).toThrow(new RangeError('setData: from has 2 numbers for 1 value; give one per value'));
     expect(v.data).toBe(1);
   });
 
